@@ -1,0 +1,163 @@
+// The `app_state` part of genesis.json for the modules the CLI knows (auth, bank), in the JSON shape
+// Cosmos SDK exports: defaults for `init`, adding a funded account, and validation.
+import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../app/coins.ts";
+import { ADDRESS_PREFIX, BASE_DENOM, parseAddress } from "./args.ts";
+import { CliError } from "./context.ts";
+
+export const BASE_ACCOUNT_TYPE = "/cosmos.auth.v1beta1.BaseAccount";
+
+export interface JsonCoin {
+  denom: string;
+  amount: string;
+}
+
+export interface AppState {
+  auth: { params: Record<string, string>; accounts: any[] };
+  bank: {
+    params: { send_enabled: unknown[]; default_send_enabled: boolean };
+    balances: { address: string; coins: JsonCoin[] }[];
+    supply: JsonCoin[];
+    denom_metadata: unknown[];
+    send_enabled: unknown[];
+  };
+  [module: string]: unknown;
+}
+
+export function defaultAppState(): AppState {
+  return {
+    auth: {
+      // x/auth DefaultParams
+      params: {
+        max_memo_characters: "256",
+        tx_sig_limit: "7",
+        tx_size_cost_per_byte: "10",
+        sig_verify_cost_ed25519: "590",
+        sig_verify_cost_secp256k1: "1000",
+      },
+      accounts: [],
+    },
+    bank: {
+      params: { send_enabled: [], default_send_enabled: true },
+      balances: [],
+      supply: [],
+      denom_metadata: [
+        {
+          description: "The native token of DGrid",
+          denom_units: [
+            { denom: BASE_DENOM, exponent: 0, aliases: ["microdgrid"] },
+            { denom: "DGRID", exponent: 6, aliases: [] },
+          ],
+          base: BASE_DENOM,
+          display: "DGRID",
+          name: "DGrid",
+          symbol: "DGRID",
+          uri: "",
+          uri_hash: "",
+        },
+      ],
+      send_enabled: [],
+    },
+  };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function parseJsonCoins(list: unknown, where: string): Coin[] {
+  if (!Array.isArray(list)) throw new CliError(`${where}: coins must be an array`);
+  const coins = list.map((c, i) => {
+    if (!c || typeof c.denom !== "string" || typeof c.amount !== "string" || !/^[0-9]+$/.test(c.amount)) {
+      throw new CliError(`${where}[${i}]: expected {denom, amount} with an integer amount string`);
+    }
+    return { denom: c.denom, amount: BigInt(c.amount) };
+  });
+  try {
+    validateCoins(coins);
+  } catch (e) {
+    throw new CliError(`${where}: ${(e as Error).message}`);
+  }
+  return coins;
+}
+
+function requireShape(state: unknown): AppState {
+  const s = state as AppState;
+  if (!s || typeof s !== "object") throw new CliError("genesis app_state must be an object");
+  if (!s.auth || !Array.isArray(s.auth.accounts))
+    throw new CliError("genesis app_state.auth.accounts must be an array");
+  if (!s.bank || !Array.isArray(s.bank.balances) || !Array.isArray(s.bank.supply)) {
+    throw new CliError("genesis app_state.bank must have balances and supply arrays");
+  }
+  return s;
+}
+
+/**
+ * Adds a BaseAccount (next account number) and its balance, updating the bank supply; refuses an
+ * address already present. Mutates and returns `state`.
+ */
+export function addGenesisAccount(state: unknown, address: string, coins: Coin[]): AppState {
+  const s = requireShape(state);
+  parseAddress(address);
+  if (s.auth.accounts.some((a) => a?.address === address) || s.bank.balances.some((b) => b.address === address)) {
+    throw new CliError(`cannot add account at existing address ${address}`);
+  }
+  const nextNumber = s.auth.accounts.reduce((max, a) => {
+    const n = /^[0-9]+$/.test(String(a?.account_number ?? "")) ? BigInt(a.account_number) + 1n : 0n;
+    return n > max ? n : max;
+  }, 0n);
+  s.auth.accounts.push({
+    "@type": BASE_ACCOUNT_TYPE,
+    address,
+    pub_key: null,
+    account_number: nextNumber.toString(),
+    sequence: "0",
+  });
+  s.bank.balances.push({ address, coins: toProtoCoins(coins) });
+  // SanitizeGenesisBalances: sorted by address bytes.
+  s.bank.balances.sort((a, b) => compareBytes(parseAddress(a.address), parseAddress(b.address)));
+  const supply = addCoins(parseJsonCoins(s.bank.supply, "bank.supply"), coins);
+  s.bank.supply = toProtoCoins(supply);
+  return s;
+}
+
+/** The checks of auth and bank ValidateGenesis: addresses, unique accounts, valid coins, supply = sum. */
+export function validateAppState(state: unknown): void {
+  const s = requireShape(state);
+  const seen = new Set<string>();
+  const numbers = new Set<string>();
+  s.auth.accounts.forEach((a, i) => {
+    if (!a || typeof a !== "object") throw new CliError(`auth.accounts[${i}] must be an object`);
+    if (typeof a["@type"] !== "string") throw new CliError(`auth.accounts[${i}] has no @type`);
+    if (typeof a.address !== "string") throw new CliError(`auth.accounts[${i}] has no address`);
+    try {
+      parseAddress(a.address, ADDRESS_PREFIX);
+    } catch (e) {
+      throw new CliError(`auth.accounts[${i}]: ${(e as Error).message}`);
+    }
+    if (seen.has(a.address)) throw new CliError(`duplicate account found in genesis state; address: ${a.address}`);
+    seen.add(a.address);
+    const num = String(a.account_number ?? "0");
+    if (!/^[0-9]+$/.test(num)) throw new CliError(`auth.accounts[${i}]: invalid account_number ${num}`);
+    if (numbers.has(num)) throw new CliError(`duplicate account number ${num} in genesis state`);
+    numbers.add(num);
+  });
+  const balanceAddrs = new Set<string>();
+  let total: Coin[] = [];
+  s.bank.balances.forEach((b, i) => {
+    try {
+      parseAddress(b?.address, ADDRESS_PREFIX);
+    } catch (e) {
+      throw new CliError(`bank.balances[${i}]: ${(e as Error).message}`);
+    }
+    if (balanceAddrs.has(b.address)) throw new CliError(`duplicate balance for address ${b.address}`);
+    balanceAddrs.add(b.address);
+    total = addCoins(total, parseJsonCoins(b.coins, `bank.balances[${i}].coins`));
+  });
+  const supply = parseJsonCoins(s.bank.supply, "bank.supply");
+  if (supply.length > 0 && !coinsEqual(supply, total)) {
+    const fmt = (c: Coin[]) => c.map((x) => `${x.amount}${x.denom}`).join(",") || "0";
+    throw new CliError(`genesis supply is incorrect, expected ${fmt(supply)}, got ${fmt(total)}`);
+  }
+}

@@ -1,0 +1,68 @@
+// The `dgrid` command tree (commander 12) and `run`, which executes one command line and returns its
+// exit code. User errors print "Error: <message>" (no stack trace) and exit 1.
+import { Command, CommanderError, Option } from "commander";
+import { registerStartCommands } from "../node/commands.ts";
+import { type CliIO, defaultHome } from "./context.ts";
+import { registerGenesisCommands } from "./genesis.ts";
+import { registerInitCommand } from "./init.ts";
+import { registerKeysCommands } from "./keys.ts";
+import { registerQueryCommands } from "./query.ts";
+import { registerTxCommands } from "./tx.ts";
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("dgrid");
+  program
+    .description("DGrid node and client")
+    .version("0.1.0", "-v, --version")
+    .addOption(
+      new Option("--home <dir>", "node home directory (env DGRID_HOME)").default(defaultHome(io.env), "~/.dgrid"),
+    )
+    .addOption(new Option("--log-level <level>", "log level").choices(LOG_LEVELS).default("info"))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)");
+
+  registerInitCommand(program, io);
+  registerGenesisCommands(program, io);
+  registerKeysCommands(program, io);
+  registerQueryCommands(program, io);
+  registerTxCommands(program, io);
+  registerStartCommands(program);
+  return program;
+}
+
+export function processIO(): CliIO {
+  let stdin: Promise<string> | undefined;
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    readStdin: () => {
+      stdin ??= (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks).toString("utf8");
+      })();
+      return stdin;
+    },
+    env: process.env,
+  };
+}
+
+/** Runs one command line (arguments after the program name); resolves to the exit code. */
+export async function run(args: string[], io: CliIO = processIO()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode; // commander already printed the message
+    const debug = args.includes("debug") || args.includes("trace") || io.env.DGRID_DEBUG === "1";
+    io.err(
+      `Error: ${debug && err instanceof Error && err.stack ? err.stack : ((err as Error)?.message ?? String(err))}\n`,
+    );
+    return typeof (err as { exitCode?: unknown }).exitCode === "number" ? (err as { exitCode: number }).exitCode : 1;
+  }
+}
