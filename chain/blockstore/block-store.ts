@@ -7,7 +7,6 @@ import { Block } from "cosmjs-types/tendermint/types/block";
 import { type BlockID, BlockMeta, Commit, ExtendedCommit } from "cosmjs-types/tendermint/types/types";
 import { heightKey, key, PREFIX, readHeight, STATE_KEY } from "./keys.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: the sublevel's parent type is the node's concern.
 export type BlocksDb = AbstractLevel<any, Uint8Array, Uint8Array>;
 
 export class BlockStoreError extends Error {

@@ -1,0 +1,75 @@
+// Key layout of the `txindex` sublevel.
+//   T <hash>                                  -> TxResult proto
+//   H <height u64> <index u32>                -> hash
+//   E <key> 0x00 <value> 0x00 <height> <index> -> hash    (every tx event attribute)
+//   B <height u64>                            -> JSON [[key, values[]], ...] of block events
+//   F <key> 0x00 <value> 0x00 <height u64>    -> empty    (every block event attribute)
+const enc = new TextEncoder();
+
+export const P = {
+  tx: 0x54, // T
+  height: 0x48, // H
+  event: 0x45, // E
+  block: 0x42, // B
+  blockEvent: 0x46, // F
+} as const;
+
+export function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function u64(n: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+}
+
+export function u32(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+}
+
+export function readU64(b: Uint8Array, off: number): number {
+  return Number(new DataView(b.buffer, b.byteOffset + off, 8).getBigUint64(0));
+}
+
+export function readU32(b: Uint8Array, off: number): number {
+  return new DataView(b.buffer, b.byteOffset + off, 4).getUint32(0);
+}
+
+export const txKey = (hash: Uint8Array) => concat([P.tx], hash);
+export const heightKey = (height: number, index: number) => concat([P.height], u64(height), u32(index));
+export const eventPrefix = (key: string, value?: string) =>
+  value === undefined
+    ? concat([P.event], enc.encode(key), [0])
+    : concat([P.event], enc.encode(key), [0], enc.encode(value), [0]);
+export const eventKey = (key: string, value: string, height: number, index: number) =>
+  concat(eventPrefix(key, value), u64(height), u32(index));
+export const blockKey = (height: number) => concat([P.block], u64(height));
+export const blockEventPrefix = (key: string, value?: string) =>
+  value === undefined
+    ? concat([P.blockEvent], enc.encode(key), [0])
+    : concat([P.blockEvent], enc.encode(key), [0], enc.encode(value), [0]);
+export const blockEventKey = (key: string, value: string, height: number) =>
+  concat(blockEventPrefix(key, value), u64(height));
+
+/** Smallest key greater than every key with this prefix. */
+export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const out = prefix.slice();
+  for (let i = out.length - 1; i >= 0; i--) {
+    if ((out[i] as number) < 0xff) {
+      out[i] = (out[i] as number) + 1;
+      return out.slice(0, i + 1);
+    }
+  }
+  return concat(prefix, [0xff, 0xff, 0xff, 0xff]);
+}
