@@ -1,0 +1,36 @@
+// The slices of other components the engine uses (CONTRACTS.md), typed structurally so the engine can
+// be tested with fakes. Sync or async implementations are both accepted.
+import type { Event as AbciEvent, ExecTxResult, ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
+import type { Block } from "cosmjs-types/tendermint/types/block";
+import type { BlockID, Commit, ExtendedCommit } from "cosmjs-types/tendermint/types/types";
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface BlockStoreLike {
+  base(): number | bigint;
+  height(): number | bigint;
+  saveBlock(block: Block, blockId: BlockID, seenCommit: Commit, extendedCommit?: ExtendedCommit): MaybePromise<unknown>;
+  loadBlock(height: number): MaybePromise<Block | undefined | null>;
+  loadBlockMeta(height: number): MaybePromise<{ blockId: BlockID } | undefined | null>;
+  loadSeenCommit(height: number): MaybePromise<Commit | undefined | null>;
+  loadExtendedCommit(height: number): MaybePromise<ExtendedCommit | undefined | null>;
+  saveFinalizeBlockResponse(height: number, resp: ResponseFinalizeBlock): MaybePromise<unknown>;
+  loadFinalizeBlockResponse(height: number): MaybePromise<ResponseFinalizeBlock | undefined | null>;
+}
+
+export interface MempoolLike {
+  reapMaxBytesMaxGas(maxBytes: number, maxGas: number): Uint8Array[];
+  lock(): MaybePromise<unknown>;
+  unlock(): void;
+  update(height: number, txs: Uint8Array[], results: ExecTxResult[]): Promise<void>;
+  size(): number;
+}
+
+export interface TxIndexerLike {
+  indexBlock(
+    height: number,
+    txs: Uint8Array[],
+    results: ExecTxResult[],
+    blockEvents: AbciEvent[],
+  ): MaybePromise<unknown>;
+}
