@@ -1,0 +1,99 @@
+// A minimal CometBFT JSON-RPC server for CLI tests: `status`, `abci_query` (answered by a handler)
+// and `broadcast_tx_sync` (recorded). Just enough of the v0.38 JSON for CosmJS to decode.
+import { createServer, type Server } from "node:http";
+
+export interface FakeNode {
+  url: string;
+  calls: { method: string; params: any }[];
+  broadcast: Uint8Array[];
+  close(): Promise<void>;
+}
+
+export type AbciHandler = (
+  path: string,
+  data: Uint8Array,
+  height: number | undefined,
+) => {
+  code?: number;
+  log?: string;
+  value?: Uint8Array;
+  height?: number;
+};
+
+export async function startFakeNode(chainId: string, abci: AbciHandler): Promise<FakeNode> {
+  const calls: FakeNode["calls"] = [];
+  const broadcast: Uint8Array[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      const { id, method, params } = JSON.parse(body);
+      calls.push({ method, params });
+      let result: unknown;
+      if (method === "status") {
+        result = {
+          node_info: {
+            protocol_version: { p2p: "8", block: "11", app: "0" },
+            id: "ab".repeat(20),
+            listen_addr: "tcp://127.0.0.1:26656",
+            network: chainId,
+            version: "0.38.12",
+            channels: "40202122233038606100",
+            moniker: "fake",
+            other: { tx_index: "on", rpc_address: "tcp://127.0.0.1:26657" },
+          },
+          sync_info: {
+            latest_block_hash: "AA".repeat(32),
+            latest_app_hash: "BB".repeat(32),
+            latest_block_height: "42",
+            latest_block_time: "2026-01-01T00:00:00.5Z",
+            earliest_block_hash: "CC".repeat(32),
+            earliest_app_hash: "DD".repeat(32),
+            earliest_block_height: "1",
+            earliest_block_time: "2026-01-01T00:00:00Z",
+            catching_up: false,
+          },
+          validator_info: {
+            address: "EE".repeat(20),
+            pub_key: { type: "tendermint/PubKeyEd25519", value: Buffer.alloc(32, 7).toString("base64") },
+            voting_power: "10",
+          },
+        };
+      } else if (method === "abci_query") {
+        const h = params.height && params.height !== "0" ? Number(params.height) : undefined;
+        const r = abci(params.path, Buffer.from(params.data, "hex"), h);
+        result = {
+          response: {
+            code: r.code ?? 0,
+            log: r.log ?? "",
+            info: "",
+            index: "0",
+            key: null,
+            value: r.value ? Buffer.from(r.value).toString("base64") : null,
+            proofOps: null,
+            height: String(r.height ?? h ?? 42),
+            codespace: r.code ? "sdk" : "",
+          },
+        };
+      } else if (method === "broadcast_tx_sync") {
+        const tx = Buffer.from(params.tx, "base64");
+        broadcast.push(tx);
+        result = { code: 0, data: "", log: "", codespace: "", hash: "00".repeat(32) };
+      } else {
+        res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32601, message: "Method not found" } }));
+        return;
+      }
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, result }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    broadcast,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,39 @@
+// Runs the dgrid CLI in-process with captured output, in throwaway homes.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CliIO } from "../../chain/cli/context.ts";
+import { run } from "../../chain/cli/program.ts";
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "dgrid-cli-"));
+}
+
+export async function cli(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = {
+    out: (s) => {
+      stdout += s;
+    },
+    err: (s) => {
+      stderr += s;
+    },
+    readStdin: async () => opts.stdin ?? "",
+    env: { ...(opts.env ?? {}) },
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+export const KNOWN_MNEMONIC =
+  "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art";
