@@ -1,0 +1,408 @@
+// DGridApp: the ABCI 2.0 application with Cosmos SDK baseapp semantics (baseapp/abci.go, baseapp.go):
+// a check state reset at every commit, a finalize state branched per block, each tx on its own
+// branch (ante writes kept when messages fail), the app hash from the store's working hash.
+import type { AbstractLevel } from "abstract-level";
+import {
+  CheckTxType,
+  type ExecTxResult,
+  type RequestCheckTx,
+  type RequestCommit,
+  type RequestExtendVote,
+  type RequestFinalizeBlock,
+  type RequestInfo,
+  type RequestInitChain,
+  type RequestPrepareProposal,
+  type RequestProcessProposal,
+  type RequestQuery,
+  type RequestVerifyVoteExtension,
+  type ResponseCheckTx,
+  type ResponseCommit,
+  type ResponseExtendVote,
+  type ResponseFinalizeBlock,
+  type ResponseInfo,
+  type ResponseInitChain,
+  type ResponsePrepareProposal,
+  type ResponseProcessProposal,
+  ResponseProcessProposal_ProposalStatus,
+  type ResponseQuery,
+  type ResponseVerifyVoteExtension,
+  ResponseVerifyVoteExtension_VerifyStatus,
+} from "cosmjs-types/tendermint/abci/types";
+import type { Logger } from "pino";
+import { moduleAddress } from "../../modules/auth/address.ts";
+import { type AnteHandler, newAnteHandler } from "../../modules/auth/ante.ts";
+import { AccountKeeper } from "../../modules/auth/keeper.ts";
+import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
+import { AuthModule } from "../../modules/auth/module.ts";
+import { BankKeeper } from "../../modules/bank/keeper.ts";
+import { BankModule } from "../../modules/bank/module.ts";
+import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
+import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
+import type { Application } from "./application.ts";
+import { parseDecCoins } from "./coins.ts";
+import { type BlockInfo, Context, type ExecMode } from "./context.ts";
+import { toAbciEvents, withAttribute } from "./events.ts";
+import type { AppModule } from "./module.ts";
+import { Router } from "./module.ts";
+import { type QueryBackend, queryApp } from "./query.ts";
+import { runTx, type TxRunner } from "./run-tx.ts";
+import { CommitMultiStore, InfiniteGasMeter } from "./store-deps.ts";
+import { decodeTx } from "./tx.ts";
+
+export const APP_NAME = "dgrid";
+export const APP_VERSION = "0.1.0";
+
+export interface DGridAppOptions {
+  chainId?: string;
+  /** validator min gas prices for CheckTx, e.g. "0.025udgrid" */
+  minGasPrices: string;
+  /** stop producing state after this height (0 / undefined = never) */
+  haltHeight?: number;
+  /** store versions to keep (0 = all) */
+  keepRecent?: number;
+}
+
+export interface DGridAppDeps {
+  db: AbstractLevel<any, Uint8Array, Uint8Array>;
+  logger: Logger;
+  /** the committed state; default: chain/store's CommitMultiStore over `db` (tests may pass a memory store) */
+  store?: AppCommitStore;
+}
+
+/** What the app needs of chain/store's CommitMultiStore (CONTRACTS.md). */
+export interface AppCommitStore {
+  load(): Promise<void>;
+  lastCommitId(): CommitId;
+  branch(): CacheMultiStore;
+  workingHash(changes: CacheMultiStore): Promise<Uint8Array>;
+  commit(): Promise<CommitId>;
+  readAt(version: number): Promise<MultiStore>;
+  query(storeName: string, key: Uint8Array, version: number, prove: boolean): Promise<StoreQueryResult>;
+}
+
+/** Module account permissions (the SDK app's maccPerms). */
+export const MODULE_ACCOUNT_PERMISSIONS: Record<string, string[]> = {
+  [FeeCollectorName]: [],
+  [GovModuleName]: ["burner"],
+  mint: ["minter"],
+  bonded_tokens_pool: ["burner", "staking"],
+  not_bonded_tokens_pool: ["burner", "staking"],
+};
+
+function timeToMs(t: { seconds: bigint; nanos: number } | undefined): number {
+  if (!t) return 0;
+  return Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000);
+}
+
+export class DGridApp implements Application, TxRunner, QueryBackend {
+  readonly logger: Logger;
+  readonly router = new Router();
+  readonly accountKeeper: AccountKeeper;
+  readonly bankKeeper: BankKeeper;
+  readonly modules: AppModule[];
+  readonly anteHandler: AnteHandler;
+  readonly store: AppCommitStore;
+
+  private chainId: string;
+  private readonly minGasPrices: string;
+  private readonly haltHeight: number;
+  private loading?: Promise<void>;
+
+  /** state for CheckTx / simulation, branched from the last commit */
+  private checkState?: CacheMultiStore;
+  private checkBlock: BlockInfo = { height: 0, timeMs: 0, chainId: "" };
+  /** genesis writes waiting for the first block (SDK: InitChain does not commit) */
+  private genesisState?: CacheMultiStore;
+  /** the block being finalized, until Commit */
+  private finalizeState?: CacheMultiStore;
+  private finalizeBlockInfo?: BlockInfo;
+  private initialHeight = 1;
+
+  constructor(options: DGridAppOptions, deps: DGridAppDeps) {
+    this.logger = deps.logger.child({ module: "app" });
+    this.chainId = options.chainId ?? "";
+    this.minGasPrices = options.minGasPrices ?? "";
+    parseDecCoins(this.minGasPrices); // fail early on a bad app.toml value
+    this.haltHeight = options.haltHeight ?? 0;
+
+    this.accountKeeper = new AccountKeeper({ permissions: MODULE_ACCOUNT_PERMISSIONS });
+    const blocked = Object.keys(MODULE_ACCOUNT_PERMISSIONS)
+      .filter((n) => n !== GovModuleName)
+      .map(moduleAddress);
+    this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
+    const authority = moduleAddress(GovModuleName);
+    this.modules = [new AuthModule(this.accountKeeper, authority), new BankModule(this.bankKeeper, authority)];
+    for (const m of this.modules) m.registerServices(this.router);
+    this.anteHandler = newAnteHandler({ accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
+
+    this.store =
+      deps.store ??
+      new CommitMultiStore(
+        { storeNames: this.modules.map((m) => m.storeKey), keepRecent: options.keepRecent ?? 0 },
+        { db: deps.db, logger: this.logger },
+      );
+  }
+
+  /** Loads the latest committed state; idempotent, awaited by every ABCI method. */
+  load(): Promise<void> {
+    if (!this.loading) {
+      this.loading = (async () => {
+        await this.store.load();
+        const { version } = this.store.lastCommitId();
+        this.resetCheckState({ height: version, timeMs: 0, chainId: this.chainId });
+      })();
+    }
+    return this.loading;
+  }
+
+  private resetCheckState(block: BlockInfo): void {
+    this.checkState = this.store.branch();
+    this.checkBlock = block;
+  }
+
+  newContext(ms: MultiStore, block: BlockInfo, mode: ExecMode, txBytes?: Uint8Array): Context {
+    return new Context(ms, block, new InfiniteGasMeter(), mode, this.logger, txBytes, this.minGasPrices);
+  }
+
+  // ---- ABCI: info / init ----
+
+  async info(_req: RequestInfo): Promise<ResponseInfo> {
+    await this.load();
+    const last = this.store.lastCommitId();
+    return {
+      data: APP_NAME,
+      version: APP_VERSION,
+      appVersion: 0n,
+      lastBlockHeight: BigInt(last.version),
+      lastBlockAppHash: last.hash,
+    };
+  }
+
+  async initChain(req: RequestInitChain): Promise<ResponseInitChain> {
+    await this.load();
+    if (this.chainId !== "" && req.chainId !== this.chainId) {
+      throw ErrInvalidRequest.wrap(`invalid chain-id on InitChain; expected: ${this.chainId}, got: ${req.chainId}`);
+    }
+    this.chainId = req.chainId;
+    this.initialHeight = req.initialHeight > 0n ? Number(req.initialHeight) : 1;
+    const block: BlockInfo = { height: this.initialHeight, timeMs: timeToMs(req.time), chainId: req.chainId };
+    const state = this.store.branch();
+    const ctx = this.newContext(state, block, "genesis");
+    let appState: Record<string, unknown> = {};
+    if (req.appStateBytes.length > 0) {
+      try {
+        appState = JSON.parse(new TextDecoder().decode(req.appStateBytes)) as Record<string, unknown>;
+      } catch (e) {
+        throw ErrInvalidRequest.wrap(`invalid app_state JSON: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    for (const m of this.modules) await m.initGenesis(ctx, appState[m.name] ?? m.defaultGenesis());
+    this.genesisState = state;
+    // CheckTx before the first block sees the genesis state (SDK sets checkState from the init header)
+    this.checkState = state.branch();
+    this.checkBlock = block;
+    return {
+      consensusParams: req.consensusParams,
+      validators: req.validators,
+      appHash: this.store.lastCommitId().hash,
+    };
+  }
+
+  /** The app_state JSON of the latest committed state (or pending genesis before block 1). */
+  async exportAppState(): Promise<Record<string, unknown>> {
+    await this.load();
+    const ms = this.genesisState ?? this.store.branch();
+    const { version } = this.store.lastCommitId();
+    const ctx = this.newContext(ms, { height: version, timeMs: 0, chainId: this.chainId }, "query");
+    const out: Record<string, unknown> = {};
+    for (const m of this.modules) out[m.name] = await m.exportGenesis(ctx);
+    return out;
+  }
+
+  /** Runs every module invariant on the latest committed state; returns the broken ones' messages. */
+  async checkInvariants(ms?: MultiStore): Promise<string[]> {
+    await this.load();
+    const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
+    const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
+    const r = await totalSupplyInvariant(ctx, this.bankKeeper);
+    return r.broken ? [r.message] : [];
+  }
+
+  // ---- ABCI: mempool ----
+
+  async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    await this.load();
+    const mode: ExecMode = req.type === CheckTxType.RECHECK ? "recheck" : "check";
+    const state = this.checkState ?? this.store.branch();
+    const r = await runTx(this, mode, req.tx, state, this.checkBlock);
+    return {
+      code: r.code,
+      data: new Uint8Array(),
+      log: r.log,
+      info: "",
+      gasWanted: r.gasWanted,
+      gasUsed: r.gasUsed,
+      events: r.code === 0 ? r.events : [],
+      codespace: r.codespace,
+    };
+  }
+
+  // ---- ABCI: proposals and votes ----
+
+  async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
+    await this.load();
+    const txs: Uint8Array[] = [];
+    let total = 0n;
+    for (const tx of req.txs) {
+      try {
+        decodeTx(tx, this.router);
+      } catch {
+        continue; // undecodable txs are dropped, as the SDK's default proposal handler does
+      }
+      const size = BigInt(protoTxSize(tx.length));
+      if (req.maxTxBytes > 0n && total + size > req.maxTxBytes) break;
+      total += size;
+      txs.push(tx);
+    }
+    return { txs };
+  }
+
+  async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
+    await this.load();
+    for (const tx of req.txs) {
+      try {
+        decodeTx(tx, this.router);
+      } catch {
+        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+      }
+    }
+    return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
+  }
+
+  async extendVote(_req: RequestExtendVote): Promise<ResponseExtendVote> {
+    return { voteExtension: new Uint8Array() };
+  }
+
+  async verifyVoteExtension(_req: RequestVerifyVoteExtension): Promise<ResponseVerifyVoteExtension> {
+    return { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
+  }
+
+  // ---- ABCI: consensus ----
+
+  async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
+    await this.load();
+    const height = Number(req.height);
+    const last = this.store.lastCommitId().version;
+    if (last > 0 && height !== last + 1) {
+      throw ErrInvalidHeight.wrap(`invalid height: ${height}; expected: ${last + 1}`);
+    }
+    if (this.haltHeight > 0 && height > this.haltHeight) {
+      throw ErrInvalidHeight.wrap(`halt height ${this.haltHeight} reached`);
+    }
+    const block: BlockInfo = {
+      height,
+      timeMs: timeToMs(req.time),
+      chainId: this.chainId,
+      proposerAddress: req.proposerAddress,
+    };
+    const state = this.genesisState && height === this.initialHeight ? this.genesisState : this.store.branch();
+    this.genesisState = undefined;
+
+    const blockEvents = [];
+    const beginCtx = this.newContext(state, block, "finalize");
+    for (const m of this.modules) if (m.beginBlock) await m.beginBlock(beginCtx);
+    blockEvents.push(...toAbciEvents(withAttribute(beginCtx.eventManager.events(), "mode", "BeginBlock")));
+
+    const txResults: ExecTxResult[] = [];
+    for (const tx of req.txs) {
+      const r = await runTx(this, "finalize", tx, state, block);
+      txResults.push({
+        code: r.code,
+        data: r.data,
+        log: r.log,
+        info: "",
+        gasWanted: r.gasWanted,
+        gasUsed: r.gasUsed,
+        events: r.events,
+        codespace: r.codespace,
+      });
+    }
+
+    const endCtx = this.newContext(state, block, "finalize");
+    for (const m of this.modules) if (m.endBlock) await m.endBlock(endCtx);
+    blockEvents.push(...toAbciEvents(withAttribute(endCtx.eventManager.events(), "mode", "EndBlock")));
+
+    const appHash = await this.store.workingHash(state);
+    this.finalizeState = state;
+    this.finalizeBlockInfo = block;
+    return { events: blockEvents, txResults, validatorUpdates: [], consensusParamUpdates: undefined, appHash };
+  }
+
+  async commit(_req: RequestCommit): Promise<ResponseCommit> {
+    await this.load();
+    if (!this.finalizeState || !this.finalizeBlockInfo) throw ErrInvalidRequest.wrap("commit without finalized block");
+    const id = await this.store.commit();
+    this.resetCheckState({ ...this.finalizeBlockInfo, height: id.version });
+    this.finalizeState = undefined;
+    this.finalizeBlockInfo = undefined;
+    return { retainHeight: 0n };
+  }
+
+  // ---- ABCI: query ----
+
+  async query(req: RequestQuery): Promise<ResponseQuery> {
+    await this.load();
+    try {
+      return await queryApp(this, req);
+    } catch (e) {
+      const info = abciInfo(e);
+      if (info.code === 1) this.logger.error({ err: e, path: req.path }, "query failed");
+      return {
+        code: info.code,
+        log: info.log,
+        info: "",
+        index: 0n,
+        key: new Uint8Array(),
+        value: new Uint8Array(),
+        proofOps: undefined,
+        height: req.height,
+        codespace: info.codespace,
+      };
+    }
+  }
+
+  // ---- QueryBackend ----
+
+  lastHeight(): number {
+    return this.store.lastCommitId().version;
+  }
+
+  /** A read view at a committed height (latest = a branch of the latest commit). */
+  async stateAt(height: number): Promise<MultiStore> {
+    const last = this.lastHeight();
+    if (height > last) {
+      throw ErrInvalidRequest.wrap(`cannot query with height in the future; please provide a valid height`);
+    }
+    if (height === last) return this.store.branch();
+    return this.store.readAt(height);
+  }
+
+  simulationState(): { state: CacheMultiStore; block: BlockInfo } {
+    return { state: (this.checkState ?? this.store.branch()).branch(), block: this.checkBlock };
+  }
+
+  unknownPath(path: string): Error {
+    return ErrUnknownRequest.wrap(`unknown query path ${path}`);
+  }
+}
+
+/** Size of a tx inside the block's Data proto: tag + length varint + bytes (ComputeProtoSizeForTxs). */
+export function protoTxSize(n: number): number {
+  let v = n;
+  let len = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    len++;
+  }
+  return 1 + len + n;
+}

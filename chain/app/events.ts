@@ -1,0 +1,41 @@
+// EventManager as Cosmos SDK types/events.go: modules emit typed events with string attributes;
+// the app turns them into ABCI events (every attribute indexed, as the SDK does with no index filter).
+import type { Event as AbciEvent } from "cosmjs-types/tendermint/abci/types";
+
+export interface SdkEvent {
+  type: string;
+  attributes: { key: string; value: string }[];
+}
+
+export function newEvent(type: string, attrs: Record<string, string> | [string, string][]): SdkEvent {
+  const list = Array.isArray(attrs) ? attrs : Object.entries(attrs);
+  return { type, attributes: list.map(([key, value]) => ({ key, value })) };
+}
+
+export class EventManager {
+  private list: SdkEvent[] = [];
+
+  emit(event: SdkEvent): void {
+    this.list.push(event);
+  }
+
+  emitMany(events: readonly SdkEvent[]): void {
+    for (const e of events) this.list.push(e);
+  }
+
+  events(): SdkEvent[] {
+    return this.list;
+  }
+}
+
+export function toAbciEvents(events: readonly SdkEvent[]): AbciEvent[] {
+  return events.map((e) => ({
+    type: e.type,
+    attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: true })),
+  }));
+}
+
+/** Appends an attribute to every event (the SDK's msg_index, mode=BeginBlock/EndBlock). */
+export function withAttribute(events: readonly SdkEvent[], key: string, value: string): SdkEvent[] {
+  return events.map((e) => ({ type: e.type, attributes: [...e.attributes, { key, value }] }));
+}

@@ -1,0 +1,80 @@
+// The module pattern (Cosmos SDK types/module): each module registers its msg and query services and
+// its genesis / block hooks; the app calls them in a fixed order.
+import type { Context } from "./context.ts";
+
+/** A message type as the router knows it (what the SDK gets from the proto registry + signing annotations). */
+export interface MsgType<T = unknown> {
+  typeUrl: string;
+  decode(bytes: Uint8Array): T;
+  /** bech32 signer addresses, in order (the `cosmos.msg.v1.signer` field). */
+  signers(msg: T): string[];
+  /** stateless checks (sdk.HasValidateBasic); throws a CodedError */
+  validateBasic?(msg: T): void;
+}
+
+export interface MsgResponse {
+  typeUrl: string;
+  value: Uint8Array;
+}
+
+export type MsgHandler<T = unknown> = (ctx: Context, msg: T) => Promise<MsgResponse>;
+
+/** A gRPC query handler: protobuf request bytes in, protobuf response bytes out. */
+export type QueryHandler = (ctx: Context, request: Uint8Array) => Promise<Uint8Array>;
+
+export interface Configurator {
+  registerMsg<T>(type: MsgType<T>, handler: MsgHandler<T>): void;
+  registerQuery(path: string, handler: QueryHandler): void;
+}
+
+export interface AppModule {
+  readonly name: string;
+  readonly storeKey: string;
+  registerServices(cfg: Configurator): void;
+  /** app_state[name] JSON (as the SDK's JSON, snake_case) into state */
+  initGenesis(ctx: Context, json: unknown): Promise<void>;
+  exportGenesis(ctx: Context): Promise<unknown>;
+  defaultGenesis(): unknown;
+  validateGenesis?(json: unknown): void;
+  beginBlock?(ctx: Context): Promise<void>;
+  endBlock?(ctx: Context): Promise<void>;
+}
+
+interface RegisteredMsg {
+  type: MsgType<unknown>;
+  handler: MsgHandler<unknown>;
+}
+
+/** Msg router by type URL and query router by gRPC path. */
+export class Router implements Configurator {
+  private readonly msgs = new Map<string, RegisteredMsg>();
+  private readonly queries = new Map<string, QueryHandler>();
+
+  registerMsg<T>(type: MsgType<T>, handler: MsgHandler<T>): void {
+    if (this.msgs.has(type.typeUrl)) throw new Error(`msg ${type.typeUrl} registered twice`);
+    this.msgs.set(type.typeUrl, { type: type as MsgType<unknown>, handler: handler as MsgHandler<unknown> });
+  }
+
+  registerQuery(path: string, handler: QueryHandler): void {
+    if (this.queries.has(path)) throw new Error(`query ${path} registered twice`);
+    this.queries.set(path, handler);
+  }
+
+  msg(typeUrl: string): RegisteredMsg | undefined {
+    return this.msgs.get(typeUrl);
+  }
+
+  query(path: string): QueryHandler | undefined {
+    return this.queries.get(path);
+  }
+
+  queryPaths(): string[] {
+    return [...this.queries.keys()].sort();
+  }
+}
+
+/** "/cosmos.bank.v1beta1.MsgSend" -> "bank" (sdk.GetModuleNameFromTypeURL: the second dot-separated part). */
+export function moduleNameFromTypeUrl(typeUrl: string): string {
+  const parts = typeUrl.split(".");
+  return parts.length > 1 ? parts[1] : "";
+}

@@ -1,0 +1,53 @@
+// Tx decoding as the SDK's default TxDecoder: TxRaw -> TxBody + AuthInfo, each message resolved through
+// the msg router by type URL; signers are the messages' signer fields, de-duplicated in order.
+import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { ErrInvalidRequest, ErrTxDecode } from "../errors/errors.ts";
+import type { MsgType, Router } from "./module.ts";
+
+export interface DecodedMsg {
+  typeUrl: string;
+  msg: unknown;
+  type: MsgType<unknown>;
+}
+
+export interface DecodedTx {
+  bytes: Uint8Array;
+  raw: TxRaw;
+  body: TxBody;
+  authInfo: AuthInfo;
+  msgs: DecodedMsg[];
+  /** unique signer addresses (bech32) in message order: GetSigners() */
+  signers: string[];
+}
+
+function decodeOr<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw ErrTxDecode.wrap(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function decodeTx(bytes: Uint8Array, router: Router): DecodedTx {
+  if (bytes.length === 0) throw ErrTxDecode.wrap("tx bytes are empty");
+  const raw = decodeOr("decode TxRaw", () => TxRaw.decode(bytes));
+  const body = decodeOr("decode TxBody", () => TxBody.decode(raw.bodyBytes));
+  const authInfo = decodeOr("decode AuthInfo", () => AuthInfo.decode(raw.authInfoBytes));
+  const msgs: DecodedMsg[] = body.messages.map((any) => {
+    const reg = router.msg(any.typeUrl);
+    if (!reg) throw ErrTxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);
+    const msg = decodeOr(`decode ${any.typeUrl}`, () => reg.type.decode(any.value));
+    return { typeUrl: any.typeUrl, msg, type: reg.type };
+  });
+  const signers: string[] = [];
+  for (const m of msgs) {
+    for (const s of m.type.signers(m.msg)) if (!signers.includes(s)) signers.push(s);
+  }
+  return { bytes, raw, body, authInfo, msgs, signers };
+}
+
+/** baseapp validateBasicTxMsgs: at least one message, each message's ValidateBasic. */
+export function validateBasicMsgs(tx: DecodedTx): void {
+  if (tx.msgs.length === 0) throw ErrInvalidRequest.wrap("must contain at least one message");
+  for (const m of tx.msgs) m.type.validateBasic?.(m.msg);
+}

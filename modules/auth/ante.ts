@@ -1,0 +1,208 @@
+// The ante handler, decorators in x/auth/ante/ante.go order (SetUpContext is done by the app, which
+// builds the tx gas meter before calling this): extension options, ValidateBasic, timeout height,
+// memo, tx-size gas, fee deduction, SetPubKey, sig count, sig gas, sig verification, sequence.
+
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import {
+  type Coin,
+  coinsToString,
+  fromProtoCoins,
+  isAnyGTE,
+  isValidCoins,
+  parseDecCoins,
+  requiredFees,
+} from "../../chain/app/coins.ts";
+import type { Context } from "../../chain/app/context.ts";
+import type { DecodedTx } from "../../chain/app/tx.ts";
+import {
+  CodedError,
+  ErrInsufficientFee,
+  ErrInsufficientFunds,
+  ErrInvalidGasLimit,
+  ErrInvalidPubKey,
+  ErrInvalidRequest,
+  ErrMemoTooLarge,
+  ErrNoSignatures,
+  ErrTooManySignatures,
+  ErrTxTimeoutHeight,
+  ErrUnauthorized,
+  ErrUnknownAddress,
+  ErrUnknownExtensionOptions,
+  ErrWrongSequence,
+} from "../../chain/errors/errors.ts";
+import { type Account, Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "./account.ts";
+import { addressFromString, secp256k1AddressBytes } from "./address.ts";
+import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
+import type { BankKeeperI } from "./expected-keepers.ts";
+import type { AccountKeeper } from "./keeper.ts";
+import { FeeCollectorName } from "./keys.ts";
+import { verifySecp256k1 } from "./sigverify.ts";
+
+/** SDK ValidateBasic limit: gas wanted must fit an int64 */
+const MAX_GAS_WANTED = (1n << 63n) - 1n;
+
+export interface AnteDeps {
+  accountKeeper: AccountKeeper;
+  bankKeeper: BankKeeperI;
+}
+
+export type AnteHandler = (ctx: Context, tx: DecodedTx) => Promise<void>;
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function newAnteHandler(deps: AnteDeps): AnteHandler {
+  const ak = deps.accountKeeper;
+  const bk = deps.bankKeeper;
+
+  return async (ctx, tx) => {
+    const simulate = ctx.isSimulate;
+    const { body, authInfo, raw } = tx;
+    const fee = authInfo.fee;
+    const gasLimit = fee?.gasLimit ?? 0n;
+    const feeCoins: Coin[] = fromProtoCoins(fee?.amount ?? []);
+    const signerInfos = authInfo.signerInfos;
+
+    // ExtensionOptionsDecorator
+    if (body.extensionOptions.length > 0) throw ErrUnknownExtensionOptions.wrap("unknown extension options");
+
+    // ValidateBasicDecorator (skipped on recheck)
+    if (!ctx.isReCheckTx) {
+      if (gasLimit > MAX_GAS_WANTED)
+        throw ErrInvalidRequest.wrap(`invalid gas supplied; ${gasLimit} > ${MAX_GAS_WANTED}`);
+      if (feeCoins.some((c) => c.amount < 0n))
+        throw ErrInsufficientFee.wrap(`invalid fee provided: ${coinsToString(feeCoins)}`);
+      if (raw.signatures.length === 0) throw ErrNoSignatures.wrap("no signatures supplied");
+      if (raw.signatures.length !== tx.signers.length) {
+        throw ErrUnauthorized.wrap(
+          `wrong number of signers; expected ${tx.signers.length}, got ${raw.signatures.length}`,
+        );
+      }
+    }
+    if (signerInfos.length !== tx.signers.length) {
+      throw ErrUnauthorized.wrap(
+        `wrong number of signer infos; expected ${tx.signers.length}, got ${signerInfos.length}`,
+      );
+    }
+
+    // TxTimeoutHeightDecorator
+    if (body.timeoutHeight > 0n && BigInt(ctx.height) > body.timeoutHeight) {
+      throw ErrTxTimeoutHeight.wrap(`block height: ${ctx.height}, timeout height: ${body.timeoutHeight}`);
+    }
+
+    const params = await ak.getParams(ctx);
+
+    // ValidateMemoDecorator (counts characters, as Go's len() on the string counts bytes)
+    const memoLen = Buffer.byteLength(body.memo, "utf8");
+    if (BigInt(memoLen) > params.maxMemoCharacters) {
+      throw ErrMemoTooLarge.wrap(
+        `maximum number of characters is ${params.maxMemoCharacters} but received ${memoLen} characters`,
+      );
+    }
+
+    // ConsumeGasForTxSizeDecorator
+    ctx.gasMeter.consume(Number(params.txSizeCostPerByte) * ctx.txBytes.length, "txSize");
+
+    // DeductFeeDecorator
+    if (!simulate && ctx.height > 0 && gasLimit === 0n) throw ErrInvalidGasLimit.wrap("must provide positive gas");
+    if (!simulate && ctx.isCheckTx) {
+      const prices = parseDecCoins(ctx.minGasPrices);
+      if (prices.some((p) => p.amount18 > 0n)) {
+        const required = requiredFees(prices, gasLimit);
+        if (!isAnyGTE(feeCoins, required)) {
+          throw ErrInsufficientFee.wrap(
+            `insufficient fees; got: ${coinsToString(feeCoins)} required: ${coinsToString(required)}`,
+          );
+        }
+      }
+    }
+    const feePayer = fee?.payer ? fee.payer : tx.signers[0];
+    if (fee?.granter) throw ErrInvalidRequest.wrap("fee grants are not supported");
+    if (!(await ak.hasAccount(ctx, feePayer)))
+      throw ErrUnknownAddress.wrap(`fee payer address: ${feePayer} does not exist`);
+    if (feeCoins.length > 0) {
+      if (!isValidCoins(feeCoins)) throw ErrInsufficientFee.wrap(`invalid fee amount: ${coinsToString(feeCoins)}`);
+      try {
+        await bk.sendCoinsFromAccountToModule(ctx, feePayer, FeeCollectorName, feeCoins);
+      } catch (e) {
+        if (e instanceof CodedError && ErrInsufficientFunds.is(e)) throw ErrInsufficientFunds.wrap(e.message);
+        throw e;
+      }
+    }
+    ctx.eventManager.emit(feeEvent(coinsToString(feeCoins), feePayer));
+
+    // SetPubKeyDecorator
+    const accounts: Account[] = [];
+    for (let i = 0; i < tx.signers.length; i++) {
+      const signer = tx.signers[i];
+      const pkAny = signerInfos[i].publicKey;
+      const acc = await ak.getAccount(ctx, signer);
+      if (!acc) throw ErrUnknownAddress.wrap(`account ${signer} does not exist`);
+      if (pkAny) {
+        const key = secp256k1KeyFromAny(pkAny);
+        if (!bytesEqual(secp256k1AddressBytes(key), addressFromString(signer))) {
+          throw ErrInvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
+        }
+        if (!acc.pubKey) {
+          acc.pubKey = pkAny;
+          ak.setAccount(ctx, acc);
+        }
+      } else if (!simulate && !acc.pubKey) {
+        throw ErrInvalidPubKey.wrap("pubkey on account is not set");
+      }
+      accounts.push(acc);
+    }
+    for (let i = 0; i < tx.signers.length; i++) {
+      ctx.eventManager.emit(accSeqEvent(tx.signers[i], signerInfos[i].sequence));
+      ctx.eventManager.emit(signatureEvent(Buffer.from(raw.signatures[i] ?? new Uint8Array()).toString("base64")));
+    }
+
+    // ValidateSigCountDecorator (single keys only: one per signer)
+    if (BigInt(tx.signers.length) > params.txSigLimit) {
+      throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
+    }
+
+    // SigGasConsumeDecorator
+    for (const acc of accounts) {
+      const typeUrl = acc.pubKey?.typeUrl ?? Secp256k1PubKeyTypeUrl; // simulation without a key: secp256k1
+      if (typeUrl !== Secp256k1PubKeyTypeUrl) throw ErrInvalidPubKey.wrap(`unrecognized public key type: ${typeUrl}`);
+      ctx.gasMeter.consume(Number(params.sigVerifyCostSecp256k1), "ante verify: secp256k1");
+    }
+
+    // SigVerificationDecorator
+    for (let i = 0; i < accounts.length; i++) {
+      const acc = accounts[i];
+      const info = signerInfos[i];
+      if (info.sequence !== acc.sequence) {
+        throw ErrWrongSequence.wrap(`account sequence mismatch, expected ${acc.sequence}, got ${info.sequence}`);
+      }
+      if (simulate || ctx.isReCheckTx) continue;
+      const accNum = ctx.height !== 0 ? acc.accountNumber : 0n;
+      const fail = (why: string) =>
+        ErrUnauthorized.wrap(
+          `signature verification failed; please verify account number (${accNum}) and chain-id (${ctx.chainId}): (${why})`,
+        );
+      const mode = info.modeInfo?.single?.mode;
+      if (mode !== SignMode.SIGN_MODE_DIRECT) throw fail(`unsupported sign mode ${String(mode)}`);
+      if (!acc.pubKey) throw ErrInvalidPubKey.wrap("pubkey on account is not set");
+      const signBytes = SignDoc.encode({
+        bodyBytes: raw.bodyBytes,
+        authInfoBytes: raw.authInfoBytes,
+        chainId: ctx.chainId,
+        accountNumber: accNum,
+      }).finish();
+      if (!verifySecp256k1(secp256k1KeyFromAny(acc.pubKey), signBytes, raw.signatures[i])) {
+        throw fail("unable to verify single signer signature");
+      }
+    }
+
+    // IncrementSequenceDecorator
+    for (const acc of accounts) {
+      const fresh = (await ak.getAccount(ctx, acc.address)) ?? acc;
+      fresh.sequence += 1n;
+      ak.setAccount(ctx, fresh);
+    }
+  };
+}

@@ -1,0 +1,158 @@
+// x/bank gRPC Query service (cosmos.bank.v1beta1.Query), protobuf in / protobuf out.
+import { Metadata } from "cosmjs-types/cosmos/bank/v1beta1/bank";
+import {
+  QueryAllBalancesRequest,
+  QueryAllBalancesResponse,
+  QueryBalanceRequest,
+  QueryBalanceResponse,
+  QueryDenomMetadataRequest,
+  QueryDenomMetadataResponse,
+  QueryDenomsMetadataRequest,
+  QueryDenomsMetadataResponse,
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QuerySendEnabledRequest,
+  QuerySendEnabledResponse,
+  QuerySpendableBalanceByDenomRequest,
+  QuerySpendableBalanceByDenomResponse,
+  QuerySpendableBalancesRequest,
+  QuerySpendableBalancesResponse,
+  QuerySupplyOfRequest,
+  QuerySupplyOfResponse,
+  QueryTotalSupplyRequest,
+  QueryTotalSupplyResponse,
+} from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { toProtoCoin, validateDenom } from "../../chain/app/coins.ts";
+import type { Context } from "../../chain/app/context.ts";
+import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
+import type { Configurator } from "../../chain/app/module.ts";
+import { paginate } from "../../chain/app/pagination.ts";
+import { addressFromString } from "../auth/address.ts";
+import type { BankKeeper } from "./keeper.ts";
+import { addressBalancesPrefix, DenomMetadataPrefix, decodeInt, StoreKey, SupplyPrefix } from "./keys.ts";
+
+const P = "/cosmos.bank.v1beta1.Query/";
+const dec = new TextDecoder();
+
+interface Codec<T> {
+  decode(b: Uint8Array): T;
+}
+interface Enc<T> {
+  encode(m: T): { finish(): Uint8Array };
+  fromPartial(o: object): T;
+}
+
+function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
+  return async (ctx: Context, bytes: Uint8Array) => {
+    let r: Req;
+    try {
+      r = req.decode(bytes);
+    } catch (e) {
+      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
+  };
+}
+
+function addr(a: string): Uint8Array {
+  if (a === "") throw invalidArgument("empty address string is not allowed");
+  try {
+    return addressFromString(a);
+  } catch (e) {
+    throw invalidArgument(`invalid address: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function denom(d: string): void {
+  try {
+    validateDenom(d);
+  } catch {
+    throw invalidArgument(`invalid denom ${d}`);
+  }
+}
+
+export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
+  const balancesPage = async (ctx: Context, address: string, page: QueryAllBalancesRequest["pagination"]) => {
+    const prefix = addressBalancesPrefix(addr(address));
+    return paginate(ctx.kvStore(StoreKey), prefix, page, (key, v) =>
+      toProtoCoin({ denom: dec.decode(key), amount: decodeInt(v) }),
+    );
+  };
+
+  cfg.registerQuery(
+    `${P}Balance`,
+    handler(QueryBalanceRequest, QueryBalanceResponse, async (ctx, r) => {
+      addr(r.address);
+      denom(r.denom);
+      return { balance: toProtoCoin(await k.getBalance(ctx, r.address, r.denom)) };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}AllBalances`,
+    handler(QueryAllBalancesRequest, QueryAllBalancesResponse, async (ctx, r) => {
+      const { items, pagination } = await balancesPage(ctx, r.address, r.pagination);
+      return { balances: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}SpendableBalances`,
+    handler(QuerySpendableBalancesRequest, QuerySpendableBalancesResponse, async (ctx, r) => {
+      const { items, pagination } = await balancesPage(ctx, r.address, r.pagination);
+      return { balances: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}SpendableBalanceByDenom`,
+    handler(QuerySpendableBalanceByDenomRequest, QuerySpendableBalanceByDenomResponse, async (ctx, r) => {
+      addr(r.address);
+      denom(r.denom);
+      return { balance: toProtoCoin(await k.getBalance(ctx, r.address, r.denom)) };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}TotalSupply`,
+    handler(QueryTotalSupplyRequest, QueryTotalSupplyResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(ctx.kvStore(StoreKey), SupplyPrefix, r.pagination, (key, v) =>
+        toProtoCoin({ denom: dec.decode(key), amount: decodeInt(v) }),
+      );
+      return { supply: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}SupplyOf`,
+    handler(QuerySupplyOfRequest, QuerySupplyOfResponse, async (ctx, r) => {
+      denom(r.denom);
+      return { amount: toProtoCoin(await k.getSupply(ctx, r.denom)) };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}Params`,
+    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+  );
+  cfg.registerQuery(
+    `${P}DenomsMetadata`,
+    handler(QueryDenomsMetadataRequest, QueryDenomsMetadataResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(ctx.kvStore(StoreKey), DenomMetadataPrefix, r.pagination, (_k, v) =>
+        Metadata.decode(v),
+      );
+      return { metadatas: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}DenomMetadata`,
+    handler(QueryDenomMetadataRequest, QueryDenomMetadataResponse, async (ctx, r) => {
+      denom(r.denom);
+      const m = await k.getDenomMetaData(ctx, r.denom);
+      if (!m) throw notFound(`client metadata for denom ${r.denom}`);
+      return { metadata: m };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}SendEnabled`,
+    handler(QuerySendEnabledRequest, QuerySendEnabledResponse, async (ctx, r) => {
+      const all = await k.getSendEnabledEntries(ctx);
+      const list = r.denoms.length > 0 ? all.filter((s) => r.denoms.includes(s.denom)) : all;
+      return { sendEnabled: list };
+    }),
+  );
+}
