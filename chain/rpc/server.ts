@@ -1,0 +1,255 @@
+// The CometBFT-compatible RPC server (fastify): JSON-RPC 2.0 over HTTP POST at `/` (single and batch),
+// the GET URI form (`/block?height=5`), and `/websocket` with event subscriptions.
+
+import { toBase64 } from "@cosmjs/encoding";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
+import type { RpcBackend } from "./backend.ts";
+import * as enc from "./encode.ts";
+import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
+import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
+import { METHODS, type MethodContext } from "./methods.ts";
+import { paramsFromUri } from "./params.ts";
+import { WsConnection, type WsShared } from "./websocket.ts";
+
+export interface RpcServerOptions {
+  /** "tcp://host:port"; port 0 picks a free port (see `url`). */
+  laddr: string;
+  maxBodyBytes?: number;
+  maxSubscriptionsPerClient?: number;
+  maxSubscriptionClients?: number;
+  /** Most requests in one JSON-RPC batch (CometBFT max_request_batch_size); 0 = unlimited. */
+  maxRequestBatchSize?: number;
+  timeoutBroadcastTxCommitMs?: number;
+  corsAllowedOrigins?: string[];
+}
+
+export interface RpcServerDependencies {
+  backend: RpcBackend;
+  eventBus: EventBus;
+  logger: Logger;
+}
+
+/** CometBFT's URI handlers answer with this id. */
+const URI_ID = -1;
+
+export function parseLaddr(laddr: string): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/)?(\[[^\]]+\]|[^:/]*):(\d{1,5})$/.exec(laddr);
+  if (!m) throw new Error(`invalid rpc laddr ${JSON.stringify(laddr)}: expected tcp://host:port`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new Error(`invalid rpc laddr port ${port}`);
+  const host = (m[1] ?? "").replace(/^\[|\]$/g, "");
+  return { host: host === "" ? "0.0.0.0" : host, port };
+}
+
+export function encodeEventData(e: PublishedEvent): unknown {
+  const ev = e.event;
+  switch (ev.type) {
+    case "NewBlock":
+      return {
+        type: "tendermint/event/NewBlock",
+        value: {
+          block: enc.block(ev.block),
+          block_id: enc.blockId(ev.blockId),
+          result_finalize_block: enc.finalizeBlockResponse(ev.resultFinalizeBlock),
+        },
+      };
+    case "NewBlockHeader":
+      return { type: "tendermint/event/NewBlockHeader", value: { header: enc.header(ev.header) } };
+    case "Tx": {
+      const txResult: Record<string, unknown> = { height: String(ev.height) };
+      if (ev.index !== 0) txResult.index = ev.index;
+      if (ev.tx.length > 0) txResult.tx = toBase64(ev.tx);
+      txResult.result = enc.execTxResult(ev.result);
+      return { type: "tendermint/event/Tx", value: { TxResult: txResult } };
+    }
+  }
+}
+
+export class RpcServer {
+  private readonly app: FastifyInstance;
+  private readonly logger: Logger;
+  private readonly ctx: MethodContext;
+  private readonly listen: { host: string; port: number };
+  private readonly connections = new Set<WsConnection>();
+  private boundUrl: string | undefined;
+
+  constructor(
+    private readonly options: RpcServerOptions,
+    deps: RpcServerDependencies,
+  ) {
+    this.logger = deps.logger.child({ module: "rpc" });
+    this.listen = parseLaddr(options.laddr);
+    this.ctx = {
+      backend: deps.backend,
+      eventBus: deps.eventBus,
+      timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
+    };
+    const bodyLimit = options.maxBodyBytes ?? 1_000_000;
+    this.app = Fastify({ logger: false, bodyLimit });
+    this.routes(deps.eventBus, bodyLimit);
+  }
+
+  /** http://host:port the server is bound to (after start()). */
+  get url(): string {
+    if (!this.boundUrl) throw new Error("rpc server not started");
+    return this.boundUrl;
+  }
+
+  async start(): Promise<void> {
+    await this.app.listen({ host: this.listen.host, port: this.listen.port });
+    const addr = this.app.server.address();
+    const port = typeof addr === "object" && addr ? addr.port : this.listen.port;
+    const host = this.listen.host.includes(":") ? `[${this.listen.host}]` : this.listen.host;
+    this.boundUrl = `http://${host}:${port}`;
+    this.logger.info({ url: this.boundUrl }, "rpc server listening");
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.close();
+    this.connections.clear();
+    for (const client of this.app.websocketServer?.clients ?? []) client.terminate();
+    await this.app.close();
+  }
+
+  private cors(req: FastifyRequest, reply: FastifyReply): void {
+    const allowed = this.options.corsAllowedOrigins ?? [];
+    const origin = req.headers.origin;
+    if (!origin || allowed.length === 0) return;
+    if (allowed.includes("*") || allowed.includes(origin)) {
+      reply.header("Access-Control-Allow-Origin", allowed.includes("*") ? "*" : origin);
+      reply.header("Access-Control-Allow-Methods", "HEAD, GET, POST");
+      reply.header("Access-Control-Allow-Headers", "Origin, Accept, Content-Type, X-Requested-With, X-Server-Time");
+    }
+  }
+
+  private logCall = (method: string, ms: number, err?: RpcError) => {
+    this.logger.debug({ method, ms: Math.round(ms), error: err?.data || err?.message }, "rpc call");
+  };
+
+  private routes(eventBus: EventBus, bodyLimit: number): void {
+    const app = this.app;
+    // Bodies are taken as text whatever the content type; JSON parsing (and its errors) is ours.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (_req, body, done) => done(null, body));
+
+    app.addHook("onRequest", async (req, reply) => this.cors(req, reply));
+    app.options("*", async (_req, reply) => reply.code(204).send());
+
+    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+      const rpcErr =
+        err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+          ? new RpcError(
+              INVALID_REQUEST,
+              `error reading request body: request body too large (limit ${bodyLimit} bytes)`,
+            )
+          : toRpcError(err);
+      this.logger.debug({ err: err.message, status }, "rpc request failed");
+      reply
+        .code(status)
+        .type("application/json")
+        .send(serialize(errorResponse(null, rpcErr)));
+    });
+
+    const shared: WsShared = { subscribedClients: 0, encodeEvent: cachedEncoder() };
+    const limits = {
+      maxSubscriptionsPerClient: this.options.maxSubscriptionsPerClient ?? 5,
+      maxSubscriptionClients: this.options.maxSubscriptionClients ?? 100,
+      maxBufferedBytes: 16 * 1024 * 1024,
+    };
+
+    app.register(websocket, { options: { maxPayload: bodyLimit } });
+    app.register(async (scope) => {
+      scope.get("/websocket", { websocket: true }, (socket) => {
+        const conn = new WsConnection(socket, this.ctx, eventBus, limits, shared, this.logger);
+        this.connections.add(conn);
+        socket.on("close", () => this.connections.delete(conn));
+      });
+    });
+
+    app.post("/", async (req, reply) => this.handlePost(req.body, reply));
+    app.get("/", async (_req, reply) => reply.type("text/html").send(endpointList()));
+
+    app.get("/:method", async (req, reply) => {
+      const name = (req.params as { method: string }).method;
+      const m = lookupMethod(name);
+      if (!m || m.wsOnly || !m.handler) return reply.code(404).type("text/plain").send("404 page not found\n");
+      const started = performance.now();
+      let res: JsonRpcResponse;
+      try {
+        const params = paramsFromUri(m.params, (req.query ?? {}) as Record<string, unknown>);
+        res = { jsonrpc: "2.0", id: URI_ID, result: await m.handler(this.ctx, params) };
+        this.logCall(name, performance.now() - started);
+      } catch (e) {
+        const err = toRpcError(e);
+        this.logCall(name, performance.now() - started, err);
+        res = errorResponse(URI_ID, err);
+      }
+      return reply
+        .code("error" in res ? 500 : 200)
+        .type("application/json")
+        .send(serialize(res));
+    });
+  }
+
+  private async handlePost(body: unknown, reply: FastifyReply): Promise<FastifyReply> {
+    const text = typeof body === "string" ? body : "";
+    if (text.trim() === "") return reply.type("text/html").send(endpointList());
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      const err = new RpcError(PARSE_ERROR, `error unmarshaling request: ${(e as Error).message}`);
+      return reply
+        .code(500)
+        .type("application/json")
+        .send(serialize(errorResponse(null, err)));
+    }
+    if (Array.isArray(parsed)) {
+      const max = this.options.maxRequestBatchSize ?? 10;
+      if (parsed.length === 0 || (max > 0 && parsed.length > max)) {
+        const detail =
+          parsed.length === 0
+            ? "empty batch request"
+            : `batch request exceeds maximum (${max}) allowed number of requests`;
+        return reply
+          .code(400)
+          .type("application/json")
+          .send(serialize(errorResponse(null, new RpcError(INVALID_REQUEST, detail))));
+      }
+      const out: JsonRpcResponse[] = [];
+      for (const r of parsed) {
+        const res = await handleRequest(this.ctx, r, undefined, this.logCall);
+        if (res) out.push(res);
+      }
+      if (out.length === 0) return reply.code(200).send("");
+      return reply.type("application/json").send(serialize(out));
+    }
+    const res = await handleRequest(this.ctx, parsed, undefined, this.logCall);
+    if (!res) return reply.code(200).send("");
+    return reply.type("application/json").send(serialize(res));
+  }
+}
+
+function cachedEncoder(): (e: PublishedEvent) => unknown {
+  const cache = new WeakMap<PublishedEvent, unknown>();
+  return (e) => {
+    let v = cache.get(e);
+    if (v === undefined) {
+      v = encodeEventData(e);
+      cache.set(e, v);
+    }
+    return v;
+  };
+}
+
+function endpointList(): string {
+  const names = Object.keys(METHODS)
+    .filter((n) => !METHODS[n]!.wsOnly)
+    .sort();
+  const links = names.map((n) => `<a href="/${n}">/${n}</a></br>`).join("\n");
+  return `<html><body><br>Available endpoints:<br>\n${links}\n</body></html>\n`;
+}
