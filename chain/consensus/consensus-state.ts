@@ -238,13 +238,15 @@ export class ConsensusState {
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.tasks.length > 0 && !this.halted) {
+    while (this.tasks.length > 0 && !this.halted && !this.stopped) {
       const t = this.tasks.shift() as () => Promise<void>;
       try {
         await t();
       } catch (e) {
         this.log.error({ err: e }, "consensus step failed");
       }
+      // Let timers and I/O run between steps (the queue could otherwise starve the event loop).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.tasks = [];
     this.running = false;

@@ -20,7 +20,7 @@ export class LoopbackTransport implements Transport {
   private handlers: ((msg: ConsensusMessage, from: string) => void)[] = [];
 
   broadcast(msg: ConsensusMessage): void {
-    queueMicrotask(() => {
+    setImmediate(() => {
       for (const h of this.handlers) h(msg, "self");
     });
   }
