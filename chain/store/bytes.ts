@@ -1,0 +1,119 @@
+// Byte helpers shared by the store: ordering, map keys, varints (as Go's encoding/binary), big-endian versions.
+import { createHash } from "node:crypto";
+
+export type Bytes = Uint8Array;
+
+/** Bytewise comparison (native). */
+export function compareBytes(a: Bytes, b: Bytes): number {
+  return Buffer.compare(a, b);
+}
+
+export function equalBytes(a: Bytes, b: Bytes): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+function view(b: Bytes): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A Map key for bytes: latin1 maps each byte to one UTF-16 unit, so string order equals byte order. */
+export function keyString(b: Bytes): string {
+  return view(b).toString("latin1");
+}
+
+export function fromKeyString(s: string): Buffer {
+  return Buffer.from(s, "latin1");
+}
+
+export function concatBytes(...parts: Bytes[]): Buffer {
+  return Buffer.concat(parts);
+}
+
+export function sha256(data: Bytes): Buffer {
+  return createHash("sha256").update(data).digest();
+}
+
+/** Length of Go's binary.PutUvarint encoding of a non-negative safe integer. */
+export function uvarintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes Go's uvarint at `off`, returns the new offset. Works for any safe integer (no 32-bit ops). */
+export function putUvarint(buf: Uint8Array, off: number, v: number): number {
+  while (v >= 0x80) {
+    buf[off++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[off++] = v;
+  return off;
+}
+
+/** Go's binary.PutVarint (zigzag) for non-negative values: 2v. */
+export function varintSize(v: number): number {
+  return uvarintSize(v * 2);
+}
+
+export function putVarint(buf: Uint8Array, off: number, v: number): number {
+  return putUvarint(buf, off, v >= 0 ? v * 2 : -v * 2 - 1);
+}
+
+export function encodeUvarint(v: number): Uint8Array {
+  const out = new Uint8Array(uvarintSize(v));
+  putUvarint(out, 0, v);
+  return out;
+}
+
+export function encodeVarint(v: number): Uint8Array {
+  const out = new Uint8Array(varintSize(v));
+  putVarint(out, 0, v);
+  return out;
+}
+
+/** Reads a uvarint at `off`; returns [value, newOffset]. Throws on truncation. */
+export function readUvarint(buf: Uint8Array, off: number): [number, number] {
+  let result = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    if (off >= buf.length) throw new Error("truncated varint");
+    const b = buf[off++] as number;
+    result += (b & 0x7f) * mul;
+    if (b < 0x80) return [result, off];
+    mul *= 128;
+  }
+  throw new Error("varint overflow");
+}
+
+export function readVarint(buf: Uint8Array, off: number): [number, number] {
+  const [u, o] = readUvarint(buf, off);
+  return [u % 2 === 0 ? u / 2 : -(u + 1) / 2, o];
+}
+
+/** 8-byte big-endian encoding of a version, so LevelDB orders versions numerically. */
+export function be64(v: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeUInt32BE(Math.floor(v / 0x1_0000_0000), 0);
+  b.writeUInt32BE(v >>> 0, 4);
+  return b;
+}
+
+export function readBe64(b: Uint8Array, off = 0): number {
+  const v = view(b);
+  return v.readUInt32BE(off) * 0x1_0000_0000 + v.readUInt32BE(off + 4);
+}
+
+/** The smallest key greater than every key starting with `prefix`; undefined when none exists (all 0xff). */
+export function prefixEnd(prefix: Bytes): Buffer | undefined {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}

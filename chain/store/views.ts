@@ -1,0 +1,89 @@
+// Read-only KVStore views of committed state: the flat latest-value index, and a tree at a version.
+import type { AbstractLevel } from "abstract-level";
+import { concatBytes, prefixEnd } from "./bytes.ts";
+import type { Node } from "./iavl/node.ts";
+import type { IavlTree } from "./iavl/tree.ts";
+import type { Bytes, IterateOptions, KVStore } from "./types.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: the sublevel's parent type is irrelevant here
+export type StateDb = AbstractLevel<any, Uint8Array, Uint8Array>;
+
+function readOnly(): never {
+  throw new Error("store is read-only: write through a branch");
+}
+
+/** Latest committed values straight from the flat index `<store prefix> f <key>` (no tree walk). */
+export class FlatStore implements KVStore {
+  readonly prefix: Buffer;
+
+  constructor(
+    private readonly db: StateDb,
+    storePrefix: Uint8Array,
+  ) {
+    this.prefix = concatBytes(storePrefix, Uint8Array.of(0x66)); // 'f'
+  }
+
+  dbKey(key: Bytes): Buffer {
+    return concatBytes(this.prefix, key);
+  }
+
+  async get(key: Bytes): Promise<Bytes | undefined> {
+    return this.db.getSync(this.dbKey(key));
+  }
+
+  async has(key: Bytes): Promise<boolean> {
+    return this.db.getSync(this.dbKey(key)) !== undefined;
+  }
+
+  set(): void {
+    readOnly();
+  }
+
+  delete(): void {
+    readOnly();
+  }
+
+  async *iterate(opts: IterateOptions = {}): AsyncIterable<[Bytes, Bytes]> {
+    const gte = opts.start ? this.dbKey(opts.start) : this.prefix;
+    const lt = opts.end ? this.dbKey(opts.end) : prefixEnd(this.prefix);
+    const n = this.prefix.length;
+    const it = this.db.iterator(lt ? { gte, lt, reverse: opts.reverse ?? false } : { gte, reverse: opts.reverse ?? false });
+    try {
+      while (true) {
+        const batch = await it.nextv(256);
+        if (batch.length === 0) return;
+        for (const [k, v] of batch) yield [k.subarray(n), v];
+      }
+    } finally {
+      await it.close();
+    }
+  }
+}
+
+/** A store as it was at one committed version (walks the IAVL tree). */
+export class TreeView implements KVStore {
+  constructor(
+    private readonly tree: IavlTree,
+    private readonly root: Node | undefined,
+  ) {}
+
+  async get(key: Bytes): Promise<Bytes | undefined> {
+    return this.tree.get(this.root, key);
+  }
+
+  async has(key: Bytes): Promise<boolean> {
+    return this.tree.get(this.root, key) !== undefined;
+  }
+
+  set(): void {
+    readOnly();
+  }
+
+  delete(): void {
+    readOnly();
+  }
+
+  async *iterate(opts: IterateOptions = {}): AsyncIterable<[Bytes, Bytes]> {
+    yield* this.tree.iterate(this.root, opts.start, opts.end, opts.reverse ?? false);
+  }
+}
