@@ -185,6 +185,10 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     }
     this.chainId = req.chainId;
     this.initialHeight = req.initialHeight > 0n ? Number(req.initialHeight) : 1;
+    // store versions are block heights and chain/store starts at version 1
+    if (this.initialHeight !== 1) {
+      throw ErrInvalidRequest.wrap(`initial_height ${this.initialHeight} is not supported (must be 1)`);
+    }
     const block: BlockInfo = { height: this.initialHeight, timeMs: timeToMs(req.time), chainId: req.chainId };
     const state = this.store.branch();
     const ctx = this.newContext(state, block, "genesis");

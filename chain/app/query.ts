@@ -49,9 +49,10 @@ export async function queryApp(b: QueryBackend, req: RequestQuery): Promise<Resp
 
   const handler = b.router.query(path);
   if (handler) {
-    if (req.prove)
-      throw ErrInvalidRequest.wrap("cannot query with proof when height <= 1; please provide a valid height");
     const height = resolveHeight(b, req.height);
+    if (req.prove && height <= 1) {
+      throw ErrInvalidRequest.wrap("cannot query with proof when height <= 1; please provide a valid height");
+    }
     const ms = await b.stateAt(height);
     const ctx = b.newContext(ms, { height, timeMs: 0, chainId: "" }, "query");
     return ok(await handler(ctx, req.data), height);

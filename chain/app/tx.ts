@@ -43,6 +43,9 @@ export function decodeTx(bytes: Uint8Array, router: Router): DecodedTx {
   for (const m of msgs) {
     for (const s of m.type.signers(m.msg)) if (!signers.includes(s)) signers.push(s);
   }
+  // an explicit fee payer must sign too (SDK v0.50 appends it to the signers)
+  const payer = authInfo.fee?.payer ?? "";
+  if (payer !== "" && !signers.includes(payer)) signers.push(payer);
   return { bytes, raw, body, authInfo, msgs, signers };
 }
 

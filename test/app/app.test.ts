@@ -211,6 +211,21 @@ describe("DGridApp", () => {
     assert.equal(await balance(app, alice.address), 1000000000n);
   });
 
+  it("a fee payer other than the signer must sign too", async () => {
+    const { app, alice, bob } = await setup();
+    await block(app, 1, []);
+    const tx = await signTx(alice, [send(alice.address, alice.address, "1")], {
+      accountNumber: 0n,
+      sequence: 0n,
+      payer: bob.address,
+    });
+    const r = await app.checkTx({ tx, type: CheckTxType.NEW });
+    assert.equal(r.code, 4, r.log);
+    assert.match(r.log, /wrong number of signers; expected 2, got 1/);
+    await block(app, 2, [tx]);
+    assert.equal(await balance(app, bob.address), 500000n);
+  });
+
   it("CheckTx state tracks sequences until the next commit; RECHECK works", async () => {
     const { app, alice, bob } = await setup();
     await block(app, 1, []);

@@ -82,6 +82,7 @@ export interface SignOpts {
   memo?: string;
   chainId?: string;
   corrupt?: boolean;
+  payer?: string;
 }
 
 export async function signTx(
@@ -101,7 +102,7 @@ export async function signTx(
     [{ denom: "udgrid", amount: fee }],
     Number(gas),
     undefined,
-    undefined,
+    o.payer,
   );
   const doc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN_ID, Number(o.accountNumber));
   const { signature } = await key.wallet.signDirect(key.address, doc);
