@@ -110,11 +110,17 @@ export class DGridClient {
   }
 
   /** Sends tokens ("1000udgrid" or coins) and waits for the result. */
-  send(to: string, amount: string | readonly Coin[], memo = ""): Promise<DeliverTxResponse> {
+  send(
+    to: string,
+    amount: string | readonly Coin[],
+    memo = "",
+    fee: StdFee | "auto" | number = "auto",
+  ): Promise<DeliverTxResponse> {
     const coins = typeof amount === "string" ? parseCoins(amount) : [...amount];
     return this.submit(
       [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: { fromAddress: this.address, toAddress: to, amount: coins } }],
       memo,
+      fee,
     );
   }
 

@@ -1,5 +1,6 @@
 // A minimal CometBFT JSON-RPC server for CLI tests: `status`, `abci_query` (answered by a handler)
 // and `broadcast_tx_sync` (recorded). Just enough of the v0.38 JSON for CosmJS to decode.
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 export interface FakeNode {
@@ -78,7 +79,26 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
       } else if (method === "broadcast_tx_sync") {
         const tx = Buffer.from(params.tx, "base64");
         broadcast.push(tx);
-        result = { code: 0, data: "", log: "", codespace: "", hash: "00".repeat(32) };
+        result = { code: 0, data: "", log: "", codespace: "", hash: txHash(tx) };
+      } else if (method === "tx" || method === "tx_search") {
+        const want =
+          method === "tx"
+            ? Buffer.from(params.hash, "base64").toString("hex").toUpperCase()
+            : (/tx\.hash\s*=\s*'([0-9A-Fa-f]+)'/.exec(params.query)?.[1] ?? "").toUpperCase();
+        const i = broadcast.findIndex((tx) => txHash(tx) === want);
+        const found = i < 0 ? undefined : txResponse(broadcast[i]);
+        if (method === "tx_search") result = { txs: found ? [found] : [], total_count: found ? "1" : "0" };
+        else if (found) result = found;
+        else {
+          res.end(
+            JSON.stringify({
+              jsonrpc: "2.0",
+              id,
+              error: { code: -32603, message: "Internal error", data: `tx (${want}) not found` },
+            }),
+          );
+          return;
+        }
       } else {
         res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32601, message: "Method not found" } }));
         return;
@@ -95,5 +115,29 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
     calls,
     broadcast,
     close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+function txHash(tx: Uint8Array): string {
+  return createHash("sha256").update(tx).digest("hex").toUpperCase();
+}
+
+/** The indexed form of a broadcast tx: included at height 43 with a transfer event. */
+function txResponse(tx: Uint8Array) {
+  return {
+    hash: txHash(tx),
+    height: "43",
+    index: 0,
+    tx_result: {
+      code: 0,
+      data: "",
+      log: "",
+      info: "",
+      gas_wanted: "150000",
+      gas_used: "70000",
+      events: [{ type: "transfer", attributes: [{ key: "amount", value: "1udgrid", index: true }] }],
+      codespace: "",
+    },
+    tx: Buffer.from(tx).toString("base64"),
   };
 }

@@ -196,6 +196,52 @@ describe("query / status / tx against a fake node", () => {
     assert.equal(node.broadcast.length, before + 1, "only the confirmed send was broadcast");
   });
 
+  it("tx bank send --broadcast-mode block waits for the block; query tx finds it", async () => {
+    const r = await cli([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      BOB,
+      "2udgrid",
+      "--node",
+      node.url,
+      "--broadcast-mode",
+      "block",
+      "-y",
+      "-o",
+      "json",
+      ...ring,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.height, "43");
+    assert.equal(out.code, 0);
+    assert.equal(out.gas_used, "70000");
+    assert.equal(
+      out.txhash,
+      Buffer.from(sha256(node.broadcast.at(-1)!))
+        .toString("hex")
+        .toUpperCase(),
+    );
+
+    const q = await cli(["query", "tx", out.txhash, "--node", node.url, "-o", "json"]);
+    assert.equal(q.code, 0, q.stderr);
+    const tx = JSON.parse(q.stdout);
+    assert.equal(tx.txhash, out.txhash);
+    assert.equal(tx.height, "43");
+    assert.equal(tx.tx.body.messages[0]["@type"], "/cosmos.bank.v1beta1.MsgSend");
+    assert.equal(tx.tx.body.messages[0].to_address, BOB);
+    assert.equal(tx.events[0].type, "transfer");
+
+    const missing = await cli(["query", "tx", "AB".repeat(32), "--node", node.url]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /not found/);
+    const bad = await cli(["query", "tx", "xyz", "--node", node.url]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /invalid tx hash/);
+  });
+
   it("an unreachable node is a clear error", async () => {
     const r = await cli(["query", "bank", "balances", alice, "--node", "http://127.0.0.1:1"]);
     assert.equal(r.code, 1);
