@@ -37,11 +37,11 @@ export class ValidatorSet {
   private total = 0n;
 
   /** NewValidatorSet: all validators are new, priorities centered, then incremented once. */
-  static create(vals: readonly { pubKey: Uint8Array; votingPower: bigint }[]): ValidatorSet {
+  static create(vals: readonly { pubKey: Uint8Array; votingPower: bigint; address?: Uint8Array }[]): ValidatorSet {
     const set = new ValidatorSet();
     set.applyChanges(
       vals.map((v) => ({
-        address: pubKeyAddress(v.pubKey),
+        address: v.address ?? pubKeyAddress(v.pubKey),
         pubKey: v.pubKey,
         votingPower: v.votingPower,
         proposerPriority: 0n,
