@@ -32,7 +32,8 @@ export class CacheKV implements CacheKVStore {
   }
 
   set(key: Bytes, value: Bytes): void {
-    if (!(key instanceof Uint8Array) || !(value instanceof Uint8Array)) throw new TypeError("store keys and values are bytes");
+    if (!(key instanceof Uint8Array) || !(value instanceof Uint8Array))
+      throw new TypeError("store keys and values are bytes");
     this.put(key, value);
   }
 

@@ -223,7 +223,8 @@ export class CommitMultiStore {
     if (version > this.version) {
       throw ErrInvalidHeight.wrap(`version ${version} is in the future (latest ${this.version})`);
     }
-    if (version < this.earliest) throw ErrInvalidHeight.wrap(`version ${version} was pruned (earliest ${this.earliest})`);
+    if (version < this.earliest)
+      throw ErrInvalidHeight.wrap(`version ${version} was pruned (earliest ${this.earliest})`);
   }
 
   private rootsAt(version: number) {
@@ -263,7 +264,11 @@ export class CommitMultiStore {
       value,
       height,
       proofOps: [
-        { type: "ics23:iavl", key: Uint8Array.from(key), data: commitmentProof(entry.tree, entry.root ?? undefined, key) },
+        {
+          type: "ics23:iavl",
+          key: Uint8Array.from(key),
+          data: commitmentProof(entry.tree, entry.root ?? undefined, key),
+        },
         { type: "ics23:simple", key: Buffer.from(storeName, "utf8"), data: multistoreProof(storeRoots, storeName) },
       ],
     };

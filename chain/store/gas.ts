@@ -70,7 +70,8 @@ export class BasicGasMeter implements GasMeter {
       throw ErrOutOfGas.wrap(`gas overflow: ${descriptor}`);
     }
     this.used = next;
-    if (next > this.limit) throw ErrOutOfGas.wrap(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${next}`);
+    if (next > this.limit)
+      throw ErrOutOfGas.wrap(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${next}`);
   }
 
   refund(amount: number, descriptor: string): void {

@@ -55,7 +55,11 @@ function pathOps(hashes: Bytes[], index: number): ics23.IInnerOp[] {
     return ops;
   }
   const ops = pathOps(hashes.slice(k), index - k);
-  ops.push({ hash: ics23.HashOp.SHA256, prefix: concatBytes(INNER, rootOf(hashes.slice(0, k))), suffix: new Uint8Array(0) });
+  ops.push({
+    hash: ics23.HashOp.SHA256,
+    prefix: concatBytes(INNER, rootOf(hashes.slice(0, k))),
+    suffix: new Uint8Array(0),
+  });
   return ops;
 }
 

@@ -5,7 +5,6 @@ import type { Node } from "./iavl/node.ts";
 import type { IavlTree } from "./iavl/tree.ts";
 import type { Bytes, IterateOptions, KVStore } from "./types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: the sublevel's parent type is irrelevant here
 export type StateDb = AbstractLevel<any, Uint8Array, Uint8Array>;
 
 function readOnly(): never {
@@ -47,7 +46,9 @@ export class FlatStore implements KVStore {
     const gte = opts.start ? this.dbKey(opts.start) : this.prefix;
     const lt = opts.end ? this.dbKey(opts.end) : prefixEnd(this.prefix);
     const n = this.prefix.length;
-    const it = this.db.iterator(lt ? { gte, lt, reverse: opts.reverse ?? false } : { gte, reverse: opts.reverse ?? false });
+    const it = this.db.iterator(
+      lt ? { gte, lt, reverse: opts.reverse ?? false } : { gte, reverse: opts.reverse ?? false },
+    );
     try {
       while (true) {
         const batch = await it.nextv(256);

@@ -21,7 +21,10 @@ export async function tempDb(): Promise<TempDb> {
     state: undefined as unknown as StateDb,
     async reopen() {
       if (t.root) await t.root.close();
-      t.root = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, "dgrid.db"), { keyEncoding: "view", valueEncoding: "view" });
+      t.root = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, "dgrid.db"), {
+        keyEncoding: "view",
+        valueEncoding: "view",
+      });
       await t.root.open();
       t.state = t.root.sublevel<Uint8Array, Uint8Array>("state", { keyEncoding: "view", valueEncoding: "view" });
       await t.state.open();
@@ -36,7 +39,8 @@ export async function tempDb(): Promise<TempDb> {
 }
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-export const dec = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : new TextDecoder().decode(b));
+export const dec = (b: Uint8Array | undefined): string | undefined =>
+  b === undefined ? undefined : new TextDecoder().decode(b);
 
 export async function collect(it: AsyncIterable<[Uint8Array, Uint8Array]>): Promise<[string, string][]> {
   const out: [string, string][] = [];

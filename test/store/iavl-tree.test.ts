@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ics23, iavlSpec, verifyMembership, verifyNonMembership } from "@confio/ics23";
+import { iavlSpec, ics23, verifyMembership, verifyNonMembership } from "@confio/ics23";
 import fc from "fast-check";
 import { compareBytes } from "../../chain/store/bytes.ts";
-import { existenceProof, nonExistenceProof } from "../../chain/store/iavl/proof.ts";
 import type { Node } from "../../chain/store/iavl/node.ts";
+import { existenceProof, nonExistenceProof } from "../../chain/store/iavl/proof.ts";
 import { type BatchOp, EMPTY_ROOT_HASH, IavlTree } from "../../chain/store/iavl/tree.ts";
 import { type TempDb, tempDb } from "./helpers.ts";
 
@@ -72,7 +72,10 @@ describe("IAVL tree", () => {
 
   it("empty tree hash is sha256 of nothing", () => {
     const tree = freshTree(t);
-    assert.equal(Buffer.from(tree.committedHash()).toString("hex"), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert.equal(
+      Buffer.from(tree.committedHash()).toString("hex"),
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
     assert.deepEqual(tree.workingHash(), EMPTY_ROOT_HASH);
   });
 
@@ -109,7 +112,10 @@ describe("IAVL tree", () => {
           assert.deepEqual(rev, [...got.map((g) => g[0])].reverse());
           for (let k = 0; k <= 60; k += 7) {
             const v = tree.get(r, key(k));
-            assert.deepEqual(v === undefined ? undefined : Buffer.from(v).toString(), snapshot.has(k) ? val(snapshot.get(k) as number).toString() : undefined);
+            assert.deepEqual(
+              v === undefined ? undefined : Buffer.from(v).toString(),
+              snapshot.has(k) ? val(snapshot.get(k) as number).toString() : undefined,
+            );
             if (!r) continue;
             const rootHash = r.hash as Uint8Array;
             if (snapshot.has(k)) {
@@ -172,6 +178,49 @@ describe("IAVL tree", () => {
     // a delete rebalances at most along the path too
     await commitVersion(t, tree, [{ k: 17, v: null }]);
     assert.ok(tree.lastCommitNodeWrites <= 3 * height, `wrote ${tree.lastCommitNodeWrites} nodes`);
+  });
+
+  it("matches cosmos/iavl reference root hashes (python-iavl tests/ref.go vectors)", async () => {
+    const tree = freshTree(t);
+    const b = (s: string) => Buffer.from(s);
+    const save = async (f: () => void): Promise<string> => {
+      tree.resetWorking();
+      f();
+      const h = tree.workingHash();
+      const batch: BatchOp[] = [];
+      tree.commitOps(batch);
+      await t.state.batch(batch);
+      tree.markCommitted();
+      return Buffer.from(h).toString("hex").toUpperCase();
+    };
+    assert.equal(
+      await save(() => tree.set(b("hello"), b("world"))),
+      "6032661AB0D201132DB7A8FA1DA6A0AFE427E6278BD122C301197680AB79CA02",
+    );
+    assert.equal(
+      await save(() => {
+        tree.set(b("hello"), b("world1"));
+        tree.set(b("hello1"), b("world1"));
+      }),
+      "457D81F933F53E5CFB90D813B84981AA2604D69939E10C94304D18287DED31F7",
+    );
+    assert.equal(
+      await save(() => {
+        tree.set(b("hello2"), b("world1"));
+        tree.set(b("hello3"), b("world1"));
+      }),
+      "C7AB142752ADD0374992261536E502851CE555D243270D3C3C6B77CF31B7945D",
+    );
+    assert.equal(
+      await save(() => {
+        for (let i = 0; i < 20; i++) tree.set(b(`hello${i}`), b("world1"));
+      }),
+      "5BB5974DC9FD3943E2FB096DE6F2470CAE375F7B877E4335DBA8E73CE587B232",
+    );
+    assert.equal(
+      await save(() => tree.remove(b("hello"))),
+      "E4E0D619CFE08FF64D6384529F49A2BDFFF4A4B7FA64E268A2159EF7F03CB858",
+    );
   });
 
   it("keys compare bytewise", () => {

@@ -122,7 +122,8 @@ export function hashInner(height: number, size: number, version: number, left: B
 
 /** Storage encoding: varint height, size, version; uvarint len + key; leaf: uvarint len + value, inner: two 32-byte hashes. */
 export function encodeNode(n: Node): Uint8Array {
-  const head = varintSize(n.height) + varintSize(n.size) + varintSize(n.version) + uvarintSize(n.key.length) + n.key.length;
+  const head =
+    varintSize(n.height) + varintSize(n.size) + varintSize(n.version) + uvarintSize(n.key.length) + n.key.length;
   const value = n.value ?? new Uint8Array(0);
   const tail = n.isLeaf() ? uvarintSize(value.length) + value.length : 64;
   const buf = new Uint8Array(head + tail);
@@ -144,22 +145,16 @@ export function encodeNode(n: Node): Uint8Array {
 }
 
 export function decodeNode(hash: Bytes, buf: Uint8Array): Node {
-  let off = 0;
-  let height: number;
-  let size: number;
-  let version: number;
-  let keyLen: number;
-  [height, off] = readVarint(buf, off);
-  [size, off] = readVarint(buf, off);
-  [version, off] = readVarint(buf, off);
-  [keyLen, off] = readUvarint(buf, off);
-  const key = buf.subarray(off, off + keyLen);
-  off += keyLen;
+  const [height, o1] = readVarint(buf, 0);
+  const [size, o2] = readVarint(buf, o1);
+  const [version, o3] = readVarint(buf, o2);
+  const [keyLen, o4] = readUvarint(buf, o3);
+  const key = buf.subarray(o4, o4 + keyLen);
+  const off = o4 + keyLen;
   const n = new Node(key, undefined, version, height, size);
   if (height === 0) {
-    let valueLen: number;
-    [valueLen, off] = readUvarint(buf, off);
-    n.value = buf.subarray(off, off + valueLen);
+    const [valueLen, o5] = readUvarint(buf, off);
+    n.value = buf.subarray(o5, o5 + valueLen);
   } else {
     n.leftHash = buf.subarray(off, off + 32);
     n.rightHash = buf.subarray(off + 32, off + 64);

@@ -306,7 +306,8 @@ export class IavlTree {
     const root = this.workingHash();
     const v = this.workingVersion;
     for (const n of this.newNodes) ops.push({ type: "put", key: this.nodeKey(n.hash as Bytes), value: encodeNode(n) });
-    for (const h of this.orphans.values()) ops.push({ type: "put", key: this.orphanKey(v - 1, h), value: new Uint8Array(0) });
+    for (const h of this.orphans.values())
+      ops.push({ type: "put", key: this.orphanKey(v - 1, h), value: new Uint8Array(0) });
     ops.push({ type: "put", key: this.rootKey(v), value: this.workingRoot ? root : new Uint8Array(0) });
   }
 
