@@ -117,6 +117,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   private finalizeState?: CacheMultiStore;
   private finalizeBlockInfo?: BlockInfo;
   private initialHeight = 1;
+  private checkQueue: Promise<unknown> = Promise.resolve();
 
   constructor(options: DGridAppOptions, deps: DGridAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
@@ -235,6 +236,13 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   // ---- ABCI: mempool ----
 
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    // one at a time: each CheckTx reads and then writes the shared check state (sequences, fees)
+    const run = this.checkQueue.then(() => this.checkTxNow(req));
+    this.checkQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkTxNow(req: RequestCheckTx): Promise<ResponseCheckTx> {
     await this.load();
     const mode: ExecMode = req.type === CheckTxType.RECHECK ? "recheck" : "check";
     const state = this.checkState ?? this.store.branch();

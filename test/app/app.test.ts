@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import {
+  QueryAccountRequest,
+  QueryAccountResponse,
+  QueryAccountsRequest,
+  QueryAccountsResponse,
+  QueryModuleAccountsResponse,
+} from "cosmjs-types/cosmos/auth/v1beta1/query";
 import {
   QueryBalanceRequest,
   QueryBalanceResponse,
@@ -10,6 +16,7 @@ import {
 } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
 import type { DGridApp } from "../../chain/app/app.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
@@ -224,6 +231,54 @@ describe("DGridApp", () => {
     assert.match(r.log, /wrong number of signers; expected 2, got 1/);
     await block(app, 2, [tx]);
     assert.equal(await balance(app, bob.address), 500000n);
+  });
+
+  it("no signatures -> 15; concurrent CheckTx of the same sequence admits one", async () => {
+    const { app, alice, bob } = await setup();
+    await block(app, 1, []);
+    const tx = await signTx(alice, [send(alice.address, bob.address, "1")], { accountNumber: 0n, sequence: 0n });
+    const raw = TxRaw.decode(tx);
+    const unsigned = TxRaw.encode({ ...raw, signatures: [] }).finish();
+    const r = await app.checkTx({ tx: unsigned, type: CheckTxType.NEW });
+    assert.equal(r.code, 15, r.log);
+    const both = await Promise.all([
+      app.checkTx({ tx, type: CheckTxType.NEW }),
+      app.checkTx({ tx, type: CheckTxType.NEW }),
+    ]);
+    assert.deepEqual(both.map((x) => x.code).sort(), [0, 32]);
+  });
+
+  it("Accounts (paginated) and ModuleAccounts queries", async () => {
+    const { app } = await setup();
+    await block(app, 1, []);
+    const q = async (limit: bigint, key: Uint8Array) => {
+      const r = await app.query({
+        path: "/cosmos.auth.v1beta1.Query/Accounts",
+        data: QueryAccountsRequest.encode({
+          pagination: { key, offset: 0n, limit, countTotal: true, reverse: false },
+        }).finish(),
+        height: 0n,
+        prove: false,
+      });
+      assert.equal(r.code, 0, r.log);
+      return QueryAccountsResponse.decode(r.value);
+    };
+    const p1 = await q(2n, new Uint8Array());
+    assert.equal(p1.accounts.length, 2);
+    assert.equal(p1.pagination?.total, 3n);
+    const p2 = await q(2n, p1.pagination?.nextKey ?? new Uint8Array());
+    assert.equal(p2.accounts.length, 1);
+    const m = await app.query({
+      path: "/cosmos.auth.v1beta1.Query/ModuleAccounts",
+      data: new Uint8Array(),
+      height: 0n,
+      prove: false,
+    });
+    const mods = QueryModuleAccountsResponse.decode(m.value).accounts;
+    assert.deepEqual(
+      mods.map((a) => a.typeUrl),
+      ["/cosmos.auth.v1beta1.ModuleAccount"],
+    );
   });
 
   it("CheckTx state tracks sequences until the next commit; RECHECK works", async () => {
