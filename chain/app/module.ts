@@ -10,6 +10,8 @@ export interface MsgType<T = unknown> {
   signers(msg: T): string[];
   /** stateless checks (sdk.HasValidateBasic); throws a CodedError */
   validateBasic?(msg: T): void;
+  /** legacy amino JSON form {type, value} for SIGN_MODE_LEGACY_AMINO_JSON; absent = not signable that way */
+  toAmino?(msg: T): { type: string; value: any };
 }
 
 export interface MsgResponse {

@@ -3,7 +3,6 @@
 // memo, tx-size gas, fee deduction, SetPubKey, sig count, sig gas, sig verification, sequence.
 
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import {
   type Coin,
   coinsToString,
@@ -37,6 +36,7 @@ import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
 import type { BankKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { FeeCollectorName } from "./keys.ts";
+import { signBytes } from "./sign-modes.ts";
 import { verifySecp256k1 } from "./sigverify.ts";
 
 /** SDK ValidateBasic limit: gas wanted must fit an int64 */
@@ -180,20 +180,18 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       }
       if (simulate || ctx.isReCheckTx) continue;
       const accNum = ctx.height !== 0 ? acc.accountNumber : 0n;
+      const mode = info.modeInfo?.single?.mode;
+      const amino = mode === SignMode.SIGN_MODE_LEGACY_AMINO_JSON;
       const fail = (why: string) =>
         ErrUnauthorized.wrap(
-          `signature verification failed; please verify account number (${accNum}) and chain-id (${ctx.chainId}): (${why})`,
+          amino
+            ? `signature verification failed; please verify account number (${accNum}), sequence (${acc.sequence}) and chain-id (${ctx.chainId})`
+            : `signature verification failed; please verify account number (${accNum}) and chain-id (${ctx.chainId}): (${why})`,
         );
-      const mode = info.modeInfo?.single?.mode;
-      if (mode !== SignMode.SIGN_MODE_DIRECT) throw fail(`unsupported sign mode ${String(mode)}`);
       if (!acc.pubKey) throw ErrInvalidPubKey.wrap("pubkey on account is not set");
-      const signBytes = SignDoc.encode({
-        bodyBytes: raw.bodyBytes,
-        authInfoBytes: raw.authInfoBytes,
-        chainId: ctx.chainId,
-        accountNumber: accNum,
-      }).finish();
-      if (!verifySecp256k1(secp256k1KeyFromAny(acc.pubKey), signBytes, raw.signatures[i])) {
+      const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: acc.sequence });
+      if (!bytes) throw fail(`unsupported sign mode ${String(mode)}`);
+      if (!verifySecp256k1(secp256k1KeyFromAny(acc.pubKey), bytes, raw.signatures[i])) {
         throw fail("unable to verify single signer signature");
       }
     }

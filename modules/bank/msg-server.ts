@@ -1,4 +1,5 @@
 // x/bank Msg service: MsgSend, MsgMultiSend, MsgUpdateParams, MsgSetSendEnabled.
+import { createBankAminoConverters } from "@cosmjs/stargate";
 import {
   MsgMultiSend,
   MsgMultiSendResponse,
@@ -32,10 +33,19 @@ function positiveCoins(list: { denom: string; amount: string }[]): Coin[] {
   return coins;
 }
 
+const amino = createBankAminoConverters();
+
+function aminoOf(typeUrl: string, msg: unknown): { type: string; value: any } {
+  const c = amino[typeUrl];
+  if (!c) throw new Error(`no amino converter for ${typeUrl}`);
+  return { type: c.aminoType, value: c.toAmino(msg) };
+}
+
 export const MsgSendType: MsgType<MsgSend> = {
   typeUrl: MsgSend.typeUrl,
   decode: (b) => MsgSend.decode(b),
   signers: (m) => [m.fromAddress],
+  toAmino: (m) => aminoOf(MsgSend.typeUrl, m),
   validateBasic(m) {
     checkAddress(m.fromAddress, "from");
     checkAddress(m.toAddress, "to");
@@ -47,6 +57,7 @@ export const MsgMultiSendType: MsgType<MsgMultiSend> = {
   typeUrl: MsgMultiSend.typeUrl,
   decode: (b) => MsgMultiSend.decode(b),
   signers: (m) => m.inputs.map((i) => i.address),
+  toAmino: (m) => aminoOf(MsgMultiSend.typeUrl, m),
   validateBasic(m) {
     validateInputOutputs(
       m.inputs.map((i) => ({ address: i.address, coins: fromProtoCoins(i.coins) })),

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
+import { encodeSecp256k1Pubkey, makeSignDoc as makeAminoSignDoc, Secp256k1Wallet } from "@cosmjs/amino";
+import { fromBase64 } from "@cosmjs/encoding";
+import { encodePubkey, makeAuthInfoBytes } from "@cosmjs/proto-signing";
+import { AminoTypes, createBankAminoConverters } from "@cosmjs/stargate";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import {
   QueryAccountRequest,
@@ -15,12 +20,15 @@ import {
   QueryTotalSupplyResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
 import type { DGridApp } from "../../chain/app/app.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
-import { attrs, block, genesis, initApp, newApp, send, signTx, testKey } from "./helpers.ts";
+import { attrs, block, genesis, initApp, newApp, registry, send, signTx, testKey } from "./helpers.ts";
+
+const aminoTypes = new AminoTypes(createBankAminoConverters());
 
 const FEE_COLLECTOR = moduleAddress("fee_collector");
 
@@ -279,6 +287,41 @@ describe("DGridApp", () => {
       mods.map((a) => a.typeUrl),
       ["/cosmos.auth.v1beta1.ModuleAccount"],
     );
+  });
+
+  it("SIGN_MODE_LEGACY_AMINO_JSON (Ledger/Keplr amino signers) verifies; a wrong chain id fails with 4", async () => {
+    const { app, alice, bob } = await setup();
+    await block(app, 1, []);
+    const wallet = await Secp256k1Wallet.fromKey(
+      new Uint8Array(createHash("sha256").update("alice").digest()),
+      "dgrid",
+    );
+    const msg = send(alice.address, bob.address, "11");
+    const fee = { amount: [{ denom: "udgrid", amount: "5000" }], gas: "200000" };
+    const aminoTx = async (chainId: string) => {
+      const doc = makeAminoSignDoc([aminoTypes.toAmino(msg)], fee, chainId, "hi", 0, 0);
+      const { signature } = await wallet.signAmino(alice.address, doc);
+      const bodyBytes = registry.encode({
+        typeUrl: "/cosmos.tx.v1beta1.TxBody",
+        value: { messages: [msg], memo: "hi" },
+      });
+      const pubkey = encodePubkey(encodeSecp256k1Pubkey(alice.pubkey));
+      const authInfoBytes = makeAuthInfoBytes(
+        [{ pubkey, sequence: 0 }],
+        fee.amount,
+        200000,
+        undefined,
+        undefined,
+        SignMode.SIGN_MODE_LEGACY_AMINO_JSON,
+      );
+      return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [fromBase64(signature.signature)] }).finish();
+    };
+    const bad = await app.checkTx({ tx: await aminoTx("wrong-chain"), type: CheckTxType.NEW });
+    assert.equal(bad.code, 4);
+    assert.match(bad.log, /please verify account number \(0\), sequence \(0\) and chain-id/);
+    const res = await block(app, 2, [await aminoTx("dgrid-test-1")]);
+    assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+    assert.equal(await balance(app, bob.address), 500011n);
   });
 
   it("CheckTx state tracks sequences until the next commit; RECHECK works", async () => {
