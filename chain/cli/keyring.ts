@@ -6,10 +6,7 @@ import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes, scryptSync }
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toBase64 } from "@cosmjs/encoding";
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { HDKey } from "@scure/bip32";
-import { generateMnemonic, validateMnemonic } from "@scure/bip39";
-import { wordlist } from "@scure/bip39/wordlists/english.js";
+import type { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { ADDRESS_PREFIX } from "./args.ts";
 import { CliError } from "./context.ts";
 
@@ -82,6 +79,11 @@ export async function walletFromMnemonic(
   prefix = ADDRESS_PREFIX,
 ): Promise<DirectSecp256k1Wallet> {
   if (!HD_PATH_RE.test(hdPath)) throw new CliError(`invalid HD path "${hdPath}" (e.g. ${DEFAULT_HD_PATH})`);
+  // Imported here so commands that only read key files (list, show, genesis) start faster.
+  const [{ HDKey }, { DirectSecp256k1Wallet }] = await Promise.all([
+    import("@scure/bip32"),
+    import("@cosmjs/proto-signing"),
+  ]);
   const seed = pbkdf2Sync(Buffer.from(mnemonic.normalize("NFKD"), "utf8"), "mnemonic", 2048, 64, "sha512");
   const priv = HDKey.fromMasterSeed(seed).derive(hdPath).privateKey;
   if (!priv) throw new CliError(`cannot derive a private key at ${hdPath}`);
@@ -162,6 +164,10 @@ export class Keyring {
     if (this.backend === "file" && passphrase.length < MIN_PASSPHRASE_LENGTH) {
       throw new CliError(`keyring passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`);
     }
+    const [{ generateMnemonic, validateMnemonic }, { wordlist }] = await Promise.all([
+      import("@scure/bip39"),
+      import("@scure/bip39/wordlists/english.js"),
+    ]);
     const words = mnemonic === undefined ? generateMnemonic(wordlist, 256) : normalizeMnemonic(mnemonic);
     if (!validateMnemonic(words, wordlist)) throw new CliError("invalid mnemonic (not a BIP-39 English phrase)");
     const wallet = await walletFromMnemonic(words, hdPath, this.prefix);

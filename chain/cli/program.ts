@@ -59,7 +59,8 @@ export async function run(args: string[], io: CliIO = processIO()): Promise<numb
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander already printed the message
-    const debug = args.includes("debug") || args.includes("trace") || io.env.DGRID_DEBUG === "1";
+    const level = (program.opts() as { logLevel?: string }).logLevel;
+    const debug = level === "debug" || level === "trace" || io.env.DGRID_DEBUG === "1";
     io.err(
       `Error: ${debug && err instanceof Error && err.stack ? err.stack : ((err as Error)?.message ?? String(err))}\n`,
     );

@@ -114,7 +114,11 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
     url: `http://127.0.0.1:${port}`,
     calls,
     broadcast,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() for seconds
+      }),
   };
 }
 
