@@ -2,7 +2,7 @@
 // the consensus State — InitChain at genesis, re-execute stored blocks the app lacks, and check that
 // the app hash the app reports matches what the chain recorded.
 
-import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
+import type { RequestInitChain, ResponseInitChain, ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Logger } from "pino";
 import type { Application } from "../app/application.ts";
@@ -22,6 +22,8 @@ export interface HandshakeDeps {
   logger: Logger;
   /** Genesis app_state bytes for InitChain. */
   appStateBytes: Uint8Array;
+  /** The genesis State (genesisStateFromDoc): InitChain's validators/params when the app restarts from 0 later on. */
+  genesis?: State;
 }
 
 /** Runs the handshake; returns the (possibly updated, and saved) State the engine starts from. */
@@ -39,9 +41,15 @@ export async function handshake(
   log.info({ appHeight: appHeight.toString(), appHash: toHex(appHash) }, "ABCI handshake");
 
   let s = state;
-  if (appHeight === 0n && s.lastBlockHeight === 0n) {
-    s = await initChain(app, s, deps);
-    appHash = s.appHash;
+  if (appHeight === 0n) {
+    // An app at height 0 gets InitChain from genesis, even when blocks follow (they are replayed next).
+    const res = await app.initChain(initChainRequest(deps.genesis ?? s, deps.appStateBytes));
+    appHash = res.appHash.length > 0 ? res.appHash : (deps.genesis ?? s).appHash;
+    if (s.lastBlockHeight === 0n) {
+      s = applyInitChain(s, res);
+      await deps.stateStore.save(s);
+      appHash = s.appHash;
+    }
   }
 
   const storeBase = BigInt(blockStore.base());
@@ -87,19 +95,23 @@ export async function handshake(
   return s;
 }
 
-async function initChain(app: Application, state: State, deps: HandshakeDeps): Promise<State> {
-  const validators: ValidatorUpdate[] = state.validators.validators.map((v) => ({
+function initChainRequest(g: State, appStateBytes: Uint8Array): RequestInitChain {
+  const validators: ValidatorUpdate[] = g.validators.validators.map((v) => ({
     pubKey: { ed25519: v.pubKey },
     power: v.votingPower,
   }));
-  const res = await app.initChain({
-    time: state.lastBlockTime,
-    chainId: state.chainId,
-    consensusParams: state.consensusParams,
+  return {
+    time: g.lastBlockTime,
+    chainId: g.chainId,
+    consensusParams: g.consensusParams,
     validators,
-    appStateBytes: deps.appStateBytes,
-    initialHeight: state.initialHeight,
-  });
+    appStateBytes,
+    initialHeight: g.initialHeight,
+  };
+}
+
+/** The genesis State after InitChain: the app may set the app hash, the validators and params. */
+function applyInitChain(state: State, res: ResponseInitChain): State {
   const s = copyState(state);
   if (res.appHash.length > 0) s.appHash = res.appHash;
   if (res.validators.length > 0) {
@@ -115,7 +127,6 @@ async function initChain(app: Application, state: State, deps: HandshakeDeps): P
     s.consensusParams = mergeParams(s.consensusParams, res.consensusParams);
     s.appVersion = s.consensusParams.version?.app ?? s.appVersion;
   }
-  await deps.stateStore.save(s);
   return s;
 }
 

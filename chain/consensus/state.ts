@@ -145,7 +145,6 @@ export function decodeState(bytes: Uint8Array): State {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the db is typed loosely by contract (CONTRACTS.md "Database").
 export type ConsensusDb = AbstractLevel<any, Uint8Array, Uint8Array>;
 
 const enc = (s: string) => new TextEncoder().encode(s);

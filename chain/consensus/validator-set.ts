@@ -148,7 +148,8 @@ export class ValidatorSet {
     const changes: Validator[] = [];
     for (const u of updates) {
       const pk = u.pubKey?.ed25519;
-      if (!pk || pk.length !== 32) throw new ValidatorSetError("validator update must carry a 32-byte ed25519 key");
+      if (pk === undefined || pk.length !== 32)
+        throw new ValidatorSetError("validator update must carry a 32-byte ed25519 key");
       changes.push({ address: pubKeyAddress(pk), pubKey: pk, votingPower: u.power, proposerPriority: 0n });
     }
     this.applyChanges(changes, true);

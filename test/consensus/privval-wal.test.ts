@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
+import { type BlockID, SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
 import { ed25519Verify } from "../../chain/consensus/crypto.ts";
 import { FilePV } from "../../chain/consensus/privval.ts";
 import { NIL_BLOCK_ID } from "../../chain/consensus/vote-set.ts";
@@ -14,10 +14,21 @@ import { makeKeys } from "./helpers.ts";
 const dir = mkdtempSync(join(tmpdir(), "dgrid-pv-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const [key] = makeKeys(1, "pv");
-const blockA = { hash: new Uint8Array(32).fill(1), partSetHeader: { total: 1, hash: new Uint8Array(32).fill(2) } };
-const blockB = { hash: new Uint8Array(32).fill(3), partSetHeader: { total: 1, hash: new Uint8Array(32).fill(4) } };
+const blockA: BlockID = {
+  hash: new Uint8Array(32).fill(1),
+  partSetHeader: { total: 1, hash: new Uint8Array(32).fill(2) },
+};
+const blockB: BlockID = {
+  hash: new Uint8Array(32).fill(3),
+  partSetHeader: { total: 1, hash: new Uint8Array(32).fill(4) },
+};
 
-function vote(blockId = blockA, round = 0, type = SignedMsgType.SIGNED_MSG_TYPE_PREVOTE, seconds = 100n): Vote {
+function vote(
+  blockId: BlockID = blockA,
+  round = 0,
+  type = SignedMsgType.SIGNED_MSG_TYPE_PREVOTE,
+  seconds = 100n,
+): Vote {
   return {
     type,
     height: 5n,

@@ -36,7 +36,7 @@ test("each validator proposes in proportion to its power, and priorities stay ce
         vset.incrementProposerPriority(1);
       }
       // Over one full cycle of total power rounds, each proposes exactly its power.
-      powers.forEach((p, i) => assert.equal(counts.get(`v${i}`) ?? 0, p));
+      for (const [i, p] of powers.entries()) assert.equal(counts.get(`v${i}`) ?? 0, p);
       const sum = vset.validators.reduce((a, v) => a + v.proposerPriority, 0n);
       assert.ok(sum > -BigInt(vals.length) && sum < BigInt(vals.length) * 2n * BigInt(total));
     }),
