@@ -39,6 +39,9 @@ import { FeeCollectorName } from "./keys.ts";
 import { signBytes } from "./sign-modes.ts";
 import { verifySecp256k1 } from "./sigverify.ts";
 
+/** amino size of a StdSignature with a secp256k1 pubkey and a 64-byte signature, plus 6 (SDK simulation) */
+const SIMULATED_SIG_SIZE = 112;
+
 /** SDK ValidateBasic limit: gas wanted must fit an int64 */
 const MAX_GAS_WANTED = (1n << 63n) - 1n;
 
@@ -104,6 +107,15 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
 
     // ConsumeGasForTxSizeDecorator
     ctx.gasMeter.consume(Number(params.txSizeCostPerByte) * ctx.txBytes.length, "txSize");
+    if (simulate) {
+      // charge for the signatures a simulated tx leaves empty, as the SDK does with the size of an
+      // amino StdSignature (secp256k1 pubkey + 64-byte signature) + 6
+      for (let i = 0; i < tx.signers.length; i++) {
+        const sig = raw.signatures[i];
+        if (sig && sig.length > 0) continue;
+        ctx.gasMeter.consume(Number(params.txSizeCostPerByte) * SIMULATED_SIG_SIZE, "txSize");
+      }
+    }
 
     // DeductFeeDecorator
     if (!simulate && ctx.height > 0 && gasLimit === 0n) throw ErrInvalidGasLimit.wrap("must provide positive gas");

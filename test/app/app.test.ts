@@ -404,6 +404,17 @@ describe("DGridApp", () => {
     assert.ok((s.gasInfo?.gasUsed ?? 0n) > 10000n);
     assert.equal(s.result?.msgResponses[0].typeUrl, "/cosmos.bank.v1beta1.MsgSendResponse");
     assert.equal(await balance(app, bob.address), 500000n); // simulation wrote nothing
+    // an unsigned simulation is charged for the missing signature, so it does not underestimate
+    const raw = TxRaw.decode(tx);
+    const unsigned = TxRaw.encode({ ...raw, signatures: [new Uint8Array()] }).finish();
+    const sim2 = await app.query({
+      path: "/cosmos.tx.v1beta1.Service/Simulate",
+      data: SimulateRequest.encode({ txBytes: unsigned }).finish(),
+      height: 0n,
+      prove: false,
+    });
+    assert.equal(sim2.code, 0, sim2.log);
+    assert.ok((SimulateResponse.decode(sim2.value).gasInfo?.gasUsed ?? 0n) >= (s.gasInfo?.gasUsed ?? 0n));
     await block(app, 2, [tx]);
     assert.equal(await balance(app, bob.address, 1n), 500000n); // historical
     assert.equal(await balance(app, bob.address, 2n), 500007n);
