@@ -49,20 +49,24 @@ async function setup() {
   const stateStore = new StateStore(new MemoryLevel());
   await stateStore.save(state);
   const deps = { app, blockStore: new MemBlockStore(), mempool: new FakeMempool(), stateStore, logger: silentLogger };
-  const cs = new ConsensusState(
-    {
-      chainId: "test-chain",
-      timeouts: {
-        proposeMs: 10_000,
-        prevoteMs: 20,
-        prevoteDeltaMs: 0,
-        precommitMs: 20,
-        precommitDeltaMs: 0,
-        commitMs: 1,
+  const wal = new MemoryWal();
+  const privValidator = new FilePV(me, undefined);
+  const makeCs = () =>
+    new ConsensusState(
+      {
+        chainId: "test-chain",
+        timeouts: {
+          proposeMs: 10_000,
+          prevoteMs: 20,
+          prevoteDeltaMs: 0,
+          precommitMs: 20,
+          precommitDeltaMs: 0,
+          commitMs: 1,
+        },
       },
-    },
-    { ...deps, privValidator: new FilePV(me, undefined), wal: new MemoryWal(), transport },
-  );
+      { ...deps, privValidator, wal, transport },
+    );
+  const cs = makeCs();
   const exec = new BlockExecutor({ chainId: "test-chain" }, deps);
   const makeBlock = (proposer: Signer, tx: string): { block: Block; blockId: BlockID } => {
     const time = { seconds: state.lastBlockTime.seconds + 1n, nanos: 0 };
@@ -111,7 +115,7 @@ async function setup() {
     await waitFor(() => myVote(type, round) !== undefined, 3000, `own ${SignedMsgType[type]} in round ${round}`);
     return myVote(type, round) as Vote;
   };
-  return { cs, others, makeBlock, propose, vote, waitMyVote, state };
+  return { cs, makeCs, transport, wal, others, makeBlock, propose, vote, waitMyVote, state };
 }
 
 const PREVOTE = SignedMsgType.SIGNED_MSG_TYPE_PREVOTE;
@@ -196,5 +200,33 @@ test("without a polka, a locked node keeps its lock across a nil-polka round", a
     assert.ok(t.cs.lockedBlock);
   } finally {
     await t.cs.stop();
+  }
+});
+
+test("a restart replays the WAL: the lock, the proposal and the own votes of the height come back", async () => {
+  const t = await setup();
+  await t.cs.start(t.state);
+  const B = t.makeBlock(t.others[0], "tx-B");
+  t.propose(0, -1, B);
+  await t.waitMyVote(PREVOTE, 0);
+  t.vote(t.others[0], PREVOTE, 0, B.blockId);
+  t.vote(t.others[1], PREVOTE, 0, B.blockId);
+  const pc = await t.waitMyVote(PRECOMMIT, 0);
+  await t.cs.stop();
+
+  const restarted = t.makeCs();
+  t.transport.sent = [];
+  await restarted.start(t.state);
+  await waitFor(() => restarted.lockedRound === 0, 3000, "lock restored from the WAL");
+  try {
+    assert.ok(restarted.proposal && restarted.proposal.round === 0);
+    assert.ok(blockIdEqual(restarted.votes.precommits(0).getByIndex(pc.validatorIndex)?.blockId, B.blockId));
+    // The replayed prevotes are counted once (own + two others), not duplicated.
+    assert.equal(restarted.votes.prevotes(0).votedPower(), 30n);
+    // The rest of the height proceeds: the others precommit B and the block commits.
+    for (const k of t.others.slice(0, 2)) t.vote(k, PRECOMMIT, 0, B.blockId);
+    await waitFor(() => restarted.height === 2n, 3000, "commit after restart");
+  } finally {
+    await restarted.stop();
   }
 });
