@@ -1,7 +1,16 @@
 // The `app_state` part of genesis.json for the modules the CLI knows (auth, bank), in the JSON shape
 // Cosmos SDK exports: defaults for `init`, adding a funded account, and validation.
+
+import {
+  defaultGenesis as defaultAuthGenesis,
+  validateGenesis as validateAuthGenesis,
+} from "../../modules/auth/genesis.ts";
+import {
+  defaultGenesis as defaultBankGenesis,
+  validateGenesis as validateBankGenesis,
+} from "../../modules/bank/genesis.ts";
 import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../app/coins.ts";
-import { ADDRESS_PREFIX, BASE_DENOM, parseAddress } from "./args.ts";
+import { ADDRESS_PREFIX, parseAddress } from "./args.ts";
 import { CliError } from "./context.ts";
 
 export const BASE_ACCOUNT_TYPE = "/cosmos.auth.v1beta1.BaseAccount";
@@ -12,9 +21,9 @@ export interface JsonCoin {
 }
 
 export interface AppState {
-  auth: { params: Record<string, string>; accounts: any[] };
+  auth: { params: object; accounts: any[] };
   bank: {
-    params: { send_enabled: unknown[]; default_send_enabled: boolean };
+    params: object;
     balances: { address: string; coins: JsonCoin[] }[];
     supply: JsonCoin[];
     denom_metadata: unknown[];
@@ -23,41 +32,9 @@ export interface AppState {
   [module: string]: unknown;
 }
 
+/** The modules' own default genesis (x/auth params; x/bank params and udgrid denom metadata). */
 export function defaultAppState(): AppState {
-  return {
-    auth: {
-      // x/auth DefaultParams
-      params: {
-        max_memo_characters: "256",
-        tx_sig_limit: "7",
-        tx_size_cost_per_byte: "10",
-        sig_verify_cost_ed25519: "590",
-        sig_verify_cost_secp256k1: "1000",
-      },
-      accounts: [],
-    },
-    bank: {
-      params: { send_enabled: [], default_send_enabled: true },
-      balances: [],
-      supply: [],
-      denom_metadata: [
-        {
-          description: "The native token of DGrid",
-          denom_units: [
-            { denom: BASE_DENOM, exponent: 0, aliases: ["microdgrid"] },
-            { denom: "DGRID", exponent: 6, aliases: [] },
-          ],
-          base: BASE_DENOM,
-          display: "DGRID",
-          name: "DGrid",
-          symbol: "DGRID",
-          uri: "",
-          uri_hash: "",
-        },
-      ],
-      send_enabled: [],
-    },
-  };
+  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis() } as AppState;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -122,9 +99,22 @@ export function addGenesisAccount(state: unknown, address: string, coins: Coin[]
   return s;
 }
 
-/** The checks of auth and bank ValidateGenesis: addresses, unique accounts, valid coins, supply = sum. */
+/**
+ * The checks of auth and bank ValidateGenesis (the modules' own, plus supply = sum of balances, which
+ * the SDK checks at InitGenesis): addresses, unique accounts and numbers, valid coins and metadata.
+ */
 export function validateAppState(state: unknown): void {
   const s = requireShape(state);
+  for (const [name, validate] of [
+    ["auth", validateAuthGenesis],
+    ["bank", validateBankGenesis],
+  ] as const) {
+    try {
+      validate(s[name]);
+    } catch (e) {
+      throw new CliError(`app_state.${name}: ${(e as Error).message}`);
+    }
+  }
   const seen = new Set<string>();
   const numbers = new Set<string>();
   s.auth.accounts.forEach((a, i) => {

@@ -74,7 +74,8 @@ describe("dgrid init", () => {
     assert.equal(app.bank.params.default_send_enabled, true);
     const meta = app.bank.denom_metadata[0];
     assert.equal(meta.base, "udgrid");
-    assert.ok(meta.denom_units.some((u: any) => u.denom === "DGRID" && u.exponent === 6));
+    assert.equal(meta.symbol, "DGRID");
+    assert.ok(meta.denom_units.some((u: any) => u.denom === meta.display && u.exponent === 6));
   });
 
   it("refuses to overwrite without --overwrite, and replaces the keys with it", async () => {
