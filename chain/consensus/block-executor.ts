@@ -224,8 +224,9 @@ export class BlockExecutor {
       );
     await this.deps.blockStore.saveFinalizeBlockResponse(Number(height), resp);
     const newState = updateState(state, blockId, block.header, resp);
-    await this.commit(height, block.data.txs, resp.txResults);
+    const retainHeight = await this.commit(height, block.data.txs, resp.txResults);
     await this.deps.stateStore.save(newState);
+    await this.pruneBlocks(retainHeight);
     if (this.deps.txIndexer)
       await this.deps.txIndexer.indexBlock(Number(height), block.data.txs, resp.txResults, resp.events);
     this.fireEvents(block, blockId, resp);
@@ -233,13 +234,27 @@ export class BlockExecutor {
   }
 
   /** Commit with the mempool locked, then drop committed txs and recheck the rest. */
-  private async commit(height: bigint, txs: Uint8Array[], results: ExecTxResult[]): Promise<void> {
+  private async commit(height: bigint, txs: Uint8Array[], results: ExecTxResult[]): Promise<bigint> {
     await this.deps.mempool.lock();
     try {
-      await this.deps.app.commit({});
+      const res = await this.deps.app.commit({});
       await this.deps.mempool.update(Number(height), txs, results);
+      return res.retainHeight;
     } finally {
       this.deps.mempool.unlock();
+    }
+  }
+
+  /** Honors Commit's retain_height (blocks below it may go), never pruning the last block. */
+  private async pruneBlocks(retainHeight: bigint): Promise<void> {
+    const store = this.deps.blockStore;
+    if (retainHeight <= 0n || !store.pruneBlocks) return;
+    const retain = Number(retainHeight < BigInt(store.height()) ? retainHeight : BigInt(store.height()));
+    if (retain <= Number(store.base())) return;
+    try {
+      await store.pruneBlocks(retain);
+    } catch (e) {
+      this.deps.logger.warn({ err: (e as Error).message, retain }, "could not prune blocks");
     }
   }
 

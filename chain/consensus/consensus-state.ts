@@ -72,6 +72,8 @@ export interface ConsensusOptions {
   timeouts?: Partial<ConsensusTimeouts>;
   /** Start the next height as soon as all precommits are in, not after timeoutCommit. */
   skipTimeoutCommit?: boolean;
+  /** false: wait for a tx before proposing (except blocks that must record an app hash change). Default true. */
+  createEmptyBlocks?: boolean;
   /** Wall clock for block/vote times (tests inject one); never used in state-machine decisions. */
   now?: () => Timestamp;
   /** Messages kept for a later round/height until the engine gets there. */
@@ -162,6 +164,9 @@ export class ConsensusState {
   private replaying = false;
   halted: Error | undefined;
   private commitListeners: ((e: CommitInfoEvent) => void)[] = [];
+  private unsubscribeTxs: (() => void) | undefined;
+  /** The app hash in the last block's header (to tell whether the next block must be made without txs). */
+  private lastBlockAppHash: Uint8Array | undefined;
 
   constructor(
     readonly options: ConsensusOptions,
@@ -192,12 +197,16 @@ export class ConsensusState {
     await this.updateToState(s);
     await this.reconstructLastCommit(s);
     this.unsubscribe = this.deps.transport.onMessage((msg) => this.receive(msg));
+    this.unsubscribeTxs = this.deps.mempool.onTxAvailable?.(() => {
+      if (!this.stopped) this.enqueue(() => this.handleTxsAvailable());
+    });
     this.enqueue(() => this.catchupReplay());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.unsubscribeTxs?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.idle();
@@ -358,6 +367,7 @@ export class ConsensusState {
   private async reconstructLastCommit(state: State): Promise<void> {
     if (state.lastBlockHeight === 0n) return;
     const h = Number(state.lastBlockHeight);
+    this.lastBlockAppHash = (await this.deps.blockStore.loadBlockMeta(h))?.header?.appHash;
     const ext = await this.deps.blockStore.loadExtendedCommit(h);
     if (ext) {
       this.lastCommitExt = ext;
@@ -635,7 +645,22 @@ export class ConsensusState {
     }
     this.triggeredTimeoutPrecommit = false;
     this.replayPending();
+    // createEmptyBlocks=false: round 0 waits in NewRound for a tx, unless this block must prove an app hash change.
+    const waitForTxs = this.options.createEmptyBlocks === false && round === 0 && !this.needProofBlock(height);
+    if (waitForTxs && this.deps.mempool.size() === 0) return;
     await this.enterPropose(height, round);
+  }
+
+  /** The first block and any block after an app hash change are made even with no txs (cometbft needProofBlock). */
+  private needProofBlock(height: bigint): boolean {
+    if (height === this.state.initialHeight) return true;
+    return !this.lastBlockAppHash || !bytesEqual(this.lastBlockAppHash, this.state.appHash);
+  }
+
+  private async handleTxsAvailable(): Promise<void> {
+    if (this.round !== 0) return;
+    if (this.step === RoundStep.NewRound) await this.enterPropose(this.height, 0);
+    // In NewHeight, the NewHeight timeout enters the round and sees the txs.
   }
 
   private isProposer(): boolean {
@@ -873,6 +898,7 @@ export class ConsensusState {
     );
     this.lastCommitVotes = precommits;
     this.lastCommitExt = ext;
+    this.lastBlockAppHash = block.header.appHash;
     await this.updateToState(newState);
     for (const l of this.commitListeners) l({ height, block, blockId, state: newState });
     this.replayPending();

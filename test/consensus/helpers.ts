@@ -27,6 +27,8 @@ export class FakeApp implements Application {
   finalized: RequestFinalizeBlock[] = [];
   extensionsSeen: Uint8Array[] = [];
   rejectProposals = false;
+  /** App hash from the tx count only (so empty blocks do not change it). */
+  hashByCountOnly = false;
   private pending: { height: bigint; count: number; hash: Uint8Array } | undefined;
 
   async info() {
@@ -81,7 +83,7 @@ export class FakeApp implements Application {
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
     this.finalized.push(req);
     const count = this.txCount + req.txs.length;
-    const hash = sha(`${req.height}:${count}`);
+    const hash = this.hashByCountOnly ? sha(`count:${count}`) : sha(`${req.height}:${count}`);
     this.pending = { height: req.height, count, hash };
     return {
       events: [{ type: "block_marker", attributes: [{ key: "h", value: req.height.toString(), index: true }] }],
@@ -111,6 +113,17 @@ export class FakeApp implements Application {
 
 export class FakeMempool implements MempoolLike {
   txs: Uint8Array[] = [];
+  private listeners: (() => void)[] = [];
+  add(tx: Uint8Array): void {
+    this.txs.push(tx);
+    for (const l of this.listeners) l();
+  }
+  onTxAvailable(fn: () => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== fn);
+    };
+  }
   reapMaxBytesMaxGas(): Uint8Array[] {
     return [...this.txs];
   }
