@@ -29,6 +29,8 @@ export class FakeApp implements Application {
   rejectProposals = false;
   /** App hash from the tx count only (so empty blocks do not change it). */
   hashByCountOnly = false;
+  /** Validator updates to return from FinalizeBlock at a height. */
+  validatorUpdatesAt = new Map<bigint, ResponseFinalizeBlock["validatorUpdates"]>();
   private pending: { height: bigint; count: number; hash: Uint8Array } | undefined;
 
   async info() {
@@ -97,7 +99,7 @@ export class FakeApp implements Application {
         events: [{ type: "transfer", attributes: [{ key: "amount", value: "1", index: true }] }],
         codespace: "",
       })),
-      validatorUpdates: [],
+      validatorUpdates: this.validatorUpdatesAt.get(req.height) ?? [],
       appHash: hash,
     };
   }
