@@ -76,6 +76,8 @@ export interface ConsensusOptions {
   createEmptyBlocks?: boolean;
   /** Wall clock for block/vote times (tests inject one); never used in state-machine decisions. */
   now?: () => Timestamp;
+  /** How far ahead of the local clock a proposed block's time may be (default 60 s). */
+  maxBlockTimeDriftMs?: number;
   /** Messages kept for a later round/height until the engine gets there. */
   maxPendingMessages?: number;
 }
@@ -747,6 +749,9 @@ export class ConsensusState {
     let ok = false;
     try {
       this.executor.validateBlock(this.state, block);
+      // Block times come from the proposer's clock: refuse (prevote nil) one far ahead of ours.
+      const drift = this.options.maxBlockTimeDriftMs ?? 60_000;
+      if (tsMs(block.header.time) > tsMs(this.now()) + drift) throw new Error("block time is too far in the future");
       ok = await this.executor.processProposal(this.state, block, blockId);
       if (!ok) this.log.warn({ height: this.height.toString() }, "app rejected the proposal");
     } catch (e) {

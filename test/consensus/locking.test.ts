@@ -230,3 +230,38 @@ test("a restart replays the WAL: the lock, the proposal and the own votes of the
     await restarted.stop();
   }
 });
+
+test("malformed and forged messages are dropped without stopping the engine", async () => {
+  const t = await setup();
+  await t.cs.start(t.state);
+  try {
+    const B = t.makeBlock(t.others[0], "tx-B");
+    const junk: unknown[] = [
+      { type: "block", height: 1n, round: 0, block: new Uint8Array([0xff, 0xff, 0xff, 0x01]) },
+      { type: "vote", vote: { height: 1n, round: 0, type: 1 } },
+      { type: "vote", vote: { height: 1n, round: -5, type: 1, validatorIndex: 0, blockId: undefined } },
+      { type: "proposal", proposal: { type: 32, height: 1n, round: 0, polRound: 7, blockId: B.blockId } },
+      { type: "nonsense" },
+    ];
+    for (const j of junk) t.transport.deliver(j as ConsensusMessage);
+    // A proposal signed by the wrong validator is ignored; the right one is accepted.
+    const forged = t.makeBlock(t.others[1], "tx-forged");
+    const p: Proposal = {
+      type: SignedMsgType.SIGNED_MSG_TYPE_PROPOSAL,
+      height: 1n,
+      round: 0,
+      polRound: -1,
+      blockId: forged.blockId,
+      timestamp: forged.block.header.time,
+      signature: new Uint8Array(),
+    };
+    p.signature = t.others[2].sign(proposalSignBytes("test-chain", p));
+    t.transport.deliver({ type: "proposal", proposal: p });
+    t.propose(0, -1, B);
+    const pv = await t.waitMyVote(PREVOTE, 0);
+    assert.ok(blockIdEqual(pv.blockId, B.blockId));
+    assert.equal(t.cs.halted, undefined);
+  } finally {
+    await t.cs.stop();
+  }
+});
