@@ -63,9 +63,12 @@ export function toYaml(value: unknown, indent = ""): string {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return "{}\n";
     return entries
-      .map(([k, v]) =>
-        isScalar(v) || isEmpty(v) ? `${indent}${k}: ${toYaml(v)}` : `${indent}${k}:\n${toYaml(v, `${indent}  `)}`,
-      )
+      .map(([key, v]) => {
+        const k = scalar(key);
+        return isScalar(v) || isEmpty(v)
+          ? `${indent}${k}: ${toYaml(v)}`
+          : `${indent}${k}:\n${toYaml(v, `${indent}  `)}`;
+      })
       .join("");
   }
   return `${scalar(value)}\n`;

@@ -8,7 +8,7 @@ import { connectSigningClient } from "../../client/index.ts";
 import { parseAddress, parseCoins, parseGasPrice, parsePositiveInt, parsePositiveNumber } from "./args.ts";
 import { CliError, type CliIO } from "./context.ts";
 import { confirm, openKeyring } from "./keyring-flags.ts";
-import { jsonSafe, nodeUrl, withNode } from "./node-client.ts";
+import { jsonSafe, nodeUrl, rpcCall, withNode } from "./node-client.ts";
 import { DEFAULT_GAS_LIMIT, DEFAULT_GAS_PRICE, type SendFlags } from "./tx.ts";
 
 export async function bankSend(io: CliIO, cmd: Command, from: string, to: string, amount: string, opts: SendFlags) {
@@ -74,7 +74,8 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
               txhash: res.transactionHash,
               height: String(res.height),
               code: res.code,
-              codespace: (res as { codespace?: string }).codespace ?? "",
+              // CosmJS's DeliverTxResponse has no codespace; ask the node for a failed tx's.
+              codespace: res.code === 0 ? "" : await codespaceOf(url, res.transactionHash),
               raw_log: res.rawLog ?? "",
               gas_wanted: res.gasWanted,
               gas_used: res.gasUsed,
@@ -95,4 +96,13 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
       client.disconnect();
     }
   });
+}
+
+async function codespaceOf(url: string, hash: string): Promise<string> {
+  try {
+    const r = await rpcCall(url, "tx", { hash: Buffer.from(hash, "hex").toString("base64") });
+    return String(r?.tx_result?.codespace ?? "");
+  } catch {
+    return "";
+  }
 }

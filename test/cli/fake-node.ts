@@ -7,6 +7,8 @@ export interface FakeNode {
   url: string;
   calls: { method: string; params: any }[];
   broadcast: Uint8Array[];
+  /** When set, the next broadcast_tx_sync is rejected with this CheckTx result. */
+  rejectNext?: { code: number; codespace: string; log: string };
   close(): Promise<void>;
 }
 
@@ -24,6 +26,16 @@ export type AbciHandler = (
 export async function startFakeNode(chainId: string, abci: AbciHandler): Promise<FakeNode> {
   const calls: FakeNode["calls"] = [];
   const broadcast: Uint8Array[] = [];
+  const fake: FakeNode = {
+    url: "",
+    calls,
+    broadcast,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() for seconds
+      }),
+  };
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -78,8 +90,13 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
         };
       } else if (method === "broadcast_tx_sync") {
         const tx = Buffer.from(params.tx, "base64");
-        broadcast.push(tx);
-        result = { code: 0, data: "", log: "", codespace: "", hash: txHash(tx) };
+        const reject = fake.rejectNext;
+        fake.rejectNext = undefined;
+        if (reject) result = { ...reject, data: "", hash: txHash(tx) };
+        else {
+          broadcast.push(tx);
+          result = { code: 0, data: "", log: "", codespace: "", hash: txHash(tx) };
+        }
       } else if (method === "tx" || method === "tx_search") {
         const want =
           method === "tx"
@@ -110,16 +127,8 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    broadcast,
-    close: () =>
-      new Promise((r) => {
-        server.close(() => r());
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() for seconds
-      }),
-  };
+  fake.url = `http://127.0.0.1:${port}`;
+  return fake;
 }
 
 function txHash(tx: Uint8Array): string {

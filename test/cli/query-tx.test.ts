@@ -242,6 +242,36 @@ describe("query / status / tx against a fake node", () => {
     assert.match(bad.stderr, /invalid tx hash/);
   });
 
+  it("a tx the node rejects prints its code and log and exits 1", async () => {
+    node.rejectNext = {
+      code: 13,
+      codespace: "sdk",
+      log: "insufficient fees; got: 1udgrid required: 500udgrid: insufficient fee",
+    };
+    const r = await cli([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      BOB,
+      "1udgrid",
+      "--fees",
+      "1udgrid",
+      "--node",
+      node.url,
+      "-y",
+      "-o",
+      "json",
+      ...ring,
+    ]);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.code, 13);
+    assert.equal(out.codespace, "sdk");
+    assert.match(out.txhash, /^[0-9A-F]{64}$/);
+    assert.match(r.stderr, /transaction failed with code 13: insufficient fees/);
+  });
+
   it("an unreachable node is a clear error", async () => {
     const r = await cli(["query", "bank", "balances", alice, "--node", "http://127.0.0.1:1"]);
     assert.equal(r.code, 1);
