@@ -13,15 +13,20 @@ import { LoopbackTransport } from "../../chain/consensus/transport.ts";
 import { verifyCommit } from "../../chain/consensus/vote-set.ts";
 import { FileWal } from "../../chain/consensus/wal.ts";
 import { EventBus } from "../../chain/events/event-bus.ts";
-import { headerHash } from "../../chain/types/hash.ts";
-import { FakeApp, FakeMempool, genesisState, makeKeys, openDb, silentLogger, sub, waitFor } from "./helpers.ts";
+import { Mempool } from "../../chain/mempool/mempool.ts";
+import { TxIndexer } from "../../chain/txindex/tx-indexer.ts";
+import { headerHash, txHash } from "../../chain/types/hash.ts";
+import { FakeApp, genesisState, makeKeys, openDb, silentLogger, sub, waitFor } from "./helpers.ts";
 
 const home = mkdtempSync(join(tmpdir(), "dgrid-cs-"));
 after(() => rmSync(home, { recursive: true, force: true }));
 
 const [key] = makeKeys(1, "single");
 const app = new FakeApp(); // survives "restarts" like an app with its own database
-const mempool = new FakeMempool();
+const mempool = new Mempool(
+  { maxTxs: 100, maxTxsBytes: 1 << 20, maxTxBytes: 1 << 16, cacheSize: 100, recheck: true },
+  { app, logger: silentLogger },
+);
 
 async function bootNode() {
   const db = openDb(join(home, "data", "dgrid.db"));
@@ -30,9 +35,10 @@ async function bootNode() {
   await blockStore.load();
   const stateStore = new StateStore(sub(db, "consensus"));
   const eventBus = new EventBus();
+  const txIndexer = new TxIndexer({}, { db: sub(db, "txindex") });
   const executor = new BlockExecutor(
     { chainId: "test-chain" },
-    { app, blockStore, mempool, stateStore, eventBus, logger: silentLogger },
+    { app, blockStore, mempool, stateStore, eventBus, txIndexer, logger: silentLogger },
   );
   const stored = await stateStore.load();
   const state = await handshake(app, stored ?? genesisState([key]), blockStore, {
@@ -53,11 +59,12 @@ async function bootNode() {
       privValidator,
       wal,
       eventBus,
+      txIndexer,
       logger: silentLogger,
       transport: new LoopbackTransport(),
     },
   );
-  return { db, blockStore, stateStore, eventBus, wal, privValidator, cs, state };
+  return { db, blockStore, stateStore, eventBus, wal, privValidator, cs, state, txIndexer };
 }
 
 test("a single validator commits heights through propose/prevote/precommit and restarts where it stopped", async () => {
@@ -66,7 +73,7 @@ test("a single validator commits heights through propose/prevote/precommit and r
   n1.eventBus.subscribe((e) =>
     events.push(`${e.event.type}:${e.attributes.get("tx.hash")?.[0] ?? e.attributes.get("block.height")?.[0]}`),
   );
-  mempool.txs.push(new TextEncoder().encode("tx-one"), new TextEncoder().encode("tx-two"));
+  for (const tx of ["tx-one", "tx-two"]) assert.equal((await mempool.checkTx(new TextEncoder().encode(tx))).code, 0);
   await n1.cs.start(n1.state);
   await waitFor(() => n1.blockStore.height() >= 5, 5000, "5 blocks");
   await n1.cs.stop();
@@ -92,6 +99,9 @@ test("a single validator commits heights through propose/prevote/precommit and r
   const b1 = await n1.blockStore.loadBlock(1);
   assert.equal(b1?.data.txs.length, 2, "mempool txs are in block 1");
   assert.equal(mempool.size(), 0, "committed txs leave the mempool");
+  const indexed = await n1.txIndexer.getTx(txHash(new TextEncoder().encode("tx-two")));
+  assert.equal(indexed?.height, 1);
+  assert.equal(indexed?.index, 1);
   assert.equal(app.height, BigInt(height1));
   assert.ok(events.includes("NewBlock:1"));
   assert.ok(events.some((e) => e.startsWith("Tx:") && /^Tx:[0-9A-F]{64}$/.test(e)));
