@@ -90,6 +90,16 @@ describe("dgrid keys (test backend)", () => {
     assert.match(again.stderr, /already stored as key "known"/);
   });
 
+  it("--keyring-dir puts the keyring outside the home", async () => {
+    const home = tempHome();
+    const dir = tempHome();
+    const r = await cli(["keys", "add", "k", "--home", home, "--keyring-dir", dir, ...test]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(join(dir, "keyring-test")), ["k.info.json"]);
+    const inHome = await cli(["keys", "list", "--home", home, ...test, "-o", "json"]);
+    assert.equal(inHome.stdout.trim(), "[]");
+  });
+
   it("rejects bad names and unknown backends", async () => {
     const home = tempHome();
     const badName = await cli(["keys", "add", "../evil", "--home", home, ...test]);
