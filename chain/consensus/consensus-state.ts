@@ -231,6 +231,39 @@ export class ConsensusState {
     return this.state;
   }
 
+  /** A read-only summary of the round state (for RPC `consensus_state` / `dump_consensus_state`). */
+  roundState(): {
+    height: bigint;
+    round: number;
+    step: RoundStep;
+    startTimeMs: number;
+    proposer: Uint8Array | undefined;
+    lockedRound: number;
+    validRound: number;
+    proposalBlockHash: Uint8Array | undefined;
+    votes: { round: number; prevotesPower: bigint; precommitsPower: bigint }[];
+  } {
+    const votes = [];
+    for (let r = 0; r <= this.round; r++) {
+      votes.push({
+        round: r,
+        prevotesPower: this.votes.prevotes(r).votedPower(),
+        precommitsPower: this.votes.precommits(r).votedPower(),
+      });
+    }
+    return {
+      height: this.height,
+      round: this.round,
+      step: this.step,
+      startTimeMs: this.startTimeMs,
+      proposer: this.validators.isEmpty() ? undefined : this.validators.getProposer().address,
+      lockedRound: this.lockedRound,
+      validRound: this.validRound,
+      proposalBlockHash: this.proposalBlockId?.hash,
+      votes,
+    };
+  }
+
   /** A peer message; invalid ones are logged and dropped. */
   receive(msg: ConsensusMessage): void {
     if (this.stopped) return;

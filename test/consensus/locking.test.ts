@@ -170,6 +170,10 @@ test("a newer polka for another block moves the lock", async () => {
     const pc1 = await t.waitMyVote(PRECOMMIT, 1);
     assert.ok(blockIdEqual(pc1.blockId, B2.blockId), "precommits the newer polka's block");
     assert.equal(t.cs.lockedRound, 1);
+    const rs = t.cs.roundState();
+    assert.equal(rs.round, 1);
+    assert.equal(rs.lockedRound, 1);
+    assert.equal(rs.votes[1].prevotesPower, 40n);
     // And the others' precommits for B2 commit it.
     for (const k of t.others) t.vote(k, PRECOMMIT, 1, B2.blockId);
     await waitFor(() => t.cs.height === 2n, 3000, "commit of B2");
