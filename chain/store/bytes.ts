@@ -1,5 +1,5 @@
 // Byte helpers shared by the store: ordering, map keys, varints (as Go's encoding/binary), big-endian versions.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export type Bytes = Uint8Array;
 
@@ -29,8 +29,9 @@ export function concatBytes(...parts: Bytes[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** One-shot sha256 (crypto.hash avoids a Hash object per call). */
 export function sha256(data: Bytes): Buffer {
-  return createHash("sha256").update(data).digest();
+  return hash("sha256", data, "buffer") as unknown as Buffer;
 }
 
 /** Length of Go's binary.PutUvarint encoding of a non-negative safe integer. */

@@ -12,9 +12,12 @@ import { FlatStore, type StateDb, TreeView } from "./views.ts";
 
 export interface CommitMultiStoreOptions {
   storeNames: string[];
-  /** versions kept besides the latest; 0 = keep all (Cosmos "pruning-keep-recent") */
+  /**
+   * versions kept besides the latest; 0 = keep all (Cosmos "pruning-keep-recent"). With 0 no orphan
+   * records are written (half the writes), so versions committed then can never be pruned later.
+   */
   keepRecent?: number;
-  /** IAVL node cache entries per store */
+  /** IAVL node cache entries per store (default 300k; Cosmos' iavl-cache-size default is 781250) */
   cacheSize?: number;
 }
 
@@ -61,7 +64,7 @@ export class CommitMultiStore {
     for (const name of names) {
       if (name.length === 0 || name.includes("/")) throw new Error(`invalid store name ${JSON.stringify(name)}`);
       const prefix = Buffer.from(`s/${name}/`);
-      this.trees.set(name, new IavlTree(this.db, prefix, opts.cacheSize ?? 100_000));
+      this.trees.set(name, new IavlTree(this.db, prefix, opts.cacheSize ?? 300_000, this.keepRecent > 0));
       this.flats.set(name, new FlatStore(this.db, prefix));
     }
     this.names = names;
@@ -76,6 +79,7 @@ export class CommitMultiStore {
     this.version = latest ? readBe64(latest) : 0;
     this.earliest = earliest ? readBe64(earliest) : 0;
     for (const tree of this.trees.values()) tree.loadVersion(this.version);
+    for (const flat of this.flats.values()) flat.clearCache();
     this.pending = undefined;
     this.appHash = this.computeAppHash();
     this.logger?.info({ version: this.version, appHash: Buffer.from(this.appHash).toString("hex") }, "store loaded");
@@ -183,6 +187,10 @@ export class CommitMultiStore {
       const pruned = await this.pruneOps(pending.version, ops);
       await this.db.batch(ops);
       for (const tree of this.trees.values()) tree.markCommitted();
+      for (const [name, list] of pending.writes) {
+        const flat = this.flats.get(name) as FlatStore;
+        for (const w of list) flat.committed(w.key, w.value);
+      }
       for (const f of pruned.forget) f.tree.forgetNode(f.hash);
       if (pruned.earliest !== undefined) this.earliest = pruned.earliest;
       this.version = pending.version;

@@ -1,8 +1,9 @@
 // Read-only KVStore views of committed state: the flat latest-value index, and a tree at a version.
 import type { AbstractLevel } from "abstract-level";
-import { concatBytes, prefixEnd } from "./bytes.ts";
+import { concatBytes, keyString, prefixEnd } from "./bytes.ts";
 import type { Node } from "./iavl/node.ts";
 import type { IavlTree } from "./iavl/tree.ts";
+import { LruCache } from "./lru.ts";
 import type { Bytes, IterateOptions, KVStore } from "./types.ts";
 
 export type StateDb = AbstractLevel<any, Uint8Array, Uint8Array>;
@@ -11,27 +12,51 @@ function readOnly(): never {
   throw new Error("store is read-only: write through a branch");
 }
 
-/** Latest committed values straight from the flat index `<store prefix> f <key>` (no tree walk). */
+/**
+ * Latest committed values straight from the flat index `<store prefix> f <key>` (no tree walk),
+ * with a small value cache kept in step by the committer (`committed()`).
+ */
 export class FlatStore implements KVStore {
   readonly prefix: Buffer;
+  private readonly cache: LruCache<string, Bytes | null>;
 
   constructor(
     private readonly db: StateDb,
     storePrefix: Uint8Array,
+    cacheSize = 50_000,
   ) {
     this.prefix = concatBytes(storePrefix, Uint8Array.of(0x66)); // 'f'
+    this.cache = new LruCache(cacheSize);
   }
 
   dbKey(key: Bytes): Buffer {
     return concatBytes(this.prefix, key);
   }
 
+  private read(key: Bytes): Bytes | undefined {
+    const k = keyString(key);
+    const hit = this.cache.get(k);
+    if (hit !== undefined) return hit ?? undefined;
+    const v = this.db.getSync(this.dbKey(key));
+    this.cache.set(k, v ?? null);
+    return v;
+  }
+
+  /** Called after a commit's batch is on disk with the values it wrote (undefined = deleted). */
+  committed(key: Bytes, value: Bytes | undefined): void {
+    this.cache.set(keyString(key), value ?? null);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   async get(key: Bytes): Promise<Bytes | undefined> {
-    return this.db.getSync(this.dbKey(key));
+    return this.read(key);
   }
 
   async has(key: Bytes): Promise<boolean> {
-    return this.db.getSync(this.dbKey(key)) !== undefined;
+    return this.read(key) !== undefined;
   }
 
   set(): void {

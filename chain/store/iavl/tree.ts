@@ -6,7 +6,7 @@
 //   P r <be64 version>       -> root hash ("" = empty tree)
 // Changes are applied to a working root (new nodes mutable in memory, persisted nodes cloned on
 // change = copy-on-write), hashed once at workingHash time, and written by commit in one batch.
-import { type Bytes, be64, compareBytes, concatBytes, keyString, sha256 } from "../bytes.ts";
+import { type Bytes, be64, compareBytes, concatBytes, equalBytes, keyString, sha256 } from "../bytes.ts";
 import { LruCache } from "../lru.ts";
 import { decodeNode, encodeNode, hashInner, hashLeaf, Node } from "./node.ts";
 
@@ -24,8 +24,20 @@ const N = 0x6e; // 'n'
 const O = 0x6f; // 'o'
 const R = 0x72; // 'r'
 
+/** The first 6 bytes of a node hash as a number: a cheap Map key (no string allocation). */
+function cacheKey(h: Bytes): number {
+  return (
+    (h[0] as number) +
+    (h[1] as number) * 0x100 +
+    (h[2] as number) * 0x1_0000 +
+    (h[3] as number) * 0x100_0000 +
+    (h[4] as number) * 0x1_0000_0000 +
+    (h[5] as number) * 0x100_0000_0000
+  );
+}
+
 export class IavlTree {
-  private readonly cache: LruCache<string, Node>;
+  private readonly cache: LruCache<number, Node>;
   /** root of the last committed version */
   private committedRoot: Node | undefined;
   private committedVersion = 0;
@@ -43,6 +55,8 @@ export class IavlTree {
     private readonly db: NodeReader,
     readonly prefix: Uint8Array,
     cacheSize: number,
+    /** write orphan records (needed only when old versions will be pruned) */
+    private readonly trackOrphans = true,
   ) {
     this.cache = new LruCache(cacheSize);
   }
@@ -71,9 +85,10 @@ export class IavlTree {
 
   // ---- loading ----
   getNode(hash: Bytes): Node {
-    const k = keyString(hash);
+    const k = cacheKey(hash);
     const cached = this.cache.get(k);
-    if (cached) return cached;
+    // the cache key is a 48-bit hash prefix: confirm the full hash (a collision is just a miss)
+    if (cached && equalBytes(cached.hash as Bytes, hash)) return cached;
     const raw = this.db.getSync(this.nodeKey(hash));
     if (!raw) throw new Error(`iavl: missing node ${Buffer.from(hash).toString("hex")}`);
     this.nodeLoads++;
@@ -83,7 +98,9 @@ export class IavlTree {
   }
 
   forgetNode(hash: Bytes): void {
-    this.cache.delete(keyString(hash));
+    const k = cacheKey(hash);
+    const cached = this.cache.get(k);
+    if (cached && equalBytes(cached.hash as Bytes, hash)) this.cache.delete(k);
   }
 
   /** Root node of a committed version: undefined = empty tree, null = version unknown (never saved or pruned). */
@@ -111,11 +128,19 @@ export class IavlTree {
     return this.committedRoot?.hash ?? EMPTY_ROOT_HASH;
   }
 
+  // Working (unpersisted) nodes keep the children they load, so one update path looks each child up
+  // once; persisted nodes do not (the LRU cache alone decides what stays in memory).
   left(n: Node): Node {
-    return n.left ?? this.getNode(n.leftHash as Bytes);
+    if (n.left) return n.left;
+    const c = this.getNode(n.leftHash as Bytes);
+    if (!n.persisted) n.left = c;
+    return c;
   }
   right(n: Node): Node {
-    return n.right ?? this.getNode(n.rightHash as Bytes);
+    if (n.right) return n.right;
+    const c = this.getNode(n.rightHash as Bytes);
+    if (!n.persisted) n.right = c;
+    return c;
   }
 
   // ---- working version ----
@@ -128,7 +153,7 @@ export class IavlTree {
   }
 
   private orphan(n: Node): void {
-    if (n.persisted) this.orphans.set(keyString(n.hash as Bytes), n.hash as Bytes);
+    if (n.persisted && this.trackOrphans) this.orphans.set(keyString(n.hash as Bytes), n.hash as Bytes);
   }
 
   /** The node itself when it is new in this version, else an orphaning copy. */
@@ -317,7 +342,7 @@ export class IavlTree {
       n.persisted = true;
       n.left = undefined;
       n.right = undefined;
-      this.cache.set(keyString(n.hash as Bytes), n);
+      this.cache.set(cacheKey(n.hash as Bytes), n);
     }
     this.lastCommitNodeWrites = this.newNodes.length;
     this.committedRoot = this.workingRoot;
