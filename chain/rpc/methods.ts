@@ -294,8 +294,9 @@ export const METHODS: Record<string, RpcMethod> = {
       return {
         height: String(h),
         txs_results: r.txResults.length > 0 ? r.txResults.map(enc.execTxResult) : null,
-        finalize_block_events: r.events.map(enc.eventCmt),
-        validator_updates: r.validatorUpdates.map(enc.validatorUpdate),
+        // Go decodes empty repeated fields as nil slices: null, not [].
+        finalize_block_events: r.events.length > 0 ? r.events.map(enc.eventCmt) : null,
+        validator_updates: r.validatorUpdates.length > 0 ? r.validatorUpdates.map(enc.validatorUpdate) : null,
         consensus_param_updates: enc.consensusParamsProto(r.consensusParamUpdates),
         app_hash: enc.b64(r.appHash),
       };

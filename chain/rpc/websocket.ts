@@ -43,7 +43,9 @@ export class WsConnection {
     private readonly logger: Logger,
   ) {
     socket.on("message", (data, isBinary) => {
-      void this.onMessage(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString());
+      this.onMessage(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString()).catch((err: Error) =>
+        this.logger.debug({ err: err.message }, "websocket message failed"),
+      );
     });
     socket.on("close", () => this.close());
     socket.on("error", (err) => {

@@ -312,3 +312,25 @@ describe("rpc errors, batches and URI form", { timeout: 30_000 }, () => {
     await assertHealthy();
   });
 });
+
+describe("rpc CORS", { timeout: 10_000 }, () => {
+  test("allowed origins get CORS headers, others do not", async () => {
+    const bus = new EventBus();
+    const server = new RpcServer(
+      { laddr: "tcp://127.0.0.1:0", corsAllowedOrigins: ["https://wallet.example"] },
+      { backend: new FakeBackend(1), eventBus: bus, logger },
+    );
+    await server.start();
+    try {
+      const ok = await fetch(`${server.url}/health`, { headers: { origin: "https://wallet.example" } });
+      assert.equal(ok.headers.get("access-control-allow-origin"), "https://wallet.example");
+      const pre = await fetch(server.url, { method: "OPTIONS", headers: { origin: "https://wallet.example" } });
+      assert.equal(pre.status, 204);
+      const other = await fetch(`${server.url}/health`, { headers: { origin: "https://evil.example" } });
+      assert.equal(other.headers.get("access-control-allow-origin"), null);
+      assert.equal(other.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});
