@@ -94,7 +94,9 @@ export class CommitMultiStore {
     return { earliest: this.earliest, latest: this.version };
   }
 
+  /** Version 0 (nothing committed) has no commit info: sha256("") as Cosmos SDK rootmulti's LastCommitID. */
   private computeAppHash(): Uint8Array {
+    if (this.version === 0) return EMPTY_ROOT_HASH;
     return multistoreHash(this.names.map((name) => ({ name, rootHash: this.tree(name).committedHash() })));
   }
 

@@ -75,14 +75,18 @@ describe("CommitMultiStore", () => {
     return cms;
   }
 
-  it("version 0 is the empty multistore", async () => {
+  it("version 0 hash is sha256 of nothing; empty stores count as sha256 of nothing", async () => {
     const cms = await freshStore();
     const id = cms.lastCommitId();
     assert.equal(id.version, 0);
     const empty = new Uint8Array(
       Buffer.from("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "hex"),
     );
-    assert.deepEqual(id.hash, multistoreHash(NAMES.map((name) => ({ name, rootHash: empty }))));
+    // Cosmos SDK rootmulti: no commit info yet -> sha256 of nothing
+    assert.deepEqual(Buffer.from(id.hash), Buffer.from(empty));
+    // the first version's hash covers every mounted store, empty ones as sha256("")
+    const h1 = await cms.workingHash(cms.branch());
+    assert.deepEqual(h1, multistoreHash(NAMES.map((name) => ({ name, rootHash: empty }))));
     assert.throws(() => cms.branch().getStore("nope"));
   });
 
@@ -116,11 +120,14 @@ describe("CommitMultiStore", () => {
     child.write();
     assert.equal(await bank.get(enc("a")), undefined);
     assert.equal(dec(await bank.get(enc("c"))), "3");
-    // the committed state is untouched until workingHash + commit
+    // the committed state is untouched until workingHash + commit (this read also fills the flat cache)
     assert.equal(dec(await cms.latest().getStore("bank").get(enc("a"))), "1");
+    assert.equal(await cms.latest().getStore("bank").get(enc("c")), undefined);
     await cms.workingHash(b);
     const id = await cms.commit();
     assert.equal(id.version, 2);
+    assert.equal(await cms.latest().getStore("bank").get(enc("a")), undefined, "cached value updated by commit");
+    assert.equal(dec(await cms.latest().getStore("bank").get(enc("c"))), "3");
     assert.deepEqual(await collect(cms.latest().getStore("bank").iterate()), [
       ["b", "2"],
       ["c", "3"],

@@ -6,6 +6,8 @@
 //   P r <be64 version>       -> root hash ("" = empty tree)
 // Changes are applied to a working root (new nodes mutable in memory, persisted nodes cloned on
 // change = copy-on-write), hashed once at workingHash time, and written by commit in one batch.
+
+import { ErrInvalidHeight } from "../../errors/errors.ts";
 import { type Bytes, be64, compareBytes, concatBytes, equalBytes, keyString, sha256 } from "../bytes.ts";
 import { LruCache } from "../lru.ts";
 import { decodeNode, encodeNode, hashInner, hashLeaf, Node } from "./node.ts";
@@ -90,7 +92,7 @@ export class IavlTree {
     // the cache key is a 48-bit hash prefix: confirm the full hash (a collision is just a miss)
     if (cached && equalBytes(cached.hash as Bytes, hash)) return cached;
     const raw = this.db.getSync(this.nodeKey(hash));
-    if (!raw) throw new Error(`iavl: missing node ${Buffer.from(hash).toString("hex")}`);
+    if (!raw) throw ErrInvalidHeight.wrap(`iavl: missing node ${Buffer.from(hash).toString("hex")} (version pruned?)`);
     this.nodeLoads++;
     const n = decodeNode(Uint8Array.from(hash), raw);
     this.cache.set(k, n);
