@@ -121,26 +121,37 @@ export function hashInner(height: number, size: number, version: number, left: B
 }
 
 /** Storage encoding: varint height, size, version; uvarint len + key; leaf: uvarint len + value, inner: two 32-byte hashes. */
-export function encodeNode(n: Node): Uint8Array {
+export function encodedSize(n: Node): number {
   const head =
     varintSize(n.height) + varintSize(n.size) + varintSize(n.version) + uvarintSize(n.key.length) + n.key.length;
-  const value = n.value ?? new Uint8Array(0);
-  const tail = n.isLeaf() ? uvarintSize(value.length) + value.length : 64;
-  const buf = new Uint8Array(head + tail);
-  let off = putVarint(buf, 0, n.height);
+  if (n.height > 0) return head + 64;
+  const vlen = n.value?.length ?? 0;
+  return head + uvarintSize(vlen) + vlen;
+}
+
+/** Writes the node's storage encoding at `off`; returns the end offset. */
+export function encodeNodeInto(n: Node, buf: Uint8Array, off: number): number {
+  off = putVarint(buf, off, n.height);
   off = putVarint(buf, off, n.size);
   off = putVarint(buf, off, n.version);
   off = putUvarint(buf, off, n.key.length);
   buf.set(n.key, off);
   off += n.key.length;
-  if (n.isLeaf()) {
+  if (n.height === 0) {
+    const value = n.value ?? new Uint8Array(0);
     off = putUvarint(buf, off, value.length);
     buf.set(value, off);
-  } else {
-    if (!n.leftHash || !n.rightHash) throw new Error("iavl: encoding an inner node without child hashes");
-    buf.set(n.leftHash, off);
-    buf.set(n.rightHash, off + 32);
+    return off + value.length;
   }
+  if (!n.leftHash || !n.rightHash) throw new Error("iavl: encoding an inner node without child hashes");
+  buf.set(n.leftHash, off);
+  buf.set(n.rightHash, off + 32);
+  return off + 64;
+}
+
+export function encodeNode(n: Node): Uint8Array {
+  const buf = new Uint8Array(encodedSize(n));
+  encodeNodeInto(n, buf, 0);
   return buf;
 }
 

@@ -10,7 +10,7 @@
 import { ErrInvalidHeight } from "../../errors/errors.ts";
 import { type Bytes, be64, compareBytes, concatBytes, equalBytes, keyString, sha256 } from "../bytes.ts";
 import { LruCache } from "../lru.ts";
-import { decodeNode, encodeNode, hashInner, hashLeaf, Node } from "./node.ts";
+import { decodeNode, encodedSize, encodeNodeInto, hashInner, hashLeaf, Node } from "./node.ts";
 
 export type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
 
@@ -332,7 +332,23 @@ export class IavlTree {
   commitOps(ops: BatchOp[]): void {
     const root = this.workingHash();
     const v = this.workingVersion;
-    for (const n of this.newNodes) ops.push({ type: "put", key: this.nodeKey(n.hash as Bytes), value: encodeNode(n) });
+    // one slab for all node keys and one for all encodings (two allocations instead of two per node)
+    const keyLen = this.prefix.length + 33;
+    const keys = Buffer.allocUnsafeSlow(keyLen * this.newNodes.length);
+    let total = 0;
+    for (const n of this.newNodes) total += encodedSize(n);
+    const values = Buffer.allocUnsafeSlow(total);
+    let kOff = 0;
+    let vOff = 0;
+    for (const n of this.newNodes) {
+      keys.set(this.prefix, kOff);
+      keys[kOff + this.prefix.length] = N;
+      keys.set(n.hash as Bytes, kOff + this.prefix.length + 1);
+      const end = encodeNodeInto(n, values, vOff);
+      ops.push({ type: "put", key: keys.subarray(kOff, kOff + keyLen), value: values.subarray(vOff, end) });
+      kOff += keyLen;
+      vOff = end;
+    }
     for (const h of this.orphans.values())
       ops.push({ type: "put", key: this.orphanKey(v - 1, h), value: new Uint8Array(0) });
     ops.push({ type: "put", key: this.rootKey(v), value: this.workingRoot ? root : new Uint8Array(0) });
