@@ -24,6 +24,8 @@ export interface RpcServerOptions {
   maxRequestBatchSize?: number;
   timeoutBroadcastTxCommitMs?: number;
   corsAllowedOrigins?: string[];
+  /** Websocket ping period; a client missing a pong by the next ping is dropped (default 27 s). */
+  wsPingIntervalMs?: number;
 }
 
 export interface RpcServerDependencies {
@@ -75,6 +77,7 @@ export class RpcServer {
   private readonly listen: { host: string; port: number };
   private readonly connections = new Set<WsConnection>();
   private boundUrl: string | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: RpcServerOptions,
@@ -104,10 +107,15 @@ export class RpcServer {
     const port = typeof addr === "object" && addr ? addr.port : this.listen.port;
     const host = this.listen.host.includes(":") ? `[${this.listen.host}]` : this.listen.host;
     this.boundUrl = `http://${host}:${port}`;
+    this.heartbeat = setInterval(() => {
+      for (const c of this.connections) c.heartbeat();
+    }, this.options.wsPingIntervalMs ?? 27_000);
+    this.heartbeat.unref();
     this.logger.info({ url: this.boundUrl }, "rpc server listening");
   }
 
   async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
     for (const c of this.connections) c.close();
     this.connections.clear();
     for (const client of this.app.websocketServer?.clients ?? []) client.terminate();

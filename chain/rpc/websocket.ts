@@ -33,6 +33,8 @@ export class WsConnection {
   private readonly subs = new Map<string, Subscription>();
   private unsubscribeBus: (() => void) | undefined;
   private closed = false;
+  /** Cleared at each heartbeat ping, set again by the client's pong. */
+  private alive = true;
 
   constructor(
     private readonly socket: WebSocket,
@@ -46,6 +48,9 @@ export class WsConnection {
       this.onMessage(isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString()).catch((err: Error) =>
         this.logger.debug({ err: err.message }, "websocket message failed"),
       );
+    });
+    socket.on("pong", () => {
+      this.alive = true;
     });
     socket.on("close", () => this.close());
     socket.on("error", (err) => {
@@ -144,6 +149,23 @@ export class WsConnection {
     this.unsubscribeBus();
     this.unsubscribeBus = undefined;
     this.shared.subscribedClients--;
+  }
+
+  /** Pings the client; a client that did not answer the previous ping is dropped (CometBFT pingPeriod/readWait). */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.logger.debug("websocket client did not answer ping; closing");
+      this.socket.terminate();
+      this.close();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.socket.ping();
+    } catch {
+      this.close();
+    }
   }
 
   close(): void {

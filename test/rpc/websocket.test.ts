@@ -239,3 +239,35 @@ describe("rpc websocket", { timeout: 20_000 }, () => {
     assert.equal(body.error.code, -32601);
   });
 });
+
+describe("rpc websocket heartbeat", { timeout: 10_000 }, () => {
+  test("clients that answer pings stay, silent clients are dropped", async () => {
+    const bus = new EventBus();
+    const server = new RpcServer(
+      { laddr: "tcp://127.0.0.1:0", wsPingIntervalMs: 100 },
+      { backend: new FakeBackend(1), eventBus: bus, logger },
+    );
+    await server.start();
+    const url = `${server.url.replace("http://", "ws://")}/websocket`;
+    const open = async (autoPong: boolean) => {
+      const ws = new WebSocket(url, { autoPong });
+      await new Promise((resolve, reject) => {
+        ws.once("open", resolve);
+        ws.once("error", reject);
+      });
+      return ws;
+    };
+    const good = await open(true);
+    const silent = await open(false);
+    const silentClosed = new Promise<void>((resolve) => silent.once("close", () => resolve()));
+    try {
+      await silentClosed;
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(good.readyState, WebSocket.OPEN);
+    } finally {
+      good.close();
+      silent.terminate();
+      await server.close();
+    }
+  });
+});
