@@ -1,6 +1,7 @@
 // JSON-RPC 2.0 request handling shared by the HTTP and websocket transports (CometBFT
 // rpc/jsonrpc/server): request validation, notifications (no id: no response), method lookup,
 // param decoding, and serialization with int64/bigint safety and raw JSON splicing.
+import { randomUUID } from "node:crypto";
 import {
   errorResponse,
   INVALID_REQUEST,
@@ -72,14 +73,17 @@ export async function handleRequest(
 /** JSON text of a response; bigint becomes a decimal string, RawJson is spliced in verbatim. */
 export function serialize(value: unknown): string {
   const raws: string[] = [];
+  // Placeholders carry a fresh random tag so no string in the value can impersonate one.
+  let tag = "";
   const text = JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === "bigint") return v.toString();
     if (v instanceof RawJson) {
+      tag ||= randomUUID();
       raws.push(v.text);
-      return `\u0000raw${raws.length - 1}\u0000`;
+      return `${tag}:${raws.length - 1}`;
     }
     return v;
   });
   if (raws.length === 0) return text;
-  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)] ?? "null");
+  return text.replace(new RegExp(`"${tag}:(\\d+)"`, "g"), (_m, i: string) => raws[Number(i)] ?? "null");
 }

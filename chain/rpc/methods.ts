@@ -262,7 +262,7 @@ export const METHODS: Record<string, RpcMethod> = {
     params: [bytes("hash")],
     handler: async ({ backend }, p) => {
       const hash = p.hash as Uint8Array | undefined;
-      if (!hash || hash.length !== 32) return EMPTY_BLOCK_RESULT;
+      if (hash?.length !== 32) return EMPTY_BLOCK_RESULT;
       return resultBlock(backend, await backend.loadBlockByHash(hash));
     },
   },
