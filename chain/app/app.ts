@@ -1,6 +1,7 @@
 // DGridApp: the ABCI 2.0 application with Cosmos SDK baseapp semantics (baseapp/abci.go, baseapp.go):
 // a check state reset at every commit, a finalize state branched per block, each tx on its own
 // branch (ante writes kept when messages fail), the app hash from the store's working hash.
+import { createHash } from "node:crypto";
 import type { AbstractLevel } from "abstract-level";
 import {
   CheckTxType,
@@ -209,8 +210,14 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     return {
       consensusParams: req.consensusParams,
       validators: req.validators,
-      appHash: this.store.lastCommitId().hash,
+      appHash: this.genesisAppHash(),
     };
+  }
+
+  /** SDK InitChain: sha256("") for a new chain (nothing committed yet), else the last commit's hash. */
+  private genesisAppHash(): Uint8Array {
+    const last = this.store.lastCommitId();
+    return last.version === 0 ? new Uint8Array(createHash("sha256").digest()) : last.hash;
   }
 
   /** The app_state JSON of the latest committed state (or pending genesis before block 1). */

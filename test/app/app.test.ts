@@ -66,6 +66,11 @@ describe("DGridApp", () => {
   it("info after init and a block reports height and app hash", async () => {
     const { app } = await setup();
     const before = await app.info({ version: "", blockVersion: 0n, p2pVersion: 0n, abciVersion: "" });
+    const again = await initApp(newApp(), genesis([]));
+    assert.equal(
+      Buffer.from(again.appHash).toString("hex"),
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
     assert.equal(before.lastBlockHeight, 0n);
     const res = await block(app, 1, []);
     const info = await app.info({ version: "", blockVersion: 0n, p2pVersion: 0n, abciVersion: "" });
