@@ -24,6 +24,10 @@ export interface RpcServerOptions {
   maxRequestBatchSize?: number;
   timeoutBroadcastTxCommitMs?: number;
   corsAllowedOrigins?: string[];
+  /** Most simultaneous connections (CometBFT max_open_connections, default 900). */
+  maxOpenConnections?: number;
+  /** Time allowed to receive a whole request (default 10 s). */
+  readTimeoutMs?: number;
   /** Websocket ping period; a client missing a pong by the next ping is dropped (default 27 s). */
   wsPingIntervalMs?: number;
 }
@@ -91,7 +95,8 @@ export class RpcServer {
       timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
     };
     const bodyLimit = options.maxBodyBytes ?? 1_000_000;
-    this.app = Fastify({ logger: false, bodyLimit });
+    // requestTimeout bounds reading a request (CometBFT's ReadTimeout), not the time to answer it.
+    this.app = Fastify({ logger: false, bodyLimit, requestTimeout: options.readTimeoutMs ?? 10_000 });
     this.routes(deps.eventBus, bodyLimit);
   }
 
@@ -103,6 +108,7 @@ export class RpcServer {
 
   async start(): Promise<void> {
     await this.app.listen({ host: this.listen.host, port: this.listen.port });
+    this.app.server.maxConnections = this.options.maxOpenConnections ?? 900;
     const addr = this.app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : this.listen.port;
     const host = this.listen.host.includes(":") ? `[${this.listen.host}]` : this.listen.host;
