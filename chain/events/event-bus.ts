@@ -4,7 +4,8 @@
 // CometBFT queries (chain/txindex/query.ts) are matched against.
 import { EventEmitter } from "node:events";
 import type { Event as AbciEvent, ExecTxResult, ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
-import type { Block, BlockID, Header } from "cosmjs-types/tendermint/types/types";
+import type { Block } from "cosmjs-types/tendermint/types/block";
+import type { BlockID, Header } from "cosmjs-types/tendermint/types/types";
 
 export interface NewBlockEvent {
   type: "NewBlock";

@@ -8,19 +8,10 @@ import { WebSocket } from "ws";
 import { EventBus } from "../../chain/events/event-bus.ts";
 import { RpcServer } from "../../chain/rpc/server.ts";
 import { txHash } from "../../chain/types/hash.ts";
+import { disconnectForGood } from "../support/cosmjs-ws.ts";
 import { FakeBackend, makeTx } from "./fake-backend.ts";
 
 const logger = pino({ level: "silent" });
-
-/**
- * CosmJS' ReconnectingSocket schedules a reconnect even after an explicit disconnect, which keeps the
- * test process alive; neutralise the reconnect before disconnecting.
- */
-function disconnectForGood(client: WebsocketClient): void {
-  const reconnecting = (client as any).socket;
-  if (reconnecting?.socket) reconnecting.socket.reconnect = () => {};
-  client.disconnect();
-}
 
 /** A raw JSON-RPC websocket client that queues every frame. */
 class RawWs {

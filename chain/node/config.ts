@@ -1,0 +1,105 @@
+// The node's configuration file, `<home>/config/config.json` (the role of CometBFT's config.toml and
+// the SDK's app.toml in one file). Every field has a default; the file only needs what differs.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export interface NodeConfig {
+  moniker: string;
+  logLevel: string;
+  rpc: {
+    laddr: string;
+    maxBodyBytes: number;
+    maxSubscriptionsPerClient: number;
+    timeoutBroadcastTxCommitMs: number;
+  };
+  p2p: { laddr: string; persistentPeers: string[]; seeds: string[] };
+  mempool: { size: number; maxTxsBytes: number; maxTxBytes: number; cacheSize: number; recheck: boolean };
+  consensus: {
+    timeoutProposeMs: number;
+    timeoutProposeDeltaMs: number;
+    timeoutPrevoteMs: number;
+    timeoutPrevoteDeltaMs: number;
+    timeoutPrecommitMs: number;
+    timeoutPrecommitDeltaMs: number;
+    timeoutCommitMs: number;
+    createEmptyBlocks: boolean;
+  };
+  app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+}
+
+export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
+  return {
+    moniker,
+    logLevel: "info",
+    rpc: {
+      laddr: "tcp://127.0.0.1:26657",
+      maxBodyBytes: 1_000_000,
+      maxSubscriptionsPerClient: 5,
+      timeoutBroadcastTxCommitMs: 10_000,
+    },
+    p2p: { laddr: "/ip4/127.0.0.1/tcp/26656", persistentPeers: [], seeds: [] },
+    mempool: { size: 10_000, maxTxsBytes: 1_073_741_824, maxTxBytes: 1_048_576, cacheSize: 20_000, recheck: true },
+    consensus: {
+      timeoutProposeMs: 3000,
+      timeoutProposeDeltaMs: 500,
+      timeoutPrevoteMs: 1000,
+      timeoutPrevoteDeltaMs: 500,
+      timeoutPrecommitMs: 1000,
+      timeoutPrecommitDeltaMs: 500,
+      timeoutCommitMs: 1000,
+      createEmptyBlocks: true,
+    },
+    app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
+  };
+}
+
+export const configPath = (home: string) => join(home, "config", "config.json");
+export const genesisPath = (home: string) => join(home, "config", "genesis.json");
+export const privValidatorKeyPath = (home: string) => join(home, "config", "priv_validator_key.json");
+export const nodeKeyPath = (home: string) => join(home, "config", "node_key.json");
+export const privValidatorStatePath = (home: string) => join(home, "data", "priv_validator_state.json");
+export const dataDir = (home: string) => join(home, "data");
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
+
+function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
+  if (!over) return base;
+  const out: any = Array.isArray(base) ? [...(base as any)] : { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = (base as any)[k];
+    out[k] = b && typeof b === "object" && !Array.isArray(b) && typeof v === "object" ? merge(b, v as any) : v;
+  }
+  return out;
+}
+
+/** Reads `<home>/config/config.json` over the defaults; a missing file means all defaults. */
+export function loadConfig(home: string): NodeConfig {
+  const path = configPath(home);
+  if (!existsSync(path)) return defaultConfig();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`cannot parse ${path}: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== "object") throw new Error(`${path}: expected a JSON object`);
+  return merge(defaultConfig(), parsed as DeepPartial<NodeConfig>);
+}
+
+export function writeConfig(home: string, config: NodeConfig): void {
+  const path = configPath(home);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** "tcp://127.0.0.1:26657" -> { host, port } */
+export function parseLaddr(laddr: string): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(laddr.trim());
+  if (!m) throw new Error(`invalid listen address "${laddr}" (expected tcp://HOST:PORT)`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new Error(`invalid port in "${laddr}"`);
+  return { host: m[1] || "0.0.0.0", port };
+}
