@@ -79,11 +79,11 @@ export async function walletFromMnemonic(
   prefix = ADDRESS_PREFIX,
 ): Promise<DirectSecp256k1Wallet> {
   if (!HD_PATH_RE.test(hdPath)) throw new CliError(`invalid HD path "${hdPath}" (e.g. ${DEFAULT_HD_PATH})`);
-  // Imported here so commands that only read key files (list, show, genesis) start faster.
-  const [{ HDKey }, { DirectSecp256k1Wallet }] = await Promise.all([
-    import("@scure/bip32"),
-    import("@cosmjs/proto-signing"),
-  ]);
+  // Imported here so commands that only read key files (list, show, genesis) start faster. One after
+  // the other: both load @noble/curves (ESM), one through require(), and Node 20 fails a require() of
+  // an ES module that a concurrent import() is still loading.
+  const { DirectSecp256k1Wallet } = await import("@cosmjs/proto-signing");
+  const { HDKey } = await import("@scure/bip32");
   const seed = pbkdf2Sync(Buffer.from(mnemonic.normalize("NFKD"), "utf8"), "mnemonic", 2048, 64, "sha512");
   const priv = HDKey.fromMasterSeed(seed).derive(hdPath).privateKey;
   if (!priv) throw new CliError(`cannot derive a private key at ${hdPath}`);

@@ -2,9 +2,11 @@
 import { createHash } from "node:crypto";
 import { toHex } from "@cosmjs/encoding";
 import { BroadcastTxError, calculateFee, GasPrice, type StdFee, TimeoutError } from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { connectSigningClient } from "../../client/index.ts";
+import { simulateWithFee } from "../../client/simulate.ts";
 import { parseAddress, parseCoins, parseGasPrice, parsePositiveInt, parsePositiveNumber } from "./args.ts";
 import { CliError, type CliIO } from "./context.ts";
 import { confirm, openKeyring } from "./keyring-flags.ts";
@@ -44,11 +46,31 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
           amount: coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() })),
         },
       };
+      const feeFor = (gas: number): StdFee =>
+        fees
+          ? { amount: fees.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), gas: String(gas) }
+          : calculateFee(gas, GasPrice.fromString(gasPrice));
       let gas = gasLimit;
-      if (autoGas) gas = Math.ceil((await client.simulate(key.address, [msg], opts.memo)) * adjustment);
-      const fee: StdFee = fees
-        ? { amount: fees.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), gas: String(gas) }
-        : calculateFee(gas, GasPrice.fromString(gasPrice));
+      if (autoGas) {
+        // Simulate with the fee the tx will pay (at the default limit) so its deduction is metered too.
+        const [account] = await signer.getAccounts();
+        const comet = await Comet38Client.connect(url);
+        try {
+          const simulated = await simulateWithFee({
+            comet,
+            registry: client.registry,
+            signer: { address: key.address, pubkey: account.pubkey },
+            sequence: (await client.getSequence(key.address)).sequence,
+            messages: [msg],
+            memo: opts.memo,
+            fee: feeFor(gasLimit),
+          });
+          gas = Math.ceil(simulated * adjustment);
+        } finally {
+          comet.disconnect();
+        }
+      }
+      const fee = feeFor(gas);
 
       if (!opts.yes) {
         io.err(

@@ -13,7 +13,7 @@ import { headerHash } from "../../chain/types/hash.ts";
 import { balanceKey } from "../../modules/bank/keys.ts";
 import { protoHeaderFromCosmjs } from "../support/cosmjs-header.ts";
 import { disconnectForGood } from "../support/cosmjs-ws.ts";
-import { createTestNode, repoRoot, rpcCall, type TestNode, waitForHeight } from "../support/node-process.ts";
+import { createTestNode, dgrid, repoRoot, rpcCall, type TestNode, waitForHeight } from "../support/node-process.ts";
 
 // CosmJS's own hashers (not re-exported by the package entry point). Its hashTx is the contract for tx
 // hashes. Its hashBlock encodes header fields the Tendermint 0.33 (amino) way, so it cannot reproduce
@@ -229,6 +229,40 @@ describe("chain core end to end (single validator)", { timeout: 240_000 }, () =>
     } finally {
       comet.disconnect();
     }
+  });
+
+  it("the CLI recovers a key, sends with --gas auto (fee metered in the estimate) and queries balances", async () => {
+    const cli = ["--home", node.home, "--keyring-backend", "test"];
+    await dgrid(["keys", "add", "alice", "--recover", ...cli], { input: `${mnemonicA}\n` });
+    const before = BigInt((await client.getBalance(bob, "udgrid")).amount);
+    const { stdout } = await dgrid([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      bob,
+      "777udgrid",
+      ...cli,
+      "--node",
+      node.rpcUrl,
+      "--chain-id",
+      node.chainId,
+      "--gas",
+      "auto",
+      "--gas-adjustment",
+      "1.05",
+      "--broadcast-mode",
+      "block",
+      "-y",
+      "--output",
+      "json",
+    ]);
+    const res = JSON.parse(stdout);
+    assert.equal(res.code, 0, stdout);
+    assert.ok(Number(res.gas_used) <= Number(res.gas_wanted), `used ${res.gas_used} of ${res.gas_wanted}`);
+    const q = await dgrid(["query", "bank", "balances", bob, "--node", node.rpcUrl, "--output", "json"]);
+    const udgrid = JSON.parse(q.stdout).balances.find((c: { denom: string }) => c.denom === "udgrid");
+    assert.equal(BigInt(udgrid.amount), before + 777n);
   });
 
   it("keeps height, balances and app hash across a stop and restart, and goes on making blocks", async () => {
