@@ -25,6 +25,8 @@ export interface NodeConfig {
     createEmptyBlocks: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+  /** Prometheus metrics at http://<prometheusLaddr>/metrics */
+  instrumentation: { prometheus: boolean; prometheusLaddr: string };
 }
 
 export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
@@ -50,6 +52,7 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       createEmptyBlocks: true,
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
+    instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
   };
 }
 

@@ -28,6 +28,7 @@ import {
   privValidatorKeyPath,
   privValidatorStatePath,
 } from "./config.ts";
+import { NodeMetrics } from "./metrics.ts";
 import { NodeRpcBackend } from "./rpc-backend.ts";
 
 export const COMETBFT_VERSION = "0.38.17";
@@ -51,6 +52,8 @@ export class DGridNode {
   private db?: Db;
   private consensus?: ConsensusState;
   private wal?: FileWal;
+  private metrics?: NodeMetrics;
+  metricsUrl = "";
   private rpc?: RpcServer;
   private stopping?: Promise<void>;
   rpcUrl = "";
@@ -170,6 +173,12 @@ export class DGridNode {
       },
       { backend, eventBus, logger },
     );
+    if (cfg.instrumentation.prometheus) {
+      const metrics = new NodeMetrics({ chainId: this.genesis.chain_id }, { mempool });
+      consensus.onCommit((e) => metrics.observeBlock(e.block));
+      this.metrics = metrics;
+      this.metricsUrl = await metrics.listen(cfg.instrumentation.prometheusLaddr);
+    }
     await consensus.start(state);
     await this.rpc.start();
     this.rpcUrl = this.rpc.url;
@@ -187,6 +196,7 @@ export class DGridNode {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.rpc?.close();
+      await this.metrics?.close();
       await this.consensus?.stop();
       this.wal?.close();
       await this.db?.close();

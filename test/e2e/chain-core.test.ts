@@ -231,6 +231,17 @@ describe("chain core end to end (single validator)", { timeout: 240_000 }, () =>
     }
   });
 
+  it("serves Prometheus metrics with units in their names", async () => {
+    const h = await client.getHeight();
+    await waitForHeight(node.rpcUrl, h + 1);
+    const text = await (await fetch(node.metricsUrl)).text();
+    const height = Number(/^dgrid_consensus_height\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
+    assert.ok(height >= h, `metrics height ${height} >= ${h}`);
+    assert.match(text, /^dgrid_consensus_txs_total\{[^}]*\} [1-9]/m);
+    assert.match(text, /^dgrid_consensus_block_interval_seconds_count/m);
+    assert.match(text, /^dgrid_mempool_size_bytes/m);
+  });
+
   it("the CLI recovers a key, sends with --gas auto (fee metered in the estimate) and queries balances", async () => {
     const cli = ["--home", node.home, "--keyring-backend", "test"];
     await dgrid(["keys", "add", "alice", "--recover", ...cli], { input: `${mnemonicA}\n` });

@@ -48,6 +48,7 @@ export async function dgrid(
 export interface TestNode {
   home: string;
   rpcUrl: string;
+  metricsUrl: string;
   chainId: string;
   process?: ChildProcess;
   logs: string[];
@@ -71,10 +72,12 @@ export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNo
   }
   const rpcPort = await freePort();
   const p2pPort = await freePort();
+  const metricsPort = await freePort();
   const cfgPath = join(home, "config", "config.json");
   const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
   cfg.rpc = { ...cfg.rpc, laddr: `tcp://127.0.0.1:${rpcPort}` };
   cfg.p2p = { ...cfg.p2p, laddr: `/ip4/127.0.0.1/tcp/${p2pPort}` };
+  cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${metricsPort}` };
   cfg.consensus = { ...cfg.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 200 };
   cfg.logLevel = "info";
   writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
@@ -82,6 +85,7 @@ export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNo
   const node: TestNode = {
     home,
     rpcUrl,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     chainId,
     logs: [],
     async start() {
