@@ -1,11 +1,13 @@
 // Benchmark (not a test): pre-signed MsgSends from many accounts broadcast with broadcast_tx_sync to one
 // local validator; prints committed tx/s, broadcast-to-commit latency, and the native secp256k1 verify
 // rate measured in the same run. Usage: node --import tsx bench/tx-throughput.ts [--help]
+
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createTestNode, rpcCall, type TestNode } from "../test/support/node-process.ts";
+import { createTestNode, dgridBin, rpcCall, type TestNode, waitForHeight } from "../test/support/node-process.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -68,6 +70,22 @@ function tuneConfig(home: string, totalTxs: number): void {
   cfg.mempool = { ...cfg.mempool, size: Math.max(50_000, totalTxs * 2), cacheSize: Math.max(100_000, totalTxs * 2) };
   cfg.consensus = { ...cfg.consensus, timeoutCommitMs: blockMs };
   writeFileSync(path, JSON.stringify(cfg, null, 2));
+}
+
+/** Like TestNode.start(), but can run the node under --cpu-prof (not allowed in NODE_OPTIONS). */
+async function startNode(node: TestNode, profDir?: string): Promise<void> {
+  const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
+  const child = spawn(process.execPath, [...prof, dgridBin, "start", "--home", node.home], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  node.process = child;
+  const keep = (d: unknown) => {
+    node.logs.push(String(d));
+    if (node.logs.length > 2000) node.logs.splice(0, node.logs.length - 2000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  await waitForHeight(node.rpcUrl, 2, 30_000, () => child.exitCode !== null, node.logs);
 }
 
 async function rpc(url: string, method: string, params: Record<string, unknown> = {}): Promise<any> {
@@ -141,7 +159,6 @@ async function main(): Promise<void> {
   tuneConfig(node.home, total);
 
   let exitCode = 0;
-  const savedNodeOptions = process.env.NODE_OPTIONS;
   try {
     log(`pre-signing ${total} txs offline`);
     const t0 = performance.now();
@@ -156,9 +173,7 @@ async function main(): Promise<void> {
     }
     log(`signed in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting node`);
 
-    if (flags["cpu-prof"]) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${flags["cpu-prof"]}`;
-    await node.start();
-    if (flags["cpu-prof"]) process.env.NODE_OPTIONS = savedNodeOptions;
+    await startNode(node, flags["cpu-prof"]);
 
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
@@ -268,7 +283,6 @@ async function main(): Promise<void> {
     for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
     console.log(`JSON ${JSON.stringify(Object.fromEntries(rows))}`);
   } finally {
-    process.env.NODE_OPTIONS = savedNodeOptions;
     await node.stop();
     if (
       node.process &&
