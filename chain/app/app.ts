@@ -28,7 +28,9 @@ import {
   type ResponseQuery,
   type ResponseVerifyVoteExtension,
   ResponseVerifyVoteExtension_VerifyStatus,
+  type ValidatorUpdate,
 } from "cosmjs-types/tendermint/abci/types";
+import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Logger } from "pino";
 import { moduleAddress } from "../../modules/auth/address.ts";
 import { type AnteHandler, newAnteHandler } from "../../modules/auth/ante.ts";
@@ -135,6 +137,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     const authority = moduleAddress(GovModuleName);
     this.modules = [new AuthModule(this.accountKeeper, authority), new BankModule(this.bankKeeper, authority)];
     for (const m of this.modules) m.registerServices(this.router);
+    if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
+      throw new Error("at most one module may implement vote extensions");
+    }
     this.anteHandler = newAnteHandler({ accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
 
     this.store =
@@ -202,14 +207,19 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
         throw ErrInvalidRequest.wrap(`invalid app_state JSON: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    for (const m of this.modules) await m.initGenesis(ctx, appState[m.name] ?? m.defaultGenesis());
+    let validators: ValidatorUpdate[] = req.validators;
+    for (const m of this.modules) {
+      const updates = await m.initGenesis(ctx, appState[m.name] ?? m.defaultGenesis());
+      // the staking module's genesis set replaces the one in genesis.json (SDK InitChain)
+      if (updates && updates.length > 0) validators = updates;
+    }
     this.genesisState = state;
     // CheckTx before the first block sees the genesis state (SDK sets checkState from the init header)
     this.checkState = state.branch();
     this.checkBlock = block;
     return {
       consensusParams: req.consensusParams,
-      validators: req.validators,
+      validators,
       appHash: this.genesisAppHash(),
     };
   }
@@ -272,7 +282,16 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     await this.load();
     const txs: Uint8Array[] = [];
     let total = 0n;
+    const ctx = this.proposalContext(req.height, req.time);
+    for (const m of this.modules) {
+      if (!m.abci?.prepareProposal) continue;
+      for (const tx of await m.abci.prepareProposal(ctx, req)) {
+        txs.push(tx);
+        total += BigInt(protoTxSize(tx.length));
+      }
+    }
     for (const tx of req.txs) {
+      if (this.isInjectedTx(tx)) continue; // only the proposer's own injection, never one from the mempool
       try {
         decodeTx(tx, this.router);
       } catch {
@@ -288,22 +307,72 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
 
   async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
     await this.load();
+    const reject = { status: ResponseProcessProposal_ProposalStatus.REJECT };
     for (const tx of req.txs) {
+      if (this.isInjectedTx(tx)) continue;
       try {
         decodeTx(tx, this.router);
       } catch {
-        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+        return reject;
+      }
+    }
+    const ctx = this.proposalContext(req.height, req.time);
+    for (const m of this.modules) {
+      if (!m.abci?.processProposal) continue;
+      try {
+        if (!(await m.abci.processProposal(ctx, req))) return reject;
+      } catch (e) {
+        this.logger.warn({ err: e, module: m.name, height: Number(req.height) }, "proposal rejected");
+        return reject;
       }
     }
     return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
   }
 
-  async extendVote(_req: RequestExtendVote): Promise<ResponseExtendVote> {
-    return { voteExtension: new Uint8Array() };
+  async extendVote(req: RequestExtendVote): Promise<ResponseExtendVote> {
+    await this.load();
+    const m = this.voteExtensionModule();
+    if (!m?.abci?.extendVote) return { voteExtension: new Uint8Array() };
+    try {
+      return { voteExtension: await m.abci.extendVote(this.proposalContext(req.height, req.time), req) };
+    } catch (e) {
+      // an oracle-style failure sends an empty extension; it never halts the chain
+      this.logger.error({ err: e, module: m.name, height: Number(req.height) }, "extendVote failed");
+      return { voteExtension: new Uint8Array() };
+    }
   }
 
-  async verifyVoteExtension(_req: RequestVerifyVoteExtension): Promise<ResponseVerifyVoteExtension> {
-    return { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
+  async verifyVoteExtension(req: RequestVerifyVoteExtension): Promise<ResponseVerifyVoteExtension> {
+    await this.load();
+    const m = this.voteExtensionModule();
+    const accept = { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
+    if (!m?.abci?.verifyVoteExtension) return accept;
+    try {
+      const ok = await m.abci.verifyVoteExtension(this.proposalContext(req.height), req);
+      return ok ? accept : { status: ResponseVerifyVoteExtension_VerifyStatus.REJECT };
+    } catch (e) {
+      this.logger.warn({ err: e, module: m.name, height: Number(req.height) }, "vote extension rejected");
+      return { status: ResponseVerifyVoteExtension_VerifyStatus.REJECT };
+    }
+  }
+
+  /** Txs a module injects into proposals (not Cosmos txs: never decoded, run or charged as one). */
+  isInjectedTx(tx: Uint8Array): boolean {
+    for (const m of this.modules) if (m.abci?.isInjectedTx?.(tx)) return true;
+    return false;
+  }
+
+  private voteExtensionModule(): AppModule | undefined {
+    return this.modules.find((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension);
+  }
+
+  /** A read-only context on the last committed state, for proposal and vote-extension hooks. */
+  private proposalContext(height: bigint, time?: { seconds: bigint; nanos: number }): Context {
+    return this.newContext(
+      this.store.branch(),
+      { height: Number(height), timeMs: timeToMs(time), chainId: this.chainId },
+      "query",
+    );
   }
 
   // ---- ABCI: consensus ----
@@ -323,17 +392,35 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       timeMs: timeToMs(req.time),
       chainId: this.chainId,
       proposerAddress: req.proposerAddress,
+      hash: req.hash,
+      lastCommit: req.decidedLastCommit,
+      misbehavior: req.misbehavior,
     };
     const state = this.genesisState && height === this.initialHeight ? this.genesisState : this.store.branch();
     this.genesisState = undefined;
 
     const blockEvents = [];
     const beginCtx = this.newContext(state, block, "finalize");
+    for (const m of this.modules) if (m.abci?.preBlock) await m.abci.preBlock(beginCtx, req);
     for (const m of this.modules) if (m.beginBlock) await m.beginBlock(beginCtx);
     blockEvents.push(...toAbciEvents(withAttribute(beginCtx.eventManager.events(), "mode", "BeginBlock")));
 
     const txResults: ExecTxResult[] = [];
     for (const tx of req.txs) {
+      if (this.isInjectedTx(tx)) {
+        // read by its module's preBlock; recorded with an empty result, as Skip Connect's VE tx
+        txResults.push({
+          code: 0,
+          data: new Uint8Array(),
+          log: "",
+          info: "",
+          gasWanted: 0n,
+          gasUsed: 0n,
+          events: [],
+          codespace: "",
+        });
+        continue;
+      }
       const r = await runTx(this, "finalize", tx, state, block);
       txResults.push({
         code: r.code,
@@ -348,13 +435,20 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     }
 
     const endCtx = this.newContext(state, block, "finalize");
-    for (const m of this.modules) if (m.endBlock) await m.endBlock(endCtx);
+    const validatorUpdates: ValidatorUpdate[] = [];
+    let consensusParamUpdates: ConsensusParams | undefined;
+    for (const m of this.modules) {
+      if (!m.endBlock) continue;
+      const r = await m.endBlock(endCtx);
+      if (r?.validatorUpdates) validatorUpdates.push(...r.validatorUpdates);
+      if (r?.consensusParamUpdates) consensusParamUpdates = r.consensusParamUpdates;
+    }
     blockEvents.push(...toAbciEvents(withAttribute(endCtx.eventManager.events(), "mode", "EndBlock")));
 
     const appHash = await this.store.workingHash(state);
     this.finalizeState = state;
     this.finalizeBlockInfo = block;
-    return { events: blockEvents, txResults, validatorUpdates: [], consensusParamUpdates: undefined, appHash };
+    return { events: blockEvents, txResults, validatorUpdates, consensusParamUpdates, appHash };
   }
 
   async commit(_req: RequestCommit): Promise<ResponseCommit> {

@@ -1,5 +1,6 @@
 // The per-execution context handed to keepers, as Cosmos SDK types/context.go: block info, the
 // (branched) multistore, a gas meter that every store access charges, and an event manager.
+import type { CommitInfo, Misbehavior } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import type { GasMeter, KVStore, MultiStore } from "../store/types.ts";
 import { EventManager } from "./events.ts";
@@ -13,6 +14,12 @@ export interface BlockInfo {
   timeMs: number;
   chainId: string;
   proposerAddress?: Uint8Array;
+  /** FinalizeBlock only: this block's hash (a deterministic seed known to every node) */
+  hash?: Uint8Array;
+  /** FinalizeBlock only: who signed the previous block (slashing's liveness tracking) */
+  lastCommit?: CommitInfo;
+  /** FinalizeBlock only: evidence of misbehavior committed in this block (slashing) */
+  misbehavior?: Misbehavior[];
 }
 
 export class Context {

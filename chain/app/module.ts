@@ -1,5 +1,15 @@
 // The module pattern (Cosmos SDK types/module): each module registers its msg and query services and
 // its genesis / block hooks; the app calls them in a fixed order.
+
+import type {
+  RequestExtendVote,
+  RequestFinalizeBlock,
+  RequestPrepareProposal,
+  RequestProcessProposal,
+  RequestVerifyVoteExtension,
+  ValidatorUpdate,
+} from "cosmjs-types/tendermint/abci/types";
+import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Context } from "./context.ts";
 
 /** A message type as the router knows it (what the SDK gets from the proto registry + signing annotations). */
@@ -29,17 +39,44 @@ export interface Configurator {
   registerQuery(path: string, handler: QueryHandler): void;
 }
 
+/** What a module's EndBlock may hand to consensus (SDK: staking's validator updates, consensus params). */
+export interface EndBlockResult {
+  validatorUpdates?: ValidatorUpdate[];
+  consensusParamUpdates?: ConsensusParams;
+}
+
+/**
+ * ABCI++ hooks for modules that take part in proposals and vote extensions (the inference module's
+ * commit/reveal, in the pattern of Skip Connect's `abci/ve` and `abci/proposals`). At most one
+ * module may implement `extendVote`/`verifyVoteExtension` (the app checks).
+ */
+export interface ModuleAbciHooks {
+  /** this validator's extension for its precommit; may be non-deterministic; empty = nothing to say */
+  extendVote?(ctx: Context, req: RequestExtendVote): Promise<Uint8Array>;
+  /** another validator's extension: false rejects it (consensus then ignores that precommit) */
+  verifyVoteExtension?(ctx: Context, req: RequestVerifyVoteExtension): Promise<boolean>;
+  /** txs this module injects at the front of the proposal (e.g. the extended commit), in order */
+  prepareProposal?(ctx: Context, req: RequestPrepareProposal): Promise<Uint8Array[]>;
+  /** true when `tx` is one of this module's injected (non-Cosmos) txs; the app does not run it as a tx */
+  isInjectedTx?(tx: Uint8Array): boolean;
+  /** checks this module's injected txs in a proposal (signatures, power...); false rejects the block */
+  processProposal?(ctx: Context, req: RequestProcessProposal): Promise<boolean>;
+  /** SDK PreBlocker: runs first in FinalizeBlock with the whole request (reads its injected txs) */
+  preBlock?(ctx: Context, req: RequestFinalizeBlock): Promise<void>;
+}
+
 export interface AppModule {
   readonly name: string;
   readonly storeKey: string;
   registerServices(cfg: Configurator): void;
-  /** app_state[name] JSON (as the SDK's JSON, snake_case) into state */
-  initGenesis(ctx: Context, json: unknown): Promise<void>;
+  /** app_state[name] JSON (as the SDK's JSON, snake_case) into state; staking returns the genesis validator set */
+  initGenesis(ctx: Context, json: unknown): Promise<void | ValidatorUpdate[]>;
   exportGenesis(ctx: Context): Promise<unknown>;
   defaultGenesis(): unknown;
   validateGenesis?(json: unknown): void;
   beginBlock?(ctx: Context): Promise<void>;
-  endBlock?(ctx: Context): Promise<void>;
+  endBlock?(ctx: Context): Promise<void | EndBlockResult>;
+  abci?: ModuleAbciHooks;
 }
 
 interface RegisteredMsg {
