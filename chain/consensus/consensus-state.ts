@@ -36,6 +36,9 @@ import {
 } from "./vote-set.ts";
 import type { Wal, WalMessage } from "./wal.ts";
 
+/** The messages of a height's rounds (evidence is not one: it goes to the evidence pool). */
+type RoundMessage = Exclude<ConsensusMessage, { type: "evidence" }>;
+
 export enum RoundStep {
   NewHeight = 1,
   NewRound = 2,
@@ -152,7 +155,7 @@ export class ConsensusState {
   private blocks = new Map<string, { block: Block; blockId: BlockID }>();
   private processProposalCache = new Map<string, boolean>();
   private verifiedExtensions = new Set<string>();
-  private pending: ConsensusMessage[] = [];
+  private pending: RoundMessage[] = [];
   /** Conflicting votes seen (duplicate-vote evidence to report). */
   readonly conflicts: { voteA: Vote; voteB: Vote }[] = [];
 
@@ -267,6 +270,7 @@ export class ConsensusState {
   /** A peer message; invalid ones are logged and dropped. */
   receive(msg: ConsensusMessage): void {
     if (this.stopped) return;
+    if (msg.type === "evidence") return; // evidence goes to the evidence pool, not the round state
     this.enqueue(async () => {
       this.deps.wal.write(msg);
       await this.handleMessage(msg);
@@ -308,7 +312,7 @@ export class ConsensusState {
 
   // ---- own messages: WAL (fsynced) first, then handled and broadcast ----
 
-  private sendInternal(msg: ConsensusMessage): void {
+  private sendInternal(msg: RoundMessage): void {
     this.deps.wal.writeSync(msg);
     this.deps.transport.broadcast(msg);
     this.enqueue(() => this.handleMessage(msg));
@@ -449,14 +453,14 @@ export class ConsensusState {
       case "proposal":
       case "vote":
       case "block":
-        await this.handleMessage(m as ConsensusMessage);
+        await this.handleMessage(m);
         return;
     }
   }
 
   // ---- message handling ----
 
-  private async handleMessage(msg: ConsensusMessage): Promise<void> {
+  private async handleMessage(msg: RoundMessage): Promise<void> {
     if (this.halted) return;
     try {
       switch (msg.type) {
@@ -475,7 +479,7 @@ export class ConsensusState {
     }
   }
 
-  private keepForLater(msg: ConsensusMessage): void {
+  private keepForLater(msg: RoundMessage): void {
     const max = this.options.maxPendingMessages ?? 10_000;
     if (this.pending.length < max) this.pending.push(msg);
   }
@@ -492,7 +496,7 @@ export class ConsensusState {
     }
   }
 
-  private async setProposal(p: Proposal, msg: ConsensusMessage): Promise<void> {
+  private async setProposal(p: Proposal, msg: RoundMessage): Promise<void> {
     if (p.height > this.height || (p.height === this.height && p.round > this.round)) {
       if (p.height <= this.height + 1n) this.keepForLater(msg);
       return;
@@ -561,7 +565,7 @@ export class ConsensusState {
     return this.votes.prevotes(this.proposal.polRound).hasTwoThirdsMajority();
   }
 
-  private async tryAddVote(vote: Vote, msg: ConsensusMessage): Promise<void> {
+  private async tryAddVote(vote: Vote, msg: RoundMessage): Promise<void> {
     // A late precommit for the previous height goes to the last commit.
     if (vote.height + 1n === this.height && vote.type === SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT) {
       if (!this.lastCommitVotes || this.step !== RoundStep.NewHeight || vote.round !== this.lastCommitVotes.round)
