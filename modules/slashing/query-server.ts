@@ -1,0 +1,76 @@
+// x/slashing gRPC Query service (cosmos.slashing.v1beta1.Query): Params, SigningInfo, SigningInfos
+// (paginated over the signing-info prefix), protobuf in / protobuf out.
+import {
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QuerySigningInfoRequest,
+  QuerySigningInfoResponse,
+  QuerySigningInfosRequest,
+  QuerySigningInfosResponse,
+} from "cosmjs-types/cosmos/slashing/v1beta1/query";
+import { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
+import type { Context } from "../../chain/app/context.ts";
+import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
+import type { Configurator } from "../../chain/app/module.ts";
+import { paginate } from "../../chain/app/pagination.ts";
+import type { SlashingKeeper } from "./keeper.ts";
+import { consAddressFromString, StoreKey, ValidatorSigningInfoKeyPrefix } from "./keys.ts";
+import { paramsToProto } from "./params.ts";
+
+const P = "/cosmos.slashing.v1beta1.Query/";
+
+interface Codec<T> {
+  decode(b: Uint8Array): T;
+}
+interface Enc<T> {
+  encode(m: T): { finish(): Uint8Array };
+  fromPartial(o: object): T;
+}
+
+function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
+  return async (ctx: Context, bytes: Uint8Array) => {
+    let r: Req;
+    try {
+      r = req.decode(bytes);
+    } catch (e) {
+      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
+  };
+}
+
+export function registerQueryServer(cfg: Configurator, k: SlashingKeeper): void {
+  cfg.registerQuery(
+    `${P}Params`,
+    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({
+      params: paramsToProto(await k.getParams(ctx)),
+    })),
+  );
+  cfg.registerQuery(
+    `${P}SigningInfo`,
+    handler(QuerySigningInfoRequest, QuerySigningInfoResponse, async (ctx, r) => {
+      if (r.consAddress === "") throw invalidArgument("invalid request");
+      let consAddr: Uint8Array;
+      try {
+        consAddr = consAddressFromString(r.consAddress);
+      } catch (e) {
+        throw invalidArgument(e instanceof Error ? e.message : String(e));
+      }
+      const info = await k.getSigningInfo(ctx, consAddr);
+      if (!info) throw notFound(`SigningInfo not found for validator ${r.consAddress}`);
+      return { valSigningInfo: info };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}SigningInfos`,
+    handler(QuerySigningInfosRequest, QuerySigningInfosResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(
+        ctx.kvStore(StoreKey),
+        ValidatorSigningInfoKeyPrefix,
+        r.pagination,
+        (_key, v) => ValidatorSigningInfo.decode(v),
+      );
+      return { info: items, pagination };
+    }),
+  );
+}
