@@ -43,10 +43,16 @@ export class FakeStakingKeeper implements StakingKeeperI {
   }
 
   /** MsgCreateValidator with a self-delegation of `tokens`. */
-  async createValidator(ctx: Context, name: string, tokens: bigint, minSelfDelegation = 1n): Promise<FakeValidator> {
+  async createValidator(
+    ctx: Context,
+    name: string,
+    tokens: bigint,
+    minSelfDelegation = 1n,
+    operatorBytes?: Uint8Array,
+  ): Promise<FakeValidator> {
     const pubkey = sha(`consensus-key-${name}`);
     const consAddr = ed25519ConsAddress(pubkey);
-    const opBytes = sha(`operator-${name}`).slice(0, 20);
+    const opBytes = operatorBytes ?? sha(`operator-${name}`).slice(0, 20);
     const operator = addressToString(opBytes, Bech32PrefixValAddr);
     const account = addressToString(opBytes);
     const v: Validator = {
