@@ -13,7 +13,7 @@ import { DEC_ONE } from "../../chain/app/dec.ts";
 import { Router } from "../../chain/app/module.ts";
 import { InfiniteGasMeter } from "../../chain/app/store-deps.ts";
 import { CodedError, ErrInvalidRequest, ErrUnauthorized, type RegisteredError } from "../../chain/errors/errors.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import { addressFromString, Bech32PrefixValAddr, moduleAddress } from "../../modules/auth/address.ts";
 import { BitmapChunk } from "../../modules/slashing/bitmap.ts";
 import * as errs from "../../modules/slashing/errors.ts";
 import { exportGenesis, initGenesis, validateGenesis } from "../../modules/slashing/genesis.ts";
@@ -463,6 +463,28 @@ describe("slashing: double sign (evidence)", () => {
     assert.equal(await env.keeper.getPubkey(env.ctxAt(2), a.consAddr), undefined);
     await block(env, 3, [], [evidence(a, 2)]);
     assert.equal(env.sk.slashes.length, 0);
+  });
+});
+
+describe("slashing: staking hooks", () => {
+  it("accept raw operator bytes; afterValidatorBonded restores a missing pubkey relation", async () => {
+    const env = setup();
+    const ctx = env.ctxAt(3);
+    const v = await env.sk.createValidator(ctx, "raw", 1_000_000n);
+    const hooks = env.keeper.hooks();
+    env.keeper.deletePubkey(ctx, v.consAddr);
+    const opBytes = addressFromString(v.operator, Bech32PrefixValAddr);
+    await hooks.afterValidatorCreated(ctx, opBytes);
+    assert.ok(await env.keeper.getPubkey(ctx, v.consAddr));
+    env.keeper.deletePubkey(ctx, v.consAddr);
+    await hooks.afterValidatorBonded(ctx, v.consAddr, opBytes);
+    const pk = await env.keeper.getPubkey(ctx, v.consAddr);
+    assert.deepEqual(pk, env.sk.get(v.operator).consensusPubkey);
+    assert.equal((await env.keeper.getSigningInfo(ctx, v.consAddr))?.startHeight, 3n);
+    // bonded again later: same signing info, new start height, counters kept
+    await hooks.afterValidatorBonded(env.ctxAt(9), v.consAddr, v.operator);
+    assert.equal((await env.keeper.getSigningInfo(ctx, v.consAddr))?.startHeight, 9n);
+    await assert.rejects(hooks.afterValidatorCreated(ctx, moduleAddress("x")), /prefix/);
   });
 });
 
