@@ -18,7 +18,7 @@ import { BitmapChunk } from "../../modules/slashing/bitmap.ts";
 import * as errs from "../../modules/slashing/errors.ts";
 import { exportGenesis, initGenesis, validateGenesis } from "../../modules/slashing/genesis.ts";
 import { SlashingKeeper, type SlashingKeeperOptions } from "../../modules/slashing/keeper.ts";
-import { consAddressToString, StoreKey } from "../../modules/slashing/keys.ts";
+import { consAddressFromString, consAddressToString, StoreKey } from "../../modules/slashing/keys.ts";
 import { SlashingModule } from "../../modules/slashing/module.ts";
 import { MsgUnjailType } from "../../modules/slashing/msg-server.ts";
 import { defaultParams, paramsToProto, type SlashingParams } from "../../modules/slashing/params.ts";
@@ -536,6 +536,65 @@ describe("slashing: genesis", () => {
       [...env.store.data.entries()]
         .filter(([k]) => !k.startsWith("03")) // pubkey relations come from staking's hooks, not genesis
         .sort(),
+    );
+  });
+
+  it("property: any valid genesis imports and exports to itself (missed bits sorted, set bits only)", async () => {
+    const infoArb = fc.record({
+      addr: fc.uint8Array({ minLength: 20, maxLength: 20 }),
+      start: fc.bigInt({ min: 0n, max: 1n << 40n }),
+      offset: fc.bigInt({ min: 0n, max: 5000n }),
+      jailedUntilS: fc.bigInt({ min: 0n, max: 253402300799n }),
+      nanos: fc.integer({ min: 0, max: 999_999_999 }),
+      tombstoned: fc.boolean(),
+      missed: fc.uniqueArray(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(infoArb, { maxLength: 5, selector: (i) => Buffer.from(i.addr).toString("hex") }),
+        async (infos) => {
+          const g = {
+            params: {
+              signed_blocks_window: "3001",
+              min_signed_per_window: "0.250000000000000000",
+              downtime_jail_duration: "1.500s",
+              slash_fraction_double_sign: "1.000000000000000000",
+              slash_fraction_downtime: "0.000000000000000000",
+            },
+            signing_infos: infos.map((i) => ({
+              address: consAddressToString(i.addr),
+              validator_signing_info: {
+                address: consAddressToString(i.addr),
+                start_height: i.start.toString(),
+                index_offset: i.offset.toString(),
+                jailed_until: timeToJson(i.jailedUntilS * S + BigInt(i.nanos)),
+                tombstoned: i.tombstoned,
+                missed_blocks_counter: String(i.missed.length),
+              },
+            })),
+            missed_blocks: infos.map((i) => ({
+              address: consAddressToString(i.addr),
+              missed_blocks: i.missed.map((index) => ({ index: String(index), missed: true })),
+            })),
+          };
+          validateGenesis(g);
+          const env = setup();
+          await initGenesis(env.ctxAt(1), env.keeper, g);
+          const out = await exportGenesis(env.ctxAt(1), env.keeper);
+          const sortByAddr = <T extends { address: string }>(l: T[]) =>
+            [...l].sort((a, b) => Buffer.compare(consAddressFromString(a.address), consAddressFromString(b.address)));
+          assert.deepEqual(out.params, g.params);
+          assert.deepEqual(out.signing_infos, sortByAddr(g.signing_infos));
+          assert.deepEqual(
+            out.missed_blocks,
+            sortByAddr(g.missed_blocks).map((m) => ({
+              address: m.address,
+              missed_blocks: [...m.missed_blocks].sort((a, b) => Number(a.index) - Number(b.index)),
+            })),
+          );
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 
