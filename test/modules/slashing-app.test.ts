@@ -103,7 +103,18 @@ const vote = (v: FakeValidator, flag: BlockIDFlag): VoteInfo => ({
   blockIdFlag: flag,
 });
 
-describe("slashing in the app", () => {
+// Once the lead wires x/slashing (with the real staking) into DGridApp, this fake-staking harness
+// would register the module twice: it then steps aside for the real app tests.
+const wired = new DGridApp(
+  { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
+  {
+    db: undefined as never,
+    logger: pino({ level: "silent" }),
+    store: new MemCommitMultiStore({ storeNames: ["acc", "bank", "slashing"] }),
+  },
+).modules.some((m) => m.name === "slashing");
+
+describe("slashing in the app (fake staking)", { skip: wired && "x/slashing is wired into DGridApp" }, () => {
   it("downtime: liveness and slash events in FinalizeBlock, signing info by ABCI query, MsgUnjail tx after jailed_until", async () => {
     const { app, sk, op, vals } = await setup();
     const [a, b] = vals;
