@@ -156,7 +156,8 @@ export function encodeModel(model: ModelProtoObj): Uint8Array {
   const msg = ModelProtoType.fromObject(model);
   const err = ModelProtoType.verify(msg);
   if (err) throw new Error(`invalid ModelProto: ${err}`);
-  return ModelProtoType.encode(msg).finish();
+  const b = ModelProtoType.encode(msg).finish(); // a Buffer under Node: hand out a plain Uint8Array
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Decodes a ModelProto; throws on malformed protobuf. Returned objects are protobufjs messages. */

@@ -68,6 +68,7 @@ export class OnnxSandbox {
   private nextId = 1;
   private exited = false;
   private killed = false;
+  private active = 0;
   readonly ready: Promise<void>;
   /** called once when the process is gone (killed, crashed or closed) */
   onExit?: (reason: string) => void;
@@ -81,6 +82,8 @@ export class OnnxSandbox {
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
+    // an idle sandbox does not keep the node's event loop alive; a call in flight does
+    this.idle();
     this.child.stderr?.setEncoding("utf8");
     this.child.stderr?.on("data", (s: string) => {
       const line = s.trim();
@@ -132,6 +135,27 @@ export class OnnxSandbox {
    * (the child is then killed: a native call cannot be interrupted any other way).
    */
   async call(body: ChildRequestBody, timeoutMs: number): Promise<ChildReply & { ok: true }> {
+    if (this.active++ === 0) this.busy();
+    try {
+      return await this.send(body, timeoutMs);
+    } finally {
+      if (--this.active === 0) this.idle();
+    }
+  }
+
+  private busy(): void {
+    this.child.ref();
+    (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    (this.child.stderr as { ref?: () => void } | null)?.ref?.();
+  }
+
+  private idle(): void {
+    this.child.unref();
+    (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (this.child.stderr as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private async send(body: ChildRequestBody, timeoutMs: number): Promise<ChildReply & { ok: true }> {
     await this.ready;
     if (!this.alive) throw ErrWorkerCrashed.wrap("sandbox is gone");
     const id = this.nextId++;
@@ -171,32 +195,41 @@ export class OnnxSandbox {
 }
 
 /**
- * Loads a model file in a one-shot sandbox and returns its input/output metadata, or rejects with a
- * coded error (ErrInvalidModel, ErrModelExternalData, ErrModelLoad, ErrTimeout, ErrWorkerCrashed).
- * A file that crashes or hangs onnxruntime costs only that process.
+ * Loads model files in a sandbox process and returns their input/output metadata, or rejects with a
+ * coded error (ErrInvalidModel, ErrModelExternalData, ErrTimeout). A file that crashes or hangs
+ * onnxruntime costs only that process, which is replaced for the next probe.
  */
-export async function probeModelFile(
-  path: string,
-  opts: { options?: PinnedSessionOptions; provider?: string; timeoutMs?: number },
-  deps: { logger: Logger },
-): Promise<ModelMeta> {
-  const sandbox = new OnnxSandbox({ name: "probe" }, deps);
-  try {
-    const reply = await sandbox.call(
-      {
-        op: "probe",
-        path,
-        options: opts.options ?? { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
-        provider: opts.provider ?? "cpu",
-      },
-      opts.timeoutMs ?? 60_000,
-    );
-    return reply.meta!;
-  } catch (e) {
-    // a load failure on a probe means the file is not a usable model
-    if (e instanceof CodedError && e.registered === ErrModelLoad) throw ErrInvalidModel.wrap(e.message);
-    throw e;
-  } finally {
-    await sandbox.close();
+export class ModelProber {
+  private sandbox?: OnnxSandbox;
+
+  constructor(
+    readonly options: { provider?: string; timeoutMs?: number },
+    private readonly deps: { logger: Logger },
+  ) {}
+
+  async probe(path: string, options?: PinnedSessionOptions): Promise<ModelMeta> {
+    if (!this.sandbox?.alive) this.sandbox = new OnnxSandbox({ name: "probe" }, this.deps);
+    try {
+      const reply = await this.sandbox.call(
+        {
+          op: "probe",
+          path,
+          options: options ?? { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
+          provider: this.options.provider ?? "cpu",
+        },
+        this.options.timeoutMs ?? 60_000,
+      );
+      return reply.meta!;
+    } catch (e) {
+      // a file that fails to load, crashes onnxruntime or hangs it while loading is not a usable model
+      if (e instanceof CodedError && (ErrModelLoad.is(e) || ErrWorkerCrashed.is(e) || ErrTimeout.is(e))) {
+        throw ErrInvalidModel.wrap(e.message);
+      }
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.sandbox?.close();
   }
 }
