@@ -164,7 +164,7 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
   const hangId = store.add(buildHangModel());
 
   it("rejects with ErrQueueFull when the queue is at its bound", async () => {
-    const ex = new OnnxExecutor({ maxQueue: 1, timeoutMs: 600_000 }, { store, logger });
+    const ex = new OnnxExecutor({ maxQueue: 1, timeoutMs: 600_000, pipeline: 1 }, { store, logger });
     await ex.start();
     const running = ex.run(job(hangId, { x: f32([1], 1) })); // occupies the only worker
     const waiting = ex.run(job(mlpId, { input: f32([1, 16], 1) })); // the one queue slot

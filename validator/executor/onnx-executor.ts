@@ -12,9 +12,12 @@
 //   honest validators disagree under an `exact` policy. It was bit-identical for the test MLP and
 //   the PaddleOCR classifier (test/validator/executor.test.ts checks it), so a model known to be
 //   batch-stable can have it turned on.
-// - Per-job timeout: a run that does not finish in `timeoutMs` rejects with ErrTimeout and its
-//   worker process is SIGKILLed and replaced (a hung native call cannot be stopped any other way).
-//   A model that throws rejects that job only; a crashed worker rejects its in-flight jobs only.
+// - Up to `pipeline` (default 2) dispatches are in flight per worker, so the sandbox finds its next
+//   job waiting when a run ends and the IPC round trip is hidden.
+// - Per-job timeout: a run that does not finish in `timeoutMs` (k+1 times that for a job pipelined
+//   behind k others) rejects with ErrTimeout and its worker process is SIGKILLed and replaced (a hung
+//   native call cannot be stopped any other way). Jobs that were pipelined behind it are re-queued
+//   once. A model that throws rejects that job only; a crashed worker's jobs are retried once.
 import type { Logger } from "pino";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { CodedError } from "../../chain/errors/errors.ts";
@@ -26,6 +29,7 @@ import {
   ErrProviderUnavailable,
   ErrQueueFull,
   ErrRunFailed,
+  ErrWorkerCrashed,
 } from "../errors.ts";
 import { OnnxSandbox } from "../onnx/sandbox.ts";
 import { batchSignature, concatRows, hasBatchDim, type ModelMeta, splitRows, validateInputs } from "../onnx/tensor.ts";
@@ -49,6 +53,8 @@ export interface OnnxExecutorOptions {
   maxBatchSize?: number;
   /** sessions kept per worker (default 8) */
   maxSessionsPerWorker?: number;
+  /** dispatches in flight per worker (default 2: the next job waits in the sandbox, not in the parent) */
+  pipeline?: number;
 }
 
 export interface OnnxExecutorDeps {
@@ -64,14 +70,19 @@ interface QueuedJob {
   resolve: (out: Record<string, Tensor>) => void;
   reject: (e: Error) => void;
   enqueuedAt: number;
+  retried?: boolean;
 }
 
 interface Worker {
   index: number;
   sandbox: OnnxSandbox;
-  busy: boolean;
+  /** dispatches sent and not yet answered (at most `pipeline`) */
+  inflight: number;
   /** session keys loaded in this worker, least recently used first */
   loaded: Map<string, true>;
+  /** dispatches in flight per session key (a key in use is never unloaded) */
+  keyInflight: Map<string, number>;
+  loading: Map<string, Promise<ModelMeta>>;
 }
 
 const MODEL_ID = /^[0-9a-f]{64}$/;
@@ -115,6 +126,7 @@ export class OnnxExecutor implements InferenceExecutor {
       loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
       maxBatchSize: Math.max(1, options.maxBatchSize ?? 1),
       maxSessionsPerWorker: Math.max(1, options.maxSessionsPerWorker ?? 8),
+      pipeline: Math.max(1, options.pipeline ?? 2),
     };
     if (this.opts.provider !== "cpu" && this.opts.provider !== "cuda") {
       throw ErrProviderUnavailable.wrap(`unknown execution provider ${JSON.stringify(this.opts.provider)}`);
@@ -184,7 +196,10 @@ export class OnnxExecutor implements InferenceExecutor {
       throw ErrProviderUnavailable.wrap(`${this.provider}: ${(e as Error).message}`);
     }
     for (let i = 1; i < this.workers.length; i++) this.worker(i);
-    this.logger.info({ workers: this.workers.length, maxBatchSize: this.opts.maxBatchSize }, "executor started");
+    this.logger.info(
+      { workers: this.workers.length, maxBatchSize: this.opts.maxBatchSize, pipeline: this.opts.pipeline },
+      "executor started",
+    );
   }
 
   /** The live worker in slot i, spawning a fresh sandbox if the slot is empty or its process died. */
@@ -192,7 +207,14 @@ export class OnnxExecutor implements InferenceExecutor {
     const w = this.workers[i];
     if (w?.sandbox.alive) return w;
     const sandbox = new OnnxSandbox({ name: `executor-${i}` }, { logger: this.logger });
-    const fresh: Worker = { index: i, sandbox, busy: false, loaded: new Map() };
+    const fresh: Worker = {
+      index: i,
+      sandbox,
+      inflight: 0,
+      loaded: new Map(),
+      keyInflight: new Map(),
+      loading: new Map(),
+    };
     sandbox.onExit = (reason) => {
       if (!this.closed) this.logger.warn({ worker: i, reason }, "executor worker gone; will respawn");
       if (this.workers[i] === fresh) this.workers[i] = undefined;
@@ -246,46 +268,71 @@ export class OnnxExecutor implements InferenceExecutor {
       return;
     }
     while (this.queue.length > 0) {
-      const idle = this.pickWorker(this.queue[0].key);
-      if (idle === undefined) return;
-      const w = this.worker(idle);
+      const slot = this.pickWorker(this.queue[0].key);
+      if (slot === undefined) return;
+      const w = this.worker(slot);
       const head = this.queue.shift()!;
-      w.busy = true;
+      w.inflight++;
+      w.keyInflight.set(head.key, (w.keyInflight.get(head.key) ?? 0) + 1);
       this.dispatch(w, head).finally(() => {
-        w.busy = false;
+        w.inflight--;
+        const n = (w.keyInflight.get(head.key) ?? 1) - 1;
+        if (n > 0) w.keyInflight.set(head.key, n);
+        else w.keyInflight.delete(head.key);
         this.pump();
       });
     }
   }
 
-  /** An idle worker slot, preferring one that already has the session loaded. */
+  /**
+   * A worker slot that can take one more dispatch: the least loaded one, preferring, among equally
+   * loaded ones, a worker that already has the session. Up to `pipeline` dispatches are in flight per
+   * worker, so the sandbox has the next job queued when a run ends (the IPC round trip is hidden).
+   */
   private pickWorker(key: string): number | undefined {
-    let any: number | undefined;
+    let best: number | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.workers.length; i++) {
       const w = this.workers[i];
-      if (w?.busy) continue;
-      if (w?.loaded.has(key)) return i;
-      any ??= i;
+      const inflight = w?.sandbox.alive ? w.inflight : 0;
+      if (inflight >= this.opts.pipeline) continue;
+      const score = inflight * 2 + (w?.sandbox.alive && w.loaded.has(key) ? 0 : 1);
+      if (score < bestScore) {
+        best = i;
+        bestScore = score;
+      }
     }
-    return any;
+    return best;
   }
 
-  private async ensureLoaded(w: Worker, key: string, job: InferenceJob): Promise<ModelMeta> {
+  private ensureLoaded(w: Worker, key: string, job: InferenceJob): Promise<ModelMeta> {
     if (w.loaded.has(key)) {
       w.loaded.delete(key);
       w.loaded.set(key, true);
-      return this.meta.get(key)!;
+      return Promise.resolve(this.meta.get(key)!);
     }
+    // one load per worker and key, however many dispatches wait for it
+    let p = w.loading.get(key);
+    if (!p) {
+      p = this.load(w, key, job).finally(() => w.loading.delete(key));
+      w.loading.set(key, p);
+    }
+    return p;
+  }
+
+  private async load(w: Worker, key: string, job: InferenceJob): Promise<ModelMeta> {
     let model: Uint8Array;
     try {
       model = await this.deps.store.read(job.modelId);
     } catch (e) {
       throw e instanceof CodedError ? e : ErrModelLoad.wrap(`${job.modelId}: ${(e as Error).message}`);
     }
-    while (w.loaded.size >= this.opts.maxSessionsPerWorker) {
-      const oldest = w.loaded.keys().next().value!;
-      w.loaded.delete(oldest);
-      await w.sandbox.call({ op: "unload", key: oldest }, this.opts.loadTimeoutMs);
+    // evict least recently used sessions that no dispatch is using (the bound may be exceeded briefly)
+    for (const old of [...w.loaded.keys()]) {
+      if (w.loaded.size < this.opts.maxSessionsPerWorker) break;
+      if (w.keyInflight.has(old)) continue;
+      w.loaded.delete(old);
+      await w.sandbox.call({ op: "unload", key: old }, this.opts.loadTimeoutMs);
     }
     const reply = await w.sandbox.call(
       { op: "load", key, model, options: job.sessionOptions, provider: this.provider },
@@ -307,14 +354,14 @@ export class OnnxExecutor implements InferenceExecutor {
       if (sig !== undefined) batch = batch.concat(this.takeMates(head.key, meta, sig, this.opts.maxBatchSize - 1));
       this.mBatch?.observe(batch.length);
       if (batch.length === 1) {
-        const reply = await w.sandbox.call({ op: "run", key: head.key, inputs: head.job.inputs }, this.opts.timeoutMs);
+        const reply = await w.sandbox.call({ op: "run", key: head.key, inputs: head.job.inputs }, this.runLimit(w));
         this.finish(head, t0, reply.outputs!);
       } else {
         const { inputs, rows } = concatRows(
           meta,
           batch.map((b) => b.job.inputs),
         );
-        const reply = await w.sandbox.call({ op: "run", key: head.key, inputs }, this.opts.timeoutMs);
+        const reply = await w.sandbox.call({ op: "run", key: head.key, inputs }, this.runLimit(w));
         let parts: Record<string, Tensor>[];
         try {
           parts = splitRows(reply.outputs!, rows);
@@ -324,8 +371,24 @@ export class OnnxExecutor implements InferenceExecutor {
         for (let i = 0; i < batch.length; i++) this.finish(batch[i], t0, parts[i]);
       }
     } catch (e) {
-      for (const b of batch) this.fail(b, t0, e);
+      const requeue: QueuedJob[] = [];
+      for (const b of batch) {
+        // its worker died under it (killed for another job's timeout, or a crash): one more try
+        if (ErrWorkerCrashed.is(e) && !b.retried && !this.closed) {
+          b.retried = true;
+          requeue.push(b);
+        } else this.fail(b, t0, e);
+      }
+      this.queue.unshift(...requeue);
     }
+  }
+
+  /**
+   * The limit for a run sent now: the sandbox runs one job at a time, so a job pipelined behind k
+   * others gets their budgets too ((k+1) x timeoutMs); a lone job gets timeoutMs.
+   */
+  private runLimit(w: Worker): number {
+    return this.opts.timeoutMs * Math.max(1, w.inflight);
   }
 
   /** Removes from the queue up to n jobs for the same session with the same batch signature. */
