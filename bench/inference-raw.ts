@@ -2,7 +2,10 @@
 // process and through the OnnxExecutor (sandbox process, queue, validation), in one run.
 //   npm run bench:inference-raw -- [--runs 5] [--mlp-n 2000] [--ocr-n 200] [--concurrency 32] [--batch 32]
 // For each model and each mode: N inferences per run, R runs interleaved (direct, executor,
-// executor batched, then the next run), median inferences/s, and the ratio to direct.
+// executor batched, then the next run), median inferences/s, the ratio to direct, and the median CPU
+// time per inference (this process plus the executor's sandbox processes, from /proc): wall-clock
+// rates on a shared machine move with its load; CPU time per inference much less.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
 import pino from "pino";
@@ -56,39 +59,63 @@ const cases: Case[] = [
   },
 ];
 
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** CPU seconds (user + system) used so far by this process and the given child processes. */
+function cpuSeconds(pids: number[]): number {
+  const own = process.cpuUsage();
+  let s = (own.user + own.system) / 1e6;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      s += (Number(rest[11]) + Number(rest[12])) / CLK_TCK; // fields 14 and 15: utime, stime
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+  return s;
+}
+
+/** Runs fn; returns [inferences/s, CPU microseconds per inference (this process + pids)]. */
+async function measure(n: number, pids: number[], fn: () => Promise<void>): Promise<[number, number]> {
+  const c0 = cpuSeconds(pids);
+  const t0 = performance.now();
+  await fn();
+  const wall = (performance.now() - t0) / 1000;
+  return [n / wall, ((cpuSeconds(pids) - c0) / n) * 1e6];
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function direct(session: ort.InferenceSession, c: Case, inputs: Record<string, Tensor>[]): Promise<number> {
-  const t0 = performance.now();
-  for (let i = 0; i < c.n; i++) {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [k, t] of Object.entries(inputs[i])) {
-      feeds[k] = new ort.Tensor(
-        "float32",
-        new Float32Array(t.data.buffer, t.data.byteOffset, t.data.length / 4),
-        t.shape,
-      );
+function direct(session: ort.InferenceSession, c: Case, inputs: Record<string, Tensor>[]) {
+  return measure(c.n, [], async () => {
+    for (let i = 0; i < c.n; i++) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [k, t] of Object.entries(inputs[i])) {
+        const data = new Float32Array(t.data.buffer, t.data.byteOffset, t.data.length / 4);
+        feeds[k] = new ort.Tensor("float32", data, t.shape);
+      }
+      await session.run(feeds);
     }
-    await session.run(feeds);
-  }
-  return c.n / ((performance.now() - t0) / 1000);
+  });
 }
 
-async function viaExecutor(ex: OnnxExecutor, id: string, c: Case, inputs: Record<string, Tensor>[]): Promise<number> {
+function viaExecutor(ex: OnnxExecutor, id: string, c: Case, inputs: Record<string, Tensor>[]) {
   let next = 0;
-  const t0 = performance.now();
   const lane = async () => {
     while (next < c.n) {
       const i = next++;
       await ex.run({ requestId: String(i), modelId: id, inputs: inputs[i], sessionOptions: PINNED });
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return c.n / ((performance.now() - t0) / 1000);
+  return measure(c.n, ex.workerPids(), async () => {
+    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  });
 }
 
 const logger = pino({ level: "warn" });
@@ -106,28 +133,31 @@ for (const c of cases) {
   await direct(session, { ...c, n: Math.min(20, c.n) }, inputs);
   await viaExecutor(single, id, { ...c, n: Math.min(20, c.n) }, inputs);
   await viaExecutor(batched, id, { ...c, n: Math.min(20, c.n) }, inputs);
-  const d: number[] = [];
-  const s: number[] = [];
-  const b: number[] = [];
+  const d: [number, number][] = [];
+  const s: [number, number][] = [];
+  const b: [number, number][] = [];
   for (let r = 0; r < RUNS; r++) {
     d.push(await direct(session, c, inputs));
     s.push(await viaExecutor(single, id, c, inputs));
     b.push(await viaExecutor(batched, id, c, inputs));
   }
   await session.release();
+  const rate = (xs: [number, number][]) => median(xs.map((x) => x[0]));
+  const cpu = (xs: [number, number][]) => Math.round(median(xs.map((x) => x[1])));
   const row = {
     model: c.name,
     n: c.n,
     runs: RUNS,
-    directPerS: Math.round(median(d)),
-    executorPerS: Math.round(median(s)),
-    executorBatchedPerS: Math.round(median(b)),
-    ratio: Number((median(s) / median(d)).toFixed(3)),
-    ratioBatched: Number((median(b) / median(d)).toFixed(3)),
+    directPerS: Math.round(rate(d)),
+    executorPerS: Math.round(rate(s)),
+    executorBatchedPerS: Math.round(rate(b)),
+    ratio: Number((rate(s) / rate(d)).toFixed(3)),
+    ratioBatched: Number((rate(b) / rate(d)).toFixed(3)),
+    cpuUsPerInference: { direct: cpu(d), executor: cpu(s), executorBatched: cpu(b) },
   };
   results.push(row);
   console.log(
-    `${c.name.padEnd(26)} direct ${String(row.directPerS).padStart(7)}/s  executor ${String(row.executorPerS).padStart(7)}/s (x${row.ratio})  batched<=${BATCH} ${String(row.executorBatchedPerS).padStart(7)}/s (x${row.ratioBatched})`,
+    `${c.name.padEnd(26)} direct ${String(row.directPerS).padStart(7)}/s  executor ${String(row.executorPerS).padStart(7)}/s (x${row.ratio})  batched<=${BATCH} ${String(row.executorBatchedPerS).padStart(7)}/s (x${row.ratioBatched})  CPU us/inference ${row.cpuUsPerInference.direct} / ${row.cpuUsPerInference.executor} / ${row.cpuUsPerInference.executorBatched}`,
   );
 }
 await Promise.all([single.close(), batched.close()]);

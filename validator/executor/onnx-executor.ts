@@ -248,6 +248,11 @@ export class OnnxExecutor implements InferenceExecutor {
     });
   }
 
+  /** Process ids of the live worker sandboxes (for benchmarks and diagnostics). */
+  workerPids(): number[] {
+    return this.workers.flatMap((w) => (w?.sandbox.alive && w.sandbox.pid !== undefined ? [w.sandbox.pid] : []));
+  }
+
   /** Jobs waiting to run. */
   get queueDepth(): number {
     return this.queue.length;
