@@ -12,6 +12,7 @@ import {
   ErrQueueFull,
   ErrRunFailed,
   ErrTimeout,
+  ErrWorkerCrashed,
 } from "../../validator/errors.ts";
 import { OnnxExecutor } from "../../validator/executor/onnx-executor.ts";
 import type { InferenceJob, Tensor } from "../../validator/executor/types.ts";
@@ -175,6 +176,28 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
     await assert.rejects(running);
     await closing;
     await rejectsWith(ex.run(job(mlpId, { input: f32([1, 16], 2) })), ErrExecutorClosed, "after close");
+  });
+
+  it("a worker process that dies under a job: the job is retried once on a fresh worker, then fails", async () => {
+    const ex = new OnnxExecutor({ timeoutMs: 600_000 }, { store, logger });
+    await ex.start();
+    try {
+      const [first] = ex.workerPids();
+      const hung = ex.run(job(hangId, { x: f32([1], 1) }));
+      process.kill(first, "SIGKILL");
+      // the retry runs on a new worker process; kill that one too
+      let second: number | undefined;
+      while (second === undefined) {
+        await new Promise((r) => setTimeout(r, 50));
+        second = ex.workerPids().find((p) => p !== first);
+      }
+      process.kill(second, "SIGKILL");
+      await rejectsWith(hung, ErrWorkerCrashed, "killed twice");
+      const out = await ex.run(job(mlpId, { input: f32([1, 16], 5) }));
+      assert.deepEqual(out.output.shape, [1, 4]);
+    } finally {
+      await ex.close();
+    }
   });
 
   it("batches same-model jobs along dim 0 with outputs bit-identical to unbatched runs", async () => {
