@@ -6,6 +6,7 @@ import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
+import { registerModelsCommands } from "./models.ts";
 import { registerQueryCommands } from "./query.ts";
 import { registerTxCommands } from "./tx.ts";
 
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
   registerKeysCommands(program, io);
   registerQueryCommands(program, io);
   registerTxCommands(program, io);
+  registerModelsCommands(program, io);
   registerStartCommands(program);
   return program;
 }

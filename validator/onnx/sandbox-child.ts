@@ -1,0 +1,147 @@
+// The onnxruntime process. The node never loads a model into its own process: onnxruntime-node runs
+// `session.run` synchronously on the JS thread (its async API only defers the call), a hostile file
+// can crash native code, and a native call that hangs cannot be interrupted inside a process (a
+// worker_thread's terminate() waits for native code to return). Here a crash or a hang costs only
+// this child, which the parent kills (SIGKILL) and replaces. Messages: see sandbox.ts.
+import { readFile } from "node:fs/promises";
+import ort from "onnxruntime-node";
+import type { DType, PinnedSessionOptions, Tensor } from "../executor/types.ts";
+import { decodeModel, externalDataTensors } from "./onnx-proto.ts";
+import type { ChildReply, ChildRequest } from "./sandbox.ts";
+import { DTYPE_SIZE, isDType, type ModelMeta } from "./tensor.ts";
+
+const sessions = new Map<string, ort.InferenceSession>();
+
+class ChildError extends Error {
+  constructor(
+    readonly kind: "invalid" | "external" | "load" | "run" | "dtype",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sessionOptions(o: PinnedSessionOptions, provider: string): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: o.graphOptimizationLevel,
+    executionMode: o.executionMode,
+    intraOpNumThreads: o.intraOpNumThreads,
+    logSeverityLevel: 4,
+  };
+}
+
+function meta(s: ort.InferenceSession): ModelMeta {
+  const io = (m: readonly ort.InferenceSession.ValueMetadata[]) =>
+    m.map((v) => ({
+      name: v.name,
+      type: v.isTensor ? v.type : "non-tensor",
+      shape: v.isTensor ? v.shape.map((d) => (typeof d === "number" ? d : String(d))) : [],
+    }));
+  return { inputs: io(s.inputMetadata), outputs: io(s.outputMetadata) };
+}
+
+/** Refuses bytes that are not a self-contained ONNX ModelProto before onnxruntime sees them. */
+function precheck(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw new ChildError("invalid", "empty file");
+  let model: any;
+  try {
+    model = decodeModel(bytes);
+  } catch (e) {
+    throw new ChildError("invalid", `not an ONNX ModelProto: ${(e as Error).message}`);
+  }
+  if (!model.graph) throw new ChildError("invalid", "ModelProto has no graph");
+  const ext = externalDataTensors(model);
+  if (ext.length > 0) throw new ChildError("external", `tensors with external data: ${ext.slice(0, 5).join(", ")}`);
+}
+
+async function load(bytes: Uint8Array, options: PinnedSessionOptions, provider: string) {
+  precheck(bytes);
+  try {
+    return await ort.InferenceSession.create(bytes, sessionOptions(options, provider));
+  } catch (e) {
+    throw new ChildError("load", (e as Error).message.split("\n")[0]);
+  }
+}
+
+const TYPED: Record<DType, (b: ArrayBuffer) => ort.Tensor.DataType> = {
+  float32: (b) => new Float32Array(b),
+  float64: (b) => new Float64Array(b),
+  int8: (b) => new Int8Array(b),
+  uint8: (b) => new Uint8Array(b),
+  int16: (b) => new Int16Array(b),
+  int32: (b) => new Int32Array(b),
+  int64: (b) => new BigInt64Array(b),
+  bool: (b) => new Uint8Array(b),
+};
+
+function toOrt(t: Tensor): ort.Tensor {
+  // a fresh, aligned buffer (the received view may start at any offset)
+  const buf = t.data.slice().buffer;
+  return new ort.Tensor(t.dtype, TYPED[t.dtype](buf) as any, t.shape);
+}
+
+function fromOrt(name: string, t: ort.Tensor): Tensor {
+  const dtype = t.type;
+  if (!isDType(dtype)) throw new ChildError("dtype", `output ${name} has element type ${dtype}`);
+  const d = t.data as ArrayBufferView;
+  const want = t.dims.reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
+  const data = new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
+  if (data.length !== want) throw new ChildError("dtype", `output ${name}: ${data.length} bytes, want ${want}`);
+  return { dtype, shape: [...t.dims], data };
+}
+
+async function handle(msg: ChildRequest): Promise<ChildReply> {
+  switch (msg.op) {
+    case "ping":
+      return { id: msg.id, ok: true, version: ort.env.versions?.common ?? "" };
+    case "probe": {
+      const bytes = new Uint8Array(await readFile(msg.path));
+      const s = await load(bytes, msg.options, msg.provider);
+      const m = meta(s);
+      await s.release();
+      return { id: msg.id, ok: true, meta: m };
+    }
+    case "load": {
+      const old = sessions.get(msg.key);
+      if (old) return { id: msg.id, ok: true, meta: meta(old) };
+      const s = await load(msg.model, msg.options, msg.provider);
+      sessions.set(msg.key, s);
+      return { id: msg.id, ok: true, meta: meta(s) };
+    }
+    case "unload": {
+      const s = sessions.get(msg.key);
+      sessions.delete(msg.key);
+      await s?.release();
+      return { id: msg.id, ok: true };
+    }
+    case "run": {
+      const s = sessions.get(msg.key);
+      if (!s) throw new ChildError("load", "session not loaded");
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(msg.inputs)) feeds[name] = toOrt(t);
+      let out: ort.InferenceSession.ReturnType;
+      try {
+        out = await s.run(feeds);
+      } catch (e) {
+        throw new ChildError("run", (e as Error).message.split("\n")[0]);
+      }
+      const outputs: Record<string, Tensor> = {};
+      for (const name of s.outputNames) outputs[name] = fromOrt(name, out[name]);
+      return { id: msg.id, ok: true, outputs };
+    }
+  }
+}
+
+process.on("message", (msg: ChildRequest) => {
+  handle(msg).then(
+    (reply) => process.send!(reply),
+    (e) => {
+      const kind = e instanceof ChildError ? e.kind : "run";
+      process.send!({ id: msg.id, ok: false, kind, message: String((e as Error)?.message ?? e) });
+    },
+  );
+});
+// The parent is gone: nothing left to serve.
+process.on("disconnect", () => process.exit(0));
+process.send!({ id: 0, ok: true, ready: true });
