@@ -21,6 +21,7 @@ import { proposalSignBytes } from "../types/vote.ts";
 import { BlockExecutor, blockIdOf } from "./block-executor.ts";
 import { bytesEqual, ed25519Verify, toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
+import { EvidencePool, evidenceToMisbehavior } from "./evidence-pool.ts";
 import type { PrivValidator } from "./privval.ts";
 import { nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import type { ConsensusMessage, Transport } from "./transport.ts";
@@ -96,6 +97,8 @@ export interface ConsensusDeps {
   txIndexer?: TxIndexerLike;
   logger: Logger;
   transport: Transport;
+  /** Default: a pool persisted in `stateStore`'s database. */
+  evidencePool?: EvidencePool;
 }
 
 interface TimeoutInfo {
@@ -124,6 +127,7 @@ const tsMs = (t: Timestamp): number => Number(t.seconds) * 1000 + Math.floor(t.n
 
 export class ConsensusState {
   readonly executor: BlockExecutor;
+  readonly evidencePool: EvidencePool;
   private readonly timeouts: ConsensusTimeouts;
   private readonly log: Logger;
   private readonly now: () => Timestamp;
@@ -170,6 +174,7 @@ export class ConsensusState {
   halted: Error | undefined;
   private commitListeners: ((e: CommitInfoEvent) => void)[] = [];
   private unsubscribeTxs: (() => void) | undefined;
+  private unsubscribeEvidence: (() => void) | undefined;
   /** The app hash in the last block's header (to tell whether the next block must be made without txs). */
   private lastBlockAppHash: Uint8Array | undefined;
 
@@ -180,6 +185,12 @@ export class ConsensusState {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.log = deps.logger.child({ module: "consensus" });
     this.now = options.now ?? wallNow;
+    this.evidencePool =
+      deps.evidencePool ??
+      new EvidencePool(
+        { chainId: options.chainId },
+        { db: deps.stateStore.raw, stateStore: deps.stateStore, blockStore: deps.blockStore, logger: this.log },
+      );
     this.executor = new BlockExecutor(
       { chainId: options.chainId },
       {
@@ -190,6 +201,7 @@ export class ConsensusState {
         eventBus: deps.eventBus,
         txIndexer: deps.txIndexer,
         logger: this.log,
+        evidencePool: this.evidencePool,
       },
     );
   }
@@ -199,6 +211,10 @@ export class ConsensusState {
     const s = state ?? (await this.deps.stateStore.load());
     if (!s) throw new Error("consensus: no state to start from (run the handshake first)");
     this.stopped = false;
+    await this.evidencePool.setState(s);
+    this.unsubscribeEvidence = this.evidencePool.onNewEvidence((evidence) => {
+      if (!this.stopped) this.deps.transport.broadcast({ type: "evidence", evidence });
+    });
     await this.updateToState(s);
     await this.reconstructLastCommit(s);
     this.unsubscribe = this.deps.transport.onMessage((msg) => this.receive(msg));
@@ -212,6 +228,7 @@ export class ConsensusState {
     this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribeTxs?.();
+    this.unsubscribeEvidence?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.idle();
@@ -270,7 +287,18 @@ export class ConsensusState {
   /** A peer message; invalid ones are logged and dropped. */
   receive(msg: ConsensusMessage): void {
     if (this.stopped) return;
-    if (msg.type === "evidence") return; // evidence goes to the evidence pool, not the round state
+    if (msg.type === "evidence") {
+      // Evidence goes to the evidence pool, not the round state (nor the WAL).
+      const evidence = msg.evidence;
+      this.enqueue(async () => {
+        try {
+          await this.evidencePool.addEvidence(evidence);
+        } catch (e) {
+          this.log.debug({ err: (e as Error).message }, "dropped invalid evidence");
+        }
+      });
+      return;
+    }
     this.enqueue(async () => {
       this.deps.wal.write(msg);
       await this.handleMessage(msg);
@@ -570,7 +598,8 @@ export class ConsensusState {
     if (vote.height + 1n === this.height && vote.type === SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT) {
       if (!this.lastCommitVotes || this.step !== RoundStep.NewHeight || vote.round !== this.lastCommitVotes.round)
         return;
-      const { added } = this.lastCommitVotes.addVote(vote);
+      const { added, conflict } = this.lastCommitVotes.addVote(vote);
+      if (conflict) this.evidencePool.reportConflictingVotes(conflict.voteA, conflict.voteB);
       if (added && this.options.skipTimeoutCommit && this.lastCommitVotes.hasAll())
         await this.enterNewRound(this.height, 0);
       return;
@@ -603,6 +632,7 @@ export class ConsensusState {
     const { added, conflict } = this.votes.addVote(vote);
     if (conflict) {
       this.conflicts.push(conflict);
+      this.evidencePool.reportConflictingVotes(conflict.voteA, conflict.voteB);
       this.log.warn(
         { validator: toHex(vote.validatorAddress), height: vote.height.toString(), round: vote.round },
         "conflicting votes",
@@ -786,6 +816,7 @@ export class ConsensusState {
     let ok = false;
     try {
       this.executor.validateBlock(this.state, block);
+      await this.executor.validateBlockEvidence(this.state, block);
       // Block times come from the proposer's clock: refuse (prevote nil) one far ahead of ours.
       const drift = this.options.maxBlockTimeDriftMs ?? 60_000;
       if (tsMs(block.header.time) > tsMs(this.now()) + drift) throw new Error("block time is too far in the future");
@@ -942,6 +973,10 @@ export class ConsensusState {
     this.lastCommitExt = ext;
     this.lastBlockAppHash = block.header.appHash;
     await this.updateToState(newState);
+    // Evidence still pending a few heights after it was announced is announced again (messages may drop).
+    if (newState.lastBlockHeight % 4n === 0n)
+      for (const evidence of this.evidencePool.pendingList())
+        this.deps.transport.broadcast({ type: "evidence", evidence });
     for (const l of this.commitListeners) l({ height, block, blockId, state: newState });
     this.replayPending();
   }
@@ -982,7 +1017,7 @@ export class ConsensusState {
         time: block.header.time,
         txs: block.data.txs,
         proposedLastCommit: this.executor.commitInfo(this.state, block),
-        misbehavior: [],
+        misbehavior: evidenceToMisbehavior(block.evidence?.evidence ?? []),
         nextValidatorsHash: block.header.nextValidatorsHash,
         proposerAddress: block.header.proposerAddress,
       });

@@ -163,7 +163,7 @@ export class MemBlockStore implements BlockStoreLike {
   }
   async loadBlockMeta(h: number) {
     const e = this.blocks.get(h);
-    return e ? { blockId: e.blockId } : undefined;
+    return e ? { blockId: e.blockId, header: e.block.header } : undefined;
   }
   async loadSeenCommit(h: number) {
     return this.blocks.get(h)?.seen;
