@@ -79,7 +79,7 @@ export class FakeApp implements Application {
   async extendVote(req: { height: bigint }) {
     return { voteExtension: new TextEncoder().encode(`ext-${req.height}`) };
   }
-  async verifyVoteExtension() {
+  async verifyVoteExtension(_req?: unknown) {
     return { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
   }
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
