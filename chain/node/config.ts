@@ -23,6 +23,8 @@ export interface NodeConfig {
     timeoutPrecommitDeltaMs: number;
     timeoutCommitMs: number;
     createEmptyBlocks: boolean;
+    /** TEST ONLY: double-sign prevotes to exercise evidence/slashing (also env DGRID_TEST_DOUBLE_SIGN=1); test chain ids only. */
+    testDoubleSign: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
@@ -50,6 +52,7 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       timeoutPrecommitDeltaMs: 500,
       timeoutCommitMs: 1000,
       createEmptyBlocks: true,
+      testDoubleSign: false,
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
     instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
