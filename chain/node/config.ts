@@ -21,7 +21,10 @@ export interface NodeConfig {
     timeoutPrevoteDeltaMs: number;
     timeoutPrecommitMs: number;
     timeoutPrecommitDeltaMs: number;
+    /** Pause after a commit before the next height (the other timeouts grow by their delta per round). */
     timeoutCommitMs: number;
+    /** Start the next height as soon as all precommits are in (CometBFT skip_timeout_commit). */
+    skipTimeoutCommit: boolean;
     createEmptyBlocks: boolean;
     /** TEST ONLY: double-sign prevotes to exercise evidence/slashing (also env DGRID_TEST_DOUBLE_SIGN=1); test chain ids only. */
     testDoubleSign: boolean;
@@ -50,7 +53,9 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       timeoutPrevoteDeltaMs: 500,
       timeoutPrecommitMs: 1000,
       timeoutPrecommitDeltaMs: 500,
-      timeoutCommitMs: 1000,
+      // ~1 s blocks on a local network: 900 ms after a commit plus the round's own latency.
+      timeoutCommitMs: 900,
+      skipTimeoutCommit: false,
       createEmptyBlocks: true,
       testDoubleSign: false,
     },
