@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { ResponseVerifyVoteExtension_VerifyStatus } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import {
   type BlockID,
   type ExtendedCommit,
@@ -318,6 +319,17 @@ export class ConsensusState {
     this.enqueue(async () => {
       this.deps.wal.write(msg);
       await this.handleMessage(msg);
+    });
+  }
+
+  /**
+   * Evidence from the RPC (`broadcast_evidence`) or a p2p layer that wants the verdict: verified in the
+   * engine's queue; resolves true when new (then gossiped), false when already known; rejects when invalid.
+   */
+  submitEvidence(evidence: Evidence): Promise<boolean> {
+    if (this.stopped) return Promise.reject(new Error("consensus is not running"));
+    return new Promise((resolve, reject) => {
+      this.enqueue(() => this.evidencePool.addEvidence(evidence).then(resolve, reject));
     });
   }
 

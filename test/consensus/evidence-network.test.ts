@@ -53,6 +53,12 @@ test("a duplicate prevote seen on the network becomes evidence in one block and 
     }
     const block = await nodes[0].blockStore.loadBlock(Number(req.height));
     assert.equal(block!.evidence.evidence.length, 1);
+    // Submitted again (RPC broadcast_evidence path): committed evidence is not new; a forged copy is refused.
+    const ev = block!.evidence.evidence[0];
+    assert.equal(await nodes[3].cs.submitEvidence(ev), false);
+    const forged = structuredClone(ev);
+    forged.duplicateVoteEvidence!.voteB!.signature[0] ^= 1;
+    await assert.rejects(nodes[3].cs.submitEvidence(forged), /signature/);
     // It is never included twice.
     const at = nodes[0].blockStore.height();
     await waitFor(() => nodes.every((n) => n.blockStore.height() >= at + 3), 10000, "3 more blocks");
