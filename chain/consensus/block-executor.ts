@@ -112,7 +112,7 @@ export class BlockExecutor {
     const params = state.consensusParams;
     const pool = this.deps.evidencePool;
     const { evidence, size: evSize } = pool
-      ? pool.pendingEvidence(params.evidence?.maxBytes ?? 1_048_576n)
+      ? await pool.proposalEvidence(params.evidence?.maxBytes ?? 1_048_576n)
       : { evidence: [], size: 0 };
     const maxData = maxDataBytes(params, state.validators.size()) - evSize;
     const maxGas = Number(params.block?.maxGas ?? -1n);
@@ -212,6 +212,11 @@ export class BlockExecutor {
     const maxBytes = Number(state.consensusParams.block?.maxBytes ?? -1n);
     const size = Block.encode(block).finish().length;
     if (size > (maxBytes <= 0 ? MAX_BLOCK_SIZE_BYTES : maxBytes)) fail(`block size ${size} over the limit`);
+  }
+
+  /** Evidence bookkeeping for a block committed outside applyBlock (handshake recovery). */
+  async recordCommittedEvidence(state: State, block: Block): Promise<void> {
+    await this.deps.evidencePool?.update(state, block.evidence?.evidence ?? []);
   }
 
   /** CheckEvidence: the block's evidence is pending or verifies against `state`, is not committed, does not repeat. */

@@ -223,6 +223,19 @@ export class EvidencePool {
     return { evidence: out, size };
   }
 
+  /** pendingEvidence for a proposal, first dropping any pending evidence that is already committed. */
+  async proposalEvidence(maxBytes: bigint): Promise<{ evidence: Evidence[]; size: number }> {
+    await this.load();
+    const kept: PendingEntry[] = [];
+    for (const p of this.pending)
+      if ((await this.deps.db.get(committedKey(p.height, p.hash))) === undefined) kept.push(p);
+    if (kept.length !== this.pending.length) {
+      this.pending = kept;
+      await this.savePending();
+    }
+    return this.pendingEvidence(maxBytes);
+  }
+
   /** ReportConflictingVotes: buffered until the block of their height is committed (for its time). */
   reportConflictingVotes(voteA: Vote, voteB: Vote): void {
     if (this.buffer.length >= 1000) return;

@@ -166,6 +166,9 @@ test("the pool turns conflicting votes into evidence after their block, keeps it
 
   // Committed in block 4: no longer pending, refused in a later block, ignored from peers.
   const s4 = { ...s3, lastBlockHeight: 4n, lastBlockTime: { seconds: 2040n, nanos: 0 } };
+  // A pool that missed the update (recovery path) still never proposes committed evidence.
+  await again.update(s4, [ev]);
+  assert.equal((await pool.proposalEvidence(-1n)).evidence.length, 0);
   await pool.update(s4, [ev]);
   assert.equal(pool.pendingList().length, 0);
   assert.equal(await pool.isCommitted(ev), true);
