@@ -13,7 +13,7 @@ import { ed25519Verify } from "../../chain/consensus/crypto.ts";
 import { FilePV } from "../../chain/consensus/privval.ts";
 import type { ConsensusMessage } from "../../chain/consensus/transport.ts";
 import { blockIdKey } from "../../chain/consensus/vote-set.ts";
-import { FileWal } from "../../chain/consensus/wal.ts";
+import { FileWal, MemoryWal, type WalMessage } from "../../chain/consensus/wal.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
 import { FakeApp, silentLogger, waitFor } from "./helpers.ts";
 import { FAST_TIMEOUTS, makeNet, type NetNode } from "./net-helpers.ts";
@@ -262,5 +262,46 @@ test("repeated abandon/restart cycles at arbitrary points: progress resumes, one
     assert.deepEqual(conflictingVotes(myVotes()), [], "no conflicting votes from node 3");
   } finally {
     await Promise.all(live.map((n) => n.cs.stop()));
+  }
+});
+
+test("own proposals, blocks and votes are fsynced to the WAL before they are sent", async () => {
+  const log: string[] = [];
+  const key = (m: ConsensusMessage) =>
+    m.type === "vote"
+      ? `vote ${m.vote.height}/${m.vote.round}/${m.vote.type}`
+      : m.type === "proposal"
+        ? `proposal ${m.proposal.height}/${m.proposal.round}`
+        : m.type === "block"
+          ? `block ${m.height}/${m.round}`
+          : "evidence";
+  class SpyWal extends MemoryWal {
+    override writeSync(msg: WalMessage): void {
+      if (msg.type !== "timeout" && msg.type !== "endHeight") log.push(`fsync ${key(msg)}`);
+      super.writeSync(msg);
+    }
+  }
+  const { nodes } = await makeNet(4, { tag: "spy", wal: (i) => (i === 0 ? new SpyWal() : new MemoryWal()) });
+  const origBroadcast = nodes[0].transport.broadcast.bind(nodes[0].transport);
+  // The engine holds the transport object given to it: wrap its broadcast in place.
+  (nodes[0].transport as { broadcast: typeof origBroadcast }).broadcast = (m) => {
+    log.push(`send ${key(m)}`);
+    origBroadcast(m);
+  };
+  await Promise.all(nodes.map((n) => n.cs.start(n.state)));
+  try {
+    await waitFor(() => nodes.every((n) => n.blockStore.height() >= 8), 15000, "height 8");
+  } finally {
+    await Promise.all(nodes.map((n) => n.cs.stop()));
+  }
+  const sends = log.filter((l) => l.startsWith("send ") && !l.endsWith("evidence"));
+  assert.ok(
+    sends.some((l) => l.startsWith("send proposal")),
+    "node 0 proposed at least once",
+  );
+  assert.ok(sends.some((l) => l.startsWith("send vote")));
+  for (const s of sends) {
+    const i = log.indexOf(s);
+    assert.ok(log.slice(0, i).includes(`fsync ${s.slice(5)}`), `${s} was fsynced first`);
   }
 });
