@@ -173,7 +173,7 @@ export class ConsensusState {
   private processProposalCache = new Map<string, boolean>();
   private verifiedExtensions = new Set<string>();
   private pending: RoundMessage[] = [];
-  /** Conflicting votes seen (duplicate-vote evidence to report). */
+  /** Conflicting votes seen (the evidence pool turns them into evidence; the first 1000 are kept here for inspection). */
   readonly conflicts: { voteA: Vote; voteB: Vote }[] = [];
 
   private tasks: (() => Promise<void>)[] = [];
@@ -470,6 +470,11 @@ export class ConsensusState {
     }
     const seen = await this.deps.blockStore.loadSeenCommit(h);
     if (!seen) throw new Error(`consensus: no seen commit for height ${h}`);
+    if (voteExtensionsEnabled(state.consensusParams, state.lastBlockHeight))
+      this.log.error(
+        { height: h },
+        "vote extensions are enabled but no extended commit is stored: the next proposal carries none",
+      );
     this.lastCommitExt = {
       height: seen.height,
       round: seen.round,
@@ -659,7 +664,7 @@ export class ConsensusState {
     }
     const { added, conflict } = this.votes.addVote(vote);
     if (conflict) {
-      this.conflicts.push(conflict);
+      if (this.conflicts.length < 1000) this.conflicts.push(conflict);
       this.evidencePool.reportConflictingVotes(conflict.voteA, conflict.voteB);
       this.log.warn(
         { validator: toHex(vote.validatorAddress), height: vote.height.toString(), round: vote.round },
