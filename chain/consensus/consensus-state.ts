@@ -229,6 +229,12 @@ export class ConsensusState {
     if (!s) throw new Error("consensus: no state to start from (run the handshake first)");
     this.stopped = false;
     await this.evidencePool.setState(s);
+    // A crash between saving the state and the pool's update would leave the last block's evidence pending.
+    if (s.lastBlockHeight > 0n) {
+      const last = await this.deps.blockStore.loadBlock(Number(s.lastBlockHeight));
+      const ev = last?.evidence?.evidence ?? [];
+      if (ev.length > 0) await this.evidencePool.update(s, ev);
+    }
     this.unsubscribeEvidence = this.evidencePool.onNewEvidence((evidence) => {
       if (!this.stopped) this.deps.transport.broadcast({ type: "evidence", evidence });
     });

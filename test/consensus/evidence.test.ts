@@ -4,6 +4,7 @@ import { MisbehaviorType } from "cosmjs-types/tendermint/abci/types";
 import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import { type BlockID, SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
 import { BlockExecutor, blockIdOf } from "../../chain/consensus/block-executor.ts";
+import { ConsensusState } from "../../chain/consensus/consensus-state.ts";
 import type { Signer } from "../../chain/consensus/crypto.ts";
 import {
   blockIdSortKey,
@@ -14,7 +15,9 @@ import {
   verifyDuplicateVote,
 } from "../../chain/consensus/evidence-pool.ts";
 import { type State, StateStore } from "../../chain/consensus/state.ts";
+import { LoopbackTransport } from "../../chain/consensus/transport.ts";
 import { NIL_BLOCK_ID } from "../../chain/consensus/vote-set.ts";
+import { MemoryWal } from "../../chain/consensus/wal.ts";
 import { evidenceHash } from "../../chain/types/hash.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
 import { FakeApp, FakeMempool, genesisState, MemBlockStore, makeKeys, silentLogger } from "./helpers.ts";
@@ -259,4 +262,34 @@ test("proposals carry pending evidence; validateBlock checks their hash and size
   await fresh.checkEvidence(block.evidence.evidence, state);
   assert.equal(fresh.pendingList().length, 1);
   assert.ok(blockIdOf(block).blockId.hash.length === 32);
+});
+
+test("on start, evidence in the last stored block is marked committed (crash before the pool's update)", async () => {
+  const { state, pool, stateStore, blockStore, genesis, db } = await setup(2n);
+  const ev = newDuplicateVoteEvidence(
+    signedVote(keys[1], 1, 1n, bid(7)),
+    signedVote(keys[1], 1, 1n, bid(8)),
+    { seconds: 2010n, nanos: 0 },
+    genesis.validators,
+  );
+  assert.equal(await pool.addEvidence(ev), true);
+  const stored = blockStore.blocks.get(2)!;
+  stored.block = { ...stored.block, evidence: { evidence: [ev] } };
+  const cs = new ConsensusState(
+    { chainId: CHAIN, timeouts: { commitMs: 60_000 } },
+    {
+      app: new FakeApp(),
+      blockStore,
+      mempool: new FakeMempool(),
+      stateStore,
+      wal: new MemoryWal(),
+      logger: silentLogger,
+      transport: new LoopbackTransport(),
+      evidencePool: new EvidencePool({ chainId: CHAIN }, { db, stateStore, blockStore, logger: silentLogger }),
+    },
+  );
+  await cs.start(state);
+  await cs.stop();
+  assert.equal(cs.evidencePool.pendingList().length, 0);
+  assert.equal(await cs.evidencePool.isCommitted(ev), true);
 });
