@@ -11,6 +11,7 @@ import type {
 } from "cosmjs-types/tendermint/abci/types";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { BlockID, Commit, ExtendedCommit, Header } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
@@ -29,6 +30,13 @@ import {
 import { makePartSet } from "../types/part-set.ts";
 import { bytesEqual, toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
+import {
+  type EvidencePool,
+  evidenceHeight,
+  evidenceListSize,
+  evidenceToMisbehavior,
+  validateEvidenceBasic,
+} from "./evidence-pool.ts";
 import { copyState, nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import { blockIdEqual, verifyCommit } from "./vote-set.ts";
 
@@ -52,6 +60,8 @@ export interface BlockExecutorDeps {
   eventBus?: EventBus;
   txIndexer?: TxIndexerLike;
   logger: Logger;
+  /** Pending evidence for proposals, evidence checks of proposed blocks, committed-evidence bookkeeping. */
+  evidencePool?: EvidencePool;
 }
 
 export function blockIdOf(block: Block): { blockId: BlockID; bytes: Uint8Array } {
@@ -100,7 +110,11 @@ export class BlockExecutor {
     now: Timestamp,
   ): Promise<Block> {
     const params = state.consensusParams;
-    const maxData = maxDataBytes(params, state.validators.size());
+    const pool = this.deps.evidencePool;
+    const { evidence, size: evSize } = pool
+      ? await pool.proposalEvidence(params.evidence?.maxBytes ?? 1_048_576n)
+      : { evidence: [], size: 0 };
+    const maxData = maxDataBytes(params, state.validators.size()) - evSize;
     const maxGas = Number(params.block?.maxGas ?? -1n);
     const txs = this.deps.mempool.reapMaxBytesMaxGas(maxData, maxGas);
     const time = proposerBlockTime(state, now);
@@ -109,7 +123,7 @@ export class BlockExecutor {
       maxTxBytes: BigInt(maxData),
       txs,
       localLastCommit: this.extendedCommitInfo(state, height, lastExtCommit),
-      misbehavior: [],
+      misbehavior: evidenceToMisbehavior(evidence),
       height,
       time,
       nextValidatorsHash: state.nextValidators.hash(),
@@ -119,7 +133,7 @@ export class BlockExecutor {
     for (const tx of rpp.txs) total += tx.length;
     if (total > maxData)
       throw new BlockValidationError(`PrepareProposal returned ${total} tx bytes, over the limit ${maxData}`);
-    return this.makeBlock(state, height, rpp.txs, lastCommit, proposerAddress, time);
+    return this.makeBlock(state, height, rpp.txs, lastCommit, proposerAddress, time, evidence);
   }
 
   makeBlock(
@@ -129,6 +143,7 @@ export class BlockExecutor {
     lastCommit: Commit,
     proposer: Uint8Array,
     time: Timestamp,
+    evidence: Evidence[] = [],
   ): Block {
     const header: Header = {
       version: { block: BLOCK_PROTOCOL_VERSION, app: state.appVersion },
@@ -143,10 +158,10 @@ export class BlockExecutor {
       consensusHash: consensusParamsHash(state.consensusParams),
       appHash: state.appHash,
       lastResultsHash: state.lastResultsHash,
-      evidenceHash: evidenceHash([]),
+      evidenceHash: evidenceHash(evidence),
       proposerAddress: proposer,
     };
-    return { header, data: { txs }, evidence: { evidence: [] }, lastCommit };
+    return { header, data: { txs }, evidence: { evidence }, lastCommit };
   }
 
   /** ValidateBlock: the block follows `state` (hashes, last commit signatures, time, proposer, size). */
@@ -171,7 +186,17 @@ export class BlockExecutor {
     if (!bytesEqual(h.nextValidatorsHash, state.nextValidators.hash())) fail("wrong next_validators_hash");
     if (!bytesEqual(h.consensusHash, consensusParamsHash(state.consensusParams))) fail("wrong consensus_hash");
     if (!bytesEqual(h.evidenceHash, evidenceHash(block.evidence?.evidence ?? []))) fail("wrong evidence_hash");
-    if ((block.evidence?.evidence.length ?? 0) > 0) fail("evidence is not accepted yet");
+    const evidence = block.evidence?.evidence ?? [];
+    const maxEvBytes = state.consensusParams.evidence?.maxBytes ?? 1_048_576n;
+    if (BigInt(evidenceListSize(evidence)) > maxEvBytes) fail("evidence over consensus_params.evidence.max_bytes");
+    for (const ev of evidence) {
+      try {
+        validateEvidenceBasic(ev);
+      } catch (e) {
+        fail(`evidence: ${(e as Error).message}`);
+      }
+      if (evidenceHeight(ev) >= height) fail("evidence from a height not below the block");
+    }
     if (height === state.initialHeight) {
       if (lastCommit.signatures.length > 0) fail("initial block cannot have a last commit");
       if (!h.time || tsCmp(h.time, state.lastBlockTime) < 0) fail("time before genesis time");
@@ -189,12 +214,28 @@ export class BlockExecutor {
     if (size > (maxBytes <= 0 ? MAX_BLOCK_SIZE_BYTES : maxBytes)) fail(`block size ${size} over the limit`);
   }
 
+  /** Evidence bookkeeping for a block committed outside applyBlock (handshake recovery). */
+  async recordCommittedEvidence(state: State, block: Block): Promise<void> {
+    await this.deps.evidencePool?.update(state, block.evidence?.evidence ?? []);
+  }
+
+  /** CheckEvidence: the block's evidence is pending or verifies against `state`, is not committed, does not repeat. */
+  async validateBlockEvidence(state: State, block: Block): Promise<void> {
+    const list = block.evidence?.evidence ?? [];
+    if (list.length === 0 || !this.deps.evidencePool) return;
+    try {
+      await this.deps.evidencePool.checkEvidence(list, state);
+    } catch (e) {
+      throw new BlockValidationError(`invalid block ${block.header.height}: evidence: ${(e as Error).message}`);
+    }
+  }
+
   /** Asks the app whether a proposed block is acceptable (ProcessProposal). */
   async processProposal(state: State, block: Block, blockId: BlockID): Promise<boolean> {
     const resp = await this.deps.app.processProposal({
       txs: block.data.txs,
       proposedLastCommit: this.commitInfo(state, block),
-      misbehavior: [],
+      misbehavior: evidenceToMisbehavior(block.evidence?.evidence ?? []),
       hash: blockId.hash,
       height: block.header.height,
       time: block.header.time,
@@ -211,7 +252,7 @@ export class BlockExecutor {
     const resp = await this.deps.app.finalizeBlock({
       txs: block.data.txs,
       decidedLastCommit: this.commitInfo(state, block),
-      misbehavior: [],
+      misbehavior: evidenceToMisbehavior(block.evidence?.evidence ?? []),
       hash: blockId.hash,
       height,
       time: block.header.time,
@@ -226,6 +267,7 @@ export class BlockExecutor {
     const newState = updateState(state, blockId, block.header, resp);
     const retainHeight = await this.commit(height, block.data.txs, resp.txResults);
     await this.deps.stateStore.save(newState);
+    await this.deps.evidencePool?.update(newState, block.evidence?.evidence ?? []);
     await this.pruneBlocks(retainHeight);
     if (this.deps.txIndexer)
       await this.deps.txIndexer.indexBlock(Number(height), block.data.txs, resp.txResults, resp.events);

@@ -4,9 +4,11 @@
 // or on +2/3 of any votes from a later round. All inputs (peer messages, own messages, timeouts) go
 // through one sequential queue, so each step handler sees a consistent round state.
 
+import { createHash } from "node:crypto";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { ResponseVerifyVoteExtension_VerifyStatus } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import {
   type BlockID,
   type ExtendedCommit,
@@ -21,6 +23,7 @@ import { proposalSignBytes } from "../types/vote.ts";
 import { BlockExecutor, blockIdOf } from "./block-executor.ts";
 import { bytesEqual, ed25519Verify, toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
+import { EvidencePool, evidenceToMisbehavior } from "./evidence-pool.ts";
 import type { PrivValidator } from "./privval.ts";
 import { nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import type { ConsensusMessage, Transport } from "./transport.ts";
@@ -83,6 +86,17 @@ export interface ConsensusOptions {
   maxBlockTimeDriftMs?: number;
   /** Messages kept for a later round/height until the engine gets there. */
   maxPendingMessages?: number;
+  /**
+   * TEST ONLY (slashing tests): besides its real prevote, the validator signs and broadcasts a
+   * conflicting prevote for a made-up block at each height, bypassing its priv validator's
+   * double-sign guard, until evidence against it is committed. Refused unless `isTestChainId(chainId)`.
+   */
+  testDoubleSign?: boolean;
+}
+
+/** Chain ids on which test-only behavior (`testDoubleSign`) is allowed: "test…", "…-test…", "…localnet…". */
+export function isTestChainId(chainId: string): boolean {
+  return /^test/i.test(chainId) || /-test/i.test(chainId) || /localnet/i.test(chainId);
 }
 
 export interface ConsensusDeps {
@@ -96,6 +110,8 @@ export interface ConsensusDeps {
   txIndexer?: TxIndexerLike;
   logger: Logger;
   transport: Transport;
+  /** Default: a pool persisted in `stateStore`'s database. */
+  evidencePool?: EvidencePool;
 }
 
 interface TimeoutInfo {
@@ -124,6 +140,7 @@ const tsMs = (t: Timestamp): number => Number(t.seconds) * 1000 + Math.floor(t.n
 
 export class ConsensusState {
   readonly executor: BlockExecutor;
+  readonly evidencePool: EvidencePool;
   private readonly timeouts: ConsensusTimeouts;
   private readonly log: Logger;
   private readonly now: () => Timestamp;
@@ -156,7 +173,7 @@ export class ConsensusState {
   private processProposalCache = new Map<string, boolean>();
   private verifiedExtensions = new Set<string>();
   private pending: RoundMessage[] = [];
-  /** Conflicting votes seen (duplicate-vote evidence to report). */
+  /** Conflicting votes seen (the evidence pool turns them into evidence; the first 1000 are kept here for inspection). */
   readonly conflicts: { voteA: Vote; voteB: Vote }[] = [];
 
   private tasks: (() => Promise<void>)[] = [];
@@ -170,6 +187,9 @@ export class ConsensusState {
   halted: Error | undefined;
   private commitListeners: ((e: CommitInfoEvent) => void)[] = [];
   private unsubscribeTxs: (() => void) | undefined;
+  private unsubscribeEvidence: (() => void) | undefined;
+  /** TEST ONLY: the last height double-signed, and whether evidence against us was committed. */
+  private testDoubleSigned = { height: 0n, done: false };
   /** The app hash in the last block's header (to tell whether the next block must be made without txs). */
   private lastBlockAppHash: Uint8Array | undefined;
 
@@ -177,9 +197,17 @@ export class ConsensusState {
     readonly options: ConsensusOptions,
     private readonly deps: ConsensusDeps,
   ) {
+    if (options.testDoubleSign && !isTestChainId(options.chainId))
+      throw new Error(`testDoubleSign is a test-only option and is refused on chain "${options.chainId}"`);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.log = deps.logger.child({ module: "consensus" });
     this.now = options.now ?? wallNow;
+    this.evidencePool =
+      deps.evidencePool ??
+      new EvidencePool(
+        { chainId: options.chainId },
+        { db: deps.stateStore.raw, stateStore: deps.stateStore, blockStore: deps.blockStore, logger: this.log },
+      );
     this.executor = new BlockExecutor(
       { chainId: options.chainId },
       {
@@ -190,6 +218,7 @@ export class ConsensusState {
         eventBus: deps.eventBus,
         txIndexer: deps.txIndexer,
         logger: this.log,
+        evidencePool: this.evidencePool,
       },
     );
   }
@@ -199,6 +228,16 @@ export class ConsensusState {
     const s = state ?? (await this.deps.stateStore.load());
     if (!s) throw new Error("consensus: no state to start from (run the handshake first)");
     this.stopped = false;
+    await this.evidencePool.setState(s);
+    // A crash between saving the state and the pool's update would leave the last block's evidence pending.
+    if (s.lastBlockHeight > 0n) {
+      const last = await this.deps.blockStore.loadBlock(Number(s.lastBlockHeight));
+      const ev = last?.evidence?.evidence ?? [];
+      if (ev.length > 0) await this.evidencePool.update(s, ev);
+    }
+    this.unsubscribeEvidence = this.evidencePool.onNewEvidence((evidence) => {
+      if (!this.stopped) this.deps.transport.broadcast({ type: "evidence", evidence });
+    });
     await this.updateToState(s);
     await this.reconstructLastCommit(s);
     this.unsubscribe = this.deps.transport.onMessage((msg) => this.receive(msg));
@@ -212,6 +251,7 @@ export class ConsensusState {
     this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribeTxs?.();
+    this.unsubscribeEvidence?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.idle();
@@ -270,10 +310,32 @@ export class ConsensusState {
   /** A peer message; invalid ones are logged and dropped. */
   receive(msg: ConsensusMessage): void {
     if (this.stopped) return;
-    if (msg.type === "evidence") return; // evidence goes to the evidence pool, not the round state
+    if (msg.type === "evidence") {
+      // Evidence goes to the evidence pool, not the round state (nor the WAL).
+      const evidence = msg.evidence;
+      this.enqueue(async () => {
+        try {
+          await this.evidencePool.addEvidence(evidence);
+        } catch (e) {
+          this.log.debug({ err: (e as Error).message }, "dropped invalid evidence");
+        }
+      });
+      return;
+    }
     this.enqueue(async () => {
       this.deps.wal.write(msg);
       await this.handleMessage(msg);
+    });
+  }
+
+  /**
+   * Evidence from the RPC (`broadcast_evidence`) or a p2p layer that wants the verdict: verified in the
+   * engine's queue; resolves true when new (then gossiped), false when already known; rejects when invalid.
+   */
+  submitEvidence(evidence: Evidence): Promise<boolean> {
+    if (this.stopped) return Promise.reject(new Error("consensus is not running"));
+    return new Promise((resolve, reject) => {
+      this.enqueue(() => this.evidencePool.addEvidence(evidence).then(resolve, reject));
     });
   }
 
@@ -414,6 +476,11 @@ export class ConsensusState {
     }
     const seen = await this.deps.blockStore.loadSeenCommit(h);
     if (!seen) throw new Error(`consensus: no seen commit for height ${h}`);
+    if (voteExtensionsEnabled(state.consensusParams, state.lastBlockHeight))
+      this.log.error(
+        { height: h },
+        "vote extensions are enabled but no extended commit is stored: the next proposal carries none",
+      );
     this.lastCommitExt = {
       height: seen.height,
       round: seen.round,
@@ -570,7 +637,8 @@ export class ConsensusState {
     if (vote.height + 1n === this.height && vote.type === SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT) {
       if (!this.lastCommitVotes || this.step !== RoundStep.NewHeight || vote.round !== this.lastCommitVotes.round)
         return;
-      const { added } = this.lastCommitVotes.addVote(vote);
+      const { added, conflict } = this.lastCommitVotes.addVote(vote);
+      if (conflict) this.evidencePool.reportConflictingVotes(conflict.voteA, conflict.voteB);
       if (added && this.options.skipTimeoutCommit && this.lastCommitVotes.hasAll())
         await this.enterNewRound(this.height, 0);
       return;
@@ -602,7 +670,8 @@ export class ConsensusState {
     }
     const { added, conflict } = this.votes.addVote(vote);
     if (conflict) {
-      this.conflicts.push(conflict);
+      if (this.conflicts.length < 1000) this.conflicts.push(conflict);
+      this.evidencePool.reportConflictingVotes(conflict.voteA, conflict.voteB);
       this.log.warn(
         { validator: toHex(vote.validatorAddress), height: vote.height.toString(), round: vote.round },
         "conflicting votes",
@@ -786,6 +855,7 @@ export class ConsensusState {
     let ok = false;
     try {
       this.executor.validateBlock(this.state, block);
+      await this.executor.validateBlockEvidence(this.state, block);
       // Block times come from the proposer's clock: refuse (prevote nil) one far ahead of ours.
       const drift = this.options.maxBlockTimeDriftMs ?? 60_000;
       if (tsMs(block.header.time) > tsMs(this.now()) + drift) throw new Error("block time is too far in the future");
@@ -941,7 +1011,16 @@ export class ConsensusState {
     this.lastCommitVotes = precommits;
     this.lastCommitExt = ext;
     this.lastBlockAppHash = block.header.appHash;
+    if (this.options.testDoubleSign && this.deps.privValidator) {
+      const me = this.deps.privValidator.address;
+      for (const m of evidenceToMisbehavior(block.evidence?.evidence ?? []))
+        if (bytesEqual(m.validator.address, me)) this.testDoubleSigned.done = true;
+    }
     await this.updateToState(newState);
+    // Evidence still pending a few heights after it was announced is announced again (messages may drop).
+    if (newState.lastBlockHeight % 4n === 0n)
+      for (const evidence of this.evidencePool.pendingList())
+        this.deps.transport.broadcast({ type: "evidence", evidence });
     for (const l of this.commitListeners) l({ height, block, blockId, state: newState });
     this.replayPending();
   }
@@ -982,7 +1061,7 @@ export class ConsensusState {
         time: block.header.time,
         txs: block.data.txs,
         proposedLastCommit: this.executor.commitInfo(this.state, block),
-        misbehavior: [],
+        misbehavior: evidenceToMisbehavior(block.evidence?.evidence ?? []),
         nextValidatorsHash: block.header.nextValidatorsHash,
         proposerAddress: block.header.proposerAddress,
       });
@@ -995,6 +1074,24 @@ export class ConsensusState {
       return;
     }
     this.sendInternal({ type: "vote", vote });
+    if (this.options.testDoubleSign && type === SignedMsgType.SIGNED_MSG_TYPE_PREVOTE) this.testDoubleSignPrevote(vote);
+  }
+
+  /** TEST ONLY (see `testDoubleSign`): broadcast a second, conflicting prevote, once per height. */
+  private testDoubleSignPrevote(vote: Vote): void {
+    const pv = this.deps.privValidator;
+    const t = this.testDoubleSigned;
+    if (!pv?.signVoteBypassingGuardForTest || this.replaying || t.done || t.height >= vote.height) return;
+    t.height = vote.height;
+    const fake = createHash("sha256").update(`dgrid-test-double-sign/${vote.height}/${vote.round}`).digest();
+    const conflicting: Vote = {
+      ...vote,
+      blockId: { hash: new Uint8Array(fake), partSetHeader: { total: 1, hash: new Uint8Array(fake) } },
+      signature: new Uint8Array(),
+    };
+    pv.signVoteBypassingGuardForTest(this.state.chainId, conflicting);
+    this.log.warn({ height: vote.height.toString(), round: vote.round }, "TEST ONLY: double-signed a prevote");
+    this.deps.transport.broadcast({ type: "vote", vote: conflicting });
   }
 }
 

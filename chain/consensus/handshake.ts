@@ -86,6 +86,7 @@ export async function handshake(
     if (!resp) throw new HandshakeError(`no saved FinalizeBlock response at ${storeHeight}`);
     s = updateState(s, meta.blockId, block.header, resp);
     await deps.stateStore.save(s);
+    await deps.executor.recordCommittedEvidence(s, block);
   } else {
     log.info({ height: storeHeight.toString() }, "applying the last stored block");
     s = await deps.executor.applyBlock(s, meta.blockId, block);

@@ -21,8 +21,13 @@ export interface NodeConfig {
     timeoutPrevoteDeltaMs: number;
     timeoutPrecommitMs: number;
     timeoutPrecommitDeltaMs: number;
+    /** Pause after a commit before the next height (the other timeouts grow by their delta per round). */
     timeoutCommitMs: number;
+    /** Start the next height as soon as all precommits are in (CometBFT skip_timeout_commit). */
+    skipTimeoutCommit: boolean;
     createEmptyBlocks: boolean;
+    /** TEST ONLY: double-sign prevotes to exercise evidence/slashing (also env DGRID_TEST_DOUBLE_SIGN=1); test chain ids only. */
+    testDoubleSign: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
@@ -48,8 +53,11 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       timeoutPrevoteDeltaMs: 500,
       timeoutPrecommitMs: 1000,
       timeoutPrecommitDeltaMs: 500,
-      timeoutCommitMs: 1000,
+      // ~1 s blocks on a local network: 900 ms after a commit plus the round's own latency.
+      timeoutCommitMs: 900,
+      skipTimeoutCommit: false,
       createEmptyBlocks: true,
+      testDoubleSign: false,
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
     instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },

@@ -124,6 +124,9 @@ export class DGridNode {
           commitMs: cfg.consensus.timeoutCommitMs,
         },
         createEmptyBlocks: cfg.consensus.createEmptyBlocks,
+        skipTimeoutCommit: cfg.consensus.skipTimeoutCommit,
+        // TEST ONLY (slashing e2e): refused by ConsensusState unless the chain id is a test chain id.
+        testDoubleSign: cfg.consensus.testDoubleSign || process.env.DGRID_TEST_DOUBLE_SIGN === "1",
       },
       {
         app,

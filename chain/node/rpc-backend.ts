@@ -1,6 +1,7 @@
 // The RPC server's view of a running node (chain/rpc/backend.ts), implemented over the real
 // components. Each method is a thin read; none of them changes consensus state.
 import { CheckTxType, type RequestQuery } from "cosmjs-types/tendermint/abci/types";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import type { Application } from "../app/application.ts";
 import type { BlockStore } from "../blockstore/block-store.ts";
 import type { ConsensusState } from "../consensus/consensus-state.ts";
@@ -131,6 +132,10 @@ export class NodeRpcBackend implements RpcBackend {
 
   broadcastTx(tx: Uint8Array) {
     return this.deps.mempool.checkTx(tx);
+  }
+
+  async broadcastEvidence(evidence: Evidence): Promise<void> {
+    await this.deps.consensus.submitEvidence(evidence);
   }
 
   getTx(hash: Uint8Array): Promise<IndexedTx | undefined> {

@@ -11,6 +11,7 @@ import type {
   ResponseQuery,
 } from "cosmjs-types/tendermint/abci/types";
 import type { Block } from "cosmjs-types/tendermint/types/block";
+import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { BlockID, Commit, Header } from "cosmjs-types/tendermint/types/types";
 import type { Validator } from "cosmjs-types/tendermint/types/validator";
@@ -95,6 +96,8 @@ export interface RpcBackend {
   checkTx(tx: Uint8Array): Promise<ResponseCheckTx>;
   /** Submits through the mempool (CheckTx, added if code 0); throws for duplicates / full mempool. */
   broadcastTx(tx: Uint8Array): Promise<ResponseCheckTx>;
+  /** Verifies evidence and adds it to the evidence pool (`broadcast_evidence`); throws when invalid. */
+  broadcastEvidence?(evidence: Evidence): Promise<void>;
 
   getTx(hash: Uint8Array): Awaitable<IndexedTx | undefined>;
   searchTxs(query: string, options: SearchOptions): Awaitable<{ txs: IndexedTx[]; totalCount: number }>;

@@ -1,14 +1,17 @@
 // The RPC methods of CometBFT v0.38 (rpc/core/routes.go) over an RpcBackend, returning JSON-ready
 // values shaped as rpc/core/types/responses.go encodes them. Checks and error texts follow rpc/core.
+import { createHash } from "node:crypto";
 import { toBase64 } from "@cosmjs/encoding";
 import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { EventBus } from "../events/event-bus.ts";
 import { consensusParamsToJson } from "../types/genesis.ts";
-import { txHash } from "../types/hash.ts";
+import { evidenceBytes, txHash } from "../types/hash.ts";
 import { proofsFromByteSlices } from "../types/merkle.ts";
 import type { IndexedTx, RpcBackend, SearchOptions } from "./backend.ts";
 import * as enc from "./encode.ts";
+import { invalidParams } from "./errors.ts";
+import { evidenceFromJson } from "./evidence-json.ts";
 import type { ParamSpec, Params } from "./params.ts";
 
 export const DEFAULT_PER_PAGE = 30;
@@ -404,6 +407,22 @@ export const METHODS: Record<string, RpcMethod> = {
       // Fire and forget, as CometBFT: the caller only learns the hash.
       backend.broadcastTx(tx).catch(() => {});
       return { code: 0, data: "", log: "", codespace: "", hash: enc.hex(txHash(tx)) };
+    },
+  },
+
+  broadcast_evidence: {
+    params: [{ name: "evidence", type: "json" }],
+    handler: async ({ backend }, p) => {
+      if (p.evidence === undefined) throw invalidParams("evidence is required");
+      const ev = evidenceFromJson(p.evidence);
+      if (!backend.broadcastEvidence) throw new Error("this node does not accept evidence");
+      try {
+        await backend.broadcastEvidence(ev);
+      } catch (e) {
+        throw new Error(`failed to add evidence: ${(e as Error).message}`);
+      }
+      // Evidence.Hash(): sha256 of the inner evidence message.
+      return { hash: enc.hex(new Uint8Array(createHash("sha256").update(evidenceBytes(ev)).digest())) };
     },
   },
 

@@ -4,15 +4,15 @@
 import { fromBase64, fromHex, toUtf8 } from "@cosmjs/encoding";
 import { invalidParams } from "./errors.ts";
 
-/** int: int64/int (JSON number or decimal string); bytes: []byte (base64 in JSON); hexbytes: bytes.HexBytes. */
-export type ParamType = "int" | "bool" | "string" | "bytes" | "hexbytes";
+/** int: int64/int (JSON number or decimal string); bytes: []byte (base64 in JSON); hexbytes: bytes.HexBytes; json: a JSON object (e.g. evidence). */
+export type ParamType = "int" | "bool" | "string" | "bytes" | "hexbytes" | "json";
 
 export interface ParamSpec {
   name: string;
   type: ParamType;
 }
 
-export type ParamValue = number | boolean | string | Uint8Array | undefined;
+export type ParamValue = number | boolean | string | Uint8Array | object | undefined;
 export type Params = Record<string, ParamValue>;
 
 const INT_RE = /^-?\d{1,20}$/;
@@ -54,6 +54,9 @@ function fromJsonValue(spec: ParamSpec, v: unknown): ParamValue {
     case "hexbytes":
       if (typeof v !== "string") throw invalidParams(`${name}: expected hex string, got ${describe(v)}`);
       return decodeHex(name, v.startsWith("0x") || v.startsWith("0X") ? v.slice(2) : v);
+    case "json":
+      if (typeof v === "object") return v;
+      throw invalidParams(`${name}: expected a JSON object, got ${describe(v)}`);
   }
 }
 
@@ -117,6 +120,16 @@ function fromUriValue(spec: ParamSpec, s: string): ParamValue {
       const v = unquote(name, s);
       if (v === undefined) throw invalidParams(`${name}: expected 0x-prefixed hex or a quoted string`);
       return toUtf8(v);
+    }
+    case "json": {
+      let v: unknown;
+      try {
+        v = JSON.parse(s);
+      } catch {
+        throw invalidParams(`${name}: invalid JSON`);
+      }
+      if (!v || typeof v !== "object") throw invalidParams(`${name}: expected a JSON object`);
+      return v;
     }
   }
 }

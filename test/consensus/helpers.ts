@@ -79,7 +79,7 @@ export class FakeApp implements Application {
   async extendVote(req: { height: bigint }) {
     return { voteExtension: new TextEncoder().encode(`ext-${req.height}`) };
   }
-  async verifyVoteExtension() {
+  async verifyVoteExtension(_req?: unknown) {
     return { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
   }
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
@@ -163,7 +163,7 @@ export class MemBlockStore implements BlockStoreLike {
   }
   async loadBlockMeta(h: number) {
     const e = this.blocks.get(h);
-    return e ? { blockId: e.blockId } : undefined;
+    return e ? { blockId: e.blockId, header: e.block.header } : undefined;
   }
   async loadSeenCommit(h: number) {
     return this.blocks.get(h)?.seen;
