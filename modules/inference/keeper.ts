@@ -357,10 +357,12 @@ export class InferenceKeeper {
         const r = await load(rev.requestId);
         const reject = (reason: string, who = hex(cons)) =>
           ctx.eventManager.emit(ev.revealRejected(rev.requestId, who, reason));
-        if (!r || !isPending(r.status)) {
+        if (!r) {
           reject("unknown_request");
           continue;
         }
+        // settled already: a late copy of a reveal (extensions lag the state by one height)
+        if (!isPending(r.status)) continue;
         const a = r.executors.find((e) => bytesEq(e.consAddress, cons));
         if (!a) {
           reject("not_assigned");
@@ -374,10 +376,8 @@ export class InferenceKeeper {
           reject("no_commitment", a.validator);
           continue;
         }
-        if (a.revealed) {
-          reject("duplicate", a.validator);
-          continue;
-        }
+        // the first accepted reveal counts; copies sent again before it showed on chain are ignored
+        if (a.revealed) continue;
         const bytes = rev.outputs.reduce((n, t) => n + t.data.length, 0);
         if (BigInt(bytes) > p.maxOutputBytes) {
           reject("too_large", a.validator);

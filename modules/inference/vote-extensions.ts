@@ -78,7 +78,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 /**
  * Validates an injected extended commit for a proposal at `height` (extensions of height - 1):
  * every validator known to staking, no duplicates, every committed vote's extension signature
- * valid, non-commit votes without extensions, and more than 2/3 of the listed power signed.
+ * valid, non-commit votes without extensions, and more than 2/3 of the power (of the listed
+ * validators and the bonded set together, at today's staking powers) signed.
  */
 export async function validateExtendedCommit(
   ctx: Context,
@@ -121,6 +122,13 @@ export async function validateExtendedCommit(
     if (!Ed25519Key.verify(pk, signBytes, vote.extensionSignature))
       throw new Error(`bad extension signature of validator ${id}`);
     signed += power;
+  }
+  // the whole bonded set counts, so a proposer cannot leave validators out of the commit
+  for (const v of await staking.bondedValidatorsByPower(ctx)) {
+    const addr = consAddress(v);
+    if (!addr || seen.has(hex(addr))) continue;
+    seen.add(hex(addr));
+    total += staking.powerOf(v);
   }
   if (total === 0n || signed * 3n <= total * 2n)
     throw new Error(`extensions signed by ${signed} of ${total} voting power, need more than 2/3`);

@@ -1,0 +1,148 @@
+// Validator inference duties (ARCHITECTURE.md 6.5-6.6): the non-deterministic side of the
+// commit/reveal protocol, off the consensus path.
+//
+// - The inference module calls onAssigned() from FinalizeBlock with the requests just assigned to
+//   this validator; the duties start them at once on the injected InferenceExecutor (requests for the
+//   same model are submitted together so the executor can batch them) and never block the caller.
+// - For each precommit the module calls extension() with every pending request assigned to this
+//   validator as the last committed state shows it. The duties answer with:
+//     commitments: sha256(request id | consensus address | salt | canonical output) for finished work
+//                  whose commitment is not yet on chain (sent again until it is);
+//     reveals:     salt + output, only for requests whose commit phase is closed on chain and whose
+//                  commitment is recorded (never earlier).
+//   Work the chain no longer lists (settled) is forgotten. Anything unknown (after a restart) is started.
+// - A job that fails or times out yields no commitment (the chain records the validator as missing).
+import { randomBytes as nodeRandomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { canonicalOutput, commitmentHash, namedFromTensors, tensorsFromNamed } from "../modules/inference/canonical.ts";
+import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
+import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
+
+export interface DutiesOptions {
+  /** consensus address (20 bytes) of this node's validator key */
+  consAddress: Uint8Array;
+}
+
+export interface DutiesDeps {
+  executor: InferenceExecutor;
+  logger: Logger;
+  /** salt source (tests may pass a deterministic one) */
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+type Work =
+  | { state: "running" }
+  | { state: "failed"; error: string }
+  | { state: "done"; salt: Uint8Array; outputs: NamedTensor[]; commitment: Uint8Array; bytes: number };
+
+export class InferenceDuties implements InferenceDutiesI {
+  readonly consAddress: Uint8Array;
+  private readonly executor: InferenceExecutor;
+  private readonly logger: Logger;
+  private readonly random: (n: number) => Uint8Array;
+  private readonly work = new Map<bigint, Work>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: DutiesOptions, deps: DutiesDeps) {
+    if (options.consAddress.length !== 20) throw new Error("consensus address must be 20 bytes");
+    this.consAddress = Uint8Array.from(options.consAddress);
+    this.executor = deps.executor;
+    this.logger = deps.logger.child({ component: "inference-duties" });
+    this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+  }
+
+  onAssigned(requests: DutyRequest[]): void {
+    this.start(requests);
+  }
+
+  /** What this validator's next vote extension carries. */
+  async extension(pending: DutyRequest[], maxBytes: number): Promise<VoteExtension> {
+    const live = new Set(pending.map((r) => r.requestId));
+    for (const id of [...this.work.keys()])
+      if (!live.has(id) && this.work.get(id)?.state !== "running") this.work.delete(id);
+    this.start(pending);
+    const commitments: OutputCommitment[] = [];
+    const reveals: OutputReveal[] = [];
+    let budget = maxBytes - 64;
+    for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
+      const w = this.work.get(r.requestId);
+      if (w?.state !== "done") continue;
+      if (r.phase === "commit" && !r.committed) {
+        if (budget < 48) continue;
+        budget -= 48;
+        commitments.push({ requestId: r.requestId, commitment: w.commitment });
+      }
+    }
+    for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
+      const w = this.work.get(r.requestId);
+      if (w?.state !== "done") continue;
+      if (r.phase === "reveal" && r.committed && !r.revealed) {
+        const size = w.bytes + 64 + 32 * w.outputs.length;
+        if (size > budget) continue; // sent at a later height, when the extension has room
+        budget -= size;
+        reveals.push({ requestId: r.requestId, salt: w.salt, outputs: w.outputs });
+      }
+    }
+    return { commitments, reveals };
+  }
+
+  /** Resolves when no job is running (tests; shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The state of one request's work (for logs and tests). */
+  status(requestId: bigint): Work["state"] | undefined {
+    return this.work.get(requestId)?.state;
+  }
+
+  private start(requests: DutyRequest[]): void {
+    const fresh = requests.filter((r) => !this.work.has(r.requestId) && r.phase === "commit" && !r.committed);
+    if (fresh.length === 0) return;
+    const byModel = new Map<string, DutyRequest[]>();
+    for (const r of fresh) {
+      this.work.set(r.requestId, { state: "running" });
+      const list = byModel.get(r.modelId) ?? [];
+      list.push(r);
+      byModel.set(r.modelId, list);
+    }
+    for (const model of [...byModel.keys()].sort()) {
+      for (const r of byModel.get(model)!) {
+        const p = this.run(r).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+      }
+    }
+  }
+
+  private async run(r: DutyRequest): Promise<void> {
+    try {
+      const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
+      const outputs = await this.executor.run({
+        requestId: r.requestId.toString(),
+        modelId: r.modelId,
+        inputs,
+        sessionOptions: r.sessionOptions as PinnedSessionOptions,
+      });
+      const canonical = canonicalOutput(outputs);
+      const salt = this.random(32);
+      const named = namedFromTensors(outputs);
+      this.work.set(r.requestId, {
+        state: "done",
+        salt,
+        outputs: named,
+        commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
+        bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+      });
+      this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      this.work.set(r.requestId, { state: "failed", error });
+      this.logger.warn(
+        { requestId: r.requestId.toString(), modelId: r.modelId, err: error },
+        "inference failed: no commitment",
+      );
+    }
+  }
+}
