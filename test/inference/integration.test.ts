@@ -29,7 +29,7 @@ import {
 } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { QueryReputationRequest, QueryReputationResponse } from "../../proto/gen/dgrid/reputation/v1/query.ts";
-import { genesis, signTx as signWith, type TestKey, testKey } from "../app/helpers.ts";
+import { genesis, type TestKey, testKey } from "../app/helpers.ts";
 import { allEvents, type Behaviour, fakeValidator, initNet, modelOutputs, type Net, newNet, step } from "./harness.ts";
 
 const registry = new Registry([
