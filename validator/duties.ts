@@ -20,6 +20,9 @@ import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
+/** extension() calls a request may be missing from the chain's view before its work is dropped */
+const FORGET_AFTER = 3;
+
 export interface DutiesOptions {
   /** consensus address (20 bytes) of this node's validator key */
   consAddress: Uint8Array;
@@ -44,6 +47,8 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly random: (n: number) => Uint8Array;
   private readonly work = new Map<bigint, Work>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** consecutive extension() calls that did not list a request */
+  private readonly absent = new Map<bigint, number>();
 
   constructor(options: DutiesOptions, deps: DutiesDeps) {
     if (options.consAddress.length !== 20) throw new Error("consensus address must be 20 bytes");
@@ -59,9 +64,20 @@ export class InferenceDuties implements InferenceDutiesI {
 
   /** What this validator's next vote extension carries. */
   async extension(pending: DutyRequest[], maxBytes: number): Promise<VoteExtension> {
+    // forget work the chain has not listed for a few heights (settled); not at once, because a
+    // view may come from a round whose block is never decided
     const live = new Set(pending.map((r) => r.requestId));
-    for (const id of [...this.work.keys()])
-      if (!live.has(id) && this.work.get(id)?.state !== "running") this.work.delete(id);
+    for (const id of [...this.work.keys()]) {
+      if (live.has(id)) {
+        this.absent.delete(id);
+        continue;
+      }
+      const n = (this.absent.get(id) ?? 0) + 1;
+      if (n >= FORGET_AFTER && this.work.get(id)?.state !== "running") {
+        this.work.delete(id);
+        this.absent.delete(id);
+      } else this.absent.set(id, n);
+    }
     this.start(pending);
     const commitments: OutputCommitment[] = [];
     const reveals: OutputReveal[] = [];

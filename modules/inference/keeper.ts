@@ -325,9 +325,14 @@ export class InferenceKeeper {
   /**
    * Applies the extensions of one extended commit. Reveals are judged against the phases as they
    * were before this block (a reveal in the same block as the last commitment is early), then
-   * commitments are recorded, then phases move and finished requests settle.
+   * commitments are recorded, then phases move and finished requests settle. `commitmentsOnly`
+   * (ExtendVote's look at the proposed block) records commitments and closes commit phases only.
    */
-  async applyExtensions(ctx: Context, exts: { consAddress: Uint8Array; ext: VoteExtension }[]): Promise<void> {
+  async applyExtensions(
+    ctx: Context,
+    exts: { consAddress: Uint8Array; ext: VoteExtension }[],
+    commitmentsOnly = false,
+  ): Promise<void> {
     const p = await this.getParams(ctx);
     const touched = new Map<bigint, InferenceRequest>();
     const load = async (id: bigint) => {
@@ -352,7 +357,7 @@ export class InferenceKeeper {
     };
 
     // 1. reveals
-    for (const { consAddress: cons, ext } of exts) {
+    for (const { consAddress: cons, ext } of commitmentsOnly ? [] : exts) {
       for (const rev of ext.reveals) {
         const r = await load(rev.requestId);
         const reject = (reason: string, who = hex(cons)) =>
@@ -429,7 +434,7 @@ export class InferenceKeeper {
       if (r.status === RequestStatus.REQUEST_STATUS_COMMIT) {
         if (r.executors.every((e) => e.commitment.length > 0)) await this.closeCommitPhase(ctx, r);
         else this.setRequest(ctx, r);
-      } else if (r.status === RequestStatus.REQUEST_STATUS_REVEAL) {
+      } else if (r.status === RequestStatus.REQUEST_STATUS_REVEAL && !commitmentsOnly) {
         const committed = r.executors.filter((e) => e.commitment.length > 0);
         if (committed.every((e) => e.revealed)) await this.settle(ctx, r);
         else this.setRequest(ctx, r);

@@ -44,7 +44,7 @@ export class InferenceModule implements AppModule {
     this.authority = keepers.authority;
     this.duties = options.duties;
     this.abci = {
-      extendVote: (ctx) => this.extendVote(ctx),
+      extendVote: (ctx, req) => this.extendVote(ctx, req.txs),
       verifyVoteExtension: async (ctx, req) => this.verifyVoteExtension(ctx, req.voteExtension),
       prepareProposal: async (_ctx, req) => {
         const info = req.localLastCommit;
@@ -93,8 +93,21 @@ export class InferenceModule implements AppModule {
 
   // ---- ABCI++ ----
 
-  private async extendVote(ctx: Context): Promise<Uint8Array> {
+  /**
+   * This validator's extension for the block it precommits. The commitments in the block's own
+   * injected commit are applied first, on the context's throwaway branch: the extension is only
+   * used if that block is decided, so a commit phase that block closes is already closed, and
+   * reveals go out one height earlier (never before every commitment is fixed).
+   */
+  private async extendVote(ctx: Context, txs: Uint8Array[]): Promise<Uint8Array> {
     if (!this.duties) return new Uint8Array();
+    if (txs.length > 0 && isInjected(txs[0])) {
+      try {
+        await this.preBlock(ctx, txs, true);
+      } catch (e) {
+        ctx.logger.warn({ err: e, module: ModuleName }, "could not apply the proposed block's extensions");
+      }
+    }
     const pending = await this.keeper.dutiesOf(ctx, this.duties.consAddress);
     if (pending.length === 0) return new Uint8Array();
     const max = (await this.keeper.getParams(ctx)).maxVoteExtensionBytes;
@@ -133,7 +146,7 @@ export class InferenceModule implements AppModule {
     }
   }
 
-  private async preBlock(ctx: Context, txs: Uint8Array[]): Promise<void> {
+  private async preBlock(ctx: Context, txs: Uint8Array[], commitmentsOnly = false): Promise<void> {
     if (txs.length === 0 || !isInjected(txs[0])) return;
     let info: ReturnType<typeof decodeInjected>;
     try {
@@ -151,6 +164,6 @@ export class InferenceModule implements AppModule {
         // an extension that honest validators would have rejected carries nothing
       }
     }
-    if (exts.length > 0) await this.keeper.applyExtensions(ctx, exts);
+    if (exts.length > 0) await this.keeper.applyExtensions(ctx, exts, commitmentsOnly);
   }
 }

@@ -249,8 +249,9 @@ describe("inference through vote extensions (4 validators)", () => {
     assert.deepEqual([...res.agreeing].sort(), [...executors].sort());
     assert.deepEqual(res.dissenting, []);
     assert.deepEqual(res.missing, []);
-    // settled 4 blocks after inclusion: commit (H+1 votes, H+2 block), reveal (H+3 votes, H+4 block)
-    assert.equal(Number(res.height) - inclusion, 4);
+    // settled 3 blocks after inclusion: commitments in the H+1 votes (recorded by block H+2), reveals
+    // in the H+2 votes (whose block H+2 fixes the commitments), recorded and settled by block H+3
+    assert.equal(Number(res.height) - inclusion, 3);
 
     // events of every transition
     assert.equal(allEvents(s.net, "output_committed").length, 3);
