@@ -5,17 +5,16 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { Registry } from "@cosmjs/proto-signing";
-import { defaultRegistryTypes } from "@cosmjs/stargate";
+import type { Registry } from "@cosmjs/proto-signing";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
+import { dgridMsgTypes } from "../../client/dgrid-types.ts";
+import { dgridRegistry } from "../../client/index.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
 import { canonicalOutput, namedFromTensors, sha256 } from "../../modules/inference/canonical.ts";
-import { inferenceMsgCodecs } from "../../modules/inference/msg-server.ts";
 import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { encodeInjected } from "../../modules/inference/vote-extensions.ts";
 import { snakeKeys } from "../../modules/registry/grpc.ts";
-import { registryMsgCodecs } from "../../modules/registry/msg-server.ts";
 import {
   GenesisState as InferenceGenesis,
   RequestStatus,
@@ -32,10 +31,7 @@ import { QueryReputationRequest, QueryReputationResponse } from "../../proto/gen
 import { genesis, type TestKey, testKey } from "../app/helpers.ts";
 import { allEvents, type Behaviour, fakeValidator, initNet, modelOutputs, type Net, newNet, step } from "./harness.ts";
 
-const registry = new Registry([
-  ...defaultRegistryTypes,
-  ...Object.entries({ ...registryMsgCodecs, ...inferenceMsgCodecs }),
-] as any);
+const registry = dgridRegistry(dgridMsgTypes);
 const MODEL_ID = createHash("sha256").update("test model").digest("hex");
 const PRICE = 1000n;
 

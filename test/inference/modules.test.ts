@@ -5,14 +5,13 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { fromBase64 } from "@cosmjs/encoding";
-import { encodePubkey, makeAuthInfoBytes, makeSignDoc, Registry } from "@cosmjs/proto-signing";
-import { defaultRegistryTypes } from "@cosmjs/stargate";
+import { encodePubkey, makeAuthInfoBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import fc from "fast-check";
+import { dgridMsgTypes } from "../../client/dgrid-types.ts";
+import { dgridRegistry } from "../../client/index.ts";
 import { addressToString, Bech32PrefixValAddr, moduleAddress } from "../../modules/auth/address.ts";
 import { namedFromTensors } from "../../modules/inference/canonical.ts";
-import { inferenceMsgCodecs } from "../../modules/inference/msg-server.ts";
-import { registryMsgCodecs } from "../../modules/registry/msg-server.ts";
 import { nextScore, defaultParams as repDefaults } from "../../modules/reputation/params.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
@@ -25,10 +24,7 @@ import {
 import { MsgRegisterModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
 import { attrs, block, CHAIN_ID, genesis, initApp, newApp, type TestKey, testKey } from "../app/helpers.ts";
 
-const registry = new Registry([
-  ...defaultRegistryTypes,
-  ...Object.entries({ ...registryMsgCodecs, ...inferenceMsgCodecs }),
-] as any);
+const registry = dgridRegistry(dgridMsgTypes);
 
 async function sign(key: TestKey, msgs: { typeUrl: string; value: unknown }[], sequence: bigint, accountNumber = 0) {
   const bodyBytes = registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: msgs, memo: "" } });
