@@ -75,6 +75,11 @@ export class InferenceKeeper {
 
   constructor(readonly deps: InferenceKeeperDeps) {}
 
+  /** Connects the staking keeper after construction (the app builds staking and inference together). */
+  setStakingKeeper(staking: StakingKeeperI): void {
+    this.deps.stakingKeeper = staking;
+  }
+
   // ---- params and counters ----
 
   async getParams(ctx: Context): Promise<InferenceParams> {

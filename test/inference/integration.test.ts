@@ -434,3 +434,39 @@ describe("inference through vote extensions (4 validators)", () => {
     assert.equal(await balance(s, moduleAddress("inference")), 0n);
   });
 });
+
+describe("inference with random executor behaviour (property)", () => {
+  it("always settles; escrow and supply invariants hold; an honest quorum wins", async () => {
+    const fc = (await import("fast-check")).default;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Behaviour>("honest", "corrupt", "silent", "unique"), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (behaviours, k) => {
+          const s = await setup(behaviours, { commitDeadlineBlocks: 2n, revealDeadlineBlocks: 2n });
+          await step(s.net);
+          const before = await balance(s, s.alice.address);
+          await step(s.net, [await requestTx(s, INPUT, k)]);
+          const res = await runUntilSettled(s, 1n, 12);
+          const req = await request(s, 1n);
+          const assigned = req.executors.map((e) => e.validator);
+          const honest = s.net.nodes.filter(
+            (n) => n.executor.behaviour === "honest" && assigned.includes(n.v.operator),
+          );
+          const need = Math.max(1, Math.ceil((assigned.length * 6) / 10));
+          if (honest.length >= need) {
+            assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED);
+            assert.deepEqual(res.outputs, namedFromTensors(modelOutputs({ x: f32(INPUT, [2, 4]) })));
+          }
+          if (res.status === RequestStatus.REQUEST_STATUS_REFUNDED) {
+            assert.equal(await balance(s, s.alice.address), before - 10_000n);
+          } else {
+            assert.equal(await balance(s, s.alice.address), before - 10_000n - BigInt(k) * PRICE);
+          }
+          assert.equal(await balance(s, moduleAddress("inference")), 0n);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
