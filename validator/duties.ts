@@ -14,6 +14,7 @@
 // - A job that fails or times out yields no commitment (the chain records the validator as missing).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
 import type { Logger } from "pino";
+import { Counter, Histogram, type Registry } from "prom-client";
 import { canonicalOutput, commitmentHash, namedFromTensors, tensorsFromNamed } from "../modules/inference/canonical.ts";
 import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
 import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
@@ -33,6 +34,8 @@ export interface DutiesDeps {
   logger: Logger;
   /** salt source (tests may pass a deterministic one) */
   randomBytes?: (n: number) => Uint8Array;
+  /** the node's prom-client registry (NodeMetrics.registry); none: no metrics */
+  metricsRegistry?: Registry;
 }
 
 type Work =
@@ -49,6 +52,8 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly inFlight = new Set<Promise<void>>();
   /** consecutive extension() calls that did not list a request */
   private readonly absent = new Map<bigint, number>();
+  private readonly jobs?: Counter<"result">;
+  private readonly jobSeconds?: Histogram;
 
   constructor(options: DutiesOptions, deps: DutiesDeps) {
     if (options.consAddress.length !== 20) throw new Error("consensus address must be 20 bytes");
@@ -56,6 +61,21 @@ export class InferenceDuties implements InferenceDutiesI {
     this.executor = deps.executor;
     this.logger = deps.logger.child({ component: "inference-duties" });
     this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    if (deps.metricsRegistry) {
+      const registers = [deps.metricsRegistry];
+      this.jobs = new Counter({
+        name: "dgrid_inference_duty_jobs_total",
+        help: "Inference jobs this validator ran, by result (ok, failed)",
+        labelNames: ["result"],
+        registers,
+      });
+      this.jobSeconds = new Histogram({
+        name: "dgrid_inference_duty_job_duration_seconds",
+        help: "Wall time of one assigned inference job on the executor",
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+        registers,
+      });
+    }
   }
 
   onAssigned(requests: DutyRequest[]): void {
@@ -133,6 +153,7 @@ export class InferenceDuties implements InferenceDutiesI {
   }
 
   private async run(r: DutyRequest): Promise<void> {
+    const end = this.jobSeconds?.startTimer();
     try {
       const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
       const outputs = await this.executor.run({
@@ -151,14 +172,18 @@ export class InferenceDuties implements InferenceDutiesI {
         commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
         bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
       });
+      this.jobs?.inc({ result: "ok" });
       this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       this.work.set(r.requestId, { state: "failed", error });
+      this.jobs?.inc({ result: "failed" });
       this.logger.warn(
         { requestId: r.requestId.toString(), modelId: r.modelId, err: error },
         "inference failed: no commitment",
       );
+    } finally {
+      end?.();
     }
   }
 }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pino from "pino";
+import { Registry } from "prom-client";
 import {
   canonicalOutput,
   commitmentHash,
@@ -31,14 +32,16 @@ function req(id: bigint, modelId: string, over: Partial<DutyRequest> = {}): Duty
   };
 }
 
-function duties(executor: FakeExecutor) {
-  return new InferenceDuties({ consAddress: CONS }, { executor, logger: pino({ level: "silent" }) });
+const metrics = new Registry();
+
+function duties(executor: FakeExecutor, metricsRegistry?: Registry) {
+  return new InferenceDuties({ consAddress: CONS }, { executor, logger: pino({ level: "silent" }), metricsRegistry });
 }
 
 describe("validator duties", () => {
   it("runs assigned work grouped by model and commits to salt + canonical output", async () => {
     const ex = new FakeExecutor("honest");
-    const d = duties(ex);
+    const d = duties(ex, metrics);
     d.onAssigned([req(3n, "bb"), req(1n, "aa"), req(2n, "bb")]);
     await d.idle();
     assert.deepEqual(
@@ -55,6 +58,7 @@ describe("validator duties", () => {
       ve.commitments.map((c) => c.requestId),
       [1n, 2n, 3n],
     );
+    assert.match(await metrics.metrics(), /dgrid_inference_duty_jobs_total\{result="ok"\} 3/);
     assert.equal(ve.reveals.length, 0, "no reveal while the commit phase is open");
     // once the chain shows the phase closed and the commitment recorded: the reveal opens it
     const ve2 = await d.extension([req(1n, "aa", { phase: "reveal", committed: true })], 1 << 20);
