@@ -13,6 +13,7 @@
 //   Work the chain no longer lists (settled) is forgotten. Anything unknown (after a restart) is started.
 // - A job that fails or times out yields no commitment (the chain records the validator as missing).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { canonicalOutput, commitmentHash, namedFromTensors, tensorsFromNamed } from "../modules/inference/canonical.ts";
@@ -27,6 +28,12 @@ const FORGET_AFTER = 3;
 export interface DutiesOptions {
   /** consensus address (20 bytes) of this node's validator key */
   consAddress: Uint8Array;
+  /**
+   * file that keeps finished work (salt, outputs, commitment) across restarts, e.g.
+   * `<home>/data/inference-duties.json`; without it a restarted validator cannot reveal what it
+   * committed before the restart (it is then recorded as missing)
+   */
+  stateFile?: string;
 }
 
 export interface DutiesDeps {
@@ -36,6 +43,12 @@ export interface DutiesDeps {
   randomBytes?: (n: number) => Uint8Array;
   /** the node's prom-client registry (NodeMetrics.registry); none: no metrics */
   metricsRegistry?: Registry;
+}
+
+interface SavedWork {
+  salt: string;
+  commitment: string;
+  outputs: { name: string; dtype: string; shape: number[]; data: string }[];
 }
 
 type Work =
@@ -52,6 +65,7 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly inFlight = new Set<Promise<void>>();
   /** consecutive extension() calls that did not list a request */
   private readonly absent = new Map<bigint, number>();
+  private readonly stateFile?: string;
   private readonly jobs?: Counter<"result">;
   private readonly jobSeconds?: Histogram;
 
@@ -61,6 +75,8 @@ export class InferenceDuties implements InferenceDutiesI {
     this.executor = deps.executor;
     this.logger = deps.logger.child({ component: "inference-duties" });
     this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.stateFile = options.stateFile;
+    this.load();
     if (deps.metricsRegistry) {
       const registers = [deps.metricsRegistry];
       this.jobs = new Counter({
@@ -87,6 +103,7 @@ export class InferenceDuties implements InferenceDutiesI {
     // forget work the chain has not listed for a few heights (settled); not at once, because a
     // view may come from a round whose block is never decided
     const live = new Set(pending.map((r) => r.requestId));
+    let forgot = false;
     for (const id of [...this.work.keys()]) {
       if (live.has(id)) {
         this.absent.delete(id);
@@ -96,8 +113,10 @@ export class InferenceDuties implements InferenceDutiesI {
       if (n >= FORGET_AFTER && this.work.get(id)?.state !== "running") {
         this.work.delete(id);
         this.absent.delete(id);
+        forgot = true;
       } else this.absent.set(id, n);
     }
+    if (forgot) this.save();
     this.start(pending);
     const commitments: OutputCommitment[] = [];
     const reveals: OutputReveal[] = [];
@@ -122,6 +141,45 @@ export class InferenceDuties implements InferenceDutiesI {
       }
     }
     return { commitments, reveals };
+  }
+
+  private load(): void {
+    if (!this.stateFile || !existsSync(this.stateFile)) return;
+    try {
+      const json = JSON.parse(readFileSync(this.stateFile, "utf8")) as Record<string, SavedWork>;
+      for (const [id, w] of Object.entries(json)) {
+        const outputs = w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data, "base64") }));
+        this.work.set(BigInt(id), {
+          state: "done",
+          salt: Buffer.from(w.salt, "base64"),
+          commitment: Buffer.from(w.commitment, "base64"),
+          outputs,
+          bytes: outputs.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+        });
+      }
+    } catch (e) {
+      this.logger.warn({ err: e, file: this.stateFile }, "could not read the duties state; starting empty");
+    }
+  }
+
+  private save(): void {
+    if (!this.stateFile) return;
+    const out: Record<string, SavedWork> = {};
+    for (const [id, w] of this.work) {
+      if (w.state !== "done") continue;
+      out[id.toString()] = {
+        salt: Buffer.from(w.salt).toString("base64"),
+        commitment: Buffer.from(w.commitment).toString("base64"),
+        outputs: w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data).toString("base64") })),
+      };
+    }
+    try {
+      const tmp = `${this.stateFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify(out));
+      renameSync(tmp, this.stateFile);
+    } catch (e) {
+      this.logger.warn({ err: e, file: this.stateFile }, "could not save the duties state");
+    }
   }
 
   /** Resolves when no job is running (tests; shutdown). */
@@ -173,6 +231,7 @@ export class InferenceDuties implements InferenceDutiesI {
         bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
       });
       this.jobs?.inc({ result: "ok" });
+      this.save();
       this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,9 @@
 // validator/duties.ts: execution on an injected executor, commitments for finished work, reveals
 // only once the chain shows the commit phase closed, failures yield nothing, size budget.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -104,5 +107,27 @@ describe("validator duties", () => {
     ];
     assert.equal((await d.extension(open, 1 << 20)).reveals.length, 2);
     assert.equal((await d.extension(open, 250)).reveals.length, 1);
+  });
+
+  it("keeps finished work across a restart when given a state file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-duties-"));
+    const stateFile = join(dir, "inference-duties.json");
+    const a = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }) },
+    );
+    a.onAssigned([req(9n, "aa")]);
+    await a.idle();
+    const committed = (await a.extension([req(9n, "aa")], 1 << 20)).commitments[0].commitment;
+    const ex = new FakeExecutor("honest");
+    const b = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: ex, logger: pino({ level: "silent" }) },
+    );
+    const ve = await b.extension([req(9n, "aa", { phase: "reveal", committed: true })], 1 << 20);
+    assert.equal(ex.jobs.length, 0, "not run again");
+    const r = ve.reveals[0];
+    assert.deepEqual(commitmentHash(9n, CONS, r.salt, canonicalOutput(tensorsFromNamed(r.outputs))), committed);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
