@@ -39,6 +39,14 @@ import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
+import type { InferenceDutiesI, StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
+import { InferenceKeeper } from "../../modules/inference/keeper.ts";
+import { CommunityPoolAccountName, EscrowAccountName } from "../../modules/inference/keys.ts";
+import { InferenceModule } from "../../modules/inference/module.ts";
+import { RegistryKeeper } from "../../modules/registry/keeper.ts";
+import { RegistryModule } from "../../modules/registry/module.ts";
+import { ReputationKeeper } from "../../modules/reputation/keeper.ts";
+import { ReputationModule } from "../../modules/reputation/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import type { Application } from "./application.ts";
@@ -70,6 +78,10 @@ export interface DGridAppDeps {
   logger: Logger;
   /** the committed state; default: chain/store's CommitMultiStore over `db` (tests may pass a memory store) */
   store?: AppCommitStore;
+  /** staking keeper for executor assignment and vote-extension checks (none: no executor is ever assigned) */
+  stakingKeeper?: StakingKeeperI;
+  /** this node's validator inference duties (none on a non-validator node) */
+  inferenceDuties?: InferenceDutiesI;
 }
 
 /** What the app needs of chain/store's CommitMultiStore (CONTRACTS.md). */
@@ -90,6 +102,8 @@ export const MODULE_ACCOUNT_PERMISSIONS: Record<string, string[]> = {
   mint: ["minter"],
   bonded_tokens_pool: ["burner", "staking"],
   not_bonded_tokens_pool: ["burner", "staking"],
+  [EscrowAccountName]: [],
+  [CommunityPoolAccountName]: [],
 };
 
 function timeToMs(t: { seconds: bigint; nanos: number } | undefined): number {
@@ -102,6 +116,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly router = new Router();
   readonly accountKeeper: AccountKeeper;
   readonly bankKeeper: BankKeeper;
+  readonly registryKeeper = new RegistryKeeper();
+  readonly reputationKeeper = new ReputationKeeper();
+  readonly inferenceKeeper: InferenceKeeper;
   readonly modules: AppModule[];
   readonly anteHandler: AnteHandler;
   readonly store: AppCommitStore;
@@ -135,7 +152,19 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       .map(moduleAddress);
     this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
     const authority = moduleAddress(GovModuleName);
-    this.modules = [new AuthModule(this.accountKeeper, authority), new BankModule(this.bankKeeper, authority)];
+    this.inferenceKeeper = new InferenceKeeper({
+      bankKeeper: this.bankKeeper,
+      registryKeeper: this.registryKeeper,
+      reputationKeeper: this.reputationKeeper,
+      stakingKeeper: deps.stakingKeeper,
+    });
+    this.modules = [
+      new AuthModule(this.accountKeeper, authority),
+      new BankModule(this.bankKeeper, authority),
+      new RegistryModule(this.registryKeeper, authority),
+      new ReputationModule(this.reputationKeeper, authority),
+      new InferenceModule({ keeper: this.inferenceKeeper, authority }, { duties: deps.inferenceDuties }),
+    ];
     for (const m of this.modules) m.registerServices(this.router);
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
@@ -246,8 +275,15 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     await this.load();
     const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
-    const r = await totalSupplyInvariant(ctx, this.bankKeeper);
-    return r.broken ? [r.message] : [];
+    const { escrowInvariant } = await import("../../modules/inference/invariants.ts");
+    const out: string[] = [];
+    for (const r of [
+      await totalSupplyInvariant(ctx, this.bankKeeper),
+      await escrowInvariant(ctx, this.inferenceKeeper, this.bankKeeper),
+    ]) {
+      if (r.broken) out.push(r.message);
+    }
+    return out;
   }
 
   // ---- ABCI: mempool ----

@@ -1,0 +1,91 @@
+// Inference events: one per transition, every attribute indexed (tx_search / block_search /
+// websocket queries such as "request_finalized.request_id='7'").
+import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+export function requestCreated(
+  id: bigint,
+  modelId: string,
+  requester: string,
+  fee: string,
+  redundancy: number,
+): SdkEvent {
+  return newEvent("request_created", {
+    request_id: id.toString(),
+    model_id: modelId,
+    requester,
+    fee,
+    redundancy: String(redundancy),
+  });
+}
+
+export function executorsAssigned(id: bigint, modelId: string, executors: string[], commitDeadline: bigint): SdkEvent {
+  return newEvent("executors_assigned", {
+    request_id: id.toString(),
+    model_id: modelId,
+    executors: executors.join(","),
+    commit_deadline: commitDeadline.toString(),
+  });
+}
+
+export function outputCommitted(id: bigint, validator: string, commitment: Uint8Array): SdkEvent {
+  return newEvent("output_committed", { request_id: id.toString(), validator, commitment: hex(commitment) });
+}
+
+export function commitPhaseClosed(id: bigint, committed: number, revealDeadline: bigint): SdkEvent {
+  return newEvent("commit_phase_closed", {
+    request_id: id.toString(),
+    committed: String(committed),
+    reveal_deadline: revealDeadline.toString(),
+  });
+}
+
+export function outputRevealed(id: bigint, validator: string, outputHash: Uint8Array, valid: boolean): SdkEvent {
+  return newEvent("output_revealed", {
+    request_id: id.toString(),
+    validator,
+    output_hash: hex(outputHash),
+    valid: String(valid),
+  });
+}
+
+export function revealRejected(id: bigint, validator: string, reason: string): SdkEvent {
+  return newEvent("reveal_rejected", { request_id: id.toString(), validator, reason });
+}
+
+export function requestFinalized(a: {
+  id: bigint;
+  modelId: string;
+  outputHash: Uint8Array;
+  agreeing: string[];
+  dissenting: string[];
+  missing: string[];
+  creatorPaid: string;
+  executorsPaid: string;
+  communityPaid: string;
+}): SdkEvent {
+  return newEvent("request_finalized", {
+    request_id: a.id.toString(),
+    model_id: a.modelId,
+    output_hash: hex(a.outputHash),
+    agreeing: a.agreeing.join(","),
+    dissenting: a.dissenting.join(","),
+    missing: a.missing.join(","),
+    creator_paid: a.creatorPaid,
+    executors_paid: a.executorsPaid,
+    community_paid: a.communityPaid,
+  });
+}
+
+export function requestRefunded(id: bigint, requester: string, amount: string, reason: string): SdkEvent {
+  return newEvent("request_refunded", { request_id: id.toString(), requester, amount, reason });
+}
+
+export function executorSlashed(id: bigint, validator: string, fractionPpm: bigint): SdkEvent {
+  return newEvent("executor_slashed", {
+    request_id: id.toString(),
+    validator,
+    fraction_ppm: fractionPpm.toString(),
+  });
+}

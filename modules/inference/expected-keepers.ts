@@ -1,0 +1,77 @@
+// What the inference module needs of other modules (Cosmos SDK x/*/types/expected_keepers.go).
+import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
+import type { Coin } from "../../chain/app/coins.ts";
+import type { Context } from "../../chain/app/context.ts";
+import type { Dec } from "../../chain/app/dec.ts";
+import type { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { Model, ModelServer, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+
+/** modules/bank BankKeeper */
+export interface BankKeeperI {
+  getBalance(ctx: Context, address: string, denom: string): Promise<Coin>;
+  sendCoinsFromAccountToModule(ctx: Context, from: string, module: string, amt: readonly Coin[]): Promise<void>;
+  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: string, amt: readonly Coin[]): Promise<void>;
+  sendCoinsFromModuleToModule(ctx: Context, from: string, to: string, amt: readonly Coin[]): Promise<void>;
+}
+
+/** modules/staking keeper (these exact names; the staking module implements them). */
+export interface StakingKeeperI {
+  /** bonded, not jailed validators, by descending power */
+  bondedValidatorsByPower(ctx: Context): Promise<Validator[]>;
+  /** consensus power of a validator (tokens / power reduction) */
+  powerOf(validator: Validator): bigint;
+  validatorByConsAddr(ctx: Context, consAddr: Uint8Array): Promise<Validator | undefined>;
+  /** slashes a fraction (LegacyDec) of the stake the validator had at infractionHeight */
+  slash(
+    ctx: Context,
+    consAddr: Uint8Array,
+    infractionHeight: number,
+    power: bigint,
+    slashFraction: Dec,
+  ): Promise<unknown>;
+}
+
+/** modules/registry RegistryKeeper */
+export interface RegistryKeeperI {
+  getModel(ctx: Context, id: string): Promise<Model | undefined>;
+  /** sorted by validator (valoper) address */
+  serversOf(ctx: Context, modelId: string): Promise<ModelServer[]>;
+}
+
+/** modules/reputation ReputationKeeper */
+export interface ReputationKeeperI {
+  score(ctx: Context, validator: string): Promise<bigint>;
+  floor(ctx: Context): Promise<bigint>;
+  recordOutcome(ctx: Context, validator: string, outcome: "agree" | "dissent" | "missing"): Promise<bigint>;
+}
+
+/** A request assigned to this validator, as the chain state shows it. */
+export interface DutyRequest {
+  requestId: bigint;
+  modelId: string;
+  inputs: NamedTensor[];
+  sessionOptions: {
+    graphOptimizationLevel: string;
+    executionMode: string;
+    intraOpNumThreads: number;
+  };
+  /** "commit": waiting for commitments; "reveal": commitments fixed, reveals open */
+  phase: "commit" | "reveal";
+  /** this validator's commitment is on chain */
+  committed: boolean;
+  /** this validator's reveal is on chain */
+  revealed: boolean;
+}
+
+/**
+ * The validator side (validator/duties.ts): non-deterministic, off the consensus path. The module
+ * tells it about new assignments after FinalizeBlock and asks it for this validator's extension.
+ */
+export interface InferenceDutiesI {
+  /** consensus address (20 bytes) of this node's validator */
+  readonly consAddress: Uint8Array;
+  /** new work for this validator (called from FinalizeBlock; must return at once, never throw) */
+  onAssigned(requests: DutyRequest[]): void;
+  /** what this validator's next vote extension carries, given all its pending work on chain */
+  extension(pending: DutyRequest[], maxBytes: number): Promise<VoteExtension>;
+}

@@ -1,0 +1,652 @@
+// InferenceKeeper: requests, assignment, commitments and reveals from vote extensions, agreement,
+// settlement, refunds. Deterministic: bigint arithmetic, store-ordered iteration, no clock.
+
+import { type Coin, coinsToString } from "../../chain/app/coins.ts";
+import type { Context } from "../../chain/app/context.ts";
+import { iteratePrefix, prefixEnd } from "../../chain/app/pagination.ts";
+import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
+import {
+  type Assignment,
+  ExecutorOutcome,
+  InferenceRequest,
+  InferenceResult,
+  Params,
+  RequestStatus,
+  type VoteExtension,
+} from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
+import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { matchSpecs } from "../registry/spec.ts";
+import { type Candidate, decide, minSupport, policyFromProto } from "./agreement.ts";
+import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
+import { canonicalOutput, commitmentHash, sha256, tensorsFromNamed, u64be } from "./canonical.ts";
+import { ErrFeeTooLow, ErrInvalidInput, ErrInvalidRequest, ErrModelUnavailable, ErrTooManyPending } from "./errors.ts";
+import * as ev from "./events.ts";
+import type {
+  BankKeeperI,
+  DutyRequest,
+  InferenceDutiesI,
+  RegistryKeeperI,
+  ReputationKeeperI,
+  StakingKeeperI,
+} from "./expected-keepers.ts";
+import {
+  byExecutorKey,
+  byExecutorPrefix,
+  byRequesterKey,
+  CommunityPoolAccountName,
+  DeadlinePrefix,
+  deadlineKey,
+  EscrowAccountName,
+  NextIdKey,
+  ParamsKey,
+  PendingCountKey,
+  PendingPrefix,
+  pendingKey,
+  readU64,
+  requestKey,
+  resultKey,
+  StoreKey,
+  UnassignedPrefix,
+  unassignedKey,
+} from "./keys.ts";
+import { defaultParams, type InferenceParams, PPM } from "./params.ts";
+import { splitFee } from "./settlement.ts";
+import { consAddress } from "./vote-extensions.ts";
+
+export interface InferenceKeeperDeps {
+  bankKeeper: BankKeeperI;
+  registryKeeper: RegistryKeeperI;
+  reputationKeeper: ReputationKeeperI;
+  /** absent until the staking module is wired: no validator can be assigned */
+  stakingKeeper?: StakingKeeperI;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const bytesEq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function valoperToAccount(valoper: string): string {
+  return addressToString(addressFromString(valoper, Bech32PrefixValAddr));
+}
+
+export class InferenceKeeper {
+  readonly storeKey = StoreKey;
+
+  constructor(readonly deps: InferenceKeeperDeps) {}
+
+  /** Connects the staking keeper after construction (the app builds staking and inference together). */
+  setStakingKeeper(staking: StakingKeeperI): void {
+    this.deps.stakingKeeper = staking;
+  }
+
+  // ---- params and counters ----
+
+  async getParams(ctx: Context): Promise<InferenceParams> {
+    const b = await ctx.kvStore(StoreKey).get(ParamsKey);
+    return b ? Params.decode(b) : defaultParams();
+  }
+
+  setParams(ctx: Context, p: InferenceParams): void {
+    ctx.kvStore(StoreKey).set(ParamsKey, Params.encode(p).finish());
+  }
+
+  async nextId(ctx: Context): Promise<bigint> {
+    const b = await ctx.kvStore(StoreKey).get(NextIdKey);
+    return b ? readU64(b) : 1n;
+  }
+
+  setNextId(ctx: Context, id: bigint): void {
+    ctx.kvStore(StoreKey).set(NextIdKey, u64be(id));
+  }
+
+  async pendingCount(ctx: Context): Promise<bigint> {
+    const b = await ctx.kvStore(StoreKey).get(PendingCountKey);
+    return b ? readU64(b) : 0n;
+  }
+
+  private setPendingCount(ctx: Context, n: bigint): void {
+    ctx.kvStore(StoreKey).set(PendingCountKey, u64be(n));
+  }
+
+  // ---- records ----
+
+  async getRequest(ctx: Context, id: bigint): Promise<InferenceRequest | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(requestKey(id));
+    return b ? InferenceRequest.decode(b) : undefined;
+  }
+
+  setRequest(ctx: Context, r: InferenceRequest): void {
+    ctx.kvStore(StoreKey).set(requestKey(r.id), InferenceRequest.encode(r).finish());
+  }
+
+  async getResult(ctx: Context, id: bigint): Promise<InferenceResult | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(resultKey(id));
+    return b ? InferenceResult.decode(b) : undefined;
+  }
+
+  setResult(ctx: Context, r: InferenceResult): void {
+    ctx.kvStore(StoreKey).set(resultKey(r.requestId), InferenceResult.encode(r).finish());
+  }
+
+  /** Ids of requests not yet settled, ascending. */
+  async pendingIds(ctx: Context): Promise<bigint[]> {
+    const out: bigint[] = [];
+    for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), PendingPrefix)) out.push(readU64(k));
+    return out;
+  }
+
+  /** Sum of the escrowed fees of pending requests, by denom (the escrow invariant's right side). */
+  async pendingFees(ctx: Context): Promise<Map<string, bigint>> {
+    const sums = new Map<string, bigint>();
+    for (const id of await this.pendingIds(ctx)) {
+      const r = await this.getRequest(ctx, id);
+      if (!r?.fee) continue;
+      sums.set(r.fee.denom, (sums.get(r.fee.denom) ?? 0n) + BigInt(r.fee.amount));
+    }
+    return sums;
+  }
+
+  // ---- MsgRequestInference ----
+
+  async createRequest(ctx: Context, msg: MsgRequestInference): Promise<bigint> {
+    let requesterBytes: Uint8Array;
+    try {
+      requesterBytes = addressFromString(msg.requester);
+    } catch (e) {
+      throw ErrInvalidAddress.wrap(`invalid requester address: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const p = await this.getParams(ctx);
+    const model = await this.deps.registryKeeper.getModel(ctx, msg.modelId);
+    if (!model) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is not registered`);
+    if (model.delisted) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is delisted`);
+    if (msg.inputs.length > p.maxInputTensors)
+      throw ErrInvalidInput.wrap(`more than ${p.maxInputTensors} input tensors`);
+    let inputBytes: number;
+    try {
+      inputBytes = matchSpecs(model.inputs, msg.inputs, "inputs");
+    } catch (e) {
+      throw ErrInvalidInput.wrap(e instanceof Error ? e.message : String(e));
+    }
+    if (BigInt(inputBytes) > p.maxInputBytes)
+      throw ErrInvalidInput.wrap(`inputs of ${inputBytes} bytes over the limit of ${p.maxInputBytes}`);
+    const redundancy = msg.redundancy === 0 ? p.defaultRedundancy : msg.redundancy;
+    if (redundancy < 1 || redundancy > p.maxRedundancy)
+      throw ErrInvalidRequest.wrap(`redundancy must be in 1..${p.maxRedundancy}`);
+    const price = model.pricePerCall ?? { denom: "udgrid", amount: "0" };
+    const fee: Coin = { denom: price.denom, amount: BigInt(price.amount) * BigInt(redundancy) };
+    const maxFee = msg.maxFee ?? { denom: fee.denom, amount: "0" };
+    if (!/^\d+$/.test(maxFee.amount)) throw ErrInvalidRequest.wrap(`invalid max fee amount "${maxFee.amount}"`);
+    if (fee.amount > 0n && (maxFee.denom !== fee.denom || BigInt(maxFee.amount) < fee.amount))
+      throw ErrFeeTooLow.wrap(`max fee ${maxFee.amount}${maxFee.denom} below ${coinsToString([fee])}`);
+    const pending = await this.pendingCount(ctx);
+    if (pending >= p.maxPendingRequests) throw ErrTooManyPending.wrap(`${pending} requests pending`);
+    if (fee.amount > 0n)
+      await this.deps.bankKeeper.sendCoinsFromAccountToModule(ctx, msg.requester, EscrowAccountName, [fee]);
+
+    const id = await this.nextId(ctx);
+    this.setNextId(ctx, id + 1n);
+    const store = ctx.kvStore(StoreKey);
+    this.setRequest(ctx, {
+      id,
+      requester: msg.requester,
+      modelId: msg.modelId,
+      inputs: msg.inputs,
+      maxFee,
+      fee: { denom: fee.denom, amount: fee.amount.toString() },
+      redundancy,
+      status: RequestStatus.REQUEST_STATUS_UNSPECIFIED,
+      createdHeight: BigInt(ctx.height),
+      commitDeadline: 0n,
+      revealDeadline: 0n,
+      executors: [],
+      quorum: 0,
+    });
+    store.set(unassignedKey(id), new Uint8Array());
+    store.set(pendingKey(id), new Uint8Array());
+    store.set(byRequesterKey(requesterBytes, id), new Uint8Array());
+    this.setPendingCount(ctx, pending + 1n);
+    ctx.eventManager.emit(ev.requestCreated(id, msg.modelId, msg.requester, coinsToString([fee]), redundancy));
+    return id;
+  }
+
+  // ---- EndBlock: assignment and deadlines ----
+
+  /** Candidates for a model: serving, bonded, at or above the reputation floor; weight = power x score. */
+  async candidates(ctx: Context, modelId: string): Promise<WeightedCandidate[]> {
+    const staking = this.deps.stakingKeeper;
+    if (!staking) return [];
+    const serving = new Set((await this.deps.registryKeeper.serversOf(ctx, modelId)).map((s) => s.validator));
+    if (serving.size === 0) return [];
+    const floor = await this.deps.reputationKeeper.floor(ctx);
+    const out: WeightedCandidate[] = [];
+    for (const v of await staking.bondedValidatorsByPower(ctx)) {
+      if (!serving.has(v.operatorAddress) || v.jailed) continue;
+      const cons = consAddress(v);
+      if (!cons) continue;
+      const score = await this.deps.reputationKeeper.score(ctx, v.operatorAddress);
+      if (score < floor) continue;
+      const weight = staking.powerOf(v) * score;
+      if (weight > 0n) out.push({ validator: v.operatorAddress, consAddress: cons, weight });
+    }
+    return out;
+  }
+
+  /** Assigns executors to the requests created in this block; returns the new duties of `self`. */
+  async assignNew(ctx: Context, self?: Uint8Array): Promise<DutyRequest[]> {
+    const store = ctx.kvStore(StoreKey);
+    const ids: bigint[] = [];
+    for await (const [k] of iteratePrefix(store, UnassignedPrefix)) ids.push(readU64(k));
+    if (ids.length === 0) return [];
+    const p = await this.getParams(ctx);
+    const seed = ctx.block.hash && ctx.block.hash.length > 0 ? ctx.block.hash : sha256(u64be(BigInt(ctx.height)));
+    const duties: DutyRequest[] = [];
+    const cache = new Map<string, WeightedCandidate[]>();
+    for (const id of ids) {
+      store.delete(unassignedKey(id));
+      const r = await this.getRequest(ctx, id);
+      if (!r) continue;
+      let cands = cache.get(r.modelId);
+      if (!cands) {
+        cands = await this.candidates(ctx, r.modelId);
+        cache.set(r.modelId, cands);
+      }
+      const chosen = assignExecutors(cands, r.redundancy, seed, id);
+      if (chosen.length === 0) {
+        await this.refund(ctx, r, "no_executors");
+        continue;
+      }
+      r.executors = chosen.map((c) => ({
+        validator: c.validator,
+        consAddress: c.consAddress,
+        commitment: new Uint8Array(),
+        commitHeight: 0n,
+        revealed: false,
+        revealHeight: 0n,
+        outputs: [],
+        outputHash: new Uint8Array(),
+        invalidOutput: false,
+        outcome: ExecutorOutcome.EXECUTOR_OUTCOME_UNSPECIFIED,
+      }));
+      r.quorum = minSupport(chosen.length, p.quorumPpm);
+      r.status = RequestStatus.REQUEST_STATUS_COMMIT;
+      r.commitDeadline = BigInt(ctx.height) + p.commitDeadlineBlocks;
+      this.setRequest(ctx, r);
+      store.set(deadlineKey(r.commitDeadline, id), new Uint8Array());
+      for (const c of chosen) store.set(byExecutorKey(c.consAddress, id), new Uint8Array());
+      ctx.eventManager.emit(
+        ev.executorsAssigned(
+          id,
+          r.modelId,
+          chosen.map((c) => c.validator),
+          r.commitDeadline,
+        ),
+      );
+      if (self && chosen.some((c) => bytesEq(c.consAddress, self))) {
+        const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+        if (model) duties.push(dutyOf(r, model, self));
+      }
+    }
+    return duties;
+  }
+
+  /** Closes commit phases and settles reveal phases whose deadline is this height (or earlier). */
+  async processDeadlines(ctx: Context): Promise<void> {
+    const store = ctx.kvStore(StoreKey);
+    const end = prefixEnd(new Uint8Array([...DeadlinePrefix, ...u64be(BigInt(ctx.height))]));
+    const due: [bigint, bigint][] = [];
+    for await (const [k] of store.iterate({ start: DeadlinePrefix, end })) due.push([readU64(k, 1), readU64(k, 9)]);
+    for (const [height, id] of due) {
+      store.delete(deadlineKey(height, id));
+      const r = await this.getRequest(ctx, id);
+      if (!r) continue;
+      if (r.status === RequestStatus.REQUEST_STATUS_COMMIT && r.commitDeadline === height) {
+        await this.closeCommitPhase(ctx, r);
+      } else if (r.status === RequestStatus.REQUEST_STATUS_REVEAL && r.revealDeadline === height) {
+        await this.settle(ctx, r);
+      }
+    }
+  }
+
+  private async closeCommitPhase(ctx: Context, r: InferenceRequest): Promise<void> {
+    const committed = r.executors.filter((e) => e.commitment.length > 0).length;
+    if (committed < r.quorum) {
+      const missing = await this.penalizeMissing(ctx, r, true);
+      await this.refund(ctx, r, committed === 0 ? "expired" : "no_quorum", missing);
+      return;
+    }
+    const p = await this.getParams(ctx);
+    const store = ctx.kvStore(StoreKey);
+    store.delete(deadlineKey(r.commitDeadline, r.id));
+    r.status = RequestStatus.REQUEST_STATUS_REVEAL;
+    r.revealDeadline = BigInt(ctx.height) + p.revealDeadlineBlocks;
+    this.setRequest(ctx, r);
+    store.set(deadlineKey(r.revealDeadline, r.id), new Uint8Array());
+    ctx.eventManager.emit(ev.commitPhaseClosed(r.id, committed, r.revealDeadline));
+  }
+
+  // ---- PreBlock: commitments and reveals from the injected extended commit ----
+
+  /**
+   * Applies the extensions of one extended commit. Reveals are judged against the phases as they
+   * were before this block (a reveal in the same block as the last commitment is early), then
+   * commitments are recorded, then phases move and finished requests settle. `commitmentsOnly`
+   * (ExtendVote's look at the proposed block) records commitments and closes commit phases only.
+   */
+  async applyExtensions(
+    ctx: Context,
+    exts: { consAddress: Uint8Array; ext: VoteExtension }[],
+    commitmentsOnly = false,
+  ): Promise<void> {
+    const p = await this.getParams(ctx);
+    const touched = new Map<bigint, InferenceRequest>();
+    const load = async (id: bigint) => {
+      let r = touched.get(id);
+      if (!r) {
+        r = await this.getRequest(ctx, id);
+        if (r) touched.set(id, r);
+      }
+      return r;
+    };
+    const phaseAtStart = new Map<bigint, RequestStatus>();
+    for (const { ext } of exts) {
+      for (const x of [...ext.reveals, ...ext.commitments]) {
+        const r = await load(x.requestId);
+        if (r && !phaseAtStart.has(r.id)) phaseAtStart.set(r.id, r.status);
+      }
+    }
+    const models = new Map<string, Model | undefined>();
+    const modelOf = async (id: string) => {
+      if (!models.has(id)) models.set(id, await this.deps.registryKeeper.getModel(ctx, id));
+      return models.get(id);
+    };
+
+    // 1. reveals
+    for (const { consAddress: cons, ext } of commitmentsOnly ? [] : exts) {
+      for (const rev of ext.reveals) {
+        const r = await load(rev.requestId);
+        const reject = (reason: string, who = hex(cons)) =>
+          ctx.eventManager.emit(ev.revealRejected(rev.requestId, who, reason));
+        if (!r) {
+          reject("unknown_request");
+          continue;
+        }
+        // settled already: a late copy of a reveal (extensions lag the state by one height)
+        if (!isPending(r.status)) continue;
+        const a = r.executors.find((e) => bytesEq(e.consAddress, cons));
+        if (!a) {
+          reject("not_assigned");
+          continue;
+        }
+        if (phaseAtStart.get(r.id) !== RequestStatus.REQUEST_STATUS_REVEAL) {
+          reject("early", a.validator);
+          continue;
+        }
+        if (a.commitment.length === 0) {
+          reject("no_commitment", a.validator);
+          continue;
+        }
+        // the first accepted reveal counts; copies sent again before it showed on chain are ignored
+        if (a.revealed) continue;
+        const bytes = rev.outputs.reduce((n, t) => n + t.data.length, 0);
+        if (BigInt(bytes) > p.maxOutputBytes) {
+          reject("too_large", a.validator);
+          continue;
+        }
+        let canonical: Uint8Array;
+        try {
+          canonical = canonicalOutput(tensorsFromNamed(rev.outputs));
+        } catch {
+          reject("malformed", a.validator);
+          continue;
+        }
+        if (!bytesEq(commitmentHash(r.id, cons, rev.salt, canonical), a.commitment)) {
+          reject("mismatch", a.validator);
+          continue;
+        }
+        const model = await modelOf(r.modelId);
+        let valid = !!model;
+        try {
+          if (model) matchSpecs(model.outputs, rev.outputs, "outputs");
+        } catch {
+          valid = false;
+        }
+        a.revealed = true;
+        a.revealHeight = BigInt(ctx.height);
+        a.outputs = rev.outputs;
+        a.outputHash = sha256(canonical);
+        a.invalidOutput = !valid;
+        ctx.eventManager.emit(ev.outputRevealed(r.id, a.validator, a.outputHash, valid));
+      }
+    }
+
+    // 2. commitments
+    for (const { consAddress: cons, ext } of exts) {
+      for (const c of ext.commitments) {
+        const r = await load(c.requestId);
+        if (!r || r.status !== RequestStatus.REQUEST_STATUS_COMMIT) continue;
+        const a = r.executors.find((e) => bytesEq(e.consAddress, cons));
+        if (!a || a.commitment.length > 0 || c.commitment.length !== 32) continue;
+        a.commitment = c.commitment;
+        a.commitHeight = BigInt(ctx.height);
+        ctx.eventManager.emit(ev.outputCommitted(r.id, a.validator, c.commitment));
+      }
+    }
+
+    // 3. transitions, in request id order
+    for (const id of [...touched.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const r = touched.get(id)!;
+      if (r.status === RequestStatus.REQUEST_STATUS_COMMIT) {
+        if (r.executors.every((e) => e.commitment.length > 0)) await this.closeCommitPhase(ctx, r);
+        else this.setRequest(ctx, r);
+      } else if (r.status === RequestStatus.REQUEST_STATUS_REVEAL && !commitmentsOnly) {
+        const committed = r.executors.filter((e) => e.commitment.length > 0);
+        if (committed.every((e) => e.revealed)) await this.settle(ctx, r);
+        else this.setRequest(ctx, r);
+      }
+    }
+  }
+
+  // ---- settlement ----
+
+  /** Executors that did not reveal (or, when the commit phase fails, did not commit) lose reputation. */
+  private async penalizeMissing(ctx: Context, r: InferenceRequest, uncommittedOnly = false): Promise<string[]> {
+    const missing: string[] = [];
+    for (const e of r.executors) {
+      if (e.revealed || (uncommittedOnly && e.commitment.length > 0)) continue;
+      e.outcome = ExecutorOutcome.EXECUTOR_OUTCOME_MISSING;
+      missing.push(e.validator);
+      await this.deps.reputationKeeper.recordOutcome(ctx, e.validator, "missing");
+    }
+    return missing;
+  }
+
+  /** Agreement under the model's policy, then payment, reputation, slashing; or a refund. */
+  async settle(ctx: Context, r: InferenceRequest): Promise<void> {
+    const p = await this.getParams(ctx);
+    const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+    const revealed = r.executors.filter((e) => e.revealed);
+    const cands: Candidate[] = [];
+    if (model) {
+      for (const e of revealed) {
+        if (e.invalidOutput) continue;
+        cands.push({ id: e.validator, outputs: tensorsFromNamed(e.outputs), hash: e.outputHash });
+      }
+    }
+    const policy = model ? policyFromProto(model.policy) : { kind: "exact" as const };
+    const d = decide(policy, cands, r.quorum);
+    const missing = await this.penalizeMissing(ctx, r);
+    if (d.winner === undefined || !model) {
+      await this.refund(ctx, r, "no_quorum", missing);
+      return;
+    }
+    const winner = cands[d.winner];
+    const winnerAssignment = r.executors.find((e) => e.validator === winner.id)!;
+    const agreeing = d.supporters;
+    const dissenting = revealed.filter((e) => !agreeing.includes(e.validator)).map((e) => e.validator);
+    const fee = BigInt(r.fee?.amount ?? "0");
+    const denom = r.fee?.denom ?? "udgrid";
+    const split = splitFee(fee, model.creatorSharePpm, p.executorSharePpm, agreeing.length);
+    const bank = this.deps.bankKeeper;
+    if (split.creator > 0n)
+      await bank.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, model.creator, [
+        { denom, amount: split.creator },
+      ]);
+    if (split.perExecutor > 0n) {
+      for (const v of agreeing) {
+        await bank.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, valoperToAccount(v), [
+          { denom, amount: split.perExecutor },
+        ]);
+      }
+    }
+    if (split.community > 0n)
+      await bank.sendCoinsFromModuleToModule(ctx, EscrowAccountName, CommunityPoolAccountName, [
+        { denom, amount: split.community },
+      ]);
+    for (const e of r.executors) {
+      if (!e.revealed) continue;
+      const agreed = agreeing.includes(e.validator);
+      e.outcome = agreed ? ExecutorOutcome.EXECUTOR_OUTCOME_AGREED : ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED;
+      await this.deps.reputationKeeper.recordOutcome(ctx, e.validator, agreed ? "agree" : "dissent");
+    }
+    // provable dissent: a revealed output (bound by its commitment) against a large agreeing set
+    const staking = this.deps.stakingKeeper;
+    if (
+      staking &&
+      p.slashFractionPpm > 0n &&
+      BigInt(agreeing.length) * PPM >= p.slashMinSupportPpm * BigInt(r.executors.length)
+    ) {
+      for (const e of r.executors) {
+        if (e.outcome !== ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED) continue;
+        const v = await staking.validatorByConsAddr(ctx, e.consAddress);
+        if (!v) continue;
+        await staking.slash(
+          ctx,
+          e.consAddress,
+          Number(e.commitHeight),
+          staking.powerOf(v),
+          p.slashFractionPpm * 10n ** 12n,
+        );
+        ctx.eventManager.emit(ev.executorSlashed(r.id, e.validator, p.slashFractionPpm));
+      }
+    }
+    const coin = (a: bigint) => ({ denom, amount: a.toString() });
+    this.setResult(ctx, {
+      requestId: r.id,
+      status: RequestStatus.REQUEST_STATUS_FINALIZED,
+      outputs: winnerAssignment.outputs,
+      outputHash: winner.hash,
+      agreeing,
+      dissenting,
+      missing,
+      height: BigInt(ctx.height),
+      creatorPaid: coin(split.creator),
+      executorsPaid: coin(split.executors),
+      communityPaid: coin(split.community),
+      refunded: coin(0n),
+      reason: "",
+    });
+    await this.close(ctx, r, RequestStatus.REQUEST_STATUS_FINALIZED);
+    ctx.eventManager.emit(
+      ev.requestFinalized({
+        id: r.id,
+        modelId: r.modelId,
+        outputHash: winner.hash,
+        agreeing,
+        dissenting,
+        missing,
+        creatorPaid: `${split.creator}${denom}`,
+        executorsPaid: `${split.executors}${denom}`,
+        communityPaid: `${split.community}${denom}`,
+      }),
+    );
+  }
+
+  /** Returns the whole escrowed fee to the requester. */
+  async refund(ctx: Context, r: InferenceRequest, reason: string, missing?: string[]): Promise<void> {
+    const fee = BigInt(r.fee?.amount ?? "0");
+    const denom = r.fee?.denom ?? "udgrid";
+    if (fee > 0n)
+      await this.deps.bankKeeper.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, r.requester, [
+        { denom, amount: fee },
+      ]);
+    const coin = (a: bigint) => ({ denom, amount: a.toString() });
+    this.setResult(ctx, {
+      requestId: r.id,
+      status: RequestStatus.REQUEST_STATUS_REFUNDED,
+      outputs: [],
+      outputHash: new Uint8Array(),
+      agreeing: [],
+      dissenting: [],
+      missing: missing ?? r.executors.filter((e) => !e.revealed).map((e) => e.validator),
+      height: BigInt(ctx.height),
+      creatorPaid: coin(0n),
+      executorsPaid: coin(0n),
+      communityPaid: coin(0n),
+      refunded: coin(fee),
+      reason,
+    });
+    await this.close(ctx, r, RequestStatus.REQUEST_STATUS_REFUNDED);
+    ctx.eventManager.emit(ev.requestRefunded(r.id, r.requester, `${fee}${denom}`, reason));
+  }
+
+  /** Final state of a settled request: indexes removed, revealed outputs dropped (the result keeps the winner). */
+  private async close(ctx: Context, r: InferenceRequest, status: RequestStatus): Promise<void> {
+    const store = ctx.kvStore(StoreKey);
+    store.delete(pendingKey(r.id));
+    store.delete(unassignedKey(r.id));
+    if (r.commitDeadline > 0n) store.delete(deadlineKey(r.commitDeadline, r.id));
+    if (r.revealDeadline > 0n) store.delete(deadlineKey(r.revealDeadline, r.id));
+    for (const e of r.executors) {
+      store.delete(byExecutorKey(e.consAddress, r.id));
+      e.outputs = [];
+    }
+    r.status = status;
+    this.setRequest(ctx, r);
+    const n = await this.pendingCount(ctx);
+    this.setPendingCount(ctx, n > 0n ? n - 1n : 0n);
+  }
+
+  // ---- validator duties ----
+
+  /** Pending requests assigned to `cons`, as the duties see them. */
+  async dutiesOf(ctx: Context, cons: Uint8Array): Promise<DutyRequest[]> {
+    const ids: bigint[] = [];
+    for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), byExecutorPrefix(cons))) ids.push(readU64(k));
+    const out: DutyRequest[] = [];
+    for (const id of ids) {
+      const r = await this.getRequest(ctx, id);
+      if (!r || !isPending(r.status) || r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) continue;
+      const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+      if (model) out.push(dutyOf(r, model, cons));
+    }
+    return out;
+  }
+}
+
+export function isPending(s: RequestStatus): boolean {
+  return (
+    s === RequestStatus.REQUEST_STATUS_UNSPECIFIED ||
+    s === RequestStatus.REQUEST_STATUS_COMMIT ||
+    s === RequestStatus.REQUEST_STATUS_REVEAL
+  );
+}
+
+function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array): DutyRequest {
+  const a: Assignment | undefined = r.executors.find((e) => bytesEq(e.consAddress, cons));
+  return {
+    requestId: r.id,
+    modelId: r.modelId,
+    inputs: r.inputs,
+    sessionOptions: model.sessionOptions ?? {
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      intraOpNumThreads: 0,
+    },
+    phase: r.status === RequestStatus.REQUEST_STATUS_REVEAL ? "reveal" : "commit",
+    committed: (a?.commitment.length ?? 0) > 0,
+    revealed: a?.revealed ?? false,
+  };
+}
+
+export type { InferenceDutiesI };

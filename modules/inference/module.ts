@@ -1,0 +1,169 @@
+// Inference AppModule: services, genesis, EndBlock (assignment, deadlines) and the ABCI++ hooks of
+// the commit/reveal protocol (extendVote / verifyVoteExtension / prepareProposal / processProposal /
+// preBlock). See README.md.
+
+import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
+import type { Context } from "../../chain/app/context.ts";
+import type { AppModule, Configurator, ModuleAbciHooks } from "../../chain/app/module.ts";
+import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { InferenceDutiesI } from "./expected-keepers.ts";
+import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import type { InferenceKeeper } from "./keeper.ts";
+import { ModuleName, StoreKey } from "./keys.ts";
+import { registerMsgServer } from "./msg-server.ts";
+import { registerQueryServer } from "./query-server.ts";
+import {
+  checkVoteExtension,
+  decodeInjected,
+  encodeInjected,
+  isInjected,
+  validateExtendedCommit,
+} from "./vote-extensions.ts";
+
+export interface InferenceModuleKeepers {
+  keeper: InferenceKeeper;
+  /** bech32 address of the gov module account (MsgUpdateParams authority) */
+  authority: string;
+}
+
+export interface InferenceModuleOptions {
+  /** this node's validator duties; absent on a non-validator node (extendVote then sends nothing) */
+  duties?: InferenceDutiesI;
+}
+
+export class InferenceModule implements AppModule {
+  readonly name = ModuleName;
+  readonly storeKey = StoreKey;
+  readonly keeper: InferenceKeeper;
+  readonly abci: ModuleAbciHooks;
+  private readonly authority: string;
+  private readonly duties?: InferenceDutiesI;
+
+  constructor(keepers: InferenceModuleKeepers, options: InferenceModuleOptions = {}) {
+    this.keeper = keepers.keeper;
+    this.authority = keepers.authority;
+    this.duties = options.duties;
+    this.abci = {
+      extendVote: (ctx, req) => this.extendVote(ctx, req.txs),
+      verifyVoteExtension: async (ctx, req) => this.verifyVoteExtension(ctx, req.voteExtension),
+      prepareProposal: async (_ctx, req) => {
+        const info = req.localLastCommit;
+        if (!this.keeper.deps.stakingKeeper || !info) return [];
+        if (!info.votes.some((v) => v.voteExtension.length > 0)) return [];
+        return [encodeInjected(info)];
+      },
+      isInjectedTx: (tx) => isInjected(tx),
+      processProposal: (ctx, req) => this.processProposal(ctx, req.txs, req.height),
+      preBlock: (ctx, req) => this.preBlock(ctx, req.txs),
+    };
+  }
+
+  registerServices(cfg: Configurator): void {
+    registerMsgServer(cfg, this.keeper, this.authority);
+    registerQueryServer(cfg, this.keeper);
+  }
+
+  initGenesis(ctx: Context, json: unknown): Promise<void> {
+    return initGenesis(ctx, this.keeper, json);
+  }
+
+  exportGenesis(ctx: Context): Promise<unknown> {
+    return exportGenesis(ctx, this.keeper);
+  }
+
+  defaultGenesis(): unknown {
+    return defaultGenesis();
+  }
+
+  validateGenesis(json: unknown): void {
+    validateGenesis(json);
+  }
+
+  async endBlock(ctx: Context): Promise<void> {
+    const mine = await this.keeper.assignNew(ctx, this.duties?.consAddress);
+    await this.keeper.processDeadlines(ctx);
+    if (this.duties && mine.length > 0 && ctx.mode === "finalize") {
+      try {
+        this.duties.onAssigned(mine);
+      } catch (e) {
+        ctx.logger.error({ err: e, module: ModuleName }, "duties.onAssigned failed");
+      }
+    }
+  }
+
+  // ---- ABCI++ ----
+
+  /**
+   * This validator's extension for the block it precommits. The commitments in the block's own
+   * injected commit are applied first, on the context's throwaway branch: the extension is only
+   * used if that block is decided, so a commit phase that block closes is already closed, and
+   * reveals go out one height earlier (never before every commitment is fixed).
+   */
+  private async extendVote(ctx: Context, txs: Uint8Array[]): Promise<Uint8Array> {
+    if (!this.duties) return new Uint8Array();
+    if (txs.length > 0 && isInjected(txs[0])) {
+      try {
+        await this.preBlock(ctx, txs, true);
+      } catch (e) {
+        ctx.logger.warn({ err: e, module: ModuleName }, "could not apply the proposed block's extensions");
+      }
+    }
+    const pending = await this.keeper.dutiesOf(ctx, this.duties.consAddress);
+    if (pending.length === 0) return new Uint8Array();
+    const max = (await this.keeper.getParams(ctx)).maxVoteExtensionBytes;
+    const ve = await this.duties.extension(pending, Number(max));
+    if (ve.commitments.length === 0 && ve.reveals.length === 0) return new Uint8Array();
+    let bytes = VoteExtension.encode(ve).finish();
+    // over the limit: drop reveals from the end (they are sent again next height)
+    while (BigInt(bytes.length) > max && ve.reveals.length > 0) {
+      ve.reveals.pop();
+      bytes = VoteExtension.encode(ve).finish();
+    }
+    return BigInt(bytes.length) > max ? new Uint8Array() : bytes;
+  }
+
+  private async verifyVoteExtension(ctx: Context, ext: Uint8Array): Promise<boolean> {
+    if (ext.length === 0) return true;
+    try {
+      checkVoteExtension(ext, (await this.keeper.getParams(ctx)).maxVoteExtensionBytes);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async processProposal(ctx: Context, txs: Uint8Array[], height: bigint): Promise<boolean> {
+    for (let i = 1; i < txs.length; i++) if (isInjected(txs[i])) return false;
+    if (txs.length === 0 || !isInjected(txs[0])) return true;
+    const staking = this.keeper.deps.stakingKeeper;
+    if (!staking) return false;
+    try {
+      await validateExtendedCommit(ctx, staking, ctx.chainId, height, decodeInjected(txs[0]));
+      return true;
+    } catch (e) {
+      ctx.logger.warn({ err: e, module: ModuleName, height: Number(height) }, "injected extended commit rejected");
+      return false;
+    }
+  }
+
+  private async preBlock(ctx: Context, txs: Uint8Array[], commitmentsOnly = false): Promise<void> {
+    if (txs.length === 0 || !isInjected(txs[0])) return;
+    let info: ReturnType<typeof decodeInjected>;
+    try {
+      info = decodeInjected(txs[0]);
+    } catch {
+      return;
+    }
+    const max = (await this.keeper.getParams(ctx)).maxVoteExtensionBytes;
+    const exts = [];
+    for (const v of info.votes) {
+      if (v.blockIdFlag !== BlockIDFlag.BLOCK_ID_FLAG_COMMIT || v.voteExtension.length === 0 || !v.validator) continue;
+      try {
+        exts.push({ consAddress: v.validator.address, ext: checkVoteExtension(v.voteExtension, max) });
+      } catch {
+        // an extension that honest validators would have rejected carries nothing
+      }
+    }
+    if (exts.length > 0) await this.keeper.applyExtensions(ctx, exts, commitmentsOnly);
+  }
+}

@@ -1,0 +1,75 @@
+// Inference gRPC Query service (/dgrid.inference.v1.Query/...).
+import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
+import type { Configurator } from "../../chain/app/module.ts";
+import { paginate } from "../../chain/app/pagination.ts";
+import {
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryPendingRequestsRequest,
+  QueryPendingRequestsResponse,
+  QueryRequestRequest,
+  QueryRequestResponse,
+  QueryRequestsByRequesterRequest,
+  QueryRequestsByRequesterResponse,
+  QueryResultRequest,
+  QueryResultResponse,
+} from "../../proto/gen/dgrid/inference/v1/query.ts";
+import { addressFromString } from "../auth/address.ts";
+import { grpcHandler } from "../registry/grpc.ts";
+import type { InferenceKeeper } from "./keeper.ts";
+import { byRequesterPrefix, PendingPrefix, readU64, StoreKey } from "./keys.ts";
+
+const P = "/dgrid.inference.v1.Query/";
+
+export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void {
+  cfg.registerQuery(
+    `${P}Request`,
+    grpcHandler(QueryRequestRequest, QueryRequestResponse, async (ctx, r) => {
+      const req = await k.getRequest(ctx, r.id);
+      if (!req) throw notFound(`request ${r.id}`);
+      return { request: req };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}Result`,
+    grpcHandler(QueryResultRequest, QueryResultResponse, async (ctx, r) => {
+      const res = await k.getResult(ctx, r.id);
+      if (!res) {
+        const req = await k.getRequest(ctx, r.id);
+        throw notFound(req ? `request ${r.id} is not settled yet` : `request ${r.id}`);
+      }
+      return { result: res };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}RequestsByRequester`,
+    grpcHandler(QueryRequestsByRequesterRequest, QueryRequestsByRequesterResponse, async (ctx, r) => {
+      let addr: Uint8Array;
+      try {
+        addr = addressFromString(r.requester);
+      } catch (e) {
+        throw invalidArgument(`invalid requester address: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const { items, pagination } = await paginate(
+        ctx.kvStore(StoreKey),
+        byRequesterPrefix(addr),
+        r.pagination,
+        (key) => k.getRequest(ctx, readU64(key)),
+      );
+      return { requests: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}PendingRequests`,
+    grpcHandler(QueryPendingRequestsRequest, QueryPendingRequestsResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(ctx.kvStore(StoreKey), PendingPrefix, r.pagination, (key) =>
+        k.getRequest(ctx, readU64(key)),
+      );
+      return { requests: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}Params`,
+    grpcHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+  );
+}

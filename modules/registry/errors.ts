@@ -1,0 +1,12 @@
+// Registry errors, codespace "registry".
+import { register } from "../../chain/errors/errors.ts";
+
+export const Codespace = "registry";
+export const ErrInvalidModel = register(Codespace, 2, "invalid model");
+export const ErrModelExists = register(Codespace, 3, "model already registered");
+export const ErrModelNotFound = register(Codespace, 4, "model not found");
+export const ErrModelDelisted = register(Codespace, 5, "model delisted");
+export const ErrInvalidTensor = register(Codespace, 6, "tensor does not match the model spec");
+export const ErrNotServing = register(Codespace, 7, "validator does not serve the model");
+export const ErrInvalidParams = register(Codespace, 8, "invalid registry params");
+export const ErrInvalidValidator = register(Codespace, 9, "invalid validator address");

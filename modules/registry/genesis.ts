@@ -1,0 +1,49 @@
+// Registry genesis: params, models, servers (proto JSON with snake_case names).
+import type { Context } from "../../chain/app/context.ts";
+import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { GenesisState } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { snakeKeys } from "./grpc.ts";
+import type { RegistryKeeper } from "./keeper.ts";
+import { defaultParams, validateParams } from "./params.ts";
+import { validateRegistration } from "./validate.ts";
+
+export function defaultGenesis(): unknown {
+  return snakeKeys(GenesisState.toJSON({ params: defaultParams(), models: [], servers: [] }));
+}
+
+export function parseGenesis(json: unknown): GenesisState {
+  const g = GenesisState.fromJSON(json ?? {});
+  const params = g.params ?? defaultParams();
+  validateParams(params);
+  const ids = new Set<string>();
+  for (const m of g.models) {
+    validateRegistration({ ...m }, params);
+    if (ids.has(m.id)) throw ErrInvalidRequest.wrap(`registry genesis: duplicate model ${m.id}`);
+    ids.add(m.id);
+  }
+  for (const s of g.servers) {
+    if (!ids.has(s.modelId)) throw ErrInvalidRequest.wrap(`registry genesis: server of unknown model ${s.modelId}`);
+  }
+  return { ...g, params };
+}
+
+export function validateGenesis(json: unknown): void {
+  parseGenesis(json);
+}
+
+export async function initGenesis(ctx: Context, k: RegistryKeeper, json: unknown): Promise<void> {
+  const g = parseGenesis(json);
+  k.setParams(ctx, g.params!);
+  for (const m of g.models) k.setModel(ctx, m);
+  for (const s of g.servers) k.setServer(ctx, s);
+}
+
+export async function exportGenesis(ctx: Context, k: RegistryKeeper): Promise<unknown> {
+  return snakeKeys(
+    GenesisState.toJSON({
+      params: await k.getParams(ctx),
+      models: await k.allModels(ctx),
+      servers: await k.allServers(ctx),
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+// RegistryKeeper: models and the validators that serve them.
+import type { Context } from "../../chain/app/context.ts";
+import { iteratePrefix } from "../../chain/app/pagination.ts";
+import { Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { ErrModelNotFound } from "./errors.ts";
+import { modelKey, ParamsKey, StoreKey, serverKey, serversPrefix } from "./keys.ts";
+import { decodeParams, defaultParams, encodeParams, type RegistryParams } from "./params.ts";
+
+export class RegistryKeeper {
+  readonly storeKey = StoreKey;
+
+  async getParams(ctx: Context): Promise<RegistryParams> {
+    const b = await ctx.kvStore(StoreKey).get(ParamsKey);
+    return b ? decodeParams(b) : defaultParams();
+  }
+
+  setParams(ctx: Context, p: RegistryParams): void {
+    ctx.kvStore(StoreKey).set(ParamsKey, encodeParams(p));
+  }
+
+  async getModel(ctx: Context, id: string): Promise<Model | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(modelKey(id));
+    return b ? Model.decode(b) : undefined;
+  }
+
+  async mustGetModel(ctx: Context, id: string): Promise<Model> {
+    const m = await this.getModel(ctx, id);
+    if (!m) throw ErrModelNotFound.wrap(`model ${id}`);
+    return m;
+  }
+
+  setModel(ctx: Context, m: Model): void {
+    ctx.kvStore(StoreKey).set(modelKey(m.id), Model.encode(m).finish());
+  }
+
+  async allModels(ctx: Context): Promise<Model[]> {
+    const out: Model[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), new Uint8Array([0x01]))) out.push(Model.decode(v));
+    return out;
+  }
+
+  async getServer(ctx: Context, modelId: string, validator: string): Promise<ModelServer | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(serverKey(modelId, validator));
+    return b ? ModelServer.decode(b) : undefined;
+  }
+
+  setServer(ctx: Context, s: ModelServer): void {
+    ctx.kvStore(StoreKey).set(serverKey(s.modelId, s.validator), ModelServer.encode(s).finish());
+  }
+
+  deleteServer(ctx: Context, modelId: string, validator: string): void {
+    ctx.kvStore(StoreKey).delete(serverKey(modelId, validator));
+  }
+
+  /** The validators serving a model, sorted by valoper address (store order). */
+  async serversOf(ctx: Context, modelId: string): Promise<ModelServer[]> {
+    const out: ModelServer[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), serversPrefix(modelId)))
+      out.push(ModelServer.decode(v));
+    return out;
+  }
+
+  async allServers(ctx: Context): Promise<ModelServer[]> {
+    const out: ModelServer[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), new Uint8Array([0x02])))
+      out.push(ModelServer.decode(v));
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+// Registry Msg service: RegisterModel, ServeModel, WithdrawModel, DelistModel, UpdateParams.
+import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import { ErrInvalidAddress, ErrUnauthorized } from "../../chain/errors/errors.ts";
+import {
+  MsgDelistModel,
+  MsgDelistModelResponse,
+  MsgRegisterModel,
+  MsgRegisterModelResponse,
+  MsgServeModel,
+  MsgServeModelResponse,
+  MsgUpdateParams,
+  MsgUpdateParamsResponse,
+  MsgWithdrawModel,
+  MsgWithdrawModelResponse,
+} from "../../proto/gen/dgrid/registry/v1/tx.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing } from "./errors.ts";
+import * as ev from "./events.ts";
+import type { RegistryKeeper } from "./keeper.ts";
+import { validateParams } from "./params.ts";
+import { validateRegistration } from "./validate.ts";
+
+const PKG = "/dgrid.registry.v1.";
+
+function accAddress(addr: string, what: string): string {
+  try {
+    addressFromString(addr);
+    return addr;
+  } catch (e) {
+    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The account address (signer) of a valoper address. */
+export function valoperToAccount(valoper: string): string {
+  try {
+    return addressToString(addressFromString(valoper, Bech32PrefixValAddr));
+  } catch (e) {
+    throw ErrInvalidValidator.wrap(`${valoper}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function response(typeUrl: string, value: Uint8Array) {
+  return { typeUrl, value };
+}
+
+export const MsgRegisterModelType: MsgType<MsgRegisterModel> = {
+  typeUrl: `${PKG}MsgRegisterModel`,
+  decode: (b) => MsgRegisterModel.decode(b),
+  signers: (m) => [m.creator],
+  validateBasic: (m) => void accAddress(m.creator, "creator"),
+};
+
+export const MsgServeModelType: MsgType<MsgServeModel> = {
+  typeUrl: `${PKG}MsgServeModel`,
+  decode: (b) => MsgServeModel.decode(b),
+  signers: (m) => [valoperToAccount(m.validator)],
+};
+
+export const MsgWithdrawModelType: MsgType<MsgWithdrawModel> = {
+  typeUrl: `${PKG}MsgWithdrawModel`,
+  decode: (b) => MsgWithdrawModel.decode(b),
+  signers: (m) => [valoperToAccount(m.validator)],
+};
+
+export const MsgDelistModelType: MsgType<MsgDelistModel> = {
+  typeUrl: `${PKG}MsgDelistModel`,
+  decode: (b) => MsgDelistModel.decode(b),
+  signers: (m) => [m.authority],
+};
+
+export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
+  typeUrl: `${PKG}MsgUpdateParams`,
+  decode: (b) => MsgUpdateParams.decode(b),
+  signers: (m) => [m.authority],
+};
+
+/** Type URL -> ts-proto codec, for a CosmJS Registry (client side). */
+export const registryMsgCodecs = {
+  [MsgRegisterModelType.typeUrl]: MsgRegisterModel,
+  [MsgServeModelType.typeUrl]: MsgServeModel,
+  [MsgWithdrawModelType.typeUrl]: MsgWithdrawModel,
+  [MsgDelistModelType.typeUrl]: MsgDelistModel,
+  [MsgUpdateParamsType.typeUrl]: MsgUpdateParams,
+};
+
+export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authority: string): void {
+  cfg.registerMsg(MsgRegisterModelType, async (ctx, msg) => {
+    accAddress(msg.creator, "creator");
+    validateRegistration(msg, await k.getParams(ctx));
+    if (await k.getModel(ctx, msg.id)) throw ErrModelExists.wrap(`model ${msg.id}`);
+    k.setModel(ctx, {
+      id: msg.id,
+      name: msg.name,
+      version: msg.version,
+      creator: msg.creator,
+      inputs: msg.inputs,
+      outputs: msg.outputs,
+      sessionOptions: msg.sessionOptions,
+      policy: msg.policy,
+      pricePerCall: msg.pricePerCall,
+      creatorSharePpm: msg.creatorSharePpm,
+      goldenVectors: msg.goldenVectors,
+      sizeBytes: msg.sizeBytes,
+      registeredHeight: BigInt(ctx.height),
+      delisted: false,
+    });
+    ctx.eventManager.emit(ev.modelRegistered(msg.id, msg.creator, msg.name, msg.version));
+    return response(`${PKG}MsgRegisterModelResponse`, MsgRegisterModelResponse.encode({ id: msg.id }).finish());
+  });
+
+  cfg.registerMsg(MsgServeModelType, async (ctx, msg) => {
+    valoperToAccount(msg.validator);
+    const model = await k.mustGetModel(ctx, msg.modelId);
+    if (model.delisted) throw ErrModelDelisted.wrap(`model ${msg.modelId}`);
+    const provider = msg.provider === "" ? "cpu" : msg.provider;
+    if (provider.length > 32) throw ErrInvalidValidator.wrap("provider name longer than 32 characters");
+    const prev = await k.getServer(ctx, msg.modelId, msg.validator);
+    k.setServer(ctx, {
+      modelId: msg.modelId,
+      validator: msg.validator,
+      provider,
+      sinceHeight: prev?.sinceHeight ?? BigInt(ctx.height),
+    });
+    ctx.eventManager.emit(ev.modelServed(msg.modelId, msg.validator, provider));
+    return response(`${PKG}MsgServeModelResponse`, MsgServeModelResponse.encode({}).finish());
+  });
+
+  cfg.registerMsg(MsgWithdrawModelType, async (ctx, msg) => {
+    valoperToAccount(msg.validator);
+    if (!(await k.getServer(ctx, msg.modelId, msg.validator)))
+      throw ErrNotServing.wrap(`${msg.validator} does not serve ${msg.modelId}`);
+    k.deleteServer(ctx, msg.modelId, msg.validator);
+    ctx.eventManager.emit(ev.modelWithdrawn(msg.modelId, msg.validator));
+    return response(`${PKG}MsgWithdrawModelResponse`, MsgWithdrawModelResponse.encode({}).finish());
+  });
+
+  cfg.registerMsg(MsgDelistModelType, async (ctx, msg) => {
+    if (msg.authority !== authority)
+      throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+    const model = await k.mustGetModel(ctx, msg.modelId);
+    if (!model.delisted) {
+      k.setModel(ctx, { ...model, delisted: true });
+      ctx.eventManager.emit(ev.modelDelisted(msg.modelId));
+    }
+    return response(`${PKG}MsgDelistModelResponse`, MsgDelistModelResponse.encode({}).finish());
+  });
+
+  cfg.registerMsg(MsgUpdateParamsType, async (ctx, msg) => {
+    if (msg.authority !== authority)
+      throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+    if (!msg.params) throw ErrInvalidAddress.wrap("params are required");
+    validateParams(msg.params);
+    k.setParams(ctx, msg.params);
+    return response(`${PKG}MsgUpdateParamsResponse`, MsgUpdateParamsResponse.encode({}).finish());
+  });
+}

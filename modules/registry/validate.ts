@@ -1,0 +1,67 @@
+// Stateful checks of a model registration against the params (pure given the params).
+
+import { validateCoins } from "../../chain/app/coins.ts";
+import type { MsgRegisterModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
+import { policyFromProto } from "../inference/agreement.ts";
+import { ErrInvalidModel } from "./errors.ts";
+import type { RegistryParams } from "./params.ts";
+import { checkSpecs, matchSpecs } from "./spec.ts";
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const OPT_LEVELS = ["disabled", "basic", "extended", "all"];
+const EXEC_MODES = ["sequential", "parallel"];
+
+function fail(e: unknown): never {
+  throw ErrInvalidModel.wrap(e instanceof Error ? e.message : String(e));
+}
+
+/** Throws ErrInvalidModel with the reason. */
+export function validateRegistration(m: MsgRegisterModel, p: RegistryParams): void {
+  if (!HEX64.test(m.id)) fail("id must be the lowercase hex sha256 of the ONNX file");
+  if (m.name === "" || m.name.length > p.maxNameLength) fail(`name must have 1..${p.maxNameLength} characters`);
+  if (m.version === "" || m.version.length > p.maxNameLength)
+    fail(`version must have 1..${p.maxNameLength} characters`);
+  if (m.sizeBytes <= 0n) fail("size_bytes must be positive");
+  if (m.sizeBytes > p.maxModelBytes) fail(`model file of ${m.sizeBytes} bytes is over the limit of ${p.maxModelBytes}`);
+  const limits = { maxTensors: p.maxTensors, maxRank: p.maxRank, maxNameLength: p.maxNameLength };
+  try {
+    checkSpecs(m.inputs, "inputs", limits);
+    checkSpecs(m.outputs, "outputs", limits);
+    policyFromProto(m.policy);
+  } catch (e) {
+    fail(e);
+  }
+  const so = m.sessionOptions;
+  if (!so) fail("session_options are required");
+  if (!OPT_LEVELS.includes(so.graphOptimizationLevel))
+    fail(`graph_optimization_level must be one of ${OPT_LEVELS.join(", ")}`);
+  if (!EXEC_MODES.includes(so.executionMode)) fail(`execution_mode must be one of ${EXEC_MODES.join(", ")}`);
+  if (so.intraOpNumThreads > 1024) fail("intra_op_num_threads above 1024");
+  if (!m.pricePerCall) fail("price_per_call is required");
+  try {
+    if (!/^\d+$/.test(m.pricePerCall.amount)) throw new Error(`invalid price amount "${m.pricePerCall.amount}"`);
+    validateCoins(
+      [{ denom: m.pricePerCall.denom, amount: BigInt(m.pricePerCall.amount) }].filter((c) => c.amount > 0n),
+    );
+    if (m.pricePerCall.denom === "") throw new Error("price denom is required");
+  } catch (e) {
+    fail(e);
+  }
+  if (m.creatorSharePpm > 1_000_000n) fail("creator_share_ppm must be at most 1000000");
+  if (m.goldenVectors.length < 1) fail("at least one golden vector is required");
+  if (m.goldenVectors.length > p.maxGoldenVectors) fail(`more than ${p.maxGoldenVectors} golden vectors`);
+  let total = 0n;
+  m.goldenVectors.forEach((g, i) => {
+    try {
+      for (const t of [...g.inputs, ...g.outputs]) {
+        if (BigInt(t.data.length) > p.maxTensorBytes)
+          throw new Error(`tensor ${t.name} of ${t.data.length} bytes is over the limit of ${p.maxTensorBytes}`);
+      }
+      total += BigInt(matchSpecs(m.inputs, g.inputs, `golden_vectors[${i}].inputs`));
+      total += BigInt(matchSpecs(m.outputs, g.outputs, `golden_vectors[${i}].outputs`));
+    } catch (e) {
+      fail(e);
+    }
+  });
+  if (total > p.maxGoldenBytes) fail(`golden vectors of ${total} bytes are over the limit of ${p.maxGoldenBytes}`);
+}

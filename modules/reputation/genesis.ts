@@ -1,0 +1,38 @@
+// Reputation genesis: params and scores (proto JSON, snake_case).
+import type { Context } from "../../chain/app/context.ts";
+import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { GenesisState } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
+import { snakeKeys } from "../registry/grpc.ts";
+import type { ReputationKeeper } from "./keeper.ts";
+import { defaultParams, PPM, validateParams } from "./params.ts";
+
+export function defaultGenesis(): unknown {
+  return snakeKeys(GenesisState.toJSON({ params: defaultParams(), reputations: [] }));
+}
+
+export function parseGenesis(json: unknown): GenesisState {
+  const g = GenesisState.fromJSON(json ?? {});
+  const params = g.params ?? defaultParams();
+  validateParams(params);
+  const seen = new Set<string>();
+  for (const r of g.reputations) {
+    if (seen.has(r.validator)) throw ErrInvalidRequest.wrap(`reputation genesis: duplicate ${r.validator}`);
+    seen.add(r.validator);
+    if (r.scorePpm > PPM) throw ErrInvalidRequest.wrap(`reputation genesis: score of ${r.validator} above 1000000`);
+  }
+  return { ...g, params };
+}
+
+export function validateGenesis(json: unknown): void {
+  parseGenesis(json);
+}
+
+export async function initGenesis(ctx: Context, k: ReputationKeeper, json: unknown): Promise<void> {
+  const g = parseGenesis(json);
+  k.setParams(ctx, g.params!);
+  for (const r of g.reputations) k.setReputation(ctx, r);
+}
+
+export async function exportGenesis(ctx: Context, k: ReputationKeeper): Promise<unknown> {
+  return snakeKeys(GenesisState.toJSON({ params: await k.getParams(ctx), reputations: await k.all(ctx) }));
+}

@@ -1,0 +1,69 @@
+// ReputationKeeper: a score per validator (valoper address), in parts per million.
+import type { Context } from "../../chain/app/context.ts";
+import { iteratePrefix } from "../../chain/app/pagination.ts";
+import { Params, Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
+import * as ev from "./events.ts";
+import { ParamsKey, ReputationsPrefix, reputationKey, StoreKey } from "./keys.ts";
+import { defaultParams, nextScore, type Outcome, type ReputationParams } from "./params.ts";
+
+export class ReputationKeeper {
+  readonly storeKey = StoreKey;
+
+  async getParams(ctx: Context): Promise<ReputationParams> {
+    const b = await ctx.kvStore(StoreKey).get(ParamsKey);
+    return b ? Params.decode(b) : defaultParams();
+  }
+
+  setParams(ctx: Context, p: ReputationParams): void {
+    ctx.kvStore(StoreKey).set(ParamsKey, Params.encode(p).finish());
+  }
+
+  async getReputation(ctx: Context, validator: string): Promise<Reputation | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(reputationKey(validator));
+    return b ? Reputation.decode(b) : undefined;
+  }
+
+  /** The record, or a fresh one at the initial score. */
+  async reputationOf(ctx: Context, validator: string): Promise<Reputation> {
+    const r = await this.getReputation(ctx, validator);
+    if (r) return r;
+    const p = await this.getParams(ctx);
+    return { validator, scorePpm: p.initialScorePpm, agreed: 0n, dissented: 0n, missed: 0n, updatedHeight: 0n };
+  }
+
+  async score(ctx: Context, validator: string): Promise<bigint> {
+    return (await this.reputationOf(ctx, validator)).scorePpm;
+  }
+
+  /** Floor below which a validator is not assigned. */
+  async floor(ctx: Context): Promise<bigint> {
+    return (await this.getParams(ctx)).floorPpm;
+  }
+
+  setReputation(ctx: Context, r: Reputation): void {
+    ctx.kvStore(StoreKey).set(reputationKey(r.validator), Reputation.encode(r).finish());
+  }
+
+  /** Settlement hook: one executor's outcome for one request. */
+  async recordOutcome(ctx: Context, validator: string, outcome: Outcome): Promise<bigint> {
+    const p = await this.getParams(ctx);
+    const r = await this.reputationOf(ctx, validator);
+    const next = nextScore(r.scorePpm, outcome, p);
+    this.setReputation(ctx, {
+      ...r,
+      scorePpm: next,
+      agreed: r.agreed + (outcome === "agree" ? 1n : 0n),
+      dissented: r.dissented + (outcome === "dissent" ? 1n : 0n),
+      missed: r.missed + (outcome === "missing" ? 1n : 0n),
+      updatedHeight: BigInt(ctx.height),
+    });
+    ctx.eventManager.emit(ev.reputationUpdated(validator, outcome, r.scorePpm, next));
+    return next;
+  }
+
+  async all(ctx: Context): Promise<Reputation[]> {
+    const out: Reputation[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), ReputationsPrefix)) out.push(Reputation.decode(v));
+    return out;
+  }
+}

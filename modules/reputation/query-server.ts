@@ -1,0 +1,46 @@
+// Reputation gRPC Query service (/dgrid.reputation.v1.Query/...).
+import { invalidArgument } from "../../chain/app/grpc-errors.ts";
+import type { Configurator } from "../../chain/app/module.ts";
+import { paginate } from "../../chain/app/pagination.ts";
+import {
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryReputationRequest,
+  QueryReputationResponse,
+  QueryReputationsRequest,
+  QueryReputationsResponse,
+} from "../../proto/gen/dgrid/reputation/v1/query.ts";
+import { Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
+import { addressFromString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { grpcHandler } from "../registry/grpc.ts";
+import type { ReputationKeeper } from "./keeper.ts";
+import { ReputationsPrefix, StoreKey } from "./keys.ts";
+
+const P = "/dgrid.reputation.v1.Query/";
+
+export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): void {
+  cfg.registerQuery(
+    `${P}Reputation`,
+    grpcHandler(QueryReputationRequest, QueryReputationResponse, async (ctx, r) => {
+      try {
+        addressFromString(r.validator, Bech32PrefixValAddr);
+      } catch (e) {
+        throw invalidArgument(`invalid validator address: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return { reputation: await k.reputationOf(ctx, r.validator) };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}Reputations`,
+    grpcHandler(QueryReputationsRequest, QueryReputationsResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(ctx.kvStore(StoreKey), ReputationsPrefix, r.pagination, (_k, v) =>
+        Reputation.decode(v),
+      );
+      return { reputations: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}Params`,
+    grpcHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+  );
+}

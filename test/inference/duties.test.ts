@@ -1,0 +1,133 @@
+// validator/duties.ts: execution on an injected executor, commitments for finished work, reveals
+// only once the chain shows the commit phase closed, failures yield nothing, size budget.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import pino from "pino";
+import { Registry } from "prom-client";
+import {
+  canonicalOutput,
+  commitmentHash,
+  namedFromTensors,
+  tensorsFromNamed,
+} from "../../modules/inference/canonical.ts";
+import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
+import { InferenceDuties } from "../../validator/duties.ts";
+import { FakeExecutor, modelOutputs } from "./harness.ts";
+
+const CONS = new Uint8Array(20).fill(7);
+const x = (v: number) => ({
+  x: { dtype: "float32" as const, shape: [1, 4], data: new Uint8Array(Float32Array.from([v, 1, 2, 3]).buffer) },
+});
+
+function req(id: bigint, modelId: string, over: Partial<DutyRequest> = {}): DutyRequest {
+  return {
+    requestId: id,
+    modelId,
+    inputs: namedFromTensors(x(Number(id))),
+    sessionOptions: { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
+    phase: "commit",
+    committed: false,
+    revealed: false,
+    ...over,
+  };
+}
+
+const metrics = new Registry();
+
+function duties(executor: FakeExecutor, metricsRegistry?: Registry) {
+  return new InferenceDuties({ consAddress: CONS }, { executor, logger: pino({ level: "silent" }), metricsRegistry });
+}
+
+describe("validator duties", () => {
+  it("runs assigned work grouped by model and commits to salt + canonical output", async () => {
+    const ex = new FakeExecutor("honest");
+    const d = duties(ex, metrics);
+    d.onAssigned([req(3n, "bb"), req(1n, "aa"), req(2n, "bb")]);
+    await d.idle();
+    assert.deepEqual(
+      ex.jobs.map((j) => [j.modelId, j.requestId]),
+      [
+        ["aa", "1"],
+        ["bb", "3"],
+        ["bb", "2"],
+      ],
+    );
+    const view = [req(1n, "aa"), req(2n, "bb"), req(3n, "bb")];
+    const ve = await d.extension(view, 1 << 20);
+    assert.deepEqual(
+      ve.commitments.map((c) => c.requestId),
+      [1n, 2n, 3n],
+    );
+    assert.match(await metrics.metrics(), /dgrid_inference_duty_jobs_total\{result="ok"\} 3/);
+    assert.equal(ve.reveals.length, 0, "no reveal while the commit phase is open");
+    // once the chain shows the phase closed and the commitment recorded: the reveal opens it
+    const ve2 = await d.extension([req(1n, "aa", { phase: "reveal", committed: true })], 1 << 20);
+    assert.equal(ve2.commitments.length, 0);
+    assert.equal(ve2.reveals.length, 1);
+    const r = ve2.reveals[0];
+    assert.deepEqual(tensorsFromNamed(r.outputs), modelOutputs(x(1)));
+    assert.deepEqual(
+      commitmentHash(1n, CONS, r.salt, canonicalOutput(tensorsFromNamed(r.outputs))),
+      ve.commitments[0].commitment,
+    );
+    // revealed on chain, or the commit phase closed without our commitment: nothing to send
+    assert.equal(
+      (await d.extension([req(1n, "aa", { phase: "reveal", committed: true, revealed: true })], 1 << 20)).reveals
+        .length,
+      0,
+    );
+    assert.equal(
+      (await d.extension([req(2n, "bb", { phase: "reveal", committed: false })], 1 << 20)).reveals.length,
+      0,
+    );
+  });
+
+  it("a failing executor yields no commitment; unknown work seen in a view is started", async () => {
+    const ex = new FakeExecutor("silent");
+    const d = duties(ex);
+    const ve = await d.extension([req(5n, "aa")], 1 << 20);
+    assert.equal(ve.commitments.length, 0);
+    await d.idle();
+    assert.equal(ex.jobs.length, 1);
+    assert.equal(d.status(5n), "failed");
+    assert.equal((await d.extension([req(5n, "aa")], 1 << 20)).commitments.length, 0);
+    assert.equal(ex.jobs.length, 1, "a failed job is not retried");
+  });
+
+  it("reveals that do not fit the extension budget wait for a later height", async () => {
+    const d = duties(new FakeExecutor("honest"));
+    d.onAssigned([req(1n, "aa"), req(2n, "aa")]);
+    await d.idle();
+    const open = [
+      req(1n, "aa", { phase: "reveal", committed: true }),
+      req(2n, "aa", { phase: "reveal", committed: true }),
+    ];
+    assert.equal((await d.extension(open, 1 << 20)).reveals.length, 2);
+    assert.equal((await d.extension(open, 250)).reveals.length, 1);
+  });
+
+  it("keeps finished work across a restart when given a state file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-duties-"));
+    const stateFile = join(dir, "inference-duties.json");
+    const a = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }) },
+    );
+    a.onAssigned([req(9n, "aa")]);
+    await a.idle();
+    const committed = (await a.extension([req(9n, "aa")], 1 << 20)).commitments[0].commitment;
+    const ex = new FakeExecutor("honest");
+    const b = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: ex, logger: pino({ level: "silent" }) },
+    );
+    const ve = await b.extension([req(9n, "aa", { phase: "reveal", committed: true })], 1 << 20);
+    assert.equal(ex.jobs.length, 0, "not run again");
+    const r = ve.reveals[0];
+    assert.deepEqual(commitmentHash(9n, CONS, r.salt, canonicalOutput(tensorsFromNamed(r.outputs))), committed);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

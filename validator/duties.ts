@@ -1,0 +1,248 @@
+// Validator inference duties (ARCHITECTURE.md 6.5-6.6): the non-deterministic side of the
+// commit/reveal protocol, off the consensus path.
+//
+// - The inference module calls onAssigned() from FinalizeBlock with the requests just assigned to
+//   this validator; the duties start them at once on the injected InferenceExecutor (requests for the
+//   same model are submitted together so the executor can batch them) and never block the caller.
+// - For each precommit the module calls extension() with every pending request assigned to this
+//   validator as the last committed state shows it. The duties answer with:
+//     commitments: sha256(request id | consensus address | salt | canonical output) for finished work
+//                  whose commitment is not yet on chain (sent again until it is);
+//     reveals:     salt + output, only for requests whose commit phase is closed on chain and whose
+//                  commitment is recorded (never earlier).
+//   Work the chain no longer lists (settled) is forgotten. Anything unknown (after a restart) is started.
+// - A job that fails or times out yields no commitment (the chain records the validator as missing).
+import { randomBytes as nodeRandomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Logger } from "pino";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { canonicalOutput, commitmentHash, namedFromTensors, tensorsFromNamed } from "../modules/inference/canonical.ts";
+import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
+import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
+
+/** extension() calls a request may be missing from the chain's view before its work is dropped */
+const FORGET_AFTER = 3;
+
+export interface DutiesOptions {
+  /** consensus address (20 bytes) of this node's validator key */
+  consAddress: Uint8Array;
+  /**
+   * file that keeps finished work (salt, outputs, commitment) across restarts, e.g.
+   * `<home>/data/inference-duties.json`; without it a restarted validator cannot reveal what it
+   * committed before the restart (it is then recorded as missing)
+   */
+  stateFile?: string;
+}
+
+export interface DutiesDeps {
+  executor: InferenceExecutor;
+  logger: Logger;
+  /** salt source (tests may pass a deterministic one) */
+  randomBytes?: (n: number) => Uint8Array;
+  /** the node's prom-client registry (NodeMetrics.registry); none: no metrics */
+  metricsRegistry?: Registry;
+}
+
+interface SavedWork {
+  salt: string;
+  commitment: string;
+  outputs: { name: string; dtype: string; shape: number[]; data: string }[];
+}
+
+type Work =
+  | { state: "running" }
+  | { state: "failed"; error: string }
+  | { state: "done"; salt: Uint8Array; outputs: NamedTensor[]; commitment: Uint8Array; bytes: number };
+
+export class InferenceDuties implements InferenceDutiesI {
+  readonly consAddress: Uint8Array;
+  private readonly executor: InferenceExecutor;
+  private readonly logger: Logger;
+  private readonly random: (n: number) => Uint8Array;
+  private readonly work = new Map<bigint, Work>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** consecutive extension() calls that did not list a request */
+  private readonly absent = new Map<bigint, number>();
+  private readonly stateFile?: string;
+  private readonly jobs?: Counter<"result">;
+  private readonly jobSeconds?: Histogram;
+
+  constructor(options: DutiesOptions, deps: DutiesDeps) {
+    if (options.consAddress.length !== 20) throw new Error("consensus address must be 20 bytes");
+    this.consAddress = Uint8Array.from(options.consAddress);
+    this.executor = deps.executor;
+    this.logger = deps.logger.child({ component: "inference-duties" });
+    this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.stateFile = options.stateFile;
+    this.load();
+    if (deps.metricsRegistry) {
+      const registers = [deps.metricsRegistry];
+      this.jobs = new Counter({
+        name: "dgrid_inference_duty_jobs_total",
+        help: "Inference jobs this validator ran, by result (ok, failed)",
+        labelNames: ["result"],
+        registers,
+      });
+      this.jobSeconds = new Histogram({
+        name: "dgrid_inference_duty_job_duration_seconds",
+        help: "Wall time of one assigned inference job on the executor",
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+        registers,
+      });
+    }
+  }
+
+  onAssigned(requests: DutyRequest[]): void {
+    this.start(requests);
+  }
+
+  /** What this validator's next vote extension carries. */
+  async extension(pending: DutyRequest[], maxBytes: number): Promise<VoteExtension> {
+    // forget work the chain has not listed for a few heights (settled); not at once, because a
+    // view may come from a round whose block is never decided
+    const live = new Set(pending.map((r) => r.requestId));
+    let forgot = false;
+    for (const id of [...this.work.keys()]) {
+      if (live.has(id)) {
+        this.absent.delete(id);
+        continue;
+      }
+      const n = (this.absent.get(id) ?? 0) + 1;
+      if (n >= FORGET_AFTER && this.work.get(id)?.state !== "running") {
+        this.work.delete(id);
+        this.absent.delete(id);
+        forgot = true;
+      } else this.absent.set(id, n);
+    }
+    if (forgot) this.save();
+    this.start(pending);
+    const commitments: OutputCommitment[] = [];
+    const reveals: OutputReveal[] = [];
+    let budget = maxBytes - 64;
+    for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
+      const w = this.work.get(r.requestId);
+      if (w?.state !== "done") continue;
+      if (r.phase === "commit" && !r.committed) {
+        if (budget < 48) continue;
+        budget -= 48;
+        commitments.push({ requestId: r.requestId, commitment: w.commitment });
+      }
+    }
+    for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
+      const w = this.work.get(r.requestId);
+      if (w?.state !== "done") continue;
+      if (r.phase === "reveal" && r.committed && !r.revealed) {
+        const size = w.bytes + 64 + 32 * w.outputs.length;
+        if (size > budget) continue; // sent at a later height, when the extension has room
+        budget -= size;
+        reveals.push({ requestId: r.requestId, salt: w.salt, outputs: w.outputs });
+      }
+    }
+    return { commitments, reveals };
+  }
+
+  private load(): void {
+    if (!this.stateFile || !existsSync(this.stateFile)) return;
+    try {
+      const json = JSON.parse(readFileSync(this.stateFile, "utf8")) as Record<string, SavedWork>;
+      for (const [id, w] of Object.entries(json)) {
+        const outputs = w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data, "base64") }));
+        this.work.set(BigInt(id), {
+          state: "done",
+          salt: Buffer.from(w.salt, "base64"),
+          commitment: Buffer.from(w.commitment, "base64"),
+          outputs,
+          bytes: outputs.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+        });
+      }
+    } catch (e) {
+      this.logger.warn({ err: e, file: this.stateFile }, "could not read the duties state; starting empty");
+    }
+  }
+
+  private save(): void {
+    if (!this.stateFile) return;
+    const out: Record<string, SavedWork> = {};
+    for (const [id, w] of this.work) {
+      if (w.state !== "done") continue;
+      out[id.toString()] = {
+        salt: Buffer.from(w.salt).toString("base64"),
+        commitment: Buffer.from(w.commitment).toString("base64"),
+        outputs: w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data).toString("base64") })),
+      };
+    }
+    try {
+      const tmp = `${this.stateFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify(out));
+      renameSync(tmp, this.stateFile);
+    } catch (e) {
+      this.logger.warn({ err: e, file: this.stateFile }, "could not save the duties state");
+    }
+  }
+
+  /** Resolves when no job is running (tests; shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The state of one request's work (for logs and tests). */
+  status(requestId: bigint): Work["state"] | undefined {
+    return this.work.get(requestId)?.state;
+  }
+
+  private start(requests: DutyRequest[]): void {
+    const fresh = requests.filter((r) => !this.work.has(r.requestId) && r.phase === "commit" && !r.committed);
+    if (fresh.length === 0) return;
+    const byModel = new Map<string, DutyRequest[]>();
+    for (const r of fresh) {
+      this.work.set(r.requestId, { state: "running" });
+      const list = byModel.get(r.modelId) ?? [];
+      list.push(r);
+      byModel.set(r.modelId, list);
+    }
+    for (const model of [...byModel.keys()].sort()) {
+      for (const r of byModel.get(model)!) {
+        const p = this.run(r).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+      }
+    }
+  }
+
+  private async run(r: DutyRequest): Promise<void> {
+    const end = this.jobSeconds?.startTimer();
+    try {
+      const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
+      const outputs = await this.executor.run({
+        requestId: r.requestId.toString(),
+        modelId: r.modelId,
+        inputs,
+        sessionOptions: r.sessionOptions as PinnedSessionOptions,
+      });
+      const canonical = canonicalOutput(outputs);
+      const salt = this.random(32);
+      const named = namedFromTensors(outputs);
+      this.work.set(r.requestId, {
+        state: "done",
+        salt,
+        outputs: named,
+        commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
+        bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+      });
+      this.jobs?.inc({ result: "ok" });
+      this.save();
+      this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      this.work.set(r.requestId, { state: "failed", error });
+      this.jobs?.inc({ result: "failed" });
+      this.logger.warn(
+        { requestId: r.requestId.toString(), modelId: r.modelId, err: error },
+        "inference failed: no commitment",
+      );
+    } finally {
+      end?.();
+    }
+  }
+}
