@@ -39,6 +39,9 @@ import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
+import { GenutilModule } from "../../modules/genutil/module.ts";
+import { StakingKeeper } from "../../modules/staking/keeper.ts";
+import { StakingModule } from "../../modules/staking/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import type { Application } from "./application.ts";
@@ -102,6 +105,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly router = new Router();
   readonly accountKeeper: AccountKeeper;
   readonly bankKeeper: BankKeeper;
+  readonly stakingKeeper: StakingKeeper;
   readonly modules: AppModule[];
   readonly anteHandler: AnteHandler;
   readonly store: AppCommitStore;
@@ -135,7 +139,19 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       .map(moduleAddress);
     this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
     const authority = moduleAddress(GovModuleName);
-    this.modules = [new AuthModule(this.accountKeeper, authority), new BankModule(this.bankKeeper, authority)];
+    this.stakingKeeper = new StakingKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
+    // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
+    const genutil = new GenutilModule({
+      stakingKeeper: this.stakingKeeper,
+      deliverTx: (ctx, tx) =>
+        runTx(this, "genesis", tx, ctx.multiStore as CacheMultiStore, { ...ctx.block, height: 0 }),
+    });
+    this.modules = [
+      new AuthModule(this.accountKeeper, authority),
+      new BankModule(this.bankKeeper, authority),
+      new StakingModule(this.stakingKeeper, authority),
+      genutil,
+    ];
     for (const m of this.modules) m.registerServices(this.router);
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
@@ -145,7 +161,10 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     this.store =
       deps.store ??
       new CommitMultiStore(
-        { storeNames: this.modules.map((m) => m.storeKey), keepRecent: options.keepRecent ?? 0 },
+        {
+          storeNames: this.modules.map((m) => m.storeKey).filter((k) => k !== ""),
+          keepRecent: options.keepRecent ?? 0,
+        },
         { db: deps.db, logger: this.logger },
       );
   }
@@ -245,9 +264,13 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   async checkInvariants(ms?: MultiStore): Promise<string[]> {
     await this.load();
     const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
+    const { stakingInvariants } = await import("../../modules/staking/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
-    const r = await totalSupplyInvariant(ctx, this.bankKeeper);
-    return r.broken ? [r.message] : [];
+    const results = [
+      await totalSupplyInvariant(ctx, this.bankKeeper),
+      ...(await stakingInvariants(ctx, this.stakingKeeper)),
+    ];
+    return results.filter((r) => r.broken).map((r) => r.message);
   }
 
   // ---- ABCI: mempool ----
