@@ -386,6 +386,12 @@ export async function initGenesis(ctx: Context, k: StakingKeeper, json: unknown)
     k.setRedelegation(ctx, r);
     for (const e of r.entries) await k.insertRedelegationQueue(ctx, r, timestampToMs(e.completionTime));
   }
+  // unbonding ids continue after the highest one imported (the counter itself is not exported)
+  let maxId = 0n;
+  for (const v of g.validators) for (const id of v.unbondingIds) if (id > maxId) maxId = id;
+  for (const u of g.ubds) for (const e of u.entries) if (e.unbondingId > maxId) maxId = e.unbondingId;
+  for (const r of g.reds) for (const e of r.entries) if (e.unbondingId > maxId) maxId = e.unbondingId;
+  if (maxId > 0n) k.setLastUnbondingId(ctx, maxId);
   // the pools must hold exactly what the validators and unbondings say (bank genesis carries them)
   for (const [pool, want] of [
     [BondedPoolName, bonded],

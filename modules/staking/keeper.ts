@@ -444,6 +444,10 @@ export class StakingKeeper {
     return out;
   }
 
+  setLastUnbondingId(ctx: Context, id: bigint): void {
+    this.store(ctx).set(UnbondingIDKey, te.encode(id.toString()));
+  }
+
   private async nextUnbondingId(ctx: Context): Promise<bigint> {
     const s = this.store(ctx);
     const id = decodeInt(await s.get(UnbondingIDKey)) + 1n;
