@@ -156,7 +156,7 @@ export function checkGentx(
  * Mutates and returns `doc`; `peers` are the gentx memos (simd's persistent peers).
  */
 export function collectGentxs<
-  D extends { chain_id: string; validators: unknown[]; app_state: GenesisAppStateLike | unknown },
+  D extends { chain_id: string; validators: unknown[]; app_state?: GenesisAppStateLike | unknown },
 >(doc: D, gentxs: unknown[]): { doc: D; peers: string[] } {
   const appState = (doc.app_state ?? {}) as GenesisAppStateLike;
   const ops = new Set<string>();
