@@ -5,9 +5,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MsgUndelegateResponse } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { DEC_ONE, decFromProtoString, parseDec } from "../../chain/app/dec.ts";
-import { BondedPoolName, NotBondedPoolName } from "../../modules/staking/keys.ts";
 import { BondStatus, consAddressOfKey, sharesOf, tokensOf } from "../../modules/staking/types.ts";
-import { account, consKey, env, keyId, powers, T0 } from "./staking-helpers.ts";
+import { account, consKey, env, keyId, powers } from "./staking-helpers.ts";
 
 const M = 1_000_000n; // one unit of consensus power
 
@@ -319,8 +318,95 @@ describe("staking keeper", () => {
       calls.filter((c) => !c.startsWith("created")),
       ["delegation", `bonded ${c1}`, "delegation", `bonded ${c2}`, `unbonding ${c1}`],
     );
-    void BondedPoolName;
-    void NotBondedPoolName;
-    void T0;
+  });
+});
+
+describe("staking msgs: edit validator, cancel unbonding, update params", () => {
+  it("edit validator: description kept with [do-not-modify], commission rate limits, min self delegation only up", async () => {
+    const e = env();
+    const v = await e.createValidator("v1", 10n * M);
+    const edit = (o: { moniker?: string; rate?: string; minSelf?: string }) =>
+      e.run("/cosmos.staking.v1beta1.MsgEditValidator", {
+        description: {
+          moniker: o.moniker ?? "[do-not-modify]",
+          identity: "[do-not-modify]",
+          website: "https://example.org",
+          securityContact: "[do-not-modify]",
+          details: "[do-not-modify]",
+        },
+        validatorAddress: v.val,
+        commissionRate: o.rate ?? "",
+        minSelfDelegation: o.minSelf ?? "",
+      });
+    await edit({});
+    let val = (await e.sk.validator(e.ctx, v.val))!;
+    assert.equal(val.description.moniker, "v1");
+    assert.equal(val.description.website, "https://example.org");
+    await assert.rejects(edit({ rate: "110000000000000000" }), /more than once in 24h/);
+    e.next(24 * 3600 * 1000);
+    await assert.rejects(edit({ rate: "150000000000000000" }), /more than max change rate/);
+    await assert.rejects(edit({ rate: "250000000000000000" }), /more than the max rate/);
+    await edit({ rate: "105000000000000000", moniker: "renamed" });
+    val = (await e.sk.validator(e.ctx, v.val))!;
+    assert.equal(val.commission.commissionRates.rate, "105000000000000000");
+    assert.equal(val.description.moniker, "renamed");
+    await edit({ minSelf: "5" });
+    await assert.rejects(edit({ minSelf: "4" }), /minimum self delegation cannot be decrease/);
+    await assert.rejects(edit({ minSelf: (11n * M).toString() }), /self delegation must be greater/);
+  });
+
+  it("cancel unbonding: part of an entry goes back to the validator, from the not-bonded to the bonded pool", async () => {
+    const e = env();
+    const v = await e.createValidator("v1", 10n * M);
+    await e.endBlock();
+    const d = account("d");
+    await e.fund(d.acc, 10n * M);
+    await e.delegate(d.acc, v.val, 5n * M);
+    e.next();
+    const height = BigInt(e.ctx.height);
+    await e.undelegate(d.acc, v.val, 4n * M);
+    await e.endBlock();
+    const cancel = (amount: bigint, h = height) =>
+      e.run("/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation", {
+        delegatorAddress: d.acc,
+        validatorAddress: v.val,
+        amount: { denom: "udgrid", amount: amount.toString() },
+        creationHeight: h,
+      });
+    await assert.rejects(cancel(M, height + 1n), /entry is not found at block height/);
+    await assert.rejects(cancel(5n * M), /greater than the unbonding delegation entry balance/);
+    await cancel(3n * M);
+    const ubd = (await e.sk.delegatorUnbondingDelegations(e.ctx, d.acc))[0];
+    assert.equal(ubd.entries[0].balance, M.toString());
+    assert.equal(decFromProtoString((await e.sk.delegation(e.ctx, d.acc, v.val))?.shares ?? ""), 4n * M * DEC_ONE);
+    assert.equal(await e.sk.notBondedTokens(e.ctx), M);
+    await e.assertInvariants();
+    assert.deepEqual(powers(await e.endBlock()), { [keyId("v1")]: 14n });
+    await cancel(M);
+    assert.equal((await e.sk.delegatorUnbondingDelegations(e.ctx, d.acc)).length, 0);
+    await e.assertInvariants();
+  });
+
+  it("update params: only the gov authority; min commission raises validators under it", async () => {
+    const e = env();
+    const v = await e.createValidator("v1", 10n * M, { rate: "10000000000000000" }); // 1%
+    const p = await e.sk.getParams(e.ctx);
+    const { AUTHORITY } = await import("./staking-helpers.ts");
+    await assert.rejects(
+      e.run("/cosmos.staking.v1beta1.MsgUpdateParams", { authority: account("x").acc, params: p }),
+      /invalid authority/,
+    );
+    await assert.rejects(
+      e.run("/cosmos.staking.v1beta1.MsgUpdateParams", { authority: AUTHORITY, params: { ...p, maxValidators: 0 } }),
+      /max validators must be positive/,
+    );
+    await e.run("/cosmos.staking.v1beta1.MsgUpdateParams", {
+      authority: AUTHORITY,
+      params: { ...p, minCommissionRate: "50000000000000000", maxValidators: 7 },
+    });
+    assert.equal((await e.sk.getParams(e.ctx)).maxValidators, 7);
+    const val = (await e.sk.validator(e.ctx, v.val))!;
+    assert.equal(val.commission.commissionRates.rate, "50000000000000000");
+    await assert.rejects(e.createValidator("v2", M, { rate: "40000000000000000" }), /less than minimum rate/);
   });
 });
