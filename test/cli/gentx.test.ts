@@ -10,6 +10,7 @@ import pino from "pino";
 import { DGridApp } from "../../chain/app/app.ts";
 import { buildGenesisWithGentxs } from "../../chain/cli/gentx.ts";
 import { Ed25519Key, loadPrivValidatorKey } from "../../chain/types/keys.ts";
+import { appStoreNames } from "../app/helpers.ts";
 import { MemCommitMultiStore } from "../app/memory-store.ts";
 import { cli, tempHome } from "./helpers.ts";
 
@@ -30,7 +31,7 @@ function readJson(p: string): any {
 }
 
 async function initChain(doc: any) {
-  const store = new MemCommitMultiStore({ storeNames: ["acc", "bank", "staking"] });
+  const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
   const app = new DGridApp(
     { chainId: doc.chain_id, minGasPrices: "0.025udgrid" },
     { db: undefined as any, logger: pino({ level: "silent" }), store },
