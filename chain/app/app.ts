@@ -39,6 +39,7 @@ import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
+import { GenutilModule } from "../../modules/genutil/module.ts";
 import type { InferenceDutiesI, StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { InferenceKeeper } from "../../modules/inference/keeper.ts";
 import { CommunityPoolAccountName, EscrowAccountName } from "../../modules/inference/keys.ts";
@@ -47,6 +48,10 @@ import { RegistryKeeper } from "../../modules/registry/keeper.ts";
 import { RegistryModule } from "../../modules/registry/module.ts";
 import { ReputationKeeper } from "../../modules/reputation/keeper.ts";
 import { ReputationModule } from "../../modules/reputation/module.ts";
+import { SlashingKeeper } from "../../modules/slashing/keeper.ts";
+import { SlashingModule } from "../../modules/slashing/module.ts";
+import { StakingKeeper } from "../../modules/staking/keeper.ts";
+import { StakingModule } from "../../modules/staking/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import type { Application } from "./application.ts";
@@ -119,6 +124,8 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly registryKeeper = new RegistryKeeper();
   readonly reputationKeeper = new ReputationKeeper();
   readonly inferenceKeeper: InferenceKeeper;
+  readonly stakingKeeper: StakingKeeper;
+  readonly slashingKeeper: SlashingKeeper;
   readonly modules: AppModule[];
   readonly anteHandler: AnteHandler;
   readonly store: AppCommitStore;
@@ -152,18 +159,31 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       .map(moduleAddress);
     this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
     const authority = moduleAddress(GovModuleName);
+    this.stakingKeeper = new StakingKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
+    this.slashingKeeper = new SlashingKeeper({}, { stakingKeeper: this.stakingKeeper });
+    this.stakingKeeper.setHooks(this.slashingKeeper.hooks());
     this.inferenceKeeper = new InferenceKeeper({
       bankKeeper: this.bankKeeper,
       registryKeeper: this.registryKeeper,
       reputationKeeper: this.reputationKeeper,
-      stakingKeeper: deps.stakingKeeper,
+      stakingKeeper: deps.stakingKeeper ?? this.stakingKeeper,
+    });
+    // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
+    const genutil = new GenutilModule({
+      stakingKeeper: this.stakingKeeper,
+      deliverTx: (ctx, tx) =>
+        runTx(this, "genesis", tx, ctx.multiStore as CacheMultiStore, { ...ctx.block, height: 0 }),
     });
     this.modules = [
       new AuthModule(this.accountKeeper, authority),
       new BankModule(this.bankKeeper, authority),
+      new StakingModule(this.stakingKeeper, authority),
+      // after staking: its genesis runs once staking's hooks are set; its BeginBlock precedes staking's EndBlock
+      new SlashingModule(this.slashingKeeper, authority),
       new RegistryModule(this.registryKeeper, authority),
       new ReputationModule(this.reputationKeeper, authority),
       new InferenceModule({ keeper: this.inferenceKeeper, authority }, { duties: deps.inferenceDuties }),
+      genutil,
     ];
     for (const m of this.modules) m.registerServices(this.router);
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
@@ -174,7 +194,10 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     this.store =
       deps.store ??
       new CommitMultiStore(
-        { storeNames: this.modules.map((m) => m.storeKey), keepRecent: options.keepRecent ?? 0 },
+        {
+          storeNames: this.modules.map((m) => m.storeKey).filter((k) => k !== ""),
+          keepRecent: options.keepRecent ?? 0,
+        },
         { db: deps.db, logger: this.logger },
       );
   }
@@ -274,16 +297,15 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   async checkInvariants(ms?: MultiStore): Promise<string[]> {
     await this.load();
     const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
+    const { stakingInvariants } = await import("../../modules/staking/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
     const { escrowInvariant } = await import("../../modules/inference/invariants.ts");
-    const out: string[] = [];
-    for (const r of [
+    const results = [
       await totalSupplyInvariant(ctx, this.bankKeeper),
       await escrowInvariant(ctx, this.inferenceKeeper, this.bankKeeper),
-    ]) {
-      if (r.broken) out.push(r.message);
-    }
-    return out;
+      ...(await stakingInvariants(ctx, this.stakingKeeper)),
+    ];
+    return results.filter((r) => r.broken).map((r) => r.message);
   }
 
   // ---- ABCI: mempool ----

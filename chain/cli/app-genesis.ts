@@ -9,6 +9,14 @@ import {
   defaultGenesis as defaultBankGenesis,
   validateGenesis as validateBankGenesis,
 } from "../../modules/bank/genesis.ts";
+import {
+  defaultGenesis as defaultGenutilGenesis,
+  validateGenesis as validateGenutilGenesis,
+} from "../../modules/genutil/genesis.ts";
+import {
+  defaultGenesis as defaultStakingGenesis,
+  validateGenesis as validateStakingGenesis,
+} from "../../modules/staking/genesis.ts";
 import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../app/coins.ts";
 import { ADDRESS_PREFIX, parseAddress } from "./args.ts";
 import { CliError } from "./context.ts";
@@ -32,9 +40,17 @@ export interface AppState {
   [module: string]: unknown;
 }
 
-/** The modules' own default genesis (x/auth params; x/bank params and udgrid denom metadata). */
+/**
+ * The modules' own default genesis (x/auth params; x/bank params and udgrid denom metadata). Modules
+ * left out (staking, genutil) start from their defaults at InitChain; `stakingGenesisDefaults()` gives
+ * theirs for documents that want them spelled out.
+ */
 export function defaultAppState(): AppState {
   return { auth: defaultAuthGenesis(), bank: defaultBankGenesis() } as AppState;
+}
+
+export function stakingGenesisDefaults(): { staking: unknown; genutil: unknown } {
+  return { staking: defaultStakingGenesis(), genutil: defaultGenutilGenesis() };
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -109,6 +125,17 @@ export function validateAppState(state: unknown): void {
     ["auth", validateAuthGenesis],
     ["bank", validateBankGenesis],
   ] as const) {
+    try {
+      validate(s[name]);
+    } catch (e) {
+      throw new CliError(`app_state.${name}: ${(e as Error).message}`);
+    }
+  }
+  for (const [name, validate] of [
+    ["staking", validateStakingGenesis],
+    ["genutil", validateGenutilGenesis],
+  ] as const) {
+    if (s[name] === undefined) continue;
     try {
       validate(s[name]);
     } catch (e) {

@@ -6,6 +6,7 @@ import { type GenesisDoc, genesisToJson, parseGenesis } from "../types/genesis.t
 import { addGenesisAccount, validateAppState } from "./app-genesis.ts";
 import { isAddress, parseAddress, parseCoins } from "./args.ts";
 import { CliError, type CliIO, globalsOf } from "./context.ts";
+import { registerGentxCommands } from "./gentx.ts";
 import { addKeyringOptions, openKeyring } from "./keyring-flags.ts";
 
 /** Reads and checks `<home>/config/genesis.json` (CometBFT part and app_state). */
@@ -32,6 +33,7 @@ function writeGenesis(home: string, doc: GenesisDoc): void {
 
 export function registerGenesisCommands(program: Command, io: CliIO): void {
   const genesis = program.command("genesis").description("edit and check genesis.json");
+  registerGentxCommands(genesis, io);
 
   addKeyringOptions(
     genesis

@@ -28,11 +28,20 @@ export async function testKey(name: string): Promise<TestKey> {
 
 export function newApp(opts: { minGasPrices?: string } = {}): DGridApp {
   const logger = pino({ level: "silent" });
-  const store = new MemCommitMultiStore({ storeNames: ["acc", "bank", "registry", "reputation", "inference"] });
+  const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
   return new DGridApp(
     { chainId: CHAIN_ID, minGasPrices: opts.minGasPrices ?? "0.025udgrid" },
     { db: undefined as any, logger, store },
   );
+}
+
+/** The store keys the app mounts (every module's, as DGridApp builds its CommitMultiStore). */
+export function appStoreNames(): string[] {
+  const probe = new DGridApp(
+    { minGasPrices: "" },
+    { db: undefined as any, logger: pino({ level: "silent" }), store: {} as any },
+  );
+  return probe.modules.map((m) => m.storeKey).filter((k) => k !== "");
 }
 
 export function genesis(accounts: { address: string; coins: { denom: string; amount: string }[] }[]) {

@@ -24,6 +24,7 @@ import { addressToString, Bech32PrefixValAddr } from "../../modules/auth/address
 import type { StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";
+import { appStoreNames } from "../app/helpers.ts";
 import { MemCommitMultiStore } from "../app/memory-store.ts";
 
 export const CHAIN_ID = "dgrid-inference-test";
@@ -153,7 +154,7 @@ export function newNet(validators: FakeValidator[], behaviours: Behaviour[]): Ne
       // deterministic salts (the protocol does not need them to be, but the test output is stable)
       { executor, logger, randomBytes: (len) => sha(`${v.name} salt ${counter++} ${n++}`).slice(0, len) },
     );
-    const store = new MemCommitMultiStore({ storeNames: ["acc", "bank", "registry", "reputation", "inference"] });
+    const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
     const app = new DGridApp(
       { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
       { db: undefined as any, logger, store, stakingKeeper: stakings[i], inferenceDuties: duties },
