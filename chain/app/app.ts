@@ -39,6 +39,13 @@ import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
+import { ConsensusKeeper } from "../../modules/consensus/keeper.ts";
+import { ConsensusModule } from "../../modules/consensus/module.ts";
+import type { StakingKeeperI } from "../../modules/gov/expected-keepers.ts";
+import { GovKeeper } from "../../modules/gov/keeper.ts";
+import { GovModule } from "../../modules/gov/module.ts";
+import { UpgradeKeeper } from "../../modules/upgrade/keeper.ts";
+import { UpgradeModule } from "../../modules/upgrade/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import type { Application } from "./application.ts";
@@ -63,6 +70,8 @@ export interface DGridAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
+  /** x/upgrade writes {name, height, info} here when halting for an upgrade (e.g. <home>/data/upgrade-info.json) */
+  upgradeInfoFile?: string;
 }
 
 export interface DGridAppDeps {
@@ -70,6 +79,8 @@ export interface DGridAppDeps {
   logger: Logger;
   /** the committed state; default: chain/store's CommitMultiStore over `db` (tests may pass a memory store) */
   store?: AppCommitStore;
+  /** governance tallies bonded stake through it; without it proposals fail quorum (GovKeeper.setStakingKeeper) */
+  stakingKeeper?: StakingKeeperI;
 }
 
 /** What the app needs of chain/store's CommitMultiStore (CONTRACTS.md). */
@@ -102,6 +113,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly router = new Router();
   readonly accountKeeper: AccountKeeper;
   readonly bankKeeper: BankKeeper;
+  readonly govKeeper: GovKeeper;
+  readonly consensusKeeper: ConsensusKeeper;
+  readonly upgradeKeeper: UpgradeKeeper;
   readonly modules: AppModule[];
   readonly anteHandler: AnteHandler;
   readonly store: AppCommitStore;
@@ -135,7 +149,25 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       .map(moduleAddress);
     this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
     const authority = moduleAddress(GovModuleName);
-    this.modules = [new AuthModule(this.accountKeeper, authority), new BankModule(this.bankKeeper, authority)];
+    this.govKeeper = new GovKeeper(
+      { authority },
+      {
+        accountKeeper: this.accountKeeper,
+        bankKeeper: this.bankKeeper,
+        stakingKeeper: deps.stakingKeeper,
+        router: this.router,
+        logger: this.logger,
+      },
+    );
+    this.consensusKeeper = new ConsensusKeeper(authority);
+    this.upgradeKeeper = new UpgradeKeeper({ authority, upgradeInfoFile: options.upgradeInfoFile });
+    this.modules = [
+      new UpgradeModule(this.upgradeKeeper), // first: its PreBlocker halts before anything else runs
+      new AuthModule(this.accountKeeper, authority),
+      new BankModule(this.bankKeeper, authority),
+      new GovModule(this.govKeeper),
+      new ConsensusModule(this.consensusKeeper),
+    ];
     for (const m of this.modules) m.registerServices(this.router);
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
@@ -213,6 +245,8 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       // the staking module's genesis set replaces the one in genesis.json (SDK InitChain)
       if (updates && updates.length > 0) validators = updates;
     }
+    // x/consensus keeps the params consensus starts with (SDK InitChain: StoreConsensusParams)
+    if (req.consensusParams) this.consensusKeeper.setParams(ctx, req.consensusParams);
     this.genesisState = state;
     // CheckTx before the first block sees the genesis state (SDK sets checkState from the init header)
     this.checkState = state.branch();

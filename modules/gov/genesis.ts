@@ -196,7 +196,8 @@ export async function initGenesis(ctx: Context, k: GovKeeper, json: unknown): Pr
   k.setProposalId(ctx, g.startingProposalId);
   k.setParams(ctx, g.params);
   k.setConstitution(ctx, g.constitution);
-  const acc = await k.deps.accountKeeper.getModuleAccount(ctx, ModuleName);
+  // the SDK creates the gov module account here; DGrid lets the first deposit create it (bank does)
+  const govAddress = k.deps.accountKeeper.moduleAddress(ModuleName);
   let total: Coin[] = [];
   for (const d of g.deposits) {
     k.setDeposit(ctx, d);
@@ -211,7 +212,7 @@ export async function initGenesis(ctx: Context, k: GovKeeper, json: unknown): Pr
       store.set(queueKey(ActiveProposalQueuePrefix, timestampToNs(p.votingEndTime), p.id), u64be(p.id));
     k.setProposal(ctx, p);
   }
-  const balance = await k.deps.bankKeeper.getAllBalances(ctx, acc.address);
+  const balance = await k.deps.bankKeeper.getAllBalances(ctx, govAddress);
   if (!coinsEqual(balance, total))
     throw ErrInvalidGenesis.wrap(
       `expected gov module account balance ${coinsToString(total) || "0"} to equal the deposits, got ${coinsToString(balance) || "0"}`,

@@ -28,7 +28,7 @@ export async function testKey(name: string): Promise<TestKey> {
 
 export function newApp(opts: { minGasPrices?: string } = {}): DGridApp {
   const logger = pino({ level: "silent" });
-  const store = new MemCommitMultiStore({ storeNames: ["acc", "bank"] });
+  const store = new MemCommitMultiStore({ storeNames: ["acc", "bank", "gov", "consensus", "upgrade"] });
   return new DGridApp(
     { chainId: CHAIN_ID, minGasPrices: opts.minGasPrices ?? "0.025udgrid" },
     { db: undefined as any, logger, store },
