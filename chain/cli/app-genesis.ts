@@ -9,6 +9,10 @@ import {
   defaultGenesis as defaultBankGenesis,
   validateGenesis as validateBankGenesis,
 } from "../../modules/bank/genesis.ts";
+import {
+  defaultGenesis as defaultGovGenesis,
+  validateGenesis as validateGovGenesis,
+} from "../../modules/gov/genesis.ts";
 import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../app/coins.ts";
 import { ADDRESS_PREFIX, parseAddress } from "./args.ts";
 import { CliError } from "./context.ts";
@@ -34,7 +38,7 @@ export interface AppState {
 
 /** The modules' own default genesis (x/auth params; x/bank params and udgrid denom metadata). */
 export function defaultAppState(): AppState {
-  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis() } as AppState;
+  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis(), gov: defaultGovGenesis() } as AppState;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -108,7 +112,9 @@ export function validateAppState(state: unknown): void {
   for (const [name, validate] of [
     ["auth", validateAuthGenesis],
     ["bank", validateBankGenesis],
+    ["gov", validateGovGenesis],
   ] as const) {
+    if (name === "gov" && s.gov === undefined) continue;
     try {
       validate(s[name]);
     } catch (e) {

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { registerStartCommands } from "../node/commands.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
+import { registerGovCommands } from "./gov.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerQueryCommands } from "./query.ts";
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
   registerKeysCommands(program, io);
   registerQueryCommands(program, io);
   registerTxCommands(program, io);
+  registerGovCommands(program, io);
   registerStartCommands(program);
   return program;
 }
