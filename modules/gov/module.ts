@@ -5,6 +5,7 @@ import { endBlocker } from "./abci.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
+import { registerLegacyMsgServer, registerLegacyQueryServer } from "./legacy.ts";
 import { registerMsgServer } from "./msg-server.ts";
 import { registerQueryServer } from "./query-server.ts";
 
@@ -17,6 +18,8 @@ export class GovModule implements AppModule {
   registerServices(cfg: Configurator): void {
     registerMsgServer(cfg, this.keeper);
     registerQueryServer(cfg, this.keeper);
+    registerLegacyMsgServer(cfg, this.keeper);
+    registerLegacyQueryServer(cfg, this.keeper);
   }
 
   initGenesis(ctx: Context, json: unknown): Promise<void> {

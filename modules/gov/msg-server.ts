@@ -18,7 +18,7 @@ import {
 import { type Coin, coinsToString, fromProtoCoins, isValidCoins } from "../../chain/app/coins.ts";
 import type { Context } from "../../chain/app/context.ts";
 import { DEC_ONE, parseDec } from "../../chain/app/dec.ts";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgHandler, MsgType } from "../../chain/app/module.ts";
 import { ErrInvalidAddress, ErrInvalidCoins, ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../auth/address.ts";
 import {
@@ -137,16 +137,8 @@ export async function submitProposal(ctx: Context, k: GovKeeper, msg: MsgSubmitP
   return proposal.id;
 }
 
-export function registerMsgServer(cfg: Configurator, k: GovKeeper): void {
-  cfg.registerMsg(MsgSubmitProposalType, async (ctx, msg) => {
-    const proposalId = await submitProposal(ctx, k, msg);
-    return {
-      typeUrl: MsgSubmitProposalResponse.typeUrl,
-      value: MsgSubmitProposalResponse.encode({ proposalId }).finish(),
-    };
-  });
-
-  cfg.registerMsg(MsgDepositType, async (ctx, msg) => {
+export function depositHandler(k: GovKeeper): MsgHandler<MsgDeposit> {
+  return async (ctx, msg) => {
     checkAddress(msg.depositor, "depositor");
     const amount = coinsOf(msg.amount);
     if (!isValidCoins(amount)) throw ErrInvalidCoins.wrap(coinsToString(amount));
@@ -154,16 +146,20 @@ export function registerMsgServer(cfg: Configurator, k: GovKeeper): void {
     const started = await k.addDeposit(ctx, msg.proposalId, msg.depositor, amount);
     if (started) ctx.eventManager.emit(ev.votingPeriodStart(ev.EventTypeProposalDeposit, msg.proposalId));
     return { typeUrl: MsgDepositResponse.typeUrl, value: MsgDepositResponse.encode({}).finish() };
-  });
+  };
+}
 
-  cfg.registerMsg(MsgVoteType, async (ctx, msg) => {
+export function voteHandler(k: GovKeeper): MsgHandler<MsgVote> {
+  return async (ctx, msg) => {
     checkAddress(msg.voter, "voter");
     if (!validVoteOption(msg.option)) throw ErrInvalidVote.wrap(String(msg.option));
     await k.addVote(ctx, msg.proposalId, msg.voter, nonSplitVoteOption(msg.option), msg.metadata);
     return { typeUrl: MsgVoteResponse.typeUrl, value: MsgVoteResponse.encode({}).finish() };
-  });
+  };
+}
 
-  cfg.registerMsg(MsgVoteWeightedType, async (ctx, msg) => {
+export function voteWeightedHandler(k: GovKeeper): MsgHandler<MsgVoteWeighted> {
+  return async (ctx, msg) => {
     checkAddress(msg.voter, "voter");
     if (msg.options.length === 0) throw ErrInvalidRequest.wrap(weightedOptionsString(msg.options) || "no options");
     let total = 0n;
@@ -184,7 +180,23 @@ export function registerMsgServer(cfg: Configurator, k: GovKeeper): void {
     if (total < DEC_ONE) throw ErrInvalidVote.wrap("total weight lower than 1.00");
     await k.addVote(ctx, msg.proposalId, msg.voter, msg.options, msg.metadata);
     return { typeUrl: MsgVoteWeightedResponse.typeUrl, value: MsgVoteWeightedResponse.encode({}).finish() };
+  };
+}
+
+export function registerMsgServer(cfg: Configurator, k: GovKeeper): void {
+  cfg.registerMsg(MsgSubmitProposalType, async (ctx, msg) => {
+    const proposalId = await submitProposal(ctx, k, msg);
+    return {
+      typeUrl: MsgSubmitProposalResponse.typeUrl,
+      value: MsgSubmitProposalResponse.encode({ proposalId }).finish(),
+    };
   });
+
+  cfg.registerMsg(MsgDepositType, depositHandler(k));
+
+  cfg.registerMsg(MsgVoteType, voteHandler(k));
+
+  cfg.registerMsg(MsgVoteWeightedType, voteWeightedHandler(k));
 
   cfg.registerMsg(MsgCancelProposalType, async (ctx, msg) => {
     checkAddress(msg.proposer, "proposer");

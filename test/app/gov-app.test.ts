@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
+import { QueryClient, setupGovExtension } from "@cosmjs/stargate";
+import type { CometClient } from "@cosmjs/tendermint-rpc";
 import {
   QueryParamsRequest as BankParamsReq,
   QueryParamsResponse as BankParamsRes,
@@ -211,7 +213,50 @@ async function pass(net: Net, alice: TestKey, messages: { typeUrl: string; value
   return { id, last: ends[ends.length - 1] };
 }
 
+function fakeComet(app: DGridApp): CometClient {
+  return {
+    async abciQuery(q: { path: string; data: Uint8Array; prove?: boolean; height?: number }) {
+      const r = await app.query({ path: q.path, data: q.data, prove: false, height: BigInt(q.height ?? 0) });
+      return { ...r, height: Number(r.height), index: 0 };
+    },
+    disconnect() {},
+  } as unknown as CometClient;
+}
+
 describe("governance in DGridApp", () => {
+  it("CosmJS's gov extension (v1beta1 queries) and a v1beta1 MsgVote work unchanged", async () => {
+    const { net, alice, bob } = await setup();
+    const msg = anyOf(BankMsgUpdateParams, { authority: GOV, params: { sendEnabled: [], defaultSendEnabled: false } });
+    const id = proposalIdOf(await net.block([await net.tx(alice, 0n, [submitMsg(alice.address, [msg])])]));
+    const legacyVote = {
+      typeUrl: "/cosmos.gov.v1beta1.MsgVote",
+      value: { proposalId: id, voter: alice.address, option: VoteOption.VOTE_OPTION_NO },
+    };
+    const res = await net.block([await net.tx(alice, 0n, [legacyVote])]);
+    assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+    const q = QueryClient.withExtensions(fakeComet(net.app), setupGovExtension);
+    const list = await q.gov.proposals(ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD, "", "");
+    assert.deepEqual(
+      list.proposals.map((p) => p.proposalId),
+      [id],
+    );
+    assert.equal(list.proposals[0].content?.typeUrl, BankMsgUpdateParams.typeUrl);
+    const one = await q.gov.proposal(Number(id));
+    assert.deepEqual(one.proposal.totalDeposit, [{ denom: "udgrid", amount: String(10n * M) }]);
+    assert.equal((await q.gov.tally(Number(id))).tally.no, String(100n * M));
+    const votes = await q.gov.votes(Number(id));
+    assert.equal(votes.votes[0].voter, alice.address);
+    assert.equal(votes.votes[0].options[0].weight, "1000000000000000000");
+    assert.equal((await q.gov.vote(Number(id), alice.address)).vote.options[0].option, VoteOption.VOTE_OPTION_NO);
+    assert.equal((await q.gov.deposits(Number(id))).deposits[0].depositor, alice.address);
+    assert.equal((await q.gov.deposit(Number(id), alice.address)).deposit.amount[0].amount, String(10n * M));
+    const tallying = await q.gov.params("tallying");
+    assert.equal(new TextDecoder().decode(tallying.tallyParams.quorum), "334000000000000000");
+    assert.deepEqual((await q.gov.params("voting")).votingParams.votingPeriod, { seconds: 12n, nanos: 0 });
+    await assert.rejects(q.gov.proposal(99), /doesn't exist/);
+    void bob;
+  });
+
   it("a bank MsgUpdateParams proposal is applied after the voting period", async () => {
     const { net, alice, bob } = await setup();
     const msg = anyOf(BankMsgUpdateParams, { authority: GOV, params: { sendEnabled: [], defaultSendEnabled: false } });
