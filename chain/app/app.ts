@@ -280,8 +280,14 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     await this.load();
     const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
-    const r = await totalSupplyInvariant(ctx, this.bankKeeper);
-    return r.broken ? [r.message] : [];
+    const { moduleAccountInvariant } = await import("../../modules/gov/invariants.ts");
+    const broken: string[] = [];
+    for (const r of [
+      await totalSupplyInvariant(ctx, this.bankKeeper),
+      await moduleAccountInvariant(ctx, this.govKeeper),
+    ])
+      if (r.broken) broken.push(r.message);
+    return broken;
   }
 
   // ---- ABCI: mempool ----

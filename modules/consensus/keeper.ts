@@ -2,14 +2,8 @@
 // then every governance update), as SDK v0.50 x/consensus.
 import { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Context } from "../../chain/app/context.ts";
-import { ParamsKey, StoreKey, UpdatedAtKey } from "./keys.ts";
+import { ParamsKey, PendingUpdateKey, StoreKey } from "./keys.ts";
 import { defaultConsensusParams } from "./params.ts";
-
-function u64be(n: bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, n);
-  return b;
-}
 
 export class ConsensusKeeper {
   readonly storeKey = StoreKey;
@@ -32,17 +26,21 @@ export class ConsensusKeeper {
     ctx.kvStore(StoreKey).set(ParamsKey, ConsensusParams.encode(p).finish());
   }
 
-  /** Stores params and marks them for this block's FinalizeBlock consensus_param_updates. */
+  /** Stores params and marks them for the next EndBlock's consensus_param_updates. */
   setParamsUpdated(ctx: Context, p: ConsensusParams): void {
     this.setParams(ctx, p);
-    ctx.kvStore(StoreKey).set(UpdatedAtKey, u64be(BigInt(ctx.height)));
+    ctx.kvStore(StoreKey).set(PendingUpdateKey, new Uint8Array([1]));
   }
 
-  /** The params to return from this block's EndBlock, if they changed in this block. */
-  async updatesForBlock(ctx: Context): Promise<ConsensusParams | undefined> {
-    const b = await ctx.kvStore(StoreKey).get(UpdatedAtKey);
-    if (!b) return undefined;
-    const h = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
-    return h === BigInt(ctx.height) ? this.getParams(ctx) : undefined;
+  /**
+   * The params to hand to consensus in this block's EndBlock, if an update is pending (cleared
+   * here). With x/consensus after x/gov in the EndBlock order, a proposal's update goes out in the
+   * block that executed it; otherwise in the next one.
+   */
+  async takePendingUpdate(ctx: Context): Promise<ConsensusParams | undefined> {
+    const store = ctx.kvStore(StoreKey);
+    if (!(await store.get(PendingUpdateKey))) return undefined;
+    store.delete(PendingUpdateKey);
+    return this.getParams(ctx);
   }
 }

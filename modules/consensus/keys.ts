@@ -4,5 +4,5 @@ export const ModuleName = "consensus";
 
 /** "Consensus" -> tendermint.types.ConsensusParams */
 export const ParamsKey = new TextEncoder().encode("Consensus");
-/** 0x01 -> height (u64 BE) of the last MsgUpdateParams: EndBlock hands the params to consensus then */
-export const UpdatedAtKey = new Uint8Array([0x01]);
+/** 0x01 -> 0x01 while an update waits to be handed to consensus by the next EndBlock */
+export const PendingUpdateKey = new Uint8Array([0x01]);

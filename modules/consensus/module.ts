@@ -28,7 +28,7 @@ export class ConsensusModule implements AppModule {
   }
 
   async endBlock(ctx: Context): Promise<EndBlockResult> {
-    const params = await this.keeper.updatesForBlock(ctx);
+    const params = await this.keeper.takePendingUpdate(ctx);
     return params ? { consensusParamUpdates: params } : {};
   }
 }

@@ -254,6 +254,7 @@ describe("governance in DGridApp", () => {
     assert.equal(new TextDecoder().decode(tallying.tallyParams.quorum), "334000000000000000");
     assert.deepEqual((await q.gov.params("voting")).votingParams.votingPeriod, { seconds: 12n, nanos: 0 });
     await assert.rejects(q.gov.proposal(99), /doesn't exist/);
+    assert.deepEqual(await net.app.checkInvariants(), []); // gov holds exactly the deposits
     void bob;
   });
 
@@ -301,6 +302,7 @@ describe("governance in DGridApp", () => {
       list.proposals.map((x) => x.id),
       [id],
     );
+    assert.deepEqual(await net.app.checkInvariants(), []);
   });
 
   it("an unauthorized or unroutable message is refused at submission, deposit untouched", async () => {
@@ -344,6 +346,7 @@ describe("governance in DGridApp", () => {
     assert.match(p?.failedReason ?? "", /insufficient funds/);
     const after = (await net.app.exportAppState()) as any;
     assert.deepEqual(after.gov.params, (before as any).gov.params);
+    assert.deepEqual(await net.app.checkInvariants(), []);
   });
 
   it("a consensus params proposal reaches FinalizeBlock's consensus_param_updates", async () => {
