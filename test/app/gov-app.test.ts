@@ -39,10 +39,11 @@ import { defaultGenesis as govDefaultGenesis } from "../../modules/gov/genesis.t
 import { defaultParams as govDefaultParams } from "../../modules/gov/params.ts";
 import { UpgradeNeededError } from "../../modules/upgrade/errors.ts";
 import { FakeStaking } from "../modules/fake-staking.ts";
-import { CHAIN_ID, genesis, signTx, type TestKey, testKey } from "./helpers.ts";
+import { CHAIN_ID, genesis, registry, signTx, type TestKey, testKey } from "./helpers.ts";
 import { MemCommitMultiStore } from "./memory-store.ts";
 
 const GOV = moduleAddress("gov");
+registry.register(BankMsgUpdateParams.typeUrl, BankMsgUpdateParams); // to send it directly in a tx
 const M = 1_000_000n;
 
 /** Several identical nodes (apps) fed the same blocks; a log sink per node. */
@@ -312,15 +313,18 @@ describe("governance in DGridApp", () => {
       params: { sendEnabled: [], defaultSendEnabled: false },
     });
     const unroutable = { typeUrl: "/dgrid.nothing.v1.MsgNothing", value: new Uint8Array() };
+    const direct = { typeUrl: BankMsgUpdateParams.typeUrl, value: BankMsgUpdateParams.decode(wrongAuthority.value) };
     const res = await net.block([
       await net.tx(alice, 0n, [submitMsg(alice.address, [wrongAuthority])]),
       await net.tx(alice, 0n, [submitMsg(alice.address, [unroutable])]),
+      await net.tx(alice, 0n, [direct]), // not through governance at all
     ]);
     assert.deepEqual(
       res.txResults.map((r) => [r.codespace, r.code]),
       [
         ["gov", 13],
         ["gov", 10],
+        ["gov", 13],
       ],
     );
     const list = await net.query(
