@@ -39,7 +39,12 @@ import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
+import { ConsensusKeeper } from "../../modules/consensus/keeper.ts";
+import { ConsensusModule } from "../../modules/consensus/module.ts";
 import { GenutilModule } from "../../modules/genutil/module.ts";
+import type { StakingKeeperI as GovStakingKeeperI } from "../../modules/gov/expected-keepers.ts";
+import { GovKeeper } from "../../modules/gov/keeper.ts";
+import { GovModule } from "../../modules/gov/module.ts";
 import type { InferenceDutiesI, StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { InferenceKeeper } from "../../modules/inference/keeper.ts";
 import { CommunityPoolAccountName, EscrowAccountName } from "../../modules/inference/keys.ts";
@@ -52,6 +57,8 @@ import { SlashingKeeper } from "../../modules/slashing/keeper.ts";
 import { SlashingModule } from "../../modules/slashing/module.ts";
 import { StakingKeeper } from "../../modules/staking/keeper.ts";
 import { StakingModule } from "../../modules/staking/module.ts";
+import { UpgradeKeeper } from "../../modules/upgrade/keeper.ts";
+import { UpgradeModule } from "../../modules/upgrade/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import type { Application } from "./application.ts";
@@ -76,6 +83,8 @@ export interface DGridAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
+  /** x/upgrade writes {name, height, info} here when halting for an upgrade (e.g. <home>/data/upgrade-info.json) */
+  upgradeInfoFile?: string;
 }
 
 export interface DGridAppDeps {
@@ -87,6 +96,8 @@ export interface DGridAppDeps {
   stakingKeeper?: StakingKeeperI;
   /** this node's validator inference duties (none on a non-validator node) */
   inferenceDuties?: InferenceDutiesI;
+  /** tests: a stand-in staking keeper for governance tallies (default: the app's staking keeper) */
+  govStakingKeeper?: GovStakingKeeperI;
 }
 
 /** What the app needs of chain/store's CommitMultiStore (CONTRACTS.md). */
@@ -126,6 +137,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly inferenceKeeper: InferenceKeeper;
   readonly stakingKeeper: StakingKeeper;
   readonly slashingKeeper: SlashingKeeper;
+  readonly govKeeper: GovKeeper;
+  readonly consensusKeeper: ConsensusKeeper;
+  readonly upgradeKeeper: UpgradeKeeper;
   readonly modules: AppModule[];
   readonly anteHandler: AnteHandler;
   readonly store: AppCommitStore;
@@ -168,6 +182,18 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       reputationKeeper: this.reputationKeeper,
       stakingKeeper: deps.stakingKeeper ?? this.stakingKeeper,
     });
+    this.govKeeper = new GovKeeper(
+      { authority },
+      {
+        accountKeeper: this.accountKeeper,
+        bankKeeper: this.bankKeeper,
+        stakingKeeper: deps.govStakingKeeper ?? this.stakingKeeper,
+        router: this.router,
+        logger: this.logger,
+      },
+    );
+    this.consensusKeeper = new ConsensusKeeper(authority);
+    this.upgradeKeeper = new UpgradeKeeper({ authority, upgradeInfoFile: options.upgradeInfoFile });
     // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
     const genutil = new GenutilModule({
       stakingKeeper: this.stakingKeeper,
@@ -175,11 +201,14 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
         runTx(this, "genesis", tx, ctx.multiStore as CacheMultiStore, { ...ctx.block, height: 0 }),
     });
     this.modules = [
+      new UpgradeModule(this.upgradeKeeper), // first: its PreBlocker halts before anything else runs
       new AuthModule(this.accountKeeper, authority),
       new BankModule(this.bankKeeper, authority),
       new StakingModule(this.stakingKeeper, authority),
       // after staking: its genesis runs once staking's hooks are set; its BeginBlock precedes staking's EndBlock
       new SlashingModule(this.slashingKeeper, authority),
+      new GovModule(this.govKeeper),
+      new ConsensusModule(this.consensusKeeper),
       new RegistryModule(this.registryKeeper, authority),
       new ReputationModule(this.reputationKeeper, authority),
       new InferenceModule({ keeper: this.inferenceKeeper, authority }, { duties: deps.inferenceDuties }),
@@ -265,6 +294,8 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       // the staking module's genesis set replaces the one in genesis.json (SDK InitChain)
       if (updates && updates.length > 0) validators = updates;
     }
+    // x/consensus keeps the params consensus starts with (SDK InitChain: StoreConsensusParams)
+    if (req.consensusParams) this.consensusKeeper.setParams(ctx, req.consensusParams);
     this.genesisState = state;
     // CheckTx before the first block sees the genesis state (SDK sets checkState from the init header)
     this.checkState = state.branch();
@@ -300,9 +331,11 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     const { stakingInvariants } = await import("../../modules/staking/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
     const { escrowInvariant } = await import("../../modules/inference/invariants.ts");
+    const { moduleAccountInvariant } = await import("../../modules/gov/invariants.ts");
     const results = [
       await totalSupplyInvariant(ctx, this.bankKeeper),
       await escrowInvariant(ctx, this.inferenceKeeper, this.bankKeeper),
+      await moduleAccountInvariant(ctx, this.govKeeper),
       ...(await stakingInvariants(ctx, this.stakingKeeper)),
     ];
     return results.filter((r) => r.broken).map((r) => r.message);

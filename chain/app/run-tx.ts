@@ -5,7 +5,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { Event as AbciEvent } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import type { AnteHandler } from "../../modules/auth/ante.ts";
-import { abciInfo, CodedError } from "../errors/errors.ts";
+import { abciInfo, CodedError, ErrTxDecode, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, GasMeter, MultiStore } from "../store/types.ts";
 import type { BlockInfo, Context, ExecMode } from "./context.ts";
 import { newEvent, type SdkEvent, toAbciEvents, withAttribute } from "./events.ts";
@@ -132,4 +132,25 @@ export async function runTx(
     msgResponses: responses,
     tx,
   };
+}
+
+/**
+ * Runs one message given as an Any through the msg router, as the SDK's MsgServiceRouter handler
+ * does (decode, ValidateBasic, handler): governance executes proposal messages with it.
+ */
+export async function executeAnyMsg(
+  router: Pick<Router, "msg">,
+  ctx: Context,
+  any: { typeUrl: string; value: Uint8Array },
+): Promise<MsgResponse> {
+  const reg = router.msg(any.typeUrl);
+  if (!reg) throw ErrUnknownRequest.wrap(`unrecognized message type: ${any.typeUrl}`);
+  let msg: unknown;
+  try {
+    msg = reg.type.decode(any.value);
+  } catch (e) {
+    throw ErrTxDecode.wrap(`decode ${any.typeUrl}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  reg.type.validateBasic?.(msg);
+  return reg.handler(ctx, msg);
 }

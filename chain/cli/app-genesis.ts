@@ -14,6 +14,10 @@ import {
   validateGenesis as validateGenutilGenesis,
 } from "../../modules/genutil/genesis.ts";
 import {
+  defaultGenesis as defaultGovGenesis,
+  validateGenesis as validateGovGenesis,
+} from "../../modules/gov/genesis.ts";
+import {
   defaultGenesis as defaultStakingGenesis,
   validateGenesis as validateStakingGenesis,
 } from "../../modules/staking/genesis.ts";
@@ -46,7 +50,7 @@ export interface AppState {
  * theirs for documents that want them spelled out.
  */
 export function defaultAppState(): AppState {
-  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis() } as AppState;
+  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis(), gov: defaultGovGenesis() } as AppState;
 }
 
 export function stakingGenesisDefaults(): { staking: unknown; genutil: unknown } {
@@ -124,7 +128,9 @@ export function validateAppState(state: unknown): void {
   for (const [name, validate] of [
     ["auth", validateAuthGenesis],
     ["bank", validateBankGenesis],
+    ["gov", validateGovGenesis],
   ] as const) {
+    if (name === "gov" && s.gov === undefined) continue;
     try {
       validate(s[name]);
     } catch (e) {

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { registerStartCommands } from "../node/commands.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
+import { registerGovCommands } from "./gov.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIO): Command {
   registerQueryCommands(program, io);
   registerTxCommands(program, io);
   registerModelsCommands(program, io);
+  registerGovCommands(program, io);
   registerStartCommands(program);
   return program;
 }

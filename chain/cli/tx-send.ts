@@ -1,6 +1,7 @@
 // Signs a MsgSend with a keyring key through SigningStargateClient and broadcasts it (sync or block).
 import { createHash } from "node:crypto";
 import { toHex } from "@cosmjs/encoding";
+import type { EncodeObject, GeneratedType } from "@cosmjs/proto-signing";
 import { BroadcastTxError, calculateFee, GasPrice, type StdFee, TimeoutError } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
@@ -17,6 +18,39 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
   // Check every input before touching the keyring or the network.
   parseAddress(to);
   const coins = parseCoins(amount);
+  return signAndBroadcast(
+    io,
+    cmd,
+    from,
+    (address) => [
+      {
+        typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+        value: {
+          fromAddress: address,
+          toAddress: to,
+          amount: coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() })),
+        },
+      },
+    ],
+    opts,
+    (address) => ({ from: address, to, amount }),
+  );
+}
+
+/**
+ * Signs the messages `makeMsgs(signerAddress)` with a keyring key (SIGN_MODE_DIRECT through
+ * SigningStargateClient), with --fees / --gas-prices / --gas auto, confirms unless --yes, and
+ * broadcasts (sync or block). `summary` is what the confirmation prompt shows besides chain id and fee.
+ */
+export async function signAndBroadcast(
+  io: CliIO,
+  cmd: Command,
+  from: string,
+  makeMsgs: (address: string) => EncodeObject[],
+  opts: SendFlags,
+  summary: (address: string) => Record<string, unknown>,
+  extraTypes: Iterable<[string, GeneratedType]> = [],
+) {
   if (opts.fees !== undefined && opts.gasPrices !== undefined)
     throw new CliError("cannot provide both --fees and --gas-prices");
   const fees = opts.fees !== undefined ? parseCoins(opts.fees) : undefined;
@@ -32,20 +66,13 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
   const signer = await ring.signer(key.name);
 
   return withNode(url, async () => {
-    const client = await connectSigningClient(url, signer, { gasPrice, broadcastTimeoutMs: timeoutMs });
+    const client = await connectSigningClient(url, signer, { gasPrice, broadcastTimeoutMs: timeoutMs, extraTypes });
     try {
       const chainId = await client.getChainId();
       if (opts.chainId !== undefined && opts.chainId !== chainId) {
         throw new CliError(`--chain-id ${opts.chainId} does not match the node's chain id ${chainId}`);
       }
-      const msg = {
-        typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-        value: {
-          fromAddress: key.address,
-          toAddress: to,
-          amount: coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() })),
-        },
-      };
+      const msgs = makeMsgs(key.address);
       const feeFor = (gas: number): StdFee =>
         fees
           ? { amount: fees.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), gas: String(gas) }
@@ -61,7 +88,7 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
             registry: client.registry,
             signer: { address: key.address, pubkey: account.pubkey },
             sequence: (await client.getSequence(key.address)).sequence,
-            messages: [msg],
+            messages: msgs,
             memo: opts.memo,
             fee: feeFor(gasLimit),
           });
@@ -73,15 +100,13 @@ export async function bankSend(io: CliIO, cmd: Command, from: string, to: string
       const fee = feeFor(gas);
 
       if (!opts.yes) {
-        io.err(
-          `${JSON.stringify({ chain_id: chainId, from: key.address, to, amount, fee, memo: opts.memo }, null, 2)}\n`,
-        );
+        io.err(`${JSON.stringify({ chain_id: chainId, ...summary(key.address), fee, memo: opts.memo }, null, 2)}\n`);
         if (!(await confirm(io, "confirm transaction before signing and broadcasting"))) {
           throw new CliError("aborted: transaction not signed");
         }
       }
 
-      const signed = await client.sign(key.address, [msg], fee, opts.memo);
+      const signed = await client.sign(key.address, msgs, fee, opts.memo);
       const bytes = TxRaw.encode(signed).finish();
       const txhash = toHex(createHash("sha256").update(bytes).digest()).toUpperCase();
       try {

@@ -21,15 +21,11 @@ export interface SendFlags {
 }
 
 /** Exit code 1 for a tx the node rejected or that failed in the block. */
-class TxResultError extends CliError {}
+export class TxResultError extends CliError {}
 
-export function registerTxCommands(program: Command, io: CliIO): void {
-  const tx = program.command("tx").description("sign and broadcast transactions");
-  const bank = tx.command("bank").description("bank module transactions");
-
-  const send = bank
-    .command("send <from_key_or_address> <to_address> <amount>")
-    .description("send coins, e.g. tx bank send alice dgrid1... 1000udgrid")
+/** The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags). */
+export function addTxFlags(cmd: Command): Command {
+  cmd
     .option("--chain-id <id>", "chain id; must match the node's")
     .option("--fees <coins>", "fee to pay, e.g. 5000udgrid")
     .option(
@@ -46,13 +42,23 @@ export function registerTxCommands(program: Command, io: CliIO): void {
         .default("sync"),
     )
     .option("--timeout <ms>", "how long block mode waits for inclusion", "60000");
-  addNodeOption(addKeyringOptions(send)).action(
-    async (from: string, to: string, amount: string, opts: SendFlags, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const { bankSend } = await import("./tx-send.ts");
-      const result = await bankSend(io, cmd, from, to, amount, opts);
-      printResult(io, g.output, result, (r) => toYaml(r));
-      if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
-    },
+  return addNodeOption(addKeyringOptions(cmd));
+}
+
+export function registerTxCommands(program: Command, io: CliIO): void {
+  const tx = program.command("tx").description("sign and broadcast transactions");
+  const bank = tx.command("bank").description("bank module transactions");
+
+  const send = addTxFlags(
+    bank
+      .command("send <from_key_or_address> <to_address> <amount>")
+      .description("send coins, e.g. tx bank send alice dgrid1... 1000udgrid"),
   );
+  send.action(async (from: string, to: string, amount: string, opts: SendFlags, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { bankSend } = await import("./tx-send.ts");
+    const result = await bankSend(io, cmd, from, to, amount, opts);
+    printResult(io, g.output, result, (r) => toYaml(r));
+    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+  });
 }

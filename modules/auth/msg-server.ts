@@ -1,7 +1,8 @@
 // x/auth Msg service: MsgUpdateParams (authority = the governance module account).
 import { MsgUpdateParams, MsgUpdateParamsResponse } from "cosmjs-types/cosmos/auth/v1beta1/tx";
 import type { Configurator, MsgType } from "../../chain/app/module.ts";
-import { ErrInvalidRequest, ErrUnauthorized } from "../../chain/errors/errors.ts";
+import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { ErrInvalidSigner } from "../gov/errors.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { validateParams } from "./params.ts";
 
@@ -14,7 +15,7 @@ export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
 export function registerMsgServer(cfg: Configurator, keeper: AccountKeeper, authority: string): void {
   cfg.registerMsg(MsgUpdateParamsType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     if (!msg.params) throw ErrInvalidRequest.wrap("params cannot be empty");
     validateParams(msg.params);
     keeper.setParams(ctx, msg.params);

@@ -14,6 +14,7 @@ import { type Coin, fromProtoCoins, validateCoins, validateDenom } from "../../c
 import type { Configurator, MsgType } from "../../chain/app/module.ts";
 import { ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../auth/address.ts";
+import { ErrInvalidSigner } from "../gov/errors.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { validateInputOutputs } from "./keeper.ts";
 import { paramsFromJson } from "./params.ts";
@@ -103,7 +104,7 @@ export function registerMsgServer(cfg: Configurator, keeper: BankKeeper, authori
 
   cfg.registerMsg(MsgUpdateParamsType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     const p = msg.params ?? paramsFromJson(undefined);
     for (const s of p.sendEnabled) validateDenom(s.denom);
     keeper.setParams(ctx, p);
@@ -112,7 +113,7 @@ export function registerMsgServer(cfg: Configurator, keeper: BankKeeper, authori
 
   cfg.registerMsg(MsgSetSendEnabledType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     for (const s of msg.sendEnabled) {
       validateDenom(s.denom);
       keeper.setSendEnabled(ctx, s.denom, s.enabled);

@@ -1,0 +1,124 @@
+// `dgrid tx gov submit-proposal|deposit|vote` and `dgrid query gov proposals|proposal|tally|votes|
+// deposits|params`, as the SDK's gov CLI. The work (gov-impl.ts, CosmJS) is imported when a command runs.
+import type { Command } from "commander";
+import { parsePositiveInt } from "./args.ts";
+import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
+import { addNodeOption, jsonSafe, nodeUrl } from "./node-client.ts";
+import { addTxFlags, type SendFlags, TxResultError } from "./tx.ts";
+
+const impl = () => import("./gov-impl.ts");
+const yaml = (v: unknown) => toYaml(JSON.parse(JSON.stringify(v, jsonSafe)));
+
+type GovTxFlags = SendFlags & { from?: string };
+
+function sub(program: Command, name: string): Command {
+  const c = program.commands.find((x) => x.name() === name);
+  if (!c) throw new Error(`gov CLI: "${name}" command must be registered first`);
+  return c;
+}
+
+export function registerGovCommands(program: Command, io: CliIO): void {
+  const tx = sub(program, "tx").command("gov").description("governance transactions");
+
+  const send = async (
+    cmd: Command,
+    opts: GovTxFlags,
+    make: (address: string) => import("@cosmjs/proto-signing").EncodeObject,
+    summary: Record<string, unknown>,
+  ) => {
+    if (!opts.from) throw new CliError("--from <key_or_address> is required");
+    const { signAndBroadcast } = await import("./tx-send.ts");
+    const { PROPOSAL_MSG_TYPES } = await impl();
+    const result = await signAndBroadcast(
+      io,
+      cmd,
+      opts.from,
+      (address) => [make(address)],
+      opts,
+      (address) => ({ from: address, ...summary }),
+      PROPOSAL_MSG_TYPES,
+    );
+    printResult(io, globalsOf(cmd).output, result, (r) => toYaml(r));
+    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+  };
+
+  addTxFlags(
+    tx
+      .command("submit-proposal <proposal_file>")
+      .description("submit a proposal from a JSON file (messages with @type, metadata, deposit, title, summary)")
+      .option("--from <key_or_address>", "the proposer's key"),
+  ).action(async (file: string, opts: GovTxFlags, cmd: Command) => {
+    const make = (await impl()).proposalFromFile(file);
+    await send(cmd, opts, make, { proposal: file });
+  });
+
+  addTxFlags(
+    tx
+      .command("deposit <proposal_id> <amount>")
+      .description("deposit tokens on a proposal, e.g. tx gov deposit 1 10000000udgrid --from alice")
+      .option("--from <key_or_address>", "the depositor's key"),
+  ).action(async (id: string, amount: string, opts: GovTxFlags, cmd: Command) => {
+    const g = await impl();
+    await send(cmd, opts, g.depositMsg(g.parseProposalId(id), amount), { proposal_id: id, amount });
+  });
+
+  addTxFlags(
+    tx
+      .command("vote <proposal_id> <option>")
+      .description("vote yes|no|abstain|no_with_veto on a proposal in its voting period")
+      .option("--from <key_or_address>", "the voter's key")
+      .option("--metadata <text>", "vote metadata", ""),
+  ).action(async (id: string, option: string, opts: GovTxFlags & { metadata: string }, cmd: Command) => {
+    const g = await impl();
+    const make = g.voteMsg(g.parseProposalId(id), g.parseVoteOption(option), opts.metadata);
+    await send(cmd, opts, make, { proposal_id: id, option });
+  });
+
+  const query = sub(program, "query").command("gov").description("governance queries");
+  const print = (cmd: Command, v: unknown) => printResult(io, globalsOf(cmd).output, v, yaml);
+
+  addNodeOption(
+    query
+      .command("proposals")
+      .description("proposals, optionally filtered")
+      .option("--status <status>", "deposit_period | voting_period | passed | rejected | failed")
+      .option("--voter <address>", "only proposals this address voted on")
+      .option("--depositor <address>", "only proposals this address deposited on")
+      .option("--limit <n>", "page size", "100")
+      .option("--offset <n>", "skip this many", "0"),
+  ).action(
+    async (
+      opts: { status?: string; voter?: string; depositor?: string; limit: string; offset: string },
+      cmd: Command,
+    ) => {
+      const offset = opts.offset === "0" ? 0 : parsePositiveInt(opts.offset, "offset");
+      print(
+        cmd,
+        await (await impl()).queryProposals(nodeUrl(cmd, io), {
+          ...opts,
+          limit: parsePositiveInt(opts.limit, "limit"),
+          offset,
+        }),
+      );
+    },
+  );
+
+  for (const [name, desc, fn] of [
+    ["proposal", "one proposal", "queryProposal"],
+    ["tally", "a proposal's tally (live during voting, final after)", "queryTally"],
+    ["votes", "a proposal's votes", "queryVotes"],
+    ["deposits", "a proposal's deposits", "queryDeposits"],
+  ] as const) {
+    addNodeOption(query.command(`${name} <proposal_id>`).description(desc)).action(
+      async (id: string, _opts: unknown, cmd: Command) => {
+        print(cmd, await (await impl())[fn](nodeUrl(cmd, io), id));
+      },
+    );
+  }
+
+  addNodeOption(query.command("params").description("governance parameters")).action(
+    async (_opts: unknown, cmd: Command) => {
+      print(cmd, await (await impl()).queryParams(nodeUrl(cmd, io)));
+    },
+  );
+}

@@ -1,0 +1,214 @@
+// x/gov gRPC Query service (cosmos.gov.v1.Query, SDK v0.50 x/gov/keeper/grpc_query.go).
+import { Deposit, Proposal, ProposalStatus, Vote } from "cosmjs-types/cosmos/gov/v1/gov";
+import {
+  QueryConstitutionRequest,
+  QueryConstitutionResponse,
+  QueryDepositRequest,
+  QueryDepositResponse,
+  QueryDepositsRequest,
+  QueryDepositsResponse,
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryProposalRequest,
+  QueryProposalResponse,
+  QueryProposalsRequest,
+  QueryProposalsResponse,
+  QueryTallyResultRequest,
+  QueryTallyResultResponse,
+  QueryVoteRequest,
+  QueryVoteResponse,
+  QueryVotesRequest,
+  QueryVotesResponse,
+} from "cosmjs-types/cosmos/gov/v1/query";
+import type { Context } from "../../chain/app/context.ts";
+import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
+import type { Configurator } from "../../chain/app/module.ts";
+import { paginate } from "../../chain/app/pagination.ts";
+import { addressFromString } from "../auth/address.ts";
+import {
+  emptyTallyResult,
+  type GovKeeper,
+  StatusDepositPeriod,
+  StatusFailed,
+  StatusPassed,
+  StatusRejected,
+} from "./keeper.ts";
+import { byProposalPrefix, DepositsPrefix, ProposalsPrefix, StoreKey, VotesPrefix } from "./keys.ts";
+import { tally } from "./tally.ts";
+
+export const QueryPrefix = "/cosmos.gov.v1.Query/";
+
+interface Codec<T> {
+  decode(b: Uint8Array): T;
+}
+interface Enc<T> {
+  encode(m: T): { finish(): Uint8Array };
+  fromPartial(o: object): T;
+}
+
+export function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
+  return async (ctx: Context, bytes: Uint8Array) => {
+    let r: Req;
+    try {
+      r = req.decode(bytes);
+    } catch (e) {
+      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
+  };
+}
+
+export function checkAddr(a: string, what: string): void {
+  if (a === "") throw invalidArgument(`empty ${what} address`);
+  try {
+    addressFromString(a);
+  } catch (e) {
+    throw invalidArgument(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function checkId(id: bigint): void {
+  if (id === 0n) throw invalidArgument("proposal id can not be 0");
+}
+
+/** The tally a query shows: empty in the deposit period, final once decided, live while voting. */
+export async function currentTally(ctx: Context, k: GovKeeper, p: Proposal) {
+  if (p.status === StatusDepositPeriod) return emptyTallyResult();
+  if (p.status === StatusPassed || p.status === StatusRejected || p.status === StatusFailed)
+    return p.finalTallyResult ?? emptyTallyResult();
+  return (await tally(ctx, k, p)).tally;
+}
+
+/** Proposals with the v1 filters (status, voter, depositor), paginated over the proposal store. */
+export async function filteredProposals(
+  ctx: Context,
+  k: GovKeeper,
+  r: {
+    proposalStatus: ProposalStatus;
+    voter: string;
+    depositor: string;
+    pagination?: QueryProposalsRequest["pagination"];
+  },
+) {
+  if (r.voter !== "") checkAddr(r.voter, "voter");
+  if (r.depositor !== "") checkAddr(r.depositor, "depositor");
+  return paginate(ctx.kvStore(StoreKey), ProposalsPrefix, r.pagination, async (_key, v) => {
+    const p = Proposal.decode(v);
+    if (r.proposalStatus !== ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED && p.status !== r.proposalStatus)
+      return undefined;
+    if (r.voter !== "" && !(await k.getVote(ctx, p.id, r.voter))) return undefined;
+    if (r.depositor !== "" && !(await k.getDeposit(ctx, p.id, r.depositor))) return undefined;
+    return p;
+  });
+}
+
+export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
+  cfg.registerQuery(
+    `${QueryPrefix}Constitution`,
+    handler(QueryConstitutionRequest, QueryConstitutionResponse, async (ctx) => ({
+      constitution: await k.getConstitution(ctx),
+    })),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Proposal`,
+    handler(QueryProposalRequest, QueryProposalResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      const p = await k.getProposal(ctx, r.proposalId);
+      if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
+      return { proposal: p };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Proposals`,
+    handler(QueryProposalsRequest, QueryProposalsResponse, async (ctx, r) => {
+      const { items, pagination } = await filteredProposals(ctx, k, r);
+      return { proposals: items, pagination };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Vote`,
+    handler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      if (r.voter === "") throw invalidArgument("empty voter address");
+      checkAddr(r.voter, "voter");
+      const v = await k.getVote(ctx, r.proposalId, r.voter);
+      if (!v) throw invalidArgument(`voter: ${r.voter} not found for proposal: ${r.proposalId}`);
+      return { vote: v };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Votes`,
+    handler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      const { items, pagination } = await paginate(
+        ctx.kvStore(StoreKey),
+        byProposalPrefix(VotesPrefix, r.proposalId),
+        r.pagination,
+        (_k, v) => Vote.decode(v),
+      );
+      return { votes: items, pagination };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Params`,
+    handler(QueryParamsRequest, QueryParamsResponse, async (ctx, r) => {
+      const params = await k.getParams(ctx);
+      const out: Record<string, unknown> = { params };
+      switch (r.paramsType) {
+        case "deposit":
+          out.depositParams = { minDeposit: params.minDeposit, maxDepositPeriod: params.maxDepositPeriod };
+          break;
+        case "voting":
+          out.votingParams = { votingPeriod: params.votingPeriod };
+          break;
+        case "tallying":
+          out.tallyParams = { quorum: params.quorum, threshold: params.threshold, vetoThreshold: params.vetoThreshold };
+          break;
+        default:
+          if (r.paramsType !== "") throw invalidArgument(`unknown params type: ${r.paramsType}`);
+      }
+      return out;
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Deposit`,
+    handler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      if (r.depositor === "") throw invalidArgument("empty depositor address");
+      checkAddr(r.depositor, "depositor");
+      const d = await k.getDeposit(ctx, r.proposalId, r.depositor);
+      if (!d) throw invalidArgument(`depositer: ${r.depositor} not found for proposal: ${r.proposalId}`);
+      return { deposit: d };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}Deposits`,
+    handler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      const { items, pagination } = await paginate(
+        ctx.kvStore(StoreKey),
+        byProposalPrefix(DepositsPrefix, r.proposalId),
+        r.pagination,
+        (_k, v) => Deposit.decode(v),
+      );
+      return { deposits: items, pagination };
+    }),
+  );
+
+  cfg.registerQuery(
+    `${QueryPrefix}TallyResult`,
+    handler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
+      checkId(r.proposalId);
+      const p = await k.getProposal(ctx, r.proposalId);
+      if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
+      return { tally: await currentTally(ctx, k, p) };
+    }),
+  );
+}
