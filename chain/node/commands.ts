@@ -97,7 +97,7 @@ export function registerLocalnetCommand(program: Command): void {
     .command("localnet")
     .description("run an N-validator network on this machine (one process per validator)")
     .option("--validators <n>", "number of validators (for a new localnet)", "4")
-    .option("--base-port <port>", "first port: node i uses base+10i (rpc), +1 (p2p), +2 (metrics)", "26600")
+    .option("--base-port <port>", "node i listens on base+10i+6 (p2p), +7 (rpc), +9 (metrics)", "26650")
     .option("--chain-id <id>", "chain id of a new localnet")
     .option("--timeout-commit-ms <ms>", "consensus timeout_commit of a new localnet", "1000")
     .option("--reset", "delete DIR's localnet first", false)

@@ -35,7 +35,7 @@ export interface LocalnetOptions {
   /** extra full nodes (not in the validator set) */
   fullNodes?: number;
   chainId?: string;
-  /** ports: rpc = base + 10*i, p2p = base + 10*i + 1, metrics = base + 10*i + 2 (default 26600) */
+  /** node i listens on p2p base+10i+6, rpc base+10i+7, metrics base+10i+9 (default base 26650: node 0 on 26656/26657/26659) */
   basePort?: number;
   /** explicit ports per node (tests pick free ones) */
   ports?: (i: number) => { rpc: number; p2p: number; metrics: number };
@@ -95,7 +95,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
   if (opts.validators < 1) throw new Error("a localnet needs at least one validator");
   if (loadLocalnet(opts.dir)) throw new Error(`${opts.dir} already holds a localnet`);
   const chainId = opts.chainId ?? LOCALNET_CHAIN_ID;
-  const base = opts.basePort ?? 26600;
+  const base = opts.basePort ?? 26650;
   const total = opts.validators + (opts.fullNodes ?? 0);
   mkdirSync(opts.dir, { recursive: true });
   const nodes: LocalnetNode[] = [];
@@ -105,7 +105,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     const name = validator ? `validator${i}` : `node${i}`;
     const home = join(opts.dir, name);
     initHome({ home, chainId, moniker: name, overwrite: true });
-    const ports = opts.ports?.(i) ?? { rpc: base + 10 * i, p2p: base + 10 * i + 1, metrics: base + 10 * i + 2 };
+    const ports = opts.ports?.(i) ?? { p2p: base + 10 * i + 6, rpc: base + 10 * i + 7, metrics: base + 10 * i + 9 };
     nodes.push({
       name,
       home,

@@ -146,7 +146,7 @@ export class DGridNode {
         position: (): Position =>
           consensusRunning
             ? { height: consensus.height, round: consensus.round, step: consensus.step }
-            : { height: (syncState?.lastBlockHeight ?? 0n) + 1n, round: 0, step: 0 },
+            : { height: ((this.blockSync?.state ?? syncState)?.lastBlockHeight ?? 0n) + 1n, round: 0, step: 0 },
         blockStore,
         mempool,
         logger,

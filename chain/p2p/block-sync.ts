@@ -144,6 +144,9 @@ export class BlockSync {
         const ours = state.lastBlockHeight;
         const { peers, max, anyStatus } = this.ahead(ours);
         if (anyStatus && firstStatusMs === 0) firstStatusMs = Date.now();
+        const settled = anyStatus && Date.now() - firstStatusMs >= (this.options.settleMs ?? 1_000);
+        // Within one block of the best peer: consensus catch-up fetches the rest (CometBFT's IsCaughtUp).
+        if (settled && this.synced > 0 && max <= ours + 1n && !inflight.has(ours + 1n)) break;
         if (peers.length === 0) {
           const now = Date.now();
           if (anyStatus && now - firstStatusMs >= (this.options.settleMs ?? 1_000)) break;
