@@ -47,6 +47,23 @@ async function assertSameChain(nodes: RunningNode[], upTo: number): Promise<void
   }
 }
 
+/** Waits until a commit above `after` (as `reader` stores it) carries a signature of `signer`. */
+async function waitSignedBy(reader: RunningNode, signer: RunningNode, after: number, timeoutMs: number): Promise<void> {
+  const st = await rpcCall(signer.rpcUrl, "status");
+  const address: string = st.result.validator_info.address;
+  const deadline = Date.now() + timeoutMs;
+  let h = after + 1;
+  for (;;) {
+    const top = await heightOf(reader);
+    for (; h < top; h++) {
+      const c = (await rpcCall(reader.rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
+      if (c.signatures.some((s: any) => s.block_id_flag === 2 && s.validator_address === address)) return;
+    }
+    assert.ok(Date.now() < deadline, `${signer.name} signed no commit after height ${after}`);
+    await sleep(300);
+  }
+}
+
 async function maxHeight(nodes: RunningNode[]): Promise<number> {
   let m = 0;
   for (const n of nodes) if (isRunning(n)) m = Math.max(m, await heightOf(n).catch(() => 0));
@@ -187,6 +204,8 @@ describe("localnet: 4 validators over libp2p", { timeout: 600_000 }, () => {
       net.start(victim);
       const h = await maxHeight(validators.filter((_, i) => i !== victim));
       await waitAllHeight([validators[victim]], h + 1, 120_000);
+      // Back in consensus: its precommits appear in commits again.
+      await waitSignedBy(validators[0], validators[victim], h, 90_000);
     }
     const tip = Math.min(...(await Promise.all(validators.map(heightOf))));
     await assertSameChain([...validators, net.nodes[4]], tip);
