@@ -237,7 +237,10 @@ export class DGridNode {
       { backend, eventBus, logger },
     );
     if (cfg.instrumentation.prometheus) {
-      const metrics = new NodeMetrics({ chainId: this.genesis.chain_id }, { mempool });
+      const metrics = new NodeMetrics(
+        { chainId: this.genesis.chain_id },
+        { mempool, p2p: { peers: () => sw.peers.size, catchingUp: () => blockSync.catchingUp } },
+      );
       consensus.onCommit((e) => metrics.observeBlock(e.block));
       this.metrics = metrics;
       this.metricsUrl = await metrics.listen(cfg.instrumentation.prometheusLaddr);

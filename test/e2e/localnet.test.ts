@@ -107,6 +107,8 @@ describe("localnet: 4 validators over libp2p", { timeout: 600_000 }, () => {
         .sort(),
     );
     assert.equal(ni.result.peers[0].remote_ip, "127.0.0.1");
+    const metrics = await (await fetch(`http://127.0.0.1:${validators[0].metricsPort}/metrics`)).text();
+    assert.match(metrics, /^dgrid_p2p_peers\{[^}]*\} 3$/m);
     const st = await rpcCall(validators[2].rpcUrl, "status");
     assert.equal(st.result.node_info.id, validators[2].nodeId);
     assert.equal(st.result.sync_info.catching_up, false);
@@ -195,7 +197,7 @@ describe("localnet: 4 validators over libp2p", { timeout: 600_000 }, () => {
     await assertSameChain([validators[0], late], h + 2);
   });
 
-  it("kill -9 a validator mid-round, repeatedly: it replays its WAL, catches up and never double-signs", async () => {
+  it("kill -9 a validator mid-round, repeatedly: it restarts (WAL replay or block sync), signs commits again, never double-signs", async () => {
     const victim = 1;
     const from = Math.max(1, (await maxHeight(validators)) - 2);
     for (let k = 0; k < 2; k++) {
