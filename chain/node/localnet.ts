@@ -2,7 +2,7 @@
 // development account, each validator's own key), distinct 127.0.0.1 ports and persistent peers
 // among them. The genesis is built by one function (`buildLocalnetGenesis`) so it can later be made
 // from gentxs instead. `<dir>/localnet.json` records the layout, so a second run resumes.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addGenesisAccount, defaultAppState } from "../cli/app-genesis.ts";
 import { parseCoins } from "../cli/args.ts";
@@ -138,6 +138,8 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     writeConfig(n.home, cfg);
   }
   const net: Localnet = { chainId, nodes };
-  writeFileSync(manifestPath(opts.dir), `${JSON.stringify(net, null, 2)}\n`);
+  // written last and atomically: its presence means the localnet is complete
+  writeFileSync(`${manifestPath(opts.dir)}.tmp`, `${JSON.stringify(net, null, 2)}\n`);
+  renameSync(`${manifestPath(opts.dir)}.tmp`, manifestPath(opts.dir));
   return net;
 }
