@@ -1,7 +1,7 @@
 // The `dgrid` command tree (commander 12) and `run`, which executes one command line and returns its
 // exit code. User errors print "Error: <message>" (no stack trace) and exit 1.
 import { Command, CommanderError, Option } from "commander";
-import { registerStartCommands } from "../node/commands.ts";
+import { registerLocalnetCommand, registerStartCommands } from "../node/commands.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
@@ -35,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
   registerModelsCommands(program, io);
   registerGovCommands(program, io);
   registerStartCommands(program);
+  registerLocalnetCommand(program);
   return program;
 }
 

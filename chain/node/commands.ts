@@ -86,3 +86,90 @@ export function registerStartCommands(program: Command): void {
       );
     });
 }
+
+/**
+ * `dgrid localnet --validators N --home DIR`: writes N validator homes with one genesis (unless DIR
+ * already holds a localnet, which is resumed), then runs one `dgrid start` process per home until
+ * Ctrl-C, which stops them all.
+ */
+export function registerLocalnetCommand(program: Command): void {
+  program
+    .command("localnet")
+    .description("run an N-validator network on this machine (one process per validator)")
+    .option("--validators <n>", "number of validators (for a new localnet)", "4")
+    .option("--base-port <port>", "node i listens on base+10i+6 (p2p), +7 (rpc), +9 (metrics)", "26650")
+    .option("--chain-id <id>", "chain id of a new localnet")
+    .option("--timeout-commit-ms <ms>", "consensus timeout_commit of a new localnet", "1000")
+    .option("--reset", "delete DIR's localnet first", false)
+    .option("--init-only", "write the homes and exit", false)
+    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const { initLocalnet, loadLocalnet } = await import("./localnet.ts");
+      const { DEVNET_MNEMONIC, devnetAccountAddress } = await import("./devnet.ts");
+      const { rmSync } = await import("node:fs");
+      const { spawn } = await import("node:child_process");
+      // --home is the localnet's directory; without it, ./.dgrid-localnet
+      const homeSource = cmd.parent?.getOptionValueSource("home");
+      const dir = homeSource === "default" ? resolve(process.cwd(), ".dgrid-localnet") : globalsOf(cmd).home;
+      if (opts.reset) rmSync(dir, { recursive: true, force: true });
+      let net = loadLocalnet(dir);
+      const created = !net;
+      if (!net) {
+        const validators = Number(opts.validators);
+        if (!Number.isInteger(validators) || validators < 1 || validators > 64)
+          throw new Error(`--validators must be 1..64, got ${opts.validators}`);
+        net = await initLocalnet({
+          dir,
+          validators,
+          chainId: typeof opts.chainId === "string" ? opts.chainId : undefined,
+          basePort: Number(opts.basePort),
+          timeoutCommitMs: Number(opts.timeoutCommitMs),
+        });
+      }
+      const account = await devnetAccountAddress();
+      const out = (lines: string[]) => process.stderr.write(`${lines.join("\n")}\n`);
+      if (opts.initOnly) {
+        out([`localnet written to ${dir} (chain id ${net.chainId}, ${net.nodes.length} nodes)`]);
+        return;
+      }
+      const level = cmd.optsWithGlobals().logLevel ?? "warn";
+      const bin = resolve(import.meta.dirname, "..", "..", "bin", "dgrid.js");
+      const children = net.nodes.map((n) =>
+        spawn(process.execPath, [bin, "start", "--home", n.home, "--log-level", level], {
+          stdio: ["ignore", "inherit", "inherit"],
+        }),
+      );
+      let stopping = false;
+      const stopAll = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`\nstopping ${children.length} nodes (${signal})\n`);
+        for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+        const force = setTimeout(() => {
+          for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+        }, 15_000);
+        force.unref();
+      };
+      process.on("SIGINT", () => stopAll("SIGINT"));
+      process.on("SIGTERM", () => stopAll("SIGTERM"));
+      let exited = 0;
+      for (const [i, c] of children.entries()) {
+        c.on("exit", (code, sig) => {
+          exited++;
+          if (!stopping) process.stderr.write(`${net.nodes[i].name} exited (${code ?? sig})\n`);
+          if (exited === children.length) process.exit(stopping ? 0 : 1);
+        });
+      }
+      out([
+        "",
+        `DGrid localnet is running (${created ? "new" : "resumed"}, ${net.nodes.length} validators, data in ${dir})`,
+        `  chain id:  ${net.chainId}`,
+        ...net.nodes.map(
+          (n) => `  ${n.name.padEnd(11)} RPC http://127.0.0.1:${n.rpcPort}  p2p ${n.nodeId}@127.0.0.1:${n.p2pPort}`,
+        ),
+        `  funded development account: ${account}`,
+        `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
+        "  Ctrl-C stops every node; run again to resume, or with --reset to start over.",
+        "",
+      ]);
+    });
+}

@@ -12,7 +12,18 @@ export interface NodeConfig {
     maxSubscriptionsPerClient: number;
     timeoutBroadcastTxCommitMs: number;
   };
-  p2p: { laddr: string; persistentPeers: string[]; seeds: string[] };
+  p2p: {
+    /** tcp://host:port (or /ip4/host/tcp/port) */
+    laddr: string;
+    /** "id@host:port" entries (a list, or one comma-separated string as CometBFT writes it) */
+    persistentPeers: string[] | string;
+    seeds: string[] | string;
+    maxPeers: number;
+    /** largest message accepted from a peer */
+    maxMsgBytes: number;
+    /** how long a starting node waits for a first peer before it runs consensus alone */
+    blockSyncWaitMs: number;
+  };
   mempool: { size: number; maxTxsBytes: number; maxTxBytes: number; cacheSize: number; recheck: boolean };
   consensus: {
     timeoutProposeMs: number;
@@ -44,7 +55,14 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       maxSubscriptionsPerClient: 5,
       timeoutBroadcastTxCommitMs: 10_000,
     },
-    p2p: { laddr: "/ip4/127.0.0.1/tcp/26656", persistentPeers: [], seeds: [] },
+    p2p: {
+      laddr: "tcp://0.0.0.0:26656",
+      persistentPeers: [],
+      seeds: [],
+      maxPeers: 50,
+      maxMsgBytes: 32 << 20,
+      blockSyncWaitMs: 5_000,
+    },
     mempool: { size: 10_000, maxTxsBytes: 1_073_741_824, maxTxBytes: 1_048_576, cacheSize: 20_000, recheck: true },
     consensus: {
       timeoutProposeMs: 3000,

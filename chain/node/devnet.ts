@@ -81,6 +81,7 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     writeFileSync(genesisPath(home), committed);
     const cfg = loadConfig(home);
     cfg.consensus.timeoutCommitMs = 1000;
+    cfg.p2p.laddr = "tcp://127.0.0.1:26656";
     writeConfig(home, cfg);
     created = true;
   }

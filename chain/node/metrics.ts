@@ -7,6 +7,8 @@ import { parseLaddr } from "./config.ts";
 
 export interface NodeMetricsDeps {
   mempool: { size(): number; sizeBytes(): number };
+  /** the p2p layer, when the node has one */
+  p2p?: { peers(): number; catchingUp(): boolean };
 }
 
 export class NodeMetrics {
@@ -45,6 +47,25 @@ export class NodeMetrics {
       help: "Size of the last committed block's transactions",
       registers,
     });
+    const p2p = deps.p2p;
+    if (p2p) {
+      new Gauge({
+        name: "dgrid_p2p_peers",
+        help: "Connected peers",
+        registers,
+        collect() {
+          this.set(p2p.peers());
+        },
+      });
+      new Gauge({
+        name: "dgrid_blocksync_syncing",
+        help: "1 while the node fetches blocks from peers (block sync), else 0",
+        registers,
+        collect() {
+          this.set(p2p.catchingUp() ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: "dgrid_mempool_txs",
       help: "Transactions waiting in the mempool",

@@ -10,11 +10,15 @@ import { BlockStore } from "../blockstore/block-store.ts";
 import { ConsensusState } from "../consensus/consensus-state.ts";
 import { handshake } from "../consensus/handshake.ts";
 import { FilePV } from "../consensus/privval.ts";
-import { genesisStateFromDoc, StateStore } from "../consensus/state.ts";
-import { LoopbackTransport } from "../consensus/transport.ts";
+import { genesisStateFromDoc, type State, StateStore } from "../consensus/state.ts";
 import { FileWal } from "../consensus/wal.ts";
 import { EventBus } from "../events/event-bus.ts";
 import { Mempool } from "../mempool/mempool.ts";
+import { parsePeerList } from "../p2p/addr.ts";
+import { BlockSync } from "../p2p/block-sync.ts";
+import { ConsensusReactor, type Position } from "../p2p/consensus-reactor.ts";
+import { P2PSwitch } from "../p2p/switch.ts";
+import type { PeerInfo } from "../rpc/backend.ts";
 import { RpcServer } from "../rpc/server.ts";
 import { TxIndexer } from "../txindex/tx-indexer.ts";
 import { type GenesisDoc, loadGenesis } from "../types/genesis.ts";
@@ -55,6 +59,9 @@ export class DGridNode {
   private metrics?: NodeMetrics;
   metricsUrl = "";
   private rpc?: RpcServer;
+  private sw?: P2PSwitch;
+  private reactor?: ConsensusReactor;
+  private blockSync?: BlockSync;
   private stopping?: Promise<void>;
   rpcUrl = "";
 
@@ -111,6 +118,42 @@ export class DGridNode {
     const privValidator = new FilePV(valKey, privValidatorStatePath(home));
     const wal = new FileWal({ path: join(dataDir(home), "cs.wal") });
 
+    // p2p: the switch (libp2p host), the consensus/mempool reactor (the engine's Transport) and block sync.
+    const persistentPeers = parsePeerList(cfg.p2p.persistentPeers);
+    const seeds = parsePeerList(cfg.p2p.seeds);
+    const sw = new P2PSwitch(
+      {
+        chainId: this.genesis.chain_id,
+        moniker: cfg.moniker,
+        version: COMETBFT_VERSION,
+        laddr: cfg.p2p.laddr,
+        rpcLaddr: cfg.rpc.laddr,
+        persistentPeers,
+        seeds,
+        maxPeers: cfg.p2p.maxPeers,
+        maxFrameBytes: cfg.p2p.maxMsgBytes,
+      },
+      { nodeKey, logger },
+    );
+    this.sw = sw;
+    // Until consensus runs, this node's position is the height after its latest block.
+    let syncState: State | undefined;
+    let consensusRunning = false;
+    const reactor: ConsensusReactor = new ConsensusReactor(
+      {},
+      {
+        sw,
+        position: (): Position =>
+          consensusRunning
+            ? { height: consensus.height, round: consensus.round, step: consensus.step }
+            : { height: ((this.blockSync?.state ?? syncState)?.lastBlockHeight ?? 0n) + 1n, round: 0, step: 0 },
+        blockStore,
+        mempool,
+        logger,
+      },
+    );
+    this.reactor = reactor;
+
     const consensus = new ConsensusState(
       {
         chainId: this.genesis.chain_id,
@@ -138,7 +181,7 @@ export class DGridNode {
         eventBus,
         txIndexer,
         logger,
-        transport: new LoopbackTransport(),
+        transport: reactor,
       },
     );
     this.consensus = consensus;
@@ -154,6 +197,12 @@ export class DGridNode {
       appStateBytes,
       genesis: genesisState,
     });
+    syncState = state;
+    const blockSync = new BlockSync(
+      { chainId: this.genesis.chain_id, waitForPeersMs: cfg.p2p.blockSyncWaitMs },
+      { sw, reactor, blockStore, executor: consensus.executor, logger },
+    );
+    this.blockSync = blockSync;
 
     const backend = new NodeRpcBackend(
       {
@@ -165,7 +214,21 @@ export class DGridNode {
         nodeId: nodeId(nodeKey),
         genesisJson: readFileSync(genesisPath(home), "utf8"),
       },
-      { app, blockStore, stateStore, txIndexer, mempool, consensus, privValidator },
+      {
+        app,
+        blockStore,
+        stateStore,
+        txIndexer,
+        mempool,
+        consensus,
+        privValidator,
+        currentState: () => (consensusRunning ? consensus.getState() : (blockSync.state ?? state)),
+        p2p: {
+          peers: () => peerInfos(sw, COMETBFT_VERSION),
+          catchingUp: () => blockSync.catchingUp,
+          txAccepted: (tx) => reactor.gossipTx(tx),
+        },
+      },
     );
     this.rpc = new RpcServer(
       {
@@ -177,17 +240,29 @@ export class DGridNode {
       { backend, eventBus, logger },
     );
     if (cfg.instrumentation.prometheus) {
-      const metrics = new NodeMetrics({ chainId: this.genesis.chain_id }, { mempool });
+      const metrics = new NodeMetrics(
+        { chainId: this.genesis.chain_id },
+        { mempool, p2p: { peers: () => sw.peers.size, catchingUp: () => blockSync.catchingUp } },
+      );
       consensus.onCommit((e) => metrics.observeBlock(e.block));
       this.metrics = metrics;
       this.metricsUrl = await metrics.listen(cfg.instrumentation.prometheusLaddr);
     }
-    await consensus.start(state);
+    await sw.start();
+    reactor.start();
     await this.rpc.start();
     this.rpcUrl = this.rpc.url;
+    // A node with peers first fetches the blocks it lacks, then runs consensus.
+    let startState = state;
+    if (persistentPeers.length > 0 || seeds.length > 0) startState = await blockSync.run(state);
+    if (this.stopping) return;
+    await consensus.start(startState);
+    consensusRunning = true;
     this.log.info(
       {
-        height: Number(state.lastBlockHeight),
+        height: Number(startState.lastBlockHeight),
+        nodeId: sw.nodeId,
+        p2p: sw.listenAddrs,
         rpc: this.rpcUrl,
         validator: Buffer.from(valKey.address).toString("hex"),
       },
@@ -200,11 +275,38 @@ export class DGridNode {
     this.stopping ??= (async () => {
       await this.rpc?.close();
       await this.metrics?.close();
+      this.blockSync?.stop();
       await this.consensus?.stop();
+      this.reactor?.stop();
+      await this.sw?.stop().catch((err) => this.log.warn({ err }, "p2p stop failed"));
       this.wal?.close();
       await this.db?.close();
       this.log.info("node stopped");
     })();
     return this.stopping;
   }
+}
+
+/** Connected peers as CometBFT's net_info reports them. */
+function peerInfos(sw: P2PSwitch, version: string): PeerInfo[] {
+  return [...sw.peers.values()].map((p) => ({
+    node_info: {
+      protocol_version: { p2p: "8", block: "11", app: "0" },
+      id: p.id,
+      listen_addr: p.info?.listen_addr ?? "",
+      network: p.info?.network ?? "",
+      version: p.info?.version ?? version,
+      channels: "40202122233038606100",
+      moniker: p.info?.moniker ?? "",
+      other: { tx_index: "on", rpc_address: p.info?.rpc_address ?? "" },
+    },
+    is_outbound: p.isOutbound,
+    connection_status: {
+      Duration: String((Date.now() - p.connectedAtMs) * 1_000_000),
+      SendMonitor: { Bytes: String(p.sentBytes) },
+      RecvMonitor: { Bytes: String(p.recvBytes) },
+      Channels: [],
+    },
+    remote_ip: p.remoteIp,
+  }));
 }

@@ -6,9 +6,9 @@ import type { Application } from "../app/application.ts";
 import type { BlockStore } from "../blockstore/block-store.ts";
 import type { ConsensusState } from "../consensus/consensus-state.ts";
 import type { PrivValidator } from "../consensus/privval.ts";
-import type { StateStore } from "../consensus/state.ts";
+import type { State, StateStore } from "../consensus/state.ts";
 import type { Mempool } from "../mempool/mempool.ts";
-import type { IndexedTx, NodeInfo, RpcBackend, SearchOptions, ValidatorInfo } from "../rpc/backend.ts";
+import type { IndexedTx, NodeInfo, PeerInfo, RpcBackend, SearchOptions, ValidatorInfo } from "../rpc/backend.ts";
 import type { TxIndexer } from "../txindex/tx-indexer.ts";
 
 export interface NodeRpcBackendOptions {
@@ -29,6 +29,10 @@ export interface NodeRpcBackendDeps {
   mempool: Mempool;
   consensus: ConsensusState;
   privValidator: PrivValidator;
+  /** the latest state (during block sync the consensus engine has not started yet) */
+  currentState?: () => State;
+  /** the p2p layer: peers for net_info, whether block sync runs, tx gossip */
+  p2p?: { peers(): PeerInfo[]; catchingUp(): boolean; txAccepted(tx: Uint8Array): void };
 }
 
 /** CometBFT's p2p channel ids, as its node_info reports them (hex). */
@@ -56,16 +60,17 @@ export class NodeRpcBackend implements RpcBackend {
 
   validatorInfo(): ValidatorInfo {
     const pv = this.deps.privValidator;
-    const found = this.deps.consensus.getState().validators.getByAddress(pv.address);
+    const state = this.deps.currentState?.() ?? this.deps.consensus.getState();
+    const found = state.validators.getByAddress(pv.address);
     return { address: pv.address, pubKey: pv.pubKey, votingPower: found?.validator.votingPower ?? 0n };
   }
 
   isCatchingUp(): boolean {
-    return false;
+    return this.deps.p2p?.catchingUp() ?? false;
   }
 
   netInfo() {
-    return { listening: true, listeners: [this.options.p2pLaddr], peers: [] };
+    return { listening: true, listeners: [this.options.p2pLaddr], peers: this.deps.p2p?.peers() ?? [] };
   }
 
   genesisJson(): string {
@@ -130,8 +135,10 @@ export class NodeRpcBackend implements RpcBackend {
     return this.deps.app.checkTx({ tx, type: CheckTxType.NEW });
   }
 
-  broadcastTx(tx: Uint8Array) {
-    return this.deps.mempool.checkTx(tx);
+  async broadcastTx(tx: Uint8Array) {
+    const res = await this.deps.mempool.checkTx(tx);
+    if (res.code === 0) this.deps.p2p?.txAccepted(tx);
+    return res;
   }
 
   async broadcastEvidence(evidence: Evidence): Promise<void> {

@@ -1,0 +1,76 @@
+// `dgrid localnet` as a user runs it: writes the homes, starts one process per validator, prints the
+// chain id, RPC URLs and the funded account; SIGINT stops every node; a second run resumes the chain.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { devnetAccountAddress } from "../../chain/node/devnet.ts";
+import { loadLocalnet } from "../../chain/node/localnet.ts";
+import { dgridBin, freePort, latestHeight, rpcCall, waitForHeight } from "../support/node-process.ts";
+
+function runLocalnet(dir: string, basePort: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      dgridBin,
+      "localnet",
+      "--validators",
+      "2",
+      "--home",
+      dir,
+      "--base-port",
+      String(basePort),
+      "--timeout-commit-ms",
+      "200",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  return { child, output: () => out, exited };
+}
+
+describe("dgrid localnet", { timeout: 300_000 }, () => {
+  it("starts N validators, prints their RPC URLs, stops them all on Ctrl-C and resumes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-cli-"));
+    // a base port with the ten ports above it free enough for two nodes (+6..+19)
+    const base = (await freePort()) - 6;
+    try {
+      const first = runLocalnet(dir, base);
+      const net = loadLocalnetWhenWritten(dir);
+      const nodes = (await net).nodes;
+      const urls = nodes.map((n) => `http://127.0.0.1:${n.rpcPort}`);
+      for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, [first.output()]);
+      const text = first.output();
+      assert.match(text, /chain id: +dgrid-localnet-1/);
+      for (const u of urls) assert.ok(text.includes(u.replace("http://", "")), `prints ${u}`);
+      assert.ok(text.includes(await devnetAccountAddress()));
+      const before = await latestHeight(urls[0]);
+      const block1 = (await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash;
+      first.child.kill("SIGINT");
+      assert.equal(await first.exited, 0);
+      for (const u of urls) await assert.rejects(fetch(`${u}/health`), "every node stopped");
+      const second = runLocalnet(dir, base);
+      await waitForHeight(urls[0], before + 2, 150_000, () => second.child.exitCode !== null, [second.output()]);
+      assert.match(second.output(), /resumed/);
+      assert.equal((await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash, block1);
+      second.child.kill("SIGTERM");
+      assert.equal(await second.exited, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function loadLocalnetWhenWritten(dir: string) {
+  for (let i = 0; i < 600; i++) {
+    const net = loadLocalnet(dir);
+    if (net) return net;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("localnet.json never written");
+}

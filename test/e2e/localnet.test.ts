@@ -1,0 +1,259 @@
+// End to end over real p2p: a 4-validator localnet (plus one full node started late) as separate
+// `dgrid start` processes on 127.0.0.1. One network serves every step, in order, to keep the suite
+// short: agreement on block and app hashes, CosmJS on any node, liveness with 1 of 4 down, no blocks
+// with 2 of 4 down and recovery, a late node syncing from genesis, and kill -9 crash recovery without
+// double signing.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { coins, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { Vote } from "cosmjs-types/tendermint/types/types";
+import { ed25519Verify } from "../../chain/consensus/crypto.ts";
+import { DEVNET_MNEMONIC } from "../../chain/node/devnet.ts";
+import { pubKeyFromJson } from "../../chain/types/keys.ts";
+import { voteSignBytes } from "../../chain/types/vote.ts";
+import {
+  blockAt,
+  createTestLocalnet,
+  heightOf,
+  isRunning,
+  type RunningNode,
+  type TestLocalnet,
+  waitAllHeight,
+} from "../support/localnet.ts";
+import { rpcCall } from "../support/node-process.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Block id hash and header app hash by height for 1..upTo, read with `blockchain` (20 per call). */
+async function chainOf(n: RunningNode, upTo: number): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let lo = 1; lo <= upTo; lo += 20) {
+    const hi = Math.min(upTo, lo + 19);
+    const r = await rpcCall(n.rpcUrl, "blockchain", { minHeight: String(lo), maxHeight: String(hi) });
+    for (const m of r.result.block_metas) out.set(Number(m.header.height), `${m.block_id.hash}/${m.header.app_hash}`);
+  }
+  return out;
+}
+
+/** Every node has the same block id hash and app hash at each height 1..upTo. */
+async function assertSameChain(nodes: RunningNode[], upTo: number): Promise<void> {
+  const ref = await chainOf(nodes[0], upTo);
+  assert.equal(ref.size, upTo);
+  for (const n of nodes.slice(1)) {
+    const got = await chainOf(n, upTo);
+    for (let h = 1; h <= upTo; h++)
+      assert.equal(got.get(h), ref.get(h), `block/app hash at ${h}: ${nodes[0].name} vs ${n.name}`);
+  }
+}
+
+/** Waits until a commit above `after` (as `reader` stores it) carries a signature of `signer`. */
+async function waitSignedBy(reader: RunningNode, signer: RunningNode, after: number, timeoutMs: number): Promise<void> {
+  const st = await rpcCall(signer.rpcUrl, "status");
+  const address: string = st.result.validator_info.address;
+  const deadline = Date.now() + timeoutMs;
+  let h = after + 1;
+  for (;;) {
+    const top = await heightOf(reader);
+    for (; h < top; h++) {
+      const c = (await rpcCall(reader.rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
+      if (c.signatures.some((s: any) => s.block_id_flag === 2 && s.validator_address === address)) return;
+    }
+    assert.ok(Date.now() < deadline, `${signer.name} signed no commit after height ${after}`);
+    await sleep(300);
+  }
+}
+
+async function maxHeight(nodes: RunningNode[]): Promise<number> {
+  let m = 0;
+  for (const n of nodes) if (isRunning(n)) m = Math.max(m, await heightOf(n).catch(() => 0));
+  return m;
+}
+
+describe("localnet: 4 validators over libp2p", { timeout: 600_000 }, () => {
+  let net: TestLocalnet;
+  let validators: RunningNode[];
+
+  before(async () => {
+    net = await createTestLocalnet({ validators: 4, fullNodes: 1 });
+    validators = net.nodes.slice(0, 4);
+    for (let i = 0; i < 4; i++) net.start(i);
+    await waitAllHeight(validators, 3, 150_000);
+  });
+
+  after(async () => {
+    if (net) await net.cleanup();
+  });
+
+  it("makes progress and every validator reports the same block and app hash at every height", async () => {
+    const h = Math.min(...(await Promise.all(validators.map(heightOf))));
+    assert.ok(h >= 3);
+    await assertSameChain(validators, h);
+    // every validator signed some commit: they all take part
+    const signers = new Set<string>();
+    for (let k = 2; k <= h; k++) {
+      const c = await rpcCall(validators[0].rpcUrl, "commit", { height: String(k) });
+      for (const s of c.result.signed_header.commit.signatures)
+        if (s.block_id_flag === 2) signers.add(s.validator_address);
+    }
+    assert.equal(signers.size, 4);
+    const ni = await rpcCall(validators[0].rpcUrl, "net_info");
+    assert.equal(ni.result.n_peers, "3");
+    assert.deepEqual(
+      ni.result.peers.map((p: any) => p.node_info.id).sort(),
+      validators
+        .slice(1)
+        .map((v) => v.nodeId)
+        .sort(),
+    );
+    assert.equal(ni.result.peers[0].remote_ip, "127.0.0.1");
+    const metrics = await (await fetch(`http://127.0.0.1:${validators[0].metricsPort}/metrics`)).text();
+    assert.match(metrics, /^dgrid_p2p_peers\{[^}]*\} 3$/m);
+    const st = await rpcCall(validators[2].rpcUrl, "status");
+    assert.equal(st.result.node_info.id, validators[2].nodeId);
+    assert.equal(st.result.sync_info.catching_up, false);
+  });
+
+  it("CosmJS works against any node: a send through one is seen on another", async () => {
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(DEVNET_MNEMONIC, { prefix: "dgrid" });
+    const [{ address: from }] = await wallet.getAccounts();
+    const to = (await (await DirectSecp256k1HdWallet.generate(12, { prefix: "dgrid" })).getAccounts())[0].address;
+    const signer = await SigningStargateClient.connectWithSigner(validators[1].rpcUrl, wallet, {
+      gasPrice: GasPrice.fromString("0.025udgrid"),
+    });
+    const reader = await StargateClient.connect(validators[3].rpcUrl);
+    try {
+      assert.equal(await reader.getChainId(), net.chainId);
+      const res = await signer.sendTokens(from, to, coins(12345, "udgrid"), "auto");
+      assert.equal(res.code, 0);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const bal = await reader.getBalance(to, "udgrid");
+        if (bal.amount === "12345") break;
+        assert.ok(Date.now() < deadline, "the other node never saw the transfer");
+        await sleep(200);
+      }
+      const tx = await reader.getTx(res.transactionHash);
+      assert.equal(tx?.height, res.height);
+    } finally {
+      signer.disconnect();
+      reader.disconnect();
+    }
+  });
+
+  it("a tx broadcast to one node is gossiped and committed by the others' proposals", async () => {
+    // Sent through validator 2 only; it is committed whoever proposes (the proposer reaps its own mempool).
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(DEVNET_MNEMONIC, { prefix: "dgrid" });
+    const [{ address: from }] = await wallet.getAccounts();
+    const signer = await SigningStargateClient.connectWithSigner(validators[2].rpcUrl, wallet, {
+      gasPrice: GasPrice.fromString("0.025udgrid"),
+    });
+    try {
+      const res = await signer.sendTokens(from, from, coins(1, "udgrid"), "auto");
+      assert.equal(res.code, 0);
+      const b = await blockAt(validators[0], res.height);
+      assert.ok(b.block.data.txs.length >= 1);
+    } finally {
+      signer.disconnect();
+    }
+  });
+
+  it("stop 1 of 4: blocks continue", async () => {
+    await net.stop(3);
+    const live = validators.slice(0, 3);
+    const h = await maxHeight(live);
+    await waitAllHeight(live, h + 3, 90_000);
+  });
+
+  it("stop 2 of 4: no block is committed; restart one: blocks resume", async () => {
+    await net.stop(2);
+    const live = validators.slice(0, 2);
+    await sleep(1500); // a block already decided may still be committed
+    const h = await maxHeight(live);
+    await sleep(5000);
+    assert.equal(await maxHeight(live), h, "a block was committed by half of the voting power");
+    net.start(2);
+    await waitAllHeight(validators.slice(0, 3), h + 2, 120_000);
+    net.start(3);
+    await waitAllHeight(validators, h + 3, 120_000);
+  });
+
+  it("a fifth node started late syncs from genesis to the tip and follows", async () => {
+    const late = net.nodes[4];
+    const tip = await maxHeight(validators);
+    net.start(4);
+    await waitAllHeight([late], tip, 120_000);
+    // block sync ends (catching_up false) and the node then follows the chain through consensus
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const st = await rpcCall(late.rpcUrl, "status");
+      if (st.result.sync_info.catching_up === false) break;
+      assert.ok(Date.now() < deadline, "still catching up");
+      await sleep(200);
+    }
+    assert.ok(late.logs.join("").includes("block sync done"), "the late node used block sync");
+    const h = await heightOf(late);
+    await waitAllHeight([late], h + 2, 60_000);
+    await assertSameChain([validators[0], late], h + 2);
+  });
+
+  it("kill -9 a validator mid-round, repeatedly: it restarts (WAL replay or block sync), signs commits again, never double-signs", async () => {
+    const victim = 1;
+    const from = Math.max(1, (await maxHeight(validators)) - 2);
+    for (let k = 0; k < 2; k++) {
+      await sleep(300 + k * 370); // somewhere inside a round
+      await net.stop(victim, "SIGKILL");
+      net.start(victim);
+      const h = await maxHeight(validators.filter((_, i) => i !== victim));
+      await waitAllHeight([validators[victim]], h + 1, 120_000);
+      // Back in consensus: its precommits appear in commits again.
+      await waitSignedBy(validators[0], validators[victim], h, 90_000);
+    }
+    const tip = Math.min(...(await Promise.all(validators.map(heightOf))));
+    await assertSameChain([...validators, net.nodes[4]], tip);
+    // No node ever saw two conflicting votes, and every commit signature of every validator verifies.
+    for (const n of net.nodes)
+      assert.ok(!n.logs.join("").includes("conflicting votes"), `${n.name} saw conflicting votes`);
+    const vals = (await rpcCall(validators[0].rpcUrl, "validators", { height: "1", per_page: "100" })).result
+      .validators;
+    const pubKeys = new Map<string, Uint8Array>(
+      vals.map((v: any) => [v.address, pubKeyFromJson({ type: "tendermint/PubKeyEd25519", value: v.pub_key.value })]),
+    );
+    const chainId = net.chainId;
+    for (let h = from; h < tip; h++) {
+      const c = (await rpcCall(validators[0].rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
+      for (const [i, s] of c.signatures.entries()) {
+        if (s.block_id_flag === 1) continue;
+        const vote = Vote.fromPartial({
+          type: 2,
+          height: BigInt(c.height),
+          round: c.round,
+          blockId:
+            s.block_id_flag === 2
+              ? {
+                  hash: Buffer.from(c.block_id.hash, "hex"),
+                  partSetHeader: {
+                    total: c.block_id.parts.total,
+                    hash: Buffer.from(c.block_id.parts.hash, "hex"),
+                  },
+                }
+              : undefined,
+          timestamp: { seconds: BigInt(Math.floor(Date.parse(s.timestamp) / 1000)), nanos: nanosOf(s.timestamp) },
+          validatorAddress: Buffer.from(s.validator_address, "hex"),
+          validatorIndex: i,
+        });
+        const pk = pubKeys.get(s.validator_address);
+        assert.ok(pk, `unknown signer at ${h}`);
+        assert.ok(
+          ed25519Verify(pk, voteSignBytes(chainId, vote), Buffer.from(s.signature, "base64")),
+          `bad commit signature at height ${h} index ${i}`,
+        );
+      }
+    }
+  });
+});
+
+function nanosOf(rfc3339: string): number {
+  const m = /\.(\d+)Z$/.exec(rfc3339);
+  return m ? Number(m[1].padEnd(9, "0").slice(0, 9)) : 0;
+}

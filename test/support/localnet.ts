@@ -1,0 +1,125 @@
+// A multi-process localnet for end-to-end tests: homes written by chain/node/localnet.ts on free
+// 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initLocalnet, type Localnet, type LocalnetNode } from "../../chain/node/localnet.ts";
+import { dgridBin, freePort, latestHeight, rpcCall } from "./node-process.ts";
+
+export interface RunningNode extends LocalnetNode {
+  rpcUrl: string;
+  process?: ChildProcess;
+  logs: string[];
+}
+
+export interface TestLocalnet {
+  dir: string;
+  chainId: string;
+  nodes: RunningNode[];
+  start(i: number): void;
+  stop(i: number, signal?: NodeJS.Signals): Promise<void>;
+  stopAll(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestLocalnet(opts: {
+  validators: number;
+  fullNodes?: number;
+  timeoutCommitMs?: number;
+}): Promise<TestLocalnet> {
+  const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
+  const total = opts.validators + (opts.fullNodes ?? 0);
+  const ports: { rpc: number; p2p: number; metrics: number }[] = [];
+  const used = new Set<number>();
+  const pick = async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+  for (let i = 0; i < total; i++) ports.push({ rpc: await pick(), p2p: await pick(), metrics: await pick() });
+  const net: Localnet = await initLocalnet({
+    dir,
+    validators: opts.validators,
+    fullNodes: opts.fullNodes,
+    chainId: "dgrid-localnet-e2e",
+    ports: (i) => ports[i],
+    timeoutCommitMs: opts.timeoutCommitMs ?? 250,
+    timeoutProposeMs: 1000,
+    timeoutVoteMs: 500,
+  });
+  const nodes: RunningNode[] = net.nodes.map((n) => ({ ...n, rpcUrl: `http://127.0.0.1:${n.rpcPort}`, logs: [] }));
+  const t: TestLocalnet = {
+    dir,
+    chainId: net.chainId,
+    nodes,
+    start(i) {
+      const n = nodes[i];
+      if (n.process && n.process.exitCode === null && n.process.signalCode === null) return;
+      const child = spawn(process.execPath, [dgridBin, "start", "--home", n.home], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      n.process = child;
+      const push = (d: Buffer) => {
+        n.logs.push(String(d));
+        if (n.logs.length > 3000) n.logs.splice(0, n.logs.length - 3000);
+      };
+      child.stdout?.on("data", push);
+      child.stderr?.on("data", push);
+    },
+    async stop(i, signal = "SIGTERM") {
+      const child = nodes[i].process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((res) => child.once("exit", () => res()));
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async stopAll() {
+      await Promise.all(nodes.map((_, i) => t.stop(i)));
+    },
+    async cleanup() {
+      await t.stopAll();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+export function isRunning(n: RunningNode): boolean {
+  return !!n.process && n.process.exitCode === null && n.process.signalCode === null;
+}
+
+/** Polls until every given node reports at least `height`. */
+export async function waitAllHeight(nodes: RunningNode[], height: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const n of nodes) {
+    for (;;) {
+      if (n.process && !isRunning(n)) throw new Error(`${n.name} exited:\n${n.logs.join("").slice(-3000)}`);
+      try {
+        if ((await latestHeight(n.rpcUrl)) >= height) break;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${n.name} did not reach height ${height}:\n${n.logs.join("").slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function heightOf(n: RunningNode): Promise<number> {
+  return latestHeight(n.rpcUrl);
+}
+
+/** Block id hash and app hash (of the state after the block: next header's app_hash) at `height`. */
+export async function blockAt(n: RunningNode, height: number): Promise<{ hash: string; appHash: string; block: any }> {
+  const r = await rpcCall(n.rpcUrl, "block", { height: String(height) });
+  if (!r.result) throw new Error(`${n.name}: no block ${height}: ${JSON.stringify(r.error)}`);
+  return { hash: r.result.block_id.hash, appHash: r.result.block.header.app_hash, block: r.result.block };
+}
