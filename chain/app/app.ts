@@ -33,10 +33,12 @@ import {
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Logger } from "pino";
 import { moduleAddress } from "../../modules/auth/address.ts";
-import { type AnteHandler, newAnteHandler } from "../../modules/auth/ante.ts";
+import { type AnteHandler, newAnteHandler, newSigVerifyAhead } from "../../modules/auth/ante.ts";
 import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
+import { SignatureVerifier } from "../../modules/auth/sigverify.ts";
+import "../types/proto-alloc.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
@@ -50,7 +52,7 @@ import { Router } from "./module.ts";
 import { type QueryBackend, queryApp } from "./query.ts";
 import { runTx, type TxRunner } from "./run-tx.ts";
 import { CommitMultiStore, InfiniteGasMeter } from "./store-deps.ts";
-import { decodeTx } from "./tx.ts";
+import { type DecodedTx, decodeTx } from "./tx.ts";
 
 export const APP_NAME = "dgrid";
 export const APP_VERSION = "0.1.0";
@@ -63,6 +65,8 @@ export interface DGridAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
+  /** worker threads verifying CheckTx signatures ahead of the ante handler (default 1; 0 = none) */
+  sigVerifyWorkers?: number;
 }
 
 export interface DGridAppDeps {
@@ -121,6 +125,11 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   private finalizeBlockInfo?: BlockInfo;
   private initialHeight = 1;
   private checkQueue: Promise<unknown> = Promise.resolve();
+  /** verified-signature cache shared by CheckTx and FinalizeBlock, plus the CheckTx worker */
+  readonly sigVerifier: SignatureVerifier;
+  private readonly sigVerifyAhead: (ctx: Context, tx: DecodedTx) => Promise<void>;
+  /** verifications started by prepareCheckTx, by tx bytes object, until its CheckTx takes them */
+  private readonly aheadByTx = new WeakMap<Uint8Array, Promise<void>>();
 
   constructor(options: DGridAppOptions, deps: DGridAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
@@ -140,7 +149,10 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
     }
-    this.anteHandler = newAnteHandler({ accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
+    this.sigVerifier = new SignatureVerifier({ workers: options.sigVerifyWorkers ?? 1 });
+    const anteDeps = { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper, sigVerifier: this.sigVerifier };
+    this.anteHandler = newAnteHandler(anteDeps);
+    this.sigVerifyAhead = newSigVerifyAhead(anteDeps);
 
     this.store =
       deps.store ??
@@ -253,10 +265,46 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   // ---- ABCI: mempool ----
 
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    // signatures are verified on a worker meanwhile (the ante then finds them in the cache)
+    const ahead = req.type === CheckTxType.RECHECK ? undefined : this.takeAhead(req.tx);
     // one at a time: each CheckTx reads and then writes the shared check state (sequences, fees)
-    const run = this.checkQueue.then(() => this.checkTxNow(req));
+    const run = this.checkQueue.then(async () => {
+      await ahead;
+      return this.checkTxNow(req);
+    });
     this.checkQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Mempool hint: a new tx will be checked soon. Starts verifying its signatures on the worker thread
+   * now, while it waits for its CheckTx turn; CheckTx then waits for that (and finds them cached).
+   */
+  prepareCheckTx(tx: Uint8Array): void {
+    if (!this.aheadByTx.has(tx))
+      this.aheadByTx.set(
+        tx,
+        this.verifyAhead(tx).catch(() => undefined),
+      );
+  }
+
+  private takeAhead(tx: Uint8Array): Promise<void> {
+    const p = this.aheadByTx.get(tx);
+    if (!p) return this.verifyAhead(tx).catch(() => undefined);
+    this.aheadByTx.delete(tx);
+    return p;
+  }
+
+  private async verifyAhead(txBytes: Uint8Array): Promise<void> {
+    await this.load();
+    let tx: DecodedTx;
+    try {
+      tx = decodeTx(txBytes, this.router);
+    } catch {
+      return;
+    }
+    const ctx = this.newContext(this.checkState ?? this.store.branch(), this.checkBlock, "check", txBytes);
+    await this.sigVerifyAhead(ctx, tx);
   }
 
   private async checkTxNow(req: RequestCheckTx): Promise<ResponseCheckTx> {

@@ -31,6 +31,7 @@ import { bytesEqual, toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
 import { copyState, nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import { blockIdEqual, verifyCommit } from "./vote-set.ts";
+import "../types/proto-alloc.ts";
 
 export const BLOCK_PROTOCOL_VERSION = 11n;
 /** CometBFT limits used to size a block's data (types/block.go). */
