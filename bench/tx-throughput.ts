@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestNode, dgridBin, rpcCall, type TestNode, waitForHeight } from "../test/support/node-process.ts";
@@ -146,6 +147,18 @@ function followBlocks(
   };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc; NaN where unreadable. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -191,6 +204,12 @@ interface RunResult {
   p50: number;
   p99: number;
   ratio: number;
+  /** node process CPU time (all threads) from first broadcast to last commit, per committed tx */
+  nodeCpuMsPerTx: number;
+  /** this bench process's CPU time over the same span, per committed tx */
+  benchCpuMsPerTx: number;
+  /** 1-minute load average at the end of the run */
+  load: number;
   timedOut: boolean;
 }
 
@@ -242,6 +261,8 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
     const rejected = new Map<string, number>();
     let nextTx = 0;
     const firstSend = performance.now();
+    const nodeCpu0 = processCpuSeconds(node.process?.pid);
+    const benchCpu0 = process.cpuUsage();
     const worker = async () => {
       while (nextTx < txs.length) {
         const batch = txs.slice(nextTx, nextTx + batchSize);
@@ -278,6 +299,9 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
         }
       }, 50);
     });
+    const nodeCpu = processCpuSeconds(node.process?.pid) - nodeCpu0;
+    const benchCpuUsage = process.cpuUsage(benchCpu0);
+    const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
     await follower.stop();
     if (timedOut) log(`timed out after ${flags["timeout-s"]} s with ${committedOk}/${accepted} committed`);
 
@@ -309,6 +333,9 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       ratio: tps / verifyRate,
+      nodeCpuMsPerTx: (nodeCpu * 1000) / Math.max(1, committedOk),
+      benchCpuMsPerTx: (benchCpu * 1000) / Math.max(1, committedOk),
+      load: loadavg()[0],
       timedOut,
     };
   } finally {
@@ -341,7 +368,8 @@ async function main(): Promise<void> {
     results.push(r);
     log(
       `run ${run}: ${r.tps.toFixed(0)} tx/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ` +
-        `verify ${r.verifyRate.toFixed(0)}/s, ratio ${r.ratio.toFixed(3)}${r.timedOut ? " (TIMED OUT)" : ""}`,
+        `verify ${r.verifyRate.toFixed(0)}/s, ratio ${r.ratio.toFixed(3)}, node CPU ${r.nodeCpuMsPerTx.toFixed(2)} ms/tx, ` +
+        `bench CPU ${r.benchCpuMsPerTx.toFixed(2)} ms/tx, load ${r.load.toFixed(1)}${r.timedOut ? " (TIMED OUT)" : ""}`,
     );
   }
   const med = (f: (r: RunResult) => number, digits = 0) => median(results.map(f)).toFixed(digits);
@@ -362,6 +390,9 @@ async function main(): Promise<void> {
     ["latency p99 broadcast->commit (ms)", med((r) => r.p99)],
     ["native secp256k1 verify/s (1 core)", med((r) => r.verifyRate)],
     ["committed tx/s / verify/s (same run)", med((r) => r.ratio, 3)],
+    ["node CPU per committed tx (ms, all threads)", med((r) => r.nodeCpuMsPerTx, 2)],
+    ["bench client CPU per committed tx (ms)", med((r) => r.benchCpuMsPerTx, 2)],
+    ["load average (1 min, end of run)", med((r) => r.load, 1)],
     ["committed tx/s per run", results.map((r) => r.tps.toFixed(0)).join(", ")],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -87,6 +87,9 @@ export function maxDataBytes(params: ConsensusParams, numVals: number): number {
 }
 
 export class BlockExecutor {
+  /** indexing + event publication of the last applied block, running behind consensus */
+  private publishing: Promise<void> = Promise.resolve();
+
   constructor(
     readonly options: { chainId: string },
     private readonly deps: BlockExecutorDeps,
@@ -205,8 +208,15 @@ export class BlockExecutor {
     return resp.status === ResponseProcessProposal_ProposalStatus.ACCEPT;
   }
 
-  /** FinalizeBlock → save responses → validator/param updates → Commit + mempool update → save state → index → events. */
+  /**
+   * FinalizeBlock → save responses → validator/param updates → Commit + mempool update → save state,
+   * then tx indexing → events in the background (off the critical path, as CometBFT's indexer
+   * service; still in that order, so a tx is findable by `tx` before its Tx event is published and
+   * `broadcast_tx_commit` returns). At most one block's publication runs behind: the next applyBlock
+   * waits for it first. `flush()` waits for it.
+   */
   async applyBlock(state: State, blockId: BlockID, block: Block): Promise<State> {
+    await this.publishing;
     this.validateBlock(state, block);
     const height = block.header.height;
     const resp = await this.deps.app.finalizeBlock({
@@ -228,10 +238,28 @@ export class BlockExecutor {
     const retainHeight = await this.commit(height, block.data.txs, resp.txResults);
     await this.deps.stateStore.save(newState);
     await this.pruneBlocks(retainHeight);
-    if (this.deps.txIndexer)
-      await this.deps.txIndexer.indexBlock(Number(height), block.data.txs, resp.txResults, resp.events);
-    this.fireEvents(block, blockId, resp);
+    this.publishing = this.indexAndPublish(block, blockId, resp);
     return newState;
+  }
+
+  /** Resolves when the last applied block is indexed and its events are published. */
+  flush(): Promise<void> {
+    return this.publishing;
+  }
+
+  private async indexAndPublish(block: Block, blockId: BlockID, resp: ResponseFinalizeBlock): Promise<void> {
+    const height = Number(block.header.height);
+    try {
+      if (this.deps.txIndexer)
+        await this.deps.txIndexer.indexBlock(height, block.data.txs, resp.txResults, resp.events);
+    } catch (e) {
+      this.deps.logger.error({ err: (e as Error).message, height }, "could not index block");
+    }
+    try {
+      this.fireEvents(block, blockId, resp);
+    } catch (e) {
+      this.deps.logger.error({ err: (e as Error).message, height }, "could not publish block events");
+    }
   }
 
   /** Commit with the mempool locked, then drop committed txs and recheck the rest. */
