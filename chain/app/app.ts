@@ -129,7 +129,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   readonly sigVerifier: SignatureVerifier;
   private readonly sigVerifyAhead: (ctx: Context, tx: DecodedTx) => Promise<void>;
   /** verifications started by prepareCheckTx, by tx bytes object, until its CheckTx takes them */
-  private readonly aheadByTx = new WeakMap<Uint8Array, Promise<void>>();
+  private readonly aheadByTx = new WeakMap<Uint8Array, Promise<DecodedTx | undefined>>();
+  /** tx byte arrays that passed CheckTx, so decode (proposal checks need only that) cannot fail */
+  private readonly decodable = new WeakSet<Uint8Array>();
 
   constructor(options: DGridAppOptions, deps: DGridAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
@@ -268,10 +270,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     // signatures are verified on a worker meanwhile (the ante then finds them in the cache)
     const ahead = req.type === CheckTxType.RECHECK ? undefined : this.takeAhead(req.tx);
     // one at a time: each CheckTx reads and then writes the shared check state (sequences, fees)
-    const run = this.checkQueue.then(async () => {
-      await ahead;
-      return this.checkTxNow(req);
-    });
+    const run = this.checkQueue.then(async () => this.checkTxNow(req, await ahead));
     this.checkQueue = run.catch(() => undefined);
     return run;
   }
@@ -288,30 +287,33 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       );
   }
 
-  private takeAhead(tx: Uint8Array): Promise<void> {
+  /** The tx decoded by its pre-verification (undefined if it does not decode). */
+  private takeAhead(tx: Uint8Array): Promise<DecodedTx | undefined> {
     const p = this.aheadByTx.get(tx);
     if (!p) return this.verifyAhead(tx).catch(() => undefined);
     this.aheadByTx.delete(tx);
     return p;
   }
 
-  private async verifyAhead(txBytes: Uint8Array): Promise<void> {
+  private async verifyAhead(txBytes: Uint8Array): Promise<DecodedTx | undefined> {
     await this.load();
     let tx: DecodedTx;
     try {
       tx = decodeTx(txBytes, this.router);
     } catch {
-      return;
+      return undefined;
     }
     const ctx = this.newContext(this.checkState ?? this.store.branch(), this.checkBlock, "check", txBytes);
     await this.sigVerifyAhead(ctx, tx);
+    return tx;
   }
 
-  private async checkTxNow(req: RequestCheckTx): Promise<ResponseCheckTx> {
+  private async checkTxNow(req: RequestCheckTx, decoded?: DecodedTx): Promise<ResponseCheckTx> {
     await this.load();
     const mode: ExecMode = req.type === CheckTxType.RECHECK ? "recheck" : "check";
     const state = this.checkState ?? this.store.branch();
-    const r = await runTx(this, mode, req.tx, state, this.checkBlock);
+    const r = await runTx(this, mode, req.tx, state, this.checkBlock, decoded);
+    if (r.code === 0) this.decodable.add(req.tx);
     return {
       code: r.code,
       data: new Uint8Array(),
@@ -341,7 +343,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue; // only the proposer's own injection, never one from the mempool
       try {
-        decodeTx(tx, this.router);
+        if (!this.decodable.has(tx)) decodeTx(tx, this.router);
       } catch {
         continue; // undecodable txs are dropped, as the SDK's default proposal handler does
       }
@@ -359,7 +361,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue;
       try {
-        decodeTx(tx, this.router);
+        if (!this.decodable.has(tx)) decodeTx(tx, this.router);
       } catch {
         return reject;
       }

@@ -56,8 +56,15 @@ export function moduleAddressBytes(name: string): Uint8Array {
   return createHash("sha256").update(name).digest().subarray(0, 20);
 }
 
+const moduleAddresses = new Map<string, string>();
+
 export function moduleAddress(name: string): string {
-  return addressToString(moduleAddressBytes(name));
+  let addr = moduleAddresses.get(name);
+  if (addr === undefined) {
+    addr = addressToString(moduleAddressBytes(name));
+    if (moduleAddresses.size < 1000) moduleAddresses.set(name, addr);
+  }
+  return addr;
 }
 
 export function secp256k1AddressBytes(compressedPubkey: Uint8Array): Uint8Array {
