@@ -127,10 +127,13 @@ function followBlocks(
       const tip = Number((await rpc(url, "status")).sync_info.latest_block_height);
       const seenAt = performance.now();
       for (; next <= tip; next++) {
-        const [b, res] = await Promise.all([
+        // status counts a block once it is stored, before its results are: retry at the next poll
+        const got = await Promise.all([
           rpc(url, "block", { height: String(next) }),
           rpc(url, "block_results", { height: String(next) }),
-        ]);
+        ]).catch(() => undefined);
+        if (!got) break;
+        const [b, res] = got;
         const txs: string[] = b.block.data.txs ?? [];
         const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
         txs.forEach((t, i) => {
