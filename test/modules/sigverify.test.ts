@@ -94,3 +94,27 @@ describe("proto-alloc", () => {
     assert.deepEqual(SignDoc.decode(after), doc);
   });
 });
+
+describe("decodeAccount memo", () => {
+  it("hands out independent copies of a memoized decode", async () => {
+    const { decodeAccount, encodeAccount } = await import("../../modules/auth/account.ts");
+    const bytes = encodeAccount({
+      address: "dgrid1xyz",
+      accountNumber: 3n,
+      sequence: 5n,
+      module: { name: "m", permissions: ["burner"] },
+    });
+    const a = decodeAccount(bytes);
+    a.sequence += 1n;
+    a.module?.permissions.push("minter");
+    const b = decodeAccount(bytes);
+    assert.equal(b.sequence, 5n);
+    assert.deepEqual(b.module, { name: "m", permissions: ["burner"] });
+    assert.deepEqual(decodeAccount(encodeAccount({ address: "a", accountNumber: 1n, sequence: 0n })), {
+      address: "a",
+      accountNumber: 1n,
+      sequence: 0n,
+      pubKey: undefined,
+    });
+  });
+});
