@@ -130,8 +130,11 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   private readonly sigVerifyAhead: (ctx: Context, tx: DecodedTx) => Promise<void>;
   /** verifications started by prepareCheckTx, by tx bytes object, until its CheckTx takes them */
   private readonly aheadByTx = new WeakMap<Uint8Array, Promise<DecodedTx | undefined>>();
-  /** tx byte arrays that passed CheckTx, so decode (proposal checks need only that) cannot fail */
-  private readonly decodable = new WeakSet<Uint8Array>();
+  /**
+   * Txs that passed CheckTx, decoded, by bytes object: recheck reuses the decode, and proposal checks
+   * (which only need "it decodes") skip it. The ante handler never changes a DecodedTx.
+   */
+  private readonly checkedTxs = new WeakMap<Uint8Array, DecodedTx>();
 
   constructor(options: DGridAppOptions, deps: DGridAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
@@ -270,7 +273,9 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     // signatures are verified on a worker meanwhile (the ante then finds them in the cache)
     const ahead = req.type === CheckTxType.RECHECK ? undefined : this.takeAhead(req.tx);
     // one at a time: each CheckTx reads and then writes the shared check state (sequences, fees)
-    const run = this.checkQueue.then(async () => this.checkTxNow(req, await ahead));
+    const run = this.checkQueue.then(async () =>
+      this.checkTxNow(req, ahead ? await ahead : this.checkedTxs.get(req.tx)),
+    );
     this.checkQueue = run.catch(() => undefined);
     return run;
   }
@@ -313,7 +318,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     const mode: ExecMode = req.type === CheckTxType.RECHECK ? "recheck" : "check";
     const state = this.checkState ?? this.store.branch();
     const r = await runTx(this, mode, req.tx, state, this.checkBlock, decoded);
-    if (r.code === 0) this.decodable.add(req.tx);
+    if (r.code === 0 && r.tx) this.checkedTxs.set(req.tx, r.tx);
     return {
       code: r.code,
       data: new Uint8Array(),
@@ -343,7 +348,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue; // only the proposer's own injection, never one from the mempool
       try {
-        if (!this.decodable.has(tx)) decodeTx(tx, this.router);
+        if (!this.checkedTxs.has(tx)) decodeTx(tx, this.router);
       } catch {
         continue; // undecodable txs are dropped, as the SDK's default proposal handler does
       }
@@ -361,7 +366,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue;
       try {
-        if (!this.decodable.has(tx)) decodeTx(tx, this.router);
+        if (!this.checkedTxs.has(tx)) decodeTx(tx, this.router);
       } catch {
         return reject;
       }
@@ -471,7 +476,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
         });
         continue;
       }
-      const r = await runTx(this, "finalize", tx, state, block);
+      const r = await runTx(this, "finalize", tx, state, block, this.checkedTxs.get(tx));
       txResults.push({
         code: r.code,
         data: r.data,
