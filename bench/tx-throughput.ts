@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestNode, dgridBin, rpcCall, type TestNode, waitForHeight } from "../test/support/node-process.ts";
@@ -16,9 +17,13 @@ const { values: flags } = parseArgs({
     accounts: { type: "string", default: process.env.BENCH_ACCOUNTS ?? "500" },
     "per-account": { type: "string", default: process.env.BENCH_PER_ACCOUNT ?? "10" },
     concurrency: { type: "string", default: process.env.BENCH_CONCURRENCY ?? "32" },
+    batch: { type: "string", default: process.env.BENCH_BATCH ?? "10" }, // txs per JSON-RPC batch request
+    runs: { type: "string", default: process.env.BENCH_RUNS ?? "3" },
     "block-ms": { type: "string", default: process.env.BENCH_BLOCK_MS ?? "1000" },
     "verify-ms": { type: "string", default: "2000" },
     "timeout-s": { type: "string", default: "120" },
+    // V8 flags for the node process: a larger young generation halves the time spent in scavenges
+    "node-flags": { type: "string", default: process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=64" },
     "cpu-prof": { type: "string" }, // directory: run the node under --cpu-prof, keep the profile there
     keep: { type: "boolean", default: false }, // keep the node's home directory
     help: { type: "boolean", default: false },
@@ -26,14 +31,17 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(
-    "node --import tsx bench/tx-throughput.ts [--accounts 500] [--per-account 10] [--concurrency 32]\n" +
-      "  [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--cpu-prof DIR] [--keep]",
+    "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 10] [--concurrency 32]\n" +
+      "  [--batch 10] [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--node-flags '--max-semi-space-size=64']\n" +
+      "  [--cpu-prof DIR] [--keep]",
   );
   process.exit(0);
 }
 const nAccounts = Number(flags.accounts);
 const perAccount = Number(flags["per-account"]);
 const concurrency = Number(flags.concurrency);
+const batchSize = Math.max(1, Number(flags.batch));
+const runs = Math.max(1, Number(flags.runs));
 const blockMs = Number(flags["block-ms"]);
 const timeoutMs = Number(flags["timeout-s"]) * 1000;
 const DENOM = "udgrid";
@@ -75,7 +83,8 @@ function tuneConfig(home: string, totalTxs: number): void {
 /** Like TestNode.start(), but can run the node under --cpu-prof (not allowed in NODE_OPTIONS). */
 async function startNode(node: TestNode, profDir?: string): Promise<void> {
   const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
-  const child = spawn(process.execPath, [...prof, dgridBin, "start", "--home", node.home], {
+  const v8flags = (flags["node-flags"] ?? "").split(" ").filter((f) => f !== "");
+  const child = spawn(process.execPath, [...v8flags, ...prof, dgridBin, "start", "--home", node.home], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   node.process = child;
@@ -118,10 +127,13 @@ function followBlocks(
       const tip = Number((await rpc(url, "status")).sync_info.latest_block_height);
       const seenAt = performance.now();
       for (; next <= tip; next++) {
-        const [b, res] = await Promise.all([
+        // status counts a block once it is stored, before its results are: retry at the next poll
+        const got = await Promise.all([
           rpc(url, "block", { height: String(next) }),
           rpc(url, "block_results", { height: String(next) }),
-        ]);
+        ]).catch(() => undefined);
+        if (!got) break;
+        const [b, res] = got;
         const txs: string[] = b.block.data.txs ?? [];
         const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
         txs.forEach((t, i) => {
@@ -142,23 +154,82 @@ function followBlocks(
   };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc; NaN where unreadable. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function main(): Promise<void> {
+/** Sends `txs` (at most the server's batch limit) as one JSON-RPC batch of broadcast_tx_sync calls. */
+async function broadcastBatch(url: string, txs: SignedTx[]): Promise<string[]> {
+  const body = txs.map((tx, i) => ({
+    jsonrpc: "2.0",
+    id: i,
+    method: "broadcast_tx_sync",
+    params: { tx: Buffer.from(tx.bytes).toString("base64") },
+  }));
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(txs.length === 1 ? body[0] : body),
+  });
+  const json = await res.json();
+  const list: any[] = Array.isArray(json) ? json : [json];
+  const byId = new Map(list.map((r) => [r.id, r]));
+  return txs.map((_tx, i) => {
+    const r = byId.get(i);
+    if (!r) return "no response";
+    if (r.error) return `rpc error ${r.error.message}: ${r.error.data ?? ""}`;
+    return r.result.code !== 0 ? `code ${r.result.code}: ${r.result.log}` : "";
+  });
+}
+
+/** One run's figures (numbers; NaN where nothing was measured). */
+interface RunResult {
+  verifyRate: number;
+  accepted: number;
+  committedOk: number;
+  committedFailed: number;
+  gasPerSend: number;
+  broadcastRate: number;
+  blockIntervalMs: number;
+  blocksUsed: number;
+  maxPerBlock: number;
+  seconds: number;
+  tps: number;
+  p50: number;
+  p99: number;
+  ratio: number;
+  /** node process CPU time (all threads) from first broadcast to last commit, per committed tx */
+  nodeCpuMsPerTx: number;
+  /** this bench process's CPU time over the same span, per committed tx */
+  benchCpuMsPerTx: number;
+  /** 1-minute load average at the end of the run */
+  load: number;
+  timedOut: boolean;
+}
+
+async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult> {
   const total = nAccounts * perAccount;
-  log(`native secp256k1 verify rate (${flags["verify-ms"]} ms, one core)...`);
+  log(`run ${run}: native secp256k1 verify rate (${flags["verify-ms"]} ms, one core)...`);
   const verifyRate = nativeVerifyRate(Number(flags["verify-ms"]));
 
-  log(`creating node home, ${nAccounts} genesis accounts`);
-  const accounts = makeAccounts(nAccounts);
+  log(`run ${run}: creating node home, ${nAccounts} genesis accounts`);
   const node: TestNode = await createTestNode({ chainId: "dgrid-bench-1", timeoutCommitMs: blockMs });
   writeGenesis(node.home, accounts);
   tuneConfig(node.home, total);
 
-  let exitCode = 0;
   try {
     log(`pre-signing ${total} txs offline`);
     const t0 = performance.now();
@@ -181,8 +252,6 @@ async function main(): Promise<void> {
     let committedOk = 0;
     let committedFailed = 0;
     let lastCommit = 0;
-    let allCommitted!: () => void;
-    const done = new Promise<void>((r) => (allCommitted = r));
     const startHeight = Number((await rpc(node.rpcUrl, "status")).sync_info.latest_block_height);
     const follower = followBlocks(node.rpcUrl, startHeight, (hash, seenAt, code, gas) => {
       const sent = sentAt.get(hash);
@@ -193,27 +262,27 @@ async function main(): Promise<void> {
         gasUsed.push(gas);
       } else committedFailed++;
       lastCommit = Math.max(lastCommit, seenAt);
-      if (committedOk + committedFailed === total) allCommitted();
     });
 
-    log(`broadcasting ${total} txs, ${concurrency} in flight`);
+    log(`broadcasting ${total} txs in JSON-RPC batches of ${batchSize}, ${concurrency} requests in flight`);
     const rejected = new Map<string, number>();
     let nextTx = 0;
     const firstSend = performance.now();
+    const nodeCpu0 = processCpuSeconds(node.process?.pid);
+    const benchCpu0 = process.cpuUsage();
     const worker = async () => {
       while (nextTx < txs.length) {
-        const tx = txs[nextTx++];
-        sentAt.set(tx.hash, performance.now());
-        const r = await rpcCall(node.rpcUrl, "broadcast_tx_sync", { tx: Buffer.from(tx.bytes).toString("base64") });
-        const why = r.error
-          ? `rpc error ${r.error.message}`
-          : r.result.code !== 0
-            ? `code ${r.result.code}: ${r.result.log}`
-            : "";
-        if (why) {
+        const batch = txs.slice(nextTx, nextTx + batchSize);
+        nextTx += batch.length;
+        const now = performance.now();
+        for (const tx of batch) sentAt.set(tx.hash, now);
+        const whys = await broadcastBatch(node.rpcUrl, batch);
+        batch.forEach((tx, i) => {
+          const why = whys[i].slice(0, 120);
+          if (!why) return;
           sentAt.delete(tx.hash);
-          rejected.set(why.slice(0, 120), (rejected.get(why.slice(0, 120)) ?? 0) + 1);
-        }
+          rejected.set(why, (rejected.get(why) ?? 0) + 1);
+        });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -224,28 +293,24 @@ async function main(): Promise<void> {
       `broadcast done in ${((broadcastEnd - firstSend) / 1000).toFixed(2)} s (${accepted} accepted); waiting for commits`,
     );
 
-    const target = accepted;
-    const timer = setInterval(() => {
-      if (committedOk + committedFailed >= target) allCommitted();
-    }, 50);
-    const timedOut = await Promise.race([
-      done.then(() => false),
-      new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
-      new Promise<boolean>((r) => {
-        const t = setInterval(() => {
-          if (committedOk + committedFailed >= target) {
-            clearInterval(t);
-            r(false);
-          }
-        }, 50);
-      }),
-    ]);
-    clearInterval(timer);
+    const timedOut = await new Promise<boolean>((resolve) => {
+      const deadline = setTimeout(() => {
+        clearInterval(poll);
+        resolve(true);
+      }, timeoutMs);
+      const poll = setInterval(() => {
+        if (committedOk + committedFailed >= accepted) {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve(false);
+        }
+      }, 50);
+    });
+    const nodeCpu = processCpuSeconds(node.process?.pid) - nodeCpu0;
+    const benchCpuUsage = process.cpuUsage(benchCpu0);
+    const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
     await follower.stop();
-    if (timedOut) {
-      log(`timed out after ${flags["timeout-s"]} s with ${committedOk}/${target} committed`);
-      exitCode = 1;
-    }
+    if (timedOut) log(`timed out after ${flags["timeout-s"]} s with ${committedOk}/${accepted} committed`);
 
     // Blocks that carried bench txs: from the first to the last such block.
     const used = follower.blocks.filter((b) => b.txs > 0);
@@ -260,28 +325,26 @@ async function main(): Promise<void> {
     gasUsed.sort((a, b) => a - b);
     const seconds = (lastCommit - firstSend) / 1000;
     const tps = committedOk / seconds;
-    const maxPerBlock = Math.max(0, ...follower.blocks.map((b) => b.txs));
-
-    const rows: [string, string][] = [
-      ["accounts", String(nAccounts)],
-      ["txs signed / accepted by CheckTx", `${total} / ${accepted}`],
-      ["txs committed ok / failed in block", `${committedOk} / ${committedFailed}`],
-      ["gas used per MsgSend (median)", String(percentile(gasUsed, 50))],
-      ["broadcast concurrency", String(concurrency)],
-      ["broadcast rate (tx/s accepted)", (accepted / ((broadcastEnd - firstSend) / 1000)).toFixed(0)],
-      ["block interval (median header delta, ms)", String(percentile(deltas, 50))],
-      ["blocks used (first..last with txs)", `${usedSpan.length} (max ${maxPerBlock} txs/block)`],
-      ["first broadcast -> last commit (s)", seconds.toFixed(2)],
-      ["committed tx/s", tps.toFixed(0)],
-      ["latency p50 broadcast->commit (ms)", percentile(latencies, 50).toFixed(0)],
-      ["latency p99 broadcast->commit (ms)", percentile(latencies, 99).toFixed(0)],
-      ["native secp256k1 verify/s (1 core)", verifyRate.toFixed(0)],
-      ["committed tx/s / verify/s", (tps / verifyRate).toFixed(3)],
-    ];
-    const w = Math.max(...rows.map(([k]) => k.length));
-    console.log("\nDGrid tx throughput (single validator, 127.0.0.1)");
-    for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
-    console.log(`JSON ${JSON.stringify(Object.fromEntries(rows))}`);
+    return {
+      verifyRate,
+      accepted,
+      committedOk,
+      committedFailed,
+      gasPerSend: percentile(gasUsed, 50),
+      broadcastRate: accepted / ((broadcastEnd - firstSend) / 1000),
+      blockIntervalMs: percentile(deltas, 50),
+      blocksUsed: usedSpan.length,
+      maxPerBlock: Math.max(0, ...follower.blocks.map((b) => b.txs)),
+      seconds,
+      tps,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      ratio: tps / verifyRate,
+      nodeCpuMsPerTx: (nodeCpu * 1000) / Math.max(1, committedOk),
+      benchCpuMsPerTx: (benchCpu * 1000) / Math.max(1, committedOk),
+      load: loadavg()[0],
+      timedOut,
+    };
   } finally {
     await node.stop();
     if (
@@ -294,7 +357,57 @@ async function main(): Promise<void> {
     if (!flags.keep) rmSync(node.home, { recursive: true, force: true });
     else log(`node home kept at ${node.home}`);
   }
-  process.exitCode = exitCode;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main(): Promise<void> {
+  const total = nAccounts * perAccount;
+  const accounts = makeAccounts(nAccounts);
+  const results: RunResult[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const r = await runOnce(run, accounts);
+    results.push(r);
+    log(
+      `run ${run}: ${r.tps.toFixed(0)} tx/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ` +
+        `verify ${r.verifyRate.toFixed(0)}/s, ratio ${r.ratio.toFixed(3)}, node CPU ${r.nodeCpuMsPerTx.toFixed(2)} ms/tx, ` +
+        `bench CPU ${r.benchCpuMsPerTx.toFixed(2)} ms/tx, load ${r.load.toFixed(1)}${r.timedOut ? " (TIMED OUT)" : ""}`,
+    );
+  }
+  const med = (f: (r: RunResult) => number, digits = 0) => median(results.map(f)).toFixed(digits);
+  const rows: [string, string][] = [
+    ["runs (figures are medians over runs)", String(runs)],
+    ["accounts", String(nAccounts)],
+    ["txs signed / accepted by CheckTx", `${total} / ${med((r) => r.accepted)}`],
+    ["txs committed ok / failed in block", `${med((r) => r.committedOk)} / ${med((r) => r.committedFailed)}`],
+    ["gas used per MsgSend", med((r) => r.gasPerSend)],
+    ["broadcast requests in flight x batch", `${concurrency} x ${batchSize}`],
+    ["node V8 flags", flags["node-flags"] || "(none)"],
+    ["broadcast rate (tx/s accepted)", med((r) => r.broadcastRate)],
+    ["block interval (header delta, ms)", med((r) => r.blockIntervalMs)],
+    ["blocks used (first..last with txs)", med((r) => r.blocksUsed)],
+    ["max txs in one block", med((r) => r.maxPerBlock)],
+    ["first broadcast -> last commit (s)", med((r) => r.seconds, 2)],
+    ["committed tx/s", med((r) => r.tps)],
+    ["latency p50 broadcast->commit (ms)", med((r) => r.p50)],
+    ["latency p99 broadcast->commit (ms)", med((r) => r.p99)],
+    ["native secp256k1 verify/s (1 core)", med((r) => r.verifyRate)],
+    ["committed tx/s / verify/s (same run)", med((r) => r.ratio, 3)],
+    ["node CPU per committed tx (ms, all threads)", med((r) => r.nodeCpuMsPerTx, 2)],
+    ["bench client CPU per committed tx (ms)", med((r) => r.benchCpuMsPerTx, 2)],
+    ["load average (1 min, end of run)", med((r) => r.load, 1)],
+    ["committed tx/s per run", results.map((r) => r.tps.toFixed(0)).join(", ")],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  console.log("\nDGrid tx throughput (single validator, 127.0.0.1)");
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+  console.log(`JSON ${JSON.stringify(Object.fromEntries(rows))}`);
+  process.exitCode = results.some((r) => r.timedOut) ? 1 : 0;
 }
 
 main().catch((err) => {

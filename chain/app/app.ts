@@ -33,10 +33,12 @@ import {
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Logger } from "pino";
 import { moduleAddress } from "../../modules/auth/address.ts";
-import { type AnteHandler, newAnteHandler } from "../../modules/auth/ante.ts";
+import { type AnteHandler, newAnteHandler, newSigVerifyAhead } from "../../modules/auth/ante.ts";
 import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
+import { SignatureVerifier } from "../../modules/auth/sigverify.ts";
+import "../types/proto-alloc.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
 import { ConsensusKeeper } from "../../modules/consensus/keeper.ts";
@@ -70,7 +72,7 @@ import { Router } from "./module.ts";
 import { type QueryBackend, queryApp } from "./query.ts";
 import { runTx, type TxRunner } from "./run-tx.ts";
 import { CommitMultiStore, InfiniteGasMeter } from "./store-deps.ts";
-import { decodeTx } from "./tx.ts";
+import { type DecodedTx, decodeTx } from "./tx.ts";
 
 export const APP_NAME = "dgrid";
 export const APP_VERSION = "0.1.0";
@@ -85,6 +87,8 @@ export interface DGridAppOptions {
   keepRecent?: number;
   /** x/upgrade writes {name, height, info} here when halting for an upgrade (e.g. <home>/data/upgrade-info.json) */
   upgradeInfoFile?: string;
+  /** worker threads verifying CheckTx signatures ahead of the ante handler (default 1; 0 = none) */
+  sigVerifyWorkers?: number;
 }
 
 export interface DGridAppDeps {
@@ -159,6 +163,16 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   private finalizeBlockInfo?: BlockInfo;
   private initialHeight = 1;
   private checkQueue: Promise<unknown> = Promise.resolve();
+  /** verified-signature cache shared by CheckTx and FinalizeBlock, plus the CheckTx worker */
+  readonly sigVerifier: SignatureVerifier;
+  private readonly sigVerifyAhead: (ctx: Context, tx: DecodedTx) => Promise<void>;
+  /** verifications started by prepareCheckTx, by tx bytes object, until its CheckTx takes them */
+  private readonly aheadByTx = new WeakMap<Uint8Array, Promise<DecodedTx | undefined>>();
+  /**
+   * Txs that passed CheckTx, decoded, by bytes object: recheck reuses the decode, and proposal checks
+   * (which only need "it decodes") skip it. The ante handler never changes a DecodedTx.
+   */
+  private readonly checkedTxs = new WeakMap<Uint8Array, DecodedTx>();
 
   constructor(options: DGridAppOptions, deps: DGridAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
@@ -218,7 +232,10 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
     }
-    this.anteHandler = newAnteHandler({ accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
+    this.sigVerifier = new SignatureVerifier({ workers: options.sigVerifyWorkers ?? 1 });
+    const anteDeps = { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper, sigVerifier: this.sigVerifier };
+    this.anteHandler = newAnteHandler(anteDeps);
+    this.sigVerifyAhead = newSigVerifyAhead(anteDeps);
 
     this.store =
       deps.store ??
@@ -344,17 +361,55 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   // ---- ABCI: mempool ----
 
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    // signatures are verified on a worker meanwhile (the ante then finds them in the cache)
+    const ahead = req.type === CheckTxType.RECHECK ? undefined : this.takeAhead(req.tx);
     // one at a time: each CheckTx reads and then writes the shared check state (sequences, fees)
-    const run = this.checkQueue.then(() => this.checkTxNow(req));
+    const run = this.checkQueue.then(async () =>
+      this.checkTxNow(req, ahead ? await ahead : this.checkedTxs.get(req.tx)),
+    );
     this.checkQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async checkTxNow(req: RequestCheckTx): Promise<ResponseCheckTx> {
+  /**
+   * Mempool hint: a new tx will be checked soon. Starts verifying its signatures on the worker thread
+   * now, while it waits for its CheckTx turn; CheckTx then waits for that (and finds them cached).
+   */
+  prepareCheckTx(tx: Uint8Array): void {
+    if (!this.aheadByTx.has(tx))
+      this.aheadByTx.set(
+        tx,
+        this.verifyAhead(tx).catch(() => undefined),
+      );
+  }
+
+  /** The tx decoded by its pre-verification (undefined if it does not decode). */
+  private takeAhead(tx: Uint8Array): Promise<DecodedTx | undefined> {
+    const p = this.aheadByTx.get(tx);
+    if (!p) return this.verifyAhead(tx).catch(() => undefined);
+    this.aheadByTx.delete(tx);
+    return p;
+  }
+
+  private async verifyAhead(txBytes: Uint8Array): Promise<DecodedTx | undefined> {
+    await this.load();
+    let tx: DecodedTx;
+    try {
+      tx = decodeTx(txBytes, this.router);
+    } catch {
+      return undefined;
+    }
+    const ctx = this.newContext(this.checkState ?? this.store.branch(), this.checkBlock, "check", txBytes);
+    await this.sigVerifyAhead(ctx, tx);
+    return tx;
+  }
+
+  private async checkTxNow(req: RequestCheckTx, decoded?: DecodedTx): Promise<ResponseCheckTx> {
     await this.load();
     const mode: ExecMode = req.type === CheckTxType.RECHECK ? "recheck" : "check";
     const state = this.checkState ?? this.store.branch();
-    const r = await runTx(this, mode, req.tx, state, this.checkBlock);
+    const r = await runTx(this, mode, req.tx, state, this.checkBlock, decoded);
+    if (r.code === 0 && r.tx) this.checkedTxs.set(req.tx, r.tx);
     return {
       code: r.code,
       data: new Uint8Array(),
@@ -384,7 +439,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue; // only the proposer's own injection, never one from the mempool
       try {
-        decodeTx(tx, this.router);
+        if (!this.checkedTxs.has(tx)) decodeTx(tx, this.router);
       } catch {
         continue; // undecodable txs are dropped, as the SDK's default proposal handler does
       }
@@ -402,7 +457,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     for (const tx of req.txs) {
       if (this.isInjectedTx(tx)) continue;
       try {
-        decodeTx(tx, this.router);
+        if (!this.checkedTxs.has(tx)) decodeTx(tx, this.router);
       } catch {
         return reject;
       }
@@ -512,7 +567,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
         });
         continue;
       }
-      const r = await runTx(this, "finalize", tx, state, block);
+      const r = await runTx(this, "finalize", tx, state, block, this.checkedTxs.get(tx));
       txResults.push({
         code: r.code,
         data: r.data,

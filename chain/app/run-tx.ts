@@ -63,10 +63,12 @@ export async function runTx(
   txBytes: Uint8Array,
   state: CacheMultiStore,
   block: BlockInfo,
+  /** `txBytes` already decoded by the caller (CheckTx pre-verification) */
+  decoded?: DecodedTx,
 ): Promise<TxResult> {
   let tx: DecodedTx;
   try {
-    tx = decodeTx(txBytes, app.router);
+    tx = decoded && decoded.bytes === txBytes ? decoded : decodeTx(txBytes, app.router);
   } catch (e) {
     return failure(e, 0n, 0n, [], app.logger);
   }

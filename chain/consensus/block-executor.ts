@@ -39,6 +39,7 @@ import {
 } from "./evidence-pool.ts";
 import { copyState, nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import { blockIdEqual, verifyCommit } from "./vote-set.ts";
+import "../types/proto-alloc.ts";
 
 export const BLOCK_PROTOCOL_VERSION = 11n;
 /** CometBFT limits used to size a block's data (types/block.go). */
@@ -96,6 +97,9 @@ export function maxDataBytes(params: ConsensusParams, numVals: number): number {
 }
 
 export class BlockExecutor {
+  /** indexing + event publication of the last applied block, running behind consensus */
+  private publishing: Promise<void> = Promise.resolve();
+
   constructor(
     readonly options: { chainId: string },
     private readonly deps: BlockExecutorDeps,
@@ -245,8 +249,15 @@ export class BlockExecutor {
     return resp.status === ResponseProcessProposal_ProposalStatus.ACCEPT;
   }
 
-  /** FinalizeBlock → save responses → validator/param updates → Commit + mempool update → save state → index → events. */
+  /**
+   * FinalizeBlock → save responses → validator/param updates → Commit + mempool update → save state,
+   * then tx indexing → events in the background (off the critical path, as CometBFT's indexer
+   * service; still in that order, so a tx is findable by `tx` before its Tx event is published and
+   * `broadcast_tx_commit` returns). At most one block's publication runs behind: the next applyBlock
+   * waits for it first. `flush()` waits for it.
+   */
   async applyBlock(state: State, blockId: BlockID, block: Block): Promise<State> {
+    await this.publishing;
     this.validateBlock(state, block);
     const height = block.header.height;
     const resp = await this.deps.app.finalizeBlock({
@@ -269,10 +280,28 @@ export class BlockExecutor {
     await this.deps.stateStore.save(newState);
     await this.deps.evidencePool?.update(newState, block.evidence?.evidence ?? []);
     await this.pruneBlocks(retainHeight);
-    if (this.deps.txIndexer)
-      await this.deps.txIndexer.indexBlock(Number(height), block.data.txs, resp.txResults, resp.events);
-    this.fireEvents(block, blockId, resp);
+    this.publishing = this.indexAndPublish(block, blockId, resp);
     return newState;
+  }
+
+  /** Resolves when the last applied block is indexed and its events are published. */
+  flush(): Promise<void> {
+    return this.publishing;
+  }
+
+  private async indexAndPublish(block: Block, blockId: BlockID, resp: ResponseFinalizeBlock): Promise<void> {
+    const height = Number(block.header.height);
+    try {
+      if (this.deps.txIndexer)
+        await this.deps.txIndexer.indexBlock(height, block.data.txs, resp.txResults, resp.events);
+    } catch (e) {
+      this.deps.logger.error({ err: (e as Error).message, height }, "could not index block");
+    }
+    try {
+      this.fireEvents(block, blockId, resp);
+    } catch (e) {
+      this.deps.logger.error({ err: (e as Error).message, height }, "could not publish block events");
+    }
   }
 
   /** Commit with the mempool locked, then drop committed txs and recheck the rest. */

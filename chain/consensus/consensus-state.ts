@@ -255,6 +255,7 @@ export class ConsensusState {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.idle();
+    await this.executor.flush(); // the last block's indexing and events
   }
 
   /** Resolves when the queue has no work left. */

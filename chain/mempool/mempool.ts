@@ -28,8 +28,15 @@ export interface MempoolOptions {
   recheck?: boolean;
 }
 
+/**
+ * The app as the mempool uses it. `prepareCheckTx`, when present, is told of a new tx as soon as it
+ * arrives, before it waits for its (serial) CheckTx turn, so the app can start work that needs no
+ * state order (e.g. signature verification on another thread).
+ */
+export type MempoolApp = Pick<Application, "checkTx"> & { prepareCheckTx?(tx: Uint8Array): void };
+
 export interface MempoolDeps {
-  app: Pick<Application, "checkTx">;
+  app: MempoolApp;
   logger: Logger;
 }
 
@@ -62,7 +69,7 @@ export function protoSizeOfTx(tx: Uint8Array): number {
 
 export class Mempool {
   private readonly opts: Required<MempoolOptions>;
-  private readonly app: Pick<Application, "checkTx">;
+  private readonly app: MempoolApp;
   private readonly logger: Logger;
   private readonly cache: TxCache;
   private readonly entries = new Map<string, MempoolTx>(); // insertion order = FIFO
@@ -123,6 +130,7 @@ export class Mempool {
     const hash = txHash(tx);
     const key = toHex(hash);
     if (!this.cache.push(key) || this.entries.has(key)) throw new TxInCacheError();
+    this.app.prepareCheckTx?.(tx);
     const release = await this.acquire();
     try {
       let res: ResponseCheckTx;

@@ -11,7 +11,6 @@ import {
   blockEventKey,
   blockEventPrefix,
   blockKey,
-  eventKey,
   eventPrefix,
   heightKey,
   P,
@@ -92,14 +91,36 @@ export class TxIndexer {
       throw new TxIndexError(`block ${height}: ${txs.length} txs but ${results.length} results`);
     }
     const ops: { type: "put"; key: Uint8Array; value: Uint8Array }[] = [];
+    const tagCache = new Map<string, Buffer>(); // "E" <key> 0x00, shared by every tx of the block
+    const big = BigInt(height);
     txs.forEach((tx, index) => {
       const result = results[index] as ExecTxResult;
       const hash = txHash(tx);
-      const record = TxResult.encode({ height: BigInt(height), index, tx, result }).finish();
+      const record = TxResult.encode({ height: big, index, tx, result }).finish();
       ops.push({ type: "put", key: txKey(hash), value: record });
+      const suffix = heightKey(height, index).subarray(1); // <height u64> <index u32>
       ops.push({ type: "put", key: heightKey(height, index), value: hash });
       for (const [k, values] of flattenEvents(result.events)) {
-        for (const v of new Set(values)) ops.push({ type: "put", key: eventKey(k, v, height, index), value: hash });
+        let tag = tagCache.get(k);
+        if (!tag) {
+          tag = Buffer.from(eventPrefix(k));
+          tagCache.set(k, tag);
+        }
+        const seen = values.length > 1 ? new Set<string>() : undefined;
+        for (const v of values) {
+          if (seen) {
+            if (seen.has(v)) continue;
+            seen.add(v);
+          }
+          // eventKey(k, v, height, index), built in one buffer
+          const vlen = Buffer.byteLength(v, "utf8");
+          const key = Buffer.allocUnsafe(tag.length + vlen + 1 + suffix.length);
+          tag.copy(key, 0);
+          key.write(v, tag.length, "utf8");
+          key[tag.length + vlen] = 0;
+          key.set(suffix, tag.length + vlen + 1);
+          ops.push({ type: "put", key, value: hash });
+        }
       }
     });
     const battrs = blockAttributes(height, blockEvents);

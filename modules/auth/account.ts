@@ -60,8 +60,19 @@ export function encodeAccount(a: Account): Uint8Array {
   return Any.encode(accountToAny(a)).finish();
 }
 
+/** Accounts already decoded, by the stored bytes object (stores hand back the same object per read). */
+const decodedAccounts = new WeakMap<Uint8Array, Account>();
+
+/** Decodes stored account bytes; the result is the caller's own (callers change sequence, pubKey). */
 export function decodeAccount(b: Uint8Array): Account {
-  return accountFromAny(Any.decode(b));
+  let a = decodedAccounts.get(b);
+  if (!a) {
+    a = accountFromAny(Any.decode(b));
+    decodedAccounts.set(b, a);
+  }
+  const copy: Account = { ...a };
+  if (a.module) copy.module = { name: a.module.name, permissions: [...a.module.permissions] };
+  return copy;
 }
 
 /** The compressed secp256k1 key inside a /cosmos.crypto.secp256k1.PubKey Any. */

@@ -11,8 +11,22 @@ export function addressToString(bytes: Uint8Array, prefix = Bech32PrefixAccAddr)
   return toBech32(prefix, bytes);
 }
 
+/** Valid addresses already decoded ("prefix/address" -> bytes); bounded, oldest dropped first. */
+const decodedCache = new Map<string, Uint8Array>();
+const DECODED_CACHE_SIZE = 50_000;
+
 /** Decodes a bech32 account address; throws ErrInvalidAddress (code 7) on a bad one. */
 export function addressFromString(addr: string, prefix = Bech32PrefixAccAddr): Uint8Array {
+  const id = `${prefix}/${addr}`;
+  const hit = decodedCache.get(id);
+  if (hit) return hit.slice();
+  const bytes = decodeAddress(addr, prefix);
+  if (decodedCache.size >= DECODED_CACHE_SIZE) decodedCache.delete(decodedCache.keys().next().value as string);
+  decodedCache.set(id, bytes.slice());
+  return bytes;
+}
+
+function decodeAddress(addr: string, prefix: string): Uint8Array {
   if (addr.trim() === "") throw ErrInvalidAddress.wrap("empty address string is not allowed");
   let decoded: { prefix: string; data: Uint8Array };
   try {
@@ -42,8 +56,15 @@ export function moduleAddressBytes(name: string): Uint8Array {
   return createHash("sha256").update(name).digest().subarray(0, 20);
 }
 
+const moduleAddresses = new Map<string, string>();
+
 export function moduleAddress(name: string): string {
-  return addressToString(moduleAddressBytes(name));
+  let addr = moduleAddresses.get(name);
+  if (addr === undefined) {
+    addr = addressToString(moduleAddressBytes(name));
+    if (moduleAddresses.size < 1000) moduleAddresses.set(name, addr);
+  }
+  return addr;
 }
 
 export function secp256k1AddressBytes(compressedPubkey: Uint8Array): Uint8Array {

@@ -37,7 +37,7 @@ import type { BankKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { FeeCollectorName } from "./keys.ts";
 import { signBytes } from "./sign-modes.ts";
-import { verifySecp256k1 } from "./sigverify.ts";
+import { SignatureVerifier } from "./sigverify.ts";
 
 /** amino size of a StdSignature with a secp256k1 pubkey and a 64-byte signature, plus 6 (SDK simulation) */
 const SIMULATED_SIG_SIZE = 112;
@@ -48,6 +48,8 @@ const MAX_GAS_WANTED = (1n << 63n) - 1n;
 export interface AnteDeps {
   accountKeeper: AccountKeeper;
   bankKeeper: BankKeeperI;
+  /** signature checks with a cache of verified signatures (default: a cache, no worker thread) */
+  sigVerifier?: SignatureVerifier;
 }
 
 export type AnteHandler = (ctx: Context, tx: DecodedTx) => Promise<void>;
@@ -59,6 +61,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function newAnteHandler(deps: AnteDeps): AnteHandler {
   const ak = deps.accountKeeper;
   const bk = deps.bankKeeper;
+  const verifier = deps.sigVerifier ?? new SignatureVerifier({ workers: 0 });
 
   return async (ctx, tx) => {
     const simulate = ctx.isSimulate;
@@ -203,7 +206,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       if (!acc.pubKey) throw ErrInvalidPubKey.wrap("pubkey on account is not set");
       const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: acc.sequence });
       if (!bytes) throw fail(`unsupported sign mode ${String(mode)}`);
-      if (!verifySecp256k1(secp256k1KeyFromAny(acc.pubKey), bytes, raw.signatures[i])) {
+      if (!verifier.verify(secp256k1KeyFromAny(acc.pubKey), bytes, raw.signatures[i])) {
         throw fail("unable to verify single signer signature");
       }
     }
@@ -213,6 +216,43 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       const fresh = (await ak.getAccount(ctx, acc.address)) ?? acc;
       fresh.sequence += 1n;
       ak.setAccount(ctx, fresh);
+    }
+  };
+}
+
+/**
+ * CheckTx pre-verification: verifies a new tx's signatures on the verifier's worker thread before the
+ * (serial) ante handler runs, so the ante finds them in the verified cache. Reads only account numbers
+ * and public keys; any problem just means the ante handler verifies (or rejects) the tx itself.
+ */
+export function newSigVerifyAhead(
+  deps: AnteDeps & { sigVerifier: SignatureVerifier },
+): (ctx: Context, tx: DecodedTx) => Promise<void> {
+  const ak = deps.accountKeeper;
+  const verifier = deps.sigVerifier;
+  return async (ctx, tx) => {
+    try {
+      const { authInfo, raw } = tx;
+      if (authInfo.signerInfos.length !== tx.signers.length || raw.signatures.length !== tx.signers.length) return;
+      const pending: Promise<boolean>[] = [];
+      for (let i = 0; i < tx.signers.length; i++) {
+        const info = authInfo.signerInfos[i];
+        const acc = await ak.getAccount(ctx, tx.signers[i]);
+        if (!acc) return;
+        const pkAny = info.publicKey ?? acc.pubKey;
+        if (!pkAny || pkAny.typeUrl !== Secp256k1PubKeyTypeUrl) return;
+        const accNum = ctx.height !== 0 ? acc.accountNumber : 0n;
+        const bytes = signBytes(info.modeInfo?.single?.mode, tx, {
+          chainId: ctx.chainId,
+          accountNumber: accNum,
+          sequence: info.sequence,
+        });
+        if (!bytes) return;
+        pending.push(verifier.verifyAhead(secp256k1KeyFromAny(pkAny), bytes, raw.signatures[i]));
+      }
+      await Promise.all(pending);
+    } catch {
+      // the ante handler reports whatever is wrong with this tx
     }
   };
 }

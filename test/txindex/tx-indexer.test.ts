@@ -133,3 +133,38 @@ describe("TxIndexer", () => {
     await assert.rejects(idx.indexBlock(11, [tx(11, 0)], [], []), TxIndexError);
   });
 });
+
+describe("TxIndexer event keys", () => {
+  it("writes exactly the keys of keys.ts (eventKey, one per distinct value)", async () => {
+    const { eventKey, heightKey, txKey } = await import("../../chain/txindex/keys.ts");
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(join(mkdtempSync(join(tmpdir(), "dgrid-tk-")), "db"), {
+      keyEncoding: "view",
+      valueEncoding: "view",
+    });
+    await db.open();
+    try {
+      const sub = db.sublevel<Uint8Array, Uint8Array>("txindex", { keyEncoding: "view", valueEncoding: "view" });
+      const idx = new TxIndexer({}, { db: sub });
+      const t = enc.encode("tx-ü");
+      const result = ExecTxResult.fromPartial({
+        events: [
+          { type: "transfer", attributes: [{ key: "sender", value: "dgrid1ä€", index: true }] },
+          { type: "transfer", attributes: [{ key: "sender", value: "dgrid1ä€", index: true }] },
+          { type: "coin", attributes: [{ key: "amount", value: "", index: true }] },
+        ],
+      });
+      await idx.indexBlock(300_000, [t], [result], []);
+      const keys: string[] = [];
+      for await (const k of sub.keys()) if (k[0] === 0x45 || k[0] === 0x54 || k[0] === 0x48) keys.push(toHex(k));
+      const want = [
+        eventKey("transfer.sender", "dgrid1ä€", 300_000, 0),
+        eventKey("coin.amount", "", 300_000, 0),
+        txKey(txHash(t)),
+        heightKey(300_000, 0),
+      ].map(toHex);
+      assert.deepEqual(keys.sort(), want.sort());
+    } finally {
+      await db.close();
+    }
+  });
+});
