@@ -18,16 +18,15 @@ import {
   QueryTallyResultResponse,
 } from "cosmjs-types/cosmos/gov/v1/query";
 import { MsgSubmitProposal, MsgVote } from "cosmjs-types/cosmos/gov/v1/tx";
+import { QueryValidatorRequest, QueryValidatorResponse } from "cosmjs-types/cosmos/staking/v1beta1/query";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { PROPOSAL_MSG_TYPES } from "../../chain/cli/gov-impl.ts";
+import { valoperOf } from "../../chain/cli/staking-impl.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { connectSigningClient } from "../../client/index.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
-import {
-  type Params as InferenceParams,
-  Params as InferenceParamsCodec,
-} from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { Params as InferenceParams } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import { QueryParamsRequest, QueryParamsResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import { KNOWN_MNEMONIC } from "../cli/helpers.ts";
@@ -79,6 +78,24 @@ describe("governance on a running node", () => {
     const p = QueryProposalResponse.decode(res.value).proposal;
     assert.ok(p);
     return p;
+  }
+
+  async function tally(id: bigint) {
+    const res = await qc.queryAbci(
+      "/cosmos.gov.v1.Query/TallyResult",
+      QueryTallyResultRequest.encode({ proposalId: id }).finish(),
+    );
+    return QueryTallyResultResponse.decode(res.value).tally;
+  }
+
+  async function validator(valoper: string) {
+    const res = await qc.queryAbci(
+      "/cosmos.staking.v1beta1.Query/Validator",
+      QueryValidatorRequest.encode({ validatorAddr: valoper }).finish(),
+    );
+    const v = QueryValidatorResponse.decode(res.value).validator;
+    assert.ok(v);
+    return v;
   }
 
   const updateInferenceParams = (params: InferenceParams): Any => ({
@@ -248,6 +265,36 @@ describe("governance on a running node", () => {
     assert.notEqual(p.failedReason, "");
     assert.deepEqual(await inferenceParams(), current);
     assert.equal((await alice.getBalance(recipient, "udgrid")).amount, recipientBefore);
+  });
+
+  it("a delegator voting against its validator changes the tally by exactly its stake", async () => {
+    const valoper = valoperOf(s.valAddress);
+    const stake = 30_000_000n;
+    const d = await alice.delegateTokens(aliceAddr, valoper, { denom: "udgrid", amount: String(stake) }, "auto");
+    assert.equal(d.code, 0, d.rawLog);
+    const tokens = BigInt((await validator(valoper)).tokens);
+    assert.equal(tokens, 100_000_000n + stake);
+
+    const current = await inferenceParams();
+    const { id } = await submit(
+      [updateInferenceParams({ ...current, revealDeadlineBlocks: current.revealDeadlineBlocks + 1n })],
+      "delegator votes no",
+    );
+    await vote(val, s.valAddress, id, VoteOption.VOTE_OPTION_YES);
+    const t1 = await tally(id);
+    assert.deepEqual([t1?.yesCount, t1?.noCount], [String(tokens), "0"]);
+    await vote(alice, aliceAddr, id, VoteOption.VOTE_OPTION_NO);
+    const t2 = await tally(id);
+    assert.equal(BigInt(t1?.yesCount ?? 0) - BigInt(t2?.yesCount ?? 0), stake);
+    assert.equal(BigInt(t2?.noCount ?? 0), stake);
+    assert.deepEqual([t2?.abstainCount, t2?.noWithVetoCount], ["0", "0"]);
+
+    const p = await finished(id);
+    assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
+    assert.deepEqual(
+      [p.finalTallyResult?.yesCount, p.finalTallyResult?.noCount],
+      [String(tokens - stake), String(stake)],
+    );
   });
 
   it("a software-upgrade plan halts the node at its height with the app hash of the height before", async () => {
