@@ -4,6 +4,9 @@
 // slashing unjail` of a validator that is not jailed is refused with slashing's code 5 (one node
 // cannot jail its only validator: the chain would halt).
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { QueryClient, setupStakingExtension } from "@cosmjs/stargate";
@@ -13,7 +16,7 @@ import { loadPrivValidatorKey } from "../../chain/types/keys.ts";
 import { consAddressToString, ed25519ConsAddress } from "../../modules/slashing/keys.ts";
 import { cli, KNOWN_MNEMONIC } from "../cli/helpers.ts";
 import { dgrid, waitForHeight } from "../support/node-process.ts";
-import { createStakedNode, type StakedNode } from "../support/staked-node.ts";
+import { createStakedNode, type StakedNode, until } from "../support/staked-node.ts";
 
 describe("staking and slashing CLI on a running node", () => {
   let s: StakedNode;
@@ -26,7 +29,10 @@ describe("staking and slashing CLI on a running node", () => {
   before(async () => {
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(KNOWN_MNEMONIC, { prefix: "dgrid" });
     [{ address: alice }] = await wallet.getAccounts();
-    s = await createStakedNode({ accounts: [{ address: alice, coins: "1000000000udgrid" }] });
+    s = await createStakedNode({
+      accounts: [{ address: alice, coins: "1000000000udgrid" }],
+      slashingParams: { signed_blocks_window: "20", min_signed_per_window: "0.5", downtime_jail_duration: "10s" },
+    });
     ring = ["--home", s.node.home, "--keyring-backend", "test"];
     node = ["--node", s.node.rpcUrl];
     await dgrid(["keys", "add", "alice", "--recover", ...ring], { input: `${KNOWN_MNEMONIC}\n` });
@@ -176,7 +182,7 @@ describe("staking and slashing CLI on a running node", () => {
       [valcons],
     );
     const params = (await json(["query", "slashing", "params"])).params;
-    assert.equal(params.signed_blocks_window, "100");
+    assert.equal(params.signed_blocks_window, "20");
     assert.equal(params.min_signed_per_window, "0.500000000000000000");
 
     const r = await cli([
@@ -201,5 +207,88 @@ describe("staking and slashing CLI on a running node", () => {
     const v = (await json(["query", "staking", "validator", valoper])).validator;
     assert.equal(v.jailed, false);
     assert.equal(v.status, "BOND_STATUS_BONDED");
+  });
+
+  it("create-validator, edit-validator, redelegate; a second validator that never signs is jailed for downtime and can unjail after the jail time", async (t) => {
+    const tx = (...args: string[]) =>
+      json(["tx", ...args, "--from", "alice", "--gas", "auto", "--broadcast-mode", "block", "-y", ...ring]);
+    const { publicKey } = generateKeyPairSync("ed25519");
+    const key = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+    const file = join(s.node.home, "ghost.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pubkey: { "@type": "/cosmos.crypto.ed25519.PubKey", key: key.toString("base64") },
+        amount: "2000000udgrid",
+        moniker: "ghost",
+        website: "https://ghost.example",
+        "commission-rate": "0.05",
+        "min-self-delegation": "1",
+      }),
+    );
+    const created = await tx("staking", "create-validator", file);
+    assert.equal(created.code, 0, created.raw_log);
+    const ghost = valoperOf(alice);
+    const edited = await tx("staking", "edit-validator", "--new-moniker", "ghost2", "--details", "never signs");
+    assert.equal(edited.code, 0, edited.raw_log);
+    const redel = await tx("staking", "redelegate", valoper, ghost, "1000000udgrid");
+    assert.equal(redel.code, 0, redel.raw_log);
+
+    const v = (await json(["query", "staking", "validator", ghost])).validator;
+    assert.equal(v.description.moniker, "ghost2");
+    assert.equal(v.description.details, "never signs");
+    assert.equal(v.description.website, "https://ghost.example");
+    assert.equal(v.commission.commission_rates.rate, "0.050000000000000000");
+    assert.equal(v.tokens, "3000000");
+    assert.equal((await json(["query", "staking", "validators"])).validators.length, 2);
+
+    // the ghost's consensus key never signs: after the window it is jailed (the real validator has
+    // more than 2/3 of the power, so blocks continue) and slashed by slash_fraction_downtime (1%)
+    const valcons = consAddressToString(ed25519ConsAddress(key));
+    const jailed = await until("the ghost validator to be jailed", async () => {
+      const g = (await json(["query", "staking", "validator", ghost])).validator;
+      return g.jailed ? g : undefined;
+    });
+    assert.notEqual(jailed.status, "BOND_STATUS_BONDED");
+    assert.ok(BigInt(jailed.tokens) < 3_000_000n && BigInt(jailed.tokens) >= 2_970_000n, jailed.tokens);
+    const info = (await json(["query", "slashing", "signing-info", valcons])).val_signing_info;
+    assert.equal(info.tombstoned, false);
+    const jailedUntil = Date.parse(info.jailed_until);
+    assert.ok(jailedUntil > 0);
+
+    // unjail before jailed_until is refused with slashing 4, after it succeeds (block time decides)
+    const early = await cli([
+      "tx",
+      "slashing",
+      "unjail",
+      "--from",
+      "alice",
+      "--broadcast-mode",
+      "block",
+      "-y",
+      "-o",
+      "json",
+      ...ring,
+      ...node,
+    ]);
+    const earlyRes = JSON.parse(early.stdout);
+    const earlyTime = Date.parse((await comet.block(Number(earlyRes.height))).block.header.time.toISOString());
+    if (earlyTime < jailedUntil) {
+      assert.equal(early.code, 1);
+      assert.deepEqual([earlyRes.code, earlyRes.codespace], [4, "slashing"], earlyRes.raw_log);
+      t.diagnostic("unjail before jailed_until refused with slashing 4");
+      await until("block time past jailed_until", async () =>
+        (await comet.block()).block.header.time.getTime() > jailedUntil ? true : undefined,
+      );
+      const late = await tx("slashing", "unjail");
+      assert.equal(late.code, 0, late.raw_log);
+    } else {
+      t.diagnostic("the first unjail already came after jailed_until");
+      assert.equal(earlyRes.code, 0, earlyRes.raw_log);
+    }
+    assert.equal((await json(["query", "staking", "validator", ghost])).validator.jailed, false);
+    // the real validator is untouched
+    const real = (await json(["query", "slashing", "signing-info", valoper])).val_signing_info;
+    assert.equal(real.missed_blocks_counter, "0");
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { defaultGenesis as defaultSlashingGenesis } from "../../modules/slashing/genesis.ts";
 import { createTestNode, dgrid, type TestNode } from "./node-process.ts";
 
 export interface StakedNode {
@@ -55,8 +56,10 @@ export async function createStakedNode(opts: StakedNodeOptions = {}): Promise<St
   const doc = JSON.parse(readFileSync(path, "utf8"));
   const app = doc.app_state as Record<string, { params?: Record<string, unknown> } | undefined>;
   if (opts.govParams) app.gov = { ...app.gov, params: { ...app.gov?.params, ...opts.govParams } };
-  if (opts.slashingParams)
-    app.slashing = { ...app.slashing, params: { ...app.slashing?.params, ...opts.slashingParams } };
+  if (opts.slashingParams) {
+    const d = defaultSlashingGenesis();
+    app.slashing = { ...d, ...app.slashing, params: { ...d.params, ...app.slashing?.params, ...opts.slashingParams } };
+  }
   writeFileSync(path, JSON.stringify(doc, null, 2));
   await dgrid(["genesis", "validate", "--home", h]);
   const valWallet = await DirectSecp256k1HdWallet.fromMnemonic(key.mnemonic, { prefix: "dgrid" });
