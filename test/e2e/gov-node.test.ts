@@ -1,14 +1,17 @@
-// Governance end to end on a real single-validator node (gentx genesis, 3 s voting period): CosmJS
+// Governance end to end on a real single-validator node (gentx genesis, 5 s voting period): CosmJS
 // clients submit cosmos.gov.v1 proposals; a parameter change passes and takes effect at its
 // execution height, a proposal without votes misses quorum and its deposit is refunded, an
 // unauthorized message is refused at submission, a failing message changes nothing, and a
 // software-upgrade plan halts the node at its height with the app hash of the height before.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet, type EncodeObject } from "@cosmjs/proto-signing";
 import { BroadcastTxError, QueryClient, type SigningStargateClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { QuerySupplyOfRequest, QuerySupplyOfResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { type Proposal, ProposalStatus, VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
 import {
@@ -26,11 +29,14 @@ import { valoperOf } from "../../chain/cli/staking-impl.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { connectSigningClient } from "../../client/index.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
-import type { Params as InferenceParams } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import {
+  type Params as InferenceParams,
+  Params as InferenceParamsJson,
+} from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import { QueryParamsRequest, QueryParamsResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
-import { KNOWN_MNEMONIC } from "../cli/helpers.ts";
-import { dgridBin, rpcCall, waitForHeight } from "../support/node-process.ts";
+import { cli, KNOWN_MNEMONIC } from "../cli/helpers.ts";
+import { dgrid, dgridBin, rpcCall, waitForHeight } from "../support/node-process.ts";
 import { createStakedNode, FAST_GOV, type StakedNode, until } from "../support/staked-node.ts";
 
 const GOV = moduleAddress("gov");
@@ -156,7 +162,7 @@ describe("governance on a running node", () => {
 
     // the height whose EndBlock executed the proposal: the first with the new value, and the one where
     // the proposal's status turned PASSED; every earlier height still has the old value
-    const latest = (await comet.status()).syncInfo.latestBlockHeight;
+    const latest = (await comet.abciInfo()).lastBlockHeight ?? 0; // the last height the app committed
     let hExec = 0;
     for (let h = hSubmit; h <= latest; h++) {
       if ((await inferenceParams(h)).defaultRedundancy !== before.defaultRedundancy) {
@@ -297,6 +303,102 @@ describe("governance on a running node", () => {
     );
   });
 
+  it("via the CLI: a dgrid MsgUpdateParams proposal file, vetoed by the validator, is rejected and its deposit burned", async () => {
+    const ring = ["--home", s.node.home, "--keyring-backend", "test"];
+    await dgrid(["keys", "add", "alice", "--recover", ...ring], { input: `${KNOWN_MNEMONIC}\n` });
+    const current = await inferenceParams();
+    const file = join(s.node.home, "proposal.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        messages: [
+          {
+            "@type": "/dgrid.inference.v1.MsgUpdateParams",
+            authority: GOV,
+            params: {
+              ...(InferenceParamsJson.toJSON(current) as object),
+              default_redundancy: current.defaultRedundancy + 3,
+            },
+          },
+        ],
+        metadata: "",
+        deposit: `${DEPOSIT}udgrid`,
+        title: "raise k by 3",
+        summary: "vetoed",
+      }),
+    );
+    const cliTx = async (args: string[], from: string) => {
+      const out = await dgrid([
+        ...args,
+        "--from",
+        from,
+        "--gas",
+        "auto",
+        "--broadcast-mode",
+        "block",
+        "-y",
+        "-o",
+        "json",
+        ...ring,
+        "--node",
+        s.node.rpcUrl,
+      ]);
+      const res = JSON.parse(out.stdout);
+      assert.equal(res.code, 0, res.raw_log);
+      return res;
+    };
+    const supply = async () => {
+      const req = QuerySupplyOfRequest.encode({ denom: "udgrid" }).finish();
+      const res = await qc.queryAbci("/cosmos.bank.v1beta1.Query/SupplyOf", req);
+      return BigInt(QuerySupplyOfResponse.decode(res.value).amount?.amount ?? "0");
+    };
+    const sub = await cliTx(["tx", "gov", "submit-proposal", file], "alice");
+    const id = BigInt(
+      (sub.events as { type: string; attributes: { key: string; value: string }[] }[])
+        .find((e) => e.type === "submit_proposal")
+        ?.attributes.find((a) => a.key === "proposal_id")?.value ?? "0",
+    );
+    assert.ok(id > 0n);
+    const pending = await proposal(id);
+    assert.equal(
+      InferenceMsgUpdateParams.decode(pending.messages[0].value).params?.defaultRedundancy,
+      current.defaultRedundancy + 3,
+    );
+    const afterSubmit = BigInt((await alice.getBalance(aliceAddr, "udgrid")).amount);
+    // in-process (no subprocess start-up) so the vote lands well inside the voting period
+    const v = await cli([
+      "tx",
+      "gov",
+      "vote",
+      String(id),
+      "no_with_veto",
+      "--from",
+      "val",
+      "--broadcast-mode",
+      "block",
+      "-y",
+      "-o",
+      "json",
+      ...ring,
+      "--node",
+      s.node.rpcUrl,
+    ]);
+    assert.equal(v.code, 0, v.stderr);
+    const supplyBefore = await supply();
+    const p = await finished(id);
+    assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_REJECTED);
+    assert.ok(BigInt(p.finalTallyResult?.noWithVetoCount ?? "0") > 0n);
+    assert.equal((await inferenceParams()).defaultRedundancy, current.defaultRedundancy);
+    // burn_vote_veto=true: not refunded, and the supply shrank by the deposit
+    assert.equal(BigInt((await alice.getBalance(aliceAddr, "udgrid")).amount), afterSubmit);
+    assert.equal(await supply(), supplyBefore - BigInt(DEPOSIT));
+    const q = JSON.parse(
+      (await dgrid(["query", "gov", "proposal", String(id), "--node", s.node.rpcUrl, "-o", "json"])).stdout,
+    );
+    assert.equal(q.proposal.status, "PROPOSAL_STATUS_REJECTED");
+    assert.equal(q.proposal.messages[0]["@type"], "/dgrid.inference.v1.MsgUpdateParams");
+  });
+
   it("a software-upgrade plan halts the node at its height with the app hash of the height before", async () => {
     const hNow = (await comet.status()).syncInfo.latestBlockHeight;
     const planHeight = hNow + 60;
@@ -316,9 +418,12 @@ describe("governance on a running node", () => {
     assert.ok((await comet.status()).syncInfo.latestBlockHeight < planHeight, "plan height not yet reached");
 
     // the app hash committed at planHeight-1, read while the node is still running
+    // (the app cannot get past planHeight-1; `status` counts stored blocks, which may run one ahead)
     await waitForHeight(s.node.rpcUrl, planHeight - 1, 120_000);
-    // the node cannot get past planHeight-1, so this is the app hash committed at planHeight-1
-    const info1 = (await rpcCall(s.node.rpcUrl, "abci_info")).result.response;
+    const info1 = await until("the app to commit planHeight-1", async () => {
+      const r = (await rpcCall(s.node.rpcUrl, "abci_info")).result.response;
+      return Number(r.last_block_height) >= planHeight - 1 ? r : undefined;
+    });
     assert.equal(Number(info1.last_block_height), planHeight - 1);
 
     const line = `UPGRADE "v2-e2e" NEEDED at height ${planHeight}`;

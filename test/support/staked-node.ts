@@ -25,13 +25,13 @@ export interface StakedNodeOptions {
   timeoutCommitMs?: number;
 }
 
-/** Short gov periods and a small deposit: proposals finish within seconds. */
+/** Short gov periods (5 s) and a small deposit: proposals finish within seconds. */
 export const FAST_GOV = {
   min_deposit: [{ denom: "udgrid", amount: "1000000" }],
   expedited_min_deposit: [{ denom: "udgrid", amount: "5000000" }],
-  max_deposit_period: "3s",
-  voting_period: "3s",
-  expedited_voting_period: "2s",
+  max_deposit_period: "5s",
+  voting_period: "5s",
+  expedited_voting_period: "4s",
 };
 
 export async function createStakedNode(opts: StakedNodeOptions = {}): Promise<StakedNode> {
