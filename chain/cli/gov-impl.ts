@@ -41,18 +41,30 @@ import {
   MsgSubmitProposal,
   MsgVote,
 } from "cosmjs-types/cosmos/gov/v1/tx";
+import { MsgUpdateParams as SlashingMsgUpdateParams } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
+import { MsgUpdateParams as StakingMsgUpdateParams } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { MsgCancelUpgrade, MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { paramsToJson } from "../../modules/gov/params.ts";
+import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
+import { MsgDelistModel, MsgUpdateParams as RegistryMsgUpdateParams } from "../../proto/gen/dgrid/registry/v1/tx.ts";
+import { MsgUpdateParams as ReputationMsgUpdateParams } from "../../proto/gen/dgrid/reputation/v1/tx.ts";
 import { parseAddress, parseCoins } from "./args.ts";
 import { CliError } from "./context.ts";
 import { withNode } from "./node-client.ts";
 
 /**
- * Message types a proposal file may carry (beyond CosmJS's defaults). Modules with their own
- * MsgUpdateParams (staking, slashing, registry, inference, reputation) add their codecs here.
+ * Message types a proposal file may carry (beyond CosmJS's defaults): every module's MsgUpdateParams,
+ * bank's MsgSetSendEnabled, gov's MsgCancelProposal, registry's MsgDelistModel and the upgrade plans.
+ * The dgrid codecs are ts-proto (@bufbuild/protobuf writer): CosmJS only calls encode/decode/fromPartial.
  */
 export const PROPOSAL_MSG_TYPES: [string, GeneratedType][] = [
+  [StakingMsgUpdateParams.typeUrl, StakingMsgUpdateParams],
+  [SlashingMsgUpdateParams.typeUrl, SlashingMsgUpdateParams],
+  ["/dgrid.registry.v1.MsgUpdateParams", RegistryMsgUpdateParams as unknown as GeneratedType],
+  ["/dgrid.registry.v1.MsgDelistModel", MsgDelistModel as unknown as GeneratedType],
+  ["/dgrid.inference.v1.MsgUpdateParams", InferenceMsgUpdateParams as unknown as GeneratedType],
+  ["/dgrid.reputation.v1.MsgUpdateParams", ReputationMsgUpdateParams as unknown as GeneratedType],
   [AuthMsgUpdateParams.typeUrl, AuthMsgUpdateParams],
   [BankMsgUpdateParams.typeUrl, BankMsgUpdateParams],
   [MsgSetSendEnabled.typeUrl, MsgSetSendEnabled],

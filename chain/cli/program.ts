@@ -9,6 +9,7 @@ import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
 import { registerQueryCommands } from "./query.ts";
+import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
   registerTxCommands(program, io);
   registerModelsCommands(program, io);
   registerGovCommands(program, io);
+  registerStakingCommands(program, io);
   registerStartCommands(program);
   registerLocalnetCommand(program);
   return program;
