@@ -4,7 +4,9 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AbstractLevel } from "abstract-level";
 import { ClassicLevel } from "classic-level";
+import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
+import { NodeInference } from "../../validator/node-inference.ts";
 import { DGridApp } from "../app/app.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
 import { ConsensusState } from "../consensus/consensus-state.ts";
@@ -55,6 +57,8 @@ export class DGridNode {
   private metrics?: NodeMetrics;
   metricsUrl = "";
   private rpc?: RpcServer;
+  /** model store, executor, duties and model sync (config inference.enabled) */
+  inference?: NodeInference;
   private stopping?: Promise<void>;
   rpcUrl = "";
 
@@ -82,6 +86,16 @@ export class DGridNode {
         valueEncoding: "view",
       }) as unknown as AbstractLevel<any, Uint8Array, Uint8Array>;
 
+    const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
+    if (cfg.inference.enabled) {
+      // every node keeps models and an executor; the duties only ever get work when this node's
+      // key is an assigned validator
+      this.inference = new NodeInference(
+        { home, consAddress: valKey.address, models: cfg.models, inference: cfg.inference },
+        { logger, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
+      );
+      await this.inference.start();
+    }
     const app = new DGridApp(
       {
         chainId: this.genesis.chain_id,
@@ -89,7 +103,7 @@ export class DGridNode {
         haltHeight: cfg.app.haltHeight,
         keepRecent: cfg.app.pruningKeepRecent,
       },
-      { db: sub("state"), logger },
+      { db: sub("state"), logger, inferenceDuties: this.inference?.duties },
     );
     const blockStore = new BlockStore({}, { db: sub("blocks") });
     await blockStore.load();
@@ -106,7 +120,6 @@ export class DGridNode {
       { app, logger },
     );
     const eventBus = new EventBus();
-    const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
     const nodeKey = loadNodeKey(nodeKeyPath(home));
     const privValidator = new FilePV(valKey, privValidatorStatePath(home));
     const wal = new FileWal({ path: join(dataDir(home), "cs.wal") });
@@ -185,11 +198,21 @@ export class DGridNode {
     await consensus.start(state);
     await this.rpc.start();
     this.rpcUrl = this.rpc.url;
+    this.inference?.startSync({
+      rpcUrl: this.rpcUrl,
+      query: async (path, data) => {
+        const res = await app.query(RequestQuery.fromPartial({ path, data, height: 0n, prove: false }));
+        if (res.code !== 0) throw new Error(`query ${path} failed with code ${res.code}: ${res.log}`);
+        return res.value;
+      },
+    });
     this.log.info(
       {
         height: Number(state.lastBlockHeight),
         rpc: this.rpcUrl,
         validator: Buffer.from(valKey.address).toString("hex"),
+        models: this.inference?.modelsUrl,
+        executionProvider: this.inference?.executor?.provider,
       },
       "node started",
     );
@@ -201,6 +224,7 @@ export class DGridNode {
       await this.rpc?.close();
       await this.metrics?.close();
       await this.consensus?.stop();
+      await this.inference?.close();
       this.wal?.close();
       await this.db?.close();
       this.log.info("node stopped");
