@@ -5,6 +5,7 @@ import { registerStartCommands } from "../node/commands.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
+import { registerInferenceCommands } from "./inference.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
   registerTxCommands(program, io);
   registerModelsCommands(program, io);
   registerGovCommands(program, io);
+  registerInferenceCommands(program, io);
   registerStartCommands(program);
   return program;
 }

@@ -12,13 +12,20 @@ import { after, before, describe, it } from "node:test";
 import { QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import ort from "onnxruntime-node";
-import { addDevnetOperatorKey, devnetAddress, devnetWallet, prepareDevnetHome } from "../../chain/node/devnet.ts";
+import {
+  addDevnetOperatorKey,
+  devnetAddress,
+  devnetValoper,
+  devnetWallet,
+  prepareDevnetHome,
+} from "../../chain/node/devnet.ts";
 import { DGridClient, TxFailedError } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { moduleAddress } from "../../modules/auth/address.ts";
 import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
-import { seededFloats } from "../support/mlp-model.ts";
-import { freePort, spawnNode } from "../support/node-process.ts";
+import { QueryModelServersRequest, QueryModelServersResponse } from "../../proto/gen/dgrid/registry/v1/query.ts";
+import { buildMlpModel, seededFloats } from "../support/mlp-model.ts";
+import { dgrid, freePort, spawnNode } from "../support/node-process.ts";
 
 const MODEL_BYTES = new Uint8Array(readFileSync(DEMO_MODEL_PATH));
 const MODEL_ID = sha256Hex(MODEL_BYTES);
@@ -40,6 +47,7 @@ describe("inference on a devnet node", () => {
   let node: Awaited<ReturnType<typeof spawnNode>> | undefined;
   let rpcUrl = "";
   let home = "";
+  let modelsUrl = "";
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "dgrid-infdev-"));
     prepareDevnetHome(home);
@@ -51,7 +59,9 @@ describe("inference on a devnet node", () => {
     cfg.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
     cfg.p2p.laddr = `/ip4/127.0.0.1/tcp/${await freePort()}`;
     cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${await freePort()}` };
-    cfg.models.laddr = `tcp://127.0.0.1:${await freePort()}`;
+    const modelsPort = await freePort();
+    cfg.models.laddr = `tcp://127.0.0.1:${modelsPort}`;
+    modelsUrl = `http://127.0.0.1:${modelsPort}`;
     cfg.consensus.timeoutCommitMs = 200;
     cfg.inference.syncIntervalMs = 500;
     writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
@@ -126,5 +136,129 @@ describe("inference on a devnet node", () => {
     );
     assert.equal((await client.getBalance(moduleAddress("inference"))).amount, "0");
     client.disconnect();
+  });
+
+  it("CLI: tx inference request --input name=FILE.json --wait, query inference result, query registry models", async () => {
+    const rows = 1;
+    const x = Array.from(seededFloats(77, rows * 16));
+    const file = join(home, "input.json");
+    writeFileSync(file, JSON.stringify({ dtype: "float32", shape: [rows, 16], data: x }));
+    const common = ["--home", home, "--keyring-backend", "test", "--node", rpcUrl, "-o", "json"];
+    const { stdout } = await dgrid([
+      "tx",
+      "inference",
+      "request",
+      MODEL_ID,
+      "--from",
+      "validator",
+      "--input",
+      `input=${file}`,
+      "--max-fee",
+      "1000udgrid",
+      "--yes",
+      "--wait",
+      ...common,
+    ]);
+    const out = JSON.parse(stdout);
+    assert.equal(out.code, 0, stdout);
+    const id = out.request_id;
+    assert.ok(Number(id) > 0);
+    const direct = await directRun(Float32Array.from(x), rows);
+    assert.equal(out.result.outputs[0].data, Buffer.from(direct).toString("base64"));
+    const q = JSON.parse((await dgrid(["query", "inference", "result", id, "--node", rpcUrl, "-o", "json"])).stdout);
+    assert.equal(q.outputs[0].data, Buffer.from(direct).toString("base64"));
+    assert.equal(q.outputs[0].values.length, 4);
+    const models = JSON.parse((await dgrid(["query", "registry", "models", "--node", rpcUrl, "-o", "json"])).stdout);
+    assert.ok(models.models.some((m: { id: string }) => m.id === MODEL_ID));
+  });
+
+  it("CLI: register-model uploads and registers; the node checks the golden vectors and serves it", async () => {
+    const bytes = buildMlpModel({ inputs: 8, hidden: 8, outputs: 3, seed: 99 });
+    const file = join(home, "mlp8.onnx");
+    writeFileSync(file, bytes);
+    const session = await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      intraOpNumThreads: 1,
+    });
+    const xin = seededFloats(5, 8);
+    const y = (await session.run({ input: new ort.Tensor("float32", xin, [1, 8]) })).output.data as Float32Array;
+    await session.release();
+    const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+    const golden = join(home, "mlp8.golden.json");
+    writeFileSync(
+      golden,
+      JSON.stringify({
+        vectors: [
+          {
+            inputs: { input: { dtype: "float32", shape: [1, 8], data: b64(xin) } },
+            outputs: { output: { dtype: "float32", shape: [1, 3], data: b64(y) } },
+          },
+        ],
+      }),
+    );
+    const { stdout, stderr } = await dgrid([
+      "tx",
+      "registry",
+      "register-model",
+      file,
+      "--from",
+      "validator",
+      "--name",
+      "mlp8",
+      "--model-version",
+      "1",
+      "--policy",
+      "tolerance:0.0001:0.001",
+      "--price",
+      "500udgrid",
+      "--creator-share",
+      "0.2",
+      "--golden",
+      golden,
+      "--node-models",
+      modelsUrl,
+      "--home",
+      home,
+      "--keyring-backend",
+      "test",
+      "--node",
+      rpcUrl,
+      "--yes",
+      "-o",
+      "json",
+    ]);
+    assert.match(stderr, /uploading \[#+\] 100%/, `stdout: ${stdout}`);
+    const out = JSON.parse(stdout);
+    assert.equal(out.code, 0, stdout);
+    assert.equal(out.model_id, sha256Hex(bytes));
+    const model = JSON.parse(
+      (await dgrid(["query", "registry", "model", out.model_id, "--node", rpcUrl, "-o", "json"])).stdout,
+    );
+    assert.equal(model.name, "mlp8");
+    assert.equal(model.creator_share_ppm, "200000");
+    // the node's sync loop runs the golden vectors, then sends MsgServeModel with the operator key
+    const valoper = devnetValoper(await devnetAddress("operator"));
+    const comet = await Comet38Client.connect(rpcUrl);
+    const qc = new QueryClient(comet);
+    const deadline = Date.now() + 60_000;
+    let servers: string[] = [];
+    while (Date.now() < deadline) {
+      const res = QueryModelServersResponse.decode(
+        (
+          await qc.queryAbci(
+            "/dgrid.registry.v1.Query/ModelServers",
+            QueryModelServersRequest.encode(QueryModelServersRequest.fromPartial({ modelId: out.model_id })).finish(),
+          )
+        ).value,
+      );
+      servers = res.servers.map((s) => s.validator);
+      if (servers.length > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    comet.disconnect();
+    assert.deepEqual(servers, [valoper]);
+    const record = JSON.parse(readFileSync(join(home, "data", "conformance.json"), "utf8"));
+    assert.ok(record.models[out.model_id], JSON.stringify(record).slice(0, 300));
   });
 });
