@@ -4,7 +4,8 @@
 //    process (pinned session options), `--raw-n` inferences per run -> raw inferences/s.
 // 2. chain: a devnet node (chain/node/devnet.ts genesis: one validator, k = 1, vote extensions) in a
 //    temp home with `--block-ms` blocks; `--n` MsgRequestInference txs pre-signed by the devnet user
-//    account (sequences s..s+n-1), broadcast with broadcast_tx_sync; the bench follows every block
+//    accounts (`--senders`, funded from the devnet user account; each account's txs in sequence
+//    order, the accounts in parallel), broadcast with broadcast_tx_sync; the bench follows every block
 //    (block_results) and records for each request the time and height its `request_finalized` event
 //    appeared. Finalized requests/s = n / (last finalization - first broadcast); latency per request
 //    = finalization - its broadcast, in ms and in blocks (height of finalization - height at broadcast).
@@ -16,9 +17,9 @@ import { parseArgs } from "node:util";
 import { toBase64 } from "@cosmjs/encoding";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import ort from "onnxruntime-node";
-import { addDevnetOperatorKey, devnetWallet, prepareDevnetHome } from "../chain/node/devnet.ts";
+import { addDevnetOperatorKey, DEVNET_MNEMONIC, devnetWallet, prepareDevnetHome } from "../chain/node/devnet.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
-import { connectSigningClient } from "../client/index.ts";
+import { connectSigningClient, walletFromMnemonic } from "../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../models/demo.ts";
 import { seededFloats } from "../test/support/mlp-model.ts";
 import { freePort, rpcCall, spawnNode } from "../test/support/node-process.ts";
@@ -29,12 +30,14 @@ const { values: args } = parseArgs({
     n: { type: "string", default: "100" },
     "raw-n": { type: "string", default: "2000" },
     "block-ms": { type: "string", default: "200" },
+    senders: { type: "string", default: "8" },
   },
 });
 const RUNS = Number(args.runs);
 const N = Number(args.n);
 const RAW_N = Number(args["raw-n"]);
 const BLOCK_MS = Number(args["block-ms"]);
+const SENDERS = Number(args.senders);
 
 const bytes = new Uint8Array(readFileSync(DEMO_MODEL_PATH));
 const MODEL_ID = sha256Hex(bytes);
@@ -76,6 +79,8 @@ interface ChainRun {
   p50blocks: number;
   p99blocks: number;
   settled: number;
+  broadcastMs: number;
+  includedPerBlock: number[];
 }
 
 async function main() {
@@ -100,48 +105,90 @@ async function main() {
   const chainId = await client.getChainId();
   const validators = (await rpcCall(rpcUrl, "validators", {})).result.validators.length as number;
   const params = { k: 1 };
+  // fund the sender accounts (devnet mnemonic, HD indexes 10..) from the user account
+  const senders = await Promise.all(
+    Array.from({ length: SENDERS }, (_, j) => walletFromMnemonic(DEVNET_MNEMONIC, `m/44'/118'/0'/0/${10 + j}`)),
+  );
+  const senderClients = await Promise.all(
+    senders.map(async (w) => ({
+      address: (await w.getAccounts())[0].address,
+      client: await connectSigningClient(rpcUrl, w, { extraTypes: dgridMsgTypes }),
+    })),
+  );
+  const fund = await client.signAndBroadcast(
+    acc.address,
+    senderClients.map((sc) => ({
+      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+      value: { fromAddress: acc.address, toAddress: sc.address, amount: [{ denom: "udgrid", amount: "10000000000" }] },
+    })),
+    "auto",
+  );
+  if (fund.code !== 0) throw new Error(`funding failed: ${fund.rawLog}`);
 
   const raws: number[] = [];
   const chains: ChainRun[] = [];
   try {
     for (let r = 0; r < RUNS; r++) {
       raws.push(await rawRun());
-      const { accountNumber, sequence } = await client.getSequence(acc.address);
-      const txs: Uint8Array[] = [];
-      for (let i = 0; i < N; i++) {
-        const signed = await client.sign(
-          acc.address,
-          [
-            {
-              typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-              value: {
-                requester: acc.address,
-                modelId: MODEL_ID,
-                inputs: [
-                  { name: "input", dtype: "float32", shape: [1, 16], data: new Uint8Array(inputs[i].buffer.slice(0)) },
-                ],
-                maxFee: { denom: "udgrid", amount: "1000" },
-                redundancy: 0,
+      // SENDERS accounts, each with its own sequence, broadcast in parallel (one account's txs in order)
+      const perSender: Uint8Array[][] = senders.map(() => []);
+      for (let j = 0; j < senders.length; j++) {
+        const sc = senderClients[j];
+        const { accountNumber, sequence } = await sc.client.getSequence(sc.address);
+        for (let i = j, q = 0; i < N; i += senders.length, q++) {
+          const signed = await sc.client.sign(
+            sc.address,
+            [
+              {
+                typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+                value: {
+                  requester: sc.address,
+                  modelId: MODEL_ID,
+                  inputs: [
+                    {
+                      name: "input",
+                      dtype: "float32",
+                      shape: [1, 16],
+                      data: new Uint8Array(inputs[i].buffer.slice(0)),
+                    },
+                  ],
+                  maxFee: { denom: "udgrid", amount: "1000" },
+                  redundancy: 0,
+                },
               },
-            },
-          ],
-          { amount: [{ denom: "udgrid", amount: "10000" }], gas: "400000" },
-          "",
-          { accountNumber, sequence: sequence + i, chainId },
-        );
-        txs.push(TxRaw.encode(signed).finish());
+            ],
+            { amount: [{ denom: "udgrid", amount: "10000" }], gas: "400000" },
+            "",
+            { accountNumber, sequence: sequence + q, chainId },
+          );
+          perSender[j].push(TxRaw.encode(signed).finish());
+        }
       }
       const sentAt = new Map<string, { ms: number; height: number }>(); // tx hash -> broadcast
       const height = Number((await rpcCall(rpcUrl, "status")).result.sync_info.latest_block_height);
+      let curHeight = height;
+      let tracking = true;
+      const tracker = (async () => {
+        while (tracking) {
+          curHeight = Number((await rpcCall(rpcUrl, "status")).result.sync_info.latest_block_height);
+          await new Promise((res) => setTimeout(res, 20));
+        }
+      })();
       const t0 = performance.now();
-      const hashes: string[] = [];
-      for (const tx of txs) {
-        const h = height;
-        const res = await rpcCall(rpcUrl, "broadcast_tx_sync", { tx: toBase64(tx) });
-        if (res.result?.code !== 0) throw new Error(`broadcast failed: ${JSON.stringify(res.result ?? res.error)}`);
-        sentAt.set(res.result.hash, { ms: performance.now(), height: h });
-        hashes.push(res.result.hash);
-      }
+      await Promise.all(
+        perSender.map(async (txs) => {
+          for (const tx of txs) {
+            const h = curHeight;
+            const res = await rpcCall(rpcUrl, "broadcast_tx_sync", { tx: toBase64(tx) });
+            if (res.result?.code !== 0) throw new Error(`broadcast failed: ${JSON.stringify(res.result ?? res.error)}`);
+            sentAt.set(res.result.hash, { ms: performance.now(), height: h });
+          }
+        }),
+      );
+      tracking = false;
+      await tracker;
+      const broadcastMs = performance.now() - t0;
+      const includedAt = new Map<number, number>(); // height -> requests included
       // follow blocks: request ids from the txs' request_created, finalization from block events
       const idOfHash = new Map<string, string>();
       const sentOfId = new Map<string, { ms: number; height: number }>();
@@ -164,6 +211,7 @@ async function main() {
               const ev = tr.events.find((e) => e.type === "request_created");
               const id = ev?.attributes.find((a) => a.key === "request_id")?.value;
               if (id && sentAt.has(hash)) {
+                includedAt.set(h, (includedAt.get(h) ?? 0) + 1);
                 idOfHash.set(hash, id);
                 sentOfId.set(id, sentAt.get(hash)!);
               }
@@ -193,12 +241,15 @@ async function main() {
         p50blocks: pct(latBlocks, 50),
         p99blocks: pct(latBlocks, 99),
         settled: done.size,
+        broadcastMs: Math.round(broadcastMs),
+        includedPerBlock: [...includedAt.values()],
       };
       chains.push(run);
       process.stderr.write(`run ${r + 1}: raw ${raws[r].toFixed(0)}/s, chain ${JSON.stringify(run)}\n`);
     }
   } finally {
     client.disconnect();
+    for (const sc of senderClients) sc.client.disconnect();
     await node.stop();
     rmSync(home, { recursive: true, force: true });
   }
@@ -218,6 +269,7 @@ async function main() {
     p50_latency_blocks: median(chains.map((c) => c.p50blocks)),
     p99_latency_blocks: median(chains.map((c) => c.p99blocks)),
     settled: chains.map((c) => c.settled),
+    broadcast_ms: chains.map((c) => c.broadcastMs),
     ratio_finalized_over_raw_per_k: Number((fin / (raw / params.k)).toFixed(5)),
   };
   process.stdout.write(`JSON ${JSON.stringify(summary)}\n`);
