@@ -146,8 +146,8 @@ export class NodeInference {
   private async listen(laddr: string): Promise<void> {
     const { host, port } = parseHostPort(laddr);
     const app = Fastify({
-      loggerInstance: this.deps.logger.child({ module: "model-store-http" }) as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // per-request logs only at warn and above
+      loggerInstance: this.deps.logger.child({ module: "model-store-http" }, { level: "warn" }) as FastifyBaseLogger,
     }) as unknown as FastifyInstance;
     // uploads only from this machine (the CLI next to the node); peers may GET / HEAD
     app.addHook("onRequest", async (req, reply) => {
