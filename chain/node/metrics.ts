@@ -7,10 +7,12 @@ import { parseLaddr } from "./config.ts";
 
 export interface NodeMetricsDeps {
   mempool: { size(): number; sizeBytes(): number };
+  /** the node's registry when other components registered into it already (default: a new one) */
+  registry?: Registry;
 }
 
 export class NodeMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly height: Gauge;
   private readonly blockInterval: Histogram;
   private readonly blockTxs: Histogram;
@@ -23,6 +25,7 @@ export class NodeMetrics {
     readonly options: { chainId: string },
     deps: NodeMetricsDeps,
   ) {
+    this.registry = deps.registry ?? new Registry();
     this.registry.setDefaultLabels({ chain_id: options.chainId });
     collectDefaultMetrics({ register: this.registry, prefix: "dgrid_process_" });
     const registers = [this.registry];

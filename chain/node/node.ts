@@ -6,6 +6,7 @@ import type { AbstractLevel } from "abstract-level";
 import { ClassicLevel } from "classic-level";
 import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { NodeInference } from "../../validator/node-inference.ts";
 import { DGridApp } from "../app/app.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
@@ -87,12 +88,14 @@ export class DGridNode {
       }) as unknown as AbstractLevel<any, Uint8Array, Uint8Array>;
 
     const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
+    // one prom-client registry per node: inference metrics register into it before NodeMetrics exists
+    const metricsRegistry = cfg.instrumentation.prometheus ? new Registry() : undefined;
     if (cfg.inference.enabled) {
       // every node keeps models and an executor; the duties only ever get work when this node's
       // key is an assigned validator
       this.inference = new NodeInference(
         { home, consAddress: valKey.address, models: cfg.models, inference: cfg.inference },
-        { logger, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
+        { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
       );
       await this.inference.start();
     }
@@ -190,7 +193,7 @@ export class DGridNode {
       { backend, eventBus, logger },
     );
     if (cfg.instrumentation.prometheus) {
-      const metrics = new NodeMetrics({ chainId: this.genesis.chain_id }, { mempool });
+      const metrics = new NodeMetrics({ chainId: this.genesis.chain_id }, { mempool, registry: metricsRegistry });
       consensus.onCommit((e) => metrics.observeBlock(e.block));
       this.metrics = metrics;
       this.metricsUrl = await metrics.listen(cfg.instrumentation.prometheusLaddr);

@@ -48,6 +48,7 @@ describe("inference on a devnet node", () => {
   let rpcUrl = "";
   let home = "";
   let modelsUrl = "";
+  let metricsUrl = "";
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "dgrid-infdev-"));
     prepareDevnetHome(home);
@@ -58,7 +59,9 @@ describe("inference on a devnet node", () => {
     rpcUrl = `http://127.0.0.1:${rpcPort}`;
     cfg.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
     cfg.p2p.laddr = `/ip4/127.0.0.1/tcp/${await freePort()}`;
-    cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${await freePort()}` };
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${metricsPort}` };
     const modelsPort = await freePort();
     cfg.models.laddr = `tcp://127.0.0.1:${modelsPort}`;
     modelsUrl = `http://127.0.0.1:${modelsPort}`;
@@ -112,6 +115,11 @@ describe("inference on a devnet node", () => {
     assert.equal(BigInt((await client.getBalance(creator)).amount) - creatorBefore, 100n);
     assert.equal((await client.getBalance(escrow)).amount, "0");
     assert.equal(result.creatorPaid?.amount, "100");
+
+    // executor metrics are on the node's /metrics
+    const metrics = await (await fetch(metricsUrl)).text();
+    assert.match(metrics, /dgrid_inference_duration_seconds_count\{[^}]*status="ok"/);
+    assert.match(metrics, /dgrid_consensus_height/);
 
     // the node checked the golden vectors of the model it serves
     assert.ok(existsSync(join(home, "data", "conformance.json")));
