@@ -2,6 +2,7 @@
 // address prefix and "udgrid" gas price, wallet helpers, and DGridClient, which submits messages
 // and waits for their finalized result.
 import { stringToPath } from "@cosmjs/crypto";
+import { fromHex } from "@cosmjs/encoding";
 import {
   DirectSecp256k1HdWallet,
   type EncodeObject,
@@ -15,10 +16,17 @@ import {
   defaultRegistryTypes,
   GasPrice,
   parseCoins,
+  QueryClient,
   SigningStargateClient,
   StargateClient,
   type StdFee,
 } from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import type { InferenceResult } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import { QueryResultRequest, QueryResultResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
+import { MsgRequestInferenceResponse } from "../proto/gen/dgrid/inference/v1/tx.ts";
+import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { dgridMsgTypes } from "./dgrid-types.ts";
 
 export const DGRID_PREFIX = "dgrid";
 export const DGRID_DENOM = "udgrid";
@@ -73,12 +81,36 @@ export function connectQueryClient(rpcUrl: string = DEFAULT_RPC): Promise<Starga
 
 /** A failed (code != 0) transaction, with its hash, code and log. */
 export class TxFailedError extends Error {
-  constructor(readonly response: DeliverTxResponse) {
+  constructor(
+    readonly response: DeliverTxResponse,
+    /** the module of the error code (from the indexed tx result), when known */
+    readonly codespace?: string,
+  ) {
     super(
       `tx ${response.transactionHash} failed at height ${response.height} with code ${response.code}: ${response.rawLog ?? ""}`,
     );
     this.name = "TxFailedError";
   }
+  get code(): number {
+    return this.response.code;
+  }
+}
+
+/** A tensor for a request: dtype, shape and little-endian row-major bytes. */
+export interface RequestTensor {
+  dtype: string;
+  shape: number[];
+  data: Uint8Array;
+}
+
+export interface RequestInferenceOptions {
+  /** the most to pay, e.g. "3000udgrid" (default: 1000000udgrid) */
+  maxFee?: string | Coin;
+  /** executors; 0 = the chain's default_redundancy */
+  redundancy?: number;
+  /** transaction fee (default "auto": simulate) */
+  fee?: StdFee | "auto" | number;
+  memo?: string;
 }
 
 /** One signer account on one node: submit messages and await their finalized result. */
@@ -86,12 +118,89 @@ export class DGridClient {
   private constructor(
     readonly signing: SigningStargateClient,
     readonly address: string,
+    private readonly comet: Comet38Client,
   ) {}
 
+  /** Connects with the dgrid message types registered (plus any `opts.extraTypes`). */
   static async connect(rpcUrl: string, signer: OfflineSigner, opts: ConnectOptions = {}): Promise<DGridClient> {
     const [account] = await signer.getAccounts();
     if (!account) throw new Error("signer has no accounts");
-    return new DGridClient(await connectSigningClient(rpcUrl, signer, opts), account.address);
+    const extraTypes = [...dgridMsgTypes, ...(opts.extraTypes ?? [])];
+    return new DGridClient(
+      await connectSigningClient(rpcUrl, signer, { ...opts, extraTypes }),
+      account.address,
+      await Comet38Client.connect(rpcUrl),
+    );
+  }
+
+  /**
+   * Submits MsgRequestInference and waits for its inclusion; returns the request id. A request the
+   * chain refuses throws (CheckTx: CosmJS BroadcastTxError with code/codespace; in the block:
+   * TxFailedError).
+   */
+  async requestInference(
+    modelId: string,
+    inputs: Record<string, RequestTensor> | readonly NamedTensor[],
+    opts: RequestInferenceOptions = {},
+  ): Promise<{ requestId: bigint; height: number; transactionHash: string }> {
+    const named: NamedTensor[] = Array.isArray(inputs)
+      ? [...(inputs as NamedTensor[])]
+      : Object.keys(inputs)
+          .sort()
+          .map((name) => {
+            const t = (inputs as Record<string, RequestTensor>)[name];
+            return { name, dtype: t.dtype, shape: [...t.shape], data: t.data };
+          });
+    const maxFee =
+      typeof opts.maxFee === "string"
+        ? parseCoins(opts.maxFee)[0]
+        : (opts.maxFee ?? { denom: DGRID_DENOM, amount: "1000000" });
+    const res = await this.submit(
+      [
+        {
+          typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+          value: { requester: this.address, modelId, inputs: named, maxFee, redundancy: opts.redundancy ?? 0 },
+        },
+      ],
+      opts.memo ?? "",
+      opts.fee ?? "auto",
+    );
+    let requestId: bigint | undefined;
+    const resp = res.msgResponses?.find((r) => r.typeUrl === "/dgrid.inference.v1.MsgRequestInferenceResponse");
+    if (resp) requestId = MsgRequestInferenceResponse.decode(resp.value).requestId;
+    if (requestId === undefined) {
+      const attr = res.events.find((e) => e.type === "request_created")?.attributes.find((a) => a.key === "request_id");
+      if (attr) requestId = BigInt(attr.value);
+    }
+    if (requestId === undefined) throw new Error(`tx ${res.transactionHash}: no request id in the response`);
+    return { requestId, height: res.height, transactionHash: res.transactionHash };
+  }
+
+  /** The finalized result of a request, or undefined while it is pending. */
+  async getResult(requestId: bigint): Promise<InferenceResult | undefined> {
+    const qc = new QueryClient(this.comet);
+    try {
+      const res = await qc.queryAbci(
+        "/dgrid.inference.v1.Query/Result",
+        QueryResultRequest.encode({ id: requestId }).finish(),
+      );
+      return QueryResultResponse.decode(res.value).result;
+    } catch (e) {
+      if (/not found|code 7|NotFound/i.test(String(e))) return undefined;
+      throw e;
+    }
+  }
+
+  /** Polls until the request is finalized (settled or refunded); rejects after `timeoutMs`. */
+  async awaitResult(requestId: bigint, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<InferenceResult> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+    for (;;) {
+      const r = await this.getResult(requestId);
+      if (r) return r;
+      if (Date.now() > deadline)
+        throw new Error(`request ${requestId} not finalized after ${opts.timeoutMs ?? 120_000} ms`);
+      await new Promise((res) => setTimeout(res, opts.pollMs ?? 200));
+    }
   }
 
   static async fromMnemonic(rpcUrl: string, mnemonic: string, opts: ConnectOptions = {}): Promise<DGridClient> {
@@ -105,7 +214,13 @@ export class DGridClient {
     fee: StdFee | "auto" | number = "auto",
   ): Promise<DeliverTxResponse> {
     const res = await this.signing.signAndBroadcast(this.address, messages, fee, memo);
-    if (res.code !== 0) throw new TxFailedError(res);
+    if (res.code !== 0) {
+      const codespace = await this.comet
+        .tx({ hash: fromHex(res.transactionHash) })
+        .then((t) => t.result.codespace)
+        .catch(() => undefined);
+      throw new TxFailedError(res, codespace);
+    }
     return res;
   }
 
@@ -134,5 +249,6 @@ export class DGridClient {
 
   disconnect(): void {
     this.signing.disconnect();
+    this.comet.disconnect();
   }
 }

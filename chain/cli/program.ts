@@ -5,6 +5,7 @@ import { registerLocalnetCommand, registerStartCommands } from "../node/commands
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
+import { registerInferenceCommands } from "./inference.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
   registerModelsCommands(program, io);
   registerGovCommands(program, io);
   registerStakingCommands(program, io);
+  registerInferenceCommands(program, io);
   registerStartCommands(program);
   registerLocalnetCommand(program);
   return program;

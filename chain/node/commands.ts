@@ -42,15 +42,26 @@ async function runNode(node: DGridNode, logger: Logger): Promise<void> {
   }
 }
 
+function executionProviderOption(): Option {
+  return new Option(
+    "--execution-provider <provider>",
+    "onnxruntime execution provider (config inference.executionProvider)",
+  ).choices(["cpu", "cuda"]);
+}
+
 export function registerStartCommands(program: Command): void {
   program
     .command("start")
     .description("run a node from its home directory")
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address, e.g. tcp://127.0.0.1:26657"))
+    .addOption(executionProviderOption())
+    .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const config = loadConfig(g.home);
       if (opts["rpc.laddr"]) config.rpc.laddr = opts["rpc.laddr"];
+      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
+      if (opts["models.laddr"] !== undefined) config.models.laddr = opts["models.laddr"];
       const level = cmd.optsWithGlobals().logLevel ?? config.logLevel;
       const logger = makeLogger(level);
       const { DGridNode } = await loadNode();
@@ -63,13 +74,19 @@ export function registerStartCommands(program: Command): void {
     .option("--devnet-home <dir>", "where the devnet keeps its data", resolve(process.cwd(), ".dgrid-devnet"))
     .option("--reset", "delete the devnet's data first", false)
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address").default("tcp://127.0.0.1:26657"))
+    .addOption(executionProviderOption())
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const { DEVNET_MNEMONIC, devnetAccountAddress, prepareDevnetHome } = await import("./devnet.ts");
+      const { DEVNET_MNEMONIC, addDevnetOperatorKey, devnetAccountAddress, prepareDevnetHome } = await import(
+        "./devnet.ts"
+      );
       const { DGridNode } = await loadNode();
       const home = String(opts.devnetHome);
       const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr: String(opts["rpc.laddr"]) });
+      await addDevnetOperatorKey(home);
       const logger = makeLogger(cmd.optsWithGlobals().logLevel ?? "info");
-      const node = new DGridNode({ home }, { logger });
+      const config = loadConfig(home);
+      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
+      const node = new DGridNode({ home, config }, { logger });
       await runNode(node, logger);
       const account = await devnetAccountAddress();
       process.stderr.write(
@@ -78,6 +95,7 @@ export function registerStartCommands(program: Command): void {
           `DGrid devnet is running (${created ? "new" : "resumed"} chain, data in ${home})`,
           `  chain id:  ${node.genesis.chain_id}`,
           `  RPC:       ${node.rpcUrl}`,
+          `  models:    ${node.inference?.modelsUrl || "(no endpoint)"} (demo model: models/demo-mlp.onnx)`,
           `  funded development account: ${account}`,
           `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
           "  Ctrl-C stops the chain; run again to resume, or with --reset to start over.",

@@ -43,6 +43,34 @@ export interface NodeConfig {
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
   instrumentation: { prometheus: boolean; prometheusLaddr: string };
+  /** the model store (<home>/data/models) and its HTTP endpoint (PUT only from loopback clients) */
+  models: {
+    /** listen address of GET/HEAD/PUT /models ("" = none) */
+    laddr: string;
+    maxModelBytes: number;
+    /** base URLs of peers' model endpoints, e.g. http://10.0.0.2:26659, to fetch registered models from */
+    peers: string[];
+    /** ONNX files put into the store at start (the devnet's demo model) */
+    import: string[];
+  };
+  /** inference execution (validator/node-inference.ts) */
+  inference: {
+    enabled: boolean;
+    /** "cpu" or "cuda" (a clear startup error where the CUDA provider is missing) */
+    executionProvider: "cpu" | "cuda";
+    /** onnxruntime sandbox processes */
+    workers: number;
+    /** per-run timeout */
+    timeoutMs: number;
+    /**
+     * name (or address) of the validator operator's key in the home's keyring, used to send
+     * MsgServeModel / MsgWithdrawModel after golden-vector checks; "" = never send them
+     */
+    operatorKey: string;
+    keyringBackend: "file" | "test";
+    /** how often registered models are synced (fetched, checked, served) */
+    syncIntervalMs: number;
+  };
 }
 
 export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
@@ -79,6 +107,16 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
     instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
+    models: { laddr: "tcp://127.0.0.1:26659", maxModelBytes: 256 * 1024 * 1024, peers: [], import: [] },
+    inference: {
+      enabled: true,
+      executionProvider: "cpu",
+      workers: 1,
+      timeoutMs: 30_000,
+      operatorKey: "",
+      keyringBackend: "file",
+      syncIntervalMs: 5_000,
+    },
   };
 }
 

@@ -5,11 +5,20 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
-import { addGenesisAccount, defaultAppState } from "../cli/app-genesis.ts";
+import { stringToPath } from "@cosmjs/crypto";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../modules/auth/address.ts";
+import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
+import { snakeKeys } from "../../modules/registry/grpc.ts";
+import { GenesisState as InferenceGenesis } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { parseCoins } from "../cli/args.ts";
+import { buildGenesisWithGentxs } from "../cli/gentx.ts";
 import { initHome } from "../cli/init.ts";
-import { defaultConsensusParamsJson, type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
-import { Ed25519Key, privValidatorKeyToJson, pubKeyToJson } from "../types/keys.ts";
+import { Keyring } from "../cli/keyring.ts";
+import { type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
+import { Ed25519Key, privValidatorKeyToJson } from "../types/keys.ts";
 import { configPath, genesisPath, loadConfig, privValidatorKeyPath, writeConfig } from "./config.ts";
 
 export const DEVNET_CHAIN_ID = "dgrid-devnet-1";
@@ -18,6 +27,19 @@ export const DEVNET_GENESIS_TIME = "2026-11-24T00:00:00.000000000Z";
 export const DEVNET_MNEMONIC =
   "just blush fossil main social sheriff print course finger dawn pair garlic erode senior copy doll token flip win eyebrow joke scene trouble obvious";
 export const DEVNET_ACCOUNT_COINS = "1000000000000udgrid";
+/** HD paths under DEVNET_MNEMONIC: the funded user account, the demo model's creator, the validator operator. */
+export const DEVNET_HD_PATHS = {
+  user: "m/44'/118'/0'/0/0",
+  creator: "m/44'/118'/0'/0/1",
+  operator: "m/44'/118'/0'/0/2",
+} as const;
+/** operator account: balance and self-delegation (bonded at genesis through a gentx) */
+export const DEVNET_OPERATOR_COINS = "2000000000udgrid";
+export const DEVNET_SELF_DELEGATION = 1_000_000_000n;
+/** consensus param abci.vote_extensions_enable_height (inference needs vote extensions) */
+export const DEVNET_VOTE_EXTENSIONS_HEIGHT = 2;
+/** name of the operator's key in the devnet home's test keyring (config inference.operatorKey) */
+export const DEVNET_OPERATOR_KEY_NAME = "validator";
 export const repoGenesisPath = resolve(import.meta.dirname, "..", "..", "genesis.json");
 
 /** The devnet validator's ed25519 key: a seed anyone can derive. */
@@ -30,28 +52,67 @@ export async function devnetAccountAddress(): Promise<string> {
   return (await wallet.getAccounts())[0].address;
 }
 
-/** Builds the devnet genesis from the constants above; `genesis.json` at the repository root is its output. */
-export async function buildDevnetGenesis(): Promise<GenesisDoc> {
+/** A signer of one of the devnet accounts (DEVNET_HD_PATHS). */
+export async function devnetWallet(which: keyof typeof DEVNET_HD_PATHS): Promise<DirectSecp256k1HdWallet> {
+  return DirectSecp256k1HdWallet.fromMnemonic(DEVNET_MNEMONIC, {
+    prefix: "dgrid",
+    hdPaths: [stringToPath(DEVNET_HD_PATHS[which])],
+  });
+}
+
+export async function devnetAddress(which: keyof typeof DEVNET_HD_PATHS): Promise<string> {
+  return (await (await devnetWallet(which)).getAccounts())[0].address;
+}
+
+/**
+ * Builds the devnet genesis from the constants above; `genesis.json` at the repository root is its
+ * output. One validator, bonded through a gentx of the operator account (so staking and inference
+ * know it); vote extensions from DEVNET_VOTE_EXTENSIONS_HEIGHT; inference redundancy 1; the demo
+ * model registered and served by the validator.
+ */
+export async function buildDevnetGenesis(opts: { chainId?: string; genesisTime?: string } = {}): Promise<GenesisDoc> {
   const key = devnetValidatorKey();
-  const appState = addGenesisAccount(defaultAppState(), await devnetAccountAddress(), parseCoins(DEVNET_ACCOUNT_COINS));
-  const doc: GenesisDoc = {
-    genesis_time: DEVNET_GENESIS_TIME,
-    chain_id: DEVNET_CHAIN_ID,
-    initial_height: "1",
-    consensus_params: defaultConsensusParamsJson(),
+  const operator = await devnetWallet("operator");
+  const { genesis: doc } = await buildGenesisWithGentxs({
+    chainId: opts.chainId ?? DEVNET_CHAIN_ID,
+    genesisTime: opts.genesisTime ?? DEVNET_GENESIS_TIME,
+    accounts: [{ address: await devnetAccountAddress(), coins: parseCoins(DEVNET_ACCOUNT_COINS) }],
     validators: [
       {
-        address: Buffer.from(key.address).toString("hex").toUpperCase(),
-        pub_key: pubKeyToJson(key.pubKey),
-        power: "10",
-        name: "devnet-validator",
+        signer: operator,
+        consensusPubKey: key.pubKey,
+        moniker: "devnet-validator",
+        balance: parseCoins(DEVNET_OPERATOR_COINS),
+        selfDelegation: DEVNET_SELF_DELEGATION,
       },
     ],
-    app_hash: "",
-    app_state: appState,
-  };
+  });
+  doc.consensus_params.abci = { vote_extensions_enable_height: String(DEVNET_VOTE_EXTENSIONS_HEIGHT) };
+  const valoper = devnetValoper(await devnetAddress("operator"));
+  const model = demoModel(await devnetAddress("creator"));
+  const appState = doc.app_state as Record<string, unknown>;
+  appState.registry = snakeKeys(
+    RegistryGenesis.toJSON({
+      params: undefined,
+      models: [model],
+      servers: [{ modelId: model.id, validator: valoper, provider: "cpu", sinceHeight: 0n }],
+    }),
+  );
+  appState.inference = snakeKeys(
+    InferenceGenesis.toJSON({
+      params: { ...inferenceDefaults(), defaultRedundancy: 1 },
+      nextRequestId: 1n,
+      requests: [],
+      results: [],
+    }),
+  );
   validateGenesis(doc);
   return doc;
+}
+
+/** dgrid1... -> dgridvaloper1... (same bytes) */
+export function devnetValoper(account: string): string {
+  return addressToString(addressFromString(account), Bech32PrefixValAddr);
 }
 
 export interface DevnetHome {
@@ -82,6 +143,9 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     const cfg = loadConfig(home);
     cfg.consensus.timeoutCommitMs = 1000;
     cfg.p2p.laddr = "tcp://127.0.0.1:26656";
+    cfg.inference.operatorKey = DEVNET_OPERATOR_KEY_NAME;
+    cfg.inference.keyringBackend = "test";
+    cfg.models.import = [DEMO_MODEL_PATH];
     writeConfig(home, cfg);
     created = true;
   }
@@ -91,6 +155,13 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     writeConfig(home, cfg);
   }
   return { home, created };
+}
+
+/** Puts the operator's key (public devnet mnemonic) into the home's test keyring as DEVNET_OPERATOR_KEY_NAME. */
+export async function addDevnetOperatorKey(home: string): Promise<void> {
+  const kr = new Keyring({ backend: "test", dir: home });
+  if (!kr.has(DEVNET_OPERATOR_KEY_NAME))
+    await kr.add(DEVNET_OPERATOR_KEY_NAME, DEVNET_MNEMONIC, DEVNET_HD_PATHS.operator);
 }
 
 /** Regenerates the committed genesis.json (run by `npm run devnet:genesis`). */

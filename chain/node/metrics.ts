@@ -9,10 +9,12 @@ export interface NodeMetricsDeps {
   mempool: { size(): number; sizeBytes(): number };
   /** the p2p layer, when the node has one */
   p2p?: { peers(): number; catchingUp(): boolean };
+  /** the node's registry when other components registered into it already (default: a new one) */
+  registry?: Registry;
 }
 
 export class NodeMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly height: Gauge;
   private readonly blockInterval: Histogram;
   private readonly blockTxs: Histogram;
@@ -25,6 +27,7 @@ export class NodeMetrics {
     readonly options: { chainId: string },
     deps: NodeMetricsDeps,
   ) {
+    this.registry = deps.registry ?? new Registry();
     this.registry.setDefaultLabels({ chain_id: options.chainId });
     collectDefaultMetrics({ register: this.registry, prefix: "dgrid_process_" });
     const registers = [this.registry];

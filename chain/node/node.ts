@@ -4,7 +4,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AbstractLevel } from "abstract-level";
 import { ClassicLevel } from "classic-level";
+import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { NodeInference } from "../../validator/node-inference.ts";
 import { DGridApp } from "../app/app.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
 import { ConsensusState } from "../consensus/consensus-state.ts";
@@ -62,6 +65,8 @@ export class DGridNode {
   private sw?: P2PSwitch;
   private reactor?: ConsensusReactor;
   private blockSync?: BlockSync;
+  /** model store, executor, duties and model sync (config inference.enabled) */
+  inference?: NodeInference;
   private stopping?: Promise<void>;
   rpcUrl = "";
 
@@ -89,6 +94,18 @@ export class DGridNode {
         valueEncoding: "view",
       }) as unknown as AbstractLevel<any, Uint8Array, Uint8Array>;
 
+    const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
+    // one prom-client registry per node: inference metrics register into it before NodeMetrics exists
+    const metricsRegistry = cfg.instrumentation.prometheus ? new Registry() : undefined;
+    if (cfg.inference.enabled) {
+      // every node keeps models and an executor; the duties only ever get work when this node's
+      // key is an assigned validator
+      this.inference = new NodeInference(
+        { home, consAddress: valKey.address, models: cfg.models, inference: cfg.inference },
+        { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
+      );
+      await this.inference.start();
+    }
     const app = new DGridApp(
       {
         chainId: this.genesis.chain_id,
@@ -96,7 +113,7 @@ export class DGridNode {
         haltHeight: cfg.app.haltHeight,
         keepRecent: cfg.app.pruningKeepRecent,
       },
-      { db: sub("state"), logger },
+      { db: sub("state"), logger, inferenceDuties: this.inference?.duties },
     );
     const blockStore = new BlockStore({}, { db: sub("blocks") });
     await blockStore.load();
@@ -113,7 +130,6 @@ export class DGridNode {
       { app, logger },
     );
     const eventBus = new EventBus();
-    const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
     const nodeKey = loadNodeKey(nodeKeyPath(home));
     const privValidator = new FilePV(valKey, privValidatorStatePath(home));
     const wal = new FileWal({ path: join(dataDir(home), "cs.wal") });
@@ -242,7 +258,11 @@ export class DGridNode {
     if (cfg.instrumentation.prometheus) {
       const metrics = new NodeMetrics(
         { chainId: this.genesis.chain_id },
-        { mempool, p2p: { peers: () => sw.peers.size, catchingUp: () => blockSync.catchingUp } },
+        {
+          mempool,
+          registry: metricsRegistry,
+          p2p: { peers: () => sw.peers.size, catchingUp: () => blockSync.catchingUp },
+        },
       );
       consensus.onCommit((e) => metrics.observeBlock(e.block));
       this.metrics = metrics;
@@ -258,6 +278,14 @@ export class DGridNode {
     if (this.stopping) return;
     await consensus.start(startState);
     consensusRunning = true;
+    this.inference?.startSync({
+      rpcUrl: this.rpcUrl,
+      query: async (path, data) => {
+        const res = await app.query(RequestQuery.fromPartial({ path, data, height: 0n, prove: false }));
+        if (res.code !== 0) throw new Error(`query ${path} failed with code ${res.code}: ${res.log}`);
+        return res.value;
+      },
+    });
     this.log.info(
       {
         height: Number(startState.lastBlockHeight),
@@ -265,6 +293,8 @@ export class DGridNode {
         p2p: sw.listenAddrs,
         rpc: this.rpcUrl,
         validator: Buffer.from(valKey.address).toString("hex"),
+        models: this.inference?.modelsUrl,
+        executionProvider: this.inference?.executor?.provider,
       },
       "node started",
     );
@@ -277,6 +307,7 @@ export class DGridNode {
       await this.metrics?.close();
       this.blockSync?.stop();
       await this.consensus?.stop();
+      await this.inference?.close();
       this.reactor?.stop();
       await this.sw?.stop().catch((err) => this.log.warn({ err }, "p2p stop failed"));
       this.wal?.close();

@@ -79,6 +79,7 @@ export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNo
   cfg.p2p = { ...cfg.p2p, laddr: `/ip4/127.0.0.1/tcp/${p2pPort}` };
   cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${metricsPort}` };
   cfg.consensus = { ...cfg.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 200 };
+  cfg.models = { ...cfg.models, laddr: `tcp://127.0.0.1:${await freePort()}` };
   cfg.logLevel = "info";
   writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
@@ -148,4 +149,31 @@ export async function waitForHeight(
       throw new Error(`timed out waiting for height ${height}:\n${logs.join("").slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Spawns `dgrid start --home HOME` and waits until RPC reports `height`; stop() ends it. */
+export async function spawnNode(
+  home: string,
+  rpcUrl: string,
+  height = 2,
+): Promise<{ process: ChildProcess; logs: string[]; stop(signal?: NodeJS.Signals): Promise<void> }> {
+  const logs: string[] = [];
+  const child = spawn(process.execPath, [dgridBin, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => pushLog(logs, String(d)));
+  child.stderr!.on("data", (d) => pushLog(logs, String(d)));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((res) => child.once("exit", () => res()));
+    child.kill(signal);
+    const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    await waitForHeight(rpcUrl, height, 60_000, () => child.exitCode !== null, logs);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { process: child, logs, stop };
 }

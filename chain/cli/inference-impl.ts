@@ -1,0 +1,275 @@
+// The work behind chain/cli/inference.ts: model upload with a progress bar, MsgRegisterModel,
+// MsgRequestInference (optionally waiting for the result) and the registry / inference queries.
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { Readable } from "node:stream";
+import { QueryClient } from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import type { Command } from "commander";
+import pino from "pino";
+import { dgridMsgTypes } from "../../client/dgrid-types.ts";
+import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
+import { goldenVectorsFromFile, parseCoin, parsePolicy, specFromIo } from "../../models/demo.ts";
+import { snakeKeys } from "../../modules/registry/grpc.ts";
+import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import {
+  QueryRequestRequest,
+  QueryRequestResponse,
+  QueryResultRequest,
+  QueryResultResponse,
+} from "../../proto/gen/dgrid/inference/v1/query.ts";
+import {
+  QueryModelRequest,
+  QueryModelResponse,
+  QueryModelsRequest,
+  QueryModelsResponse,
+} from "../../proto/gen/dgrid/registry/v1/query.ts";
+import type { NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { ModelProber } from "../../validator/onnx/sandbox.ts";
+import { CliError, type CliIO } from "./context.ts";
+import type { RegisterModelFlags, RequestFlags } from "./inference.ts";
+import { withNode } from "./node-client.ts";
+
+/** PUTs the file to `<base>/models`, drawing a progress bar on stderr; returns the stored id and size. */
+export async function uploadModel(io: CliIO, base: string, file: string): Promise<{ id: string; size: number }> {
+  const total = statSync(file).size;
+  let sent = 0;
+  let lastDraw = 0;
+  const draw = (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastDraw < 100) return;
+    lastDraw = now;
+    const frac = total === 0 ? 1 : sent / total;
+    const width = 30;
+    const filled = Math.round(frac * width);
+    io.err(
+      `\ruploading [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${sent}/${total} bytes`,
+    );
+  };
+  const stream = createReadStream(file);
+  stream.on("data", (c) => {
+    sent += c.length;
+    draw();
+  });
+  let res: Response;
+  try {
+    res = await fetch(`${base.replace(/\/$/, "")}/models`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream", "content-length": String(total) },
+      body: Readable.toWeb(stream) as unknown as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+  } catch (e) {
+    io.err("\n");
+    throw new CliError(
+      `cannot upload to ${base}: ${(e as Error).message} (is the node's model endpoint there? --node-models)`,
+    );
+  }
+  draw(true);
+  io.err("\n");
+  const body = (await res.json().catch(() => ({}))) as { id?: string; size?: number; message?: string; code?: number };
+  if (!res.ok || !body.id) {
+    throw new CliError(`the node refused the model (HTTP ${res.status}): ${body.message ?? "no details"}`);
+  }
+  return { id: body.id, size: body.size ?? total };
+}
+
+function creatorSharePpm(text: string): bigint {
+  if (!/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/.test(text))
+    throw new CliError(`--creator-share must be a fraction 0..1, got ${text}`);
+  const [i, f = ""] = text.split(".");
+  return BigInt(i) * 1_000_000n + BigInt(f.padEnd(6, "0"));
+}
+
+export async function registerModel(io: CliIO, cmd: Command, file: string, opts: RegisterModelFlags) {
+  const path = resolve(file);
+  let policy: ReturnType<typeof parsePolicy>;
+  let price: { denom: string; amount: string };
+  let golden: ReturnType<typeof goldenVectorsFromFile>;
+  try {
+    policy = parsePolicy(opts.policy);
+    price = parseCoin(opts.price!);
+    golden = goldenVectorsFromFile(JSON.parse(readFileSync(opts.golden!, "utf8")));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const share = creatorSharePpm(opts.creatorShare);
+  // the tensor specs come from onnxruntime's view of the file (symbolic dims stay symbolic)
+  const prober = new ModelProber({ timeoutMs: 60_000 }, { logger: pino({ level: "silent" }) });
+  let meta: Awaited<ReturnType<ModelProber["probe"]>>;
+  try {
+    meta = await prober.probe(path);
+  } catch (e) {
+    throw new CliError(`${file} is not a loadable ONNX model: ${(e as Error).message}`);
+  } finally {
+    await prober.close();
+  }
+  const uploaded = await uploadModel(io, opts.nodeModels, path);
+  const { signAndBroadcast } = await import("./tx-send.ts");
+  const result = await signAndBroadcast(
+    io,
+    cmd,
+    opts.from!,
+    (address) => [
+      {
+        typeUrl: "/dgrid.registry.v1.MsgRegisterModel",
+        value: {
+          creator: address,
+          id: uploaded.id,
+          name: opts.name,
+          version: opts.modelVersion,
+          inputs: meta.inputs.map(specFromIo),
+          outputs: meta.outputs.map(specFromIo),
+          sessionOptions: { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
+          policy,
+          pricePerCall: price,
+          creatorSharePpm: share,
+          goldenVectors: golden,
+          sizeBytes: BigInt(uploaded.size),
+        },
+      },
+    ],
+    { ...opts, broadcastMode: "block" },
+    (address) => ({ creator: address, model_id: uploaded.id, name: opts.name, version: opts.modelVersion }),
+    dgridMsgTypes,
+  );
+  return { model_id: uploaded.id, ...result };
+}
+
+export async function requestInference(io: CliIO, cmd: Command, modelId: string, opts: RequestFlags) {
+  const inputs: NamedTensor[] = [];
+  for (const spec of opts.input) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) throw new CliError(`--input ${spec}: expected name=FILE.json`);
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    try {
+      const t = tensorFromJsonInput(JSON.parse(readFileSync(file, "utf8")), `--input ${name}`);
+      inputs.push({ name, ...t });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let maxFee: { denom: string; amount: string };
+  try {
+    maxFee = parseCoin(opts.maxFee!);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const redundancy = Number(opts.redundancy);
+  if (!Number.isSafeInteger(redundancy) || redundancy < 0) throw new CliError(`bad --redundancy ${opts.redundancy}`);
+  const { signAndBroadcast } = await import("./tx-send.ts");
+  const { nodeUrl } = await import("./node-client.ts");
+  const result = await signAndBroadcast(
+    io,
+    cmd,
+    opts.from!,
+    (address) => [
+      {
+        typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+        value: { requester: address, modelId, inputs, maxFee, redundancy },
+      },
+    ],
+    { ...opts, broadcastMode: "block" },
+    (address) => ({ requester: address, model_id: modelId, max_fee: opts.maxFee, redundancy }),
+    dgridMsgTypes,
+  );
+  const ev = (result.events as { type: string; attributes: { key: string; value: string }[] }[] | undefined)?.find(
+    (e) => e.type === "request_created",
+  );
+  const requestId = ev?.attributes.find((a) => a.key === "request_id")?.value;
+  const out: Record<string, unknown> = { request_id: requestId ?? "", txhash: result.txhash, height: result.height };
+  if (result.code !== 0) return { ...out, code: result.code, codespace: result.codespace, raw_log: result.raw_log };
+  if (opts.wait && requestId) {
+    const url = nodeUrl(cmd, io);
+    const deadline = Date.now() + Number(opts.timeout);
+    for (;;) {
+      const r = await tryResult(url, requestId);
+      if (r) {
+        out.result = r;
+        break;
+      }
+      if (Date.now() > deadline) throw new CliError(`request ${requestId} not finalized within ${opts.timeout} ms`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
+  return { ...out, code: 0, raw_log: "" };
+}
+
+async function abci(url: string, path: string, data: Uint8Array): Promise<Uint8Array> {
+  return withNode(url, async () => {
+    const comet = await Comet38Client.connect(url);
+    try {
+      return (await new QueryClient(comet).queryAbci(path, data)).value;
+    } finally {
+      comet.disconnect();
+    }
+  });
+}
+
+function parseId(id: string): bigint {
+  if (!/^\d+$/.test(id)) throw new CliError(`invalid request id ${id}`);
+  return BigInt(id);
+}
+
+function withValues(tensors: NamedTensor[]) {
+  return tensors.map((t) => ({
+    name: t.name,
+    dtype: t.dtype,
+    shape: t.shape,
+    data: Buffer.from(t.data).toString("base64"),
+    values: tensorValues(t),
+  }));
+}
+
+async function tryResult(url: string, id: string) {
+  try {
+    return await queryResult(url, id);
+  } catch (e) {
+    if (/not settled yet|not found/i.test(String((e as Error).message))) return undefined;
+    throw e;
+  }
+}
+
+export async function queryResult(url: string, id: string) {
+  const res = QueryResultResponse.decode(
+    await abci(url, "/dgrid.inference.v1.Query/Result", QueryResultRequest.encode({ id: parseId(id) }).finish()),
+  );
+  const r = res.result!;
+  const json = snakeKeys(QueryResultResponse.toJSON(res)) as { result: Record<string, unknown> };
+  return { ...json.result, status: RequestStatus[r.status] ?? r.status, outputs: withValues(r.outputs) };
+}
+
+export async function queryRequest(url: string, id: string) {
+  const res = QueryRequestResponse.decode(
+    await abci(url, "/dgrid.inference.v1.Query/Request", QueryRequestRequest.encode({ id: parseId(id) }).finish()),
+  );
+  const json = snakeKeys(QueryRequestResponse.toJSON(res)) as { request: Record<string, unknown> };
+  return { ...json.request, status: RequestStatus[res.request!.status] ?? res.request!.status };
+}
+
+const brief = (m: Record<string, unknown>) => {
+  const { golden_vectors, ...rest } = m;
+  return { ...rest, golden_vectors: Array.isArray(golden_vectors) ? golden_vectors.length : 0 };
+};
+
+export async function queryModels(url: string) {
+  const res = QueryModelsResponse.decode(
+    await abci(
+      url,
+      "/dgrid.registry.v1.Query/Models",
+      QueryModelsRequest.encode(QueryModelsRequest.fromPartial({})).finish(),
+    ),
+  );
+  const json = snakeKeys(QueryModelsResponse.toJSON(res)) as { models?: Record<string, unknown>[] };
+  return { models: (json.models ?? []).map(brief) };
+}
+
+export async function queryModel(url: string, id: string) {
+  const res = QueryModelResponse.decode(
+    await abci(url, "/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id }).finish()),
+  );
+  const json = snakeKeys(QueryModelResponse.toJSON(res)) as { model: Record<string, unknown> };
+  return brief(json.model);
+}

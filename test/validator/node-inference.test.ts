@@ -1,0 +1,107 @@
+// NodeInference (validator/node-inference.ts) without a chain: store + endpoint + executor start,
+// the demo model's golden vectors pass through the registry entry's policy, a missing CUDA provider
+// is a clear startup error; plus the CLI's policy / tensor JSON parsing.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import pino from "pino";
+import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
+import { DEMO_MODEL_PATH, demoModel, parsePolicy, sha256Hex } from "../../models/demo.ts";
+import { conformanceModel, NodeInference, type NodeInferenceOptions } from "../../validator/node-inference.ts";
+import { freePort } from "../support/node-process.ts";
+
+const logger = pino({ level: "silent" });
+
+async function options(provider: "cpu" | "cuda", laddr = ""): Promise<NodeInferenceOptions> {
+  return {
+    home: mkdtempSync(join(tmpdir(), "dgrid-nodeinf-")),
+    consAddress: new Uint8Array(20).fill(1),
+    models: { laddr, maxModelBytes: 1 << 20, peers: [], import: [DEMO_MODEL_PATH] },
+    inference: {
+      executionProvider: provider,
+      workers: 1,
+      timeoutMs: 10_000,
+      operatorKey: "",
+      keyringBackend: "test",
+      syncIntervalMs: 1000,
+    },
+  };
+}
+
+describe("NodeInference", () => {
+  it("imports the demo model, serves it over HTTP, and its golden vectors pass under its policy", async () => {
+    const port = await freePort();
+    const ni = new NodeInference(await options("cpu", `tcp://127.0.0.1:${port}`), { logger });
+    try {
+      await ni.start();
+      const id = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
+      assert.equal(await ni.store.has(id), true);
+      assert.equal(ni.modelsUrl, `http://127.0.0.1:${port}`);
+      const got = await fetch(`${ni.modelsUrl}/models/${id}`);
+      assert.equal(got.status, 200);
+      assert.equal(sha256Hex(new Uint8Array(await got.arrayBuffer())), id);
+      // PUT from loopback is accepted (same bytes: 200, not created)
+      const put = await fetch(`${ni.modelsUrl}/models`, { method: "PUT", body: readFileSync(DEMO_MODEL_PATH) });
+      assert.equal(put.status, 200);
+      const res = await ni.checker!.check(conformanceModel(demoModel("dgrid1creator")));
+      assert.equal(res.pass, true, JSON.stringify(res.vectors));
+      assert.ok(ni.duties);
+    } finally {
+      await ni.close();
+    }
+  });
+
+  it("a failing golden vector fails the check", async () => {
+    const ni = new NodeInference(await options("cpu"), { logger });
+    try {
+      await ni.start();
+      const m = demoModel("dgrid1creator");
+      const out = m.goldenVectors[0].outputs[0];
+      out.data = out.data.slice();
+      out.data[0] ^= 0x40;
+      const res = await ni.checker!.check(conformanceModel(m));
+      assert.equal(res.pass, false);
+    } finally {
+      await ni.close();
+    }
+  });
+
+  it("--execution-provider cuda without CUDA is a clear startup error", async (t) => {
+    const ni = new NodeInference(await options("cuda"), { logger });
+    try {
+      await ni.start();
+      t.skip("this machine has a working CUDA provider");
+    } catch (e) {
+      assert.match((e as Error).message, /execution provider "cuda" is not available.*--execution-provider cpu/s);
+    } finally {
+      await ni.close();
+    }
+  });
+});
+
+describe("policy and tensor JSON parsing", () => {
+  it("parses policies into proto form (tolerances as LegacyDec atoms)", () => {
+    assert.deepEqual(parsePolicy("exact"), { exact: {} });
+    assert.deepEqual(parsePolicy("argmax"), { argmax: {} });
+    assert.deepEqual(parsePolicy("topk:3"), { topk: { k: 3 } });
+    assert.deepEqual(parsePolicy("tolerance:0.0001:0.001"), {
+      tolerance: { abs: "100000000000000", rel: "1000000000000000" },
+    });
+    for (const bad of ["", "exactly", "topk:0", "topk:x", "tolerance:1", "tolerance:-1:0", "argmax:2"]) {
+      assert.throws(() => parsePolicy(bad), /invalid/);
+    }
+  });
+
+  it("reads tensors with numeric or base64 data and checks the byte count", () => {
+    const a = tensorFromJsonInput({ dtype: "float32", shape: [1, 2], data: [0.5, -1] });
+    assert.deepEqual(tensorValues(a), [0.5, -1]);
+    const b = tensorFromJsonInput({ dtype: "float32", shape: [1, 2], data: Buffer.from(a.data).toString("base64") });
+    assert.deepEqual(b.data, a.data);
+    const c = tensorFromJsonInput({ dtype: "int64", shape: [2], data: ["9007199254740993", 3] });
+    assert.deepEqual(tensorValues(c), ["9007199254740993", "3"]);
+    assert.throws(() => tensorFromJsonInput({ dtype: "float32", shape: [3], data: [1, 2] }), /needs 12/);
+    assert.throws(() => tensorFromJsonInput({ dtype: "complex", shape: [1], data: [1] }), /unknown dtype/);
+  });
+});

@@ -1,0 +1,329 @@
+// Everything a node runs for inference, wired in one place for chain/node/node.ts:
+// - the content-addressed ModelStore (<home>/data/models) with its HTTP endpoint (own listener,
+//   config models.laddr; PUT only from loopback clients), files from config models.import put at start;
+// - the OnnxExecutor (config inference.executionProvider; a missing CUDA provider is a startup error);
+// - the InferenceDuties handed to DGridApp (commit/reveal work of this node's validator);
+// - a sync loop (every inference.syncIntervalMs, after the node started): for each registered model
+//   the node lacks, fetch it from config models.peers (sha256-verified); then, when an operator key
+//   is configured (inference.operatorKey, a key in the home's keyring), run the model's golden
+//   vectors (ConformanceChecker; re-run when software, provider, host or vectors change) and send
+//   MsgServeModel when they pass and the validator does not serve it yet, MsgWithdrawModel when they
+//   fail and it does.
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Registry as PromRegistry } from "prom-client";
+import { Keyring } from "../chain/cli/keyring.ts";
+import { dgridMsgTypes } from "../client/dgrid-types.ts";
+import { dgridRegistry } from "../client/index.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../modules/auth/address.ts";
+import { agrees, policyFromProto, policyToString } from "../modules/inference/agreement.ts";
+import { tensorsFromNamed } from "../modules/inference/canonical.ts";
+import {
+  QueryModelServersRequest,
+  QueryModelServersResponse,
+  QueryModelsRequest,
+  QueryModelsResponse,
+} from "../proto/gen/dgrid/registry/v1/query.ts";
+import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { ConformanceChecker, type ConformanceModel, type ConformanceResult } from "./conformance.ts";
+import { InferenceDuties } from "./duties.ts";
+import { ErrProviderUnavailable } from "./errors.ts";
+import { type ExecutionProvider, OnnxExecutor } from "./executor/onnx-executor.ts";
+import type { PinnedSessionOptions, Tensor } from "./executor/types.ts";
+import { fetchModel } from "./model-store/fetch.ts";
+import { modelStoreRoutes } from "./model-store/http.ts";
+import { ModelStore } from "./model-store/model-store.ts";
+
+export interface NodeInferenceOptions {
+  home: string;
+  /** consensus address (20 bytes) of this node's validator key */
+  consAddress: Uint8Array;
+  models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
+  inference: {
+    executionProvider: ExecutionProvider;
+    workers: number;
+    timeoutMs: number;
+    operatorKey: string;
+    keyringBackend: "file" | "test";
+    syncIntervalMs: number;
+  };
+}
+
+export interface NodeInferenceDeps {
+  logger: Logger;
+  metricsRegistry?: PromRegistry;
+  /** keyring passphrase for the file backend (env DGRID_KEYRING_PASSPHRASE) */
+  keyringPassphrase?: string;
+}
+
+/** ABCI query of the node's own app: gRPC path + request bytes -> response bytes (throws on code != 0). */
+export type AppQuery = (path: string, data: Uint8Array) => Promise<Uint8Array>;
+
+export interface SyncDeps {
+  query: AppQuery;
+  /** this node's RPC URL (transactions are broadcast through it) */
+  rpcUrl: string;
+}
+
+export interface ModelSyncReport {
+  modelId: string;
+  present: boolean;
+  conformance?: ConformanceResult;
+  action?: "serve" | "withdraw";
+  error?: string;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+export function parseHostPort(laddr: string): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/|http:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(laddr.trim());
+  if (!m) throw new Error(`invalid listen address "${laddr}" (expected tcp://HOST:PORT)`);
+  return { host: m[1] || "0.0.0.0", port: Number(m[2]) };
+}
+
+export class NodeInference {
+  readonly store: ModelStore;
+  executor?: OnnxExecutor;
+  duties?: InferenceDuties;
+  checker?: ConformanceChecker;
+  /** base URL of this node's model endpoint ("" when not listening) */
+  modelsUrl = "";
+  private http?: FastifyInstance;
+  private readonly logger: Logger;
+  private timer?: NodeJS.Timeout;
+  private syncing?: Promise<ModelSyncReport[]>;
+  private closed = false;
+  private signer?: { client: SigningStargateClient; address: string; valoper: string };
+
+  constructor(
+    readonly options: NodeInferenceOptions,
+    private readonly deps: NodeInferenceDeps,
+  ) {
+    this.logger = deps.logger.child({ module: "node-inference" });
+    this.store = new ModelStore(
+      { home: options.home, maxModelBytes: options.models.maxModelBytes },
+      { logger: deps.logger },
+    );
+  }
+
+  /** Store, imports, executor (provider checked), duties and the model endpoint. */
+  async start(): Promise<void> {
+    await this.store.init();
+    for (const file of this.options.models.import) {
+      const res = await this.store.put(createReadStream(file));
+      this.logger.info({ file, model: res.id, created: res.created }, "model imported");
+    }
+    const provider = this.options.inference.executionProvider;
+    const executor = new OnnxExecutor(
+      { provider, workers: this.options.inference.workers, timeoutMs: this.options.inference.timeoutMs },
+      { store: this.store, logger: this.deps.logger, registry: this.deps.metricsRegistry },
+    );
+    try {
+      await executor.start();
+    } catch (e) {
+      await executor.close().catch(() => {});
+      if (ErrProviderUnavailable.is(e)) {
+        throw new Error(
+          `execution provider "${provider}" is not available on this machine (${(e as Error).message}); ` +
+            `install the onnxruntime CUDA libraries or start with --execution-provider cpu`,
+        );
+      }
+      throw e;
+    }
+    this.executor = executor;
+    this.duties = new InferenceDuties(
+      { consAddress: this.options.consAddress, stateFile: join(this.options.home, "data", "inference-duties.json") },
+      { executor, logger: this.deps.logger, metricsRegistry: this.deps.metricsRegistry },
+    );
+    this.checker = new ConformanceChecker({ home: this.options.home }, { executor, logger: this.deps.logger });
+    if (this.options.models.laddr) await this.listen(this.options.models.laddr);
+  }
+
+  private async listen(laddr: string): Promise<void> {
+    const { host, port } = parseHostPort(laddr);
+    const app = Fastify({
+      // per-request logs only at warn and above
+      loggerInstance: this.deps.logger.child({ module: "model-store-http" }, { level: "warn" }) as FastifyBaseLogger,
+    }) as unknown as FastifyInstance;
+    // uploads only from this machine (the CLI next to the node); peers may GET / HEAD
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.method === "PUT" && !LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+        return reply.code(403).send({ codespace: "modelstore", code: 1, message: "uploads only from localhost" });
+      }
+    });
+    await app.register(modelStoreRoutes(this.store));
+    await app.listen({ host, port });
+    const addr = app.server.address();
+    this.http = app;
+    this.modelsUrl = `http://${host}:${typeof addr === "object" && addr ? addr.port : port}`;
+  }
+
+  /** Starts the periodic sync (first run at once). */
+  startSync(deps: SyncDeps): void {
+    const tick = () => {
+      if (this.closed) return;
+      this.syncing = this.syncOnce(deps).finally(() => {
+        this.syncing = undefined;
+        if (!this.closed) this.timer = setTimeout(tick, this.options.inference.syncIntervalMs);
+      });
+    };
+    tick();
+  }
+
+  /** One pass over the registered models: fetch missing files; check, serve or withdraw. */
+  async syncOnce(deps: SyncDeps): Promise<ModelSyncReport[]> {
+    const reports: ModelSyncReport[] = [];
+    let models: Model[];
+    try {
+      models = await this.allModels(deps.query);
+    } catch (e) {
+      this.logger.warn({ err: e }, "cannot list registered models");
+      return reports;
+    }
+    for (const m of models) {
+      if (this.closed) break;
+      if (m.delisted) continue;
+      const report: ModelSyncReport = { modelId: m.id, present: false };
+      reports.push(report);
+      try {
+        if (!(await this.store.has(m.id)) && this.options.models.peers.length > 0) {
+          const got = await fetchModel(m.id, this.options.models.peers, {
+            store: this.store,
+            logger: this.deps.logger,
+          });
+          this.logger.info({ model: m.id, peer: got.peer, size: got.size }, "model fetched from a peer");
+        }
+        report.present = await this.store.has(m.id);
+        if (!report.present || !this.options.inference.operatorKey || !this.checker) continue;
+        const signer = await this.operator(deps.rpcUrl);
+        const serving = await this.isServing(deps.query, m.id, signer.valoper);
+        const result = await this.checker.check(conformanceModel(m));
+        report.conformance = result;
+        if (result.pass && !serving) {
+          report.action = "serve";
+          await this.send(signer, {
+            typeUrl: "/dgrid.registry.v1.MsgServeModel",
+            value: { validator: signer.valoper, modelId: m.id, provider: this.executor!.provider },
+          });
+          this.logger.info({ model: m.id }, "golden vectors passed; serving the model");
+        } else if (!result.pass && serving) {
+          report.action = "withdraw";
+          await this.send(signer, {
+            typeUrl: "/dgrid.registry.v1.MsgWithdrawModel",
+            value: { validator: signer.valoper, modelId: m.id },
+          });
+          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; withdrew the model");
+        } else if (!result.pass) {
+          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; not serving the model");
+        }
+      } catch (e) {
+        report.error = (e as Error).message;
+        this.logger.warn({ err: e, model: m.id }, "model sync failed");
+      }
+    }
+    return reports;
+  }
+
+  private async allModels(query: AppQuery): Promise<Model[]> {
+    const out: Model[] = [];
+    let key: Uint8Array = new Uint8Array();
+    for (;;) {
+      const res = QueryModelsResponse.decode(
+        await query(
+          "/dgrid.registry.v1.Query/Models",
+          QueryModelsRequest.encode(
+            QueryModelsRequest.fromPartial({
+              pagination: { key, limit: 100n, offset: 0n, countTotal: false, reverse: false },
+            }),
+          ).finish(),
+        ),
+      );
+      out.push(...res.models);
+      key = res.pagination?.nextKey ?? new Uint8Array();
+      if (key.length === 0) return out;
+    }
+  }
+
+  private async isServing(query: AppQuery, modelId: string, valoper: string): Promise<boolean> {
+    let key: Uint8Array = new Uint8Array();
+    for (;;) {
+      const res = QueryModelServersResponse.decode(
+        await query(
+          "/dgrid.registry.v1.Query/ModelServers",
+          QueryModelServersRequest.encode(
+            QueryModelServersRequest.fromPartial({
+              modelId,
+              pagination: { key, limit: 100n, offset: 0n, countTotal: false, reverse: false },
+            }),
+          ).finish(),
+        ),
+      );
+      if (res.servers.some((s) => s.validator === valoper)) return true;
+      key = res.pagination?.nextKey ?? new Uint8Array();
+      if (key.length === 0) return false;
+    }
+  }
+
+  private async operator(rpcUrl: string): Promise<{ client: SigningStargateClient; address: string; valoper: string }> {
+    if (this.signer) return this.signer;
+    const kr = new Keyring({
+      backend: this.options.inference.keyringBackend,
+      dir: this.options.home,
+      passphrase: this.deps.keyringPassphrase,
+    });
+    const wallet = await kr.signer(this.options.inference.operatorKey);
+    const [acc] = await wallet.getAccounts();
+    const client = await SigningStargateClient.connectWithSigner(rpcUrl, wallet, {
+      registry: dgridRegistry(dgridMsgTypes),
+      gasPrice: GasPrice.fromString("0.025udgrid"),
+      broadcastPollIntervalMs: 200,
+    });
+    this.signer = {
+      client,
+      address: acc.address,
+      valoper: addressToString(addressFromString(acc.address), Bech32PrefixValAddr),
+    };
+    return this.signer;
+  }
+
+  private async send(signer: { client: SigningStargateClient; address: string }, msg: EncodeObject): Promise<void> {
+    const res = await signer.client.signAndBroadcast(signer.address, [msg], "auto");
+    if (res.code !== 0) throw new Error(`${msg.typeUrl} failed with code ${res.code}: ${res.rawLog}`);
+  }
+
+  /** Stops the sync loop, the endpoint, the executor's processes and the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.syncing?.catch(() => {});
+    this.signer?.client.disconnect();
+    await this.http?.close();
+    await this.executor?.close();
+    await this.store.close();
+  }
+}
+
+/** A registered model as the ConformanceChecker wants it (vectors, pinned options, policy comparator). */
+export function conformanceModel(m: Model): ConformanceModel {
+  const policy = policyFromProto(m.policy);
+  const so = m.sessionOptions;
+  const sessionOptions: PinnedSessionOptions = {
+    graphOptimizationLevel: (so?.graphOptimizationLevel || "all") as PinnedSessionOptions["graphOptimizationLevel"],
+    executionMode: (so?.executionMode || "sequential") as PinnedSessionOptions["executionMode"],
+    intraOpNumThreads: so ? so.intraOpNumThreads : 1,
+  };
+  return {
+    modelId: m.id,
+    sessionOptions,
+    vectors: m.goldenVectors.map((v) => ({
+      inputs: tensorsFromNamed(v.inputs) as Record<string, Tensor>,
+      outputs: tensorsFromNamed(v.outputs) as Record<string, Tensor>,
+    })),
+    policy: policyToString(policy),
+    compare: (expected, actual) => agrees(policy, expected, actual),
+  };
+}
