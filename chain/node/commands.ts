@@ -80,6 +80,7 @@ export function registerStartCommands(program: Command): void {
           `  RPC:       ${node.rpcUrl}`,
           `  funded development account: ${account}`,
           `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
+          "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
           "  Ctrl-C stops the chain; run again to resume, or with --reset to start over.",
           "",
         ].join("\n"),
@@ -168,6 +169,7 @@ export function registerLocalnetCommand(program: Command): void {
         ),
         `  funded development account: ${account}`,
         `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
+        "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
         "  Ctrl-C stops every node; run again to resume, or with --reset to start over.",
         "",
       ]);
