@@ -3,11 +3,11 @@
 // rate measured in the same run. Usage: node --import tsx bench/tx-throughput.ts [--help]
 
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestNode, dgridBin, rpcCall, type TestNode, waitForHeight } from "../test/support/node-process.ts";
+import { followBlocks, percentile, rpc } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -86,65 +86,6 @@ async function startNode(node: TestNode, profDir?: string): Promise<void> {
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   await waitForHeight(node.rpcUrl, 2, 30_000, () => child.exitCode !== null, node.logs);
-}
-
-async function rpc(url: string, method: string, params: Record<string, unknown> = {}): Promise<any> {
-  const r = await rpcCall(url, method, params);
-  if (r.error) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.result;
-}
-
-interface BlockSeen {
-  height: number;
-  seenAt: number; // performance.now() when the bench first saw the block committed
-  headerTime: number; // ms since epoch, from the header
-  txs: number;
-}
-
-/**
- * Follows committed blocks by polling `status` (25 ms) and reading each new block and its results;
- * calls `onTx(hash, seenAt, code, gasUsed)` for every tx.
- */
-function followBlocks(
-  url: string,
-  fromHeight: number,
-  onTx: (hash: string, seenAt: number, code: number, gasUsed: number) => void,
-): { blocks: BlockSeen[]; stop(): Promise<void> } {
-  const blocks: BlockSeen[] = [];
-  let next = fromHeight + 1;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const tip = Number((await rpc(url, "status")).sync_info.latest_block_height);
-      const seenAt = performance.now();
-      for (; next <= tip; next++) {
-        const [b, res] = await Promise.all([
-          rpc(url, "block", { height: String(next) }),
-          rpc(url, "block_results", { height: String(next) }),
-        ]);
-        const txs: string[] = b.block.data.txs ?? [];
-        const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
-        txs.forEach((t, i) => {
-          const hash = createHash("sha256").update(Buffer.from(t, "base64")).digest("hex").toUpperCase();
-          onTx(hash, seenAt, results[i]?.code ?? -1, Number(results[i]?.gas_used ?? 0));
-        });
-        blocks.push({ height: next, seenAt, headerTime: Date.parse(b.block.header.time), txs: txs.length });
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  return {
-    blocks,
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 async function main(): Promise<void> {

@@ -32,6 +32,9 @@ export async function createTestLocalnet(opts: {
   validators: number;
   fullNodes?: number;
   timeoutCommitMs?: number;
+  /** consensus propose / prevote+precommit base timeouts (default 1000 / 500: fast tests) */
+  timeoutProposeMs?: number;
+  timeoutVoteMs?: number;
   /** genesis module params over the localnet defaults */
   params?: LocalnetGenesisParams;
   /** extra environment of node i's process (e.g. DGRID_TEST_DOUBLE_SIGN=1) */
@@ -58,8 +61,8 @@ export async function createTestLocalnet(opts: {
     chainId: "dgrid-localnet-e2e",
     ports: (i) => ports[i],
     timeoutCommitMs: opts.timeoutCommitMs ?? 250,
-    timeoutProposeMs: 1000,
-    timeoutVoteMs: 500,
+    timeoutProposeMs: opts.timeoutProposeMs ?? 1000,
+    timeoutVoteMs: opts.timeoutVoteMs ?? 500,
     params: opts.params,
   });
   const nodes: RunningNode[] = net.nodes.map((n) => ({ ...n, rpcUrl: `http://127.0.0.1:${n.rpcPort}`, logs: [] }));
