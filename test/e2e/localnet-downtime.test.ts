@@ -83,11 +83,12 @@ describe("localnet: a validator offline for the window is jailed and can unjail"
     const tip = await latestHeight(validators[0].rpcUrl);
     await waitAllHeight([down], tip, 120_000);
 
-    // wait until block time has passed jailed_until
+    // wait until block time has passed jailed_until on the node the tx goes through (which simulates
+    // it on its own latest state)
     const info = (await q.slashing.signingInfo(cons.bech32)).valSigningInfo;
     const until = Number(info?.jailedUntil?.seconds ?? 0n) * 1000 + Math.floor((info?.jailedUntil?.nanos ?? 0) / 1e6);
     await waitFor("block time past jailed_until", async () => {
-      const st = await rpcCall(validators[0].rpcUrl, "status");
+      const st = await rpcCall(down.rpcUrl, "status");
       return Date.parse(st.result.sync_info.latest_block_time) > until;
     });
 
