@@ -3,12 +3,12 @@
 // rate measured in the same run. Usage: node --import tsx bench/tx-throughput.ts [--help]
 
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createTestNode, dgridBin, rpcCall, type TestNode, waitForHeight } from "../test/support/node-process.ts";
+import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
+import { followBlocks, percentile, rpc } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -97,63 +97,6 @@ async function startNode(node: TestNode, profDir?: string): Promise<void> {
   await waitForHeight(node.rpcUrl, 2, 30_000, () => child.exitCode !== null, node.logs);
 }
 
-async function rpc(url: string, method: string, params: Record<string, unknown> = {}): Promise<any> {
-  const r = await rpcCall(url, method, params);
-  if (r.error) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.result;
-}
-
-interface BlockSeen {
-  height: number;
-  seenAt: number; // performance.now() when the bench first saw the block committed
-  headerTime: number; // ms since epoch, from the header
-  txs: number;
-}
-
-/**
- * Follows committed blocks by polling `status` (25 ms) and reading each new block and its results;
- * calls `onTx(hash, seenAt, code, gasUsed)` for every tx.
- */
-function followBlocks(
-  url: string,
-  fromHeight: number,
-  onTx: (hash: string, seenAt: number, code: number, gasUsed: number) => void,
-): { blocks: BlockSeen[]; stop(): Promise<void> } {
-  const blocks: BlockSeen[] = [];
-  let next = fromHeight + 1;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const tip = Number((await rpc(url, "status")).sync_info.latest_block_height);
-      const seenAt = performance.now();
-      for (; next <= tip; next++) {
-        // status counts a block once it is stored, before its results are: retry at the next poll
-        const got = await Promise.all([
-          rpc(url, "block", { height: String(next) }),
-          rpc(url, "block_results", { height: String(next) }),
-        ]).catch(() => undefined);
-        if (!got) break;
-        const [b, res] = got;
-        const txs: string[] = b.block.data.txs ?? [];
-        const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
-        txs.forEach((t, i) => {
-          const hash = createHash("sha256").update(Buffer.from(t, "base64")).digest("hex").toUpperCase();
-          onTx(hash, seenAt, results[i]?.code ?? -1, Number(results[i]?.gas_used ?? 0));
-        });
-        blocks.push({ height: next, seenAt, headerTime: Date.parse(b.block.header.time), txs: txs.length });
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  return {
-    blocks,
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}
-
 /** CPU seconds (user + system, all threads) a process has used so far, from /proc; NaN where unreadable. */
 function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
@@ -164,11 +107,6 @@ function processCpuSeconds(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Sends `txs` (at most the server's batch limit) as one JSON-RPC batch of broadcast_tx_sync calls. */

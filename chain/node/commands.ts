@@ -98,6 +98,7 @@ export function registerStartCommands(program: Command): void {
           `  models:    ${node.inference?.modelsUrl || "(no endpoint)"} (demo model: models/demo-mlp.onnx)`,
           `  funded development account: ${account}`,
           `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
+          "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
           "  Ctrl-C stops the chain; run again to resume, or with --reset to start over.",
           "",
         ].join("\n"),
@@ -186,6 +187,7 @@ export function registerLocalnetCommand(program: Command): void {
         ),
         `  funded development account: ${account}`,
         `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
+        "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
         "  Ctrl-C stops every node; run again to resume, or with --reset to start over.",
         "",
       ]);

@@ -1,18 +1,32 @@
-// `dgrid localnet`: N validator homes on this machine with one shared genesis (the devnet's funded
-// development account, each validator's own key), distinct 127.0.0.1 ports and persistent peers
-// among them. The genesis is built by one function (`buildLocalnetGenesis`) so it can later be made
-// from gentxs instead. `<dir>/localnet.json` records the layout, so a second run resumes.
+// `dgrid localnet`: N validator homes on this machine with one shared genesis made from gentxs (the
+// devnet's funded development account; each validator an operator account with a self-delegation and
+// its own consensus key; the set comes from staking at InitChain), localnet-friendly module params,
+// distinct 127.0.0.1 ports and persistent peers among them. Each validator's operator key is kept in
+// its home's test keyring (`<home>/keyring-test/validator.info.json`, key name `validator`), so
+// `--from validator --keyring-backend test` (or `Keyring.signer`) can sign MsgUnjail, MsgEditValidator...
+// `<dir>/localnet.json` records the layout, so a second run resumes.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addGenesisAccount, defaultAppState } from "../cli/app-genesis.ts";
+import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
+import type { ParamsJson as GovParamsJson } from "../../modules/gov/params.ts";
+import { defaultGenesis as defaultSlashingGenesis } from "../../modules/slashing/genesis.ts";
+import type { ParamsJson as SlashingParamsJson } from "../../modules/slashing/params.ts";
+import type { ParamsJson as StakingParamsJson } from "../../modules/staking/params.ts";
 import { parseCoins } from "../cli/args.ts";
+import { buildGenesisWithGentxs } from "../cli/gentx.ts";
 import { initHome } from "../cli/init.ts";
-import { defaultConsensusParamsJson, type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
-import { loadNodeKey, loadPrivValidatorKey, nodeId, pubKeyToJson } from "../types/keys.ts";
+import { Keyring } from "../cli/keyring.ts";
+import { type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
+import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../types/keys.ts";
 import { genesisPath, loadConfig, nodeKeyPath, privValidatorKeyPath, writeConfig } from "./config.ts";
 import { DEVNET_ACCOUNT_COINS, devnetAccountAddress } from "./devnet.ts";
 
 export const LOCALNET_CHAIN_ID = "dgrid-localnet-1";
+/** name of each validator's operator key in its home's test keyring */
+export const LOCALNET_OPERATOR_KEY = "validator";
+/** operator account balance and self-delegation (power 100 at the default power reduction 10^6) */
+export const LOCALNET_OPERATOR_COINS = "1000000000udgrid";
+export const LOCALNET_SELF_DELEGATION = 100_000_000n;
 
 export interface LocalnetNode {
   name: string;
@@ -22,11 +36,40 @@ export interface LocalnetNode {
   rpcPort: number;
   p2pPort: number;
   metricsPort: number;
+  /** validators: the operator's account address (dgrid1...); its key is `validator` in the home's test keyring */
+  operatorAddress?: string;
 }
 
 export interface Localnet {
   chainId: string;
   nodes: LocalnetNode[];
+}
+
+/** Module params of a localnet genesis (merged over `localnetGenesisParams()`). */
+export interface LocalnetGenesisParams {
+  slashing?: Partial<SlashingParamsJson>;
+  staking?: Partial<StakingParamsJson>;
+  gov?: Partial<GovParamsJson>;
+  /** consensus_params.abci.vote_extensions_enable_height ("0" = off) */
+  voteExtensionsEnableHeight?: string;
+}
+
+/**
+ * Localnet defaults: a 20-block signed-blocks window (half must be signed), 10 s downtime jail,
+ * 60 s unbonding, 10 s gov voting (5 s expedited), vote extensions (the inference module's
+ * commit/reveal) from height 2.
+ */
+export function localnetGenesisParams(): Required<LocalnetGenesisParams> {
+  return {
+    slashing: {
+      signed_blocks_window: "20",
+      min_signed_per_window: "0.500000000000000000",
+      downtime_jail_duration: "10s",
+    },
+    staking: { unbonding_time: "60s" },
+    gov: { max_deposit_period: "10s", voting_period: "10s", expedited_voting_period: "5s" },
+    voteExtensionsEnableHeight: "2",
+  };
 }
 
 export interface LocalnetOptions {
@@ -44,41 +87,58 @@ export interface LocalnetOptions {
   timeoutProposeMs?: number;
   timeoutVoteMs?: number;
   genesisTime?: string;
+  /** overrides of the localnet genesis params */
+  params?: LocalnetGenesisParams;
 }
 
 export const manifestPath = (dir: string) => join(dir, "localnet.json");
 
 export interface GenesisValidatorEntry {
   name: string;
+  /** ed25519 consensus public key (priv_validator_key.json) */
   pubKey: Uint8Array;
-  address: Uint8Array;
-  power: bigint;
+  /** the operator's account key: signs the gentx (MsgCreateValidator with the self-delegation) */
+  operator: OfflineDirectSigner;
+  /** "<node id>@<host>:<port>" (the gentx memo) */
+  memo?: string;
+  /** default LOCALNET_SELF_DELEGATION */
+  selfDelegation?: bigint;
 }
 
 /**
- * The localnet genesis: the devnet's funded development account and the given validators.
- * (The staking module's gentx / collect-gentxs flow can replace this one function.)
+ * The localnet genesis: the devnet's funded development account, and one gentx per validator (its
+ * operator account funded with LOCALNET_OPERATOR_COINS, self-delegating `selfDelegation`), so the
+ * validator set comes from staking at InitChain (genesis.json `validators` is empty). Module params
+ * are `localnetGenesisParams()` with `params` merged over them.
  */
 export async function buildLocalnetGenesis(
   chainId: string,
   validators: GenesisValidatorEntry[],
   genesisTime = new Date().toISOString(),
+  params: LocalnetGenesisParams = {},
 ): Promise<GenesisDoc> {
-  const appState = addGenesisAccount(defaultAppState(), await devnetAccountAddress(), parseCoins(DEVNET_ACCOUNT_COINS));
-  const doc: GenesisDoc = {
-    genesis_time: genesisTime,
-    chain_id: chainId,
-    initial_height: "1",
-    consensus_params: defaultConsensusParamsJson(),
+  const d = localnetGenesisParams();
+  const { genesis: doc } = await buildGenesisWithGentxs({
+    chainId,
+    genesisTime,
+    accounts: [{ address: await devnetAccountAddress(), coins: parseCoins(DEVNET_ACCOUNT_COINS) }],
     validators: validators.map((v) => ({
-      address: Buffer.from(v.address).toString("hex").toUpperCase(),
-      pub_key: pubKeyToJson(v.pubKey),
-      power: v.power.toString(),
-      name: v.name,
+      signer: v.operator,
+      consensusPubKey: v.pubKey,
+      moniker: v.name,
+      balance: parseCoins(LOCALNET_OPERATOR_COINS),
+      selfDelegation: v.selfDelegation ?? LOCALNET_SELF_DELEGATION,
+      memo: v.memo,
     })),
-    app_hash: "",
-    app_state: appState,
-  };
+    stakingParams: { ...d.staking, ...params.staking },
+  });
+  const appState = doc.app_state as Record<string, any>;
+  const slashing = defaultSlashingGenesis();
+  slashing.params = { ...slashing.params, ...d.slashing, ...params.slashing };
+  appState.slashing = slashing;
+  appState.gov.params = { ...appState.gov.params, ...d.gov, ...params.gov };
+  doc.consensus_params.abci.vote_extensions_enable_height =
+    params.voteExtensionsEnableHeight ?? d.voteExtensionsEnableHeight;
   validateGenesis(doc);
   return doc;
 }
@@ -117,10 +177,19 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     });
     if (validator) {
       const key = loadPrivValidatorKey(privValidatorKeyPath(home));
-      vals.push({ name, pubKey: key.pubKey, address: key.address, power: 10n });
+      const ring = new Keyring({ backend: "test", dir: home });
+      const { info } = await ring.add(LOCALNET_OPERATOR_KEY);
+      const node = nodes[nodes.length - 1];
+      node.operatorAddress = info.address;
+      vals.push({
+        name,
+        pubKey: key.pubKey,
+        operator: await ring.signer(LOCALNET_OPERATOR_KEY),
+        memo: `${node.nodeId}@127.0.0.1:${node.p2pPort}`,
+      });
     }
   }
-  const genesis = genesisToJson(await buildLocalnetGenesis(chainId, vals, opts.genesisTime));
+  const genesis = genesisToJson(await buildLocalnetGenesis(chainId, vals, opts.genesisTime, opts.params));
   for (const n of nodes) {
     writeFileSync(genesisPath(n.home), genesis);
     const cfg = loadConfig(n.home);

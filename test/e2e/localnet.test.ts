@@ -75,7 +75,12 @@ describe("localnet: 4 validators over libp2p", { timeout: 600_000 }, () => {
   let validators: RunningNode[];
 
   before(async () => {
-    net = await createTestLocalnet({ validators: 4, fullNodes: 1 });
+    // a long signed-blocks window: the validators stopped and killed here must not be jailed meanwhile
+    net = await createTestLocalnet({
+      validators: 4,
+      fullNodes: 1,
+      params: { slashing: { signed_blocks_window: "1000" } },
+    });
     validators = net.nodes.slice(0, 4);
     for (let i = 0; i < 4; i++) net.start(i);
     await waitAllHeight(validators, 3, 150_000);

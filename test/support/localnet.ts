@@ -4,7 +4,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initLocalnet, type Localnet, type LocalnetNode } from "../../chain/node/localnet.ts";
+import {
+  initLocalnet,
+  type Localnet,
+  type LocalnetGenesisParams,
+  type LocalnetNode,
+} from "../../chain/node/localnet.ts";
 import { dgridBin, freePort, latestHeight, rpcCall } from "./node-process.ts";
 
 export interface RunningNode extends LocalnetNode {
@@ -27,6 +32,13 @@ export async function createTestLocalnet(opts: {
   validators: number;
   fullNodes?: number;
   timeoutCommitMs?: number;
+  /** consensus propose / prevote+precommit base timeouts (default 1000 / 500: fast tests) */
+  timeoutProposeMs?: number;
+  timeoutVoteMs?: number;
+  /** genesis module params over the localnet defaults */
+  params?: LocalnetGenesisParams;
+  /** extra environment of node i's process (e.g. DGRID_TEST_DOUBLE_SIGN=1) */
+  env?: (i: number) => Record<string, string> | undefined;
 }): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
@@ -49,8 +61,9 @@ export async function createTestLocalnet(opts: {
     chainId: "dgrid-localnet-e2e",
     ports: (i) => ports[i],
     timeoutCommitMs: opts.timeoutCommitMs ?? 250,
-    timeoutProposeMs: 1000,
-    timeoutVoteMs: 500,
+    timeoutProposeMs: opts.timeoutProposeMs ?? 1000,
+    timeoutVoteMs: opts.timeoutVoteMs ?? 500,
+    params: opts.params,
   });
   const nodes: RunningNode[] = net.nodes.map((n) => ({ ...n, rpcUrl: `http://127.0.0.1:${n.rpcPort}`, logs: [] }));
   const t: TestLocalnet = {
@@ -62,6 +75,7 @@ export async function createTestLocalnet(opts: {
       if (n.process && n.process.exitCode === null && n.process.signalCode === null) return;
       const child = spawn(process.execPath, [dgridBin, "start", "--home", n.home], {
         stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, ...(opts.env?.(i) ?? {}) },
       });
       n.process = child;
       const push = (d: Buffer) => {
