@@ -8,10 +8,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
+import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import type { ParamsJson as GovParamsJson } from "../../modules/gov/params.ts";
+import { snakeKeys } from "../../modules/registry/grpc.ts";
 import { defaultGenesis as defaultSlashingGenesis } from "../../modules/slashing/genesis.ts";
 import type { ParamsJson as SlashingParamsJson } from "../../modules/slashing/params.ts";
 import type { ParamsJson as StakingParamsJson } from "../../modules/staking/params.ts";
+import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { parseCoins } from "../cli/args.ts";
 import { buildGenesisWithGentxs } from "../cli/gentx.ts";
 import { initHome } from "../cli/init.ts";
@@ -19,7 +22,7 @@ import { Keyring } from "../cli/keyring.ts";
 import { type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
 import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../types/keys.ts";
 import { genesisPath, loadConfig, nodeKeyPath, privValidatorKeyPath, writeConfig } from "./config.ts";
-import { DEVNET_ACCOUNT_COINS, devnetAccountAddress } from "./devnet.ts";
+import { DEVNET_ACCOUNT_COINS, devnetAccountAddress, devnetAddress } from "./devnet.ts";
 
 export const LOCALNET_CHAIN_ID = "dgrid-localnet-1";
 /** name of each validator's operator key in its home's test keyring */
@@ -36,6 +39,8 @@ export interface LocalnetNode {
   rpcPort: number;
   p2pPort: number;
   metricsPort: number;
+  /** model endpoint port (0 = none) */
+  modelsPort?: number;
   /** validators: the operator's account address (dgrid1...); its key is `validator` in the home's test keyring */
   operatorAddress?: string;
 }
@@ -78,10 +83,13 @@ export interface LocalnetOptions {
   /** extra full nodes (not in the validator set) */
   fullNodes?: number;
   chainId?: string;
-  /** node i listens on p2p base+10i+6, rpc base+10i+7, metrics base+10i+9 (default base 26650: node 0 on 26656/26657/26659) */
+  /**
+   * node i listens on p2p base+10i+6, rpc base+10i+7, model endpoint base+10i+8, metrics base+10i+9
+   * (default base 26650: node 0 on 26656/26657/26658/26659)
+   */
   basePort?: number;
   /** explicit ports per node (tests pick free ones) */
-  ports?: (i: number) => { rpc: number; p2p: number; metrics: number };
+  ports?: (i: number) => { rpc: number; p2p: number; metrics: number; models?: number };
   timeoutCommitMs?: number;
   /** consensus timeouts for fast tests (propose, prevote, precommit base values) */
   timeoutProposeMs?: number;
@@ -137,6 +145,10 @@ export async function buildLocalnetGenesis(
   slashing.params = { ...slashing.params, ...d.slashing, ...params.slashing };
   appState.slashing = slashing;
   appState.gov.params = { ...appState.gov.params, ...d.gov, ...params.gov };
+  // the demo model, registered with no servers: each validator's node checks its golden vectors and
+  // then sends MsgServeModel with its operator key (config inference.operatorKey)
+  const model = demoModel(await devnetAddress("creator"));
+  appState.registry = snakeKeys(RegistryGenesis.toJSON({ params: undefined, models: [model], servers: [] }));
   doc.consensus_params.abci.vote_extensions_enable_height =
     params.voteExtensionsEnableHeight ?? d.voteExtensionsEnableHeight;
   validateGenesis(doc);
@@ -165,7 +177,12 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     const name = validator ? `validator${i}` : `node${i}`;
     const home = join(opts.dir, name);
     initHome({ home, chainId, moniker: name, overwrite: true });
-    const ports = opts.ports?.(i) ?? { p2p: base + 10 * i + 6, rpc: base + 10 * i + 7, metrics: base + 10 * i + 9 };
+    const ports = opts.ports?.(i) ?? {
+      p2p: base + 10 * i + 6,
+      rpc: base + 10 * i + 7,
+      models: base + 10 * i + 8,
+      metrics: base + 10 * i + 9,
+    };
     nodes.push({
       name,
       home,
@@ -174,6 +191,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
       rpcPort: ports.rpc,
       p2pPort: ports.p2p,
       metricsPort: ports.metrics,
+      modelsPort: ports.models ?? 0,
     });
     if (validator) {
       const key = loadPrivValidatorKey(privValidatorKeyPath(home));
@@ -198,6 +216,14 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     cfg.p2p.laddr = `tcp://127.0.0.1:${n.p2pPort}`;
     cfg.p2p.persistentPeers = nodes.filter((m) => m !== n).map((m) => `${m.nodeId}@127.0.0.1:${m.p2pPort}`);
     cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${n.metricsPort}` };
+    // model endpoints: each node its own port (0 = none), fetching registered models from the others
+    cfg.models.laddr = n.modelsPort ? `tcp://127.0.0.1:${n.modelsPort}` : "";
+    cfg.models.peers = nodes.filter((m) => m !== n && m.modelsPort).map((m) => `http://127.0.0.1:${m.modelsPort}`);
+    cfg.models.import = [DEMO_MODEL_PATH];
+    if (n.validator) {
+      cfg.inference.operatorKey = LOCALNET_OPERATOR_KEY;
+      cfg.inference.keyringBackend = "test";
+    }
     cfg.consensus.timeoutCommitMs = opts.timeoutCommitMs ?? 1000;
     if (opts.timeoutProposeMs !== undefined) cfg.consensus.timeoutProposeMs = opts.timeoutProposeMs;
     if (opts.timeoutVoteMs !== undefined) {

@@ -42,7 +42,7 @@ export async function createTestLocalnet(opts: {
 }): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
-  const ports: { rpc: number; p2p: number; metrics: number }[] = [];
+  const ports: { rpc: number; p2p: number; metrics: number; models: number }[] = [];
   const used = new Set<number>();
   const pick = async () => {
     for (;;) {
@@ -53,7 +53,8 @@ export async function createTestLocalnet(opts: {
       }
     }
   };
-  for (let i = 0; i < total; i++) ports.push({ rpc: await pick(), p2p: await pick(), metrics: await pick() });
+  for (let i = 0; i < total; i++)
+    ports.push({ rpc: await pick(), p2p: await pick(), metrics: await pick(), models: await pick() });
   const net: Localnet = await initLocalnet({
     dir,
     validators: opts.validators,
