@@ -1,6 +1,7 @@
 // Genesis transactions, as `simd genesis gentx` / `collect-gentxs`: a MsgCreateValidator signed
 // offline (SIGN_MODE_DIRECT, account number 0, sequence 0, no fee) by the operator's account key, and
 // the checks made when they are collected into app_state.genutil.gen_txs.
+
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
@@ -8,6 +9,7 @@ import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { AuthInfo, SignDoc, TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { decToProtoString, parseDec } from "../../chain/app/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { bytesEqual } from "../../chain/types/merkle.ts";
 import { secp256k1KeyFromAny } from "../auth/account.ts";
 import { secp256k1AddressBytes } from "../auth/address.ts";
 import { verifySecp256k1 } from "../auth/sigverify.ts";
@@ -15,7 +17,6 @@ import { DefaultBondDenom } from "../staking/params.ts";
 import {
   accAddrFromString,
   accAddrToString,
-  bytesEqual,
   ed25519PubKeyAny,
   valAddrFromString,
   valAddrToString,

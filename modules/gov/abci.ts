@@ -3,16 +3,9 @@
 // period ended, refunds or burns deposits, and executes passed proposals' messages atomically.
 import { coinsToString, fromProtoCoins } from "../../chain/app/coins.ts";
 import type { Context } from "../../chain/app/context.ts";
+import { nsToTimestamp, timestampToNs } from "../../chain/app/time.ts";
 import * as ev from "./events.ts";
-import {
-  blockTimeNs,
-  type GovKeeper,
-  nsToTimestamp,
-  StatusFailed,
-  StatusPassed,
-  StatusRejected,
-  timestampToNs,
-} from "./keeper.ts";
+import { blockTimeNs, type GovKeeper, StatusFailed, StatusPassed, StatusRejected } from "./keeper.ts";
 import { ActiveProposalQueuePrefix, InactiveProposalQueuePrefix, queueKey, StoreKey, u64be } from "./keys.ts";
 import { durationNs } from "./params.ts";
 import { tally } from "./tally.ts";

@@ -14,8 +14,9 @@ import {
 } from "cosmjs-types/cosmos/gov/v1/gov";
 import { addCoins, type Coin, coinsEqual, coinsToString, fromProtoCoins } from "../../chain/app/coins.ts";
 import type { Context } from "../../chain/app/context.ts";
+import { timestampToNs } from "../../chain/app/time.ts";
 import { ErrInvalidGenesis } from "./errors.ts";
-import { type GovKeeper, StatusDepositPeriod, StatusVotingPeriod, timestampToNs } from "./keeper.ts";
+import { type GovKeeper, StatusDepositPeriod, StatusVotingPeriod } from "./keeper.ts";
 import {
   ActiveProposalQueuePrefix,
   InactiveProposalQueuePrefix,

@@ -10,7 +10,6 @@ import {
   type WeightedVoteOption,
 } from "cosmjs-types/cosmos/gov/v1/gov";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Logger } from "pino";
 import {
   addCoins,
@@ -33,6 +32,7 @@ import {
 } from "../../chain/app/dec.ts";
 import { iteratePrefix } from "../../chain/app/pagination.ts";
 import { executeAnyMsg } from "../../chain/app/run-tx.ts";
+import { nsToTimestamp, timestampToNs } from "../../chain/app/time.ts";
 import { CodedError, ErrInvalidCoins } from "../../chain/errors/errors.ts";
 import type { CacheMultiStore } from "../../chain/store/types.ts";
 import {
@@ -99,14 +99,6 @@ export const StatusVotingPeriod = ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
 export const StatusPassed = ProposalStatus.PROPOSAL_STATUS_PASSED;
 export const StatusRejected = ProposalStatus.PROPOSAL_STATUS_REJECTED;
 export const StatusFailed = ProposalStatus.PROPOSAL_STATUS_FAILED;
-
-export function nsToTimestamp(ns: bigint): Timestamp {
-  return { seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) };
-}
-
-export function timestampToNs(t: Timestamp | undefined): bigint {
-  return t ? t.seconds * 1_000_000_000n + BigInt(t.nanos) : 0n;
-}
 
 export function blockTimeNs(ctx: Context): bigint {
   return BigInt(ctx.timeMs) * 1_000_000n;

@@ -1,5 +1,6 @@
 // x/gov Msg service (cosmos.gov.v1.Msg, SDK v0.50 x/gov/keeper/msg_server.go): SubmitProposal,
 // Deposit, Vote, VoteWeighted, CancelProposal, UpdateParams. Validation lives in the handlers, as in v0.50.
+
 import { Proposal } from "cosmjs-types/cosmos/gov/v1/gov";
 import {
   MsgCancelProposal,
@@ -19,6 +20,7 @@ import { type Coin, coinsToString, fromProtoCoins, isValidCoins } from "../../ch
 import type { Context } from "../../chain/app/context.ts";
 import { DEC_ONE, parseDec } from "../../chain/app/dec.ts";
 import type { Configurator, MsgHandler, MsgType } from "../../chain/app/module.ts";
+import { nsToTimestamp } from "../../chain/app/time.ts";
 import { ErrInvalidAddress, ErrInvalidCoins, ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../auth/address.ts";
 import {
@@ -33,7 +35,6 @@ import {
   blockTimeNs,
   type GovKeeper,
   nonSplitVoteOption,
-  nsToTimestamp,
   validateDepositCoins,
   validVoteOption,
   weightedOptionsString,

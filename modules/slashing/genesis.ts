@@ -4,11 +4,11 @@
 // (afterValidatorCreated / afterValidatorBonded), not from iterating validators here.
 import type { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
 import type { Context } from "../../chain/app/context.ts";
+import { nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/app/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { consAddressFromString, consAddressToString } from "./keys.ts";
 import { defaultParams, type ParamsJson, paramsFromJson, paramsToJson, validateParams } from "./params.ts";
-import { nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "./time.ts";
 
 export interface SigningInfoJson {
   address: string;

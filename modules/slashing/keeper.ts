@@ -12,6 +12,14 @@ import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/app/context.ts";
 import { decFromProtoString, decQuo, decTruncateInt, formatDec } from "../../chain/app/dec.ts";
 import { iteratePrefix } from "../../chain/app/pagination.ts";
+import {
+  DoubleSignJailEndTimeNs,
+  msToNs,
+  nsToTimestamp,
+  timestampToNs,
+  timeToJson,
+  UnixEpochNs,
+} from "../../chain/app/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
 import { BitmapChunk } from "./bitmap.ts";
@@ -49,7 +57,6 @@ import {
   type SlashingParams,
   validateParams,
 } from "./params.ts";
-import { DoubleSignJailEndTimeNs, msToNs, nsToTimestamp, timestampToNs, timeToJson, UnixEpochNs } from "./time.ts";
 
 export interface SlashingKeeperOptions {
   /**

@@ -12,8 +12,8 @@ import {
   formatDec,
   parseDec,
 } from "../../chain/app/dec.ts";
+import { durationFromJson, durationToJson } from "../../chain/app/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { durationFromJson, durationToJson } from "./time.ts";
 
 export interface SlashingParams {
   signedBlocksWindow: bigint;

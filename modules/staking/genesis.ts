@@ -1,6 +1,7 @@
 // x/staking genesis (SDK v0.50 x/staking/keeper/genesis.go) in the SDK's JSON shape: params, last
 // total power, last validator powers, validators, delegations, unbonding delegations, redelegations,
 // exported. Init checks the pool balances against the validators and returns the validator set.
+
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import {
   BondStatus,
@@ -15,6 +16,7 @@ import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Context } from "../../chain/app/context.ts";
 import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
+import { timestampToNs, timeToJson } from "../../chain/app/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import { BondedPoolName, NotBondedPoolName } from "./keys.ts";
@@ -119,14 +121,7 @@ export function defaultGenesis(): GenesisJson {
 
 /** protobuf Timestamp JSON: RFC 3339 UTC with 0, 3, 6 or 9 fractional digits. */
 export function timestampToJson(t: Timestamp | undefined): string {
-  const s = t?.seconds ?? 0n;
-  const n = t?.nanos ?? 0;
-  const base = new Date(Number(s) * 1000).toISOString().slice(0, 19);
-  if (n === 0) return `${base}Z`;
-  let frac = String(n).padStart(9, "0");
-  if (frac.endsWith("000000")) frac = frac.slice(0, 3);
-  else if (frac.endsWith("000")) frac = frac.slice(0, 6);
-  return `${base}.${frac}Z`;
+  return timeToJson(timestampToNs(t));
 }
 
 export function timestampFromJson(s: unknown): Timestamp {

@@ -1,6 +1,7 @@
 // StakingKeeper: validators, delegations, unbonding delegations, redelegations, the bonded set and its
 // updates to consensus, slashing and jailing, as Cosmos SDK v0.50 x/staking/keeper. Tokens move
 // between the delegators and the bonded / not-bonded pool module accounts through the bank keeper.
+
 import {
   type Delegation,
   Delegation as DelegationProto,
@@ -30,6 +31,7 @@ import {
 } from "../../chain/app/dec.ts";
 import { iteratePrefix } from "../../chain/app/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { bytesEqual } from "../../chain/types/merkle.ts";
 import {
   ErrBadRedelegationDst,
   ErrBadRedelegationSrc,
@@ -97,7 +99,6 @@ import {
   accAddrToString,
   addTokensFromDel,
   BondStatus,
-  bytesEqual,
   compareBytes,
   consAddress,
   consensusPower,

@@ -12,6 +12,7 @@ import { type BlockInfo, Context } from "../../chain/app/context.ts";
 import { DEC_ONE } from "../../chain/app/dec.ts";
 import { Router } from "../../chain/app/module.ts";
 import { InfiniteGasMeter } from "../../chain/app/store-deps.ts";
+import { timestampToNs, timeToJson } from "../../chain/app/time.ts";
 import { CodedError, ErrInvalidRequest, ErrUnauthorized, type RegisteredError } from "../../chain/errors/errors.ts";
 import { addressFromString, Bech32PrefixValAddr, moduleAddress } from "../../modules/auth/address.ts";
 import { BitmapChunk } from "../../modules/slashing/bitmap.ts";
@@ -22,7 +23,6 @@ import { consAddressFromString, consAddressToString, StoreKey } from "../../modu
 import { SlashingModule } from "../../modules/slashing/module.ts";
 import { MsgUnjailType } from "../../modules/slashing/msg-server.ts";
 import { defaultParams, paramsToProto, type SlashingParams } from "../../modules/slashing/params.ts";
-import { timestampToNs, timeToJson } from "../../modules/slashing/time.ts";
 import { MemCacheMultiStore, MemKV } from "../app/memory-store.ts";
 import { FakeStakingKeeper, type FakeValidator } from "../support/fake-staking.ts";
 

@@ -1,7 +1,9 @@
-// Block time arithmetic for slashing in integer nanoseconds (no floats, no wall clock), and the
-// protojson forms of Timestamp ("2006-01-02T15:04:05.999999999Z") and Duration ("600s").
+// Block time arithmetic in integer nanoseconds (no floats, no wall clock), and the protojson forms
+// of Timestamp ("2006-01-02T15:04:05.999999999Z", 0/3/6/9 fraction digits) and Duration ("600s")
+// that Cosmos SDK module genesis and queries use. CometBFT's RFC3339Nano form (genesis_time, header
+// times) is chain/types/time.ts.
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
-import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { ErrInvalidRequest } from "../errors/errors.ts";
 
 const NS = 1_000_000_000n;
 
