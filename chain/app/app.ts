@@ -38,7 +38,7 @@ import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { SignatureVerifier } from "../../modules/auth/sigverify.ts";
-import "../types/proto-alloc.ts";
+import "../types/binary-writer.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
 import { BankModule } from "../../modules/bank/module.ts";
 import { ConsensusKeeper } from "../../modules/consensus/keeper.ts";

@@ -1,6 +1,6 @@
 // The per-execution context handed to keepers, as Cosmos SDK types/context.go: block info, the
 // (branched) multistore, a gas meter that every store access charges, and an event manager.
-import "../types/int64-writer.ts";
+import "../types/binary-writer.ts";
 import type { CommitInfo, Misbehavior } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import type { GasMeter, KVStore, MultiStore } from "../store/types.ts";

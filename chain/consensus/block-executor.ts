@@ -39,7 +39,7 @@ import {
 } from "./evidence-pool.ts";
 import { copyState, nextHeight, type State, type StateStore, voteExtensionsEnabled } from "./state.ts";
 import { blockIdEqual, verifyCommit } from "./vote-set.ts";
-import "../types/proto-alloc.ts";
+import "../types/binary-writer.ts";
 
 export const BLOCK_PROTOCOL_VERSION = 11n;
 /** CometBFT limits used to size a block's data (types/block.go). */

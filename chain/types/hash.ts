@@ -1,6 +1,6 @@
 // CometBFT v0.38 hashes of blocks and their parts (types/block.go, tx.go, validator_set.go, params.go,
 // results.go, evidence.go). Every function returns a fresh Uint8Array.
-import "./int64-writer.ts";
+import "./binary-writer.ts";
 import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { ExecTxResult as ExecTxResultCodec } from "cosmjs-types/tendermint/abci/types";
 import { DuplicateVoteEvidence, Evidence, LightClientAttackEvidence } from "cosmjs-types/tendermint/types/evidence";

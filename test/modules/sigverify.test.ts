@@ -77,7 +77,7 @@ describe("SignatureVerifier", () => {
   });
 });
 
-describe("proto-alloc", () => {
+describe("binary-writer exact alloc", () => {
   it("encodes the same bytes into an exactly sized standalone buffer", async () => {
     const { SignDoc } = await import("cosmjs-types/cosmos/tx/v1beta1/tx");
     const doc = {
@@ -87,7 +87,7 @@ describe("proto-alloc", () => {
       accountNumber: 7n,
     };
     const before = SignDoc.encode(doc).finish();
-    await import("../../chain/types/proto-alloc.ts");
+    await import("../../chain/types/binary-writer.ts");
     const after = SignDoc.encode(doc).finish();
     assert.deepEqual(Buffer.from(after), Buffer.from(before));
     assert.equal(after.buffer.byteLength, after.length);

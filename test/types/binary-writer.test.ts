@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 import { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import fc from "fast-check";
-import "../../chain/types/int64-writer.ts";
+import "../../chain/types/binary-writer.ts";
 
 test("int64/uint64 round-trip over the whole range, including [2^31, 2^32)", () => {
   for (const v of [

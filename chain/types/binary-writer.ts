@@ -1,0 +1,54 @@
+// Two corrections to cosmjs-types' BinaryWriter, made in one place and imported for their effect by
+// the modules that encode consensus data (chain/app/context.ts, chain/app/app.ts, chain/types/hash.ts,
+// chain/consensus/block-executor.ts). Both are idempotent and deterministic.
+//
+// 1. int64/uint64 values in [2^31, 2^32) were written wrong: its int64FromString returns the low word
+//    as a signed int32, so int64Length sizes the varint as one byte while writeVarint64 writes five,
+//    and the value decodes as 0 (e.g. a Timestamp after 2038-01-19, or a gas figure of 3e9). The two
+//    writer methods are replaced by a BigInt varint writer (two's complement for negatives).
+// 2. BinaryWriter.alloc made a fresh 8 KiB pool for every finish() and returned a view into it, so each
+//    small encoded message cost (and kept alive) 8 KiB: slow to allocate, heavy on the GC, and copied
+//    whole by structured clone. finish() now allocates exactly the encoded length (same bytes).
+import { BinaryWriter } from "cosmjs-types/binary";
+
+const TWO_64 = 1n << 64n;
+const FIXED = Symbol.for("dgrid.int64-writer-fixed");
+
+/** Protobuf varint bytes of a 64-bit integer (negatives as their 64-bit two's complement). */
+export function varint64Bytes(value: string | number | bigint): Uint8Array {
+  let v = BigInt(value);
+  if (v < 0n) v += TWO_64;
+  if (v < 0n || v >= TWO_64) throw new RangeError(`int64 out of range: ${value}`);
+  const out: number[] = [];
+  while (v > 127n) {
+    out.push(Number(v & 127n) | 128);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Uint8Array.from(out);
+}
+
+function copyBytes(val: Uint8Array, buf: Uint8Array, pos: number): void {
+  buf.set(val, pos);
+}
+
+type Pushable = {
+  _push(fn: (val: Uint8Array, buf: Uint8Array, pos: number) => void, len: number, val: Uint8Array): BinaryWriter;
+};
+
+const proto = BinaryWriter.prototype as unknown as Record<string | symbol, unknown>;
+if (!proto[FIXED]) {
+  const int64 = function (this: Pushable, value: string | number | bigint): BinaryWriter {
+    const bytes = varint64Bytes(value);
+    return this._push(copyBytes, bytes.length, bytes);
+  };
+  proto.int64 = int64;
+  proto.uint64 = int64;
+  proto[FIXED] = true;
+}
+
+const writer = BinaryWriter as unknown as { alloc(size: number): Uint8Array; dgridExactAlloc?: boolean };
+if (!writer.dgridExactAlloc) {
+  writer.alloc = (size: number) => new Uint8Array(size);
+  writer.dgridExactAlloc = true;
+}
