@@ -118,3 +118,14 @@ export function prefixEnd(prefix: Bytes): Buffer | undefined {
   }
   return undefined;
 }
+
+/** uint64 big-endian (a negative value wraps to its 64-bit two's complement), for ordered store keys. */
+export function u64be(n: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n));
+  return b;
+}
+
+export function readU64be(b: Uint8Array, offset = 0): bigint {
+  return new DataView(b.buffer, b.byteOffset + offset, 8).getBigUint64(0);
+}

@@ -1,7 +1,9 @@
 // Store layout of x/gov (SDK v0.50 x/gov/types/keys.go collection prefixes), store key "gov".
 // Queue keys order by end time: the SDK encodes time.Time; we encode nanoseconds since the epoch as a
 // big-endian uint64 (same order), then the proposal id.
+
 import { concat } from "../../chain/app/pagination.ts";
+import { u64be } from "../../chain/store/bytes.ts";
 import { addressFromString } from "../auth/address.ts";
 
 export const StoreKey = "gov";
@@ -27,15 +29,7 @@ export const ParamsKey = new Uint8Array([0x30]);
 /** 0x31 -> constitution (utf-8) */
 export const ConstitutionKey = new Uint8Array([0x31]);
 
-export function u64be(n: bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n));
-  return b;
-}
-
-export function readU64be(b: Uint8Array, offset = 0): bigint {
-  return new DataView(b.buffer, b.byteOffset + offset, 8).getBigUint64(0);
-}
+export { readU64be, u64be } from "../../chain/store/bytes.ts";
 
 export function proposalKey(id: bigint): Uint8Array {
   return concat(ProposalsPrefix, u64be(id));

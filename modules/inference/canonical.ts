@@ -7,7 +7,9 @@
 //   bool data is normalized to 0x00 / 0x01.
 //
 //   commitment = sha256(u64be(request id) | consensus address (20 bytes) | salt (32 bytes) | canonical)
+
 import { createHash } from "node:crypto";
+import { compareBytes } from "../../chain/store/bytes.ts";
 
 export type DType = "float32" | "float64" | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
 
@@ -55,12 +57,6 @@ export function checkTensor(t: TensorData): void {
 }
 
 const enc = new TextEncoder();
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
 
 /** Names sorted by their UTF-8 bytes (not by UTF-16 code units). */
 export function sortedNames(names: Iterable<string>): string[] {

@@ -31,6 +31,7 @@ import {
 } from "../../chain/app/dec.ts";
 import { iteratePrefix } from "../../chain/app/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { compareBytes } from "../../chain/store/bytes.ts";
 import { bytesEqual } from "../../chain/types/merkle.ts";
 import {
   ErrBadRedelegationDst,
@@ -99,7 +100,6 @@ import {
   accAddrToString,
   addTokensFromDel,
   BondStatus,
-  compareBytes,
   consAddress,
   consensusPower,
   invalidExRate,

@@ -1,7 +1,9 @@
 // Store layout of x/staking (SDK v0.50 x/staking/types/keys.go prefixes), store key "staking".
 // Addresses inside keys are length-prefixed (address.MustLengthPrefix); queues are keyed by time in
 // sdk.FormatTimeBytes form ("2006-01-02T15:04:05.000000000", UTC) so byte order is time order.
+
 import { concat } from "../../chain/app/pagination.ts";
+import { readU64be, u64be } from "../../chain/store/bytes.ts";
 
 export const StoreKey = "staking";
 export const ModuleName = "staking";
@@ -60,15 +62,7 @@ export function readLengthPrefixed(key: Uint8Array, offset: number): { addr: Uin
   return { addr: key.subarray(offset + 1, offset + 1 + n), next: offset + 1 + n };
 }
 
-export function u64be(n: bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n));
-  return b;
-}
-
-export function readU64be(b: Uint8Array, offset = 0): bigint {
-  return new DataView(b.buffer, b.byteOffset + offset, 8).getBigUint64(0);
-}
+export { readU64be, u64be } from "../../chain/store/bytes.ts";
 
 export function validatorKey(operator: Uint8Array): Uint8Array {
   return concat(ValidatorsKey, lengthPrefixed(operator));

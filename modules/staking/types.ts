@@ -189,9 +189,3 @@ export function removeDelShares(v: Validator, delShares: Dec): bigint {
 export function abciValidatorUpdate(v: Validator, power: bigint): ValidatorUpdate {
   return { pubKey: { ed25519: consPubKeyBytes(v.consensusPubkey) }, power };
 }
-
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
