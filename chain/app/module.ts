@@ -70,11 +70,13 @@ export interface AppModule {
   readonly storeKey: string;
   registerServices(cfg: Configurator): void;
   /** app_state[name] JSON (as the SDK's JSON, snake_case) into state; staking returns the genesis validator set */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most modules' initGenesis is an async function returning nothing
   initGenesis(ctx: Context, json: unknown): Promise<void | ValidatorUpdate[]>;
   exportGenesis(ctx: Context): Promise<unknown>;
   defaultGenesis(): unknown;
   validateGenesis?(json: unknown): void;
   beginBlock?(ctx: Context): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: most modules' endBlock is an async function returning nothing
   endBlock?(ctx: Context): Promise<void | EndBlockResult>;
   abci?: ModuleAbciHooks;
 }

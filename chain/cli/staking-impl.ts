@@ -63,6 +63,7 @@ import {
   valAddrFromString,
 } from "../../modules/staking/types.ts";
 import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../app/dec.ts";
+import { durationToJson, timestampToNs, timeToJson } from "../app/time.ts";
 import { parseAddress, parseCoins } from "./args.ts";
 import { CliError } from "./context.ts";
 import { withNode } from "./node-client.ts";
@@ -257,14 +258,11 @@ export function unjailMsg(): MakeMsg {
 // ---- JSON in the SDK's shape ----
 
 function timeJson(t: Timestamp | undefined): string | null {
-  if (!t) return null;
-  const iso = new Date(Number(t.seconds) * 1000).toISOString().replace(".000Z", "");
-  return t.nanos === 0 ? `${iso}Z` : `${iso}.${String(t.nanos).padStart(9, "0").replace(/0+$/, "")}Z`;
+  return t ? timeToJson(timestampToNs(t)) : null;
 }
 
 function durationJson(d: Duration | undefined): string | null {
-  if (!d) return null;
-  return d.nanos === 0 ? `${d.seconds}s` : `${d.seconds}.${String(d.nanos).padStart(9, "0").replace(/0+$/, "")}s`;
+  return d ? durationToJson(d.seconds * 1_000_000_000n + BigInt(d.nanos)) : null;
 }
 
 const dec = (atoms: string) => formatDec(decFromProtoString(atoms === "" ? "0" : atoms));

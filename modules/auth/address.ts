@@ -71,3 +71,8 @@ export function secp256k1AddressBytes(compressedPubkey: Uint8Array): Uint8Array 
   const sha = createHash("sha256").update(compressedPubkey).digest();
   return new Uint8Array(createHash("ripemd160").update(sha).digest());
 }
+
+/** The account address of a validator operator (`dgridvaloper...` -> `dgrid...`, same 20 bytes). */
+export function valoperToAccount(valoper: string): string {
+  return addressToString(addressFromString(valoper, Bech32PrefixValAddr));
+}

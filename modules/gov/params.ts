@@ -4,6 +4,7 @@ import { Params } from "cosmjs-types/cosmos/gov/v1/gov";
 import type { Duration } from "cosmjs-types/google/protobuf/duration";
 import { fromProtoCoins, isAllGTE, isValidCoins } from "../../chain/app/coins.ts";
 import { DEC_ONE, type Dec, formatDec, parseDec } from "../../chain/app/dec.ts";
+import { durationToJson as nsToDurationJson } from "../../chain/app/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { isValidAddress } from "../auth/address.ts";
 
@@ -103,10 +104,7 @@ export function validateParams(p: GovParams): void {
 // ---- JSON (SDK genesis / CLI shape, snake_case) ----
 
 export function durationToJson(d: Duration | undefined): string {
-  const ns = durationNs(d);
-  const s = ns / 1_000_000_000n;
-  const frac = ns % 1_000_000_000n;
-  return frac === 0n ? `${s}s` : `${s}.${frac.toString().padStart(9, "0").replace(/0+$/, "")}s`;
+  return nsToDurationJson(durationNs(d));
 }
 
 export function durationFromJson(v: unknown, field: string): Duration {

@@ -16,7 +16,7 @@ import {
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { addressFromString, valoperToAccount } from "../auth/address.ts";
 import { matchSpecs } from "../registry/spec.ts";
 import { type Candidate, decide, minSupport, policyFromProto } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
@@ -65,10 +65,6 @@ export interface InferenceKeeperDeps {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const bytesEq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-function valoperToAccount(valoper: string): string {
-  return addressToString(addressFromString(valoper, Bech32PrefixValAddr));
-}
 
 export class InferenceKeeper {
   readonly storeKey = StoreKey;

