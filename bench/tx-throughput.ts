@@ -37,6 +37,8 @@ if (flags.help) {
   );
   process.exit(0);
 }
+// the node home comes from test/support (removed at exit unless this is set)
+if (flags.keep) process.env.DGRID_KEEP_TEST_DIRS = "1";
 const nAccounts = Number(flags.accounts);
 const perAccount = Number(flags["per-account"]);
 const concurrency = Number(flags.concurrency);

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ClassicLevel } from "classic-level";
@@ -13,6 +11,7 @@ import { commitHash, dataHash, headerHash, validatorSetHash } from "../../chain/
 import { Ed25519Key } from "../../chain/types/keys.ts";
 import { makePartSet } from "../../chain/types/part-set.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 const key = Ed25519Key.fromSeed(new Uint8Array(32).fill(9));
 const vals = [{ address: key.address, pubKey: { ed25519: key.pubKey }, votingPower: 10n, proposerPriority: 0n }];
@@ -82,7 +81,7 @@ function buildChain(n: number): { block: Block; blockId: BlockID; seen: Commit }
 describe("BlockStore", () => {
   let db: ClassicLevel<Uint8Array, Uint8Array>;
   before(async () => {
-    db = new ClassicLevel<Uint8Array, Uint8Array>(join(mkdtempSync(join(tmpdir(), "dgrid-bs-")), "db"), {
+    db = new ClassicLevel<Uint8Array, Uint8Array>(join(testTempDir("dgrid-bs-"), "db"), {
       keyEncoding: "view",
       valueEncoding: "view",
     });

@@ -1,9 +1,6 @@
-// Runs the dgrid CLI in-process with captured output, in throwaway homes.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { CliIO } from "../../chain/cli/context.ts";
 import { run } from "../../chain/cli/program.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 export interface CliRun {
   code: number;
@@ -12,7 +9,7 @@ export interface CliRun {
 }
 
 export function tempHome(): string {
-  return mkdtempSync(join(tmpdir(), "dgrid-cli-"));
+  return testTempDir("dgrid-cli-");
 }
 
 export async function cli(

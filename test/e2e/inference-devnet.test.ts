@@ -5,8 +5,7 @@
 // equals a direct onnxruntime-node run of the same file under the model's policy (exact); the fee
 // settles (creator share paid, escrow empty); a wrong-shaped input is refused with inference:4.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QueryClient } from "@cosmjs/stargate";
@@ -26,6 +25,7 @@ import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/i
 import { QueryModelServersRequest, QueryModelServersResponse } from "../../proto/gen/dgrid/registry/v1/query.ts";
 import { buildMlpModel, seededFloats } from "../support/mlp-model.ts";
 import { dgrid, freePort, spawnNode } from "../support/node-process.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 const MODEL_BYTES = new Uint8Array(readFileSync(DEMO_MODEL_PATH));
 const MODEL_ID = sha256Hex(MODEL_BYTES);
@@ -50,7 +50,7 @@ describe("inference on a devnet node", () => {
   let modelsUrl = "";
   let metricsUrl = "";
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "dgrid-infdev-"));
+    home = testTempDir("dgrid-infdev-");
     prepareDevnetHome(home);
     await addDevnetOperatorKey(home);
     const cfgPath = join(home, "config", "config.json");

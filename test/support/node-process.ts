@@ -1,11 +1,11 @@
 // Starts real `dgrid` node processes for end-to-end tests: a temp home made with the CLI, free
 // loopback ports, fast consensus timeouts, and helpers to wait for the RPC and for heights.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { testTempDir } from "./temp-dir.ts";
 
 const execFileP = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
@@ -64,7 +64,7 @@ export interface TestNodeOptions {
 
 /** init + add-account + fast timeouts, on free ports; start() spawns `dgrid start` and waits for RPC. */
 export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNode> {
-  const home = mkdtempSync(join(tmpdir(), "dgrid-e2e-"));
+  const home = testTempDir("dgrid-e2e-");
   const chainId = opts.chainId ?? "dgrid-e2e-1";
   await dgrid(["init", "--home", home, "--chain-id", chainId, "--moniker", "e2e"]);
   for (const acc of opts.accounts ?? []) {

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { toHex } from "@cosmjs/encoding";
@@ -9,6 +7,7 @@ import { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { QuerySyntaxError } from "../../chain/txindex/query.ts";
 import { TxIndexError, TxIndexer } from "../../chain/txindex/tx-indexer.ts";
 import { txHash } from "../../chain/types/hash.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 const enc = new TextEncoder();
 const transfer = (sender: string, amount: string) =>
@@ -33,7 +32,7 @@ describe("TxIndexer", () => {
   const tx = (h: number, i: number) => enc.encode(`tx-${h}-${i}`);
 
   before(async () => {
-    db = new ClassicLevel<Uint8Array, Uint8Array>(join(mkdtempSync(join(tmpdir(), "dgrid-ti-")), "db"), {
+    db = new ClassicLevel<Uint8Array, Uint8Array>(join(testTempDir("dgrid-ti-"), "db"), {
       keyEncoding: "view",
       valueEncoding: "view",
     });
@@ -137,7 +136,7 @@ describe("TxIndexer", () => {
 describe("TxIndexer event keys", () => {
   it("writes exactly the keys of keys.ts (eventKey, one per distinct value)", async () => {
     const { eventKey, heightKey, txKey } = await import("../../chain/txindex/keys.ts");
-    const db = new ClassicLevel<Uint8Array, Uint8Array>(join(mkdtempSync(join(tmpdir(), "dgrid-tk-")), "db"), {
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(join(testTempDir("dgrid-tk-"), "db"), {
       keyEncoding: "view",
       valueEncoding: "view",
     });

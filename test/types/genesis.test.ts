@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fromUtf8, toHex } from "@cosmjs/encoding";
@@ -19,6 +18,7 @@ import {
 } from "../../chain/types/genesis.ts";
 import { Ed25519Key, pubKeyToJson } from "../../chain/types/keys.ts";
 import { formatRfc3339, parseRfc3339 } from "../../chain/types/time.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 const key = Ed25519Key.fromSeed(new Uint8Array(32).fill(1));
 const doc = () => ({
@@ -96,7 +96,7 @@ describe("genesis", () => {
     assert.equal(g.genesis_time, "2023-11-14T22:13:20.000000005Z");
   });
   it("loadGenesis reads a file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dgrid-gen-"));
+    const dir = testTempDir("dgrid-gen-");
     writeFileSync(join(dir, "genesis.json"), JSON.stringify(doc()));
     assert.equal(loadGenesis(join(dir, "genesis.json")).chain_id, "dgrid-test-1");
     assert.throws(() => loadGenesis(join(dir, "missing.json")), /cannot read/);

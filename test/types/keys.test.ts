@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fromHex, toHex } from "@cosmjs/encoding";
@@ -18,6 +17,7 @@ import {
   saveNodeKey,
   savePrivValidatorKey,
 } from "../../chain/types/keys.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 describe("Ed25519Key", () => {
   it("RFC 8032 test vector 1", () => {
@@ -61,7 +61,7 @@ describe("Ed25519Key", () => {
 
 describe("CometBFT key files", () => {
   it("priv_validator_key.json round-trips and has CometBFT's shape", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dgrid-keys-"));
+    const dir = testTempDir("dgrid-keys-");
     const key = Ed25519Key.generate();
     const path = join(dir, "config", "priv_validator_key.json");
     savePrivValidatorKey(path, key);
@@ -74,7 +74,7 @@ describe("CometBFT key files", () => {
     assert.deepEqual(loadPrivValidatorKey(path).pubKey, key.pubKey);
   });
   it("node_key.json round-trips; node id is lower-case hex address", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dgrid-keys-"));
+    const dir = testTempDir("dgrid-keys-");
     const key = Ed25519Key.generate();
     saveNodeKey(join(dir, "node_key.json"), key);
     const loaded = loadNodeKey(join(dir, "node_key.json"));

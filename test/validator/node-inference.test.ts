@@ -2,21 +2,20 @@
 // the demo model's golden vectors pass through the registry entry's policy, a missing CUDA provider
 // is a clear startup error; plus the CLI's policy / tensor JSON parsing.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
 import { DEMO_MODEL_PATH, demoModel, parsePolicy, sha256Hex } from "../../models/demo.ts";
 import { conformanceModel, NodeInference, type NodeInferenceOptions } from "../../validator/node-inference.ts";
 import { freePort } from "../support/node-process.ts";
+import { testTempDir } from "../support/temp-dir.ts";
 
 const logger = pino({ level: "silent" });
 
 async function options(provider: "cpu" | "cuda", laddr = ""): Promise<NodeInferenceOptions> {
   return {
-    home: mkdtempSync(join(tmpdir(), "dgrid-nodeinf-")),
+    home: testTempDir("dgrid-nodeinf-"),
     consAddress: new Uint8Array(20).fill(1),
     models: { laddr, maxModelBytes: 1 << 20, peers: [], import: [DEMO_MODEL_PATH] },
     inference: {
