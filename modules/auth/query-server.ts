@@ -21,36 +21,16 @@ import {
   QueryParamsRequest,
   QueryParamsResponse,
 } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import type { Context } from "../../chain/app/context.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import { accountToAny, decodeAccount } from "./account.ts";
 import { addressFromString, addressToString, Bech32PrefixAccAddr, moduleAddress } from "./address.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { AccountsPrefix, StoreKey } from "./keys.ts";
 
 const P = "/cosmos.auth.v1beta1.Query/";
-
-interface Codec<T> {
-  decode(b: Uint8Array): T;
-}
-interface Enc<T> {
-  encode(m: T): { finish(): Uint8Array };
-  fromPartial(o: object): T;
-}
-
-function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
-  return async (ctx: Context, bytes: Uint8Array) => {
-    let r: Req;
-    try {
-      r = req.decode(bytes);
-    } catch (e) {
-      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
-  };
-}
 
 function checkAddr(a: string): void {
   if (a === "") throw invalidArgument("Address cannot be empty");
@@ -64,7 +44,7 @@ function checkAddr(a: string): void {
 export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   cfg.registerQuery(
     `${P}Account`,
-    handler(QueryAccountRequest, QueryAccountResponse, async (ctx, r) => {
+    queryHandler(QueryAccountRequest, QueryAccountResponse, async (ctx, r) => {
       checkAddr(r.address);
       const acc = await k.getAccount(ctx, r.address);
       if (!acc) throw notFound(`account ${r.address} not found`);
@@ -73,7 +53,7 @@ export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   );
   cfg.registerQuery(
     `${P}Accounts`,
-    handler(QueryAccountsRequest, QueryAccountsResponse, async (ctx, r) => {
+    queryHandler(QueryAccountsRequest, QueryAccountsResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), AccountsPrefix, r.pagination, (_k, v) =>
         accountToAny(decodeAccount(v)),
       );
@@ -82,11 +62,11 @@ export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   );
   cfg.registerQuery(
     `${P}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
   cfg.registerQuery(
     `${P}ModuleAccounts`,
-    handler(QueryModuleAccountsRequest, QueryModuleAccountsResponse, async (ctx) => {
+    queryHandler(QueryModuleAccountsRequest, QueryModuleAccountsResponse, async (ctx) => {
       const accounts = [];
       for (const name of k.moduleAccountNames()) {
         const acc = await k.getAccount(ctx, moduleAddress(name));
@@ -97,7 +77,7 @@ export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   );
   cfg.registerQuery(
     `${P}ModuleAccountByName`,
-    handler(QueryModuleAccountByNameRequest, QueryModuleAccountByNameResponse, async (ctx, r) => {
+    queryHandler(QueryModuleAccountByNameRequest, QueryModuleAccountByNameResponse, async (ctx, r) => {
       if (r.name === "") throw invalidArgument("module name is empty");
       const acc = k.permissions(r.name) !== undefined ? await k.getAccount(ctx, moduleAddress(r.name)) : undefined;
       if (!acc) throw notFound(`account ${r.name} not found`);
@@ -106,25 +86,25 @@ export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   );
   cfg.registerQuery(
     `${P}Bech32Prefix`,
-    handler(Bech32PrefixRequest, Bech32PrefixResponse, async () => ({ bech32Prefix: Bech32PrefixAccAddr })),
+    queryHandler(Bech32PrefixRequest, Bech32PrefixResponse, async () => ({ bech32Prefix: Bech32PrefixAccAddr })),
   );
   cfg.registerQuery(
     `${P}AddressBytesToString`,
-    handler(AddressBytesToStringRequest, AddressBytesToStringResponse, async (_ctx, r) => {
+    queryHandler(AddressBytesToStringRequest, AddressBytesToStringResponse, async (_ctx, r) => {
       if (r.addressBytes.length === 0) throw invalidArgument("empty address bytes is not allowed");
       return { addressString: addressToString(r.addressBytes) };
     }),
   );
   cfg.registerQuery(
     `${P}AddressStringToBytes`,
-    handler(AddressStringToBytesRequest, AddressStringToBytesResponse, async (_ctx, r) => {
+    queryHandler(AddressStringToBytesRequest, AddressStringToBytesResponse, async (_ctx, r) => {
       checkAddr(r.addressString);
       return { addressBytes: addressFromString(r.addressString) };
     }),
   );
   cfg.registerQuery(
     `${P}AccountAddressByID`,
-    handler(QueryAccountAddressByIDRequest, QueryAccountAddressByIDResponse, async (ctx, r) => {
+    queryHandler(QueryAccountAddressByIDRequest, QueryAccountAddressByIDResponse, async (ctx, r) => {
       const id = r.accountId !== 0n ? r.accountId : r.id;
       if (id < 0n) throw invalidArgument("Invalid account id");
       const a = await k.getAccountAddressById(ctx, id);
@@ -134,7 +114,7 @@ export function registerQueryServer(cfg: Configurator, k: AccountKeeper): void {
   );
   cfg.registerQuery(
     `${P}AccountInfo`,
-    handler(QueryAccountInfoRequest, QueryAccountInfoResponse, async (ctx, r) => {
+    queryHandler(QueryAccountInfoRequest, QueryAccountInfoResponse, async (ctx, r) => {
       checkAddr(r.address);
       const acc = await k.getAccount(ctx, r.address);
       if (!acc) throw notFound(`account ${r.address} not found`);

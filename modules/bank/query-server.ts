@@ -27,32 +27,13 @@ import type { Context } from "../../chain/app/context.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import { addressFromString } from "../auth/address.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { addressBalancesPrefix, DenomMetadataPrefix, decodeInt, StoreKey, SupplyPrefix } from "./keys.ts";
 
 const P = "/cosmos.bank.v1beta1.Query/";
 const dec = new TextDecoder();
-
-interface Codec<T> {
-  decode(b: Uint8Array): T;
-}
-interface Enc<T> {
-  encode(m: T): { finish(): Uint8Array };
-  fromPartial(o: object): T;
-}
-
-function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
-  return async (ctx: Context, bytes: Uint8Array) => {
-    let r: Req;
-    try {
-      r = req.decode(bytes);
-    } catch (e) {
-      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
-  };
-}
 
 function addr(a: string): Uint8Array {
   if (a === "") throw invalidArgument("empty address string is not allowed");
@@ -81,7 +62,7 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
 
   cfg.registerQuery(
     `${P}Balance`,
-    handler(QueryBalanceRequest, QueryBalanceResponse, async (ctx, r) => {
+    queryHandler(QueryBalanceRequest, QueryBalanceResponse, async (ctx, r) => {
       addr(r.address);
       denom(r.denom);
       return { balance: toProtoCoin(await k.getBalance(ctx, r.address, r.denom)) };
@@ -89,21 +70,21 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
   );
   cfg.registerQuery(
     `${P}AllBalances`,
-    handler(QueryAllBalancesRequest, QueryAllBalancesResponse, async (ctx, r) => {
+    queryHandler(QueryAllBalancesRequest, QueryAllBalancesResponse, async (ctx, r) => {
       const { items, pagination } = await balancesPage(ctx, r.address, r.pagination);
       return { balances: items, pagination };
     }),
   );
   cfg.registerQuery(
     `${P}SpendableBalances`,
-    handler(QuerySpendableBalancesRequest, QuerySpendableBalancesResponse, async (ctx, r) => {
+    queryHandler(QuerySpendableBalancesRequest, QuerySpendableBalancesResponse, async (ctx, r) => {
       const { items, pagination } = await balancesPage(ctx, r.address, r.pagination);
       return { balances: items, pagination };
     }),
   );
   cfg.registerQuery(
     `${P}SpendableBalanceByDenom`,
-    handler(QuerySpendableBalanceByDenomRequest, QuerySpendableBalanceByDenomResponse, async (ctx, r) => {
+    queryHandler(QuerySpendableBalanceByDenomRequest, QuerySpendableBalanceByDenomResponse, async (ctx, r) => {
       addr(r.address);
       denom(r.denom);
       return { balance: toProtoCoin(await k.getBalance(ctx, r.address, r.denom)) };
@@ -111,7 +92,7 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
   );
   cfg.registerQuery(
     `${P}TotalSupply`,
-    handler(QueryTotalSupplyRequest, QueryTotalSupplyResponse, async (ctx, r) => {
+    queryHandler(QueryTotalSupplyRequest, QueryTotalSupplyResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), SupplyPrefix, r.pagination, (key, v) =>
         toProtoCoin({ denom: dec.decode(key), amount: decodeInt(v) }),
       );
@@ -120,18 +101,18 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
   );
   cfg.registerQuery(
     `${P}SupplyOf`,
-    handler(QuerySupplyOfRequest, QuerySupplyOfResponse, async (ctx, r) => {
+    queryHandler(QuerySupplyOfRequest, QuerySupplyOfResponse, async (ctx, r) => {
       denom(r.denom);
       return { amount: toProtoCoin(await k.getSupply(ctx, r.denom)) };
     }),
   );
   cfg.registerQuery(
     `${P}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
   cfg.registerQuery(
     `${P}DenomsMetadata`,
-    handler(QueryDenomsMetadataRequest, QueryDenomsMetadataResponse, async (ctx, r) => {
+    queryHandler(QueryDenomsMetadataRequest, QueryDenomsMetadataResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), DenomMetadataPrefix, r.pagination, (_k, v) =>
         Metadata.decode(v),
       );
@@ -140,7 +121,7 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
   );
   cfg.registerQuery(
     `${P}DenomMetadata`,
-    handler(QueryDenomMetadataRequest, QueryDenomMetadataResponse, async (ctx, r) => {
+    queryHandler(QueryDenomMetadataRequest, QueryDenomMetadataResponse, async (ctx, r) => {
       denom(r.denom);
       const m = await k.getDenomMetaData(ctx, r.denom);
       if (!m) throw notFound(`client metadata for denom ${r.denom}`);
@@ -149,7 +130,7 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
   );
   cfg.registerQuery(
     `${P}SendEnabled`,
-    handler(QuerySendEnabledRequest, QuerySendEnabledResponse, async (ctx, r) => {
+    queryHandler(QuerySendEnabledRequest, QuerySendEnabledResponse, async (ctx, r) => {
       const all = await k.getSendEnabledEntries(ctx);
       const list = r.denoms.length > 0 ? all.filter((s) => r.denoms.includes(s.denom)) : all;
       return { sendEnabled: list };

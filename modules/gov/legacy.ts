@@ -38,11 +38,12 @@ import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../..
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator, MsgType } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import { ErrInvalidVote } from "./errors.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { byProposalPrefix, DepositsPrefix, StoreKey, VotesPrefix } from "./keys.ts";
 import { depositHandler, voteHandler, voteWeightedHandler } from "./msg-server.ts";
-import { checkAddr, checkId, currentTally, filteredProposals, handler } from "./query-server.ts";
+import { checkAddr, checkId, currentTally, filteredProposals } from "./query-server.ts";
 
 const P = "/cosmos.gov.v1beta1.Query/";
 /** Go's zero time.Time (v1beta1 times are non-nullable) */
@@ -84,7 +85,7 @@ export function legacyVote(v: V1Vote) {
 export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void {
   cfg.registerQuery(
     `${P}Proposal`,
-    handler(QueryProposalRequest, QueryProposalResponse, async (ctx, r) => {
+    queryHandler(QueryProposalRequest, QueryProposalResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const p = await k.getProposal(ctx, r.proposalId);
       if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
@@ -93,7 +94,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Proposals`,
-    handler(QueryProposalsRequest, QueryProposalsResponse, async (ctx, r) => {
+    queryHandler(QueryProposalsRequest, QueryProposalsResponse, async (ctx, r) => {
       const { items, pagination } = await filteredProposals(ctx, k, {
         ...r,
         proposalStatus: r.proposalStatus as number,
@@ -103,7 +104,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Vote`,
-    handler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
+    queryHandler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
       checkId(r.proposalId);
       checkAddr(r.voter, "voter");
       const v = await k.getVote(ctx, r.proposalId, r.voter);
@@ -113,7 +114,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Votes`,
-    handler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
+    queryHandler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
@@ -126,7 +127,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx, r) => {
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx, r) => {
       const p = await k.getParams(ctx);
       const dec = (s: string) => new TextEncoder().encode(decToProtoString(parseDec(s)));
       switch (r.paramsType) {
@@ -145,7 +146,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Deposit`,
-    handler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
+    queryHandler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
       checkId(r.proposalId);
       checkAddr(r.depositor, "depositor");
       const d = await k.getDeposit(ctx, r.proposalId, r.depositor);
@@ -155,7 +156,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}Deposits`,
-    handler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
+    queryHandler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
@@ -168,7 +169,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   );
   cfg.registerQuery(
     `${P}TallyResult`,
-    handler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
+    queryHandler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const p = await k.getProposal(ctx, r.proposalId);
       if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);

@@ -24,6 +24,7 @@ import type { Context } from "../../chain/app/context.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import { addressFromString } from "../auth/address.ts";
 import {
   emptyTallyResult,
@@ -37,26 +38,6 @@ import { byProposalPrefix, DepositsPrefix, ProposalsPrefix, StoreKey, VotesPrefi
 import { tally } from "./tally.ts";
 
 export const QueryPrefix = "/cosmos.gov.v1.Query/";
-
-interface Codec<T> {
-  decode(b: Uint8Array): T;
-}
-interface Enc<T> {
-  encode(m: T): { finish(): Uint8Array };
-  fromPartial(o: object): T;
-}
-
-export function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
-  return async (ctx: Context, bytes: Uint8Array) => {
-    let r: Req;
-    try {
-      r = req.decode(bytes);
-    } catch (e) {
-      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
-  };
-}
 
 export function checkAddr(a: string, what: string): void {
   if (a === "") throw invalidArgument(`empty ${what} address`);
@@ -105,14 +86,14 @@ export async function filteredProposals(
 export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
   cfg.registerQuery(
     `${QueryPrefix}Constitution`,
-    handler(QueryConstitutionRequest, QueryConstitutionResponse, async (ctx) => ({
+    queryHandler(QueryConstitutionRequest, QueryConstitutionResponse, async (ctx) => ({
       constitution: await k.getConstitution(ctx),
     })),
   );
 
   cfg.registerQuery(
     `${QueryPrefix}Proposal`,
-    handler(QueryProposalRequest, QueryProposalResponse, async (ctx, r) => {
+    queryHandler(QueryProposalRequest, QueryProposalResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const p = await k.getProposal(ctx, r.proposalId);
       if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
@@ -122,7 +103,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Proposals`,
-    handler(QueryProposalsRequest, QueryProposalsResponse, async (ctx, r) => {
+    queryHandler(QueryProposalsRequest, QueryProposalsResponse, async (ctx, r) => {
       const { items, pagination } = await filteredProposals(ctx, k, r);
       return { proposals: items, pagination };
     }),
@@ -130,7 +111,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Vote`,
-    handler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
+    queryHandler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
       checkId(r.proposalId);
       if (r.voter === "") throw invalidArgument("empty voter address");
       checkAddr(r.voter, "voter");
@@ -142,7 +123,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Votes`,
-    handler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
+    queryHandler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
@@ -156,7 +137,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx, r) => {
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx, r) => {
       const params = await k.getParams(ctx);
       const out: Record<string, unknown> = { params };
       switch (r.paramsType) {
@@ -178,7 +159,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Deposit`,
-    handler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
+    queryHandler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
       checkId(r.proposalId);
       if (r.depositor === "") throw invalidArgument("empty depositor address");
       checkAddr(r.depositor, "depositor");
@@ -190,7 +171,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}Deposits`,
-    handler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
+    queryHandler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
@@ -204,7 +185,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
 
   cfg.registerQuery(
     `${QueryPrefix}TallyResult`,
-    handler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
+    queryHandler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
       checkId(r.proposalId);
       const p = await k.getProposal(ctx, r.proposalId);
       if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);

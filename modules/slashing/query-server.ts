@@ -9,46 +9,26 @@ import {
   QuerySigningInfosResponse,
 } from "cosmjs-types/cosmos/slashing/v1beta1/query";
 import { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
-import type { Context } from "../../chain/app/context.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { consAddressFromString, StoreKey, ValidatorSigningInfoKeyPrefix } from "./keys.ts";
 import { paramsToProto } from "./params.ts";
 
 const P = "/cosmos.slashing.v1beta1.Query/";
 
-interface Codec<T> {
-  decode(b: Uint8Array): T;
-}
-interface Enc<T> {
-  encode(m: T): { finish(): Uint8Array };
-  fromPartial(o: object): T;
-}
-
-function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
-  return async (ctx: Context, bytes: Uint8Array) => {
-    let r: Req;
-    try {
-      r = req.decode(bytes);
-    } catch (e) {
-      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
-  };
-}
-
 export function registerQueryServer(cfg: Configurator, k: SlashingKeeper): void {
   cfg.registerQuery(
     `${P}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({
       params: paramsToProto(await k.getParams(ctx)),
     })),
   );
   cfg.registerQuery(
     `${P}SigningInfo`,
-    handler(QuerySigningInfoRequest, QuerySigningInfoResponse, async (ctx, r) => {
+    queryHandler(QuerySigningInfoRequest, QuerySigningInfoResponse, async (ctx, r) => {
       if (r.consAddress === "") throw invalidArgument("invalid request");
       let consAddr: Uint8Array;
       try {
@@ -63,7 +43,7 @@ export function registerQueryServer(cfg: Configurator, k: SlashingKeeper): void 
   );
   cfg.registerQuery(
     `${P}SigningInfos`,
-    handler(QuerySigningInfosRequest, QuerySigningInfosResponse, async (ctx, r) => {
+    queryHandler(QuerySigningInfosRequest, QuerySigningInfosResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
         ValidatorSigningInfoKeyPrefix,

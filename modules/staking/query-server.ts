@@ -48,6 +48,7 @@ import { decFromProtoString, decTruncateInt } from "../../chain/app/dec.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import {
   delegationsByDelegatorPrefix,
@@ -62,26 +63,6 @@ import {
 import { accAddrFromString, tokensFromShares, valAddrFromString } from "./types.ts";
 
 const P = "/cosmos.staking.v1beta1.Query/";
-
-interface Codec<T> {
-  decode(b: Uint8Array): T;
-}
-interface Enc<T> {
-  encode(m: T): { finish(): Uint8Array };
-  fromPartial(o: object): T;
-}
-
-function handler<Req, Res>(req: Codec<Req>, res: Enc<Res>, fn: (ctx: Context, r: Req) => Promise<object>) {
-  return async (ctx: Context, bytes: Uint8Array) => {
-    let r: Req;
-    try {
-      r = req.decode(bytes);
-    } catch (e) {
-      throw invalidArgument(`invalid request: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return res.encode(res.fromPartial(await fn(ctx, r))).finish();
-  };
-}
 
 function del(a: string): Uint8Array {
   if (a === "") throw invalidArgument("delegator address cannot be empty");
@@ -131,7 +112,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}Validators`,
-    handler(QueryValidatorsRequest, QueryValidatorsResponse, async (ctx, r) => {
+    queryHandler(QueryValidatorsRequest, QueryValidatorsResponse, async (ctx, r) => {
       let status: BondStatus | undefined;
       if (r.status !== "") {
         status = bondStatusFromJSON(r.status);
@@ -148,7 +129,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}Validator`,
-    handler(QueryValidatorRequest, QueryValidatorResponse, async (ctx, r) => {
+    queryHandler(QueryValidatorRequest, QueryValidatorResponse, async (ctx, r) => {
       const v = await k.getValidator(ctx, val(r.validatorAddr));
       if (!v) throw notFound(`validator ${r.validatorAddr} not found`);
       return { validator: v };
@@ -157,7 +138,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}ValidatorDelegations`,
-    handler(QueryValidatorDelegationsRequest, QueryValidatorDelegationsResponse, async (ctx, r) => {
+    queryHandler(QueryValidatorDelegationsRequest, QueryValidatorDelegationsResponse, async (ctx, r) => {
       const op = val(r.validatorAddr);
       if (!(await k.getValidator(ctx, op))) throw notFound(`validator ${r.validatorAddr} not found`);
       const { items, pagination } = await paginate(
@@ -175,18 +156,22 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}ValidatorUnbondingDelegations`,
-    handler(QueryValidatorUnbondingDelegationsRequest, QueryValidatorUnbondingDelegationsResponse, async (ctx, r) => {
-      const op = val(r.validatorAddr);
-      const { items, pagination } = await paginate(store(ctx), ubdsByValidatorPrefix(op), r.pagination, (key) =>
-        k.getUnbondingDelegation(ctx, Uint8Array.from(readLengthPrefixed(key, 0).addr), op),
-      );
-      return { unbondingResponses: items, pagination };
-    }),
+    queryHandler(
+      QueryValidatorUnbondingDelegationsRequest,
+      QueryValidatorUnbondingDelegationsResponse,
+      async (ctx, r) => {
+        const op = val(r.validatorAddr);
+        const { items, pagination } = await paginate(store(ctx), ubdsByValidatorPrefix(op), r.pagination, (key) =>
+          k.getUnbondingDelegation(ctx, Uint8Array.from(readLengthPrefixed(key, 0).addr), op),
+        );
+        return { unbondingResponses: items, pagination };
+      },
+    ),
   );
 
   cfg.registerQuery(
     `${P}Delegation`,
-    handler(QueryDelegationRequest, QueryDelegationResponse, async (ctx, r) => {
+    queryHandler(QueryDelegationRequest, QueryDelegationResponse, async (ctx, r) => {
       const d = await k.getDelegation(ctx, del(r.delegatorAddr), val(r.validatorAddr));
       if (!d) {
         throw notFound(`delegation with delegator ${r.delegatorAddr} not found for validator ${r.validatorAddr}`);
@@ -197,7 +182,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}UnbondingDelegation`,
-    handler(QueryUnbondingDelegationRequest, QueryUnbondingDelegationResponse, async (ctx, r) => {
+    queryHandler(QueryUnbondingDelegationRequest, QueryUnbondingDelegationResponse, async (ctx, r) => {
       const u = await k.getUnbondingDelegation(ctx, del(r.delegatorAddr), val(r.validatorAddr));
       if (!u) {
         throw notFound(
@@ -210,7 +195,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}DelegatorDelegations`,
-    handler(QueryDelegatorDelegationsRequest, QueryDelegatorDelegationsResponse, async (ctx, r) => {
+    queryHandler(QueryDelegatorDelegationsRequest, QueryDelegatorDelegationsResponse, async (ctx, r) => {
       const { items, pagination } = await delegationsPage(
         ctx,
         delegationsByDelegatorPrefix(del(r.delegatorAddr)),
@@ -222,20 +207,24 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}DelegatorUnbondingDelegations`,
-    handler(QueryDelegatorUnbondingDelegationsRequest, QueryDelegatorUnbondingDelegationsResponse, async (ctx, r) => {
-      const { items, pagination } = await paginate(
-        store(ctx),
-        ubdsByDelegatorPrefix(del(r.delegatorAddr)),
-        r.pagination,
-        (_k, v) => UnbondingDelegationProto.decode(v),
-      );
-      return { unbondingResponses: items, pagination };
-    }),
+    queryHandler(
+      QueryDelegatorUnbondingDelegationsRequest,
+      QueryDelegatorUnbondingDelegationsResponse,
+      async (ctx, r) => {
+        const { items, pagination } = await paginate(
+          store(ctx),
+          ubdsByDelegatorPrefix(del(r.delegatorAddr)),
+          r.pagination,
+          (_k, v) => UnbondingDelegationProto.decode(v),
+        );
+        return { unbondingResponses: items, pagination };
+      },
+    ),
   );
 
   cfg.registerQuery(
     `${P}Redelegations`,
-    handler(QueryRedelegationsRequest, QueryRedelegationsResponse, async (ctx, r) => {
+    queryHandler(QueryRedelegationsRequest, QueryRedelegationsResponse, async (ctx, r) => {
       if (r.delegatorAddr !== "" && r.srcValidatorAddr !== "" && r.dstValidatorAddr !== "") {
         const red = await k.getRedelegation(
           ctx,
@@ -271,7 +260,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}DelegatorValidators`,
-    handler(QueryDelegatorValidatorsRequest, QueryDelegatorValidatorsResponse, async (ctx, r) => {
+    queryHandler(QueryDelegatorValidatorsRequest, QueryDelegatorValidatorsResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(
         store(ctx),
         delegationsByDelegatorPrefix(del(r.delegatorAddr)),
@@ -289,7 +278,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}DelegatorValidator`,
-    handler(QueryDelegatorValidatorRequest, QueryDelegatorValidatorResponse, async (ctx, r) => {
+    queryHandler(QueryDelegatorValidatorRequest, QueryDelegatorValidatorResponse, async (ctx, r) => {
       const op = val(r.validatorAddr);
       const d = await k.getDelegation(ctx, del(r.delegatorAddr), op);
       if (!d) throw notFound(`delegation with delegator ${r.delegatorAddr} not found for validator ${r.validatorAddr}`);
@@ -301,7 +290,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}HistoricalInfo`,
-    handler(QueryHistoricalInfoRequest, QueryHistoricalInfoResponse, async (_ctx, r) => {
+    queryHandler(QueryHistoricalInfoRequest, QueryHistoricalInfoResponse, async (_ctx, r) => {
       if (r.height < 0n) throw invalidArgument("height cannot be negative");
       // historical info is not recorded (see README): every height answers NotFound, as a pruned one
       throw notFound(`historical info for height ${r.height} not found`);
@@ -310,7 +299,7 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}Pool`,
-    handler(QueryPoolRequest, QueryPoolResponse, async (ctx) => ({
+    queryHandler(QueryPoolRequest, QueryPoolResponse, async (ctx) => ({
       pool: {
         notBondedTokens: (await k.notBondedTokens(ctx)).toString(),
         bondedTokens: (await k.totalBondedTokens(ctx)).toString(),
@@ -320,6 +309,6 @@ export function registerQueryServer(cfg: Configurator, k: StakingKeeper): void {
 
   cfg.registerQuery(
     `${P}Params`,
-    handler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
 }

@@ -8,7 +8,7 @@ import {
   QueryCurrentPlanResponse,
 } from "cosmjs-types/cosmos/upgrade/v1beta1/query";
 import type { Configurator } from "../../chain/app/module.ts";
-import { handler } from "../gov/query-server.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import type { UpgradeKeeper } from "./keeper.ts";
 
 const P = "/cosmos.upgrade.v1beta1.Query/";
@@ -16,16 +16,18 @@ const P = "/cosmos.upgrade.v1beta1.Query/";
 export function registerQueryServer(cfg: Configurator, k: UpgradeKeeper): void {
   cfg.registerQuery(
     `${P}CurrentPlan`,
-    handler(QueryCurrentPlanRequest, QueryCurrentPlanResponse, async (ctx) => ({ plan: await k.getUpgradePlan(ctx) })),
+    queryHandler(QueryCurrentPlanRequest, QueryCurrentPlanResponse, async (ctx) => ({
+      plan: await k.getUpgradePlan(ctx),
+    })),
   );
   cfg.registerQuery(
     `${P}AppliedPlan`,
-    handler(QueryAppliedPlanRequest, QueryAppliedPlanResponse, async (ctx, r) => ({
+    queryHandler(QueryAppliedPlanRequest, QueryAppliedPlanResponse, async (ctx, r) => ({
       height: await k.getDoneHeight(ctx, r.name),
     })),
   );
   cfg.registerQuery(
     `${P}Authority`,
-    handler(QueryAuthorityRequest, QueryAuthorityResponse, async () => ({ address: k.authority })),
+    queryHandler(QueryAuthorityRequest, QueryAuthorityResponse, async () => ({ address: k.authority })),
   );
 }
