@@ -90,12 +90,13 @@ const ESCROW = moduleAddress("inference");
 const DENOM = "udgrid";
 /** the localnet's gov min_deposit (SDK default 10 DGRID): proposals enter their voting period at once */
 const DEPOSIT = 10_000_000n;
+const EXPEDITED_DEPOSIT = 50_000_000n;
 const VOTING_PERIOD_S = 10;
 /** timeout_commit: blocks are at least this far apart, so a 10 s voting period spans at most ~20 blocks */
 const TIMEOUT_COMMIT_MS = 500;
 /** commit deadline (blocks): well beyond a voting period, so a request assigned to the stopped validator
  * during the voting period is still pending when the proposal executes */
-const COMMIT_DEADLINE = 30;
+const COMMIT_DEADLINE = 25;
 const MODEL_ID = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
 const extraTypes = [...PROPOSAL_MSG_TYPES, ...dgridMsgTypes];
 const b64ToHex = (s: string) => Buffer.from(s, "base64").toString("hex").toUpperCase();
@@ -277,11 +278,18 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     value: InferenceMsgUpdateParams.encode({ authority, params }).finish(),
   });
 
-  const submitMsg = (proposer: string, messages: Any[], title: string, metadata = ""): EncodeObject => ({
+  const submitMsg = (
+    proposer: string,
+    messages: Any[],
+    title: string,
+    metadata = "",
+    expedited = false,
+  ): EncodeObject => ({
     typeUrl: MsgSubmitProposal.typeUrl,
     value: MsgSubmitProposal.fromPartial({
       messages,
-      initialDeposit: [{ denom: DENOM, amount: String(DEPOSIT) }],
+      expedited,
+      initialDeposit: [{ denom: DENOM, amount: String(expedited ? EXPEDITED_DEPOSIT : DEPOSIT) }],
       proposer,
       metadata,
       title,
@@ -295,10 +303,11 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     title: string,
     from: { client: SigningStargateClient; address: string } = { client: funder, address: funderAddr },
     metadata = "",
+    expedited = false,
   ): Promise<{ id: bigint; height: number; res: DeliverTxResponse }> {
     const res = await from.client.signAndBroadcast(
       from.address,
-      [submitMsg(from.address, messages, title, metadata)],
+      [submitMsg(from.address, messages, title, metadata, expedited)],
       "auto",
     );
     assert.equal(res.code, 0, res.rawLog);
@@ -448,6 +457,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     assert.ok(gp);
     assert.deepEqual(gp.minDeposit, [{ denom: DENOM, amount: String(DEPOSIT) }]);
     assert.equal(gp.votingPeriod?.seconds, BigInt(VOTING_PERIOD_S));
+    assert.deepEqual(gp.expeditedMinDeposit, [{ denom: DENOM, amount: String(EXPEDITED_DEPOSIT) }]);
     // what the deposit tests below rely on (SDK defaults)
     assert.deepEqual([gp.burnVoteQuorum, gp.burnVoteVeto, gp.burnProposalDepositPrevote], [false, true, false]);
     assert.deepEqual(
@@ -632,21 +642,24 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     const current = await inferenceParams();
     assert.equal(current.defaultRedundancy, 2);
     const { id, height } = await submit([inferenceUpdate({ ...current, defaultRedundancy: 3 })], "raise k to 3");
-    await votes(id, {
-      0: VoteOption.VOTE_OPTION_YES,
-      1: VoteOption.VOTE_OPTION_YES,
-      2: VoteOption.VOTE_OPTION_YES,
-      3: VoteOption.VOTE_OPTION_YES,
-    });
-    // during the voting period: requests until one is assigned to the stopped validator 3
-    const { pending, all: before } = await requestAssignedTo3(3);
+    // during the voting period (with the votes): requests until one is assigned to the stopped validator 3
+    const [{ pending, all: before }] = await Promise.all([
+      requestAssignedTo3(3),
+      votes(id, {
+        0: VoteOption.VOTE_OPTION_YES,
+        1: VoteOption.VOTE_OPTION_YES,
+        2: VoteOption.VOTE_OPTION_YES,
+        3: VoteOption.VOTE_OPTION_YES,
+      }),
+    ]);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
     assert.equal((await inferenceParams(hExec - 1)).defaultRedundancy, 2);
     assert.equal((await inferenceParams(hExec)).defaultRedundancy, 3);
 
-    // the request assigned to validator 3 was created before the execution and was still pending at it
-    assert.ok(Number(pending.createdHeight) < hExec, `created at ${pending.createdHeight}, executed at ${hExec}`);
+    // the request assigned to validator 3 was created before the execution (a tx of block hExec runs
+    // before the EndBlock that executes the proposal) and was still pending at it
+    assert.ok(Number(pending.createdHeight) <= hExec, `created at ${pending.createdHeight}, executed at ${hExec}`);
     const atExec = await request(pending.id, hExec);
     assert.equal(atExec.status, RequestStatus.REQUEST_STATUS_COMMIT, "pending (commit phase) at the execution height");
     assert.equal(atExec.executors.length, 2);
@@ -682,13 +695,15 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       ],
       "delist the demo model",
     );
-    await votes(id, {
-      0: VoteOption.VOTE_OPTION_YES,
-      1: VoteOption.VOTE_OPTION_YES,
-      2: VoteOption.VOTE_OPTION_YES,
-      3: VoteOption.VOTE_OPTION_YES,
-    });
-    const { pending } = await requestAssignedTo3(1);
+    const [{ pending }] = await Promise.all([
+      requestAssignedTo3(2),
+      votes(id, {
+        0: VoteOption.VOTE_OPTION_YES,
+        1: VoteOption.VOTE_OPTION_YES,
+        2: VoteOption.VOTE_OPTION_YES,
+        3: VoteOption.VOTE_OPTION_YES,
+      }),
+    ]);
     assert.equal(pending.executors.length, 3);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
@@ -696,7 +711,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       await abci("/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id: MODEL_ID }).finish()),
     ).model;
     assert.equal(model?.delisted, true);
-    assert.ok(Number(pending.createdHeight) < hExec);
+    assert.ok(Number(pending.createdHeight) <= hExec, `created at ${pending.createdHeight}, delisted at ${hExec}`);
     assert.equal((await request(pending.id, hExec)).status, RequestStatus.REQUEST_STATUS_COMMIT);
 
     // a new request is refused with the inference module's registered "model not available" error
@@ -749,8 +764,9 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     net.start(3);
     await waitAllHeight(nodes, (await appHeight()) + 2, 180_000);
     const name = "v2-localnet-e2e";
-    // a 10 s voting period spans at most ~20 blocks (>= 500 ms apart): the plan is still ahead when it passes
-    const planHeight = (await appHeight()) + 40;
+    // expedited (5 s voting; should it miss the 2/3 threshold it goes on as a regular one for 10 s),
+    // and blocks are >= 500 ms apart: at most ~20 blocks, the plan is still ahead when it passes
+    const planHeight = (await appHeight()) + 28;
     const { id, height } = await submit(
       [
         {
@@ -761,6 +777,9 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
         },
       ],
       "software upgrade",
+      undefined,
+      "",
+      true,
     );
     await votes(id, {
       0: VoteOption.VOTE_OPTION_YES,
