@@ -11,7 +11,7 @@
 //   the execution height (one of them pending across it) with 2 executors, later ones get 3;
 //   delisting the demo model refuses new requests (inference:3 "delisted") while one pending at the
 //   delisting settles as the protocol says (finalized by the 2 executors that committed), escrow empty;
-// - a software-upgrade plan halts all four nodes at its height with the same last app hash.
+// - an (expedited) software-upgrade plan halts all four nodes at its height with the same last app hash.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
