@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import type { ParamsJson as GovParamsJson } from "../../modules/gov/params.ts";
+import { defaultGenesis as defaultInferenceGenesis } from "../../modules/inference/genesis.ts";
 import { snakeKeys } from "../../modules/registry/grpc.ts";
 import { defaultGenesis as defaultSlashingGenesis } from "../../modules/slashing/genesis.ts";
 import type { ParamsJson as SlashingParamsJson } from "../../modules/slashing/params.ts";
@@ -55,6 +56,8 @@ export interface LocalnetGenesisParams {
   slashing?: Partial<SlashingParamsJson>;
   staking?: Partial<StakingParamsJson>;
   gov?: Partial<GovParamsJson>;
+  /** dgrid.inference.v1.Params fields in genesis JSON form (snake_case), e.g. { default_redundancy: 2 } */
+  inference?: Record<string, string | number>;
   /** consensus_params.abci.vote_extensions_enable_height ("0" = off) */
   voteExtensionsEnableHeight?: string;
 }
@@ -73,6 +76,7 @@ export function localnetGenesisParams(): Required<LocalnetGenesisParams> {
     },
     staking: { unbonding_time: "60s" },
     gov: { max_deposit_period: "10s", voting_period: "10s", expedited_voting_period: "5s" },
+    inference: {},
     voteExtensionsEnableHeight: "2",
   };
 }
@@ -145,6 +149,11 @@ export async function buildLocalnetGenesis(
   slashing.params = { ...slashing.params, ...d.slashing, ...params.slashing };
   appState.slashing = slashing;
   appState.gov.params = { ...appState.gov.params, ...d.gov, ...params.gov };
+  const inference = { ...d.inference, ...params.inference };
+  if (Object.keys(inference).length > 0) {
+    const g = (appState.inference ?? defaultInferenceGenesis()) as { params: Record<string, unknown> };
+    appState.inference = { ...g, params: { ...g.params, ...inference } };
+  }
   // the demo model, registered with no servers: each validator's node checks its golden vectors and
   // then sends MsgServeModel with its operator key (config inference.operatorKey)
   const model = demoModel(await devnetAddress("creator"));

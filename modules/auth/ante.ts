@@ -108,7 +108,10 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       );
     }
 
-    // ConsumeGasForTxSizeDecorator
+    // ConsumeGasForTxSizeDecorator. Each SDK decorator reads the params and the signer accounts itself;
+    // the reads below are repeated where the SDK does them, so a tx costs the SDK's gas and a client's
+    // simulation (which pays no fee) times its usual margin (CosmJS 1.4) covers the fee deduction.
+    await ak.getParams(ctx);
     ctx.gasMeter.consume(Number(params.txSizeCostPerByte) * ctx.txBytes.length, "txSize");
     if (simulate) {
       // charge for the signatures a simulated tx leaves empty, as the SDK does with the size of an
@@ -135,7 +138,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     }
     const feePayer = fee?.payer ? fee.payer : tx.signers[0];
     if (fee?.granter) throw ErrInvalidRequest.wrap("fee grants are not supported");
-    if (!(await ak.hasAccount(ctx, feePayer)))
+    if (!(await ak.getAccount(ctx, feePayer)))
       throw ErrUnknownAddress.wrap(`fee payer address: ${feePayer} does not exist`);
     if (feeCoins.length > 0) {
       if (!isValidCoins(feeCoins)) throw ErrInsufficientFee.wrap(`invalid fee amount: ${coinsToString(feeCoins)}`);
@@ -175,12 +178,15 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     }
 
     // ValidateSigCountDecorator (single keys only: one per signer)
+    await ak.getParams(ctx);
     if (BigInt(tx.signers.length) > params.txSigLimit) {
       throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
     }
 
     // SigGasConsumeDecorator
+    await ak.getParams(ctx);
     for (const acc of accounts) {
+      await ak.getAccount(ctx, acc.address);
       const typeUrl = acc.pubKey?.typeUrl ?? Secp256k1PubKeyTypeUrl; // simulation without a key: secp256k1
       if (typeUrl !== Secp256k1PubKeyTypeUrl) throw ErrInvalidPubKey.wrap(`unrecognized public key type: ${typeUrl}`);
       ctx.gasMeter.consume(Number(params.sigVerifyCostSecp256k1), "ante verify: secp256k1");
@@ -189,6 +195,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     // SigVerificationDecorator
     for (let i = 0; i < accounts.length; i++) {
       const acc = accounts[i];
+      await ak.getAccount(ctx, acc.address);
       const info = signerInfos[i];
       if (info.sequence !== acc.sequence) {
         throw ErrWrongSequence.wrap(`account sequence mismatch, expected ${acc.sequence}, got ${info.sequence}`);

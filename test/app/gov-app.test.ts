@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
+import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
+import { encodePubkey, makeAuthInfoBytes } from "@cosmjs/proto-signing";
 import { QueryClient, setupGovExtension } from "@cosmjs/stargate";
 import type { CometClient } from "@cosmjs/tendermint-rpc";
 import {
@@ -28,6 +30,8 @@ import {
   MsgSubmitProposalResponse,
   MsgVote,
 } from "cosmjs-types/cosmos/gov/v1/tx";
+import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { QueryCurrentPlanRequest, QueryCurrentPlanResponse } from "cosmjs-types/cosmos/upgrade/v1beta1/query";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
@@ -257,6 +261,37 @@ describe("governance in DGridApp", () => {
     await assert.rejects(q.gov.proposal(99), /doesn't exist/);
     assert.deepEqual(await net.app.checkInvariants(), []); // gov holds exactly the deposits
     void bob;
+  });
+
+  it("CosmJS 'auto' gas covers a MsgVote: the fee-less simulation x 1.4 is at least the gas delivered with a fee", async () => {
+    // CosmJS simulates with an empty fee (no deduction, ~10k gas less) and signs for 1.4 x the estimate;
+    // the ante handler reads params and accounts where the SDK's decorators do, so the margin holds
+    const { net, alice } = await setup();
+    const id = proposalIdOf(await net.block([await net.tx(alice, 0n, [submitMsg(alice.address, [])])]));
+    const vote = voteMsg(alice.address, id);
+    const bodyBytes = registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: [vote], memo: "" } });
+    const authInfoBytes = makeAuthInfoBytes(
+      [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(alice.pubkey)), sequence: 1n }],
+      [],
+      0,
+      undefined,
+      undefined,
+    );
+    const sim = await net.app.query({
+      path: "/cosmos.tx.v1beta1.Service/Simulate",
+      data: SimulateRequest.encode({
+        txBytes: TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [new Uint8Array()] }).finish(),
+      }).finish(),
+      height: 0n,
+      prove: false,
+    });
+    assert.equal(sim.code, 0, sim.log);
+    const estimate = Number(SimulateResponse.decode(sim.value).gasInfo?.gasUsed ?? 0n);
+    const res = await net.block([await net.tx(alice, 0n, [vote])]);
+    assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+    const delivered = Number(res.txResults[0].gasUsed);
+    assert.ok(delivered > estimate, "the delivery pays the fee deduction the simulation skipped");
+    assert.ok(Math.ceil(estimate * 1.4) >= delivered, `estimate ${estimate} x 1.4 < delivered ${delivered}`);
   });
 
   it("a bank MsgUpdateParams proposal is applied after the voting period", async () => {
