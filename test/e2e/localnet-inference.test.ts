@@ -16,7 +16,7 @@
 // - The inference escrow equals the fees of the pending requests at every height of the run
 //   (historical queries of node 0 at each height), and all nodes end on the same app hash.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -353,9 +353,15 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
       );
       mark(`4 servers of ${id.slice(0, 8)}`);
     }
-    // the nodes the files were not uploaded to fetched them from a peer
-    for (const i of [1, 2, 3])
-      assert.match(nodes[i].logs.join(""), new RegExp(`"model":"${ID.vad}"[^\\n]*model fetched from a peer`));
+    // every node holds every file: those it was not uploaded to came from a peer (nothing else puts
+    // them there), and each passed its golden vectors (recorded with the node's software and host)
+    for (const n of nodes) {
+      const conformance = JSON.parse(readFileSync(join(n.home, "data", "conformance.json"), "utf8"));
+      for (const id of Object.values(ID)) {
+        assert.ok(existsSync(join(n.home, "data", "models", `${id}.onnx`)), `${n.name} has ${id}`);
+        assert.ok(conformance.models[id], `${n.name}: conformance record of ${id}`);
+      }
+    }
   });
 
   it("requests for the VAD, the classifier and the demo MLP at the default k = 3 equal direct onnxruntime runs under each policy", async () => {
@@ -404,7 +410,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
     const refundAddr = (await refundWallet.getAccounts())[0].address;
     await user.send(refundAddr, "1000000udgrid", "", TX_FEE);
     const refundClient = await DGridClient.connect(nodes[1].rpcUrl, refundWallet);
-    const before = BigInt((await refundClient.getBalance()).amount);
+    const balanceBefore = BigInt((await refundClient.getBalance()).amount);
 
     const [[idC, idS], [idR]] = await Promise.all([
       submitRequests(user, [
@@ -424,8 +430,10 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
     assert.deepEqual([...resC.agreeing].sort(), [0, 1, 2].map(valoper).sort());
     assert.deepEqual(Buffer.from(resC.outputs[0].data), Buffer.from((await directRun(MLP.c, MLP_INPUT)).output.data));
     assert.equal(outcome(reqC, 3), ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED);
-    const revealedC = await blockEvents(Number(resC.height), "output_revealed");
-    assert.equal(revealedC.find((e) => e.validator === valoper(3))?.valid, "true", "a well-formed, committed output");
+    // provable dissent: a committed, revealed, well-formed output that differs from the winner's
+    const badC = reqC.executors.find((e) => e.validator === valoper(3))!;
+    assert.ok(badC.revealed && !badC.invalidOutput && badC.commitment.length === 32);
+    assert.notDeepEqual(Buffer.from(badC.outputHash), Buffer.from(resC.outputHash));
     const slashed = await blockEvents(Number(resC.height), "executor_slashed");
     assert.deepEqual(
       slashed.map((e) => [e.request_id, e.validator, e.fraction_ppm]),
@@ -442,6 +450,28 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
     assert.deepEqual(Buffer.from(resS.outputs[0].data), Buffer.from((await directRun(MLP.s, MLP_INPUT)).output.data));
     assert.equal(outcome(reqS, 2), ExecutorOutcome.EXECUTOR_OUTCOME_MISSING);
     assert.equal(reqS.executors.find((e) => e.validator === valoper(2))!.commitment.length, 0);
+    const finalizedS = await blockEvents(Number(resS.height), "request_finalized");
+    assert.deepEqual(
+      finalizedS.filter((e) => e.request_id === idS.toString()).map((e) => [e.missing, e.dissenting]),
+      [[valoper(2), ""]],
+    );
+    // validator 2's reputation events in that block: "missing" for "s" (and for any other of these
+    // requests that settled in the same block: "agree" for "c", "missing" for "r")
+    const v2Events = (await blockEvents(Number(resS.height), "reputation_updated")).filter(
+      (e) => e.validator === valoper(2),
+    );
+    const expected = (
+      [
+        [resC, "agree"],
+        [resS, "missing"],
+        [resR, "missing"],
+      ] as const
+    )
+      .filter(([r]) => r.height === resS.height)
+      .map(([, o]) => o);
+    assert.deepEqual(v2Events.map((e) => e.outcome).sort(), [...expected].sort());
+    for (const e of v2Events.filter((x) => x.outcome === "missing"))
+      assert.ok(BigInt(e.new_score_ppm) < BigInt(e.old_score_ppm));
     const closedS = await blockEvents(Number(reqS.commitDeadline), "commit_phase_closed");
     assert.deepEqual(
       closedS.filter((e) => e.request_id === idS.toString()).map((e) => e.committed),
@@ -459,7 +489,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
       refunded.map((e) => [e.request_id, e.requester, e.amount, e.reason]),
       [[idR.toString(), refundAddr, `${PRICE * 4n}udgrid`, "no_quorum"]],
     );
-    assert.equal(before - BigInt((await refundClient.getBalance()).amount), BigInt(TX_FEE.amount[0].amount));
+    assert.equal(balanceBefore - BigInt((await refundClient.getBalance()).amount), BigInt(TX_FEE.amount[0].amount));
     refundClient.disconnect();
     // no slash without a winner: validator 3's tokens are unchanged since "c"
     assert.equal(await tokens(3), SELF_BOND - SELF_BOND / 100n);
