@@ -445,7 +445,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
       slashed.map((e) => [e.request_id, e.validator, e.fraction_ppm]),
       [[idC.toString(), valoper(3), "10000"]],
     );
-    // slash_fraction_ppm 10000 of its power at the commit height: 1% of the self-bond burned
+    // slash_fraction_ppm 10000 (1%) of its power (100, unchanged since the commitment): 1% of the self-bond burned
     assert.equal(await tokens(3), SELF_BOND - SELF_BOND / 100n);
     for (const i of [0, 1, 2]) assert.equal(await tokens(i), SELF_BOND);
 
