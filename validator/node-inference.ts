@@ -17,6 +17,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
 import { Keyring } from "../chain/cli/keyring.ts";
+import { isTestChainId } from "../chain/consensus/consensus-state.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../modules/auth/address.ts";
@@ -30,7 +31,7 @@ import {
 } from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { ConformanceChecker, type ConformanceModel, type ConformanceResult } from "./conformance.ts";
-import { InferenceDuties } from "./duties.ts";
+import { type DutyFaults, InferenceDuties, parseFaultModels } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
 import { type ExecutionProvider, OnnxExecutor } from "./executor/onnx-executor.ts";
 import type { PinnedSessionOptions, Tensor } from "./executor/types.ts";
@@ -40,6 +41,8 @@ import { ModelStore } from "./model-store/model-store.ts";
 
 export interface NodeInferenceOptions {
   home: string;
+  /** the chain id (the TEST ONLY fault flags are refused unless it is a test chain id) */
+  chainId?: string;
   /** consensus address (20 bytes) of this node's validator key */
   consAddress: Uint8Array;
   models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
@@ -50,7 +53,26 @@ export interface NodeInferenceOptions {
     operatorKey: string;
     keyringBackend: "file" | "test";
     syncIntervalMs: number;
+    /**
+     * TEST ONLY (test chain ids only; env DGRID_TEST_CORRUPT_OUTPUTS): this validator commits to and
+     * reveals corrupted outputs. "" = off, "1" = every model, else comma-separated model ids.
+     */
+    testCorruptOutputs?: string;
+    /** TEST ONLY (test chain ids only; env DGRID_TEST_SILENT_EXECUTOR): never executes assigned work; same values */
+    testSilentExecutor?: string;
   };
+}
+
+/** The TEST ONLY fault flags as duties options; throws unless the chain id is a test chain id. */
+export function testFaultsOf(chainId: string, inference: NodeInferenceOptions["inference"]): DutyFaults | undefined {
+  const corruptOutputs = parseFaultModels(inference.testCorruptOutputs);
+  const silentExecutor = parseFaultModels(inference.testSilentExecutor);
+  if (!corruptOutputs && !silentExecutor) return undefined;
+  if (!isTestChainId(chainId))
+    throw new Error(
+      `inference fault injection (testCorruptOutputs / testSilentExecutor, DGRID_TEST_CORRUPT_OUTPUTS / DGRID_TEST_SILENT_EXECUTOR) is test-only and is refused on chain "${chainId}"`,
+    );
+  return { corruptOutputs, silentExecutor };
 }
 
 export interface NodeInferenceDeps {
@@ -112,6 +134,8 @@ export class NodeInference {
 
   /** Store, imports, executor (provider checked), duties and the model endpoint. */
   async start(): Promise<void> {
+    // refused before anything starts on a chain that is not a test chain
+    const faults = testFaultsOf(this.options.chainId ?? "", this.options.inference);
     await this.store.init();
     for (const file of this.options.models.import) {
       const res = await this.store.put(createReadStream(file));
@@ -136,7 +160,11 @@ export class NodeInference {
     }
     this.executor = executor;
     this.duties = new InferenceDuties(
-      { consAddress: this.options.consAddress, stateFile: join(this.options.home, "data", "inference-duties.json") },
+      {
+        consAddress: this.options.consAddress,
+        stateFile: join(this.options.home, "data", "inference-duties.json"),
+        faults,
+      },
       { executor, logger: this.deps.logger, metricsRegistry: this.deps.metricsRegistry },
     );
     this.checker = new ConformanceChecker({ home: this.options.home }, { executor, logger: this.deps.logger });

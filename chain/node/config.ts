@@ -70,6 +70,13 @@ export interface NodeConfig {
     keyringBackend: "file" | "test";
     /** how often registered models are synced (fetched, checked, served) */
     syncIntervalMs: number;
+    /**
+     * TEST ONLY, test chain ids only (also env DGRID_TEST_CORRUPT_OUTPUTS): commit to and reveal
+     * corrupted outputs; "" = off, "1" = every model, else comma-separated model ids.
+     */
+    testCorruptOutputs: string;
+    /** TEST ONLY, test chain ids only (also env DGRID_TEST_SILENT_EXECUTOR): never execute assigned work; same values. */
+    testSilentExecutor: string;
   };
 }
 
@@ -116,6 +123,8 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       operatorKey: "",
       keyringBackend: "file",
       syncIntervalMs: 5_000,
+      testCorruptOutputs: "",
+      testSilentExecutor: "",
     },
   };
 }

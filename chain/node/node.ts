@@ -101,7 +101,18 @@ export class DGridNode {
       // every node keeps models and an executor; the duties only ever get work when this node's
       // key is an assigned validator
       this.inference = new NodeInference(
-        { home, consAddress: valKey.address, models: cfg.models, inference: cfg.inference },
+        {
+          home,
+          chainId: this.genesis.chain_id,
+          consAddress: valKey.address,
+          models: cfg.models,
+          inference: {
+            ...cfg.inference,
+            // TEST ONLY fault injection (refused by NodeInference unless the chain id is a test chain id)
+            testCorruptOutputs: process.env.DGRID_TEST_CORRUPT_OUTPUTS || cfg.inference.testCorruptOutputs,
+            testSilentExecutor: process.env.DGRID_TEST_SILENT_EXECUTOR || cfg.inference.testSilentExecutor,
+          },
+        },
         { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
       );
       await this.inference.start();

@@ -1,6 +1,7 @@
 // InferenceKeeper: requests, assignment, commitments and reveals from vote extensions, agreement,
 // settlement, refunds. Deterministic: bigint arithmetic, store-ordered iteration, no clock.
 
+import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { type Coin, coinsToString } from "../../chain/app/coins.ts";
 import type { Context } from "../../chain/app/context.ts";
 import { iteratePrefix, prefixEnd } from "../../chain/app/pagination.ts";
@@ -515,7 +516,9 @@ export class InferenceKeeper {
       for (const e of r.executors) {
         if (e.outcome !== ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED) continue;
         const v = await staking.validatorByConsAddr(ctx, e.consAddress);
-        if (!v) continue;
+        // gone, or unbonded since its commitment (its stake left; staking refuses to slash it: the
+        // SDK's slashing and evidence modules skip unbonded validators the same way)
+        if (!v || v.status === BondStatus.BOND_STATUS_UNBONDED) continue;
         await staking.slash(
           ctx,
           e.consAddress,

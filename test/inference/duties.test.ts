@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { Registry } from "prom-client";
+import { agrees } from "../../modules/inference/agreement.ts";
 import {
   canonicalOutput,
   commitmentHash,
@@ -14,7 +15,8 @@ import {
   tensorsFromNamed,
 } from "../../modules/inference/canonical.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
-import { InferenceDuties } from "../../validator/duties.ts";
+import { corruptOutputs, InferenceDuties, parseFaultModels } from "../../validator/duties.ts";
+import { testFaultsOf } from "../../validator/node-inference.ts";
 import { FakeExecutor, modelOutputs } from "./harness.ts";
 
 const CONS = new Uint8Array(20).fill(7);
@@ -129,5 +131,79 @@ describe("validator duties", () => {
     const r = ve.reveals[0];
     assert.deepEqual(commitmentHash(9n, CONS, r.salt, canonicalOutput(tensorsFromNamed(r.outputs))), committed);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("TEST ONLY faults: corrupt outputs are committed and revealed for the listed models; a silent executor never runs", async () => {
+    const A = "a".repeat(64);
+    const B = "b".repeat(64);
+    const ex = new FakeExecutor("honest");
+    const d = new InferenceDuties(
+      { consAddress: CONS, faults: { corruptOutputs: [A], silentExecutor: [B] } },
+      { executor: ex, logger: pino({ level: "silent" }) },
+    );
+    const C = "c".repeat(64);
+    d.onAssigned([req(1n, A), req(2n, B), req(3n, C)]);
+    await d.idle();
+    assert.deepEqual(
+      ex.jobs.map((j) => j.modelId),
+      [A, C],
+      "the silent model's work is never run",
+    );
+    assert.equal(d.status(2n), "failed");
+    const ve = await d.extension([req(1n, A), req(2n, B), req(3n, C)], 1 << 20);
+    assert.deepEqual(
+      ve.commitments.map((c) => c.requestId),
+      [1n, 3n],
+    );
+    const open = [req(1n, A, { phase: "reveal", committed: true }), req(3n, C, { phase: "reveal", committed: true })];
+    const [r1, r3] = (await d.extension(open, 1 << 20)).reveals;
+    // the corrupt reveal still matches its own commitment (provable dissent), but not the real output
+    assert.deepEqual(
+      commitmentHash(1n, CONS, r1.salt, canonicalOutput(tensorsFromNamed(r1.outputs))),
+      ve.commitments[0].commitment,
+    );
+    assert.deepEqual(tensorsFromNamed(r1.outputs), corruptOutputs(modelOutputs(x(1))));
+    assert.notDeepEqual(tensorsFromNamed(r1.outputs), modelOutputs(x(1)));
+    assert.deepEqual(tensorsFromNamed(r3.outputs), modelOutputs(x(3)), "other models are honest");
+  });
+
+  it("corruptOutputs disagrees with the real output under exact, tolerance and argmax", () => {
+    const t = (dtype: "float32" | "float64", shape: number[], v: number[]) => ({
+      dtype,
+      shape,
+      data: new Uint8Array((dtype === "float32" ? Float32Array.from(v) : Float64Array.from(v)).buffer),
+    });
+    const cases = [
+      { out: t("float32", [1, 2], [0.3, 0.7]) }, // classifier softmax
+      { out: t("float32", [1, 1], [0.01]) }, // VAD probability
+      { out: t("float64", [2, 3], [1, 5, 2, -1, -3, 0]) },
+    ];
+    const tol = { kind: "tolerance" as const, abs: 10n ** 14n, rel: 10n ** 15n };
+    for (const real of cases) {
+      const bad = corruptOutputs(real);
+      assert.equal(agrees({ kind: "exact" }, real, bad), false);
+      assert.equal(agrees(tol, real, bad), false);
+      if (real.out.shape[1] > 1) assert.equal(agrees({ kind: "argmax" }, real, bad), false);
+    }
+    const ints = { i: { dtype: "int64" as const, shape: [2], data: new Uint8Array(16) } };
+    assert.notDeepEqual(corruptOutputs(ints).i.data, ints.i.data);
+    const bools = { b: { dtype: "bool" as const, shape: [2], data: Uint8Array.from([0, 1]) } };
+    assert.deepEqual([...corruptOutputs(bools).b.data], [1, 0]);
+  });
+
+  it("fault flag values: off, every model, listed ids; refused on a non-test chain id", () => {
+    assert.equal(parseFaultModels(undefined), undefined);
+    assert.equal(parseFaultModels(""), undefined);
+    assert.equal(parseFaultModels("0"), undefined);
+    assert.equal(parseFaultModels("1"), "all");
+    const id = "ab".repeat(32);
+    assert.deepEqual(parseFaultModels(` ${id.toUpperCase()}, ${id} `), [id, id]);
+    assert.throws(() => parseFaultModels("not-a-model"), /invalid model id/);
+    const inf = { testSilentExecutor: "1" } as Parameters<typeof testFaultsOf>[1];
+    assert.deepEqual(testFaultsOf("dgrid-localnet-1", inf), { corruptOutputs: undefined, silentExecutor: "all" });
+    assert.deepEqual(testFaultsOf("test-chain", inf)?.silentExecutor, "all");
+    assert.throws(() => testFaultsOf("dgrid-1", inf), /refused on chain "dgrid-1"/);
+    assert.throws(() => testFaultsOf("dgrid-devnet-1", inf), /refused/);
+    assert.equal(testFaultsOf("dgrid-1", {} as Parameters<typeof testFaultsOf>[1]), undefined);
   });
 });

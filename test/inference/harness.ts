@@ -74,7 +74,10 @@ export class FakeStakingKeeper implements StakingKeeperI {
   async validatorByConsAddr(_ctx: Context, consAddr: Uint8Array): Promise<Validator | undefined> {
     return this.validators.find((v) => Buffer.from(v.key.address).equals(Buffer.from(consAddr)))?.validator;
   }
-  async slash(_ctx: Context, consAddr: Uint8Array, height: number, power: bigint, fraction: Dec): Promise<void> {
+  async slash(ctx: Context, consAddr: Uint8Array, height: number, power: bigint, fraction: Dec): Promise<void> {
+    // as modules/staking (SDK Slash): an unbonded validator must not be slashed
+    if ((await this.validatorByConsAddr(ctx, consAddr))?.status === BondStatus.BOND_STATUS_UNBONDED)
+      throw new Error("should not be slashing unbonded validator");
     this.slashes.push({ consAddr: Buffer.from(consAddr).toString("hex"), height, power, fraction });
   }
 }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import type { Registry } from "@cosmjs/proto-signing";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { dgridRegistry } from "../../client/index.ts";
@@ -294,6 +295,24 @@ describe("inference through vote extensions (4 validators)", () => {
     assert.equal(s.net.staking.slashes[0].fraction, 10_000n * 10n ** 12n);
     assert.equal(allEvents(s.net, "executor_slashed").length, 1);
     assert.equal(await balance(s, bad.account), 0n);
+  });
+
+  it("a dissenter whose validator became unbonded before settlement is not slashed; the request still settles", async () => {
+    const s = await setup(["honest", "corrupt", "honest", "honest"]);
+    await step(s.net);
+    await step(s.net, [await requestTx(s, INPUT, 4)]);
+    for (let i = 0; i < 10 && (await request(s, 1n)).status === RequestStatus.REQUEST_STATUS_COMMIT; i++)
+      await step(s.net);
+    assert.equal((await request(s, 1n)).status, RequestStatus.REQUEST_STATUS_REVEAL);
+    // its commitment is on chain; then its unbonding completes (e.g. jailed for downtime long enough)
+    const bad = s.net.nodes[1].v;
+    bad.validator.status = BondStatus.BOND_STATUS_UNBONDED;
+    const res = await runUntilSettled(s, 1n);
+    assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED);
+    assert.deepEqual(res.dissenting, [bad.operator]);
+    assert.equal(await score(s, bad.operator), 600_000n);
+    assert.equal(s.net.staking.slashes.length, 0);
+    assert.equal(allEvents(s.net, "executor_slashed").length, 0);
   });
 
   it("a validator that stops executing is recorded as missing", async () => {
