@@ -226,6 +226,56 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
     }
   });
 
+  it("sends queued same-session jobs to the sandbox in one message; each output equals a single run; a failing job fails alone", async () => {
+    const reg = new Registry();
+    const grouped = new OnnxExecutor({ maxDispatchJobs: 16, pipeline: 1 }, { store, logger, registry: reg });
+    const single = new OnnxExecutor({ maxDispatchJobs: 1 }, { store, logger });
+    const reshapeId = store.add(buildReshapeModel());
+    await Promise.all([grouped.start(), single.start()]);
+    try {
+      const inputs = Array.from({ length: 20 }, (_, i) => ({ input: f32([1 + (i % 3), 16], 80 + i) }));
+      const a = await Promise.all(inputs.map((inp, i) => grouped.run(job(mlpId, inp, `g${i}`))));
+      for (let i = 0; i < inputs.length; i++) {
+        const b = await single.run(job(mlpId, inputs[i], `s${i}`));
+        assert.ok(tensorsEqual(a[i].output, b.output), `job ${i}`);
+        assert.ok(tensorsEqual(b.output, (await direct(mlpBytes, inputs[i])).output), `direct ${i}`);
+      }
+      const text = await reg.metrics();
+      // 20 jobs queued at once, pipeline 1: one message with 16 jobs, then one with the other 4
+      assert.match(text, /dgrid_inference_dispatch_jobs_count 2/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="8"\} 1/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="16"\} 2/);
+      // one message with a job that throws between two good ones: only that job fails
+      const [ok1, bad, ok2] = await Promise.allSettled([
+        grouped.run(job(reshapeId, { x: f32([6], 1) }, "ok1")),
+        grouped.run(job(reshapeId, { x: f32([5], 1) }, "bad")),
+        grouped.run(job(reshapeId, { x: f32([6], 2) }, "ok2")),
+      ]);
+      assert.equal(ok1.status, "fulfilled");
+      assert.equal(ok2.status, "fulfilled");
+      assert.equal(bad.status, "rejected");
+      assert.ok(ErrRunFailed.is((bad as PromiseRejectedResult).reason), String((bad as PromiseRejectedResult).reason));
+    } finally {
+      await Promise.all([grouped.close(), single.close()]);
+    }
+  });
+
+  it("a group that hangs times out; its jobs are retried alone (each with its own limit), then fail; the executor keeps serving", async () => {
+    const ex = new OnnxExecutor({ timeoutMs: 500, pipeline: 1 }, { store, logger });
+    await ex.start();
+    try {
+      const blocker = ex.run(job(mlpId, { input: f32([1, 16], 1) }, "first")); // dispatched alone
+      const hung = ex.run(job(hangId, { x: f32([1], 1) }, "hung"));
+      const mates = [2, 3].map(() => ex.run(job(hangId, { x: f32([1], 1) }, "mate")));
+      await blocker;
+      for (const p of [hung, ...mates]) await rejectsWith(p, ErrTimeout, "hang alone");
+      const out = await ex.run(job(mlpId, { input: f32([1, 16], 9) }));
+      assert.deepEqual(out.output.shape, [1, 4]);
+    } finally {
+      await ex.close();
+    }
+  });
+
   it("two executors (separate processes) and different thread counts give identical bytes", async () => {
     const a = new OnnxExecutor({}, { store, logger });
     const b = new OnnxExecutor({}, { store, logger });
