@@ -485,6 +485,9 @@ async function main() {
         }
       })();
 
+      // the RPC server reads request bodies up to 1 MB: fewer txs per JSON-RPC batch for large inputs
+      const txB64 = Math.max(...txs.map((t) => Math.ceil(t.bytes.length / 3) * 4 + 80));
+      const batchSize = Math.max(1, Math.min(BATCH, Math.floor(900_000 / txB64)));
       const cpu0 = nodeCpu(nodePid);
       const bench0 = process.cpuUsage();
       const jobs0 = await histogram(metricsUrl, "dgrid_inference_dispatch_jobs");
@@ -497,7 +500,7 @@ async function main() {
           for (;;) {
             const start = cursor;
             if (start >= N) return;
-            cursor = Math.min(N, start + BATCH);
+            cursor = Math.min(N, start + batchSize);
             const batch = txs.slice(start, cursor);
             const h = tip;
             const ms = performance.now();
