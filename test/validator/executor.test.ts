@@ -241,11 +241,13 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
         assert.ok(tensorsEqual(b.output, (await direct(mlpBytes, inputs[i])).output), `direct ${i}`);
       }
       const text = await reg.metrics();
-      // 20 jobs queued at once, pipeline 1: one message with 16 jobs, then one with the other 4
-      assert.match(text, /dgrid_inference_dispatch_jobs_count 2/);
-      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="8"\} 1/);
-      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="16"\} 2/);
+      // 20 jobs queued at once, pipeline 1: the session's first job alone, then 16, then the other 3
+      assert.match(text, /dgrid_inference_dispatch_jobs_count 3/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="1"\} 1/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="8"\} 2/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="16"\} 3/);
       // one message with a job that throws between two good ones: only that job fails
+      await grouped.run(job(reshapeId, { x: f32([6], 0) }, "first")); // a session's first job goes alone
       const [ok1, bad, ok2] = await Promise.allSettled([
         grouped.run(job(reshapeId, { x: f32([6], 1) }, "ok1")),
         grouped.run(job(reshapeId, { x: f32([5], 1) }, "bad")),
@@ -260,17 +262,31 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
     }
   });
 
-  it("a group that hangs times out; its jobs are retried alone (each with its own limit), then fail; the executor keeps serving", async () => {
-    const ex = new OnnxExecutor({ timeoutMs: 500, pipeline: 1 }, { store, logger });
+  it("a message with a hung job times out after one job's limit; its jobs run alone again and only the hung one fails", async () => {
+    const loopId = store.add(buildHangModel({ tripInput: true }));
+    const trip = (n: bigint): Tensor => ({
+      dtype: "int64",
+      shape: [],
+      data: new Uint8Array(BigInt64Array.from([n]).buffer),
+    });
+    const reg = new Registry();
+    const ex = new OnnxExecutor({ timeoutMs: 1500, pipeline: 1 }, { store, logger, registry: reg });
     await ex.start();
     try {
-      const blocker = ex.run(job(mlpId, { input: f32([1, 16], 1) }, "first")); // dispatched alone
-      const hung = ex.run(job(hangId, { x: f32([1], 1) }, "hung"));
-      const mates = [2, 3].map(() => ex.run(job(hangId, { x: f32([1], 1) }, "mate")));
-      await blocker;
-      for (const p of [hung, ...mates]) await rejectsWith(p, ErrTimeout, "hang alone");
+      // a session's first job goes alone and gives the executor its time per job
+      assert.deepEqual((await ex.run(job(loopId, { trip: trip(1n), x: f32([1], 1) }, "first"))).y.shape, [1]);
+      const all = [1n, 1n << 62n, 1n].map((n, i) => ex.run(job(loopId, { trip: trip(n), x: f32([1], 1) }, `j${i}`)));
+      const [a, hung, b] = await Promise.allSettled(all);
+      assert.equal(a.status, "fulfilled");
+      assert.equal(b.status, "fulfilled");
+      assert.equal(hung.status, "rejected");
+      assert.ok(ErrTimeout.is((hung as PromiseRejectedResult).reason), String((hung as PromiseRejectedResult).reason));
       const out = await ex.run(job(mlpId, { input: f32([1, 16], 9) }));
       assert.deepEqual(out.output.shape, [1, 4]);
+      // messages: first (1), the three together (3), each of them alone (1, 1, 1), the MLP job (1)
+      const text = await reg.metrics();
+      assert.match(text, /dgrid_inference_dispatch_jobs_count 6/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_sum 8/);
     } finally {
       await ex.close();
     }

@@ -56,6 +56,9 @@ export interface OnnxExecutorOptions {
    * queued jobs for the same session sent to a sandbox in one message and run there one after
    * another, each on its own (default 32; 1 = one job per message). Outputs are those of single runs
    * (nothing is concatenated), so this is safe under every policy; it saves the per-job IPC round trip.
+   * A session's first job goes alone; after that a message holds at most as many jobs as fit in a
+   * quarter of `timeoutMs` at the session's measured time per job, and has one job's time limit, so
+   * a hung job is caught as fast as without grouping.
    */
   maxDispatchJobs?: number;
   /** sessions kept per worker (default 8) */
@@ -117,6 +120,8 @@ export class OnnxExecutor implements InferenceExecutor {
   private readonly workers: (Worker | undefined)[];
   private readonly queue: QueuedJob[] = [];
   private readonly meta = new Map<string, ModelMeta>();
+  /** measured wall ms per job (moving average) per session key: sizes dispatch groups */
+  private readonly perJobMs = new Map<string, number>();
   private started?: Promise<void>;
   private closed = false;
   private readonly mDuration?: Histogram;
@@ -380,13 +385,16 @@ export class OnnxExecutor implements InferenceExecutor {
       const sig = this.opts.maxBatchSize > 1 && hasBatchDim(meta) ? batchSignature(meta, head.job.inputs) : undefined;
       const concat = sig !== undefined && !head.solo;
       if (concat) batch = batch.concat(this.takeMates(head.key, meta, sig, this.opts.maxBatchSize - 1));
-      else if (!head.solo && this.opts.maxDispatchJobs > 1) {
-        batch = batch.concat(this.takeMates(head.key, meta, undefined, this.opts.maxDispatchJobs - 1));
+      else if (!head.solo) {
+        const n = this.groupSize(head.key);
+        if (n > 1) batch = batch.concat(this.takeMates(head.key, meta, undefined, n - 1));
       }
+      const tRun = performance.now();
       this.mDispatch?.observe(batch.length);
       if (batch.length === 1) {
         this.mBatch?.observe(1);
         const reply = await w.sandbox.call({ op: "run", key: head.key, inputs: head.job.inputs }, this.runLimit(w));
+        this.measured(head.key, performance.now() - tRun, 1);
         this.finish(head, t0, reply.outputs!);
       } else if (concat) {
         this.mBatch?.observe(batch.length);
@@ -403,12 +411,14 @@ export class OnnxExecutor implements InferenceExecutor {
         }
         for (let i = 0; i < batch.length; i++) this.finish(batch[i], t0, parts[i]);
       } else {
-        // one message, the jobs run one after another on the session: each gets its own budget
+        // one message, the jobs run one after another on the session; sized by groupSize() to need
+        // at most a quarter of one job's limit, which is the message's limit
         for (let i = 0; i < batch.length; i++) this.mBatch?.observe(1);
         const reply = await w.sandbox.call(
           { op: "runMany", key: head.key, inputs: batch.map((b) => b.job.inputs) },
-          this.runLimit(w) * batch.length,
+          this.runLimit(w),
         );
+        this.measured(head.key, performance.now() - tRun, batch.length);
         const results = reply.results ?? [];
         for (let i = 0; i < batch.length; i++) {
           const r = results[i];
@@ -432,6 +442,20 @@ export class OnnxExecutor implements InferenceExecutor {
       }
       this.queue.unshift(...requeue);
     }
+  }
+
+  /** Jobs for one message to a sandbox: 1 until the session's time per job is known. */
+  private groupSize(key: string): number {
+    const est = this.perJobMs.get(key);
+    if (est === undefined || this.opts.maxDispatchJobs <= 1) return 1;
+    const fit = Math.floor(this.opts.timeoutMs / 4 / Math.max(est, 0.001));
+    return Math.max(1, Math.min(this.opts.maxDispatchJobs, fit));
+  }
+
+  private measured(key: string, wallMs: number, jobs: number): void {
+    const per = wallMs / jobs;
+    const old = this.perJobMs.get(key);
+    this.perJobMs.set(key, old === undefined ? per : old * 0.8 + per * 0.2);
   }
 
   /**
