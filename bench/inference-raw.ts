@@ -120,9 +120,11 @@ function viaExecutor(ex: OnnxExecutor, id: string, c: Case, inputs: Record<strin
 
 const logger = pino({ level: "warn" });
 const store = new MemoryModelStore();
+// one job per sandbox message (the executor before dispatch batching) vs. the node's default (up to 32 per message)
+const perJob = new OnnxExecutor({ maxQueue: 4096, maxDispatchJobs: 1 }, { store, logger });
 const single = new OnnxExecutor({ maxQueue: 4096 }, { store, logger });
 const batched = new OnnxExecutor({ maxQueue: 4096, maxBatchSize: BATCH }, { store, logger });
-await Promise.all([single.start(), batched.start()]);
+await Promise.all([perJob.start(), single.start(), batched.start()]);
 
 const results: Record<string, unknown>[] = [];
 for (const c of cases) {
@@ -131,13 +133,16 @@ for (const c of cases) {
   const inputs = Array.from({ length: c.n }, (_, i) => c.input(i));
   // warm-up: sessions created, first runs done
   await direct(session, { ...c, n: Math.min(20, c.n) }, inputs);
+  await viaExecutor(perJob, id, { ...c, n: Math.min(20, c.n) }, inputs);
   await viaExecutor(single, id, { ...c, n: Math.min(20, c.n) }, inputs);
   await viaExecutor(batched, id, { ...c, n: Math.min(20, c.n) }, inputs);
   const d: [number, number][] = [];
+  const p: [number, number][] = [];
   const s: [number, number][] = [];
   const b: [number, number][] = [];
   for (let r = 0; r < RUNS; r++) {
     d.push(await direct(session, c, inputs));
+    p.push(await viaExecutor(perJob, id, c, inputs));
     s.push(await viaExecutor(single, id, c, inputs));
     b.push(await viaExecutor(batched, id, c, inputs));
   }
@@ -149,18 +154,20 @@ for (const c of cases) {
     n: c.n,
     runs: RUNS,
     directPerS: Math.round(rate(d)),
+    executorOneJobPerMessagePerS: Math.round(rate(p)),
     executorPerS: Math.round(rate(s)),
     executorBatchedPerS: Math.round(rate(b)),
+    ratioOneJobPerMessage: Number((rate(p) / rate(d)).toFixed(3)),
     ratio: Number((rate(s) / rate(d)).toFixed(3)),
     ratioBatched: Number((rate(b) / rate(d)).toFixed(3)),
-    cpuUsPerInference: { direct: cpu(d), executor: cpu(s), executorBatched: cpu(b) },
+    cpuUsPerInference: { direct: cpu(d), executorOneJobPerMessage: cpu(p), executor: cpu(s), executorBatched: cpu(b) },
   };
   results.push(row);
   console.log(
-    `${c.name.padEnd(26)} direct ${String(row.directPerS).padStart(7)}/s  executor ${String(row.executorPerS).padStart(7)}/s (x${row.ratio})  batched<=${BATCH} ${String(row.executorBatchedPerS).padStart(7)}/s (x${row.ratioBatched})  CPU us/inference ${row.cpuUsPerInference.direct} / ${row.cpuUsPerInference.executor} / ${row.cpuUsPerInference.executorBatched}`,
+    `${c.name.padEnd(26)} direct ${String(row.directPerS).padStart(7)}/s  executor 1 job/msg ${String(row.executorOneJobPerMessagePerS).padStart(7)}/s (x${row.ratioOneJobPerMessage})  executor ${String(row.executorPerS).padStart(7)}/s (x${row.ratio})  batched<=${BATCH} ${String(row.executorBatchedPerS).padStart(7)}/s (x${row.ratioBatched})  CPU us/inference ${row.cpuUsPerInference.direct} / ${row.cpuUsPerInference.executorOneJobPerMessage} / ${row.cpuUsPerInference.executor} / ${row.cpuUsPerInference.executorBatched}`,
   );
 }
-await Promise.all([single.close(), batched.close()]);
+await Promise.all([perJob.close(), single.close(), batched.close()]);
 console.log(
   `JSON ${JSON.stringify({ bench: "inference-raw", concurrency: CONCURRENCY, batch: BATCH, threads: PINNED.intraOpNumThreads, results })}`,
 );

@@ -2,8 +2,10 @@
 // commit/reveal protocol, off the consensus path.
 //
 // - The inference module calls onAssigned() from FinalizeBlock with the requests just assigned to
-//   this validator; the duties start them at once on the injected InferenceExecutor (requests for the
-//   same model are submitted together so the executor can batch them) and never block the caller.
+//   this validator; the duties hand them to the injected InferenceExecutor (requests for the same
+//   model submitted together, so the executor can send them to its sandbox in one message), at most
+//   `maxInFlight` at once: the rest wait here in assignment order, and a full executor queue is
+//   retried, so a burst of assignments larger than the executor's queue never fails. Never blocks the caller.
 // - For each precommit the module calls extension() with every pending request assigned to this
 //   validator as the last committed state shows it. The duties answer with:
 //     commitments: sha256(request id | consensus address | salt | canonical output) for finished work
@@ -15,6 +17,8 @@
 // - TEST ONLY (`faults`, test chain ids only; see node-inference.ts): `corruptOutputs` commits to and
 //   reveals deliberately wrong outputs (provable dissent: outvoted, slashed); `silentExecutor` never
 //   runs its work (no commitment: recorded as missing). Each applies to every model or to listed ids.
+// - Finished work is written to the state file once per extension() call, before the extension that
+//   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
@@ -23,10 +27,13 @@ import { canonicalOutput, commitmentHash, namedFromTensors, tensorsFromNamed } f
 import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
 import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { ErrQueueFull } from "./errors.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
 /** extension() calls a request may be missing from the chain's view before its work is dropped */
 const FORGET_AFTER = 3;
+/** how long a job refused with executor:2 (queue full) keeps being retried before it counts as failed */
+const QUEUE_FULL_RETRY_MS = 30_000;
 
 export interface DutiesOptions {
   /** consensus address (20 bytes) of this node's validator key */
@@ -39,6 +46,12 @@ export interface DutiesOptions {
   stateFile?: string;
   /** TEST ONLY fault injection (refused on non-test chains by NodeInference); absent: honest */
   faults?: DutyFaults;
+  /**
+   * jobs handed to the executor at once (default 64, below the executor's queue bound); the rest wait
+   * here in assignment order, so a block with more assigned requests than the executor's queue holds
+   * never makes jobs fail with "queue full"
+   */
+  maxInFlight?: number;
 }
 
 /** Models a test fault applies to: every model, or the listed model ids. */
@@ -137,6 +150,13 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly faults: DutyFaults;
   private readonly jobs?: Counter<"result">;
   private readonly jobSeconds?: Histogram;
+  private readonly maxInFlight: number;
+  /** jobs on the executor now */
+  private running = 0;
+  /** jobs waiting for a slot (FIFO) */
+  private readonly waiting: (() => void)[] = [];
+  /** finished work not yet written to the state file */
+  private dirty = false;
 
   constructor(options: DutiesOptions, deps: DutiesDeps) {
     if (options.consAddress.length !== 20) throw new Error("consensus address must be 20 bytes");
@@ -151,6 +171,7 @@ export class InferenceDuties implements InferenceDutiesI {
         { corruptOutputs: this.faults.corruptOutputs, silentExecutor: this.faults.silentExecutor },
         "TEST ONLY: inference fault injection is ON (corrupt outputs / silent executor); never use this on a real chain",
       );
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 64);
     this.load();
     if (deps.metricsRegistry) {
       const registers = [deps.metricsRegistry];
@@ -191,7 +212,8 @@ export class InferenceDuties implements InferenceDutiesI {
         forgot = true;
       } else this.absent.set(id, n);
     }
-    if (forgot) this.save();
+    // finished work is written before its commitment can leave this node (once per extension, not per job)
+    if (forgot || this.dirty) this.save();
     this.start(pending);
     const commitments: OutputCommitment[] = [];
     const reveals: OutputReveal[] = [];
@@ -238,6 +260,7 @@ export class InferenceDuties implements InferenceDutiesI {
   }
 
   private save(): void {
+    this.dirty = false;
     if (!this.stateFile) return;
     const out: Record<string, SavedWork> = {};
     for (const [id, w] of this.work) {
@@ -285,18 +308,47 @@ export class InferenceDuties implements InferenceDutiesI {
     }
   }
 
+  /** Waits for one of the maxInFlight executor slots (FIFO: jobs start in assignment order). */
+  private async acquire(): Promise<void> {
+    if (this.running < this.maxInFlight) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((res) => this.waiting.push(res)); // the slot is handed over by release()
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  /** executor.run, retried while the executor's queue is full (it is shared with conformance checks). */
+  private async execute(r: DutyRequest, inputs: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const until = Date.now() + QUEUE_FULL_RETRY_MS;
+    for (;;) {
+      try {
+        return await this.executor.run({
+          requestId: r.requestId.toString(),
+          modelId: r.modelId,
+          inputs,
+          sessionOptions: r.sessionOptions as PinnedSessionOptions,
+        });
+      } catch (e) {
+        if (!ErrQueueFull.is(e) || Date.now() > until) throw e;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    }
+  }
+
   private async run(r: DutyRequest): Promise<void> {
+    await this.acquire();
     const end = this.jobSeconds?.startTimer();
     try {
       if (faultApplies(this.faults.silentExecutor, r.modelId))
         throw new Error("TEST ONLY: silent executor (the work is not run)");
       const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
-      let outputs = await this.executor.run({
-        requestId: r.requestId.toString(),
-        modelId: r.modelId,
-        inputs,
-        sessionOptions: r.sessionOptions as PinnedSessionOptions,
-      });
+      let outputs = await this.execute(r, inputs);
       if (faultApplies(this.faults.corruptOutputs, r.modelId)) {
         outputs = corruptOutputs(outputs);
         this.logger.warn(
@@ -315,7 +367,7 @@ export class InferenceDuties implements InferenceDutiesI {
         bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
       });
       this.jobs?.inc({ result: "ok" });
-      this.save();
+      this.dirty = true;
       this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -327,6 +379,7 @@ export class InferenceDuties implements InferenceDutiesI {
       );
     } finally {
       end?.();
+      this.release();
     }
   }
 }

@@ -12,7 +12,7 @@ import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../m
 import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { snakeKeys } from "../../modules/registry/grpc.ts";
 import { GenesisState as InferenceGenesis } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { type Model, GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { parseCoins } from "../cli/args.ts";
 import { buildGenesisWithGentxs } from "../cli/gentx.ts";
 import { initHome } from "../cli/init.ts";
@@ -68,9 +68,12 @@ export async function devnetAddress(which: keyof typeof DEVNET_HD_PATHS): Promis
  * Builds the devnet genesis from the constants above; `genesis.json` at the repository root is its
  * output. One validator, bonded through a gentx of the operator account (so staking and inference
  * know it); vote extensions from DEVNET_VOTE_EXTENSIONS_HEIGHT; inference redundancy 1; the demo
- * model registered and served by the validator.
+ * model registered and served by the validator. `extraModels` (benchmarks, tests) are registered and
+ * served by the validator too, after the demo model; the committed genesis.json has none.
  */
-export async function buildDevnetGenesis(opts: { chainId?: string; genesisTime?: string } = {}): Promise<GenesisDoc> {
+export async function buildDevnetGenesis(
+  opts: { chainId?: string; genesisTime?: string; extraModels?: Model[] } = {},
+): Promise<GenesisDoc> {
   const key = devnetValidatorKey();
   const operator = await devnetWallet("operator");
   const { genesis: doc } = await buildGenesisWithGentxs({
@@ -89,13 +92,13 @@ export async function buildDevnetGenesis(opts: { chainId?: string; genesisTime?:
   });
   doc.consensus_params.abci = { vote_extensions_enable_height: String(DEVNET_VOTE_EXTENSIONS_HEIGHT) };
   const valoper = devnetValoper(await devnetAddress("operator"));
-  const model = demoModel(await devnetAddress("creator"));
+  const models = [demoModel(await devnetAddress("creator")), ...(opts.extraModels ?? [])];
   const appState = doc.app_state as Record<string, unknown>;
   appState.registry = snakeKeys(
     RegistryGenesis.toJSON({
       params: undefined,
-      models: [model],
-      servers: [{ modelId: model.id, validator: valoper, provider: "cpu", sinceHeight: 0n }],
+      models,
+      servers: models.map((m) => ({ modelId: m.id, validator: valoper, provider: "cpu", sinceHeight: 0n })),
     }),
   );
   appState.inference = snakeKeys(

@@ -1,7 +1,7 @@
 // validator/duties.ts: execution on an injected executor, commitments for finished work, reveals
 // only once the chain shows the commit phase closed, failures yield nothing, size budget.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -16,6 +16,8 @@ import {
 } from "../../modules/inference/canonical.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
 import { corruptOutputs, InferenceDuties, parseFaultModels } from "../../validator/duties.ts";
+import { ErrQueueFull } from "../../validator/errors.ts";
+import type { InferenceJob } from "../../validator/executor/types.ts";
 import { testFaultsOf } from "../../validator/node-inference.ts";
 import { FakeExecutor, modelOutputs } from "./harness.ts";
 
@@ -205,5 +207,65 @@ describe("validator duties", () => {
     assert.throws(() => testFaultsOf("dgrid-1", inf), /refused on chain "dgrid-1"/);
     assert.throws(() => testFaultsOf("dgrid-devnet-1", inf), /refused/);
     assert.equal(testFaultsOf("dgrid-1", {} as Parameters<typeof testFaultsOf>[1]), undefined);
+  });
+
+  it("more assigned work than the executor's queue holds: jobs wait in the duties, none fails with queue full", async () => {
+    // an executor that holds at most 8 jobs and answers them later, like the OnnxExecutor's bounded queue
+    class Bounded extends FakeExecutor {
+      outstanding = 0;
+      max = 0;
+      override run(job: InferenceJob) {
+        if (this.outstanding >= 8) return Promise.reject(ErrQueueFull.wrap("8 waiting"));
+        this.outstanding++;
+        this.max = Math.max(this.max, this.outstanding);
+        return new Promise<void>((res) => setTimeout(res, 1)).then(() => {
+          this.outstanding--;
+          return super.run(job);
+        });
+      }
+    }
+    const ex = new Bounded("honest");
+    const d = new InferenceDuties(
+      { consAddress: CONS, maxInFlight: 4 },
+      { executor: ex, logger: pino({ level: "silent" }) },
+    );
+    const reqs = Array.from({ length: 300 }, (_, i) => req(BigInt(i + 1), "aa"));
+    d.onAssigned(reqs);
+    await d.idle();
+    assert.equal(ex.max, 4, "never more than maxInFlight on the executor");
+    assert.deepEqual(
+      ex.jobs.map((j) => j.requestId),
+      reqs.map((r) => r.requestId.toString()),
+      "in assignment order",
+    );
+    assert.equal((await d.extension(reqs, 1 << 20)).commitments.length, 300);
+    // a full queue (shared with conformance checks) is retried, not a failure
+    const ex2 = new Bounded("honest");
+    ex2.outstanding = 8;
+    setTimeout(() => {
+      ex2.outstanding = 0;
+    }, 100);
+    const d2 = duties(ex2);
+    d2.onAssigned([req(1n, "aa")]);
+    await d2.idle();
+    assert.equal(d2.status(1n), "done");
+  });
+
+  it("finished work is on disk before its commitment is in an extension (one write per extension)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-duties-"));
+    const stateFile = join(dir, "inference-duties.json");
+    const d = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }) },
+    );
+    d.onAssigned([req(1n, "aa"), req(2n, "aa")]);
+    await d.idle();
+    assert.equal(existsSync(stateFile), false, "not written per job");
+    const ve = await d.extension([req(1n, "aa"), req(2n, "aa")], 1 << 20);
+    const saved = JSON.parse(readFileSync(stateFile, "utf8"));
+    for (const c of ve.commitments) {
+      assert.equal(saved[c.requestId.toString()].commitment, Buffer.from(c.commitment).toString("base64"));
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -76,9 +76,10 @@ export function buildMlpModel({ inputs, hidden, outputs, seed }: MlpSpec): Uint8
 
 /**
  * A model whose run never ends in practice: a Loop with trip count 2^62 adding 1 to a float each
- * iteration, all inside one native onnxruntime call. Used to test the executor's timeout.
+ * iteration, all inside one native onnxruntime call. Used to test the executor's timeout. With
+ * `tripInput`, the trip count is an int64 scalar input "trip" instead (1 finishes at once, 2^62 hangs).
  */
-export function buildHangModel(): Uint8Array {
+export function buildHangModel(opts: { tripInput?: boolean } = {}): Uint8Array {
   return encodeModel({
     ir_version: 8,
     producer_name: "dgrid-test-hang",
@@ -116,8 +117,12 @@ export function buildHangModel(): Uint8Array {
           ],
         },
       ],
-      initializer: [int64Initializer("trip", [], [1n << 62n]), boolInitializer("cond", [], [true])],
-      input: [tensorValueInfo("x", OnnxDataType.FLOAT, [1])],
+      initializer: opts.tripInput
+        ? [boolInitializer("cond", [], [true])]
+        : [int64Initializer("trip", [], [1n << 62n]), boolInitializer("cond", [], [true])],
+      input: opts.tripInput
+        ? [tensorValueInfo("trip", OnnxDataType.INT64, []), tensorValueInfo("x", OnnxDataType.FLOAT, [1])]
+        : [tensorValueInfo("x", OnnxDataType.FLOAT, [1])],
       output: [tensorValueInfo("y", OnnxDataType.FLOAT, [1])],
     },
   });

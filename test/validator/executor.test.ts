@@ -226,6 +226,72 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
     }
   });
 
+  it("sends queued same-session jobs to the sandbox in one message; each output equals a single run; a failing job fails alone", async () => {
+    const reg = new Registry();
+    const grouped = new OnnxExecutor({ maxDispatchJobs: 16, pipeline: 1 }, { store, logger, registry: reg });
+    const single = new OnnxExecutor({ maxDispatchJobs: 1 }, { store, logger });
+    const reshapeId = store.add(buildReshapeModel());
+    await Promise.all([grouped.start(), single.start()]);
+    try {
+      const inputs = Array.from({ length: 20 }, (_, i) => ({ input: f32([1 + (i % 3), 16], 80 + i) }));
+      const a = await Promise.all(inputs.map((inp, i) => grouped.run(job(mlpId, inp, `g${i}`))));
+      for (let i = 0; i < inputs.length; i++) {
+        const b = await single.run(job(mlpId, inputs[i], `s${i}`));
+        assert.ok(tensorsEqual(a[i].output, b.output), `job ${i}`);
+        assert.ok(tensorsEqual(b.output, (await direct(mlpBytes, inputs[i])).output), `direct ${i}`);
+      }
+      const text = await reg.metrics();
+      // 20 jobs queued at once, pipeline 1: the session's first job alone, then 16, then the other 3
+      assert.match(text, /dgrid_inference_dispatch_jobs_count 3/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="1"\} 1/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="8"\} 2/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_bucket\{le="16"\} 3/);
+      // one message with a job that throws between two good ones: only that job fails
+      await grouped.run(job(reshapeId, { x: f32([6], 0) }, "first")); // a session's first job goes alone
+      const [ok1, bad, ok2] = await Promise.allSettled([
+        grouped.run(job(reshapeId, { x: f32([6], 1) }, "ok1")),
+        grouped.run(job(reshapeId, { x: f32([5], 1) }, "bad")),
+        grouped.run(job(reshapeId, { x: f32([6], 2) }, "ok2")),
+      ]);
+      assert.equal(ok1.status, "fulfilled");
+      assert.equal(ok2.status, "fulfilled");
+      assert.equal(bad.status, "rejected");
+      assert.ok(ErrRunFailed.is((bad as PromiseRejectedResult).reason), String((bad as PromiseRejectedResult).reason));
+    } finally {
+      await Promise.all([grouped.close(), single.close()]);
+    }
+  });
+
+  it("a message with a hung job times out after one job's limit; its jobs run alone again and only the hung one fails", async () => {
+    const loopId = store.add(buildHangModel({ tripInput: true }));
+    const trip = (n: bigint): Tensor => ({
+      dtype: "int64",
+      shape: [],
+      data: new Uint8Array(BigInt64Array.from([n]).buffer),
+    });
+    const reg = new Registry();
+    const ex = new OnnxExecutor({ timeoutMs: 1500, pipeline: 1 }, { store, logger, registry: reg });
+    await ex.start();
+    try {
+      // a session's first job goes alone and gives the executor its time per job
+      assert.deepEqual((await ex.run(job(loopId, { trip: trip(1n), x: f32([1], 1) }, "first"))).y.shape, [1]);
+      const all = [1n, 1n << 62n, 1n].map((n, i) => ex.run(job(loopId, { trip: trip(n), x: f32([1], 1) }, `j${i}`)));
+      const [a, hung, b] = await Promise.allSettled(all);
+      assert.equal(a.status, "fulfilled");
+      assert.equal(b.status, "fulfilled");
+      assert.equal(hung.status, "rejected");
+      assert.ok(ErrTimeout.is((hung as PromiseRejectedResult).reason), String((hung as PromiseRejectedResult).reason));
+      const out = await ex.run(job(mlpId, { input: f32([1, 16], 9) }));
+      assert.deepEqual(out.output.shape, [1, 4]);
+      // messages: first (1), the three together (3), each of them alone (1, 1, 1), the MLP job (1)
+      const text = await reg.metrics();
+      assert.match(text, /dgrid_inference_dispatch_jobs_count 6/);
+      assert.match(text, /dgrid_inference_dispatch_jobs_sum 8/);
+    } finally {
+      await ex.close();
+    }
+  });
+
   it("two executors (separate processes) and different thread counts give identical bytes", async () => {
     const a = new OnnxExecutor({}, { store, logger });
     const b = new OnnxExecutor({}, { store, logger });

@@ -29,9 +29,10 @@ import {
   ErrProviderUnavailable,
   ErrQueueFull,
   ErrRunFailed,
+  ErrTimeout,
   ErrWorkerCrashed,
 } from "../errors.ts";
-import { OnnxSandbox } from "../onnx/sandbox.ts";
+import { childError, OnnxSandbox } from "../onnx/sandbox.ts";
 import { batchSignature, concatRows, hasBatchDim, type ModelMeta, splitRows, validateInputs } from "../onnx/tensor.ts";
 import { identityModel } from "./probe-model.ts";
 import type { InferenceExecutor, InferenceJob, ModelStoreReader, PinnedSessionOptions, Tensor } from "./types.ts";
@@ -51,6 +52,15 @@ export interface OnnxExecutorOptions {
   loadTimeoutMs?: number;
   /** jobs concatenated into one run; 1 = no batching (default) */
   maxBatchSize?: number;
+  /**
+   * queued jobs for the same session sent to a sandbox in one message and run there one after
+   * another, each on its own (default 32; 1 = one job per message). Outputs are those of single runs
+   * (nothing is concatenated), so this is safe under every policy; it saves the per-job IPC round trip.
+   * A session's first job goes alone; after that a message holds at most as many jobs as fit in a
+   * quarter of `timeoutMs` at the session's measured time per job, and has one job's time limit, so
+   * a hung job is caught as fast as without grouping.
+   */
+  maxDispatchJobs?: number;
   /** sessions kept per worker (default 8) */
   maxSessionsPerWorker?: number;
   /** dispatches in flight per worker (default 2: the next job waits in the sandbox, not in the parent) */
@@ -71,6 +81,8 @@ interface QueuedJob {
   reject: (e: Error) => void;
   enqueuedAt: number;
   retried?: boolean;
+  /** dispatched alone (after its group timed out: the job that hung is then found alone) */
+  solo?: boolean;
 }
 
 interface Worker {
@@ -108,10 +120,13 @@ export class OnnxExecutor implements InferenceExecutor {
   private readonly workers: (Worker | undefined)[];
   private readonly queue: QueuedJob[] = [];
   private readonly meta = new Map<string, ModelMeta>();
+  /** measured wall ms per job (moving average) per session key: sizes dispatch groups */
+  private readonly perJobMs = new Map<string, number>();
   private started?: Promise<void>;
   private closed = false;
   private readonly mDuration?: Histogram;
   private readonly mBatch?: Histogram;
+  private readonly mDispatch?: Histogram;
   private readonly mErrors?: Counter;
 
   constructor(
@@ -125,6 +140,7 @@ export class OnnxExecutor implements InferenceExecutor {
       timeoutMs: options.timeoutMs ?? 30_000,
       loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
       maxBatchSize: Math.max(1, options.maxBatchSize ?? 1),
+      maxDispatchJobs: Math.max(1, options.maxDispatchJobs ?? 32),
       maxSessionsPerWorker: Math.max(1, options.maxSessionsPerWorker ?? 8),
       pipeline: Math.max(1, options.pipeline ?? 2),
     };
@@ -155,6 +171,12 @@ export class OnnxExecutor implements InferenceExecutor {
       this.mBatch = new Histogram({
         name: "dgrid_inference_batch_jobs",
         help: "Jobs per onnxruntime run",
+        buckets: [1, 2, 4, 8, 16, 32, 64],
+        registers,
+      });
+      this.mDispatch = new Histogram({
+        name: "dgrid_inference_dispatch_jobs",
+        help: "Jobs per message to a sandbox (same session, run back-to-back or concatenated)",
         buckets: [1, 2, 4, 8, 16, 32, 64],
         registers,
       });
@@ -197,7 +219,12 @@ export class OnnxExecutor implements InferenceExecutor {
     }
     for (let i = 1; i < this.workers.length; i++) this.worker(i);
     this.logger.info(
-      { workers: this.workers.length, maxBatchSize: this.opts.maxBatchSize, pipeline: this.opts.pipeline },
+      {
+        workers: this.workers.length,
+        maxBatchSize: this.opts.maxBatchSize,
+        maxDispatchJobs: this.opts.maxDispatchJobs,
+        pipeline: this.opts.pipeline,
+      },
       "executor started",
     );
   }
@@ -356,12 +383,21 @@ export class OnnxExecutor implements InferenceExecutor {
       const meta = await this.ensureLoaded(w, head.key, head.job);
       validateInputs(meta, head.job.inputs);
       const sig = this.opts.maxBatchSize > 1 && hasBatchDim(meta) ? batchSignature(meta, head.job.inputs) : undefined;
-      if (sig !== undefined) batch = batch.concat(this.takeMates(head.key, meta, sig, this.opts.maxBatchSize - 1));
-      this.mBatch?.observe(batch.length);
+      const concat = sig !== undefined && !head.solo;
+      if (concat) batch = batch.concat(this.takeMates(head.key, meta, sig, this.opts.maxBatchSize - 1));
+      else if (!head.solo) {
+        const n = this.groupSize(head.key);
+        if (n > 1) batch = batch.concat(this.takeMates(head.key, meta, undefined, n - 1));
+      }
+      const tRun = performance.now();
+      this.mDispatch?.observe(batch.length);
       if (batch.length === 1) {
+        this.mBatch?.observe(1);
         const reply = await w.sandbox.call({ op: "run", key: head.key, inputs: head.job.inputs }, this.runLimit(w));
+        this.measured(head.key, performance.now() - tRun, 1);
         this.finish(head, t0, reply.outputs!);
-      } else {
+      } else if (concat) {
+        this.mBatch?.observe(batch.length);
         const { inputs, rows } = concatRows(
           meta,
           batch.map((b) => b.job.inputs),
@@ -374,18 +410,52 @@ export class OnnxExecutor implements InferenceExecutor {
           throw ErrRunFailed.wrap((e as Error).message);
         }
         for (let i = 0; i < batch.length; i++) this.finish(batch[i], t0, parts[i]);
+      } else {
+        // one message, the jobs run one after another on the session; sized by groupSize() to need
+        // at most a quarter of one job's limit, which is the message's limit
+        for (let i = 0; i < batch.length; i++) this.mBatch?.observe(1);
+        const reply = await w.sandbox.call(
+          { op: "runMany", key: head.key, inputs: batch.map((b) => b.job.inputs) },
+          this.runLimit(w),
+        );
+        this.measured(head.key, performance.now() - tRun, batch.length);
+        const results = reply.results ?? [];
+        for (let i = 0; i < batch.length; i++) {
+          const r = results[i];
+          if (r && "outputs" in r) this.finish(batch[i], t0, r.outputs);
+          else this.fail(batch[i], t0, r ? childError(r.kind, r.message) : ErrRunFailed.wrap("no result"));
+        }
       }
     } catch (e) {
       const requeue: QueuedJob[] = [];
       for (const b of batch) {
-        // its worker died under it (killed for another job's timeout, or a crash): one more try
-        if (ErrWorkerCrashed.is(e) && !b.retried && !this.closed) {
+        if (this.closed) this.fail(b, t0, e);
+        else if (ErrTimeout.is(e) && batch.length > 1 && !b.solo) {
+          // which job of the group hung is unknown: each runs alone next, and only the one that hangs fails
+          b.solo = true;
+          requeue.push(b);
+        } else if (ErrWorkerCrashed.is(e) && !b.retried) {
+          // its worker died under it (killed for another job's timeout, or a crash): one more try
           b.retried = true;
           requeue.push(b);
         } else this.fail(b, t0, e);
       }
       this.queue.unshift(...requeue);
     }
+  }
+
+  /** Jobs for one message to a sandbox: 1 until the session's time per job is known. */
+  private groupSize(key: string): number {
+    const est = this.perJobMs.get(key);
+    if (est === undefined || this.opts.maxDispatchJobs <= 1) return 1;
+    const fit = Math.floor(this.opts.timeoutMs / 4 / Math.max(est, 0.001));
+    return Math.max(1, Math.min(this.opts.maxDispatchJobs, fit));
+  }
+
+  private measured(key: string, wallMs: number, jobs: number): void {
+    const per = wallMs / jobs;
+    const old = this.perJobMs.get(key);
+    this.perJobMs.set(key, old === undefined ? per : old * 0.8 + per * 0.2);
   }
 
   /**
@@ -396,16 +466,19 @@ export class OnnxExecutor implements InferenceExecutor {
     return this.opts.timeoutMs * Math.max(1, w.inflight);
   }
 
-  /** Removes from the queue up to n jobs for the same session with the same batch signature. */
-  private takeMates(key: string, meta: ModelMeta, sig: string, n: number): QueuedJob[] {
+  /**
+   * Removes from the queue up to n jobs for the same session whose inputs are valid for it and, when
+   * `sig` is given, have the same batch signature. Jobs marked solo stay.
+   */
+  private takeMates(key: string, meta: ModelMeta, sig: string | undefined, n: number): QueuedJob[] {
     const mates: QueuedJob[] = [];
     for (let i = 0; i < this.queue.length && mates.length < n; ) {
       const q = this.queue[i];
       let ok = false;
-      if (q.key === key) {
+      if (q.key === key && !q.solo) {
         try {
           validateInputs(meta, q.job.inputs);
-          ok = batchSignature(meta, q.job.inputs) === sig;
+          ok = sig === undefined || batchSignature(meta, q.job.inputs) === sig;
         } catch {
           ok = false; // left in the queue; it fails on its own when dispatched
         }

@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
 import type { DType, PinnedSessionOptions, Tensor } from "../executor/types.ts";
 import { decodeModel, externalDataTensors } from "./onnx-proto.ts";
-import type { ChildReply, ChildRequest } from "./sandbox.ts";
+import type { ChildReply, ChildRequest, RunManyResult } from "./sandbox.ts";
+import { ortSessionOptions } from "./session-options.ts";
 import { DTYPE_SIZE, isDType, type ModelMeta } from "./tensor.ts";
 
 const sessions = new Map<string, ort.InferenceSession>();
@@ -19,16 +20,6 @@ class ChildError extends Error {
   ) {
     super(message);
   }
-}
-
-function sessionOptions(o: PinnedSessionOptions, provider: string): ort.InferenceSession.SessionOptions {
-  return {
-    executionProviders: [provider],
-    graphOptimizationLevel: o.graphOptimizationLevel,
-    executionMode: o.executionMode,
-    intraOpNumThreads: o.intraOpNumThreads,
-    logSeverityLevel: 4,
-  };
 }
 
 function meta(s: ort.InferenceSession): ModelMeta {
@@ -58,7 +49,7 @@ function precheck(bytes: Uint8Array): void {
 async function load(bytes: Uint8Array, options: PinnedSessionOptions, provider: string) {
   precheck(bytes);
   try {
-    return await ort.InferenceSession.create(bytes, sessionOptions(options, provider));
+    return await ort.InferenceSession.create(bytes, ortSessionOptions(options, provider));
   } catch (e) {
     throw new ChildError("load", (e as Error).message.split("\n")[0]);
   }
@@ -116,21 +107,40 @@ async function handle(msg: ChildRequest): Promise<ChildReply> {
       return { id: msg.id, ok: true };
     }
     case "run": {
-      const s = sessions.get(msg.key);
-      if (!s) throw new ChildError("load", "session not loaded");
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(msg.inputs)) feeds[name] = toOrt(t);
-      let out: ort.InferenceSession.ReturnType;
-      try {
-        out = await s.run(feeds);
-      } catch (e) {
-        throw new ChildError("run", (e as Error).message.split("\n")[0]);
+      return { id: msg.id, ok: true, outputs: await runOne(msg.key, msg.inputs) };
+    }
+    case "runMany": {
+      // one job's failure is that job's result; the others still run
+      const results: RunManyResult[] = [];
+      for (const inputs of msg.inputs) {
+        try {
+          results.push({ outputs: await runOne(msg.key, inputs) });
+        } catch (e) {
+          results.push({
+            kind: e instanceof ChildError ? e.kind : "run",
+            message: String((e as Error)?.message ?? e),
+          });
+        }
       }
-      const outputs: Record<string, Tensor> = {};
-      for (const name of s.outputNames) outputs[name] = fromOrt(name, out[name]);
-      return { id: msg.id, ok: true, outputs };
+      return { id: msg.id, ok: true, results };
     }
   }
+}
+
+async function runOne(key: string, inputs: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  const s = sessions.get(key);
+  if (!s) throw new ChildError("load", "session not loaded");
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(inputs)) feeds[name] = toOrt(t);
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    out = await s.run(feeds);
+  } catch (e) {
+    throw new ChildError("run", (e as Error).message.split("\n")[0]);
+  }
+  const outputs: Record<string, Tensor> = {};
+  for (const name of s.outputNames) outputs[name] = fromOrt(name, out[name]);
+  return outputs;
 }
 
 process.on("message", (msg: ChildRequest) => {

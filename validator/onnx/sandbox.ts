@@ -22,10 +22,23 @@ export type ChildRequest =
   | { id: number; op: "probe"; path: string; options: PinnedSessionOptions; provider: string }
   | { id: number; op: "load"; key: string; model: Uint8Array; options: PinnedSessionOptions; provider: string }
   | { id: number; op: "unload"; key: string }
-  | { id: number; op: "run"; key: string; inputs: Record<string, Tensor> };
+  | { id: number; op: "run"; key: string; inputs: Record<string, Tensor> }
+  /** several jobs for one session in one message, run one after another (not concatenated) */
+  | { id: number; op: "runMany"; key: string; inputs: Record<string, Tensor>[] };
+
+/** One job's result in a runMany reply: its outputs, or the error that job alone failed with. */
+export type RunManyResult = { outputs: Record<string, Tensor> } | { kind: string; message: string };
 
 export type ChildReply =
-  | { id: number; ok: true; ready?: true; version?: string; meta?: ModelMeta; outputs?: Record<string, Tensor> }
+  | {
+      id: number;
+      ok: true;
+      ready?: true;
+      version?: string;
+      meta?: ModelMeta;
+      outputs?: Record<string, Tensor>;
+      results?: RunManyResult[];
+    }
   | { id: number; ok: false; kind: string; message: string };
 
 export type ChildRequestBody = ChildRequest extends infer R
@@ -38,7 +51,7 @@ const CHILD = fileURLToPath(new URL("./sandbox-child.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
 
 /** Maps a child's error kind to our registered error. */
-function childError(kind: string, message: string): CodedError {
+export function childError(kind: string, message: string): CodedError {
   switch (kind) {
     case "invalid":
       return ErrInvalidModel.wrap(message);
