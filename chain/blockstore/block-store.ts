@@ -5,6 +5,7 @@ import type { AbstractLevel } from "abstract-level";
 import { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
 import { type BlockID, BlockMeta, Commit, ExtendedCommit } from "cosmjs-types/tendermint/types/types";
+import { encodeFinalizeBlockResponse } from "../types/encoding.ts";
 import { heightKey, key, PREFIX, readHeight, STATE_KEY } from "./keys.ts";
 
 export type BlocksDb = AbstractLevel<any, Uint8Array, Uint8Array>;
@@ -198,7 +199,7 @@ export class BlockStore {
 
   async saveFinalizeBlockResponse(height: number, response: ResponseFinalizeBlock): Promise<void> {
     if (!Number.isSafeInteger(height) || height <= 0) throw new BlockStoreError(`invalid height ${height}`);
-    await this.db.put(heightKey(PREFIX.finalizeResponse, height), ResponseFinalizeBlock.encode(response).finish());
+    await this.db.put(heightKey(PREFIX.finalizeResponse, height), encodeFinalizeBlockResponse(response));
     this.remember(height, { response });
   }
 

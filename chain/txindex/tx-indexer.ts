@@ -6,6 +6,7 @@ import { fromHex, toHex } from "@cosmjs/encoding";
 import type { AbstractLevel } from "abstract-level";
 import { type Event, type ExecTxResult, TxResult } from "cosmjs-types/tendermint/abci/types";
 import { type EventAttributes, flattenEvents } from "../events/event-bus.ts";
+import { encodeTxResult } from "../types/encoding.ts";
 import { txHash } from "../types/hash.ts";
 import {
   blockEventKey,
@@ -101,7 +102,7 @@ export class TxIndexer {
     txs.forEach((tx, index) => {
       const result = results[index] as ExecTxResult;
       const hash = txHash(tx);
-      const record = TxResult.encode({ height: big, index, tx, result }).finish();
+      const record = encodeTxResult(big, index, tx, result);
       ops.push({ type: "put", key: txKey(hash), value: record });
       ops.push({ type: "put", key: heightKey(height, index), value: hash });
       const ref = new Uint8Array(4 + hash.length); // <index u32> <hash>
