@@ -5,6 +5,7 @@ import type { AbstractLevel } from "abstract-level";
 import { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
 import { type BlockID, BlockMeta, Commit, ExtendedCommit } from "cosmjs-types/tendermint/types/types";
+import { encodeFinalizeBlockResponse } from "../types/encoding.ts";
 import { heightKey, key, PREFIX, readHeight, STATE_KEY } from "./keys.ts";
 
 export type BlocksDb = AbstractLevel<any, Uint8Array, Uint8Array>;
@@ -24,9 +25,23 @@ interface StoreState {
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
+/** Heights whose block, meta and FinalizeBlock response stay decoded in memory (the RPC reads the tip). */
+const RECENT = 4;
+
+interface Recent {
+  block?: Block;
+  meta?: BlockMeta;
+  response?: ResponseFinalizeBlock;
+}
+
 export class BlockStore {
   private readonly db: BlocksDb;
   private state: StoreState | undefined;
+  /**
+   * The last RECENT heights' objects as saved, so `block` / `block_results` of the tip (what every
+   * client follows) skip LevelDB and proto decoding. Callers treat loaded objects as read-only.
+   */
+  private readonly recent = new Map<number, Recent>();
 
   // biome-ignore lint/complexity/noBannedTypes: no options yet; (options, dependencies) convention.
   constructor(_options: {}, deps: { db: BlocksDb }) {
@@ -110,6 +125,18 @@ export class BlockStore {
     }
     await this.db.batch(ops);
     this.state = next;
+    this.remember(height, { block, meta });
+  }
+
+  private remember(height: number, add: Recent): void {
+    const r = this.recent.get(height);
+    if (r) Object.assign(r, add);
+    else this.recent.set(height, { ...add });
+    for (const h of this.recent.keys()) if (h <= height - RECENT || h > height + RECENT) this.recent.delete(h);
+  }
+
+  private cached(height: number): Recent | undefined {
+    return this.inRange(height) ? this.recent.get(height) : undefined;
   }
 
   async loadBlockBytes(height: number): Promise<Uint8Array | undefined> {
@@ -118,6 +145,8 @@ export class BlockStore {
   }
 
   async loadBlock(height: number): Promise<Block | undefined> {
+    const hit = this.cached(height)?.block;
+    if (hit) return hit;
     const bytes = await this.loadBlockBytes(height);
     return bytes ? Block.decode(bytes) : undefined;
   }
@@ -142,6 +171,8 @@ export class BlockStore {
 
   async loadBlockMeta(height: number): Promise<BlockMeta | undefined> {
     if (!this.inRange(height)) return undefined;
+    const hit = this.recent.get(height)?.meta;
+    if (hit) return hit;
     const v = await this.db.get(heightKey(PREFIX.meta, height));
     return v ? BlockMeta.decode(v) : undefined;
   }
@@ -168,11 +199,14 @@ export class BlockStore {
 
   async saveFinalizeBlockResponse(height: number, response: ResponseFinalizeBlock): Promise<void> {
     if (!Number.isSafeInteger(height) || height <= 0) throw new BlockStoreError(`invalid height ${height}`);
-    await this.db.put(heightKey(PREFIX.finalizeResponse, height), ResponseFinalizeBlock.encode(response).finish());
+    await this.db.put(heightKey(PREFIX.finalizeResponse, height), encodeFinalizeBlockResponse(response));
+    this.remember(height, { response });
   }
 
   async loadFinalizeBlockResponse(height: number): Promise<ResponseFinalizeBlock | undefined> {
     if (!Number.isSafeInteger(height) || height <= 0) return undefined;
+    const hit = this.recent.get(height)?.response;
+    if (hit) return hit;
     const v = await this.db.get(heightKey(PREFIX.finalizeResponse, height));
     return v ? ResponseFinalizeBlock.decode(v) : undefined;
   }
@@ -195,6 +229,7 @@ export class BlockStore {
     const next = { base: retainHeight, height: s.height };
     await this.db.batch([...ops, { type: "put", key: STATE_KEY, value: encodeState(next) }]);
     this.state = next;
+    for (const h of this.recent.keys()) if (h < retainHeight) this.recent.delete(h);
     return retainHeight - s.base;
   }
 

@@ -331,7 +331,7 @@ export class BlockExecutor {
 
   private fireEvents(block: Block, blockId: BlockID, resp: ResponseFinalizeBlock): void {
     const bus = this.deps.eventBus;
-    if (!bus) return;
+    if (!bus?.hasSubscribers()) return;
     const height = block.header.height.toString();
     const blockAttrs = flattenEvents(resp.events);
     blockAttrs.set("block.height", [height]);

@@ -375,10 +375,11 @@ export class ConsensusState {
 
   // ---- own messages: WAL (fsynced) first, then handled and broadcast ----
 
-  private sendInternal(msg: RoundMessage): void {
+  /** `local`: the same message as this engine handles it (may carry in-memory extras). */
+  private sendInternal(msg: RoundMessage, local: RoundMessage = msg): void {
     this.deps.wal.writeSync(msg);
     this.deps.transport.broadcast(msg);
-    this.enqueue(() => this.handleMessage(msg));
+    this.enqueue(() => this.handleMessage(local));
   }
 
   // ---- timeouts (cometbft timeoutTicker: only the latest HRS timeout is pending) ----
@@ -585,16 +586,16 @@ export class ConsensusState {
     await this.tryCompleteProposalBlock();
   }
 
-  private async addBlock(msg: { type: "block"; height: bigint; round: number; block: Uint8Array }): Promise<void> {
+  private async addBlock(msg: Extract<RoundMessage, { type: "block" }>): Promise<void> {
     if (msg.height > this.height) {
       if (msg.height === this.height + 1n) this.keepForLater(msg);
       return;
     }
     if (msg.height !== this.height) return;
     if (this.blocks.size >= 64) return;
-    const block = Block.decode(msg.block);
+    const block = msg.own?.block ?? Block.decode(msg.block);
     if (!block.header || block.header.height !== this.height) throw new Error("block for another height");
-    const { blockId } = blockIdOf(block);
+    const blockId = msg.own?.blockId ?? blockIdOf(block).blockId;
     const key = blockIdKey(blockId);
     if (this.blocks.has(key)) return;
     this.blocks.set(key, { block, blockId });
@@ -834,7 +835,8 @@ export class ConsensusState {
     }
     this.log.debug({ height: height.toString(), round, txs: block.data.txs.length }, "proposing block");
     this.sendInternal({ type: "proposal", proposal });
-    this.sendInternal({ type: "block", height, round, block: Block.encode(block).finish() });
+    const blockMsg = { type: "block", height, round, block: Block.encode(block).finish() } as const;
+    this.sendInternal(blockMsg, { ...blockMsg, own: { block, blockId } });
   }
 
   private async enterPrevote(height: bigint, round: number): Promise<void> {

@@ -1,13 +1,26 @@
 // How consensus messages leave and reach the engine. The single-node case uses a loopback; an
 // in-memory network joins several engines in one process (tests); the p2p layer implements the same
 // interface over libp2p. Delivery may duplicate or drop messages: the engine tolerates both.
+
+import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
-import type { Proposal, Vote } from "cosmjs-types/tendermint/types/types";
+import type { BlockID, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
 
 export type ConsensusMessage =
   | { type: "proposal"; proposal: Proposal }
   /** The whole proto-encoded block; receivers recompute its part set header to match the block id. */
-  | { type: "block"; height: bigint; round: number; block: Uint8Array }
+  | {
+      type: "block";
+      height: bigint;
+      round: number;
+      block: Uint8Array;
+      /**
+       * The engine's own proposal as built, on its internal copy only (never sent or logged): the
+       * engine then keeps the very tx byte objects the mempool and the app already decoded and
+       * verified (app caches keyed by them hit) instead of decoding its own block again.
+       */
+      own?: { block: Block; blockId: BlockID };
+    }
   | { type: "vote"; vote: Vote }
   /** Evidence of misbehavior (duplicate votes), gossiped until it is committed in a block. */
   | { type: "evidence"; evidence: Evidence };

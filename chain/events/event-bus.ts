@@ -61,6 +61,11 @@ export class EventBus {
     this.emitter.emit("event", { event, attributes } satisfies PublishedEvent);
   }
 
+  /** Whether anyone listens: publishers may skip building events (attribute maps, hashes) nobody reads. */
+  hasSubscribers(): boolean {
+    return this.emitter.listenerCount("event") > 0;
+  }
+
   subscribe(listener: (e: PublishedEvent) => void): () => void {
     this.emitter.on("event", listener);
     return () => this.emitter.off("event", listener);

@@ -4,7 +4,7 @@
 //   gogoproto types (their json tags say omitempty);
 // - gogo jsonpb (EmitDefaults, EnumsAsInts, camelCase names) for the ABCI types that define MarshalJSON
 //   in abci/types/types.go: ExecTxResult, ResponseCheckTx, ResponseQuery, EventAttribute.
-import { toBase64, toHex } from "@cosmjs/encoding";
+import { toHex } from "@cosmjs/encoding";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type {
   Event,
@@ -24,6 +24,11 @@ import type { BlockID, Commit, Header, Vote } from "cosmjs-types/tendermint/type
 import type { Validator } from "cosmjs-types/tendermint/types/validator";
 import { formatRfc3339 } from "../types/time.ts";
 import type { BlockMeta } from "./backend.ts";
+
+/** Standard padded base64 (as @cosmjs/encoding toBase64, via Buffer: block and block_results carry every tx and event). */
+function toBase64(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
 
 type Json = unknown;
 

@@ -1,7 +1,7 @@
 // Parameter decoding for RPC methods, from JSON-RPC params (named object or positional array) and
 // from URI query strings (CometBFT rpc/jsonrpc/server/http_uri_handler.go: strings in double quotes,
 // byte arrays as 0x-hex or quoted text, numbers and booleans bare). Bad input -> "Invalid params".
-import { fromBase64, fromHex, toUtf8 } from "@cosmjs/encoding";
+import { fromHex, toUtf8 } from "@cosmjs/encoding";
 import { invalidParams } from "./errors.ts";
 
 /** int: int64/int (JSON number or decimal string); bytes: []byte (base64 in JSON); hexbytes: bytes.HexBytes; json: a JSON object (e.g. evidence). */
@@ -46,11 +46,7 @@ function fromJsonValue(spec: ParamSpec, v: unknown): ParamValue {
       throw invalidParams(`${name}: expected string, got ${describe(v)}`);
     case "bytes":
       if (typeof v !== "string") throw invalidParams(`${name}: expected base64 string, got ${describe(v)}`);
-      try {
-        return fromBase64(v);
-      } catch {
-        throw invalidParams(`${name}: invalid base64`);
-      }
+      return decodeBase64(name, v);
     case "hexbytes":
       if (typeof v !== "string") throw invalidParams(`${name}: expected hex string, got ${describe(v)}`);
       return decodeHex(name, v.startsWith("0x") || v.startsWith("0X") ? v.slice(2) : v);
@@ -143,4 +139,17 @@ export function paramsFromUri(specs: readonly ParamSpec[], query: Record<string,
     if (typeof v === "string") out[s.name] = fromUriValue(s, v);
   }
   return out;
+}
+
+/**
+ * Strict base64 as @cosmjs/encoding fromBase64 accepts it (alphabet, padding, length a multiple of 4),
+ * decoded by Buffer (several times faster than base64-js: every broadcast tx comes through here).
+ */
+function decodeBase64(name: string, v: string): Uint8Array {
+  const b = Buffer.from(v, "base64");
+  // canonical input re-encodes to itself (cheap); anything else gets the full check (the regex
+  // costs more than the decoding for a tx-sized string)
+  if (b.toString("base64") !== v && (v.length % 4 !== 0 || !/^[a-zA-Z0-9+/]*={0,2}$/.test(v)))
+    throw invalidParams(`${name}: invalid base64`);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }

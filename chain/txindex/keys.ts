@@ -1,7 +1,11 @@
 // Key layout of the `txindex` sublevel.
 //   T <hash>                                  -> TxResult proto
 //   H <height u64> <index u32>                -> hash
-//   E <key> 0x00 <value> 0x00 <height> <index> -> hash    (every tx event attribute)
+//   G <key> 0x00 <value> 0x00 <height u64>    -> (<index u32> <hash>)*  (every tx event attribute:
+//                                                one entry per distinct value per block, listing the
+//                                                block's txs that carry it, in index order)
+//   E <key> 0x00 <value> 0x00 <height> <index> -> hash    (the same, one entry per tx: written by
+//                                                earlier versions, still searched; no longer written)
 //   B <height u64>                            -> JSON [[key, values[]], ...] of block events
 //   F <key> 0x00 <value> 0x00 <height u64>    -> empty    (every block event attribute)
 const enc = new TextEncoder();
@@ -9,7 +13,8 @@ const enc = new TextEncoder();
 export const P = {
   tx: 0x54, // T
   height: 0x48, // H
-  event: 0x45, // E
+  event: 0x45, // E (earlier versions)
+  eventGroup: 0x47, // G
   block: 0x42, // B
   blockEvent: 0x46, // F
 } as const;
@@ -52,6 +57,12 @@ export const eventPrefix = (key: string, value?: string) =>
   value === undefined
     ? concat([P.event], enc.encode(key), [0])
     : concat([P.event], enc.encode(key), [0], enc.encode(value), [0]);
+export const eventGroupPrefix = (key: string, value?: string) =>
+  value === undefined
+    ? concat([P.eventGroup], enc.encode(key), [0])
+    : concat([P.eventGroup], enc.encode(key), [0], enc.encode(value), [0]);
+export const eventGroupKey = (key: string, value: string, height: number) =>
+  concat(eventGroupPrefix(key, value), u64(height));
 export const eventKey = (key: string, value: string, height: number, index: number) =>
   concat(eventPrefix(key, value), u64(height), u32(index));
 export const blockKey = (height: number) => concat([P.block], u64(height));

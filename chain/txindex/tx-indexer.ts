@@ -6,11 +6,13 @@ import { fromHex, toHex } from "@cosmjs/encoding";
 import type { AbstractLevel } from "abstract-level";
 import { type Event, type ExecTxResult, TxResult } from "cosmjs-types/tendermint/abci/types";
 import { type EventAttributes, flattenEvents } from "../events/event-bus.ts";
+import { encodeTxResult } from "../types/encoding.ts";
 import { txHash } from "../types/hash.ts";
 import {
   blockEventKey,
   blockEventPrefix,
   blockKey,
+  eventGroupPrefix,
   eventPrefix,
   heightKey,
   P,
@@ -91,38 +93,51 @@ export class TxIndexer {
       throw new TxIndexError(`block ${height}: ${txs.length} txs but ${results.length} results`);
     }
     const ops: { type: "put"; key: Uint8Array; value: Uint8Array }[] = [];
-    const tagCache = new Map<string, Buffer>(); // "E" <key> 0x00, shared by every tx of the block
+    const tagCache = new Map<string, Buffer>(); // "G" <key> 0x00, shared by every tx of the block
+    // one entry per distinct (attribute, value) of the block: values shared by many txs (message.action,
+    // the fee collector, the fee amount, msg_index...) cost one LevelDB write per block, not one per tx
+    const groups = new Map<string, Map<string, Uint8Array[]>>();
     const big = BigInt(height);
+    const heightBytes = heightKey(height, 0).subarray(1, 9); // <height u64>
     txs.forEach((tx, index) => {
       const result = results[index] as ExecTxResult;
       const hash = txHash(tx);
-      const record = TxResult.encode({ height: big, index, tx, result }).finish();
+      const record = encodeTxResult(big, index, tx, result);
       ops.push({ type: "put", key: txKey(hash), value: record });
-      const suffix = heightKey(height, index).subarray(1); // <height u64> <index u32>
       ops.push({ type: "put", key: heightKey(height, index), value: hash });
+      const ref = new Uint8Array(4 + hash.length); // <index u32> <hash>
+      new DataView(ref.buffer).setUint32(0, index);
+      ref.set(hash, 4);
       for (const [k, values] of flattenEvents(result.events)) {
-        let tag = tagCache.get(k);
-        if (!tag) {
-          tag = Buffer.from(eventPrefix(k));
-          tagCache.set(k, tag);
+        let byValue = groups.get(k);
+        if (!byValue) {
+          byValue = new Map();
+          groups.set(k, byValue);
         }
-        const seen = values.length > 1 ? new Set<string>() : undefined;
         for (const v of values) {
-          if (seen) {
-            if (seen.has(v)) continue;
-            seen.add(v);
-          }
-          // eventKey(k, v, height, index), built in one buffer
-          const vlen = Buffer.byteLength(v, "utf8");
-          const key = Buffer.allocUnsafe(tag.length + vlen + 1 + suffix.length);
-          tag.copy(key, 0);
-          key.write(v, tag.length, "utf8");
-          key[tag.length + vlen] = 0;
-          key.set(suffix, tag.length + vlen + 1);
-          ops.push({ type: "put", key, value: hash });
+          const refs = byValue.get(v);
+          if (!refs) byValue.set(v, [ref]);
+          else if (refs[refs.length - 1] !== ref) refs.push(ref); // a value repeated within one tx counts once
         }
       }
     });
+    for (const [k, byValue] of groups) {
+      let tag = tagCache.get(k);
+      if (!tag) {
+        tag = Buffer.from(eventGroupPrefix(k));
+        tagCache.set(k, tag);
+      }
+      for (const [v, refs] of byValue) {
+        // eventGroupPrefix(k, v) + height, built in one buffer
+        const vlen = Buffer.byteLength(v, "utf8");
+        const key = Buffer.allocUnsafe(tag.length + vlen + 1 + 8);
+        tag.copy(key, 0);
+        key.write(v, tag.length, "utf8");
+        key[tag.length + vlen] = 0;
+        key.set(heightBytes, tag.length + vlen + 1);
+        ops.push({ type: "put", key, value: refs.length === 1 ? (refs[0] as Uint8Array) : Buffer.concat(refs) });
+      }
+    }
     const battrs = blockAttributes(height, blockEvents);
     battrs.delete(TM_EVENT);
     battrs.delete(BLOCK_HEIGHT);
@@ -160,7 +175,14 @@ export class TxIndexer {
       const [lo, hi] = heightBounds(q.conditions, TX_HEIGHT);
       const cond = pickIndexCondition(q.conditions);
       if (cond) {
-        const prefix = eventPrefix(cond.tag, exactString(cond));
+        const value = exactString(cond);
+        const grouped = eventGroupPrefix(cond.tag, value);
+        for await (const [k, refs] of this.db.iterator({ gte: grouped, lt: prefixEnd(grouped) })) {
+          const h = readU64(k, k.length - 8);
+          if (h < lo || h > hi) continue;
+          for (let off = 0; off + 36 <= refs.length; off += 36) await consider(refs.subarray(off + 4, off + 36));
+        }
+        const prefix = eventPrefix(cond.tag, value); // entries of earlier versions
         for await (const [k, hash] of this.db.iterator({ gte: prefix, lt: prefixEnd(prefix) })) {
           const h = readU64(k, k.length - 12);
           if (h >= lo && h <= hi) await consider(hash);

@@ -46,8 +46,19 @@ export function headerHash(h: Header): Uint8Array {
 
 /** Tx hash (tx key): sha256 of the raw tx bytes. */
 export function txHash(tx: Uint8Array): Uint8Array {
-  return sha256(tx);
+  let h = txHashes.get(tx);
+  if (!h) {
+    h = sha256(tx);
+    txHashes.set(tx, h);
+  }
+  return h.slice();
 }
+
+/**
+ * Hashes of tx byte objects already hashed: one tx's bytes object travels RPC -> mempool -> block ->
+ * indexer -> events, and each asks for its hash. Keyed by object (tx bytes are never written to).
+ */
+const txHashes = new WeakMap<Uint8Array, Uint8Array>();
 
 /** Data hash: Merkle root over the txs' sha256 hashes. */
 export function dataHash(txs: readonly Uint8Array[]): Uint8Array {

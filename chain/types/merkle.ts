@@ -1,20 +1,27 @@
 // CometBFT crypto/merkle: RFC 6962 simple Merkle tree (leaf = sha256(0x00||x), inner = sha256(0x01||l||r),
 // empty tree = sha256("")), split at the largest power of two strictly below n. Plus inclusion proofs.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
+// One-shot crypto.hash over one buffer: about half the cost of a Hash object with several updates.
+// Returns a plain Uint8Array view (not a Buffer), as callers and tests compare with Uint8Arrays.
 export function sha256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(data).digest());
+  const b = hash("sha256", data, "buffer") as unknown as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
-const LEAF = Uint8Array.of(0);
-const INNER = Uint8Array.of(1);
-
 export function leafHash(leaf: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(LEAF).update(leaf).digest());
+  const b = Buffer.allocUnsafe(leaf.length + 1);
+  b[0] = 0;
+  b.set(leaf, 1);
+  return sha256(b);
 }
 
 export function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(INNER).update(left).update(right).digest());
+  const b = Buffer.allocUnsafe(left.length + right.length + 1);
+  b[0] = 1;
+  b.set(left, 1);
+  b.set(right, left.length + 1);
+  return sha256(b);
 }
 
 export const EMPTY_HASH: Uint8Array = sha256(new Uint8Array(0));

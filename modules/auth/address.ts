@@ -11,18 +11,26 @@ export function addressToString(bytes: Uint8Array, prefix = Bech32PrefixAccAddr)
   return toBech32(prefix, bytes);
 }
 
-/** Valid addresses already decoded ("prefix/address" -> bytes); bounded, oldest dropped first. */
-const decodedCache = new Map<string, Uint8Array>();
+/**
+ * Valid addresses already decoded, per prefix (address -> bytes; no key concatenation on the hot
+ * path: a tx decodes some 20 addresses); bounded, oldest dropped first.
+ */
+const decodedCache = new Map<string, Map<string, Uint8Array>>();
 const DECODED_CACHE_SIZE = 50_000;
 
 /** Decodes a bech32 account address; throws ErrInvalidAddress (code 7) on a bad one. */
 export function addressFromString(addr: string, prefix = Bech32PrefixAccAddr): Uint8Array {
-  const id = `${prefix}/${addr}`;
-  const hit = decodedCache.get(id);
+  let cache = decodedCache.get(prefix);
+  const hit = cache?.get(addr);
   if (hit) return hit.slice();
   const bytes = decodeAddress(addr, prefix);
-  if (decodedCache.size >= DECODED_CACHE_SIZE) decodedCache.delete(decodedCache.keys().next().value as string);
-  decodedCache.set(id, bytes.slice());
+  if (!cache) {
+    if (decodedCache.size >= 16) decodedCache.clear();
+    cache = new Map();
+    decodedCache.set(prefix, cache);
+  }
+  if (cache.size >= DECODED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(addr, bytes.slice());
   return bytes;
 }
 

@@ -3,6 +3,7 @@
 // memo, tx-size gas, fee deduction, SetPubKey, sig count, sig gas, sig verification, sequence.
 
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import type { Any } from "cosmjs-types/google/protobuf/any";
 import {
   type Coin,
   coinsToString,
@@ -56,6 +57,48 @@ export type AnteHandler = (ctx: Context, tx: DecodedTx) => Promise<void>;
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Per decoded tx (CheckTx, recheck and FinalizeBlock share one DecodedTx object, which never changes):
+ * signer i's pubkey-to-address check, and the signer data under which signature i verified. Both are
+ * pure functions of what they are keyed on, so a hit skips sign bytes, hashing and the cache lookup.
+ */
+const txMemo = new WeakMap<DecodedTx, { keyOk: Map<number, string>; verified: Map<number, string> }>();
+
+function memoOf(tx: DecodedTx) {
+  let m = txMemo.get(tx);
+  if (!m) {
+    m = { keyOk: new Map(), verified: new Map() };
+    txMemo.set(tx, m);
+  }
+  return m;
+}
+
+const hexOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+function pubKeyMatchesSigner(tx: DecodedTx, i: number, pkAny: Any, signer: string): boolean {
+  const m = memoOf(tx);
+  const id = `${pkAny.typeUrl}/${hexOf(pkAny.value)}/${signer}`;
+  if (m.keyOk.get(i) === id) return true;
+  const key = secp256k1KeyFromAny(pkAny); // throws on a key type other than secp256k1
+  if (!bytesEqual(secp256k1AddressBytes(key), addressFromString(signer))) return false;
+  m.keyOk.set(i, id);
+  return true;
+}
+
+function verifiedMemo(
+  tx: DecodedTx,
+  i: number,
+  pubkey: Uint8Array,
+  mode: SignMode | undefined,
+  chainId: string,
+  accNum: bigint,
+  sequence: bigint,
+): { has(): boolean; set(): void } {
+  const m = memoOf(tx);
+  const id = `${hexOf(pubkey)}/${String(mode)}/${chainId}/${accNum}/${sequence}`;
+  return { has: () => m.verified.get(i) === id, set: () => m.verified.set(i, id) };
 }
 
 export function newAnteHandler(deps: AnteDeps): AnteHandler {
@@ -159,8 +202,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       const acc = await ak.getAccount(ctx, signer);
       if (!acc) throw ErrUnknownAddress.wrap(`account ${signer} does not exist`);
       if (pkAny) {
-        const key = secp256k1KeyFromAny(pkAny);
-        if (!bytesEqual(secp256k1AddressBytes(key), addressFromString(signer))) {
+        if (!pubKeyMatchesSigner(tx, i, pkAny, signer)) {
           throw ErrInvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
         }
         if (!acc.pubKey) {
@@ -211,11 +253,15 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
             : `signature verification failed; please verify account number (${accNum}) and chain-id (${ctx.chainId}): (${why})`,
         );
       if (!acc.pubKey) throw ErrInvalidPubKey.wrap("pubkey on account is not set");
+      const pubkey = secp256k1KeyFromAny(acc.pubKey);
+      const memo = verifiedMemo(tx, i, pubkey, mode, ctx.chainId, accNum, acc.sequence);
+      if (memo.has()) continue;
       const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: acc.sequence });
       if (!bytes) throw fail(`unsupported sign mode ${String(mode)}`);
-      if (!verifier.verify(secp256k1KeyFromAny(acc.pubKey), bytes, raw.signatures[i])) {
+      if (!verifier.verify(pubkey, bytes, raw.signatures[i])) {
         throw fail("unable to verify single signer signature");
       }
+      memo.set();
     }
 
     // IncrementSequenceDecorator

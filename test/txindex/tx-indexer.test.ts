@@ -134,8 +134,8 @@ describe("TxIndexer", () => {
 });
 
 describe("TxIndexer event keys", () => {
-  it("writes exactly the keys of keys.ts (eventKey, one per distinct value)", async () => {
-    const { eventKey, heightKey, txKey } = await import("../../chain/txindex/keys.ts");
+  it("writes exactly the keys of keys.ts (eventGroupKey, one per distinct value per block)", async () => {
+    const { eventGroupKey, heightKey, txKey } = await import("../../chain/txindex/keys.ts");
     const db = new ClassicLevel<Uint8Array, Uint8Array>(join(testTempDir("dgrid-tk-"), "db"), {
       keyEncoding: "view",
       valueEncoding: "view",
@@ -152,16 +152,45 @@ describe("TxIndexer event keys", () => {
           { type: "coin", attributes: [{ key: "amount", value: "", index: true }] },
         ],
       });
-      await idx.indexBlock(300_000, [t], [result], []);
+      const t2 = enc.encode("tx-2");
+      const result2 = ExecTxResult.fromPartial({
+        events: [{ type: "transfer", attributes: [{ key: "sender", value: "dgrid1ä€", index: true }] }],
+      });
+      await idx.indexBlock(300_000, [t, t2], [result, result2], []);
       const keys: string[] = [];
-      for await (const k of sub.keys()) if (k[0] === 0x45 || k[0] === 0x54 || k[0] === 0x48) keys.push(toHex(k));
+      for await (const k of sub.keys()) if ([0x45, 0x47, 0x54, 0x48].includes(k[0] as number)) keys.push(toHex(k));
       const want = [
-        eventKey("transfer.sender", "dgrid1ä€", 300_000, 0),
-        eventKey("coin.amount", "", 300_000, 0),
+        eventGroupKey("transfer.sender", "dgrid1ä€", 300_000),
+        eventGroupKey("coin.amount", "", 300_000),
         txKey(txHash(t)),
+        txKey(txHash(t2)),
         heightKey(300_000, 0),
+        heightKey(300_000, 1),
       ].map(toHex);
       assert.deepEqual(keys.sort(), want.sort());
+      // the shared value lists both txs (index u32, hash) in index order; a value repeated in one tx once
+      const ref = (i: number, tx: Uint8Array) => toHex(Uint8Array.from([0, 0, 0, i, ...txHash(tx)]));
+      const senders = await sub.get(eventGroupKey("transfer.sender", "dgrid1ä€", 300_000));
+      assert.equal(toHex(senders as Uint8Array), ref(0, t) + ref(1, t2));
+      const amounts = await sub.get(eventGroupKey("coin.amount", "", 300_000));
+      assert.equal(toHex(amounts as Uint8Array), ref(0, t));
+      // found by search: the grouped entry gives both txs; an entry in the earlier per-tx layout too
+      const { eventKey } = await import("../../chain/txindex/keys.ts");
+      const old = enc.encode("tx-old");
+      const oldHash = txHash(old);
+      await idx.indexBlock(300_001, [old], [result2], []);
+      await sub.del(eventGroupKey("transfer.sender", "dgrid1ä€", 300_001));
+      await sub.put(eventKey("transfer.sender", "dgrid1ä€", 300_001, 0), oldHash);
+      const found = await idx.searchTxs("transfer.sender = 'dgrid1ä€'");
+      assert.deepEqual(
+        found.txs.map((x) => [x.height, x.index, toHex(x.hash)]),
+        [
+          [300_000, 0, toHex(txHash(t))],
+          [300_000, 1, toHex(txHash(t2))],
+          [300_001, 0, toHex(oldHash)],
+        ],
+      );
+      assert.equal((await idx.searchTxs("transfer.sender EXISTS AND tx.height < 300001")).totalCount, 2);
     } finally {
       await db.close();
     }
