@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { devnetAccountAddress } from "../../chain/node/devnet.ts";
 import { loadLocalnet } from "../../chain/node/localnet.ts";
-import { dgridBin, freePort, latestHeight, rpcCall, waitForHeight } from "../support/node-process.ts";
+import { dgridBin, freeBasePort, latestHeight, rpcCall, waitForHeight } from "../support/node-process.ts";
 
 function runLocalnet(dir: string, basePort: number) {
   const child = spawn(
@@ -37,14 +37,14 @@ function runLocalnet(dir: string, basePort: number) {
 describe("dgrid localnet", { timeout: 300_000 }, () => {
   it("starts N validators, prints their RPC URLs, stops them all on Ctrl-C and resumes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-cli-"));
-    // a base port with the ten ports above it free enough for two nodes (+6..+19)
-    const base = (await freePort()) - 6;
+    // a base port whose derived ports (node i: +10i+6 p2p, +7 rpc, +8 models, +9 metrics) are free
+    const base = await freeBasePort([6, 7, 8, 9, 16, 17, 18, 19]);
     try {
       const first = runLocalnet(dir, base);
       const net = loadLocalnetWhenWritten(dir);
       const nodes = (await net).nodes;
       const urls = nodes.map((n) => `http://127.0.0.1:${n.rpcPort}`);
-      for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, [first.output()]);
+      for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, first.output);
       const text = first.output();
       assert.match(text, /chain id: +dgrid-localnet-1/);
       for (const u of urls) assert.ok(text.includes(u.replace("http://", "")), `prints ${u}`);
@@ -55,7 +55,7 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
       assert.equal(await first.exited, 0);
       for (const u of urls) await assert.rejects(fetch(`${u}/health`), "every node stopped");
       const second = runLocalnet(dir, base);
-      await waitForHeight(urls[0], before + 2, 150_000, () => second.child.exitCode !== null, [second.output()]);
+      await waitForHeight(urls[0], before + 2, 150_000, () => second.child.exitCode !== null, second.output);
       assert.match(second.output(), /resumed/);
       assert.equal((await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash, block1);
       second.child.kill("SIGTERM");

@@ -24,6 +24,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether 127.0.0.1:port can be listened on right now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", () => res(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => res(true)));
+  });
+}
+
+/**
+ * A base port P such that P + o is free for every offset o (for commands that derive their ports from
+ * one base, like `dgrid localnet --base-port`), tried from OS-assigned free ports.
+ */
+export async function freeBasePort(offsets: number[]): Promise<number> {
+  const lowest = Math.min(...offsets);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = (await freePort()) - lowest;
+    const free = await Promise.all(offsets.map((o) => portIsFree(base + o)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no base port with offsets ${offsets.join(",")} free`);
+}
+
 /** Runs the CLI to completion; rejects with its stderr on a non-zero exit. */
 export async function dgrid(
   args: string[],
@@ -134,11 +158,12 @@ export async function waitForHeight(
   height: number,
   timeoutMs = 30_000,
   died: () => boolean = () => false,
-  logs: string[] = [],
+  logs: string[] | (() => string) = [],
 ): Promise<number> {
+  const logText = () => (typeof logs === "function" ? logs() : logs.join(""));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (died()) throw new Error(`node exited before height ${height}:\n${logs.join("").slice(-4000)}`);
+    if (died()) throw new Error(`node exited before height ${height}:\n${logText().slice(-4000)}`);
     try {
       const h = await latestHeight(url);
       if (h >= height) return h;
@@ -146,7 +171,7 @@ export async function waitForHeight(
       // not up yet
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out waiting for height ${height}:\n${logs.join("").slice(-4000)}`);
+      throw new Error(`timed out waiting for height ${height}:\n${logText().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
