@@ -39,8 +39,10 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-cli-"));
     // a base port whose derived ports (node i: +10i+6 p2p, +7 rpc, +8 models, +9 metrics) are free
     const base = await freeBasePort([6, 7, 8, 9, 16, 17, 18, 19]);
+    const runs: ReturnType<typeof runLocalnet>[] = [];
     try {
       const first = runLocalnet(dir, base);
+      runs.push(first);
       const net = loadLocalnetWhenWritten(dir);
       const nodes = (await net).nodes;
       const urls = nodes.map((n) => `http://127.0.0.1:${n.rpcPort}`);
@@ -55,16 +57,28 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
       assert.equal(await first.exited, 0);
       for (const u of urls) await assert.rejects(fetch(`${u}/health`), "every node stopped");
       const second = runLocalnet(dir, base);
+      runs.push(second);
       await waitForHeight(urls[0], before + 2, 150_000, () => second.child.exitCode !== null, second.output);
       assert.match(second.output(), /resumed/);
       assert.equal((await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash, block1);
       second.child.kill("SIGTERM");
       assert.equal(await second.exited, 0);
     } finally {
+      // a failed run must not leave the localnet (and its nodes) running: the test process would wait on it
+      for (const r of runs) await stopLocalnet(r);
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** SIGTERM (the localnet stops its nodes), then SIGKILL after 20 s. */
+async function stopLocalnet(r: ReturnType<typeof runLocalnet>): Promise<void> {
+  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
+  r.child.kill("SIGTERM");
+  const timer = setTimeout(() => r.child.kill("SIGKILL"), 20_000);
+  await r.exited;
+  clearTimeout(timer);
+}
 
 async function loadLocalnetWhenWritten(dir: string) {
   for (let i = 0; i < 600; i++) {
