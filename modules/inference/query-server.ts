@@ -2,6 +2,7 @@
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -15,7 +16,6 @@ import {
   QueryResultResponse,
 } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { addressFromString } from "../auth/address.ts";
-import { grpcHandler } from "../registry/grpc.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { byRequesterPrefix, PendingPrefix, readU64, StoreKey } from "./keys.ts";
 
@@ -24,7 +24,7 @@ const P = "/dgrid.inference.v1.Query/";
 export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void {
   cfg.registerQuery(
     `${P}Request`,
-    grpcHandler(QueryRequestRequest, QueryRequestResponse, async (ctx, r) => {
+    queryHandler(QueryRequestRequest, QueryRequestResponse, async (ctx, r) => {
       const req = await k.getRequest(ctx, r.id);
       if (!req) throw notFound(`request ${r.id}`);
       return { request: req };
@@ -32,7 +32,7 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
   );
   cfg.registerQuery(
     `${P}Result`,
-    grpcHandler(QueryResultRequest, QueryResultResponse, async (ctx, r) => {
+    queryHandler(QueryResultRequest, QueryResultResponse, async (ctx, r) => {
       const res = await k.getResult(ctx, r.id);
       if (!res) {
         const req = await k.getRequest(ctx, r.id);
@@ -43,7 +43,7 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
   );
   cfg.registerQuery(
     `${P}RequestsByRequester`,
-    grpcHandler(QueryRequestsByRequesterRequest, QueryRequestsByRequesterResponse, async (ctx, r) => {
+    queryHandler(QueryRequestsByRequesterRequest, QueryRequestsByRequesterResponse, async (ctx, r) => {
       let addr: Uint8Array;
       try {
         addr = addressFromString(r.requester);
@@ -61,7 +61,7 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
   );
   cfg.registerQuery(
     `${P}PendingRequests`,
-    grpcHandler(QueryPendingRequestsRequest, QueryPendingRequestsResponse, async (ctx, r) => {
+    queryHandler(QueryPendingRequestsRequest, QueryPendingRequestsResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), PendingPrefix, r.pagination, (key) =>
         k.getRequest(ctx, readU64(key)),
       );
@@ -70,6 +70,6 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
   );
   cfg.registerQuery(
     `${P}Params`,
-    grpcHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
 }

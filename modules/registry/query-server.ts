@@ -2,6 +2,7 @@
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import {
   QueryModelRequest,
   QueryModelResponse,
@@ -13,7 +14,6 @@ import {
   QueryParamsResponse,
 } from "../../proto/gen/dgrid/registry/v1/query.ts";
 import { Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { grpcHandler } from "./grpc.ts";
 import type { RegistryKeeper } from "./keeper.ts";
 import { ModelsPrefix, StoreKey, serversPrefix } from "./keys.ts";
 
@@ -22,7 +22,7 @@ const P = "/dgrid.registry.v1.Query/";
 export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void {
   cfg.registerQuery(
     `${P}Models`,
-    grpcHandler(QueryModelsRequest, QueryModelsResponse, async (ctx, r) => {
+    queryHandler(QueryModelsRequest, QueryModelsResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), ModelsPrefix, r.pagination, (_k, v) =>
         Model.decode(v),
       );
@@ -31,7 +31,7 @@ export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void 
   );
   cfg.registerQuery(
     `${P}Model`,
-    grpcHandler(QueryModelRequest, QueryModelResponse, async (ctx, r) => {
+    queryHandler(QueryModelRequest, QueryModelResponse, async (ctx, r) => {
       if (r.id === "") throw invalidArgument("empty model id");
       const m = await k.getModel(ctx, r.id);
       if (!m) throw notFound(`model ${r.id}`);
@@ -40,7 +40,7 @@ export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void 
   );
   cfg.registerQuery(
     `${P}ModelServers`,
-    grpcHandler(QueryModelServersRequest, QueryModelServersResponse, async (ctx, r) => {
+    queryHandler(QueryModelServersRequest, QueryModelServersResponse, async (ctx, r) => {
       if (r.modelId === "") throw invalidArgument("empty model id");
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),
@@ -53,6 +53,6 @@ export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void 
   );
   cfg.registerQuery(
     `${P}Params`,
-    grpcHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
 }

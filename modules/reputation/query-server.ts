@@ -2,6 +2,7 @@
 import { invalidArgument } from "../../chain/app/grpc-errors.ts";
 import type { Configurator } from "../../chain/app/module.ts";
 import { paginate } from "../../chain/app/pagination.ts";
+import { queryHandler } from "../../chain/app/query-handler.ts";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -12,7 +13,6 @@ import {
 } from "../../proto/gen/dgrid/reputation/v1/query.ts";
 import { Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import { addressFromString, Bech32PrefixValAddr } from "../auth/address.ts";
-import { grpcHandler } from "../registry/grpc.ts";
 import type { ReputationKeeper } from "./keeper.ts";
 import { ReputationsPrefix, StoreKey } from "./keys.ts";
 
@@ -21,7 +21,7 @@ const P = "/dgrid.reputation.v1.Query/";
 export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): void {
   cfg.registerQuery(
     `${P}Reputation`,
-    grpcHandler(QueryReputationRequest, QueryReputationResponse, async (ctx, r) => {
+    queryHandler(QueryReputationRequest, QueryReputationResponse, async (ctx, r) => {
       try {
         addressFromString(r.validator, Bech32PrefixValAddr);
       } catch (e) {
@@ -32,7 +32,7 @@ export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): voi
   );
   cfg.registerQuery(
     `${P}Reputations`,
-    grpcHandler(QueryReputationsRequest, QueryReputationsResponse, async (ctx, r) => {
+    queryHandler(QueryReputationsRequest, QueryReputationsResponse, async (ctx, r) => {
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), ReputationsPrefix, r.pagination, (_k, v) =>
         Reputation.decode(v),
       );
@@ -41,6 +41,6 @@ export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): voi
   );
   cfg.registerQuery(
     `${P}Params`,
-    grpcHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
+    queryHandler(QueryParamsRequest, QueryParamsResponse, async (ctx) => ({ params: await k.getParams(ctx) })),
   );
 }
