@@ -170,8 +170,7 @@ export async function waitForHeight(
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for height ${height}:\n${logText().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for height ${height}:\n${logText().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
