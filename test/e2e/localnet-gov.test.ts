@@ -221,11 +221,12 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     }
   }
 
-  async function pendingRequests(): Promise<InferenceRequest[]> {
+  async function pendingRequests(height?: number): Promise<InferenceRequest[]> {
     return QueryPendingRequestsResponse.decode(
       await abci(
         "/dgrid.inference.v1.Query/PendingRequests",
         QueryPendingRequestsRequest.encode(QueryPendingRequestsRequest.fromPartial({})).finish(),
+        height,
       ),
     ).requests;
   }
@@ -715,7 +716,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     assert.equal((await request(pending.id, hExec)).status, RequestStatus.REQUEST_STATUS_COMMIT);
 
     // a new request is refused with the inference module's registered "model not available" error
-    const escrowBefore = await balance(ESCROW);
+    const heightBefore = await appHeight();
     const balanceBefore = await balance(requester.address);
     let code = 0;
     let codespace = "";
@@ -736,7 +737,20 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     }
     assert.deepEqual([code, codespace], [3, "inference"], log);
     assert.match(log, /delisted/);
-    assert.equal(await balance(ESCROW), escrowBefore, "nothing escrowed");
+    // nothing escrowed: no request was created after heightBefore (nobody else sends requests now), and
+    // the escrow holds exactly the fees of the pending ones (earlier requests may settle meanwhile)
+    const hNow = await appHeight();
+    const pendingNow = await pendingRequests(hNow);
+    assert.deepEqual(
+      pendingNow.filter((r) => Number(r.createdHeight) > heightBefore).map((r) => r.id),
+      [],
+      "no request created by the refused tx",
+    );
+    assert.equal(
+      await balance(ESCROW, hNow),
+      pendingNow.reduce((n, r) => n + BigInt(r.fee?.amount ?? "0"), 0n),
+      "escrow == fees of pending requests",
+    );
     assert.ok(balanceBefore - (await balance(requester.address)) <= 10_000n);
 
     // the pending request settles: validator 3 (stopped) never commits; at the commit deadline the two
