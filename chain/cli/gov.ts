@@ -2,9 +2,9 @@
 // deposits|params`, as the SDK's gov CLI. The work (gov-impl.ts, CosmJS) is imported when a command runs.
 import type { Command } from "commander";
 import { parsePositiveInt } from "./args.ts";
-import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
+import { type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import { addNodeOption, jsonSafe, nodeUrl } from "./node-client.ts";
-import { addTxFlags, type SendFlags, TxResultError } from "./tx.ts";
+import { addTxFlags, type SendFlags } from "./tx.ts";
 
 const impl = () => import("./gov-impl.ts");
 const yaml = (v: unknown) => toYaml(JSON.parse(JSON.stringify(v, jsonSafe)));
@@ -26,20 +26,8 @@ export function registerGovCommands(program: Command, io: CliIO): void {
     make: (address: string) => import("@cosmjs/proto-signing").EncodeObject,
     summary: Record<string, unknown>,
   ) => {
-    if (!opts.from) throw new CliError("--from <key_or_address> is required");
-    const { signAndBroadcast } = await import("./tx-send.ts");
-    const { PROPOSAL_MSG_TYPES } = await impl();
-    const result = await signAndBroadcast(
-      io,
-      cmd,
-      opts.from,
-      (address) => [make(address)],
-      opts,
-      (address) => ({ from: address, ...summary }),
-      PROPOSAL_MSG_TYPES,
-    );
-    printResult(io, globalsOf(cmd).output, result, (r) => toYaml(r));
-    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+    const { sendMsg } = await import("./tx-send.ts");
+    await sendMsg(io, cmd, opts, make, summary, (await impl()).PROPOSAL_MSG_TYPES);
   };
 
   addTxFlags(

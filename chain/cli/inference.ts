@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import { addNodeOption, jsonSafe, nodeUrl } from "./node-client.ts";
-import { addTxFlags, type SendFlags, TxResultError } from "./tx.ts";
+import { addTxFlags, printTxResult, type SendFlags } from "./tx.ts";
 
 const impl = () => import("./inference-impl.ts");
 const yaml = (v: unknown) => toYaml(JSON.parse(JSON.stringify(v, jsonSafe)));
@@ -58,8 +58,7 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
     }
     const { registerModel } = await impl();
     const result = await registerModel(io, cmd, file, opts);
-    printResult(io, globalsOf(cmd).output, result, yaml);
-    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+    printTxResult(io, cmd, result, yaml);
   });
 
   const inference = tx.command("inference").description("inference transactions");
@@ -78,8 +77,7 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
     if (opts.input.length === 0) throw new CliError("at least one --input name=FILE.json is required");
     const { requestInference } = await impl();
     const result = await requestInference(io, cmd, modelId, opts);
-    printResult(io, globalsOf(cmd).output, result, yaml);
-    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+    printTxResult(io, cmd, result, yaml);
   });
 
   const qRegistry = query.command("registry").description("model registry queries");

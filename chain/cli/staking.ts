@@ -4,9 +4,9 @@
 // as simd. The work (staking-impl.ts, CosmJS) is imported when a command runs.
 import type { Command } from "commander";
 import { parsePositiveInt } from "./args.ts";
-import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
+import { type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import { addNodeOption, jsonSafe, nodeUrl } from "./node-client.ts";
-import { addTxFlags, type SendFlags, TxResultError } from "./tx.ts";
+import { addTxFlags, type SendFlags } from "./tx.ts";
 
 const impl = () => import("./staking-impl.ts");
 const yaml = (v: unknown) => toYaml(JSON.parse(JSON.stringify(v, jsonSafe)));
@@ -42,20 +42,8 @@ export function registerStakingCommands(program: Command, io: CliIO): void {
     make: (address: string) => import("@cosmjs/proto-signing").EncodeObject,
     summary: Record<string, unknown>,
   ) => {
-    if (!opts.from) throw new CliError("--from <key_or_address> is required");
-    const { signAndBroadcast } = await import("./tx-send.ts");
-    const { STAKING_TX_TYPES } = await impl();
-    const result = await signAndBroadcast(
-      io,
-      cmd,
-      opts.from,
-      (address) => [make(address)],
-      opts,
-      (address) => ({ from: address, ...summary }),
-      STAKING_TX_TYPES,
-    );
-    printResult(io, globalsOf(cmd).output, result, (r) => toYaml(r));
-    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+    const { sendMsg } = await import("./tx-send.ts");
+    await sendMsg(io, cmd, opts, make, summary, (await impl()).STAKING_TX_TYPES);
   };
   const txCmd = (parent: Command, spec: string, desc: string) =>
     addTxFlags(parent.command(spec).description(desc).option("--from <key_or_address>", "the signer's key"));

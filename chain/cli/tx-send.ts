@@ -12,7 +12,32 @@ import { parseAddress, parseCoins, parseGasPrice, parsePositiveInt, parsePositiv
 import { CliError, type CliIO } from "./context.ts";
 import { confirm, openKeyring } from "./keyring-flags.ts";
 import { jsonSafe, nodeUrl, rpcCall, withNode } from "./node-client.ts";
-import { DEFAULT_GAS_LIMIT, DEFAULT_GAS_PRICE, type SendFlags } from "./tx.ts";
+import { DEFAULT_GAS_LIMIT, DEFAULT_GAS_PRICE, printTxResult, type SendFlags } from "./tx.ts";
+
+/**
+ * One message signed by `--from` (the message built from the signer's address), broadcast, printed;
+ * a failed tx fails the command. `summary` is what the confirmation prompt shows besides `from`.
+ */
+export async function sendMsg(
+  io: CliIO,
+  cmd: Command,
+  opts: SendFlags & { from?: string },
+  make: (address: string) => EncodeObject,
+  summary: Record<string, unknown>,
+  types: Iterable<[string, GeneratedType]>,
+): Promise<void> {
+  if (!opts.from) throw new CliError("--from <key_or_address> is required");
+  const result = await signAndBroadcast(
+    io,
+    cmd,
+    opts.from,
+    (address) => [make(address)],
+    opts,
+    (address) => ({ from: address, ...summary }),
+    types,
+  );
+  printTxResult(io, cmd, result);
+}
 
 export async function bankSend(io: CliIO, cmd: Command, from: string, to: string, amount: string, opts: SendFlags) {
   // Check every input before touching the keyring or the network.

@@ -23,6 +23,17 @@ export interface SendFlags {
 /** Exit code 1 for a tx the node rejected or that failed in the block. */
 export class TxResultError extends CliError {}
 
+/** Prints a broadcast result (`-o`), then fails the command when the tx was not accepted or failed. */
+export function printTxResult(
+  io: CliIO,
+  cmd: Command,
+  result: { code: number; raw_log: string },
+  format: (r: unknown) => string = toYaml,
+): void {
+  printResult(io, globalsOf(cmd).output, result, format);
+  if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+}
+
 /** The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags). */
 export function addTxFlags(cmd: Command): Command {
   cmd
@@ -55,10 +66,7 @@ export function registerTxCommands(program: Command, io: CliIO): void {
       .description("send coins, e.g. tx bank send alice dgrid1... 1000udgrid"),
   );
   send.action(async (from: string, to: string, amount: string, opts: SendFlags, cmd: Command) => {
-    const g = globalsOf(cmd);
     const { bankSend } = await import("./tx-send.ts");
-    const result = await bankSend(io, cmd, from, to, amount, opts);
-    printResult(io, g.output, result, (r) => toYaml(r));
-    if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+    printTxResult(io, cmd, await bankSend(io, cmd, from, to, amount, opts));
   });
 }
