@@ -37,13 +37,12 @@ import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
 import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
 import type { Configurator, MsgType } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
 import { queryHandler } from "../../chain/app/query-handler.ts";
 import { ErrInvalidVote } from "./errors.ts";
 import type { GovKeeper } from "./keeper.ts";
-import { byProposalPrefix, DepositsPrefix, StoreKey, VotesPrefix } from "./keys.ts";
+import { DepositsPrefix, VotesPrefix } from "./keys.ts";
 import { depositHandler, voteHandler, voteWeightedHandler } from "./msg-server.ts";
-import { checkAddr, checkId, currentTally, filteredProposals } from "./query-server.ts";
+import { checkId, depositOf, filteredProposals, pageOfProposal, tallyOf, voteOf } from "./query-server.ts";
 
 const P = "/cosmos.gov.v1beta1.Query/";
 /** Go's zero time.Time (v1beta1 times are non-nullable) */
@@ -105,22 +104,14 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   cfg.registerQuery(
     `${P}Vote`,
     queryHandler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      checkAddr(r.voter, "voter");
-      const v = await k.getVote(ctx, r.proposalId, r.voter);
-      if (!v) throw invalidArgument(`voter: ${r.voter} not found for proposal: ${r.proposalId}`);
-      return { vote: legacyVote(v) };
+      return { vote: legacyVote(await voteOf(ctx, k, r.proposalId, r.voter)) };
     }),
   );
   cfg.registerQuery(
     `${P}Votes`,
     queryHandler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const { items, pagination } = await paginate(
-        ctx.kvStore(StoreKey),
-        byProposalPrefix(VotesPrefix, r.proposalId),
-        r.pagination,
-        (_k, v) => legacyVote(V1VoteCodec.decode(v)),
+      const { items, pagination } = await pageOfProposal(ctx, VotesPrefix, r.proposalId, r.pagination, (v) =>
+        legacyVote(V1VoteCodec.decode(v)),
       );
       return { votes: items, pagination };
     }),
@@ -147,22 +138,18 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   cfg.registerQuery(
     `${P}Deposit`,
     queryHandler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      checkAddr(r.depositor, "depositor");
-      const d = await k.getDeposit(ctx, r.proposalId, r.depositor);
-      if (!d) throw invalidArgument(`depositer: ${r.depositor} not found for proposal: ${r.proposalId}`);
-      return { deposit: d };
+      return { deposit: await depositOf(ctx, k, r.proposalId, r.depositor) };
     }),
   );
   cfg.registerQuery(
     `${P}Deposits`,
     queryHandler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const { items, pagination } = await paginate(
-        ctx.kvStore(StoreKey),
-        byProposalPrefix(DepositsPrefix, r.proposalId),
+      const { items, pagination } = await pageOfProposal(
+        ctx,
+        DepositsPrefix,
+        r.proposalId,
         r.pagination,
-        (_k, v) => V1Deposit.decode(v),
+        V1Deposit.decode,
       );
       return { deposits: items, pagination };
     }),
@@ -170,10 +157,7 @@ export function registerLegacyQueryServer(cfg: Configurator, k: GovKeeper): void
   cfg.registerQuery(
     `${P}TallyResult`,
     queryHandler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const p = await k.getProposal(ctx, r.proposalId);
-      if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
-      return { tally: legacyTally(await currentTally(ctx, k, p)) };
+      return { tally: legacyTally(await tallyOf(ctx, k, r.proposalId)) };
     }),
   );
 }

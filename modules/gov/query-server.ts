@@ -1,4 +1,6 @@
 // x/gov gRPC Query service (cosmos.gov.v1.Query, SDK v0.50 x/gov/keeper/grpc_query.go).
+
+import type { PageRequest } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
 import { Deposit, Proposal, ProposalStatus, Vote } from "cosmjs-types/cosmos/gov/v1/gov";
 import {
   QueryConstitutionRequest,
@@ -60,6 +62,43 @@ export async function currentTally(ctx: Context, k: GovKeeper, p: Proposal) {
   return (await tally(ctx, k, p)).tally;
 }
 
+/** A stored vote (`voter` already checked non-empty where the API requires it). */
+export async function voteOf(ctx: Context, k: GovKeeper, proposalId: bigint, voter: string): Promise<Vote> {
+  checkId(proposalId);
+  checkAddr(voter, "voter");
+  const v = await k.getVote(ctx, proposalId, voter);
+  if (!v) throw invalidArgument(`voter: ${voter} not found for proposal: ${proposalId}`);
+  return v;
+}
+
+export async function depositOf(ctx: Context, k: GovKeeper, proposalId: bigint, depositor: string): Promise<Deposit> {
+  checkId(proposalId);
+  checkAddr(depositor, "depositor");
+  const d = await k.getDeposit(ctx, proposalId, depositor);
+  if (!d) throw invalidArgument(`depositer: ${depositor} not found for proposal: ${proposalId}`);
+  return d;
+}
+
+/** One page of a proposal's votes or deposits (stored as cosmos.gov.v1 messages), mapped by `map`. */
+export async function pageOfProposal<T>(
+  ctx: Context,
+  prefix: typeof VotesPrefix | typeof DepositsPrefix,
+  proposalId: bigint,
+  page: PageRequest | undefined,
+  map: (value: Uint8Array) => T,
+) {
+  checkId(proposalId);
+  return paginate(ctx.kvStore(StoreKey), byProposalPrefix(prefix, proposalId), page, (_k, v) => map(v));
+}
+
+/** The tally of an existing proposal as of now (final once it ended). */
+export async function tallyOf(ctx: Context, k: GovKeeper, proposalId: bigint) {
+  checkId(proposalId);
+  const p = await k.getProposal(ctx, proposalId);
+  if (!p) throw notFound(`proposal ${proposalId} doesn't exist`);
+  return currentTally(ctx, k, p);
+}
+
 /** Proposals with the v1 filters (status, voter, depositor), paginated over the proposal store. */
 export async function filteredProposals(
   ctx: Context,
@@ -114,23 +153,14 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
     queryHandler(QueryVoteRequest, QueryVoteResponse, async (ctx, r) => {
       checkId(r.proposalId);
       if (r.voter === "") throw invalidArgument("empty voter address");
-      checkAddr(r.voter, "voter");
-      const v = await k.getVote(ctx, r.proposalId, r.voter);
-      if (!v) throw invalidArgument(`voter: ${r.voter} not found for proposal: ${r.proposalId}`);
-      return { vote: v };
+      return { vote: await voteOf(ctx, k, r.proposalId, r.voter) };
     }),
   );
 
   cfg.registerQuery(
     `${QueryPrefix}Votes`,
     queryHandler(QueryVotesRequest, QueryVotesResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const { items, pagination } = await paginate(
-        ctx.kvStore(StoreKey),
-        byProposalPrefix(VotesPrefix, r.proposalId),
-        r.pagination,
-        (_k, v) => Vote.decode(v),
-      );
+      const { items, pagination } = await pageOfProposal(ctx, VotesPrefix, r.proposalId, r.pagination, Vote.decode);
       return { votes: items, pagination };
     }),
   );
@@ -162,22 +192,19 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
     queryHandler(QueryDepositRequest, QueryDepositResponse, async (ctx, r) => {
       checkId(r.proposalId);
       if (r.depositor === "") throw invalidArgument("empty depositor address");
-      checkAddr(r.depositor, "depositor");
-      const d = await k.getDeposit(ctx, r.proposalId, r.depositor);
-      if (!d) throw invalidArgument(`depositer: ${r.depositor} not found for proposal: ${r.proposalId}`);
-      return { deposit: d };
+      return { deposit: await depositOf(ctx, k, r.proposalId, r.depositor) };
     }),
   );
 
   cfg.registerQuery(
     `${QueryPrefix}Deposits`,
     queryHandler(QueryDepositsRequest, QueryDepositsResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const { items, pagination } = await paginate(
-        ctx.kvStore(StoreKey),
-        byProposalPrefix(DepositsPrefix, r.proposalId),
+      const { items, pagination } = await pageOfProposal(
+        ctx,
+        DepositsPrefix,
+        r.proposalId,
         r.pagination,
-        (_k, v) => Deposit.decode(v),
+        Deposit.decode,
       );
       return { deposits: items, pagination };
     }),
@@ -186,10 +213,7 @@ export function registerQueryServer(cfg: Configurator, k: GovKeeper): void {
   cfg.registerQuery(
     `${QueryPrefix}TallyResult`,
     queryHandler(QueryTallyResultRequest, QueryTallyResultResponse, async (ctx, r) => {
-      checkId(r.proposalId);
-      const p = await k.getProposal(ctx, r.proposalId);
-      if (!p) throw notFound(`proposal ${r.proposalId} doesn't exist`);
-      return { tally: await currentTally(ctx, k, p) };
+      return { tally: await tallyOf(ctx, k, r.proposalId) };
     }),
   );
 }
