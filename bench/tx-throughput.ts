@@ -16,6 +16,8 @@ const { values: flags } = parseArgs({
   options: {
     accounts: { type: "string", default: process.env.BENCH_ACCOUNTS ?? "500" },
     "per-account": { type: "string", default: process.env.BENCH_PER_ACCOUNT ?? "10" },
+    // txs per account broadcast and committed first, not counted (JIT warm-up of the fresh node)
+    "warmup-per-account": { type: "string", default: process.env.BENCH_WARMUP_PER_ACCOUNT ?? "10" },
     concurrency: { type: "string", default: process.env.BENCH_CONCURRENCY ?? "32" },
     batch: { type: "string", default: process.env.BENCH_BATCH ?? "10" }, // txs per JSON-RPC batch request
     runs: { type: "string", default: process.env.BENCH_RUNS ?? "3" },
@@ -31,7 +33,8 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(
-    "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 10] [--concurrency 32]\n" +
+    "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 10] [--warmup-per-account 10]\n" +
+      "  [--concurrency 32]" +
       "  [--batch 10] [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--node-flags '--max-semi-space-size=64']\n" +
       "  [--cpu-prof DIR] [--keep]",
   );
@@ -41,6 +44,7 @@ if (flags.help) {
 if (flags.keep) process.env.DGRID_KEEP_TEST_DIRS = "1";
 const nAccounts = Number(flags.accounts);
 const perAccount = Number(flags["per-account"]);
+const warmupPerAccount = Math.max(0, Number(flags["warmup-per-account"]));
 const concurrency = Number(flags.concurrency);
 const batchSize = Math.max(1, Number(flags.batch));
 const runs = Math.max(1, Number(flags.runs));
@@ -160,6 +164,108 @@ interface RunResult {
   timedOut: boolean;
 }
 
+/** What one broadcast phase saw: every tx of `txs` broadcast, then followed until committed. */
+interface PhaseResult {
+  accepted: number;
+  committedOk: number;
+  committedFailed: number;
+  gasUsed: number[];
+  latencies: number[];
+  firstSend: number;
+  broadcastEnd: number;
+  lastCommit: number;
+  nodeCpu: number;
+  benchCpu: number;
+  timedOut: boolean;
+}
+
+/** Per-tx bookkeeping the block follower reports into; one phase at a time. */
+interface Tracker {
+  sentAt: Map<string, number>;
+  phase?: PhaseResult;
+}
+
+async function broadcastPhase(node: TestNode, tracker: Tracker, txs: SignedTx[], label: string): Promise<PhaseResult> {
+  const r: PhaseResult = {
+    accepted: 0,
+    committedOk: 0,
+    committedFailed: 0,
+    gasUsed: [],
+    latencies: [],
+    firstSend: performance.now(),
+    broadcastEnd: 0,
+    lastCommit: 0,
+    nodeCpu: 0,
+    benchCpu: 0,
+    timedOut: false,
+  };
+  tracker.sentAt.clear();
+  tracker.phase = r;
+  log(
+    `${label}: broadcasting ${txs.length} txs in JSON-RPC batches of ${batchSize}, ${concurrency} requests in flight`,
+  );
+  const rejected = new Map<string, number>();
+  let nextTx = 0;
+  const nodeCpu0 = processCpuSeconds(node.process?.pid);
+  const benchCpu0 = process.cpuUsage();
+  const worker = async () => {
+    while (nextTx < txs.length) {
+      const batch = txs.slice(nextTx, nextTx + batchSize);
+      nextTx += batch.length;
+      const now = performance.now();
+      for (const tx of batch) tracker.sentAt.set(tx.hash, now);
+      const whys = await broadcastBatch(node.rpcUrl, batch);
+      batch.forEach((tx, i) => {
+        const why = whys[i].slice(0, 120);
+        if (!why) return;
+        tracker.sentAt.delete(tx.hash);
+        rejected.set(why, (rejected.get(why) ?? 0) + 1);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  r.broadcastEnd = performance.now();
+  r.accepted = txs.length - [...rejected.values()].reduce((a, b) => a + b, 0);
+  for (const [why, n] of rejected) log(`rejected ${n}x: ${why}`);
+  log(
+    `${label}: broadcast done in ${((r.broadcastEnd - r.firstSend) / 1000).toFixed(2)} s (${r.accepted} accepted); waiting for commits`,
+  );
+  r.timedOut = await new Promise<boolean>((resolve) => {
+    const deadline = setTimeout(() => {
+      clearInterval(poll);
+      resolve(true);
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      if (r.committedOk + r.committedFailed >= r.accepted) {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        resolve(false);
+      }
+    }, 50);
+  });
+  r.nodeCpu = processCpuSeconds(node.process?.pid) - nodeCpu0;
+  const benchCpuUsage = process.cpuUsage(benchCpu0);
+  r.benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
+  if (r.timedOut)
+    log(`${label}: timed out after ${flags["timeout-s"]} s with ${r.committedOk}/${r.accepted} committed`);
+  tracker.phase = undefined;
+  return r;
+}
+
+/** Signs `perAccount` MsgSends per account with sequences from `fromSeq`, round-robin by sequence. */
+function signRound(accounts: BenchAccount[], chainId: string, fromSeq: number, count: number): SignedTx[] {
+  // an account's sequence k+1 is sent ~nAccounts txs after sequence k, long after its CheckTx, so
+  // bounded concurrency never reorders one account's txs
+  const txs: SignedTx[] = [];
+  const params = { chainId, denom: DENOM, feeAmount: FEE, gasLimit: GAS_LIMIT };
+  for (let seq = fromSeq; seq < fromSeq + count; seq++) {
+    for (let i = 0; i < accounts.length; i++) {
+      txs.push(signSend(accounts[i], accounts[(i + 1) % accounts.length].address, BigInt(seq), params));
+    }
+  }
+  return txs;
+}
+
 async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult> {
   const total = nAccounts * perAccount;
   log(`run ${run}: native secp256k1 verify rate (${flags["verify-ms"]} ms, one core)...`);
@@ -168,122 +274,77 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
   log(`run ${run}: creating node home, ${nAccounts} genesis accounts`);
   const node: TestNode = await createTestNode({ chainId: "dgrid-bench-1", timeoutCommitMs: blockMs });
   writeGenesis(node.home, accounts);
-  tuneConfig(node.home, total);
+  tuneConfig(node.home, total + nAccounts * warmupPerAccount);
 
   try {
-    log(`pre-signing ${total} txs offline`);
+    log(`pre-signing ${nAccounts * warmupPerAccount} warm-up and ${total} measured txs offline`);
     const t0 = performance.now();
-    // Round-robin by sequence: an account's sequence k+1 is sent ~nAccounts txs after sequence k, long
-    // after its CheckTx, so bounded concurrency never reorders one account's txs.
-    const txs: SignedTx[] = [];
-    const params = { chainId: node.chainId, denom: DENOM, feeAmount: FEE, gasLimit: GAS_LIMIT };
-    for (let seq = 0; seq < perAccount; seq++) {
-      for (let i = 0; i < nAccounts; i++) {
-        txs.push(signSend(accounts[i], accounts[(i + 1) % nAccounts].address, BigInt(seq), params));
-      }
-    }
+    const warmupTxs = signRound(accounts, node.chainId, 0, warmupPerAccount);
+    const txs = signRound(accounts, node.chainId, warmupPerAccount, perAccount);
     log(`signed in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting node`);
 
     await startNode(node, flags["cpu-prof"]);
 
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const gasUsed: number[] = [];
-    let committedOk = 0;
-    let committedFailed = 0;
-    let lastCommit = 0;
+    const tracker: Tracker = { sentAt: new Map() };
     const startHeight = Number((await rpc(node.rpcUrl, "status")).sync_info.latest_block_height);
     const follower = followBlocks(node.rpcUrl, startHeight, (hash, seenAt, code, gas) => {
-      const sent = sentAt.get(hash);
-      if (sent === undefined) return;
+      const sent = tracker.sentAt.get(hash);
+      const p = tracker.phase;
+      if (sent === undefined || !p) return;
       if (code === 0) {
-        committedOk++;
-        latencies.push(seenAt - sent);
-        gasUsed.push(gas);
-      } else committedFailed++;
-      lastCommit = Math.max(lastCommit, seenAt);
+        p.committedOk++;
+        p.latencies.push(seenAt - sent);
+        p.gasUsed.push(gas);
+      } else p.committedFailed++;
+      p.lastCommit = Math.max(p.lastCommit, seenAt);
     });
 
-    log(`broadcasting ${total} txs in JSON-RPC batches of ${batchSize}, ${concurrency} requests in flight`);
-    const rejected = new Map<string, number>();
-    let nextTx = 0;
-    const firstSend = performance.now();
-    const nodeCpu0 = processCpuSeconds(node.process?.pid);
-    const benchCpu0 = process.cpuUsage();
-    const worker = async () => {
-      while (nextTx < txs.length) {
-        const batch = txs.slice(nextTx, nextTx + batchSize);
-        nextTx += batch.length;
-        const now = performance.now();
-        for (const tx of batch) sentAt.set(tx.hash, now);
-        const whys = await broadcastBatch(node.rpcUrl, batch);
-        batch.forEach((tx, i) => {
-          const why = whys[i].slice(0, 120);
-          if (!why) return;
-          sentAt.delete(tx.hash);
-          rejected.set(why, (rejected.get(why) ?? 0) + 1);
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const broadcastEnd = performance.now();
-    const accepted = total - [...rejected.values()].reduce((a, b) => a + b, 0);
-    for (const [why, n] of rejected) log(`rejected ${n}x: ${why}`);
-    log(
-      `broadcast done in ${((broadcastEnd - firstSend) / 1000).toFixed(2)} s (${accepted} accepted); waiting for commits`,
-    );
-
-    const timedOut = await new Promise<boolean>((resolve) => {
-      const deadline = setTimeout(() => {
-        clearInterval(poll);
-        resolve(true);
-      }, timeoutMs);
-      const poll = setInterval(() => {
-        if (committedOk + committedFailed >= accepted) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          resolve(false);
-        }
-      }, 50);
-    });
-    const nodeCpu = processCpuSeconds(node.process?.pid) - nodeCpu0;
-    const benchCpuUsage = process.cpuUsage(benchCpu0);
-    const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
+    // Warm-up: the same load on the fresh node until committed, not counted. A validator runs for days;
+    // the first seconds of a new process are spent compiling (V8's optimizing compiler threads took
+    // about a third of the node's CPU in the first 8 s of a cold run, perf-measured).
+    if (warmupTxs.length > 0) {
+      const w = await broadcastPhase(node, tracker, warmupTxs, `run ${run} warm-up`);
+      if (w.timedOut) throw new Error("warm-up timed out");
+      log(
+        `run ${run} warm-up: ${(w.committedOk / ((w.lastCommit - w.firstSend) / 1000)).toFixed(0)} tx/s committed (not counted)`,
+      );
+    }
+    const measuredFrom = follower.blocks.length;
+    const r = await broadcastPhase(node, tracker, txs, `run ${run}`);
     await follower.stop();
-    if (timedOut) log(`timed out after ${flags["timeout-s"]} s with ${committedOk}/${accepted} committed`);
 
-    // Blocks that carried bench txs: from the first to the last such block.
-    const used = follower.blocks.filter((b) => b.txs > 0);
+    // Blocks of the measured phase that carried txs: from the first to the last such block.
+    const blocks = follower.blocks.slice(measuredFrom);
+    const used = blocks.filter((b) => b.txs > 0);
     const usedSpan = used.length
-      ? follower.blocks.filter((b) => b.height >= used[0].height && b.height <= used[used.length - 1].height)
+      ? blocks.filter((b) => b.height >= used[0].height && b.height <= used[used.length - 1].height)
       : [];
     const deltas: number[] = [];
-    for (let i = 1; i < follower.blocks.length; i++)
-      deltas.push(follower.blocks[i].headerTime - follower.blocks[i - 1].headerTime);
+    for (let i = 1; i < blocks.length; i++) deltas.push(blocks[i].headerTime - blocks[i - 1].headerTime);
     deltas.sort((a, b) => a - b);
-    latencies.sort((a, b) => a - b);
-    gasUsed.sort((a, b) => a - b);
-    const seconds = (lastCommit - firstSend) / 1000;
-    const tps = committedOk / seconds;
+    r.latencies.sort((a, b) => a - b);
+    r.gasUsed.sort((a, b) => a - b);
+    const seconds = (r.lastCommit - r.firstSend) / 1000;
+    const tps = r.committedOk / seconds;
     return {
       verifyRate,
-      accepted,
-      committedOk,
-      committedFailed,
-      gasPerSend: percentile(gasUsed, 50),
-      broadcastRate: accepted / ((broadcastEnd - firstSend) / 1000),
+      accepted: r.accepted,
+      committedOk: r.committedOk,
+      committedFailed: r.committedFailed,
+      gasPerSend: percentile(r.gasUsed, 50),
+      broadcastRate: r.accepted / ((r.broadcastEnd - r.firstSend) / 1000),
       blockIntervalMs: percentile(deltas, 50),
       blocksUsed: usedSpan.length,
-      maxPerBlock: Math.max(0, ...follower.blocks.map((b) => b.txs)),
+      maxPerBlock: Math.max(0, ...blocks.map((b) => b.txs)),
       seconds,
       tps,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
+      p50: percentile(r.latencies, 50),
+      p99: percentile(r.latencies, 99),
       ratio: tps / verifyRate,
-      nodeCpuMsPerTx: (nodeCpu * 1000) / Math.max(1, committedOk),
-      benchCpuMsPerTx: (benchCpu * 1000) / Math.max(1, committedOk),
+      nodeCpuMsPerTx: (r.nodeCpu * 1000) / Math.max(1, r.committedOk),
+      benchCpuMsPerTx: (r.benchCpu * 1000) / Math.max(1, r.committedOk),
       load: loadavg()[0],
-      timedOut,
+      timedOut: r.timedOut,
     };
   } finally {
     await node.stop();
@@ -323,6 +384,7 @@ async function main(): Promise<void> {
   const rows: [string, string][] = [
     ["runs (figures are medians over runs)", String(runs)],
     ["accounts", String(nAccounts)],
+    ["warm-up txs first (committed, not counted)", String(nAccounts * warmupPerAccount)],
     ["txs signed / accepted by CheckTx", `${total} / ${med((r) => r.accepted)}`],
     ["txs committed ok / failed in block", `${med((r) => r.committedOk)} / ${med((r) => r.committedFailed)}`],
     ["gas used per MsgSend", med((r) => r.gasPerSend)],
