@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { SignatureVerifier } from "../../modules/auth/sigverify.ts";
+import fc from "fast-check";
+import {
+  SECP256K1_BACKEND,
+  SignatureVerifier,
+  verifySecp256k1,
+  verifySecp256k1Native,
+  verifySecp256k1OpenSsl,
+} from "../../modules/auth/sigverify.ts";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -74,6 +81,64 @@ describe("SignatureVerifier", () => {
     const g = signed("after", "close");
     assert.equal(await v.verifyAhead(g.pub, g.msg, g.sig), false);
     assert.ok(v.verify(g.pub, g.msg, g.sig));
+  });
+});
+
+const be32 = (x: bigint) => Buffer.from(x.toString(16).padStart(64, "0"), "hex");
+
+describe("secp256k1 backends", () => {
+  it("libsecp256k1 loads on linux-x64 (the package ships its prebuilt binding)", (t) => {
+    if (process.platform !== "linux" || process.arch !== "x64") return t.skip("no prebuild expected here");
+    assert.equal(SECP256K1_BACKEND, "libsecp256k1");
+    assert.ok(verifySecp256k1Native);
+  });
+
+  it("libsecp256k1 and node:crypto give the same answer on valid, tampered and malformed input", (t) => {
+    const nativeVerify = verifySecp256k1Native;
+    if (!nativeVerify) return t.skip("libsecp256k1 binding not available on this platform");
+    const variants = (pub: Uint8Array, msg: Uint8Array, sig: Uint8Array, flip: number) => {
+      const r = BigInt(`0x${Buffer.from(sig.subarray(0, 32)).toString("hex")}`);
+      const s = BigInt(`0x${Buffer.from(sig.subarray(32)).toString("hex")}`);
+      const bit = (b: Uint8Array) => {
+        const c = new Uint8Array(b);
+        c[flip % c.length] ^= 1 << (flip % 8);
+        return c;
+      };
+      return [
+        { pub, msg, sig, valid: true },
+        { pub, msg: bit(msg.length ? msg : new Uint8Array(1)), sig },
+        { pub, msg, sig: bit(sig) },
+        { pub: bit(pub), msg, sig },
+        { pub, msg, sig: highS(sig) },
+        { pub, msg, sig: new Uint8Array([...be32(r + N < 1n << 256n ? r + N : r), ...be32(s)]) }, // r not reduced
+        { pub, msg, sig: new Uint8Array([...be32(r), ...be32(s + N < 1n << 256n ? s + N : 0n)]) },
+        { pub, msg, sig: new Uint8Array([...be32(0n), ...be32(s)]) },
+        { pub, msg, sig: new Uint8Array([...be32(r), ...be32(0n)]) },
+        { pub: new Uint8Array([4, ...pub.subarray(1)]), msg, sig }, // wrong prefix for 33 bytes
+        { pub: new Uint8Array(33), msg, sig },
+        { pub, msg, sig: sig.subarray(1) },
+      ];
+    };
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 400 }),
+        fc.nat(),
+        (seed, msg, flip) => {
+          const priv = createHash("sha256").update(seed).digest();
+          const pub = secp256k1.getPublicKey(priv, true);
+          const sig = secp256k1.sign(msg, priv);
+          for (const v of variants(pub, msg, sig, flip)) {
+            const a = nativeVerify(v.pub, v.msg, v.sig);
+            const b = verifySecp256k1OpenSsl(v.pub, v.msg, v.sig);
+            assert.equal(a, b, `backends disagree on ${Buffer.from(v.sig).toString("hex")}`);
+            assert.equal(verifySecp256k1(v.pub, v.msg, v.sig), a);
+            if (v.valid) assert.equal(a, true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
