@@ -1,5 +1,5 @@
 // Shared by the throughput benches: JSON-RPC with errors thrown, a follower of committed blocks (commit
-// time = when the bench first saw the block), and percentiles.
+// time = when the bench first saw the block), the tx results of given heights, and percentiles.
 import { createHash } from "node:crypto";
 import { rpcCall } from "../test/support/node-process.ts";
 
@@ -16,14 +16,18 @@ export interface BlockSeen {
   txs: number;
 }
 
+const sha256Hex = (b64: string) => createHash("sha256").update(Buffer.from(b64, "base64")).digest("hex").toUpperCase();
+
 /**
- * Follows committed blocks by polling `status` (25 ms) and reading each new block and its results;
- * calls `onTx(hash, seenAt, code, gasUsed)` for every tx.
+ * Follows committed blocks by polling `status` (25 ms) and reading each new `block`; calls
+ * `onTx(hash, seenAt, height)` for every tx. Results are not read here: a block's `block_results`
+ * JSON is several MB at 1,000+ MsgSends, and serializing and sending it while the node is under
+ * load measured the bench's own reading more than the node; read them afterwards (`readResults`).
  */
 export function followBlocks(
   url: string,
   fromHeight: number,
-  onTx: (hash: string, seenAt: number, code: number, gasUsed: number) => void,
+  onTx: (hash: string, seenAt: number, height: number) => void,
 ): { blocks: BlockSeen[]; stop(): Promise<void> } {
   const blocks: BlockSeen[] = [];
   let next = fromHeight + 1;
@@ -34,20 +38,13 @@ export function followBlocks(
         const tip = Number((await rpc(url, "status")).sync_info.latest_block_height);
         const seenAt = performance.now();
         for (; next <= tip; next++) {
-          const [b, res] = await Promise.all([
-            rpc(url, "block", { height: String(next) }),
-            rpc(url, "block_results", { height: String(next) }),
-          ]);
+          const b = await rpc(url, "block", { height: String(next) });
           const txs: string[] = b.block.data.txs ?? [];
-          const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
-          txs.forEach((t, i) => {
-            const hash = createHash("sha256").update(Buffer.from(t, "base64")).digest("hex").toUpperCase();
-            onTx(hash, seenAt, results[i]?.code ?? -1, Number(results[i]?.gas_used ?? 0));
-          });
+          for (const t of txs) onTx(sha256Hex(t), seenAt, next);
           blocks.push({ height: next, seenAt, headerTime: Date.parse(b.block.header.time), txs: txs.length });
         }
       } catch {
-        // a node may list a height in `status` a moment before its block results are stored: retry
+        // a node may list a height in `status` a moment before its block is readable: retry
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -59,6 +56,25 @@ export function followBlocks(
       await loop;
     },
   };
+}
+
+/** Each tx's result code and gas used in the given heights (`block` + `block_results`), by tx hash. */
+export async function readResults(
+  url: string,
+  heights: Iterable<number>,
+): Promise<Map<string, { code: number; gasUsed: number }>> {
+  const out = new Map<string, { code: number; gasUsed: number }>();
+  for (const h of heights) {
+    const [b, res] = await Promise.all([
+      rpc(url, "block", { height: String(h) }),
+      rpc(url, "block_results", { height: String(h) }),
+    ]);
+    const results: { code: number; gas_used: string }[] = res.txs_results ?? [];
+    (b.block.data.txs ?? []).forEach((t: string, i: number) => {
+      out.set(sha256Hex(t), { code: results[i]?.code ?? -1, gasUsed: Number(results[i]?.gas_used ?? 0) });
+    });
+  }
+  return out;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { fromBech32 } from "@cosmjs/encoding";
 import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../test/support/localnet.ts";
 import { rpcCall } from "../test/support/node-process.ts";
-import { followBlocks, percentile, rpc } from "./follow.ts";
+import { followBlocks, percentile, readResults, rpc } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -123,13 +123,12 @@ async function oneRun(net: TestLocalnet, txs: { tx: SignedTx; node: number }[]):
   let committedFailed = 0;
   let lastCommit = 0;
   const startHeight = Number((await rpc(urls[0], "status")).sync_info.latest_block_height);
-  const follower = followBlocks(urls[0], startHeight, (hash, seenAt, code) => {
-    const sent = sentAt.get(hash);
-    if (sent === undefined) return;
-    if (code === 0) {
-      committedOk++;
-      latencies.push(seenAt - sent);
-    } else committedFailed++;
+  const seen = new Map<string, number>();
+  const heights = new Set<number>();
+  const follower = followBlocks(urls[0], startHeight, (hash, seenAt, height) => {
+    if (!sentAt.has(hash) || seen.has(hash)) return;
+    seen.set(hash, seenAt);
+    heights.add(height);
     lastCommit = Math.max(lastCommit, seenAt);
   });
   log(`broadcasting ${txs.length} txs to ${urls.length} nodes, ${concurrency} in flight`);
@@ -159,10 +158,21 @@ async function oneRun(net: TestLocalnet, txs: { tx: SignedTx; node: number }[]):
     `broadcast done in ${((performance.now() - firstSend) / 1000).toFixed(2)} s (${accepted} accepted); waiting for commits`,
   );
   const deadline = Date.now() + timeoutMs;
-  while (committedOk + committedFailed < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const timedOut = committedOk + committedFailed < accepted;
+  while (seen.size < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const timedOut = seen.size < accepted;
   await follower.stop();
-  if (timedOut) log(`timed out with ${committedOk + committedFailed}/${accepted} committed`);
+  if (timedOut) log(`timed out with ${seen.size}/${accepted} committed`);
+  // results read after the run (several MB of JSON per block; see follow.ts)
+  const results = await readResults(
+    urls[0],
+    [...heights].sort((a, b) => a - b),
+  );
+  for (const [hash, seenAt] of seen) {
+    if (results.get(hash)?.code === 0) {
+      committedOk++;
+      latencies.push(seenAt - (sentAt.get(hash) ?? seenAt));
+    } else committedFailed++;
+  }
   const used = follower.blocks.filter((b) => b.txs > 0);
   const span = used.length
     ? follower.blocks.filter((b) => b.height >= used[0].height && b.height <= used[used.length - 1].height)

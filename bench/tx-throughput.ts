@@ -8,7 +8,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
-import { followBlocks, percentile, rpc } from "./follow.ts";
+import { followBlocks, percentile, readResults, rpc } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -167,6 +167,10 @@ interface RunResult {
 /** What one broadcast phase saw: every tx of `txs` broadcast, then followed until committed. */
 interface PhaseResult {
   accepted: number;
+  /** accepted txs seen in committed blocks, and when (latency), by hash */
+  seen: Map<string, number>;
+  /** heights that carried this phase's txs */
+  heights: Set<number>;
   committedOk: number;
   committedFailed: number;
   gasUsed: number[];
@@ -188,6 +192,8 @@ interface Tracker {
 async function broadcastPhase(node: TestNode, tracker: Tracker, txs: SignedTx[], label: string): Promise<PhaseResult> {
   const r: PhaseResult = {
     accepted: 0,
+    seen: new Map(),
+    heights: new Set(),
     committedOk: 0,
     committedFailed: 0,
     gasUsed: [],
@@ -236,7 +242,7 @@ async function broadcastPhase(node: TestNode, tracker: Tracker, txs: SignedTx[],
       resolve(true);
     }, timeoutMs);
     const poll = setInterval(() => {
-      if (r.committedOk + r.committedFailed >= r.accepted) {
+      if (r.seen.size >= r.accepted) {
         clearInterval(poll);
         clearTimeout(deadline);
         resolve(false);
@@ -246,9 +252,21 @@ async function broadcastPhase(node: TestNode, tracker: Tracker, txs: SignedTx[],
   r.nodeCpu = processCpuSeconds(node.process?.pid) - nodeCpu0;
   const benchCpuUsage = process.cpuUsage(benchCpu0);
   r.benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
-  if (r.timedOut)
-    log(`${label}: timed out after ${flags["timeout-s"]} s with ${r.committedOk}/${r.accepted} committed`);
   tracker.phase = undefined;
+  if (r.timedOut) log(`${label}: timed out after ${flags["timeout-s"]} s with ${r.seen.size}/${r.accepted} committed`);
+  // the results, read once the phase is over (outside the measured CPU and time)
+  const results = await readResults(
+    node.rpcUrl,
+    [...r.heights].sort((a, b) => a - b),
+  );
+  for (const [hash, seenAt] of r.seen) {
+    const res = results.get(hash);
+    if (res?.code === 0) {
+      r.committedOk++;
+      r.latencies.push(seenAt - (tracker.sentAt.get(hash) ?? seenAt));
+      r.gasUsed.push(res.gasUsed);
+    } else r.committedFailed++;
+  }
   return r;
 }
 
@@ -287,15 +305,11 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
 
     const tracker: Tracker = { sentAt: new Map() };
     const startHeight = Number((await rpc(node.rpcUrl, "status")).sync_info.latest_block_height);
-    const follower = followBlocks(node.rpcUrl, startHeight, (hash, seenAt, code, gas) => {
-      const sent = tracker.sentAt.get(hash);
+    const follower = followBlocks(node.rpcUrl, startHeight, (hash, seenAt, height) => {
       const p = tracker.phase;
-      if (sent === undefined || !p) return;
-      if (code === 0) {
-        p.committedOk++;
-        p.latencies.push(seenAt - sent);
-        p.gasUsed.push(gas);
-      } else p.committedFailed++;
+      if (!p || !tracker.sentAt.has(hash) || p.seen.has(hash)) return;
+      p.seen.set(hash, seenAt);
+      p.heights.add(height);
       p.lastCommit = Math.max(p.lastCommit, seenAt);
     });
 
