@@ -287,7 +287,7 @@ export function newSigVerifyAhead(
     try {
       const { authInfo, raw } = tx;
       if (authInfo.signerInfos.length !== tx.signers.length || raw.signatures.length !== tx.signers.length) return;
-      const pending: Promise<boolean>[] = [];
+      const pending: Promise<void>[] = [];
       for (let i = 0; i < tx.signers.length; i++) {
         const info = authInfo.signerInfos[i];
         const acc = await ak.getAccount(ctx, tx.signers[i]);
@@ -295,13 +295,18 @@ export function newSigVerifyAhead(
         const pkAny = info.publicKey ?? acc.pubKey;
         if (!pkAny || pkAny.typeUrl !== Secp256k1PubKeyTypeUrl) return;
         const accNum = ctx.height !== 0 ? acc.accountNumber : 0n;
-        const bytes = signBytes(info.modeInfo?.single?.mode, tx, {
-          chainId: ctx.chainId,
-          accountNumber: accNum,
-          sequence: info.sequence,
-        });
+        const mode = info.modeInfo?.single?.mode;
+        const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: info.sequence });
         if (!bytes) return;
-        pending.push(verifier.verifyAhead(secp256k1KeyFromAny(pkAny), bytes, raw.signatures[i]));
+        const pubkey = secp256k1KeyFromAny(pkAny);
+        // a success is recorded on the tx for exactly these inputs, so the ante handler (same decoded tx,
+        // same key, account number and sequence) skips rebuilding the sign bytes and the cache lookup
+        const memo = verifiedMemo(tx, i, pubkey, mode, ctx.chainId, accNum, info.sequence);
+        pending.push(
+          verifier.verifyAhead(pubkey, bytes, raw.signatures[i]).then((ok) => {
+            if (ok) memo.set();
+          }),
+        );
       }
       await Promise.all(pending);
     } catch {

@@ -163,6 +163,33 @@ describe("DGridApp", () => {
     await assertInvariants(app);
   });
 
+  it("a signature verified ahead on the worker is not verified again by CheckTx or the block, a bad one is", async () => {
+    const { app, alice, bob } = await setup();
+    try {
+      await block(app, 1, []);
+      const good = await signTx(alice, [send(alice.address, bob.address, "1")], { accountNumber: 0n, sequence: 0n });
+      app.prepareCheckTx(good);
+      assert.equal((await app.checkTx({ tx: good, type: CheckTxType.NEW })).code, 0);
+      // verified once, on the worker; the ante found it recorded on the decoded tx (no cache lookup)
+      assert.deepEqual(app.sigVerifier.stats, { hits: 0, misses: 0, ahead: 1 });
+      const res = await block(app, 2, [good]);
+      assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+      assert.deepEqual(app.sigVerifier.stats, { hits: 0, misses: 0, ahead: 1 });
+      // a corrupted signature: the worker says no, so the ante verifies itself and rejects it
+      const bad = await signTx(alice, [send(alice.address, bob.address, "1")], {
+        accountNumber: 0n,
+        sequence: 1n,
+        corrupt: true,
+      });
+      app.prepareCheckTx(bad);
+      const check = await app.checkTx({ tx: bad, type: CheckTxType.NEW });
+      assert.equal(check.code, 4, check.log);
+      assert.deepEqual(app.sigVerifier.stats, { hits: 0, misses: 1, ahead: 1 });
+    } finally {
+      await app.sigVerifier.close();
+    }
+  });
+
   it("low fee fails CheckTx with 13 but is accepted in a block (min gas prices are local)", async () => {
     const { app, alice, bob } = await setup();
     await block(app, 1, []);
