@@ -60,9 +60,20 @@ export function txHash(tx: Uint8Array): Uint8Array {
  */
 const txHashes = new WeakMap<Uint8Array, Uint8Array>();
 
+/**
+ * Data hashes of tx lists already hashed, by list object: consensus validates one block's data several
+ * times (proposal, prevote, precommit, apply), each a Merkle tree over thousands of txs. Block tx lists
+ * are never changed once built; the length is checked anyway.
+ */
+const dataHashes = new WeakMap<readonly Uint8Array[], { n: number; hash: Uint8Array }>();
+
 /** Data hash: Merkle root over the txs' sha256 hashes. */
 export function dataHash(txs: readonly Uint8Array[]): Uint8Array {
-  return simpleHashFromByteSlices(txs.map(txHash));
+  const hit = dataHashes.get(txs);
+  if (hit && hit.n === txs.length) return hit.hash.slice();
+  const hash = simpleHashFromByteSlices(txs.map(txHash));
+  dataHashes.set(txs, { n: txs.length, hash });
+  return hash.slice();
 }
 
 export function commitSigBytes(sig: CommitSig): Uint8Array {
