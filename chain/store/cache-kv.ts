@@ -15,9 +15,35 @@ export class CacheKV implements CacheKVStore {
   /** dirty entries sorted by key, rebuilt lazily when a new key becomes dirty */
   private sorted: Entry[] | undefined;
 
-  constructor(readonly parent: KVStore) {}
+  readonly getSync?: (key: Bytes) => Bytes | undefined;
 
-  async get(key: Bytes): Promise<Bytes | undefined> {
+  constructor(readonly parent: KVStore) {
+    const below = parent.getSync;
+    if (below) this.getSync = (key) => this.readSync(key, below);
+  }
+
+  private readSync(key: Bytes, below: (key: Bytes) => Bytes | undefined): Bytes | undefined {
+    const k = keyString(key);
+    const e = this.entries.get(k);
+    if (e) return e.value;
+    const value = below(key);
+    this.entries.set(k, { key: Uint8Array.from(key), value, dirty: false });
+    return value;
+  }
+
+  get(key: Bytes): Promise<Bytes | undefined> {
+    const below = this.parent.getSync;
+    if (below) {
+      try {
+        return Promise.resolve(this.readSync(key, below));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.getAsync(key);
+  }
+
+  private async getAsync(key: Bytes): Promise<Bytes | undefined> {
     const k = keyString(key);
     const e = this.entries.get(k);
     if (e) return e.value;

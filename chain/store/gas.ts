@@ -128,7 +128,24 @@ export class GasKVStore implements KVStore {
     readonly config: Readonly<KVGasConfig> = DEFAULT_KV_GAS_CONFIG,
   ) {}
 
-  async get(key: Bytes): Promise<Bytes | undefined> {
+  get(key: Bytes): Promise<Bytes | undefined> {
+    const below = this.parent.getSync;
+    if (below) {
+      // same charges in the same order as below, without a promise per store layer
+      try {
+        this.meter.consume(this.config.readCostFlat, GAS_DESC.readFlat);
+        const value = below(key);
+        this.meter.consume(this.config.readCostPerByte * key.length, GAS_DESC.readPerByte);
+        this.meter.consume(this.config.readCostPerByte * (value?.length ?? 0), GAS_DESC.readPerByte);
+        return Promise.resolve(value);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.getAsync(key);
+  }
+
+  private async getAsync(key: Bytes): Promise<Bytes | undefined> {
     this.meter.consume(this.config.readCostFlat, GAS_DESC.readFlat);
     const value = await this.parent.get(key);
     this.meter.consume(this.config.readCostPerByte * key.length, GAS_DESC.readPerByte);

@@ -4,12 +4,15 @@ import type { Bytes, IterateOptions, KVStore } from "./types.ts";
 
 class PrefixStore implements KVStore {
   private readonly prefix: Buffer;
+  readonly getSync?: (key: Bytes) => Bytes | undefined;
 
   constructor(
     private readonly parent: KVStore,
     prefix: Bytes,
   ) {
     this.prefix = Buffer.from(prefix);
+    const below = parent.getSync;
+    if (below) this.getSync = (key) => below(this.full(key));
   }
 
   private full(key: Bytes): Buffer {

@@ -14,6 +14,12 @@ export interface IterateOptions {
 
 export interface KVStore {
   get(key: Bytes): Promise<Bytes | undefined>;
+  /**
+   * The same read without a promise, present only where every layer below answers synchronously (the
+   * node's stores do: caches over LevelDB getSync). A hot read then costs no promise per layer; the
+   * layers above use it when they find it and fall back to `get` when not.
+   */
+  readonly getSync?: (key: Bytes) => Bytes | undefined;
   has(key: Bytes): Promise<boolean>;
   set(key: Bytes, value: Bytes): void;
   delete(key: Bytes): void;

@@ -55,6 +55,8 @@ export class FlatStore implements KVStore {
     return this.read(key);
   }
 
+  readonly getSync = (key: Bytes): Bytes | undefined => this.read(key);
+
   async has(key: Bytes): Promise<boolean> {
     return this.read(key) !== undefined;
   }
@@ -96,6 +98,8 @@ export class TreeView implements KVStore {
   async get(key: Bytes): Promise<Bytes | undefined> {
     return this.tree.get(this.root, key);
   }
+
+  readonly getSync = (key: Bytes): Bytes | undefined => this.tree.get(this.root, key);
 
   async has(key: Bytes): Promise<boolean> {
     return this.tree.get(this.root, key) !== undefined;

@@ -91,6 +91,37 @@ describe("GasKVStore and prefixStore", () => {
     );
   });
 
+  it("a synchronous read path gives the same values, gas and out-of-gas rejection as the async one", async () => {
+    // the same branch seen through a wrapper that only offers the async `get`
+    const asyncOnly = (inner: KVStore): KVStore => ({
+      get: (k) => inner.get(k),
+      has: (k) => inner.has(k),
+      set: (k, v) => inner.set(k, v),
+      delete: (k) => inner.delete(k),
+      iterate: (o) => inner.iterate(o),
+    });
+    const branch = cms.branch().getStore("s");
+    assert.ok(branch.getSync, "the node's branches read synchronously");
+    branch.set(enc("ac"), enc("pending"));
+    const keys = ["aa", "ab", "ac", "zz", "aa"].map(enc);
+    const runs = [];
+    for (const base of [branch, asyncOnly(branch)]) {
+      const m = new InfiniteGasMeter();
+      const s = new GasKVStore(prefixStore(base, enc("")), m);
+      const values = [];
+      for (const k of keys) values.push(dec((await s.get(k)) ?? new Uint8Array()));
+      runs.push({ values, gas: m.consumed() });
+    }
+    assert.deepEqual(runs[0], runs[1]);
+    assert.deepEqual(runs[0].values, ["1", "22", "pending", "", "1"]);
+    // out of gas on the read: a rejected promise on both paths, nothing thrown synchronously
+    for (const base of [branch, asyncOnly(branch)]) {
+      const s = new GasKVStore(base, new BasicGasMeter(1005));
+      const p = s.get(enc("ab"));
+      await assert.rejects(p, (e: unknown) => ErrOutOfGas.is(e));
+    }
+  });
+
   it("prefixStore maps keys and bounds iteration to the prefix", async () => {
     const b = cms.branch();
     const base: KVStore = b.getStore("s");
