@@ -154,7 +154,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     // ConsumeGasForTxSizeDecorator. Each SDK decorator reads the params and the signer accounts itself;
     // the reads below are repeated where the SDK does them, so a tx costs the SDK's gas and a client's
     // simulation (which pays no fee) times its usual margin (CosmJS 1.4) covers the fee deduction.
-    await ak.getParams(ctx);
+    await ak.readParamsForGas(ctx);
     ctx.gasMeter.consume(Number(params.txSizeCostPerByte) * ctx.txBytes.length, "txSize");
     if (simulate) {
       // charge for the signatures a simulated tx leaves empty, as the SDK does with the size of an
@@ -220,15 +220,15 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     }
 
     // ValidateSigCountDecorator (single keys only: one per signer)
-    await ak.getParams(ctx);
+    await ak.readParamsForGas(ctx);
     if (BigInt(tx.signers.length) > params.txSigLimit) {
       throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
     }
 
     // SigGasConsumeDecorator
-    await ak.getParams(ctx);
+    await ak.readParamsForGas(ctx);
     for (const acc of accounts) {
-      await ak.getAccount(ctx, acc.address);
+      await ak.readAccountForGas(ctx, acc.address);
       const typeUrl = acc.pubKey?.typeUrl ?? Secp256k1PubKeyTypeUrl; // simulation without a key: secp256k1
       if (typeUrl !== Secp256k1PubKeyTypeUrl) throw ErrInvalidPubKey.wrap(`unrecognized public key type: ${typeUrl}`);
       ctx.gasMeter.consume(Number(params.sigVerifyCostSecp256k1), "ante verify: secp256k1");
@@ -237,7 +237,7 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
     // SigVerificationDecorator
     for (let i = 0; i < accounts.length; i++) {
       const acc = accounts[i];
-      await ak.getAccount(ctx, acc.address);
+      await ak.readAccountForGas(ctx, acc.address);
       const info = signerInfos[i];
       if (info.sequence !== acc.sequence) {
         throw ErrWrongSequence.wrap(`account sequence mismatch, expected ${acc.sequence}, got ${info.sequence}`);

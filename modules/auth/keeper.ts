@@ -57,6 +57,19 @@ export class AccountKeeper {
     return b ? decodeAccount(b) : undefined;
   }
 
+  /**
+   * The store reads of getParams / getAccount without decoding what they read: the SDK's ante
+   * decorators each read the params and signer accounts themselves, and the ante repeats those reads
+   * only so that a tx costs the same gas (the gas is charged by the read, not by the decode).
+   */
+  async readParamsForGas(ctx: Context): Promise<void> {
+    await ctx.kvStore(StoreKey).get(ParamsKey);
+  }
+
+  async readAccountForGas(ctx: Context, address: string): Promise<void> {
+    await ctx.kvStore(StoreKey).get(accountKey(addressFromString(address)));
+  }
+
   async hasAccount(ctx: Context, address: string): Promise<boolean> {
     return ctx.kvStore(StoreKey).has(accountKey(addressFromString(address)));
   }
