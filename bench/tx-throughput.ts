@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { NODE_V8_FLAGS } from "../chain/node/v8-flags.ts";
 import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
 import { followBlocks, percentile, readResults, rpc } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
@@ -24,8 +25,8 @@ const { values: flags } = parseArgs({
     "block-ms": { type: "string", default: process.env.BENCH_BLOCK_MS ?? "1000" },
     "verify-ms": { type: "string", default: "2000" },
     "timeout-s": { type: "string", default: "120" },
-    // V8 flags for the node process: a larger young generation halves the time spent in scavenges
-    "node-flags": { type: "string", default: process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=64" },
+    // V8 flags for the node process: by default the ones the localnet launcher gives its nodes
+    "node-flags": { type: "string", default: process.env.BENCH_NODE_FLAGS ?? NODE_V8_FLAGS.join(" ") },
     "cpu-prof": { type: "string" }, // directory: run the node under --cpu-prof, keep the profile there
     keep: { type: "boolean", default: false }, // keep the node's home directory
     help: { type: "boolean", default: false },
@@ -35,7 +36,7 @@ if (flags.help) {
   console.log(
     "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 10] [--warmup-per-account 10]\n" +
       "  [--concurrency 32]" +
-      "  [--batch 10] [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--node-flags '--max-semi-space-size=64']\n" +
+      "  [--batch 10] [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--node-flags '--max-semi-space-size=128']\n" +
       "  [--cpu-prof DIR] [--keep]",
   );
   process.exit(0);

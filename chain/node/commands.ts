@@ -6,6 +6,7 @@ import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
 import { globalsOf } from "../cli/context.ts";
 import { loadConfig } from "./config.ts";
+import { NODE_V8_FLAGS } from "./v8-flags.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
@@ -153,7 +154,7 @@ export function registerLocalnetCommand(program: Command): void {
       const level = cmd.optsWithGlobals().logLevel ?? "warn";
       const bin = resolve(import.meta.dirname, "..", "..", "bin", "dgrid.js");
       const children = net.nodes.map((n) =>
-        spawn(process.execPath, [bin, "start", "--home", n.home, "--log-level", level], {
+        spawn(process.execPath, [...NODE_V8_FLAGS, bin, "start", "--home", n.home, "--log-level", level], {
           stdio: ["ignore", "inherit", "inherit"],
         }),
       );
