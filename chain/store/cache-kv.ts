@@ -84,10 +84,22 @@ export class CacheKV implements CacheKVStore {
   /** Pending writes in key order (value undefined = delete). */
   pendingWrites(): Entry[] {
     if (!this.sorted) {
-      const list: [string, Entry][] = [];
-      for (const [k, e] of this.entries) if (e.dirty) list.push([k, e]);
-      list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      this.sorted = list.map((x) => x[1]);
+      const keys: string[] = [];
+      for (const [k, e] of this.entries) if (e.dirty) keys.push(k);
+      // a tx's branch holds a handful of writes: insertion sort in place (Array.sort allocated a work
+      // array per call, a few KB per tx); the string order is the byte order (keyString is latin1)
+      if (keys.length <= 16) {
+        for (let i = 1; i < keys.length; i++) {
+          const k = keys[i];
+          let j = i;
+          while (j > 0 && keys[j - 1] > k) {
+            keys[j] = keys[j - 1];
+            j--;
+          }
+          keys[j] = k;
+        }
+      } else keys.sort();
+      this.sorted = keys.map((k) => this.entries.get(k) as Entry);
     }
     return this.sorted;
   }
