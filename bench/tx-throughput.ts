@@ -16,7 +16,7 @@ import { nativeVerifyRate } from "./verify-rate.ts";
 const { values: flags } = parseArgs({
   options: {
     accounts: { type: "string", default: process.env.BENCH_ACCOUNTS ?? "500" },
-    "per-account": { type: "string", default: process.env.BENCH_PER_ACCOUNT ?? "10" },
+    "per-account": { type: "string", default: process.env.BENCH_PER_ACCOUNT ?? "20" },
     // txs per account broadcast and committed first, not counted (JIT warm-up of the fresh node)
     "warmup-per-account": { type: "string", default: process.env.BENCH_WARMUP_PER_ACCOUNT ?? "10" },
     concurrency: { type: "string", default: process.env.BENCH_CONCURRENCY ?? "32" },
@@ -34,7 +34,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(
-    "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 10] [--warmup-per-account 10]\n" +
+    "node --import tsx bench/tx-throughput.ts [--runs 3] [--accounts 500] [--per-account 20] [--warmup-per-account 10]\n" +
       "  [--concurrency 32]" +
       "  [--batch 10] [--block-ms 1000] [--verify-ms 2000] [--timeout-s 120] [--node-flags '--max-semi-space-size=128']\n" +
       "  [--cpu-prof DIR] [--keep]",
