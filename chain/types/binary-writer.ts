@@ -12,10 +12,32 @@
 import { BinaryWriter } from "cosmjs-types/binary";
 
 const TWO_64 = 1n << 64n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const FIXED = Symbol.for("dgrid.int64-writer-fixed");
 
 /** Protobuf varint bytes of a 64-bit integer (negatives as their 64-bit two's complement). */
 export function varint64Bytes(value: string | number | bigint): Uint8Array {
+  // fast path: non-negative safe integers (sequences, heights, gas, account numbers) in plain numbers
+  const small =
+    typeof value === "bigint"
+      ? value >= 0n && value <= MAX_SAFE
+        ? Number(value)
+        : -1
+      : typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+        ? value
+        : -1;
+  if (small >= 0) {
+    let len = 1;
+    for (let x = small; x >= 128; x = Math.floor(x / 128)) len++;
+    const out = new Uint8Array(len);
+    let n = small;
+    for (let i = 0; i < len - 1; i++) {
+      out[i] = (n % 128) | 128;
+      n = Math.floor(n / 128);
+    }
+    out[len - 1] = n;
+    return out;
+  }
   let v = BigInt(value);
   if (v < 0n) v += TWO_64;
   if (v < 0n || v >= TWO_64) throw new RangeError(`int64 out of range: ${value}`);
