@@ -24,18 +24,19 @@ interface Libsecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
 }
 
+const requireCjs = createRequire(import.meta.url);
+
 /** Module path of the native binding, or undefined where it does not load on this platform. */
 const NATIVE_PATH: string | undefined = (() => {
-  const req = createRequire(import.meta.url);
   try {
-    const path = req.resolve("secp256k1/bindings");
-    req(path); // loads the prebuilt .node or throws
+    const path = requireCjs.resolve("secp256k1/bindings");
+    requireCjs(path); // loads the prebuilt .node or throws
     return path;
   } catch {
     return undefined;
   }
 })();
-const native: Libsecp256k1 | undefined = NATIVE_PATH ? createRequire(import.meta.url)(NATIVE_PATH) : undefined;
+const native: Libsecp256k1 | undefined = NATIVE_PATH ? requireCjs(NATIVE_PATH) : undefined;
 
 /** Which backend `verifySecp256k1` uses in this process. */
 export const SECP256K1_BACKEND: "libsecp256k1" | "node:crypto" = native ? "libsecp256k1" : "node:crypto";
