@@ -341,6 +341,14 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
   }
 
   /** Votes of validators (index -> option), in parallel (distinct accounts). */
+  /** every validator of the localnet votes yes */
+  const ALL_YES = {
+    0: VoteOption.VOTE_OPTION_YES,
+    1: VoteOption.VOTE_OPTION_YES,
+    2: VoteOption.VOTE_OPTION_YES,
+    3: VoteOption.VOTE_OPTION_YES,
+  };
+
   async function votes(id: bigint, options: Partial<Record<number, VoteOption>>) {
     await Promise.all(Object.entries(options).map(([i, o]) => vote(vals[Number(i)], id, o as VoteOption)));
   }
@@ -621,12 +629,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       ],
       "fails at execution",
     );
-    await votes(id, {
-      0: VoteOption.VOTE_OPTION_YES,
-      1: VoteOption.VOTE_OPTION_YES,
-      2: VoteOption.VOTE_OPTION_YES,
-      3: VoteOption.VOTE_OPTION_YES,
-    });
+    await votes(id, ALL_YES);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_FAILED);
     assert.match(p.failedReason, /insufficient funds/);
@@ -644,15 +647,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
     assert.equal(current.defaultRedundancy, 2);
     const { id, height } = await submit([inferenceUpdate({ ...current, defaultRedundancy: 3 })], "raise k to 3");
     // during the voting period (with the votes): requests until one is assigned to the stopped validator 3
-    const [{ pending, all: before }] = await Promise.all([
-      requestAssignedTo3(3),
-      votes(id, {
-        0: VoteOption.VOTE_OPTION_YES,
-        1: VoteOption.VOTE_OPTION_YES,
-        2: VoteOption.VOTE_OPTION_YES,
-        3: VoteOption.VOTE_OPTION_YES,
-      }),
-    ]);
+    const [{ pending, all: before }] = await Promise.all([requestAssignedTo3(3), votes(id, ALL_YES)]);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
     assert.equal((await inferenceParams(hExec - 1)).defaultRedundancy, 2);
@@ -696,15 +691,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       ],
       "delist the demo model",
     );
-    const [{ pending }] = await Promise.all([
-      requestAssignedTo3(2),
-      votes(id, {
-        0: VoteOption.VOTE_OPTION_YES,
-        1: VoteOption.VOTE_OPTION_YES,
-        2: VoteOption.VOTE_OPTION_YES,
-        3: VoteOption.VOTE_OPTION_YES,
-      }),
-    ]);
+    const [{ pending }] = await Promise.all([requestAssignedTo3(2), votes(id, ALL_YES)]);
     assert.equal(pending.executors.length, 3);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
@@ -795,12 +782,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       "",
       true,
     );
-    await votes(id, {
-      0: VoteOption.VOTE_OPTION_YES,
-      1: VoteOption.VOTE_OPTION_YES,
-      2: VoteOption.VOTE_OPTION_YES,
-      3: VoteOption.VOTE_OPTION_YES,
-    });
+    await votes(id, ALL_YES);
     const { p, hExec } = await finished(id, height);
     assert.equal(p.status, ProposalStatus.PROPOSAL_STATUS_PASSED, p.failedReason);
     assert.ok(hExec < planHeight - 1, `executed at ${hExec}, plan at ${planHeight}`);
