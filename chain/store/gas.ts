@@ -134,10 +134,7 @@ export class GasKVStore implements KVStore {
       // same charges in the same order as below, without a promise per store layer
       try {
         this.meter.consume(this.config.readCostFlat, GAS_DESC.readFlat);
-        const value = below(key);
-        this.meter.consume(this.config.readCostPerByte * key.length, GAS_DESC.readPerByte);
-        this.meter.consume(this.config.readCostPerByte * (value?.length ?? 0), GAS_DESC.readPerByte);
-        return Promise.resolve(value);
+        return Promise.resolve(this.chargeRead(key, below(key)));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -147,7 +144,11 @@ export class GasKVStore implements KVStore {
 
   private async getAsync(key: Bytes): Promise<Bytes | undefined> {
     this.meter.consume(this.config.readCostFlat, GAS_DESC.readFlat);
-    const value = await this.parent.get(key);
+    return this.chargeRead(key, await this.parent.get(key));
+  }
+
+  /** The per-byte part of a read's gas (after the flat part, as gaskv.Store.Get), passing the value on. */
+  private chargeRead(key: Bytes, value: Bytes | undefined): Bytes | undefined {
     this.meter.consume(this.config.readCostPerByte * key.length, GAS_DESC.readPerByte);
     this.meter.consume(this.config.readCostPerByte * (value?.length ?? 0), GAS_DESC.readPerByte);
     return value;

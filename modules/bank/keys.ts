@@ -52,13 +52,7 @@ export function addressBalancesPrefix(addr: Uint8Array): Uint8Array {
 }
 
 export function balanceKey(addr: Uint8Array, denom: string): Uint8Array {
-  const d = denomUtf8(denom);
-  const k = new Uint8Array(2 + addr.length + d.length);
-  k[0] = BalancesPrefix[0];
-  k[1] = addr.length;
-  k.set(addr, 2);
-  k.set(d, 2 + addr.length);
-  return k;
+  return withPrefix(addressBalancesPrefix(addr), denomUtf8(denom));
 }
 
 /** Splits a balance key (without the 0x02 prefix) into address bytes and denom. */
