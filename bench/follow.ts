@@ -64,7 +64,7 @@ export async function readResults(
   heights: Iterable<number>,
 ): Promise<Map<string, { code: number; gasUsed: number }>> {
   const out = new Map<string, { code: number; gasUsed: number }>();
-  for (const h of heights) {
+  for (const h of [...heights].sort((a, b) => a - b)) {
     const [b, res] = await Promise.all([
       rpc(url, "block", { height: String(h) }),
       rpc(url, "block_results", { height: String(h) }),
@@ -75,6 +75,38 @@ export async function readResults(
     });
   }
   return out;
+}
+
+export interface Tally {
+  ok: number;
+  failed: number;
+  /** broadcast -> commit ms of each ok tx */
+  latencies: number[];
+  /** gas used by each ok tx */
+  gasUsed: number[];
+}
+
+/**
+ * Reads the results of the txs seen committed (`seen`: hash -> when its block was seen, in `heights`)
+ * and tallies them: ok ones with their latency from `sentAt` (hash -> broadcast time) and gas.
+ */
+export async function tallyResults(
+  url: string,
+  seen: ReadonlyMap<string, number>,
+  heights: Iterable<number>,
+  sentAt: ReadonlyMap<string, number>,
+): Promise<Tally> {
+  const results = await readResults(url, heights);
+  const t: Tally = { ok: 0, failed: 0, latencies: [], gasUsed: [] };
+  for (const [hash, seenAt] of seen) {
+    const res = results.get(hash);
+    if (res?.code === 0) {
+      t.ok++;
+      t.latencies.push(seenAt - (sentAt.get(hash) ?? seenAt));
+      t.gasUsed.push(res.gasUsed);
+    } else t.failed++;
+  }
+  return t;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { fromBech32 } from "@cosmjs/encoding";
 import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../test/support/localnet.ts";
 import { rpcCall } from "../test/support/node-process.ts";
-import { followBlocks, percentile, readResults, rpc } from "./follow.ts";
+import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -118,9 +118,6 @@ async function oneRun(net: TestLocalnet, txs: { tx: SignedTx; node: number }[]):
   const verifyRate = nativeVerifyRate(Number(flags["verify-ms"]));
   const urls = net.nodes.map((n) => n.rpcUrl);
   const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let committedOk = 0;
-  let committedFailed = 0;
   let lastCommit = 0;
   const startHeight = Number((await rpc(urls[0], "status")).sync_info.latest_block_height);
   const seen = new Map<string, number>();
@@ -163,16 +160,7 @@ async function oneRun(net: TestLocalnet, txs: { tx: SignedTx; node: number }[]):
   await follower.stop();
   if (timedOut) log(`timed out with ${seen.size}/${accepted} committed`);
   // results read after the run (several MB of JSON per block; see follow.ts)
-  const results = await readResults(
-    urls[0],
-    [...heights].sort((a, b) => a - b),
-  );
-  for (const [hash, seenAt] of seen) {
-    if (results.get(hash)?.code === 0) {
-      committedOk++;
-      latencies.push(seenAt - (sentAt.get(hash) ?? seenAt));
-    } else committedFailed++;
-  }
+  const { ok: committedOk, failed: committedFailed, latencies } = await tallyResults(urls[0], seen, heights, sentAt);
   const used = follower.blocks.filter((b) => b.txs > 0);
   const span = used.length
     ? follower.blocks.filter((b) => b.height >= used[0].height && b.height <= used[used.length - 1].height)

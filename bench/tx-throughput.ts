@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { NODE_V8_FLAGS } from "../chain/node/v8-flags.ts";
 import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
-import { followBlocks, percentile, readResults, rpc } from "./follow.ts";
+import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
@@ -256,18 +256,11 @@ async function broadcastPhase(node: TestNode, tracker: Tracker, txs: SignedTx[],
   tracker.phase = undefined;
   if (r.timedOut) log(`${label}: timed out after ${flags["timeout-s"]} s with ${r.seen.size}/${r.accepted} committed`);
   // the results, read once the phase is over (outside the measured CPU and time)
-  const results = await readResults(
-    node.rpcUrl,
-    [...r.heights].sort((a, b) => a - b),
-  );
-  for (const [hash, seenAt] of r.seen) {
-    const res = results.get(hash);
-    if (res?.code === 0) {
-      r.committedOk++;
-      r.latencies.push(seenAt - (tracker.sentAt.get(hash) ?? seenAt));
-      r.gasUsed.push(res.gasUsed);
-    } else r.committedFailed++;
-  }
+  const tally = await tallyResults(node.rpcUrl, r.seen, r.heights, tracker.sentAt);
+  r.committedOk = tally.ok;
+  r.committedFailed = tally.failed;
+  r.latencies = tally.latencies;
+  r.gasUsed = tally.gasUsed;
   return r;
 }
 
