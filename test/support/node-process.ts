@@ -11,7 +11,23 @@ const execFileP = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const dgridBin = join(repoRoot, "bin", "dgrid.js");
 
+// Ports for test nodes come from below Linux's ephemeral range (32768-60999 by default). A port the OS
+// hands out for `listen(0)` is in that range, and between this check and the node's own listen any
+// outgoing connection of any process (libp2p dials, HTTP clients of a test running beside this one)
+// may be given it as its local port: a clean-clone CI run lost a localnet test to EADDRINUSE that way.
+const TEST_PORT_LOW = 10_000;
+const TEST_PORT_HIGH = 32_000;
+
+/** A loopback port free right now, picked at random below the ephemeral range (OS-assigned if none is). */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = TEST_PORT_LOW + Math.floor(Math.random() * (TEST_PORT_HIGH - TEST_PORT_LOW));
+    if (await portIsFree(port)) return port;
+  }
+  return osAssignedPort();
+}
+
+function osAssignedPort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.unref();
@@ -36,7 +52,7 @@ export function portIsFree(port: number): Promise<boolean> {
 
 /**
  * A base port P such that P + o is free for every offset o (for commands that derive their ports from
- * one base, like `dgrid localnet --base-port`), tried from OS-assigned free ports.
+ * one base, like `dgrid localnet --base-port`), tried from `freePort` picks.
  */
 export async function freeBasePort(offsets: number[]): Promise<number> {
   const lowest = Math.min(...offsets);
