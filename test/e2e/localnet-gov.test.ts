@@ -393,7 +393,10 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       const res = await from.client.signAndBroadcast(from.address, [submitMsg(from.address, messages, title)], fee);
       code = res.code;
       log = res.rawLog ?? "";
-      codespace = (await comet.tx({ hash: Buffer.from(res.transactionHash, "hex") })).result.codespace ?? "";
+      // the client found it on its own node (1); node 0, which `comet` reads, may index it a moment later
+      const hash = Buffer.from(res.transactionHash, "hex");
+      const indexed = await waitFor(`tx ${res.transactionHash} on node 0`, () => comet.tx({ hash }), 30_000, 200);
+      codespace = indexed.result.codespace ?? "";
     } catch (e) {
       assert.ok(e instanceof BroadcastTxError, String(e));
       code = e.code;
