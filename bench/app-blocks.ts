@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ClassicLevel } from "classic-level";
 import pino from "pino";
-import { DGridApp } from "../chain/app/app.ts";
+import { DGridApp } from "../app/app.ts";
 import { Mempool } from "../chain/mempool/mempool.ts";
 import { TxIndexer } from "../chain/txindex/tx-indexer.ts";
 import { makeAccounts, signSend } from "./presign.ts";

@@ -5,7 +5,7 @@
 //    onnxruntime-node in this process under the session options pinned by the model's registry entry,
 //    mapped exactly as the node's executor maps them (validator/onnx/session-options.ts) -> raw
 //    inferences/s and CPU ms per inference.
-// 2. chain: a devnet node (chain/node/devnet.ts genesis: one validator, k = 1) in a temp home with
+// 2. chain: a devnet node (app/devnet.ts genesis: one validator, k = 1) in a temp home with
 //    `--block-ms` blocks; models other than the demo MLP are added to that genesis (registered and
 //    served by the validator) and imported into the node's model store. `--n` MsgRequestInference txs
 //    pre-signed by `--senders` accounts (round-robin by sequence), broadcast with broadcast_tx_sync in
@@ -30,7 +30,7 @@ import {
   devnetAddress,
   devnetWallet,
   prepareDevnetHome,
-} from "../chain/node/devnet.ts";
+} from "../app/devnet.ts";
 import { genesisToJson } from "../chain/types/genesis.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { connectSigningClient, walletFromMnemonic } from "../client/index.ts";

@@ -3,5 +3,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../chain/cli/main.ts");
+const { main } = await import("../app/cli/main.ts");
 await main(process.argv);

@@ -16,11 +16,11 @@ import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
-import { Keyring } from "../chain/cli/keyring.ts";
 import { isTestChainId } from "../chain/consensus/consensus-state.ts";
+import { Keyring } from "../chain/keyring/keyring.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../modules/auth/address.ts";
 import { agrees, policyFromProto, policyToString } from "../modules/inference/agreement.ts";
 import { tensorsFromNamed } from "../modules/inference/canonical.ts";
 import {

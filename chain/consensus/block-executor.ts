@@ -16,7 +16,7 @@ import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { BlockID, Commit, ExtendedCommit, Header } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Logger } from "pino";
-import type { Application } from "../app/application.ts";
+import type { Application } from "../abci/application.ts";
 import { type EventBus, flattenEvents } from "../events/event-bus.ts";
 import {
   commitHash,

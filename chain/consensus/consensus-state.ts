@@ -17,7 +17,7 @@ import {
   type Vote,
 } from "cosmjs-types/tendermint/types/types";
 import type { Logger } from "pino";
-import type { Application } from "../app/application.ts";
+import type { Application } from "../abci/application.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { proposalSignBytes } from "../types/vote.ts";
 import { BlockExecutor, blockIdOf } from "./block-executor.ts";

@@ -5,7 +5,7 @@
 import type { RequestInitChain, ResponseInitChain, ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Logger } from "pino";
-import type { Application } from "../app/application.ts";
+import type { Application } from "../abci/application.ts";
 import { type BlockExecutor, mergeParams, updateState } from "./block-executor.ts";
 import { bytesEqual, toHex } from "./crypto.ts";
 import type { BlockStoreLike } from "./deps.ts";

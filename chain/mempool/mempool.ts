@@ -10,7 +10,7 @@ import {
   type ResponseCheckTx,
 } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
-import type { Application } from "../app/application.ts";
+import type { Application } from "../abci/application.ts";
 import { txHash } from "../types/hash.ts";
 import { TxCache } from "./cache.ts";
 import { MempoolFullError, TxInCacheError, TxTooLargeError } from "./errors.ts";

@@ -1,5 +1,8 @@
 // Node wiring: opens the database, builds every component with its (options, dependencies), runs the
 // ABCI handshake, and starts consensus and the RPC server. Owns the start/stop order; owns no logic.
+// It knows no application: the composition root (app/node.ts) hands it a factory that builds the
+// Application (in process over the node's state database, or a proxy to an app in another
+// process) and the services that run beside it.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AbstractLevel } from "abstract-level";
@@ -7,12 +10,11 @@ import { ClassicLevel } from "classic-level";
 import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
-import { NodeInference } from "../../validator/node-inference.ts";
-import { DGridApp } from "../app/app.ts";
+import type { Application } from "../abci/application.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
 import { ConsensusState } from "../consensus/consensus-state.ts";
 import { handshake } from "../consensus/handshake.ts";
-import { FilePV } from "../consensus/privval.ts";
+import { FilePV, type PrivValidator } from "../consensus/privval.ts";
 import { genesisStateFromDoc, type State, StateStore } from "../consensus/state.ts";
 import { FileWal } from "../consensus/wal.ts";
 import { EventBus } from "../events/event-bus.ts";
@@ -46,13 +48,52 @@ export interface NodeOptions {
   config?: NodeConfig;
 }
 
+/** What the application factory gets: the node's state database, its config and its metrics registry. */
+export interface AppFactoryContext {
+  home: string;
+  chainId: string;
+  config: NodeConfig;
+  /** the `state` sublevel of the node's database (unused by an app in another process) */
+  db: AbstractLevel<any, Uint8Array, Uint8Array>;
+  logger: Logger;
+  /** the node's prom-client registry when metrics are on */
+  metricsRegistry?: Registry;
+  /** this node's consensus (validator) address */
+  validatorAddress: Uint8Array;
+}
+
+/** Something that runs beside the application for the node's lifetime (e.g. a validator's inference). */
+export interface NodeService {
+  /** once consensus runs: the node's RPC URL and a query function on the application */
+  afterStart?(ctx: { rpcUrl: string; query(path: string, data: Uint8Array): Promise<Uint8Array> }): void;
+  /** fields for the "node started" log line */
+  startInfo?(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface BuiltApp {
+  app: Application;
+  services?: NodeService[];
+  /** called after every service is closed (e.g. an ABCI client connection) */
+  close?(): Promise<void>;
+}
+
+export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
+
+/** Test-only wrappers around the engine's production pieces (built by test/support, never by a CLI). */
+export interface NodeDecorators {
+  privValidator?(pv: PrivValidator): PrivValidator;
+}
+
 export interface NodeDeps {
   logger: Logger;
+  createApp: AppFactory;
+  decorators?: NodeDecorators;
 }
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
-export class DGridNode {
+export class Node {
   readonly config: NodeConfig;
   readonly genesis: GenesisDoc;
   private readonly log: Logger;
@@ -65,8 +106,8 @@ export class DGridNode {
   private sw?: P2PSwitch;
   private reactor?: ConsensusReactor;
   private blockSync?: BlockSync;
-  /** model store, executor, duties and model sync (config inference.enabled) */
-  inference?: NodeInference;
+  private services: NodeService[] = [];
+  private built?: BuiltApp;
   private stopping?: Promise<void>;
   rpcUrl = "";
 
@@ -95,37 +136,20 @@ export class DGridNode {
       }) as unknown as AbstractLevel<any, Uint8Array, Uint8Array>;
 
     const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
-    // one prom-client registry per node: inference metrics register into it before NodeMetrics exists
+    // one prom-client registry per node: the app's services register into it before NodeMetrics exists
     const metricsRegistry = cfg.instrumentation.prometheus ? new Registry() : undefined;
-    if (cfg.inference.enabled) {
-      // every node keeps models and an executor; the duties only ever get work when this node's
-      // key is an assigned validator
-      this.inference = new NodeInference(
-        {
-          home,
-          chainId: this.genesis.chain_id,
-          consAddress: valKey.address,
-          models: cfg.models,
-          inference: {
-            ...cfg.inference,
-            // TEST ONLY fault injection (refused by NodeInference unless the chain id is a test chain id)
-            testCorruptOutputs: process.env.DGRID_TEST_CORRUPT_OUTPUTS || cfg.inference.testCorruptOutputs,
-            testSilentExecutor: process.env.DGRID_TEST_SILENT_EXECUTOR || cfg.inference.testSilentExecutor,
-          },
-        },
-        { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
-      );
-      await this.inference.start();
-    }
-    const app = new DGridApp(
-      {
-        chainId: this.genesis.chain_id,
-        minGasPrices: cfg.app.minimumGasPrices,
-        haltHeight: cfg.app.haltHeight,
-        keepRecent: cfg.app.pruningKeepRecent,
-      },
-      { db: sub("state"), logger, inferenceDuties: this.inference?.duties },
-    );
+    const built = await this.deps.createApp({
+      home,
+      chainId: this.genesis.chain_id,
+      config: cfg,
+      db: sub("state"),
+      logger,
+      metricsRegistry,
+      validatorAddress: valKey.address,
+    });
+    this.built = built;
+    this.services = built.services ?? [];
+    const app = built.app;
     const blockStore = new BlockStore({}, { db: sub("blocks") });
     await blockStore.load();
     const txIndexer = new TxIndexer({}, { db: sub("txindex") });
@@ -142,7 +166,8 @@ export class DGridNode {
     );
     const eventBus = new EventBus();
     const nodeKey = loadNodeKey(nodeKeyPath(home));
-    const privValidator = new FilePV(valKey, privValidatorStatePath(home));
+    const filePV = new FilePV(valKey, privValidatorStatePath(home));
+    const privValidator = this.deps.decorators?.privValidator?.(filePV) ?? filePV;
     const wal = new FileWal({ path: join(dataDir(home), "cs.wal") });
 
     // p2p: the switch (libp2p host), the consensus/mempool reactor (the engine's Transport) and block sync.
@@ -289,14 +314,12 @@ export class DGridNode {
     if (this.stopping) return;
     await consensus.start(startState);
     consensusRunning = true;
-    this.inference?.startSync({
-      rpcUrl: this.rpcUrl,
-      query: async (path, data) => {
-        const res = await app.query(RequestQuery.fromPartial({ path, data, height: 0n, prove: false }));
-        if (res.code !== 0) throw new Error(`query ${path} failed with code ${res.code}: ${res.log}`);
-        return res.value;
-      },
-    });
+    const query = async (path: string, data: Uint8Array) => {
+      const res = await app.query(RequestQuery.fromPartial({ path, data, height: 0n, prove: false }));
+      if (res.code !== 0) throw new Error(`query ${path} failed with code ${res.code}: ${res.log}`);
+      return res.value;
+    };
+    for (const svc of this.services) svc.afterStart?.({ rpcUrl: this.rpcUrl, query });
     this.log.info(
       {
         height: Number(startState.lastBlockHeight),
@@ -304,8 +327,7 @@ export class DGridNode {
         p2p: sw.listenAddrs,
         rpc: this.rpcUrl,
         validator: Buffer.from(valKey.address).toString("hex"),
-        models: this.inference?.modelsUrl,
-        executionProvider: this.inference?.executor?.provider,
+        ...Object.assign({}, ...this.services.map((svc) => svc.startInfo?.() ?? {})),
       },
       "node started",
     );
@@ -318,7 +340,8 @@ export class DGridNode {
       await this.metrics?.close();
       this.blockSync?.stop();
       await this.consensus?.stop();
-      await this.inference?.close();
+      for (const svc of this.services) await svc.close();
+      await this.built?.close?.();
       this.reactor?.stop();
       await this.sw?.stop().catch((err) => this.log.warn({ err }, "p2p stop failed"));
       this.wal?.close();

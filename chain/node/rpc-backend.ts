@@ -2,7 +2,7 @@
 // components. Each method is a thin read; none of them changes consensus state.
 import { CheckTxType, type RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Evidence } from "cosmjs-types/tendermint/types/evidence";
-import type { Application } from "../app/application.ts";
+import type { Application } from "../abci/application.ts";
 import type { BlockStore } from "../blockstore/block-store.ts";
 import type { ConsensusState } from "../consensus/consensus-state.ts";
 import type { PrivValidator } from "../consensus/privval.ts";

@@ -1,5 +1,5 @@
 // Two corrections to cosmjs-types' BinaryWriter, made in one place and imported for their effect by
-// the modules that encode consensus data (chain/app/context.ts, chain/app/app.ts, chain/types/hash.ts,
+// the modules that encode consensus data (chain/baseapp/context.ts, app/app.ts, chain/types/hash.ts,
 // chain/consensus/block-executor.ts). Both are idempotent and deterministic.
 //
 // 1. int64/uint64 values in [2^31, 2^32) were written wrong: its int64FromString returns the low word

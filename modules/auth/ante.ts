@@ -4,6 +4,7 @@
 
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import type { Any } from "cosmjs-types/google/protobuf/any";
+import type { AnteHandler } from "../../chain/baseapp/ante-handler.ts";
 import {
   type Coin,
   coinsToString,
@@ -12,9 +13,9 @@ import {
   isValidCoins,
   parseDecCoins,
   requiredFees,
-} from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { DecodedTx } from "../../chain/app/tx.ts";
+} from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { DecodedTx } from "../../chain/baseapp/tx.ts";
 import {
   CodedError,
   ErrInsufficientFee,
@@ -31,8 +32,8 @@ import {
   ErrUnknownExtensionOptions,
   ErrWrongSequence,
 } from "../../chain/errors/errors.ts";
+import { addressFromString, secp256k1AddressBytes } from "../../chain/types/address.ts";
 import { type Account, Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "./account.ts";
-import { addressFromString, secp256k1AddressBytes } from "./address.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
 import type { BankKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
@@ -53,7 +54,7 @@ export interface AnteDeps {
   sigVerifier?: SignatureVerifier;
 }
 
-export type AnteHandler = (ctx: Context, tx: DecodedTx) => Promise<void>;
+export type { AnteHandler };
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,5 +1,5 @@
 // Events of the ante handler (x/auth/ante), all of type "tx" as in the SDK.
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export const EventTypeTx = "tx";
 export const AttributeKeyFee = "fee";

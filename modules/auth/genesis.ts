@@ -1,9 +1,9 @@
 // x/auth genesis: params and accounts (Any JSON with "@type"). Init keeps account numbers and moves
 // the global counter past them, then ensures the fee collector exists (SDK InitGenesis).
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import { type Account, accountFromJson, accountToJson } from "./account.ts";
-import { addressFromString } from "./address.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { FeeCollectorName } from "./keys.ts";
 import { defaultParams, type ParamsJson, paramsFromJson, paramsToJson, validateParams } from "./params.ts";

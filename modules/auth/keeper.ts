@@ -1,9 +1,9 @@
 // AccountKeeper: accounts (base and module), the global account-number counter and auth params.
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { addressFromString, addressToString, moduleAddress } from "../../chain/types/address.ts";
 import { type Account, decodeAccount, encodeAccount } from "./account.ts";
-import { addressFromString, addressToString, moduleAddress } from "./address.ts";
 import {
   AccountsPrefix,
   accountKey,

@@ -1,6 +1,6 @@
 // x/auth AppModule: services and genesis. The ante handler (ante.ts) is wired by the app.
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";

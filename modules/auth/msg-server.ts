@@ -1,6 +1,6 @@
 // x/auth Msg service: MsgUpdateParams (authority = the governance module account).
 import { MsgUpdateParams, MsgUpdateParamsResponse } from "cosmjs-types/cosmos/auth/v1beta1/tx";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { ErrInvalidSigner } from "../gov/errors.ts";
 import type { AccountKeeper } from "./keeper.ts";

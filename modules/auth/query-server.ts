@@ -21,12 +21,12 @@ import {
   QueryParamsRequest,
   QueryParamsResponse,
 } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { addressFromString, addressToString, Bech32PrefixAccAddr, moduleAddress } from "../../chain/types/address.ts";
 import { accountToAny, decodeAccount } from "./account.ts";
-import { addressFromString, addressToString, Bech32PrefixAccAddr, moduleAddress } from "./address.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { AccountsPrefix, StoreKey } from "./keys.ts";
 

@@ -3,7 +3,7 @@
 import { makeSignDoc as makeAminoSignDoc, type StdFee, serializeSignDoc } from "@cosmjs/amino";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import type { DecodedTx } from "../../chain/app/tx.ts";
+import type { DecodedTx } from "../../chain/baseapp/tx.ts";
 
 export const SUPPORTED_SIGN_MODES = [SignMode.SIGN_MODE_DIRECT, SignMode.SIGN_MODE_LEGACY_AMINO_JSON];
 

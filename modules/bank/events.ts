@@ -1,5 +1,5 @@
 // x/bank events, as SDK v0.50 emits them (x/bank/keeper/send.go, keeper.go).
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export const EventTypeTransfer = "transfer";
 export const EventTypeCoinSpent = "coin_spent";

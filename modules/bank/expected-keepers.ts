@@ -1,5 +1,5 @@
 // What x/bank needs from x/auth (the SDK's types/expected_keepers.go AccountKeeper).
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import type { Account } from "../auth/account.ts";
 
 export interface AccountKeeperI {

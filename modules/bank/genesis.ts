@@ -10,10 +10,10 @@ import {
   toProtoCoins,
   validateCoins,
   validateDenom,
-} from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
+} from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../auth/address.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import { ErrDuplicateEntry } from "./errors.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { balanceKey, encodeInt, StoreKey } from "./keys.ts";

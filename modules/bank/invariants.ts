@@ -1,6 +1,6 @@
 // x/bank invariants: total supply equals the sum of all balances, per denom.
-import { type Coin, coinsEqual, coinsToString, normalizeCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
+import { type Coin, coinsEqual, coinsToString, normalizeCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import type { BankKeeper } from "./keeper.ts";
 
 export interface InvariantResult {

@@ -1,16 +1,23 @@
 // BankKeeper: balances per (address, denom), supply per denom, denom metadata, send-enabled flags,
 // sends between accounts and module accounts, mint and burn. Events as SDK v0.50.
 import { Metadata } from "cosmjs-types/cosmos/bank/v1beta1/bank";
-import { type Coin, coinsToString, isAllGTE, normalizeCoins, subCoins, validateCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import {
+  type Coin,
+  coinsToString,
+  isAllGTE,
+  normalizeCoins,
+  subCoins,
+  validateCoins,
+} from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import {
   ErrInsufficientFunds,
   ErrInvalidCoins,
   ErrUnauthorized,
   ErrUnknownAddress,
 } from "../../chain/errors/errors.ts";
-import { addressFromString, addressToString } from "../auth/address.ts";
+import { addressFromString, addressToString } from "../../chain/types/address.ts";
 import { ErrInputOutputMismatch, ErrMultipleSenders, ErrNoInputs, ErrNoOutputs, ErrSendDisabled } from "./errors.ts";
 import * as ev from "./events.ts";
 import type { AccountKeeperI } from "./expected-keepers.ts";

@@ -1,8 +1,9 @@
 // x/bank AppModule: services, genesis; no block hooks.
 
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, InvariantRegistry } from "../../chain/baseapp/module.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { totalSupplyInvariant } from "./invariants.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
@@ -36,5 +37,9 @@ export class BankModule implements AppModule {
 
   validateGenesis(json: unknown): void {
     validateGenesis(json);
+  }
+
+  registerInvariants(registry: InvariantRegistry): void {
+    registry.register(ModuleName, "total-supply", (ctx) => totalSupplyInvariant(ctx, this.keeper));
   }
 }

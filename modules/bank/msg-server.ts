@@ -10,10 +10,10 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { type Coin, fromProtoCoins, validateCoins, validateDenom } from "../../chain/app/coins.ts";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import { type Coin, fromProtoCoins, validateCoins, validateDenom } from "../../chain/baseapp/coins.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../auth/address.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import { ErrInvalidSigner } from "../gov/errors.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { validateInputOutputs } from "./keeper.ts";

@@ -22,13 +22,13 @@ import {
   QueryTotalSupplyRequest,
   QueryTotalSupplyResponse,
 } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { toProtoCoin, validateDenom } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
-import { addressFromString } from "../auth/address.ts";
+import { toProtoCoin, validateDenom } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { addressBalancesPrefix, DenomMetadataPrefix, decodeInt, StoreKey, SupplyPrefix } from "./keys.ts";
 

@@ -1,7 +1,7 @@
 // ConsensusKeeper: the chain's consensus params as the app last told consensus (InitChain's params,
 // then every governance update), as SDK v0.50 x/consensus.
 import { ConsensusParams } from "cosmjs-types/tendermint/types/params";
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ParamsKey, PendingUpdateKey, StoreKey } from "./keys.ts";
 import { defaultConsensusParams } from "./params.ts";
 

@@ -1,6 +1,6 @@
 // x/consensus AppModule: services; EndBlock hands a governance update of the params to consensus.
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator, EndBlockResult } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, EndBlockResult } from "../../chain/baseapp/module.ts";
 import type { ConsensusKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";

@@ -2,7 +2,7 @@
 // are required, abci optional; the result must pass CometBFT's ValidateBasic and ValidateUpdate.
 import { MsgUpdateParams, MsgUpdateParamsResponse } from "cosmjs-types/cosmos/consensus/v1/tx";
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { ErrInvalidSigner } from "./errors.ts";
 import * as ev from "./events.ts";

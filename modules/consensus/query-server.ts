@@ -1,7 +1,7 @@
 // x/consensus gRPC Query service: /cosmos.consensus.v1.Query/Params.
 import { QueryParamsRequest, QueryParamsResponse } from "cosmjs-types/cosmos/consensus/v1/query";
-import type { Configurator } from "../../chain/app/module.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import type { ConsensusKeeper } from "./keeper.ts";
 
 export function registerQueryServer(cfg: Configurator, k: ConsensusKeeper): void {

@@ -7,11 +7,11 @@ import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { AuthInfo, SignDoc, TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { decToProtoString, parseDec } from "../../chain/app/dec.ts";
+import { decToProtoString, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { secp256k1AddressBytes } from "../../chain/types/address.ts";
 import { bytesEqual } from "../../chain/types/merkle.ts";
 import { secp256k1KeyFromAny } from "../auth/account.ts";
-import { secp256k1AddressBytes } from "../auth/address.ts";
 import { verifySecp256k1 } from "../auth/sigverify.ts";
 import { DefaultBondDenom } from "../staking/params.ts";
 import {

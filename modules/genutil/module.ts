@@ -2,8 +2,8 @@
 // normal tx path (ante + msg router, as DeliverTx) and returns the staking validator set.
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { defaultGenesis, parseGenesis, validateGenesis } from "./genesis.ts";
 import { txFromJson } from "./tx-json.ts";

@@ -9,7 +9,7 @@ import { MsgCreateValidator, MsgDelegate } from "cosmjs-types/cosmos/staking/v1b
 import { SignMode, signModeFromJSON, signModeToJSON } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
+import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrTxDecode } from "../../chain/errors/errors.ts";
 
 export type TxJson = {

@@ -1,9 +1,9 @@
 // x/gov EndBlocker (SDK v0.50 x/gov/abci.go): drops proposals whose deposit period ended without the
 // minimum deposit (refund or burn per burn_proposal_deposit_prevote), tallies proposals whose voting
 // period ended, refunds or burns deposits, and executes passed proposals' messages atomically.
-import { coinsToString, fromProtoCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { nsToTimestamp, timestampToNs } from "../../chain/app/time.ts";
+import { coinsToString, fromProtoCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { nsToTimestamp, timestampToNs } from "../../chain/baseapp/time.ts";
 import * as ev from "./events.ts";
 import { blockTimeNs, type GovKeeper, StatusFailed, StatusPassed, StatusRejected } from "./keeper.ts";
 import { ActiveProposalQueuePrefix, InactiveProposalQueuePrefix, queueKey, StoreKey, u64be } from "./keys.ts";

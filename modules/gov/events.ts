@@ -1,5 +1,5 @@
 // x/gov events (x/gov/types/events.go, v0.50).
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export const EventTypeSubmitProposal = "submit_proposal";
 export const EventTypeProposalDeposit = "proposal_deposit";

@@ -1,9 +1,9 @@
 // What x/gov needs from other modules (SDK x/gov/types/expected_keepers.go) and from the app.
 import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import type { Coin } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { MsgHandler, MsgResponse, MsgType } from "../../chain/app/module.ts";
+import type { Coin } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { MsgHandler, MsgResponse, MsgType } from "../../chain/baseapp/module.ts";
 import type { Account } from "../auth/account.ts";
 
 export interface AccountKeeperI {
@@ -32,7 +32,7 @@ export interface StakingKeeperI {
   validatorDelegations(ctx: Context, operatorBech32: string): Promise<Delegation[]>;
 }
 
-/** The app's msg router (chain/app/module.ts Router): what a type URL decodes to and who handles it. */
+/** The app's msg router (chain/baseapp/module.ts Router): what a type URL decodes to and who handles it. */
 export interface MsgRouterI {
   msg(typeUrl: string): { type: MsgType<unknown>; handler: MsgHandler<unknown> } | undefined;
 }

@@ -12,9 +12,9 @@ import {
   voteOptionFromJSON,
   voteOptionToJSON,
 } from "cosmjs-types/cosmos/gov/v1/gov";
-import { addCoins, type Coin, coinsEqual, coinsToString, fromProtoCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { timestampToNs } from "../../chain/app/time.ts";
+import { addCoins, type Coin, coinsEqual, coinsToString, fromProtoCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { timestampToNs } from "../../chain/baseapp/time.ts";
 import { ErrInvalidGenesis } from "./errors.ts";
 import { type GovKeeper, StatusDepositPeriod, StatusVotingPeriod } from "./keeper.ts";
 import {

@@ -1,7 +1,7 @@
 // x/gov invariant (SDK keeper/invariants.go ModuleAccountInvariant): the gov module account holds
 // exactly the sum of all deposits.
-import { addCoins, type Coin, coinsEqual, coinsToString, fromProtoCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
+import { addCoins, type Coin, coinsEqual, coinsToString, fromProtoCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { ModuleName } from "./keys.ts";
 

@@ -19,8 +19,8 @@ import {
   fromProtoCoins,
   isAllGTE,
   toProtoCoins,
-} from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
+} from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import {
   DEC_ONE,
   decFromInt,
@@ -29,10 +29,10 @@ import {
   decRoundInt,
   formatDec,
   parseDec,
-} from "../../chain/app/dec.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
-import { executeAnyMsg } from "../../chain/app/run-tx.ts";
-import { nsToTimestamp, timestampToNs } from "../../chain/app/time.ts";
+} from "../../chain/baseapp/dec.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
+import { executeAnyMsg } from "../../chain/baseapp/run-tx.ts";
+import { nsToTimestamp, timestampToNs } from "../../chain/baseapp/time.ts";
 import { CodedError, ErrInvalidCoins } from "../../chain/errors/errors.ts";
 import type { CacheMultiStore } from "../../chain/store/types.ts";
 import {

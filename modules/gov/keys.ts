@@ -2,9 +2,9 @@
 // Queue keys order by end time: the SDK encodes time.Time; we encode nanoseconds since the epoch as a
 // big-endian uint64 (same order), then the proposal id.
 
-import { concat } from "../../chain/app/pagination.ts";
+import { concat } from "../../chain/baseapp/pagination.ts";
 import { u64be } from "../../chain/store/bytes.ts";
-import { addressFromString } from "../auth/address.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 
 export const StoreKey = "gov";
 export const ModuleName = "gov";

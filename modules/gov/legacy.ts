@@ -34,10 +34,10 @@ import {
   MsgVoteWeightedResponse,
 } from "cosmjs-types/cosmos/gov/v1beta1/tx";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
-import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import { ErrInvalidVote } from "./errors.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { DepositsPrefix, VotesPrefix } from "./keys.ts";

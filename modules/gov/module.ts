@@ -1,8 +1,9 @@
 // x/gov AppModule: services, genesis, EndBlocker.
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, InvariantRegistry } from "../../chain/baseapp/module.ts";
 import { endBlocker } from "./abci.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { moduleAccountInvariant } from "./invariants.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerLegacyMsgServer, registerLegacyQueryServer } from "./legacy.ts";
@@ -40,5 +41,9 @@ export class GovModule implements AppModule {
 
   async endBlock(ctx: Context): Promise<void> {
     await endBlocker(ctx, this.keeper);
+  }
+
+  registerInvariants(registry: InvariantRegistry): void {
+    registry.register(ModuleName, "module-account", (ctx) => moduleAccountInvariant(ctx, this.keeper));
   }
 }

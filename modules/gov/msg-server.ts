@@ -16,13 +16,13 @@ import {
   MsgVoteWeighted,
   MsgVoteWeightedResponse,
 } from "cosmjs-types/cosmos/gov/v1/tx";
-import { type Coin, coinsToString, fromProtoCoins, isValidCoins } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { DEC_ONE, parseDec } from "../../chain/app/dec.ts";
-import type { Configurator, MsgHandler, MsgType } from "../../chain/app/module.ts";
-import { nsToTimestamp } from "../../chain/app/time.ts";
+import { type Coin, coinsToString, fromProtoCoins, isValidCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { DEC_ONE, parseDec } from "../../chain/baseapp/dec.ts";
+import type { Configurator, MsgHandler, MsgType } from "../../chain/baseapp/module.ts";
+import { nsToTimestamp } from "../../chain/baseapp/time.ts";
 import { ErrInvalidAddress, ErrInvalidCoins, ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../auth/address.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import {
   ErrInvalidProposalContent,
   ErrInvalidProposalMsg,

@@ -2,11 +2,11 @@
 // Fractions are LegacyDec text ("0.334000000000000000"); durations are proto Durations, "172800s" in JSON.
 import { Params } from "cosmjs-types/cosmos/gov/v1/gov";
 import type { Duration } from "cosmjs-types/google/protobuf/duration";
-import { fromProtoCoins, isAllGTE, isValidCoins } from "../../chain/app/coins.ts";
-import { DEC_ONE, type Dec, formatDec, parseDec } from "../../chain/app/dec.ts";
-import { durationToJson as nsToDurationJson } from "../../chain/app/time.ts";
+import { fromProtoCoins, isAllGTE, isValidCoins } from "../../chain/baseapp/coins.ts";
+import { DEC_ONE, type Dec, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
+import { durationToJson as nsToDurationJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { isValidAddress } from "../auth/address.ts";
+import { isValidAddress } from "../../chain/types/address.ts";
 
 export type GovParams = Params;
 

@@ -22,12 +22,12 @@ import {
   QueryVotesRequest,
   QueryVotesResponse,
 } from "cosmjs-types/cosmos/gov/v1/query";
-import type { Context } from "../../chain/app/context.ts";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
-import { addressFromString } from "../auth/address.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import {
   emptyTallyResult,
   type GovKeeper,

@@ -4,7 +4,7 @@
 
 import type { WeightedVoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
 import { type Proposal, type TallyResult, VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import {
   type Dec,
   decFromInt,
@@ -13,8 +13,8 @@ import {
   decQuo,
   decTruncateInt,
   parseDec,
-} from "../../chain/app/dec.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+} from "../../chain/baseapp/dec.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import type { GovKeeper } from "./keeper.ts";
 
 export interface TallyOutcome {

@@ -1,6 +1,6 @@
 // Inference events: one per transition, every attribute indexed (tx_search / block_search /
 // websocket queries such as "request_finalized.request_id='7'").
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

@@ -1,8 +1,8 @@
 // What the inference module needs of other modules (Cosmos SDK x/*/types/expected_keepers.go).
 import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import type { Coin } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { Dec } from "../../chain/app/dec.ts";
+import type { Coin } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { Dec } from "../../chain/baseapp/dec.ts";
 import type { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { Model, ModelServer, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 

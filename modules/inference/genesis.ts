@@ -1,16 +1,16 @@
 // Inference genesis: params, the next request id, requests and results (proto JSON, snake_case).
 // Pending requests in a genesis keep their indexes; their fees must already sit in the escrow account.
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { addressFromString } from "../../chain/types/address.ts";
+import { snakeKeys } from "../../chain/types/proto-json.ts";
 import {
   GenesisState,
   InferenceRequest,
   InferenceResult,
   RequestStatus,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { addressFromString } from "../auth/address.ts";
-import { snakeKeys } from "../registry/grpc.ts";
 import { u64be } from "./canonical.ts";
 import { type InferenceKeeper, isPending } from "./keeper.ts";
 import {

@@ -1,6 +1,6 @@
 // Invariant: the escrow module account holds exactly the fees of the pending requests.
-import type { Context } from "../../chain/app/context.ts";
-import { moduleAddress } from "../auth/address.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import type { BankKeeperI } from "./expected-keepers.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { EscrowAccountName } from "./keys.ts";

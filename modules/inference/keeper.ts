@@ -2,10 +2,11 @@
 // settlement, refunds. Deterministic: bigint arithmetic, store-ordered iteration, no clock.
 
 import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import { type Coin, coinsToString } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix, prefixEnd } from "../../chain/app/pagination.ts";
+import { type Coin, coinsToString } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix, prefixEnd } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
+import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
 import {
   type Assignment,
   ExecutorOutcome,
@@ -17,7 +18,6 @@ import {
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { addressFromString, valoperToAccount } from "../auth/address.ts";
 import { matchSpecs } from "../registry/spec.ts";
 import { type Candidate, decide, minSupport, policyFromProto } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";

@@ -3,11 +3,12 @@
 // preBlock). See README.md.
 
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator, ModuleAbciHooks } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, InvariantRegistry, ModuleAbciHooks } from "../../chain/baseapp/module.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { InferenceDutiesI } from "./expected-keepers.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { escrowInvariant } from "./invariants.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
@@ -165,5 +166,9 @@ export class InferenceModule implements AppModule {
       }
     }
     if (exts.length > 0) await this.keeper.applyExtensions(ctx, exts, commitmentsOnly);
+  }
+
+  registerInvariants(registry: InvariantRegistry): void {
+    registry.register(ModuleName, "escrow", (ctx) => escrowInvariant(ctx, this.keeper, this.keeper.deps.bankKeeper));
   }
 }

@@ -1,5 +1,5 @@
 // Inference Msg service: RequestInference, UpdateParams.
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrUnauthorized } from "../../chain/errors/errors.ts";
 import {
   MsgRequestInference,

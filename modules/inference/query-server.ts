@@ -1,8 +1,9 @@
 // Inference gRPC Query service (/dgrid.inference.v1.Query/...).
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -15,7 +16,6 @@ import {
   QueryResultRequest,
   QueryResultResponse,
 } from "../../proto/gen/dgrid/inference/v1/query.ts";
-import { addressFromString } from "../auth/address.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { byRequesterPrefix, PendingPrefix, readU64, StoreKey } from "./keys.ts";
 

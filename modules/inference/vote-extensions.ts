@@ -13,7 +13,7 @@ import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { ExtendedCommitInfo } from "cosmjs-types/tendermint/abci/types";
 import { SignedMsgType } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { address as consAddressOf, Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";

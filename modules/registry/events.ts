@@ -1,5 +1,5 @@
 // Registry events (every attribute indexed: tx_search "model_registered.model_id='...'").
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export function modelRegistered(modelId: string, creator: string, name: string, version: string): SdkEvent {
   return newEvent("model_registered", { model_id: modelId, creator, name, version });

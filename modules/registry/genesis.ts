@@ -1,8 +1,8 @@
 // Registry genesis: params, models, servers (proto JSON with snake_case names).
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { GenesisState } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { snakeKeys } from "./grpc.ts";
 import type { RegistryKeeper } from "./keeper.ts";
 import { defaultParams, validateParams } from "./params.ts";
 import { validateRegistration } from "./validate.ts";

@@ -1,6 +1,6 @@
 // RegistryKeeper: models and the validators that serve them.
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ErrModelNotFound } from "./errors.ts";
 import { modelKey, ParamsKey, StoreKey, serverKey, serversPrefix } from "./keys.ts";

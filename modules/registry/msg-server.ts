@@ -1,6 +1,7 @@
 // Registry Msg service: RegisterModel, ServeModel, WithdrawModel, DelistModel, UpdateParams.
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrUnauthorized } from "../../chain/errors/errors.ts";
+import { valoperToAccount as accountOfValoper, addressFromString } from "../../chain/types/address.ts";
 import {
   MsgDelistModel,
   MsgDelistModelResponse,
@@ -13,7 +14,6 @@ import {
   MsgWithdrawModel,
   MsgWithdrawModelResponse,
 } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { valoperToAccount as accountOfValoper, addressFromString } from "../auth/address.ts";
 import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing } from "./errors.ts";
 import * as ev from "./events.ts";
 import type { RegistryKeeper } from "./keeper.ts";

@@ -1,6 +1,6 @@
 // Stateful checks of a model registration against the params (pure given the params).
 
-import { validateCoins } from "../../chain/app/coins.ts";
+import { validateCoins } from "../../chain/baseapp/coins.ts";
 import type { MsgRegisterModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
 import { policyFromProto } from "../inference/agreement.ts";
 import { ErrInvalidModel } from "./errors.ts";

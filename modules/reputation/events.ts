@@ -1,5 +1,5 @@
 // Reputation events.
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export function reputationUpdated(validator: string, outcome: string, oldScore: bigint, newScore: bigint): SdkEvent {
   return newEvent("reputation_updated", {

@@ -1,8 +1,8 @@
 // Reputation genesis: params and scores (proto JSON, snake_case).
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { GenesisState } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
-import { snakeKeys } from "../registry/grpc.ts";
 import type { ReputationKeeper } from "./keeper.ts";
 import { defaultParams, PPM, validateParams } from "./params.ts";
 

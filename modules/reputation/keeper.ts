@@ -1,6 +1,6 @@
 // ReputationKeeper: a score per validator (valoper address), in parts per million.
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { Params, Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import * as ev from "./events.ts";
 import { ParamsKey, ReputationsPrefix, reputationKey, StoreKey } from "./keys.ts";

@@ -1,5 +1,5 @@
 // Reputation Msg service: UpdateParams (authority: gov).
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrUnauthorized } from "../../chain/errors/errors.ts";
 import { MsgUpdateParams, MsgUpdateParamsResponse } from "../../proto/gen/dgrid/reputation/v1/tx.ts";
 import { ErrInvalidParams } from "./errors.ts";

@@ -1,8 +1,9 @@
 // Reputation gRPC Query service (/dgrid.reputation.v1.Query/...).
-import { invalidArgument } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import { invalidArgument } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { addressFromString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -12,7 +13,6 @@ import {
   QueryReputationsResponse,
 } from "../../proto/gen/dgrid/reputation/v1/query.ts";
 import { Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
-import { addressFromString, Bech32PrefixValAddr } from "../auth/address.ts";
 import type { ReputationKeeper } from "./keeper.ts";
 import { ReputationsPrefix, StoreKey } from "./keys.ts";
 

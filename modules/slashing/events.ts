@@ -1,6 +1,6 @@
 // x/slashing events as SDK v0.50 emits them (x/slashing/types/events.go, keeper/keeper.go,
 // keeper/infractions.go): `slash` and `liveness`.
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export const EventTypeSlash = "slash";
 export const EventTypeLiveness = "liveness";

@@ -2,8 +2,8 @@
 // the staking hooks slashing implements (StakingHooks). Consensus addresses are raw bytes (20 bytes,
 // sha256(ed25519 pubkey)[:20]); operator addresses are bech32 `dgridvaloper...` strings.
 import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import type { Context } from "../../chain/app/context.ts";
-import type { Dec } from "../../chain/app/dec.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { Dec } from "../../chain/baseapp/dec.ts";
 
 export interface StakingKeeperI {
   /** the validator by operator address (bech32 valoper); undefined if none */

@@ -3,8 +3,8 @@
 // Runs after staking's genesis: the address -> pubkey relations come from staking's hooks
 // (afterValidatorCreated / afterValidatorBonded), not from iterating validators here.
 import type { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
-import type { Context } from "../../chain/app/context.ts";
-import { nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/app/time.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { consAddressFromString, consAddressToString } from "./keys.ts";

@@ -9,9 +9,9 @@ import { BondStatus, type Validator } from "cosmjs-types/cosmos/staking/v1beta1/
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { type Misbehavior, MisbehaviorType } from "cosmjs-types/tendermint/abci/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import type { Context } from "../../chain/app/context.ts";
-import { decFromProtoString, decQuo, decTruncateInt, formatDec } from "../../chain/app/dec.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { decFromProtoString, decQuo, decTruncateInt, formatDec } from "../../chain/baseapp/dec.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import {
   DoubleSignJailEndTimeNs,
   msToNs,
@@ -19,9 +19,9 @@ import {
   timestampToNs,
   timeToJson,
   UnixEpochNs,
-} from "../../chain/app/time.ts";
+} from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { BitmapChunk } from "./bitmap.ts";
 import {
   ErrMissingSelfDelegation,

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { PubKey as Ed25519PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { ErrInvalidAddress, ErrInvalidPubKey } from "../../chain/errors/errors.ts";
-import { addressFromString, addressToString } from "../auth/address.ts";
+import { addressFromString, addressToString } from "../../chain/types/address.ts";
 
 export const ModuleName = "slashing";
 export const StoreKey = "slashing";

@@ -1,8 +1,8 @@
 // x/slashing AppModule: services, genesis, and BeginBlock (liveness over the last commit, then
 // equivocation evidence, as the SDK's slashing and evidence BeginBlockers). Its BeginBlock runs before
 // staking's EndBlock (the app runs every BeginBlock before the txs and every EndBlock after them).
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";

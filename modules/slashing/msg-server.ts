@@ -6,9 +6,9 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrInvalidRequest, ErrUnauthorized } from "../../chain/errors/errors.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../auth/address.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { paramsFromProto, validateParams } from "./params.ts";
 

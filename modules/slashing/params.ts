@@ -11,8 +11,8 @@ import {
   decRoundInt,
   formatDec,
   parseDec,
-} from "../../chain/app/dec.ts";
-import { durationFromJson, durationToJson } from "../../chain/app/time.ts";
+} from "../../chain/baseapp/dec.ts";
+import { durationFromJson, durationToJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 
 export interface SlashingParams {

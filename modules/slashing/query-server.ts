@@ -9,10 +9,10 @@ import {
   QuerySigningInfosResponse,
 } from "cosmjs-types/cosmos/slashing/v1beta1/query";
 import { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { consAddressFromString, StoreKey, ValidatorSigningInfoKeyPrefix } from "./keys.ts";
 import { paramsToProto } from "./params.ts";

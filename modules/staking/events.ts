@@ -1,5 +1,5 @@
 // x/staking events, as SDK v0.50 emits them (x/staking/types/events.go, keeper/msg_server.go, abci.go).
-import { newEvent, type SdkEvent } from "../../chain/app/events.ts";
+import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 
 export const EventTypeCompleteUnbonding = "complete_unbonding";
 export const EventTypeCompleteRedelegation = "complete_redelegation";

@@ -1,8 +1,8 @@
 // What x/staking needs from x/auth and x/bank (the SDK's x/staking/types/expected_keepers.go), and
 // the hooks other modules may register (StakingHooks).
-import type { Coin } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { Dec } from "../../chain/app/dec.ts";
+import type { Coin } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { Dec } from "../../chain/baseapp/dec.ts";
 import type { Account } from "../auth/account.ts";
 
 export interface AccountKeeperI {

@@ -14,9 +14,9 @@ import {
 } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
-import type { Context } from "../../chain/app/context.ts";
-import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
-import { timestampToNs, timeToJson } from "../../chain/app/time.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
+import { timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import { BondedPoolName, NotBondedPoolName } from "./keys.ts";

@@ -1,8 +1,8 @@
 // x/staking invariants (SDK x/staking/keeper/invariants.go): module accounts (pool balances match the
 // validators and unbondings), positive delegations, delegator shares (validator shares = sum of its
 // delegations' shares), non-negative power.
-import type { Context } from "../../chain/app/context.ts";
-import { decFromProtoString, formatDec } from "../../chain/app/dec.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { decFromProtoString, formatDec } from "../../chain/baseapp/dec.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import { isBonded, sharesOf, tokensOf } from "./types.ts";
 

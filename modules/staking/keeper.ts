@@ -17,8 +17,8 @@ import {
   ValidatorUpdates,
 } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
-import type { Coin } from "../../chain/app/coins.ts";
-import type { Context } from "../../chain/app/context.ts";
+import type { Coin } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import {
   DEC_ONE,
   type Dec,
@@ -28,8 +28,8 @@ import {
   decMulIntTruncate,
   decToProtoString,
   decTruncateInt,
-} from "../../chain/app/dec.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+} from "../../chain/baseapp/dec.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { compareBytes } from "../../chain/store/bytes.ts";
 import { bytesEqual } from "../../chain/types/merkle.ts";

@@ -2,7 +2,7 @@
 // Addresses inside keys are length-prefixed (address.MustLengthPrefix); queues are keyed by time in
 // sdk.FormatTimeBytes form ("2006-01-02T15:04:05.000000000", UTC) so byte order is time order.
 
-import { concat } from "../../chain/app/pagination.ts";
+import { concat } from "../../chain/baseapp/pagination.ts";
 import { readU64be, u64be } from "../../chain/store/bytes.ts";
 
 export const StoreKey = "staking";

@@ -1,9 +1,10 @@
 // x/staking AppModule: services, genesis (returns the genesis validator set), EndBlock validator
 // updates (SDK: staking's EndBlocker is the only source of CometBFT validator-set changes).
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator, EndBlockResult } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, EndBlockResult, InvariantRegistry } from "../../chain/baseapp/module.ts";
 import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { stakingInvariants } from "./invariants.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
@@ -41,5 +42,9 @@ export class StakingModule implements AppModule {
 
   async endBlock(ctx: Context): Promise<EndBlockResult> {
     return { validatorUpdates: await this.keeper.endBlocker(ctx) };
+  }
+
+  registerInvariants(registry: InvariantRegistry): void {
+    registry.register(ModuleName, "module-accounts-and-shares", (ctx) => stakingInvariants(ctx, this.keeper));
   }
 }

@@ -19,9 +19,9 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from "cosmjs-types/cosmos/staking/v1beta1/tx";
-import type { Context } from "../../chain/app/context.ts";
-import { DEC_ONE, type Dec, decFromProtoString, decToProtoString, formatDec } from "../../chain/app/dec.ts";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { DEC_ONE, type Dec, decFromProtoString, decToProtoString, formatDec } from "../../chain/baseapp/dec.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { CodedError, ErrInvalidAddress, ErrInvalidRequest, ErrUnauthorized } from "../../chain/errors/errors.ts";
 import {
   ErrCommissionChangeRateGTMaxRate,

@@ -1,8 +1,8 @@
 // x/staking parameters (cosmos.staking.v1beta1.Params), SDK defaults except bond_denom = udgrid.
 // In protobuf binary min_commission_rate is the LegacyDec atoms string; in JSON the decimal text.
 import { Params } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import { validateDenom } from "../../chain/app/coins.ts";
-import { DEC_ONE, decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/app/dec.ts";
+import { validateDenom } from "../../chain/baseapp/coins.ts";
+import { DEC_ONE, decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 
 export type StakingParams = Params;

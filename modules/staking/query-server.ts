@@ -43,12 +43,12 @@ import {
   UnbondingDelegation as UnbondingDelegationProto,
   Validator as ValidatorProto,
 } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import type { Context } from "../../chain/app/context.ts";
-import { decFromProtoString, decTruncateInt } from "../../chain/app/dec.ts";
-import { invalidArgument, notFound } from "../../chain/app/grpc-errors.ts";
-import type { Configurator } from "../../chain/app/module.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { decFromProtoString, decTruncateInt } from "../../chain/baseapp/dec.ts";
+import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import type { StakingKeeper } from "./keeper.ts";
 import {
   delegationsByDelegatorPrefix,

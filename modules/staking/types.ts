@@ -14,9 +14,14 @@ import {
   decQuoTruncate,
   decToProtoString,
   decTruncateInt,
-} from "../../chain/app/dec.ts";
+} from "../../chain/baseapp/dec.ts";
 import { ErrInvalidPubKey } from "../../chain/errors/errors.ts";
-import { addressFromString, addressToString, Bech32PrefixAccAddr, Bech32PrefixValAddr } from "../auth/address.ts";
+import {
+  addressFromString,
+  addressToString,
+  Bech32PrefixAccAddr,
+  Bech32PrefixValAddr,
+} from "../../chain/types/address.ts";
 import { ErrInsufficientShares } from "./errors.ts";
 
 export type { Validator };

@@ -1,6 +1,6 @@
 // x/upgrade PreBlocker (SDK v0.50 x/upgrade/abci.go): at a plan's height, apply it if this binary
 // has its handler, else log `UPGRADE "<name>" NEEDED at height <h>` and halt (UpgradeNeededError).
-import type { Context } from "../../chain/app/context.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { BinaryUpdatedBeforeTriggerError, UpgradeNeededError } from "./errors.ts";
 import type { UpgradeKeeper } from "./keeper.ts";
 

@@ -2,8 +2,8 @@
 // handlers a new binary registers to apply a plan instead of halting.
 import { writeFileSync } from "node:fs";
 import { Plan } from "cosmjs-types/cosmos/upgrade/v1beta1/upgrade";
-import type { Context } from "../../chain/app/context.ts";
-import { iteratePrefix } from "../../chain/app/pagination.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { DonePrefix, doneKey, PlanKey, StoreKey } from "./keys.ts";
 

@@ -1,7 +1,7 @@
 // x/upgrade AppModule: services and the PreBlocker that halts (or upgrades) at a plan's height.
 import type { RequestFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule, Configurator, ModuleAbciHooks } from "../../chain/app/module.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule, Configurator, ModuleAbciHooks } from "../../chain/baseapp/module.ts";
 import { preBlocker } from "./abci.ts";
 import type { UpgradeKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";

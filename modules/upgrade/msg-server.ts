@@ -5,7 +5,7 @@ import {
   MsgSoftwareUpgrade,
   MsgSoftwareUpgradeResponse,
 } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
-import type { Configurator, MsgType } from "../../chain/app/module.ts";
+import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { CodedError, ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { ErrInvalidSigner } from "./errors.ts";
 import { type UpgradeKeeper, validatePlan } from "./keeper.ts";

@@ -7,8 +7,8 @@ import {
   QueryCurrentPlanRequest,
   QueryCurrentPlanResponse,
 } from "cosmjs-types/cosmos/upgrade/v1beta1/query";
-import type { Configurator } from "../../chain/app/module.ts";
-import { queryHandler } from "../../chain/app/query-handler.ts";
+import type { Configurator } from "../../chain/baseapp/module.ts";
+import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import type { UpgradeKeeper } from "./keeper.ts";
 
 const P = "/cosmos.upgrade.v1beta1.Query/";

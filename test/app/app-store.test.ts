@@ -8,8 +8,8 @@ import { after, describe, it } from "node:test";
 import { iavlSpec, ics23, tendermintSpec, verifyExistence, verifyNonExistence } from "@confio/ics23";
 import { ClassicLevel } from "classic-level";
 import pino from "pino";
-import { DGridApp } from "../../chain/app/app.ts";
-import { addressFromString } from "../../modules/auth/address.ts";
+import { DGridApp } from "../../app/app.ts";
+import { addressFromString } from "../../chain/types/address.ts";
 import { balanceKey } from "../../modules/bank/keys.ts";
 import { block, CHAIN_ID, genesis, initApp, send, signTx, testKey } from "./helpers.ts";
 

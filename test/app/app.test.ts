@@ -24,8 +24,8 @@ import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
-import type { DGridApp } from "../../chain/app/app.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import type { DGridApp } from "../../app/app.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { attrs, block, genesis, initApp, newApp, registry, send, signTx, testKey } from "./helpers.ts";
 
 const aminoTypes = new AminoTypes(createBankAminoConverters());

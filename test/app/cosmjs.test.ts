@@ -11,7 +11,7 @@ import {
   setupTxExtension,
 } from "@cosmjs/stargate";
 import type { CometClient } from "@cosmjs/tendermint-rpc";
-import type { DGridApp } from "../../chain/app/app.ts";
+import type { DGridApp } from "../../app/app.ts";
 import { block, genesis, initApp, newApp, registry, send, testKey } from "./helpers.ts";
 
 function fakeComet(app: DGridApp): CometClient {

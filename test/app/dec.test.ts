@@ -11,7 +11,7 @@ import {
   decToProtoString,
   formatDec,
   parseDec,
-} from "../../chain/app/dec.ts";
+} from "../../chain/baseapp/dec.ts";
 
 test("parse and format the SDK text form", () => {
   assert.equal(parseDec("0.5"), DEC_ONE / 2n);

@@ -36,9 +36,9 @@ import { QueryCurrentPlanRequest, QueryCurrentPlanResponse } from "cosmjs-types/
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { ResponseFinalizeBlock } from "cosmjs-types/tendermint/abci/types";
 import pino from "pino";
-import { DGridApp } from "../../chain/app/app.ts";
+import { DGridApp } from "../../app/app.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { defaultConsensusParams } from "../../chain/types/genesis.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
 import { defaultGenesis as govDefaultGenesis } from "../../modules/gov/genesis.ts";
 import { defaultParams as govDefaultParams } from "../../modules/gov/params.ts";
 import { UpgradeNeededError } from "../../modules/upgrade/errors.ts";

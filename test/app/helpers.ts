@@ -7,7 +7,7 @@ import { defaultRegistryTypes } from "@cosmjs/stargate";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Event } from "cosmjs-types/tendermint/abci/types";
 import pino from "pino";
-import { DGridApp } from "../../chain/app/app.ts";
+import { DGridApp } from "../../app/app.ts";
 import { MemCommitMultiStore } from "./memory-store.ts";
 
 export const CHAIN_ID = "dgrid-test-1";

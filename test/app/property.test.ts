@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import fc from "fast-check";
-import type { DGridApp } from "../../chain/app/app.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import type { DGridApp } from "../../app/app.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { block, genesis, initApp, newApp, send, signTx, testKey } from "./helpers.ts";
 
 async function balance(app: DGridApp, address: string): Promise<bigint> {

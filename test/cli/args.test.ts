@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
 import fc from "fast-check";
-import { parseAddress, parseCoins } from "../../chain/cli/args.ts";
-import { toYaml } from "../../chain/cli/context.ts";
+import { parseAddress, parseCoins } from "../../app/cli/args.ts";
+import { toYaml } from "../../app/cli/context.ts";
 
 const denom = fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/);
 

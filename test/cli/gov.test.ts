@@ -20,7 +20,7 @@ import {
 } from "cosmjs-types/cosmos/gov/v1/tx";
 import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { type FakeNode, startFakeNode } from "./fake-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 

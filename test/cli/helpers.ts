@@ -1,5 +1,5 @@
-import type { CliIO } from "../../chain/cli/context.ts";
-import { run } from "../../chain/cli/program.ts";
+import type { CliIO } from "../../app/cli/context.ts";
+import { run } from "../../app/cli/program.ts";
 import { testTempDir } from "../support/temp-dir.ts";
 
 export interface CliRun {

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { validateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { Keyring } from "../../chain/cli/keyring.ts";
+import { Keyring } from "../../chain/keyring/keyring.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 
 const test = ["--keyring-backend", "test"];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
 import type { MsgCreateValidator, MsgEditValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
-import { messageToAny, PROPOSAL_MSG_TYPES } from "../../chain/cli/gov-impl.ts";
+import { messageToAny, PROPOSAL_MSG_TYPES } from "../../app/cli/gov-impl.ts";
 import {
   cancelUnbondMsg,
   createValidatorMsg,
@@ -14,8 +14,8 @@ import {
   editValidatorMsg,
   unjailMsg,
   valoperOf,
-} from "../../chain/cli/staking-impl.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+} from "../../app/cli/staking-impl.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import { MsgDelistModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
 import { cli, tempHome } from "./helpers.ts";

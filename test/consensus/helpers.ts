@@ -9,7 +9,7 @@ import {
 import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { BlockID, Commit, ExtendedCommit } from "cosmjs-types/tendermint/types/types";
 import { pino } from "pino";
-import type { Application } from "../../chain/app/application.ts";
+import type { Application } from "../../chain/abci/application.ts";
 import { ed25519Signer, type Signer } from "../../chain/consensus/crypto.ts";
 import type { BlockStoreLike, MempoolLike } from "../../chain/consensus/deps.ts";
 import { makeGenesisState, type State } from "../../chain/consensus/state.ts";

@@ -1,5 +1,5 @@
 // A configurable in-memory network of engines for the evidence / vote-extension / crash tests.
-import type { Application } from "../../chain/app/application.ts";
+import type { Application } from "../../chain/abci/application.ts";
 import { type ConsensusOptions, ConsensusState } from "../../chain/consensus/consensus-state.ts";
 import type { Signer } from "../../chain/consensus/crypto.ts";
 import { FilePV, type PrivValidator } from "../../chain/consensus/privval.ts";

@@ -1,10 +1,10 @@
-// The committed genesis.json is exactly what chain/node/devnet.ts builds (so `npm start` and the
+// The committed genesis.json is exactly what app/devnet.ts builds (so `npm start` and the
 // documented development keys agree), and it passes genesis validation.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { buildDevnetGenesis, devnetValidatorKey, repoGenesisPath } from "../../chain/node/devnet.ts";
+import { buildDevnetGenesis, devnetValidatorKey, repoGenesisPath } from "../../app/devnet.ts";
 import { genesisToJson, parseGenesis } from "../../chain/types/genesis.ts";
 import { DEMO_MODEL_PATH } from "../../models/demo.ts";
 

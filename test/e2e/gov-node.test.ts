@@ -24,11 +24,11 @@ import { MsgSubmitProposal, MsgVote } from "cosmjs-types/cosmos/gov/v1/tx";
 import { QueryValidatorRequest, QueryValidatorResponse } from "cosmjs-types/cosmos/staking/v1beta1/query";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { PROPOSAL_MSG_TYPES } from "../../chain/cli/gov-impl.ts";
-import { valoperOf } from "../../chain/cli/staking-impl.ts";
+import { PROPOSAL_MSG_TYPES } from "../../app/cli/gov-impl.ts";
+import { valoperOf } from "../../app/cli/staking-impl.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { connectSigningClient } from "../../client/index.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
 import {
   type Params as InferenceParams,
   Params as InferenceParamsJson,

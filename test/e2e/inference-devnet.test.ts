@@ -1,4 +1,4 @@
-// Inference on a real node process started from the devnet genesis (chain/node/devnet.ts): the
+// Inference on a real node process started from the devnet genesis (app/devnet.ts): the
 // validator bonded by a gentx, vote extensions on, redundancy 1, the demo MLP registered in genesis
 // and imported into the node's model store. An unmodified CosmJS SigningStargateClient (registry with
 // the dgrid types) submits MsgRequestInference; the finalized result read through the ABCI query
@@ -17,10 +17,10 @@ import {
   devnetValoper,
   devnetWallet,
   prepareDevnetHome,
-} from "../../chain/node/devnet.ts";
+} from "../../app/devnet.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { DGridClient, TxFailedError } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
 import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { QueryModelServersRequest, QueryModelServersResponse } from "../../proto/gen/dgrid/registry/v1/query.ts";
 import { buildMlpModel, seededFloats } from "../support/mlp-model.ts";

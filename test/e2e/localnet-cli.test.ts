@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { devnetAccountAddress } from "../../chain/node/devnet.ts";
-import { loadLocalnet } from "../../chain/node/localnet.ts";
+import { devnetAccountAddress } from "../../app/devnet.ts";
+import { loadLocalnet } from "../../app/localnet.ts";
 import { dgridBin, freeBasePort, latestHeight, rpcCall, waitForHeight } from "../support/node-process.ts";
 
 function runLocalnet(dir: string, basePort: number) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
-import { DEVNET_MNEMONIC } from "../../chain/node/devnet.ts";
+import { DEVNET_MNEMONIC } from "../../app/devnet.ts";
 import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
 import { connectQueries, consAddrOf, type LocalnetQueries, valoperOf } from "../support/localnet-staking.ts";
 

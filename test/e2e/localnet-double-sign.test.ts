@@ -4,7 +4,7 @@
 // validator by slash_fraction_double_sign, jails and tombstones it. The other three go on.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DEC_ONE } from "../../chain/app/dec.ts";
+import { DEC_ONE } from "../../chain/baseapp/dec.ts";
 import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
 import { connectQueries, consAddrOf, type LocalnetQueries, valoperOf, waitFor } from "../support/localnet-staking.ts";
 import { latestHeight, rpcCall } from "../support/node-process.ts";

@@ -49,14 +49,14 @@ import { ProposalStatus as LegacyStatus } from "cosmjs-types/cosmos/gov/v1beta1/
 import { QueryCurrentPlanRequest, QueryCurrentPlanResponse } from "cosmjs-types/cosmos/upgrade/v1beta1/query";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { PROPOSAL_MSG_TYPES } from "../../chain/cli/gov-impl.ts";
-import { Keyring } from "../../chain/cli/keyring.ts";
-import { DEVNET_MNEMONIC } from "../../chain/node/devnet.ts";
-import { LOCALNET_OPERATOR_KEY } from "../../chain/node/localnet.ts";
+import { PROPOSAL_MSG_TYPES } from "../../app/cli/gov-impl.ts";
+import { DEVNET_MNEMONIC } from "../../app/devnet.ts";
+import { LOCALNET_OPERATOR_KEY } from "../../app/localnet.ts";
+import { Keyring } from "../../chain/keyring/keyring.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { connectSigningClient, DGridClient, TxFailedError } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
 import {
   type Params as InferenceParams,
   type InferenceRequest,

@@ -8,8 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { coins, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
 import { Vote } from "cosmjs-types/tendermint/types/types";
+import { DEVNET_MNEMONIC } from "../../app/devnet.ts";
 import { ed25519Verify } from "../../chain/consensus/crypto.ts";
-import { DEVNET_MNEMONIC } from "../../chain/node/devnet.ts";
 import { pubKeyFromJson } from "../../chain/types/keys.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
 import {

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { QueryClient, setupStakingExtension } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { valoperOf } from "../../chain/cli/staking-impl.ts";
+import { valoperOf } from "../../app/cli/staking-impl.ts";
 import { loadPrivValidatorKey } from "../../chain/types/keys.ts";
 import { consAddressToString, ed25519ConsAddress } from "../../modules/slashing/keys.ts";
 import { cli, KNOWN_MNEMONIC } from "../cli/helpers.ts";

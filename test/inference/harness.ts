@@ -15,12 +15,12 @@ import {
 import { SignedMsgType } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import pino from "pino";
-import { DGridApp } from "../../chain/app/app.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { Dec } from "../../chain/app/dec.ts";
+import { DGridApp } from "../../app/app.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { Dec } from "../../chain/baseapp/dec.ts";
+import { addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
-import { addressToString, Bech32PrefixValAddr } from "../../modules/auth/address.ts";
 import type { StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";

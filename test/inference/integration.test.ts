@@ -9,13 +9,13 @@ import type { Registry } from "@cosmjs/proto-signing";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
+import { moduleAddress } from "../../chain/types/address.ts";
+import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { dgridRegistry } from "../../client/index.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
 import { canonicalOutput, namedFromTensors, sha256 } from "../../modules/inference/canonical.ts";
 import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { encodeInjected } from "../../modules/inference/vote-extensions.ts";
-import { snakeKeys } from "../../modules/registry/grpc.ts";
 import {
   GenesisState as InferenceGenesis,
   RequestStatus,

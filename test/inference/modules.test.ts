@@ -8,9 +8,9 @@ import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import fc from "fast-check";
+import { addressToString, Bech32PrefixValAddr, moduleAddress } from "../../chain/types/address.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { dgridRegistry } from "../../client/index.ts";
-import { addressToString, Bech32PrefixValAddr, moduleAddress } from "../../modules/auth/address.ts";
 import { namedFromTensors } from "../../modules/inference/canonical.ts";
 import { nextScore, defaultParams as repDefaults } from "../../modules/reputation/params.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
@@ -81,7 +81,7 @@ describe("registry module", () => {
     const app = newApp();
     await initApp(app, genesis([{ address: alice.address, coins: [{ denom: "udgrid", amount: "100000000" }] }]));
     const valoper = addressToString(
-      (await import("../../modules/auth/address.ts")).addressFromString(alice.address),
+      (await import("../../chain/types/address.ts")).addressFromString(alice.address),
       Bech32PrefixValAddr,
     );
     const id = createHash("sha256").update("model file").digest("hex");

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { Secp256k1, sha256 } from "@cosmjs/crypto";
+import { addressFromString, moduleAddress, secp256k1AddressBytes } from "../../chain/types/address.ts";
 import { accountFromJson, accountToJson, decodeAccount, encodeAccount } from "../../modules/auth/account.ts";
-import { addressFromString, moduleAddress, secp256k1AddressBytes } from "../../modules/auth/address.ts";
 import { validateGenesis } from "../../modules/auth/genesis.ts";
 import { verifySecp256k1 } from "../../modules/auth/sigverify.ts";
 

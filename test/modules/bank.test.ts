@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pino from "pino";
-import { Context } from "../../chain/app/context.ts";
-import { paginate } from "../../chain/app/pagination.ts";
-import { InfiniteGasMeter } from "../../chain/app/store-deps.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import { Context } from "../../chain/baseapp/context.ts";
+import { paginate } from "../../chain/baseapp/pagination.ts";
+import { InfiniteGasMeter } from "../../chain/baseapp/store-deps.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { exportGenesis, initGenesis, validateGenesis } from "../../modules/bank/genesis.ts";
 import { totalSupplyInvariant } from "../../modules/bank/invariants.ts";

@@ -10,7 +10,7 @@ import {
   requiredFees,
   subCoins,
   validateCoins,
-} from "../../chain/app/coins.ts";
+} from "../../chain/baseapp/coins.ts";
 
 const denom = fc.constantFrom("udgrid", "uatom", "ibc/ABC", "stake");
 const coinArb = fc.record({ denom, amount: fc.bigInt({ min: 1n, max: 10n ** 30n }) });

@@ -1,8 +1,8 @@
 // A faithful in-memory StakingKeeper for governance tests: validators with tokens and delegator
 // shares (LegacyDec in the protobuf atoms form), delegations with shares; bonded = status BONDED.
 import { BondStatus, type Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import { decFromInt } from "../../chain/app/dec.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../modules/auth/address.ts";
+import { decFromInt } from "../../chain/baseapp/dec.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import type { StakingKeeperI } from "../../modules/gov/expected-keepers.ts";
 
 export function valoperOf(account: string): string {

@@ -12,13 +12,13 @@ import {
   MsgVoteWeighted,
 } from "cosmjs-types/cosmos/gov/v1/tx";
 import pino from "pino";
-import { MODULE_ACCOUNT_PERMISSIONS } from "../../chain/app/app.ts";
-import { Context } from "../../chain/app/context.ts";
-import { Router } from "../../chain/app/module.ts";
-import { InfiniteGasMeter } from "../../chain/app/store-deps.ts";
+import { MODULE_ACCOUNT_PERMISSIONS } from "../../app/app.ts";
+import { Context } from "../../chain/baseapp/context.ts";
+import { Router } from "../../chain/baseapp/module.ts";
+import { InfiniteGasMeter } from "../../chain/baseapp/store-deps.ts";
 import { CodedError } from "../../chain/errors/errors.ts";
 import type { CacheMultiStore } from "../../chain/store/types.ts";
-import { moduleAddress } from "../../modules/auth/address.ts";
+import { moduleAddress } from "../../chain/types/address.ts";
 import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { AuthModule } from "../../modules/auth/module.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";

@@ -7,11 +7,11 @@ import { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
 import { MisbehaviorType, type ResponseFinalizeBlock, type VoteInfo } from "cosmjs-types/tendermint/abci/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import pino from "pino";
-import { DGridApp } from "../../chain/app/app.ts";
-import type { Context } from "../../chain/app/context.ts";
-import type { AppModule } from "../../chain/app/module.ts";
-import { timestampToNs, timeToJson } from "../../chain/app/time.ts";
-import { addressFromString, moduleAddress } from "../../modules/auth/address.ts";
+import { DGridApp } from "../../app/app.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import type { AppModule } from "../../chain/baseapp/module.ts";
+import { timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
+import { addressFromString, moduleAddress } from "../../chain/types/address.ts";
 import { SlashingKeeper } from "../../modules/slashing/keeper.ts";
 import { consAddressToString } from "../../modules/slashing/keys.ts";
 import { SlashingModule } from "../../modules/slashing/module.ts";
@@ -54,7 +54,7 @@ async function setup() {
     },
   };
   const slashing = new SlashingModule(keeper, moduleAddress("gov"));
-  app.modules.push(fakeStaking, slashing);
+  (app.modules as AppModule[]).push(fakeStaking, slashing);
   slashing.registerServices(app.router);
   const g = {
     ...genesis([

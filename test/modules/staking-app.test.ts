@@ -10,7 +10,7 @@ import { fromBase64 } from "@cosmjs/encoding";
 import { QueryClient, SigningStargateClient, setupStakingExtension } from "@cosmjs/stargate";
 import type { CometClient } from "@cosmjs/tendermint-rpc";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import type { DGridApp } from "../../chain/app/app.ts";
+import type { DGridApp } from "../../app/app.ts";
 import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
 import { txFromJson } from "../../modules/genutil/tx-json.ts";
 import { defaultGenesis as stakingDefault } from "../../modules/staking/genesis.ts";

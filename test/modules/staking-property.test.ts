@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { parseDec } from "../../chain/app/dec.ts";
+import { parseDec } from "../../chain/baseapp/dec.ts";
 import { consAddressOfKey } from "../../modules/staking/types.ts";
 import { account, consKey, env } from "./staking-helpers.ts";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MsgUndelegateResponse } from "cosmjs-types/cosmos/staking/v1beta1/tx";
-import { DEC_ONE, decFromProtoString, parseDec } from "../../chain/app/dec.ts";
+import { DEC_ONE, decFromProtoString, parseDec } from "../../chain/baseapp/dec.ts";
 import { BondStatus, consAddressOfKey, sharesOf, tokensOf } from "../../modules/staking/types.ts";
 import { account, consKey, env, keyId, powers } from "./staking-helpers.ts";
 

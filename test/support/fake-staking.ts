@@ -5,9 +5,9 @@
 import { createHash } from "node:crypto";
 import { PubKey as Ed25519PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
 import { BondStatus, type Delegation, type Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import type { Context } from "../../chain/app/context.ts";
-import { DEC_ONE, type Dec, decMulIntTruncate } from "../../chain/app/dec.ts";
-import { addressToString, Bech32PrefixValAddr } from "../../modules/auth/address.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
+import { DEC_ONE, type Dec, decMulIntTruncate } from "../../chain/baseapp/dec.ts";
+import { addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import type { SlashingStakingHooks, StakingKeeperI } from "../../modules/slashing/expected-keepers.ts";
 import { ed25519ConsAddress } from "../../modules/slashing/keys.ts";
 

@@ -1,15 +1,10 @@
-// A multi-process localnet for end-to-end tests: homes written by chain/node/localnet.ts on free
+// A multi-process localnet for end-to-end tests: homes written by app/localnet.ts on free
 // 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  initLocalnet,
-  type Localnet,
-  type LocalnetGenesisParams,
-  type LocalnetNode,
-} from "../../chain/node/localnet.ts";
+import { initLocalnet, type Localnet, type LocalnetGenesisParams, type LocalnetNode } from "../../app/localnet.ts";
 import { dgridBin, freePort, latestHeight, rpcCall } from "./node-process.ts";
 
 export interface RunningNode extends LocalnetNode {

@@ -4,18 +4,18 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import type { Command } from "commander";
-import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
-import type { ParamsJson as StakingParamsJson } from "../../modules/staking/params.ts";
-import type { Coin } from "../app/coins.ts";
-import { genesisPath, loadConfig, nodeKeyPath, privValidatorKeyPath } from "../node/config.ts";
+import type { Coin } from "../../chain/baseapp/coins.ts";
+import { genesisPath, loadConfig, nodeKeyPath, privValidatorKeyPath } from "../../chain/node/config.ts";
 import {
   defaultConsensusParamsJson,
   type GenesisDoc,
   genesisToJson,
   validateGenesis as validateCometGenesis,
-} from "../types/genesis.ts";
-import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../types/keys.ts";
-import { addGenesisAccount, defaultAppState, stakingGenesisDefaults, validateAppState } from "./app-genesis.ts";
+} from "../../chain/types/genesis.ts";
+import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../../chain/types/keys.ts";
+import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
+import type { ParamsJson as StakingParamsJson } from "../../modules/staking/params.ts";
+import { addGenesisAccount, defaultAppState, stakingGenesisDefaults, validateAppState } from "../genesis.ts";
 import { parseCoins } from "./args.ts";
 import { CliError, type CliIO, globalsOf, printResult } from "./context.ts";
 import { readGenesis } from "./genesis.ts";

@@ -1,4 +1,4 @@
-// `npm run devnet:genesis`: regenerates the committed genesis.json from chain/node/devnet.ts.
+// `npm run devnet:genesis`: regenerates the committed genesis.json from app/devnet.ts.
 import { repoGenesisPath, writeRepoGenesis } from "./devnet.ts";
 
 await writeRepoGenesis();

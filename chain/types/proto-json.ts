@@ -1,5 +1,5 @@
 // Proto-JSON helpers shared by the dgrid modules: genesis JSON in the SDK's snake_case field names.
-// (Their query routes use chain/app/query-handler.ts like every other module.)
+// (Their query routes use chain/baseapp/query-handler.ts like every other module.)
 /** camelCase keys (ts-proto toJSON) to snake_case, recursively (the SDK's genesis JSON). */
 export function snakeKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snakeKeys);

@@ -7,19 +7,19 @@ import { resolve } from "node:path";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { stringToPath } from "@cosmjs/crypto";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../modules/auth/address.ts";
-import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
-import { snakeKeys } from "../../modules/registry/grpc.ts";
-import { GenesisState as InferenceGenesis } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { type Model, GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { parseCoins } from "../cli/args.ts";
-import { buildGenesisWithGentxs } from "../cli/gentx.ts";
-import { initHome } from "../cli/init.ts";
-import { Keyring } from "../cli/keyring.ts";
-import { type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
-import { Ed25519Key, privValidatorKeyToJson } from "../types/keys.ts";
-import { configPath, genesisPath, loadConfig, privValidatorKeyPath, writeConfig } from "./config.ts";
+import { Keyring } from "../chain/keyring/keyring.ts";
+import { configPath, genesisPath, loadConfig, privValidatorKeyPath, writeConfig } from "../chain/node/config.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
+import { type GenesisDoc, genesisToJson, validateGenesis } from "../chain/types/genesis.ts";
+import { Ed25519Key, privValidatorKeyToJson } from "../chain/types/keys.ts";
+import { snakeKeys } from "../chain/types/proto-json.ts";
+import { DEMO_MODEL_PATH, demoModel } from "../models/demo.ts";
+import { defaultParams as inferenceDefaults } from "../modules/inference/params.ts";
+import { GenesisState as InferenceGenesis } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import { type Model, GenesisState as RegistryGenesis } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { parseCoins } from "./cli/args.ts";
+import { buildGenesisWithGentxs } from "./cli/gentx.ts";
+import { initHome } from "./cli/init.ts";
 
 export const DEVNET_CHAIN_ID = "dgrid-devnet-1";
 export const DEVNET_GENESIS_TIME = "2026-11-24T00:00:00.000000000Z";
@@ -40,7 +40,7 @@ export const DEVNET_SELF_DELEGATION = 1_000_000_000n;
 export const DEVNET_VOTE_EXTENSIONS_HEIGHT = 2;
 /** name of the operator's key in the devnet home's test keyring (config inference.operatorKey) */
 export const DEVNET_OPERATOR_KEY_NAME = "validator";
-export const repoGenesisPath = resolve(import.meta.dirname, "..", "..", "genesis.json");
+export const repoGenesisPath = resolve(import.meta.dirname, "..", "genesis.json");
 
 /** The devnet validator's ed25519 key: a seed anyone can derive. */
 export function devnetValidatorKey(): Ed25519Key {

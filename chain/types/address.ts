@@ -2,7 +2,7 @@
 // and secp256k1 pubkey -> address (ripemd160(sha256(pubkey)), SDK secp256k1.PubKey.Address).
 import { createHash } from "node:crypto";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
-import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
+import { ErrInvalidAddress } from "../errors/errors.ts";
 
 export const Bech32PrefixAccAddr = "dgrid";
 export const Bech32PrefixValAddr = "dgridvaloper";

@@ -1,4 +1,4 @@
-// The work behind chain/cli/inference.ts: model upload with a progress bar, MsgRegisterModel,
+// The work behind app/cli/inference.ts: model upload with a progress bar, MsgRegisterModel,
 // MsgRequestInference (optionally waiting for the result) and the registry / inference queries.
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -7,10 +7,10 @@ import { QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import pino from "pino";
+import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
 import { goldenVectorsFromFile, parseCoin, parsePolicy, specFromIo } from "../../models/demo.ts";
-import { snakeKeys } from "../../modules/registry/grpc.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
   QueryRequestRequest,

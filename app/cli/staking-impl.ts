@@ -55,6 +55,8 @@ import {
 } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import type { Duration } from "cosmjs-types/google/protobuf/duration";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
+import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
+import { durationToJson, timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
 import { consAddressFromString, consAddressToString } from "../../modules/slashing/keys.ts";
 import {
   consAddressOfKey,
@@ -62,8 +64,6 @@ import {
   ed25519PubKeyAny,
   valAddrFromString,
 } from "../../modules/staking/types.ts";
-import { decFromProtoString, decToProtoString, formatDec, parseDec } from "../app/dec.ts";
-import { durationToJson, timestampToNs, timeToJson } from "../app/time.ts";
 import { parseAddress, parseCoins } from "./args.ts";
 import { CliError } from "./context.ts";
 import { withNode } from "./node-client.ts";

@@ -1,7 +1,7 @@
 // `dgrid keys add|list|show|delete`: account keys in the local keyring (see keyring.ts).
 import type { Command } from "commander";
+import type { KeyInfo } from "../../chain/keyring/keyring.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
-import type { KeyInfo } from "./keyring.ts";
 import { addKeyringOptions, confirm, openKeyring } from "./keyring-flags.ts";
 
 const MNEMONIC_NOTICE =

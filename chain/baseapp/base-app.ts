@@ -1,6 +1,8 @@
-// DGridApp: the ABCI 2.0 application with Cosmos SDK baseapp semantics (baseapp/abci.go, baseapp.go):
+// BaseApp: the ABCI 2.0 application with Cosmos SDK baseapp semantics (baseapp/abci.go, baseapp.go):
 // a check state reset at every commit, a finalize state branched per block, each tx on its own
-// branch (ante writes kept when messages fail), the app hash from the store's working hash.
+// branch (ante writes kept when messages fail), the app hash from the store's working hash. It knows
+// no module: an application (app/app.ts) builds its keepers and hands BaseApp its modules, ante
+// handler, consensus-param store and invariants, as SimApp does with the SDK's BaseApp.
 import { createHash } from "node:crypto";
 import type { AbstractLevel } from "abstract-level";
 import {
@@ -32,52 +34,25 @@ import {
 } from "cosmjs-types/tendermint/abci/types";
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Logger } from "pino";
-import { moduleAddress } from "../../modules/auth/address.ts";
-import { type AnteHandler, newAnteHandler, newSigVerifyAhead } from "../../modules/auth/ante.ts";
-import { AccountKeeper } from "../../modules/auth/keeper.ts";
-import { FeeCollectorName, GovModuleName } from "../../modules/auth/keys.ts";
-import { AuthModule } from "../../modules/auth/module.ts";
-import { SignatureVerifier } from "../../modules/auth/sigverify.ts";
-import "../types/binary-writer.ts";
-import { BankKeeper } from "../../modules/bank/keeper.ts";
-import { BankModule } from "../../modules/bank/module.ts";
-import { ConsensusKeeper } from "../../modules/consensus/keeper.ts";
-import { ConsensusModule } from "../../modules/consensus/module.ts";
-import { GenutilModule } from "../../modules/genutil/module.ts";
-import type { StakingKeeperI as GovStakingKeeperI } from "../../modules/gov/expected-keepers.ts";
-import { GovKeeper } from "../../modules/gov/keeper.ts";
-import { GovModule } from "../../modules/gov/module.ts";
-import type { InferenceDutiesI, StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
-import { InferenceKeeper } from "../../modules/inference/keeper.ts";
-import { CommunityPoolAccountName, EscrowAccountName } from "../../modules/inference/keys.ts";
-import { InferenceModule } from "../../modules/inference/module.ts";
-import { RegistryKeeper } from "../../modules/registry/keeper.ts";
-import { RegistryModule } from "../../modules/registry/module.ts";
-import { ReputationKeeper } from "../../modules/reputation/keeper.ts";
-import { ReputationModule } from "../../modules/reputation/module.ts";
-import { SlashingKeeper } from "../../modules/slashing/keeper.ts";
-import { SlashingModule } from "../../modules/slashing/module.ts";
-import { StakingKeeper } from "../../modules/staking/keeper.ts";
-import { StakingModule } from "../../modules/staking/module.ts";
-import { UpgradeKeeper } from "../../modules/upgrade/keeper.ts";
-import { UpgradeModule } from "../../modules/upgrade/module.ts";
+import type { Application } from "../abci/application.ts";
 import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
-import type { Application } from "./application.ts";
+import "../types/binary-writer.ts";
+import type { AnteHandler } from "./ante-handler.ts";
 import { parseDecCoins } from "./coins.ts";
 import { type BlockInfo, Context, type ExecMode } from "./context.ts";
 import { toAbciEvents, withAttribute } from "./events.ts";
-import type { AppModule } from "./module.ts";
+import type { AppModule, Invariant, InvariantRegistry } from "./module.ts";
 import { Router } from "./module.ts";
 import { type QueryBackend, queryApp } from "./query.ts";
 import { runTx, type TxRunner } from "./run-tx.ts";
 import { CommitMultiStore, InfiniteGasMeter } from "./store-deps.ts";
 import { type DecodedTx, decodeTx } from "./tx.ts";
 
-export const APP_NAME = "dgrid";
-export const APP_VERSION = "0.1.0";
-
-export interface DGridAppOptions {
+export interface BaseAppOptions {
+  /** the app's name and version as ABCI Info reports them */
+  name: string;
+  version: string;
   chainId?: string;
   /** validator min gas prices for CheckTx, e.g. "0.025udgrid" */
   minGasPrices: string;
@@ -85,23 +60,13 @@ export interface DGridAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
-  /** x/upgrade writes {name, height, info} here when halting for an upgrade (e.g. <home>/data/upgrade-info.json) */
-  upgradeInfoFile?: string;
-  /** worker threads verifying CheckTx signatures ahead of the ante handler (default 1; 0 = none) */
-  sigVerifyWorkers?: number;
 }
 
-export interface DGridAppDeps {
+export interface BaseAppDeps {
   db: AbstractLevel<any, Uint8Array, Uint8Array>;
   logger: Logger;
   /** the committed state; default: chain/store's CommitMultiStore over `db` (tests may pass a memory store) */
   store?: AppCommitStore;
-  /** staking keeper for executor assignment and vote-extension checks (none: no executor is ever assigned) */
-  stakingKeeper?: StakingKeeperI;
-  /** this node's validator inference duties (none on a non-validator node) */
-  inferenceDuties?: InferenceDutiesI;
-  /** tests: a stand-in staking keeper for governance tallies (default: the app's staking keeper) */
-  govStakingKeeper?: GovStakingKeeperI;
 }
 
 /** What the app needs of chain/store's CommitMultiStore (CONTRACTS.md). */
@@ -115,43 +80,37 @@ export interface AppCommitStore {
   query(storeName: string, key: Uint8Array, version: number, prove: boolean): Promise<StoreQueryResult>;
 }
 
-/** Module account permissions (the SDK app's maccPerms). */
-export const MODULE_ACCOUNT_PERMISSIONS: Record<string, string[]> = {
-  [FeeCollectorName]: [],
-  [GovModuleName]: ["burner"],
-  mint: ["minter"],
-  bonded_tokens_pool: ["burner", "staking"],
-  not_bonded_tokens_pool: ["burner", "staking"],
-  [EscrowAccountName]: [],
-  [CommunityPoolAccountName]: [],
-};
+/** Where InitChain keeps the consensus params consensus starts with (SDK: baseapp's ParamStore, x/consensus). */
+export interface ConsensusParamStore {
+  setParams(ctx: Context, params: ConsensusParams): void;
+}
+
+/** A signature check started ahead of CheckTx on a worker (the ante then finds it cached). */
+export type SigVerifyAhead = (ctx: Context, tx: DecodedTx) => Promise<void>;
 
 function timeToMs(t: { seconds: bigint; nanos: number } | undefined): number {
   if (!t) return 0;
   return Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000);
 }
 
-export class DGridApp implements Application, TxRunner, QueryBackend {
+export class BaseApp implements Application, TxRunner, QueryBackend {
   readonly logger: Logger;
   readonly router = new Router();
-  readonly accountKeeper: AccountKeeper;
-  readonly bankKeeper: BankKeeper;
-  readonly registryKeeper = new RegistryKeeper();
-  readonly reputationKeeper = new ReputationKeeper();
-  readonly inferenceKeeper: InferenceKeeper;
-  readonly stakingKeeper: StakingKeeper;
-  readonly slashingKeeper: SlashingKeeper;
-  readonly govKeeper: GovKeeper;
-  readonly consensusKeeper: ConsensusKeeper;
-  readonly upgradeKeeper: UpgradeKeeper;
-  readonly modules: AppModule[];
-  readonly anteHandler: AnteHandler;
-  readonly store: AppCommitStore;
+  readonly name: string;
+  readonly version: string;
+  modules: readonly AppModule[] = [];
+  anteHandler: AnteHandler = async () => {};
+  store!: AppCommitStore;
 
   private chainId: string;
   private readonly minGasPrices: string;
   private readonly haltHeight: number;
+  private readonly keepRecent: number;
+  private readonly db: AbstractLevel<any, Uint8Array, Uint8Array>;
   private loading?: Promise<void>;
+  private paramStore?: ConsensusParamStore;
+  private sigVerifyAhead?: SigVerifyAhead;
+  private readonly invariants: { module: string; route: string; check: Invariant }[] = [];
 
   /** state for CheckTx / simulation, branched from the last commit */
   private checkState?: CacheMultiStore;
@@ -163,9 +122,6 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
   private finalizeBlockInfo?: BlockInfo;
   private initialHeight = 1;
   private checkQueue: Promise<unknown> = Promise.resolve();
-  /** verified-signature cache shared by CheckTx and FinalizeBlock, plus the CheckTx worker */
-  readonly sigVerifier: SignatureVerifier;
-  private readonly sigVerifyAhead: (ctx: Context, tx: DecodedTx) => Promise<void>;
   /** verifications started by prepareCheckTx, by tx bytes object, until its CheckTx takes them */
   private readonly aheadByTx = new WeakMap<Uint8Array, Promise<DecodedTx | undefined>>();
   /**
@@ -174,78 +130,54 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
    */
   private readonly checkedTxs = new WeakMap<Uint8Array, DecodedTx>();
 
-  constructor(options: DGridAppOptions, deps: DGridAppDeps) {
+  constructor(options: BaseAppOptions, deps: BaseAppDeps) {
     this.logger = deps.logger.child({ module: "app" });
+    this.name = options.name;
+    this.version = options.version;
     this.chainId = options.chainId ?? "";
     this.minGasPrices = options.minGasPrices ?? "";
     parseDecCoins(this.minGasPrices); // fail early on a bad app.toml value
     this.haltHeight = options.haltHeight ?? 0;
+    this.keepRecent = options.keepRecent ?? 0;
+    this.db = deps.db;
+    if (deps.store) this.store = deps.store;
+  }
 
-    this.accountKeeper = new AccountKeeper({ permissions: MODULE_ACCOUNT_PERMISSIONS });
-    const blocked = Object.keys(MODULE_ACCOUNT_PERMISSIONS)
-      .filter((n) => n !== GovModuleName)
-      .map(moduleAddress);
-    this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
-    const authority = moduleAddress(GovModuleName);
-    this.stakingKeeper = new StakingKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
-    this.slashingKeeper = new SlashingKeeper({}, { stakingKeeper: this.stakingKeeper });
-    this.stakingKeeper.setHooks(this.slashingKeeper.hooks());
-    this.inferenceKeeper = new InferenceKeeper({
-      bankKeeper: this.bankKeeper,
-      registryKeeper: this.registryKeeper,
-      reputationKeeper: this.reputationKeeper,
-      stakingKeeper: deps.stakingKeeper ?? this.stakingKeeper,
-    });
-    this.govKeeper = new GovKeeper(
-      { authority },
-      {
-        accountKeeper: this.accountKeeper,
-        bankKeeper: this.bankKeeper,
-        stakingKeeper: deps.govStakingKeeper ?? this.stakingKeeper,
-        router: this.router,
-        logger: this.logger,
-      },
-    );
-    this.consensusKeeper = new ConsensusKeeper(authority);
-    this.upgradeKeeper = new UpgradeKeeper({ authority, upgradeInfoFile: options.upgradeInfoFile });
-    // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
-    const genutil = new GenutilModule({
-      stakingKeeper: this.stakingKeeper,
-      deliverTx: (ctx, tx) =>
-        runTx(this, "genesis", tx, ctx.multiStore as CacheMultiStore, { ...ctx.block, height: 0 }),
-    });
-    this.modules = [
-      new UpgradeModule(this.upgradeKeeper), // first: its PreBlocker halts before anything else runs
-      new AuthModule(this.accountKeeper, authority),
-      new BankModule(this.bankKeeper, authority),
-      new StakingModule(this.stakingKeeper, authority),
-      // after staking: its genesis runs once staking's hooks are set; its BeginBlock precedes staking's EndBlock
-      new SlashingModule(this.slashingKeeper, authority),
-      new GovModule(this.govKeeper),
-      new ConsensusModule(this.consensusKeeper),
-      new RegistryModule(this.registryKeeper, authority),
-      new ReputationModule(this.reputationKeeper, authority),
-      new InferenceModule({ keeper: this.inferenceKeeper, authority }, { duties: deps.inferenceDuties }),
-      genutil,
-    ];
-    for (const m of this.modules) m.registerServices(this.router);
-    if (this.modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
+  /**
+   * The modules in their order (genesis, begin/end block, hooks), their services registered, and
+   * the stores they name mounted (SDK: ModuleManager + MountKVStores). Called once, before load().
+   */
+  setModules(modules: AppModule[]): void {
+    if (this.modules.length > 0) throw new Error("modules already set");
+    this.modules = modules;
+    for (const m of modules) m.registerServices(this.router);
+    if (modules.filter((m) => m.abci?.extendVote || m.abci?.verifyVoteExtension).length > 1) {
       throw new Error("at most one module may implement vote extensions");
     }
-    this.sigVerifier = new SignatureVerifier({ workers: options.sigVerifyWorkers ?? 1 });
-    const anteDeps = { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper, sigVerifier: this.sigVerifier };
-    this.anteHandler = newAnteHandler(anteDeps);
-    this.sigVerifyAhead = newSigVerifyAhead(anteDeps);
+    const registry: InvariantRegistry = {
+      register: (module, route, check) => this.invariants.push({ module, route, check }),
+    };
+    for (const m of modules) m.registerInvariants?.(registry);
+    this.store ??= new CommitMultiStore(
+      { storeNames: modules.map((m) => m.storeKey).filter((k) => k !== ""), keepRecent: this.keepRecent },
+      { db: this.db, logger: this.logger },
+    );
+  }
 
-    this.store =
-      deps.store ??
-      new CommitMultiStore(
-        {
-          storeNames: this.modules.map((m) => m.storeKey).filter((k) => k !== ""),
-          keepRecent: options.keepRecent ?? 0,
-        },
-        { db: deps.db, logger: this.logger },
-      );
+  /** SDK SetAnteHandler; `ahead` optionally verifies signatures on a worker before CheckTx's turn. */
+  setAnteHandler(ante: AnteHandler, ahead?: SigVerifyAhead): void {
+    this.anteHandler = ante;
+    this.sigVerifyAhead = ahead;
+  }
+
+  /** SDK SetParamStore: where InitChain stores the genesis consensus params. */
+  setParamStore(store: ConsensusParamStore): void {
+    this.paramStore = store;
+  }
+
+  /** The registered invariants' names, `module/route`, in registration order. */
+  invariantRoutes(): string[] {
+    return this.invariants.map((i) => `${i.module}/${i.route}`);
   }
 
   /** Loads the latest committed state; idempotent, awaited by every ABCI method. */
@@ -275,8 +207,8 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     await this.load();
     const last = this.store.lastCommitId();
     return {
-      data: APP_NAME,
-      version: APP_VERSION,
+      data: this.name,
+      version: this.version,
       appVersion: 0n,
       lastBlockHeight: BigInt(last.version),
       lastBlockAppHash: last.hash,
@@ -312,7 +244,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       if (updates && updates.length > 0) validators = updates;
     }
     // x/consensus keeps the params consensus starts with (SDK InitChain: StoreConsensusParams)
-    if (req.consensusParams) this.consensusKeeper.setParams(ctx, req.consensusParams);
+    if (req.consensusParams) this.paramStore?.setParams(ctx, req.consensusParams);
     this.genesisState = state;
     // CheckTx before the first block sees the genesis state (SDK sets checkState from the init header)
     this.checkState = state.branch();
@@ -341,21 +273,16 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
     return out;
   }
 
-  /** Runs every module invariant on the latest committed state; returns the broken ones' messages. */
+  /** Runs every registered invariant on the latest committed state; returns the broken ones' messages. */
   async checkInvariants(ms?: MultiStore): Promise<string[]> {
     await this.load();
-    const { totalSupplyInvariant } = await import("../../modules/bank/invariants.ts");
-    const { stakingInvariants } = await import("../../modules/staking/invariants.ts");
     const ctx = this.newContext(ms ?? this.store.branch(), this.checkBlock, "query");
-    const { escrowInvariant } = await import("../../modules/inference/invariants.ts");
-    const { moduleAccountInvariant } = await import("../../modules/gov/invariants.ts");
-    const results = [
-      await totalSupplyInvariant(ctx, this.bankKeeper),
-      await escrowInvariant(ctx, this.inferenceKeeper, this.bankKeeper),
-      await moduleAccountInvariant(ctx, this.govKeeper),
-      ...(await stakingInvariants(ctx, this.stakingKeeper)),
-    ];
-    return results.filter((r) => r.broken).map((r) => r.message);
+    const broken: string[] = [];
+    for (const inv of this.invariants) {
+      const r = await inv.check(ctx);
+      for (const x of Array.isArray(r) ? r : [r]) if (x.broken) broken.push(x.message);
+    }
+    return broken;
   }
 
   // ---- ABCI: mempool ----
@@ -400,7 +327,7 @@ export class DGridApp implements Application, TxRunner, QueryBackend {
       return undefined;
     }
     const ctx = this.newContext(this.checkState ?? this.store.branch(), this.checkBlock, "check", txBytes);
-    await this.sigVerifyAhead(ctx, tx);
+    await this.sigVerifyAhead?.(ctx, tx);
     return tx;
   }
 

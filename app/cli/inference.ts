@@ -65,7 +65,7 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
   addTxFlags(
     inference
       .command("request <model_id>")
-      .description("request an inference: --input name=FILE.json per input tensor (see chain/cli/README.md)")
+      .description("request an inference: --input name=FILE.json per input tensor (see app/cli/README.md)")
       .option("--from <key>", "the requester's key")
       .option("--input <name=file>", "an input tensor JSON file (repeat per input)", collect, [])
       .option("--max-fee <coin>", "most to pay, e.g. 3000udgrid (price x redundancy must fit)")

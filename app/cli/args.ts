@@ -1,6 +1,6 @@
 // Parsing and checking of user-supplied values: bech32 addresses, coin lists, integers.
 import { fromBech32 } from "@cosmjs/encoding";
-import { type Coin, normalizeCoins, parseDecCoins } from "../app/coins.ts";
+import { type Coin, normalizeCoins, parseDecCoins } from "../../chain/baseapp/coins.ts";
 import { CliError } from "./context.ts";
 
 export const ADDRESS_PREFIX = "dgrid";

@@ -1,29 +1,26 @@
 // The `app_state` part of genesis.json for the modules the CLI knows (auth, bank), in the JSON shape
 // Cosmos SDK exports: defaults for `init`, adding a funded account, and validation.
 
+import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../chain/baseapp/coins.ts";
 import {
   defaultGenesis as defaultAuthGenesis,
   validateGenesis as validateAuthGenesis,
-} from "../../modules/auth/genesis.ts";
+} from "../modules/auth/genesis.ts";
 import {
   defaultGenesis as defaultBankGenesis,
   validateGenesis as validateBankGenesis,
-} from "../../modules/bank/genesis.ts";
+} from "../modules/bank/genesis.ts";
 import {
   defaultGenesis as defaultGenutilGenesis,
   validateGenesis as validateGenutilGenesis,
-} from "../../modules/genutil/genesis.ts";
-import {
-  defaultGenesis as defaultGovGenesis,
-  validateGenesis as validateGovGenesis,
-} from "../../modules/gov/genesis.ts";
+} from "../modules/genutil/genesis.ts";
+import { defaultGenesis as defaultGovGenesis, validateGenesis as validateGovGenesis } from "../modules/gov/genesis.ts";
 import {
   defaultGenesis as defaultStakingGenesis,
   validateGenesis as validateStakingGenesis,
-} from "../../modules/staking/genesis.ts";
-import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../app/coins.ts";
-import { ADDRESS_PREFIX, parseAddress } from "./args.ts";
-import { CliError } from "./context.ts";
+} from "../modules/staking/genesis.ts";
+import { ADDRESS_PREFIX, parseAddress } from "./cli/args.ts";
+import { CliError } from "./cli/context.ts";
 
 export const BASE_ACCOUNT_TYPE = "/cosmos.auth.v1beta1.BaseAccount";
 

@@ -1,9 +1,9 @@
 // `dgrid genesis add-account` and `dgrid genesis validate`.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { genesisPath } from "../node/config.ts";
-import { type GenesisDoc, genesisToJson, parseGenesis } from "../types/genesis.ts";
-import { addGenesisAccount, validateAppState } from "./app-genesis.ts";
+import { genesisPath } from "../../chain/node/config.ts";
+import { type GenesisDoc, genesisToJson, parseGenesis } from "../../chain/types/genesis.ts";
+import { addGenesisAccount, validateAppState } from "../genesis.ts";
 import { isAddress, parseAddress, parseCoins } from "./args.ts";
 import { CliError, type CliIO, globalsOf } from "./context.ts";
 import { registerGentxCommands } from "./gentx.ts";

@@ -12,10 +12,15 @@ import {
   privValidatorKeyPath,
   privValidatorStatePath,
   writeConfig,
-} from "../node/config.ts";
-import { defaultConsensusParamsJson, type GenesisDoc, genesisToJson, validateGenesis } from "../types/genesis.ts";
-import { Ed25519Key, nodeId, pubKeyToJson, saveNodeKey, savePrivValidatorKey } from "../types/keys.ts";
-import { defaultAppState } from "./app-genesis.ts";
+} from "../../chain/node/config.ts";
+import {
+  defaultConsensusParamsJson,
+  type GenesisDoc,
+  genesisToJson,
+  validateGenesis,
+} from "../../chain/types/genesis.ts";
+import { Ed25519Key, nodeId, pubKeyToJson, saveNodeKey, savePrivValidatorKey } from "../../chain/types/keys.ts";
+import { defaultAppState } from "../genesis.ts";
 import { CliError, type CliIO, globalsOf, printResult } from "./context.ts";
 
 export const GENESIS_VALIDATOR_POWER = "10";

@@ -1,7 +1,6 @@
 // The `dgrid` command tree (commander 12) and `run`, which executes one command line and returns its
 // exit code. User errors print "Error: <message>" (no stack trace) and exit 1.
 import { Command, CommanderError, Option } from "commander";
-import { registerLocalnetCommand, registerStartCommands } from "../node/commands.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
@@ -9,6 +8,7 @@ import { registerInferenceCommands } from "./inference.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
+import { registerLocalnetCommand, registerStartCommands } from "./node-commands.ts";
 import { registerQueryCommands } from "./query.ts";
 import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";

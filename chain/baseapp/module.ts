@@ -79,6 +79,8 @@ export interface AppModule {
   // biome-ignore lint/suspicious/noConfusingVoidType: most modules' endBlock is an async function returning nothing
   endBlock?(ctx: Context): Promise<void | EndBlockResult>;
   abci?: ModuleAbciHooks;
+  /** registers this module's invariants (SDK HasInvariants.RegisterInvariants) */
+  registerInvariants?(registry: InvariantRegistry): void;
 }
 
 interface RegisteredMsg {
@@ -118,4 +120,18 @@ export class Router implements Configurator {
 export function moduleNameFromTypeUrl(typeUrl: string): string {
   const parts = typeUrl.split(".");
   return parts.length > 1 ? parts[1] : "";
+}
+
+/** What an invariant check finds (SDK crisis: a message and whether it is broken). */
+export interface InvariantResult {
+  broken: boolean;
+  message: string;
+}
+
+/** An invariant over the state a context reads; a module may return several results at once. */
+export type Invariant = (ctx: Context) => Promise<InvariantResult | InvariantResult[]>;
+
+/** Where modules register their invariants (SDK: sdk.InvariantRegistry / crisis). */
+export interface InvariantRegistry {
+  register(module: string, route: string, check: Invariant): void;
 }

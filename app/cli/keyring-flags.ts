@@ -1,7 +1,7 @@
 // The keyring flags shared by `keys`, `tx` and `genesis add-account`.
 import { type Command, Option } from "commander";
+import { KEYRING_BACKENDS, Keyring, parseBackend } from "../../chain/keyring/keyring.ts";
 import { type CliIO, globalsOf } from "./context.ts";
-import { KEYRING_BACKENDS, Keyring, parseBackend } from "./keyring.ts";
 
 export function addKeyringOptions(cmd: Command): Command {
   return cmd

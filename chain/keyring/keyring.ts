@@ -7,8 +7,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { toBase64 } from "@cosmjs/encoding";
 import type { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { ADDRESS_PREFIX } from "./args.ts";
-import { CliError } from "./context.ts";
+import { Bech32PrefixAccAddr as ADDRESS_PREFIX } from "../types/address.ts";
+
+/** A keyring failure a user can act on (unknown key, bad backend or path); the CLI prints its message. */
+export class KeyringError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyringError";
+  }
+}
 
 export type KeyringBackend = "file" | "test";
 export const KEYRING_BACKENDS: readonly KeyringBackend[] = ["file", "test"];
@@ -61,7 +69,7 @@ export function keyringPath(dir: string, backend: KeyringBackend): string {
 
 export function parseBackend(text: string): KeyringBackend {
   if (!(KEYRING_BACKENDS as readonly string[]).includes(text)) {
-    throw new CliError(`unknown keyring backend "${text}" (expected one of: ${KEYRING_BACKENDS.join(", ")})`);
+    throw new KeyringError(`unknown keyring backend "${text}" (expected one of: ${KEYRING_BACKENDS.join(", ")})`);
   }
   return text as KeyringBackend;
 }
@@ -78,7 +86,7 @@ export async function walletFromMnemonic(
   hdPath = DEFAULT_HD_PATH,
   prefix = ADDRESS_PREFIX,
 ): Promise<DirectSecp256k1Wallet> {
-  if (!HD_PATH_RE.test(hdPath)) throw new CliError(`invalid HD path "${hdPath}" (e.g. ${DEFAULT_HD_PATH})`);
+  if (!HD_PATH_RE.test(hdPath)) throw new KeyringError(`invalid HD path "${hdPath}" (e.g. ${DEFAULT_HD_PATH})`);
   // Imported here so commands that only read key files (list, show, genesis) start faster. One after
   // the other: both load @noble/curves (ESM), one through require(), and Node 20 fails a require() of
   // an ES module that a concurrent import() is still loading.
@@ -86,7 +94,7 @@ export async function walletFromMnemonic(
   const { HDKey } = await import("@scure/bip32");
   const seed = pbkdf2Sync(Buffer.from(mnemonic.normalize("NFKD"), "utf8"), "mnemonic", 2048, 64, "sha512");
   const priv = HDKey.fromMasterSeed(seed).derive(hdPath).privateKey;
-  if (!priv) throw new CliError(`cannot derive a private key at ${hdPath}`);
+  if (!priv) throw new KeyringError(`cannot derive a private key at ${hdPath}`);
   return DirectSecp256k1Wallet.fromKey(priv, prefix);
 }
 
@@ -116,14 +124,14 @@ export class Keyring {
     try {
       return JSON.parse(readFileSync(path, "utf8")) as StoredKey;
     } catch (e) {
-      throw new CliError(`cannot read key "${name}" from ${path}: ${(e as Error).message}`);
+      throw new KeyringError(`cannot read key "${name}" from ${path}: ${(e as Error).message}`);
     }
   }
 
   private requirePassphrase(): string {
     if (this.backend === "test") return "";
     if (!this.passphrase) {
-      throw new CliError(
+      throw new KeyringError(
         "the file keyring needs a passphrase: pass --keyring-passphrase or set DGRID_KEYRING_PASSPHRASE (or use --keyring-backend test)",
       );
     }
@@ -148,7 +156,7 @@ export class Keyring {
     if (this.has(nameOrAddress)) return publicInfo(this.readStored(nameOrAddress));
     const byAddr = this.list().find((k) => k.address === nameOrAddress);
     if (byAddr) return byAddr;
-    throw new CliError(`key "${nameOrAddress}" not found in keyring ${this.path}`);
+    throw new KeyringError(`key "${nameOrAddress}" not found in keyring ${this.path}`);
   }
 
   /**
@@ -157,23 +165,25 @@ export class Keyring {
    */
   async add(name: string, mnemonic?: string, hdPath = DEFAULT_HD_PATH): Promise<{ info: KeyInfo; mnemonic: string }> {
     if (!NAME_RE.test(name)) {
-      throw new CliError(`invalid key name "${name}": 1-64 letters, digits, '_', '.' or '-', starting alphanumeric`);
+      throw new KeyringError(
+        `invalid key name "${name}": 1-64 letters, digits, '_', '.' or '-', starting alphanumeric`,
+      );
     }
-    if (this.has(name)) throw new CliError(`key "${name}" already exists in ${this.path}`);
+    if (this.has(name)) throw new KeyringError(`key "${name}" already exists in ${this.path}`);
     const passphrase = this.requirePassphrase();
     if (this.backend === "file" && passphrase.length < MIN_PASSPHRASE_LENGTH) {
-      throw new CliError(`keyring passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`);
+      throw new KeyringError(`keyring passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`);
     }
     const [{ generateMnemonic, validateMnemonic }, { wordlist }] = await Promise.all([
       import("@scure/bip39"),
       import("@scure/bip39/wordlists/english.js"),
     ]);
     const words = mnemonic === undefined ? generateMnemonic(wordlist, 256) : normalizeMnemonic(mnemonic);
-    if (!validateMnemonic(words, wordlist)) throw new CliError("invalid mnemonic (not a BIP-39 English phrase)");
+    if (!validateMnemonic(words, wordlist)) throw new KeyringError("invalid mnemonic (not a BIP-39 English phrase)");
     const wallet = await walletFromMnemonic(words, hdPath, this.prefix);
     const [account] = await wallet.getAccounts();
     const existing = this.list().find((k) => k.address === account.address);
-    if (existing) throw new CliError(`address ${account.address} is already stored as key "${existing.name}"`);
+    if (existing) throw new KeyringError(`address ${account.address} is already stored as key "${existing.name}"`);
     const info: KeyInfo = {
       name,
       type: "local",
@@ -244,13 +254,13 @@ function encrypt(secret: string, passphrase: string): EncryptedSecret {
 }
 
 function decrypt(s: EncryptedSecret, passphrase: string, name: string): string {
-  if (s.kdf !== "scrypt" || s.cipher !== "aes-256-gcm") throw new CliError(`key "${name}": unsupported encryption`);
+  if (s.kdf !== "scrypt" || s.cipher !== "aes-256-gcm") throw new KeyringError(`key "${name}": unsupported encryption`);
   const key = deriveKey(passphrase, Buffer.from(s.salt, "base64"), s.n, s.r, s.p);
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(s.iv, "base64"));
   decipher.setAuthTag(Buffer.from(s.tag, "base64"));
   try {
     return Buffer.concat([decipher.update(Buffer.from(s.ciphertext, "base64")), decipher.final()]).toString("utf8");
   } catch {
-    throw new CliError(`key "${name}": wrong keyring passphrase`);
+    throw new KeyringError(`key "${name}": wrong keyring passphrase`);
   }
 }

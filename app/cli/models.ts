@@ -3,8 +3,8 @@
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import pino from "pino";
+import { CodedError } from "../../chain/errors/errors.ts";
 import { DEFAULT_MAX_MODEL_BYTES, ModelStore } from "../../validator/model-store/model-store.ts";
-import { CodedError } from "../errors/errors.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 
 function openStore(cmd: Command, maxBytes?: string): ModelStore {

@@ -4,9 +4,9 @@
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import type { Event as AbciEvent } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
-import type { AnteHandler } from "../../modules/auth/ante.ts";
 import { abciInfo, CodedError, ErrTxDecode, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, GasMeter, MultiStore } from "../store/types.ts";
+import type { AnteHandler } from "./ante-handler.ts";
 import type { BlockInfo, Context, ExecMode } from "./context.ts";
 import { newEvent, type SdkEvent, toAbciEvents, withAttribute } from "./events.ts";
 import { type MsgResponse, moduleNameFromTypeUrl, type Router } from "./module.ts";

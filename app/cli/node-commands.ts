@@ -4,14 +4,14 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
-import { globalsOf } from "../cli/context.ts";
-import { loadConfig } from "./config.ts";
-import { NODE_V8_FLAGS } from "./v8-flags.ts";
+import { loadConfig } from "../../chain/node/config.ts";
+import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
+import { globalsOf } from "./context.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
-type DGridNode = import("./node.ts").DGridNode;
-const loadNode = () => import("./node.ts");
+type DGridNode = import("../node.ts").DGridNode;
+const loadNode = () => import("../node.ts");
 
 function makeLogger(level: string): Logger {
   return pino({ level, base: { pid: process.pid } });
@@ -78,7 +78,7 @@ export function registerStartCommands(program: Command): void {
     .addOption(executionProviderOption())
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { DEVNET_MNEMONIC, addDevnetOperatorKey, devnetAccountAddress, prepareDevnetHome } = await import(
-        "./devnet.ts"
+        "../devnet.ts"
       );
       const { DGridNode } = await loadNode();
       const home = String(opts.devnetHome);
@@ -123,8 +123,8 @@ export function registerLocalnetCommand(program: Command): void {
     .option("--reset", "delete DIR's localnet first", false)
     .option("--init-only", "write the homes and exit", false)
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const { initLocalnet, loadLocalnet } = await import("./localnet.ts");
-      const { DEVNET_MNEMONIC, devnetAccountAddress } = await import("./devnet.ts");
+      const { initLocalnet, loadLocalnet } = await import("../localnet.ts");
+      const { DEVNET_MNEMONIC, devnetAccountAddress } = await import("../devnet.ts");
       const { rmSync } = await import("node:fs");
       const { spawn } = await import("node:child_process");
       // --home is the localnet's directory; without it, ./.dgrid-localnet

@@ -1,0 +1,79 @@
+// The composition root of a DGrid node: the engine's Node (chain/node) with the DGrid application
+// built in process over the node's state database and, when inference is enabled, the validator's
+// inference services (validator/) beside it. The CLI's `start`, the devnet and the localnet start
+// nodes through here; tests wrap the same pieces (test/support/faulty-node.ts).
+
+import type { Logger } from "pino";
+import { type AppFactory, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
+import { NodeInference } from "../validator/node-inference.ts";
+import { DGridApp } from "./app.ts";
+
+export interface DGridNodeDeps {
+  logger: Logger;
+  /** test-only wrappers (test/support); production never passes them */
+  decorators?: NodeDecorators;
+}
+
+/** The in-process DGrid application with the validator's inference services. */
+export function dgridAppFactory(onInference?: (inference: NodeInference) => void): AppFactory {
+  return async ({ home, chainId, config, db, logger, metricsRegistry, validatorAddress }) => {
+    let inference: NodeInference | undefined;
+    if (config.inference.enabled) {
+      // every node keeps models and an executor; the duties only ever get work when this node's
+      // key is an assigned validator
+      inference = new NodeInference(
+        {
+          home,
+          chainId,
+          consAddress: validatorAddress,
+          models: config.models,
+          inference: {
+            ...config.inference,
+            // TEST ONLY fault injection (refused by NodeInference unless the chain id is a test chain id)
+            testCorruptOutputs: process.env.DGRID_TEST_CORRUPT_OUTPUTS || config.inference.testCorruptOutputs,
+            testSilentExecutor: process.env.DGRID_TEST_SILENT_EXECUTOR || config.inference.testSilentExecutor,
+          },
+        },
+        { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
+      );
+      await inference.start();
+      onInference?.(inference);
+    }
+    const app = new DGridApp(
+      {
+        chainId,
+        minGasPrices: config.app.minimumGasPrices,
+        haltHeight: config.app.haltHeight,
+        keepRecent: config.app.pruningKeepRecent,
+      },
+      { db, logger, inferenceDuties: inference?.duties },
+    );
+    const services = inference
+      ? [
+          {
+            afterStart: (ctx: { rpcUrl: string; query(path: string, data: Uint8Array): Promise<Uint8Array> }) =>
+              inference.startSync(ctx),
+            startInfo: () => ({ models: inference.modelsUrl, executionProvider: inference.executor?.provider }),
+            close: () => inference.close(),
+          },
+        ]
+      : [];
+    return { app, services, close: () => app.sigVerifier.close() };
+  };
+}
+
+/** A DGrid node: the engine with the DGrid app. `inference` reaches the validator's model store. */
+export class DGridNode extends Node {
+  /** model store, executor, duties and model sync (config inference.enabled), once started */
+  inference?: NodeInference;
+
+  constructor(options: NodeOptions, deps: DGridNodeDeps) {
+    super(options, {
+      logger: deps.logger,
+      createApp: dgridAppFactory((inference) => {
+        if (this) this.inference = inference;
+      }),
+      decorators: deps.decorators,
+    });
+  }
+}
