@@ -7,8 +7,10 @@ import type { Command } from "commander";
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  /** The whole of stdin as text (used by `keys add --recover` and confirmations). */
+  /** The whole of stdin as text (used by `keys add --recover`). */
   readStdin(): Promise<string>;
+  /** One line of stdin without its line end ("" at end of input): answers to prompts. */
+  readLine(): Promise<string>;
   env: Record<string, string | undefined>;
 }
 

@@ -25,9 +25,9 @@ export function openKeyring(cmd: Command, io: CliIO): Keyring {
   });
 }
 
-/** Reads a yes/no answer from stdin; anything but y/yes is no. */
+/** Reads a yes/no answer, one line of stdin (a terminal or a pipe); anything but y/yes is no. */
 export async function confirm(io: CliIO, question: string): Promise<boolean> {
   io.err(`${question} [y/N]: `);
-  const answer = (await io.readStdin()).split("\n")[0].trim().toLowerCase();
+  const answer = (await io.readLine()).trim().toLowerCase();
   return answer === "y" || answer === "yes";
 }

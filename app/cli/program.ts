@@ -1,5 +1,6 @@
 // The `dgrid` command tree (commander 12) and `run`, which executes one command line and returns its
 // exit code. User errors print "Error: <message>" (no stack trace) and exit 1.
+import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
@@ -56,8 +57,31 @@ export function processIO(): CliIO {
       })();
       return stdin;
     },
+    readLine: () => readOneLine(process.stdin),
     env: process.env,
   };
+}
+
+/**
+ * Reads one line and stops reading, so a prompt answered in a terminal or by a pipe that stays open
+ * goes on at once (reading the whole of stdin waited for end of input).
+ */
+export function readOneLine(input: NodeJS.ReadableStream & { pause(): unknown; unref?(): unknown }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input, terminal: false });
+    let done = false;
+    const finish = (line: string) => {
+      if (done) return;
+      done = true;
+      rl.close();
+      input.pause();
+      input.unref?.(); // an open pipe must not keep the command alive once it has its answer
+      resolve(line);
+    };
+    rl.once("line", finish);
+    rl.once("close", () => finish(""));
+    input.once("error", reject);
+  });
 }
 
 /** Runs one command line (arguments after the program name); resolves to the exit code. */

@@ -26,6 +26,7 @@ export async function cli(
       stderr += s;
     },
     readStdin: async () => opts.stdin ?? "",
+    readLine: async () => (opts.stdin ?? "").split("\n")[0],
     env: { ...(opts.env ?? {}) },
   };
   const code = await run(args, io);
