@@ -3,10 +3,18 @@ import { toHex } from "@cosmjs/encoding";
 import { decodeTxRaw, Registry } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes, QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import {
+  QueryAccountRequest,
+  QueryAccountResponse,
+  QueryModuleAccountByNameRequest,
+  QueryModuleAccountByNameResponse,
+  QueryModuleAccountsRequest,
+  QueryModuleAccountsResponse,
+} from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { PubKey as Secp256k1PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import type { Any } from "cosmjs-types/google/protobuf/any";
 import { parseAddress } from "./args.ts";
 import { CliError } from "./context.ts";
 import { jsonSafe, withNode } from "./node-client.ts";
@@ -143,5 +151,47 @@ export async function queryTx(url: string, hash: string) {
     } finally {
       comet.disconnect();
     }
+  });
+}
+
+/** A module account as the SDK CLI prints it (`simd q auth module-account NAME`). */
+function moduleAccountJson(any: Any) {
+  const m = ModuleAccount.decode(any.value);
+  return {
+    "@type": any.typeUrl,
+    base_account: {
+      address: m.baseAccount?.address ?? "",
+      pub_key: null,
+      account_number: String(m.baseAccount?.accountNumber ?? 0n),
+      sequence: String(m.baseAccount?.sequence ?? 0n),
+    },
+    name: m.name,
+    permissions: m.permissions,
+  };
+}
+
+/** `query auth module-account NAME`: the module account's address (e.g. gov, a proposal's authority). */
+export async function queryModuleAccount(url: string, name: string, height?: number) {
+  return withNode(url, async () => {
+    const req = QueryModuleAccountByNameRequest.encode({ name }).finish();
+    let value: Uint8Array;
+    try {
+      value = (await abciQuery(url, "/cosmos.auth.v1beta1.Query/ModuleAccountByName", req, height)).value;
+    } catch (e) {
+      if (/not found/i.test((e as Error).message)) throw new CliError(`module account ${name} not found`);
+      throw e;
+    }
+    const any = QueryModuleAccountByNameResponse.decode(value).account;
+    if (!any) throw new CliError(`module account ${name} not found`);
+    return { account: moduleAccountJson(any) };
+  });
+}
+
+/** `query auth module-accounts`: every module account. */
+export async function queryModuleAccounts(url: string, height?: number) {
+  return withNode(url, async () => {
+    const req = QueryModuleAccountsRequest.encode({}).finish();
+    const res = await abciQuery(url, "/cosmos.auth.v1beta1.Query/ModuleAccounts", req, height);
+    return { accounts: QueryModuleAccountsResponse.decode(res.value).accounts.map(moduleAccountJson) };
   });
 }

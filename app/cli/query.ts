@@ -1,4 +1,4 @@
-// `dgrid query bank balances|auth account|tx` and `dgrid status`. The CosmJS-heavy work lives in
+// `dgrid query bank balances|auth account|module-account|module-accounts|tx` and `dgrid status`. The CosmJS-heavy work lives in
 // query-impl.ts and is imported only when a query runs, so other commands start faster.
 import type { Command } from "commander";
 import { parsePositiveInt } from "./args.ts";
@@ -35,6 +35,27 @@ export function registerQueryCommands(program: Command, io: CliIO): void {
   ).action(async (address: string, opts: { height?: string }, cmd: Command) => {
     const g = globalsOf(cmd);
     printResult(io, g.output, await (await impl()).queryAccount(nodeUrl(cmd, io), address, heightOf(opts)), yaml);
+  });
+
+  addNodeOption(
+    auth
+      .command("module-account <name>")
+      .description("a module account by name (e.g. gov: the authority of a param-change proposal)")
+      .option("--height <h>", "query state at this height (default: latest)"),
+  ).action(async (name: string, opts: { height?: string }, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const r = await (await impl()).queryModuleAccount(nodeUrl(cmd, io), name, heightOf(opts));
+    printResult(io, g.output, r, yaml);
+  });
+
+  addNodeOption(
+    auth
+      .command("module-accounts")
+      .description("every module account")
+      .option("--height <h>", "query state at this height (default: latest)"),
+  ).action(async (opts: { height?: string }, cmd: Command) => {
+    const g = globalsOf(cmd);
+    printResult(io, g.output, await (await impl()).queryModuleAccounts(nodeUrl(cmd, io), heightOf(opts)), yaml);
   });
 
   addNodeOption(query.command("tx <hash>").description("a committed transaction by hash")).action(

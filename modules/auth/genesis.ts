@@ -5,7 +5,6 @@ import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { type Account, accountFromJson, accountToJson } from "./account.ts";
 import type { AccountKeeper } from "./keeper.ts";
-import { FeeCollectorName } from "./keys.ts";
 import { defaultParams, type ParamsJson, paramsFromJson, paramsToJson, validateParams } from "./params.ts";
 
 export interface GenesisJson {
@@ -53,7 +52,10 @@ export async function initGenesis(ctx: Context, keeper: AccountKeeper, json: unk
     }
     keeper.setAccount(ctx, acc);
   }
-  await keeper.getModuleAccount(ctx, FeeCollectorName);
+  // every registered module account exists from genesis (SDK v0.50: each module's InitGenesis gets
+  // its account), so ModuleAccountByName answers for all of them before their first use; in name
+  // order, after the genesis file's accounts, so account numbers are deterministic
+  for (const name of keeper.moduleAccountNames()) await keeper.getModuleAccount(ctx, name);
 }
 
 export async function exportGenesis(ctx: Context, keeper: AccountKeeper): Promise<GenesisJson> {

@@ -5,12 +5,14 @@ import { encodeSecp256k1Pubkey, makeSignDoc as makeAminoSignDoc, Secp256k1Wallet
 import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes } from "@cosmjs/proto-signing";
 import { AminoTypes, createBankAminoConverters } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import {
   QueryAccountRequest,
   QueryAccountResponse,
   QueryAccountsRequest,
   QueryAccountsResponse,
+  QueryModuleAccountByNameRequest,
+  QueryModuleAccountByNameResponse,
   QueryModuleAccountsResponse,
 } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import {
@@ -24,7 +26,7 @@ import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
-import type { DGridApp } from "../../app/app.ts";
+import { type DGridApp, MODULE_ACCOUNT_PERMISSIONS } from "../../app/app.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { attrs, block, genesis, initApp, newApp, registry, send, signTx, testKey } from "./helpers.ts";
 
@@ -303,11 +305,12 @@ describe("DGridApp", () => {
       assert.equal(r.code, 0, r.log);
       return QueryAccountsResponse.decode(r.value);
     };
-    const p1 = await q(2n, new Uint8Array());
-    assert.equal(p1.accounts.length, 2);
-    assert.equal(p1.pagination?.total, 3n);
-    const p2 = await q(2n, p1.pagination?.nextKey ?? new Uint8Array());
-    assert.equal(p2.accounts.length, 1);
+    // alice, bob and the 7 module accounts, which all exist from genesis
+    const p1 = await q(5n, new Uint8Array());
+    assert.equal(p1.accounts.length, 5);
+    assert.equal(p1.pagination?.total, 9n);
+    const p2 = await q(5n, p1.pagination?.nextKey ?? new Uint8Array());
+    assert.equal(p2.accounts.length, 4);
     const m = await app.query({
       path: "/cosmos.auth.v1beta1.Query/ModuleAccounts",
       data: new Uint8Array(),
@@ -316,9 +319,25 @@ describe("DGridApp", () => {
     });
     const mods = QueryModuleAccountsResponse.decode(m.value).accounts;
     assert.deepEqual(
-      mods.map((a) => a.typeUrl),
-      ["/cosmos.auth.v1beta1.ModuleAccount"],
+      mods.map((a) => ModuleAccount.decode(a.value).name),
+      Object.keys(MODULE_ACCOUNT_PERMISSIONS).sort(),
     );
+    for (const a of mods) assert.equal(a.typeUrl, "/cosmos.auth.v1beta1.ModuleAccount");
+    // each answers by name on a fresh chain (a gov param change needs the gov address as authority)
+    for (const name of Object.keys(MODULE_ACCOUNT_PERMISSIONS)) {
+      const r = await app.query({
+        path: "/cosmos.auth.v1beta1.Query/ModuleAccountByName",
+        data: QueryModuleAccountByNameRequest.encode({ name }).finish(),
+        height: 0n,
+        prove: false,
+      });
+      assert.equal(r.code, 0, `${name}: ${r.log}`);
+      const acc = ModuleAccount.decode(
+        QueryModuleAccountByNameResponse.decode(r.value).account?.value ?? new Uint8Array(),
+      );
+      assert.equal(acc.name, name);
+      assert.equal(acc.baseAccount?.address, moduleAddress(name));
+    }
   });
 
   it("SIGN_MODE_LEGACY_AMINO_JSON (Ledger/Keplr amino signers) verifies; a wrong chain id fails with 4", async () => {
@@ -401,7 +420,7 @@ describe("DGridApp", () => {
     });
     assert.equal(q.code, 0, q.log);
     const acc = BaseAccount.decode(QueryAccountResponse.decode(q.value).account?.value ?? new Uint8Array());
-    assert.equal(acc.accountNumber, 3n); // 0 alice, 1 bob, 2 fee_collector
+    assert.equal(acc.accountNumber, 9n); // 0 alice, 1 bob, 2-8 the module accounts (by name)
     await assertInvariants(app);
   });
 
@@ -482,7 +501,7 @@ describe("DGridApp", () => {
   it("genesis import -> export round-trip", async () => {
     const { app, alice, bob } = await setup();
     const exported = (await app.exportAppState()) as { auth: { accounts: unknown[] }; bank: { supply: unknown } };
-    assert.equal(exported.auth.accounts.length, 3);
+    assert.equal(exported.auth.accounts.length, 9);
     assert.deepEqual(exported.bank.supply, [{ denom: "udgrid", amount: "1000500000" }]);
     const app2 = newApp();
     await initApp(app2, exported);

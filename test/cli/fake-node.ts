@@ -16,12 +16,14 @@ export type AbciHandler = (
   path: string,
   data: Uint8Array,
   height: number | undefined,
-) => {
+) => AbciAnswer | Promise<AbciAnswer>;
+
+export interface AbciAnswer {
   code?: number;
   log?: string;
   value?: Uint8Array;
   height?: number;
-};
+}
 
 export async function startFakeNode(chainId: string, abci: AbciHandler): Promise<FakeNode> {
   const calls: FakeNode["calls"] = [];
@@ -39,7 +41,7 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
-    req.on("end", () => {
+    req.on("end", async () => {
       const { id, method, params } = JSON.parse(body);
       calls.push({ method, params });
       let result: unknown;
@@ -74,7 +76,7 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
         };
       } else if (method === "abci_query") {
         const h = params.height && params.height !== "0" ? Number(params.height) : undefined;
-        const r = abci(params.path, Buffer.from(params.data, "hex"), h);
+        const r = await abci(params.path, Buffer.from(params.data, "hex"), h);
         result = {
           response: {
             code: r.code ?? 0,
