@@ -129,7 +129,7 @@ const CLS_INPUT: Record<string, Tensor> = { x: f32([1, 3, 48, 192], 921) };
 const DEMO_INPUT: Record<string, Tensor> = { input: f32([2, 16], 931) };
 const MLP_INPUT: Record<string, Tensor> = { input: f32([2, 8], 941) };
 
-describe("inference on a 4-validator localnet (k = 3, real models, fault flags)", { timeout: 600_000 }, () => {
+describe("inference on a 4-validator localnet (k = 3, real models, faulty executors)", { timeout: 600_000 }, () => {
   let net: TestLocalnet;
   let nodes: RunningNode[];
   let qs: LocalnetQueries;
