@@ -1,43 +1,50 @@
 // The composition root of a DGrid node: the engine's Node (chain/node) with the DGrid application
 // built in process over the node's state database and, when inference is enabled, the validator's
 // inference services (validator/) beside it. The CLI's `start`, the devnet and the localnet start
-// nodes through here; tests wrap the same pieces (test/support/faulty-node.ts).
+// nodes through here; tests start faulty validators through the same class with decorators
+// (test/support/faulty-node-main.ts).
 
 import type { Logger } from "pino";
 import { type AppFactory, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
+import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { DGridApp } from "./app.ts";
 
+/** Test-only wrappers (test/support); production never passes them. */
+export interface DGridNodeDecorators extends NodeDecorators {
+  /** wraps the executor the validator's inference duties run assigned work on */
+  inference?(executor: InferenceExecutor): InferenceExecutor;
+}
+
 export interface DGridNodeDeps {
   logger: Logger;
-  /** test-only wrappers (test/support); production never passes them */
-  decorators?: NodeDecorators;
+  decorators?: DGridNodeDecorators;
+}
+
+export interface DGridAppFactoryOptions {
+  /** called with the node's inference services once they started */
+  onInference?: (inference: NodeInference) => void;
+  decorators?: Pick<DGridNodeDecorators, "inference">;
 }
 
 /** The in-process DGrid application with the validator's inference services. */
-export function dgridAppFactory(onInference?: (inference: NodeInference) => void): AppFactory {
-  return async ({ home, chainId, config, db, logger, metricsRegistry, validatorAddress }) => {
+export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactory {
+  return async ({ home, config, db, logger, metricsRegistry, validatorAddress, chainId }) => {
     let inference: NodeInference | undefined;
     if (config.inference.enabled) {
       // every node keeps models and an executor; the duties only ever get work when this node's
       // key is an assigned validator
       inference = new NodeInference(
+        { home, consAddress: validatorAddress, models: config.models, inference: config.inference },
         {
-          home,
-          chainId,
-          consAddress: validatorAddress,
-          models: config.models,
-          inference: {
-            ...config.inference,
-            // TEST ONLY fault injection (refused by NodeInference unless the chain id is a test chain id)
-            testCorruptOutputs: process.env.DGRID_TEST_CORRUPT_OUTPUTS || config.inference.testCorruptOutputs,
-            testSilentExecutor: process.env.DGRID_TEST_SILENT_EXECUTOR || config.inference.testSilentExecutor,
-          },
+          logger,
+          metricsRegistry,
+          keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE,
+          dutiesExecutor: options.decorators?.inference,
         },
-        { logger, metricsRegistry, keyringPassphrase: process.env.DGRID_KEYRING_PASSPHRASE },
       );
       await inference.start();
-      onInference?.(inference);
+      options.onInference?.(inference);
     }
     const app = new DGridApp(
       {
@@ -70,8 +77,11 @@ export class DGridNode extends Node {
   constructor(options: NodeOptions, deps: DGridNodeDeps) {
     super(options, {
       logger: deps.logger,
-      createApp: dgridAppFactory((inference) => {
-        if (this) this.inference = inference;
+      createApp: dgridAppFactory({
+        onInference: (inference) => {
+          if (this) this.inference = inference;
+        },
+        decorators: deps.decorators,
       }),
       decorators: deps.decorators,
     });

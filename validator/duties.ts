@@ -14,9 +14,6 @@
 //                  commitment is recorded (never earlier).
 //   Work the chain no longer lists (settled) is forgotten. Anything unknown (after a restart) is started.
 // - A job that fails or times out yields no commitment (the chain records the validator as missing).
-// - TEST ONLY (`faults`, test chain ids only; see node-inference.ts): `corruptOutputs` commits to and
-//   reveals deliberately wrong outputs (provable dissent: outvoted, slashed); `silentExecutor` never
-//   runs its work (no commitment: recorded as missing). Each applies to every model or to listed ids.
 // - Finished work is written to the state file once per extension() call, before the extension that
 //   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
@@ -44,8 +41,6 @@ export interface DutiesOptions {
    * committed before the restart (it is then recorded as missing)
    */
   stateFile?: string;
-  /** TEST ONLY fault injection (refused on non-test chains by NodeInference); absent: honest */
-  faults?: DutyFaults;
   /**
    * jobs handed to the executor at once (default 64, below the executor's queue bound); the rest wait
    * here in assignment order, so a block with more assigned requests than the executor's queue holds
@@ -54,70 +49,8 @@ export interface DutiesOptions {
   maxInFlight?: number;
 }
 
-/** Models a test fault applies to: every model, or the listed model ids. */
-export type FaultModels = "all" | readonly string[];
-
-export interface DutyFaults {
-  /** commit to and reveal corrupted outputs (corruptOutputs()) for these models */
-  corruptOutputs?: FaultModels;
-  /** never execute (so never commit or reveal) work for these models */
-  silentExecutor?: FaultModels;
-}
-
-/**
- * Parses a fault flag value (env DGRID_TEST_CORRUPT_OUTPUTS / DGRID_TEST_SILENT_EXECUTOR): "" or "0"
- * = off, "1" / "true" / "all" = every model, otherwise comma-separated model ids (hex sha256).
- */
-export function parseFaultModels(value: string | undefined): FaultModels | undefined {
-  const v = (value ?? "").trim();
-  if (v === "" || v === "0" || v.toLowerCase() === "false") return undefined;
-  if (v === "1" || v.toLowerCase() === "true" || v.toLowerCase() === "all") return "all";
-  const ids = v
-    .split(",")
-    .map((x) => x.trim().toLowerCase())
-    .filter((x) => x !== "");
-  for (const id of ids)
-    if (!/^[0-9a-f]{64}$/.test(id)) throw new Error(`invalid model id "${id}" in a test fault flag`);
-  return ids;
-}
-
-function faultApplies(models: FaultModels | undefined, modelId: string): boolean {
-  return models !== undefined && (models === "all" || models.includes(modelId));
-}
-
-/**
- * TEST ONLY: deliberately wrong outputs that disagree with the real ones under every policy: in
- * floating-point tensors each row (last axis) is rotated by one position and 1 is added to every value
- * (changes exact and tolerance comparisons, and the arg-max of any row whose values are not all
- * equal); bool tensors are negated; other dtypes get every byte incremented.
- */
-export function corruptOutputs(outputs: Record<string, Tensor>): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(outputs)) {
-    const data = new Uint8Array(t.data);
-    const last = t.shape.length > 0 ? t.shape[t.shape.length - 1] : 1;
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const size = t.dtype === "float32" ? 4 : t.dtype === "float64" ? 8 : 0;
-    if (size > 0 && last > 0) {
-      const get = (i: number) => (size === 4 ? view.getFloat32(i * size, true) : view.getFloat64(i * size, true));
-      const set = (i: number, v: number) =>
-        size === 4 ? view.setFloat32(i * size, v, true) : view.setFloat64(i * size, v, true);
-      const n = data.length / size;
-      for (let row = 0; row + last <= n; row += last) {
-        const vals = Array.from({ length: last }, (_, j) => get(row + j));
-        for (let j = 0; j < last; j++) set(row + j, vals[(j + 1) % last] + 1);
-      }
-    } else if (t.dtype === "bool") {
-      for (let i = 0; i < data.length; i++) data[i] ^= 1;
-    } else {
-      for (let i = 0; i < data.length; i++) data[i] = (data[i] + 1) & 0xff;
-    }
-    out[name] = { dtype: t.dtype, shape: [...t.shape], data };
-  }
-  return out;
-}
-
 export interface DutiesDeps {
+  /** runs the assigned work (tests may wrap the node's one: test/support/faulty-executor.ts) */
   executor: InferenceExecutor;
   logger: Logger;
   /** salt source (tests may pass a deterministic one) */
@@ -147,7 +80,6 @@ export class InferenceDuties implements InferenceDutiesI {
   /** consecutive extension() calls that did not list a request */
   private readonly absent = new Map<bigint, number>();
   private readonly stateFile?: string;
-  private readonly faults: DutyFaults;
   private readonly jobs?: Counter<"result">;
   private readonly jobSeconds?: Histogram;
   private readonly maxInFlight: number;
@@ -165,12 +97,6 @@ export class InferenceDuties implements InferenceDutiesI {
     this.logger = deps.logger.child({ component: "inference-duties" });
     this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
     this.stateFile = options.stateFile;
-    this.faults = options.faults ?? {};
-    if (this.faults.corruptOutputs || this.faults.silentExecutor)
-      this.logger.warn(
-        { corruptOutputs: this.faults.corruptOutputs, silentExecutor: this.faults.silentExecutor },
-        "TEST ONLY: inference fault injection is ON (corrupt outputs / silent executor); never use this on a real chain",
-      );
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 64);
     this.load();
     if (deps.metricsRegistry) {
@@ -345,17 +271,8 @@ export class InferenceDuties implements InferenceDutiesI {
     await this.acquire();
     const end = this.jobSeconds?.startTimer();
     try {
-      if (faultApplies(this.faults.silentExecutor, r.modelId))
-        throw new Error("TEST ONLY: silent executor (the work is not run)");
       const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
-      let outputs = await this.execute(r, inputs);
-      if (faultApplies(this.faults.corruptOutputs, r.modelId)) {
-        outputs = corruptOutputs(outputs);
-        this.logger.warn(
-          { requestId: r.requestId.toString(), modelId: r.modelId },
-          "TEST ONLY: committing to corrupted outputs",
-        );
-      }
+      const outputs = await this.execute(r, inputs);
       const canonical = canonicalOutput(outputs);
       const salt = this.random(32);
       const named = namedFromTensors(outputs);

@@ -1,4 +1,4 @@
-// Everything a node runs for inference, wired in one place for chain/node/node.ts:
+// Everything a node runs for inference, wired in one place for the composition root (app/node.ts):
 // - the content-addressed ModelStore (<home>/data/models) with its HTTP endpoint (own listener,
 //   config models.laddr; PUT only from loopback clients), files from config models.import put at start;
 // - the OnnxExecutor (config inference.executionProvider; a missing CUDA provider is a startup error);
@@ -16,7 +16,6 @@ import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
-import { isTestChainId } from "../chain/consensus/consensus-state.ts";
 import { Keyring } from "../chain/keyring/keyring.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
@@ -31,18 +30,16 @@ import {
 } from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { ConformanceChecker, type ConformanceModel, type ConformanceResult } from "./conformance.ts";
-import { type DutyFaults, InferenceDuties, parseFaultModels } from "./duties.ts";
+import { InferenceDuties } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
 import { type ExecutionProvider, OnnxExecutor } from "./executor/onnx-executor.ts";
-import type { PinnedSessionOptions, Tensor } from "./executor/types.ts";
+import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 import { fetchModel } from "./model-store/fetch.ts";
 import { modelStoreRoutes } from "./model-store/http.ts";
 import { ModelStore } from "./model-store/model-store.ts";
 
 export interface NodeInferenceOptions {
   home: string;
-  /** the chain id (the TEST ONLY fault flags are refused unless it is a test chain id) */
-  chainId?: string;
   /** consensus address (20 bytes) of this node's validator key */
   consAddress: Uint8Array;
   models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
@@ -53,26 +50,7 @@ export interface NodeInferenceOptions {
     operatorKey: string;
     keyringBackend: "file" | "test";
     syncIntervalMs: number;
-    /**
-     * TEST ONLY (test chain ids only; env DGRID_TEST_CORRUPT_OUTPUTS): this validator commits to and
-     * reveals corrupted outputs. "" = off, "1" = every model, else comma-separated model ids.
-     */
-    testCorruptOutputs?: string;
-    /** TEST ONLY (test chain ids only; env DGRID_TEST_SILENT_EXECUTOR): never executes assigned work; same values */
-    testSilentExecutor?: string;
   };
-}
-
-/** The TEST ONLY fault flags as duties options; throws unless the chain id is a test chain id. */
-export function testFaultsOf(chainId: string, inference: NodeInferenceOptions["inference"]): DutyFaults | undefined {
-  const corruptOutputs = parseFaultModels(inference.testCorruptOutputs);
-  const silentExecutor = parseFaultModels(inference.testSilentExecutor);
-  if (!corruptOutputs && !silentExecutor) return undefined;
-  if (!isTestChainId(chainId))
-    throw new Error(
-      `inference fault injection (testCorruptOutputs / testSilentExecutor, DGRID_TEST_CORRUPT_OUTPUTS / DGRID_TEST_SILENT_EXECUTOR) is test-only and is refused on chain "${chainId}"`,
-    );
-  return { corruptOutputs, silentExecutor };
 }
 
 export interface NodeInferenceDeps {
@@ -80,6 +58,11 @@ export interface NodeInferenceDeps {
   metricsRegistry?: PromRegistry;
   /** keyring passphrase for the file backend (env DGRID_KEYRING_PASSPHRASE) */
   keyringPassphrase?: string;
+  /**
+   * wraps the executor the duties run assigned work on (test/support/faulty-executor.ts; production
+   * passes none); golden-vector checks keep the plain executor
+   */
+  dutiesExecutor?(executor: InferenceExecutor): InferenceExecutor;
 }
 
 /** ABCI query of the node's own app: gRPC path + request bytes -> response bytes (throws on code != 0). */
@@ -134,8 +117,6 @@ export class NodeInference {
 
   /** Store, imports, executor (provider checked), duties and the model endpoint. */
   async start(): Promise<void> {
-    // refused before anything starts on a chain that is not a test chain
-    const faults = testFaultsOf(this.options.chainId ?? "", this.options.inference);
     await this.store.init();
     for (const file of this.options.models.import) {
       const res = await this.store.put(createReadStream(file));
@@ -163,9 +144,12 @@ export class NodeInference {
       {
         consAddress: this.options.consAddress,
         stateFile: join(this.options.home, "data", "inference-duties.json"),
-        faults,
       },
-      { executor, logger: this.deps.logger, metricsRegistry: this.deps.metricsRegistry },
+      {
+        executor: this.deps.dutiesExecutor?.(executor) ?? executor,
+        logger: this.deps.logger,
+        metricsRegistry: this.deps.metricsRegistry,
+      },
     );
     this.checker = new ConformanceChecker({ home: this.options.home }, { executor, logger: this.deps.logger });
     if (this.options.models.laddr) await this.listen(this.options.models.laddr);

@@ -18,7 +18,7 @@ function makeLogger(level: string): Logger {
 }
 
 /** Starts the node and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
-async function runNode(node: DGridNode, logger: Logger): Promise<void> {
+export async function runNode(node: DGridNode, logger: Logger): Promise<void> {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -4,7 +4,6 @@
 // or on +2/3 of any votes from a later round. All inputs (peer messages, own messages, timeouts) go
 // through one sequential queue, so each step handler sees a consistent round state.
 
-import { createHash } from "node:crypto";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { ResponseVerifyVoteExtension_VerifyStatus } from "cosmjs-types/tendermint/abci/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
@@ -86,17 +85,21 @@ export interface ConsensusOptions {
   maxBlockTimeDriftMs?: number;
   /** Messages kept for a later round/height until the engine gets there. */
   maxPendingMessages?: number;
-  /**
-   * TEST ONLY (slashing tests): besides its real prevote, the validator signs and broadcasts a
-   * conflicting prevote for a made-up block at each height, bypassing its priv validator's
-   * double-sign guard, until evidence against it is committed. Refused unless `isTestChainId(chainId)`.
-   */
-  testDoubleSign?: boolean;
 }
 
-/** Chain ids on which test-only behavior (`testDoubleSign`) is allowed: "test…", "…-test…", "…localnet…". */
-export function isTestChainId(chainId: string): boolean {
-  return /^test/i.test(chainId) || /-test/i.test(chainId) || /localnet/i.test(chainId);
+/**
+ * Extension points around the engine: its own votes and its commits, for behaviour an embedder adds
+ * without changing the engine (the node passes none in production; test/support/double-signer.ts
+ * builds a byzantine validator on them). A hook that throws is logged and does not stop consensus.
+ */
+export interface ConsensusHooks {
+  /**
+   * After one of this validator's own votes was signed and sent (live, never during WAL replay).
+   * `send` broadcasts another vote to the peers (not handled by this engine, not in its WAL).
+   */
+  onOwnVote?(vote: Vote, send: (vote: Vote) => void): void;
+  /** After each block this engine committed. */
+  onCommit?(e: CommitInfoEvent): void;
 }
 
 export interface ConsensusDeps {
@@ -112,6 +115,8 @@ export interface ConsensusDeps {
   transport: Transport;
   /** Default: a pool persisted in `stateStore`'s database. */
   evidencePool?: EvidencePool;
+  /** none: the engine alone */
+  hooks?: ConsensusHooks;
 }
 
 interface TimeoutInfo {
@@ -188,8 +193,6 @@ export class ConsensusState {
   private commitListeners: ((e: CommitInfoEvent) => void)[] = [];
   private unsubscribeTxs: (() => void) | undefined;
   private unsubscribeEvidence: (() => void) | undefined;
-  /** TEST ONLY: the last height double-signed, and whether evidence against us was committed. */
-  private testDoubleSigned = { height: 0n, done: false };
   /** The app hash in the last block's header (to tell whether the next block must be made without txs). */
   private lastBlockAppHash: Uint8Array | undefined;
 
@@ -197,8 +200,6 @@ export class ConsensusState {
     readonly options: ConsensusOptions,
     private readonly deps: ConsensusDeps,
   ) {
-    if (options.testDoubleSign && !isTestChainId(options.chainId))
-      throw new Error(`testDoubleSign is a test-only option and is refused on chain "${options.chainId}"`);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.log = deps.logger.child({ module: "consensus" });
     this.now = options.now ?? wallNow;
@@ -1014,17 +1015,14 @@ export class ConsensusState {
     this.lastCommitVotes = precommits;
     this.lastCommitExt = ext;
     this.lastBlockAppHash = block.header.appHash;
-    if (this.options.testDoubleSign && this.deps.privValidator) {
-      const me = this.deps.privValidator.address;
-      for (const m of evidenceToMisbehavior(block.evidence?.evidence ?? []))
-        if (bytesEqual(m.validator.address, me)) this.testDoubleSigned.done = true;
-    }
     await this.updateToState(newState);
     // Evidence still pending a few heights after it was announced is announced again (messages may drop).
     if (newState.lastBlockHeight % 4n === 0n)
       for (const evidence of this.evidencePool.pendingList())
         this.deps.transport.broadcast({ type: "evidence", evidence });
-    for (const l of this.commitListeners) l({ height, block, blockId, state: newState });
+    const event = { height, block, blockId, state: newState };
+    this.runHook("onCommit", (h) => h.onCommit?.(event));
+    for (const l of this.commitListeners) l(event);
     this.replayPending();
   }
 
@@ -1077,24 +1075,20 @@ export class ConsensusState {
       return;
     }
     this.sendInternal({ type: "vote", vote });
-    if (this.options.testDoubleSign && type === SignedMsgType.SIGNED_MSG_TYPE_PREVOTE) this.testDoubleSignPrevote(vote);
+    if (!this.replaying)
+      this.runHook("onOwnVote", (h) =>
+        h.onOwnVote?.(vote, (v) => this.deps.transport.broadcast({ type: "vote", vote: v })),
+      );
   }
 
-  /** TEST ONLY (see `testDoubleSign`): broadcast a second, conflicting prevote, once per height. */
-  private testDoubleSignPrevote(vote: Vote): void {
-    const pv = this.deps.privValidator;
-    const t = this.testDoubleSigned;
-    if (!pv?.signVoteBypassingGuardForTest || this.replaying || t.done || t.height >= vote.height) return;
-    t.height = vote.height;
-    const fake = createHash("sha256").update(`dgrid-test-double-sign/${vote.height}/${vote.round}`).digest();
-    const conflicting: Vote = {
-      ...vote,
-      blockId: { hash: new Uint8Array(fake), partSetHeader: { total: 1, hash: new Uint8Array(fake) } },
-      signature: new Uint8Array(),
-    };
-    pv.signVoteBypassingGuardForTest(this.state.chainId, conflicting);
-    this.log.warn({ height: vote.height.toString(), round: vote.round }, "TEST ONLY: double-signed a prevote");
-    this.deps.transport.broadcast({ type: "vote", vote: conflicting });
+  private runHook(name: keyof ConsensusHooks, call: (hooks: ConsensusHooks) => void): void {
+    const hooks = this.deps.hooks;
+    if (!hooks?.[name]) return;
+    try {
+      call(hooks);
+    } catch (e) {
+      this.log.error({ err: e, hook: name }, "consensus hook failed");
+    }
   }
 }
 

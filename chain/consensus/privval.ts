@@ -32,8 +32,6 @@ export interface PrivValidator {
   readonly address: Uint8Array;
   signVote(chainId: string, vote: Vote, signExtension: boolean): void;
   signProposal(chainId: string, proposal: Proposal): void;
-  /** TEST ONLY (consensus `testDoubleSign`): signs a vote without the double-sign guard or state update. */
-  signVoteBypassingGuardForTest?(chainId: string, vote: Vote): void;
 }
 
 function voteStep(type: SignedMsgType): number {
@@ -107,11 +105,6 @@ export class FilePV implements PrivValidator {
     const sig = this.key.sign(signBytes);
     this.save({ height: vote.height, round: vote.round, step, signature: sig, signBytes });
     vote.signature = sig;
-  }
-
-  /** TEST ONLY: used by the consensus `testDoubleSign` harness to produce duplicate-vote evidence. */
-  signVoteBypassingGuardForTest(chainId: string, vote: Vote): void {
-    vote.signature = this.key.sign(voteSignBytes(chainId, vote));
   }
 
   signProposal(chainId: string, proposal: Proposal): void {

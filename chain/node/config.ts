@@ -37,8 +37,6 @@ export interface NodeConfig {
     /** Start the next height as soon as all precommits are in (CometBFT skip_timeout_commit). */
     skipTimeoutCommit: boolean;
     createEmptyBlocks: boolean;
-    /** TEST ONLY: double-sign prevotes to exercise evidence/slashing (also env DGRID_TEST_DOUBLE_SIGN=1); test chain ids only. */
-    testDoubleSign: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
@@ -70,13 +68,6 @@ export interface NodeConfig {
     keyringBackend: "file" | "test";
     /** how often registered models are synced (fetched, checked, served) */
     syncIntervalMs: number;
-    /**
-     * TEST ONLY, test chain ids only (also env DGRID_TEST_CORRUPT_OUTPUTS): commit to and reveal
-     * corrupted outputs; "" = off, "1" = every model, else comma-separated model ids.
-     */
-    testCorruptOutputs: string;
-    /** TEST ONLY, test chain ids only (also env DGRID_TEST_SILENT_EXECUTOR): never execute assigned work; same values. */
-    testSilentExecutor: string;
   };
 }
 
@@ -110,7 +101,6 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       timeoutCommitMs: 900,
       skipTimeoutCommit: false,
       createEmptyBlocks: true,
-      testDoubleSign: false,
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
     instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
@@ -123,8 +113,6 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       operatorKey: "",
       keyringBackend: "file",
       syncIntervalMs: 5_000,
-      testCorruptOutputs: "",
-      testSilentExecutor: "",
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Application } from "../abci/application.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
-import { ConsensusState } from "../consensus/consensus-state.ts";
+import { type ConsensusHooks, ConsensusState } from "../consensus/consensus-state.ts";
 import { handshake } from "../consensus/handshake.ts";
 import { FilePV, type PrivValidator } from "../consensus/privval.ts";
 import { genesisStateFromDoc, type State, StateStore } from "../consensus/state.ts";
@@ -83,6 +83,8 @@ export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
 /** Test-only wrappers around the engine's production pieces (built by test/support, never by a CLI). */
 export interface NodeDecorators {
   privValidator?(pv: PrivValidator): PrivValidator;
+  /** behaviour around the consensus engine's own votes and commits (test/support/double-signer.ts) */
+  consensusHooks?: ConsensusHooks;
 }
 
 export interface NodeDeps {
@@ -220,8 +222,6 @@ export class Node {
         },
         createEmptyBlocks: cfg.consensus.createEmptyBlocks,
         skipTimeoutCommit: cfg.consensus.skipTimeoutCommit,
-        // TEST ONLY (slashing e2e): refused by ConsensusState unless the chain id is a test chain id.
-        testDoubleSign: cfg.consensus.testDoubleSign || process.env.DGRID_TEST_DOUBLE_SIGN === "1",
       },
       {
         app,
@@ -234,6 +234,7 @@ export class Node {
         txIndexer,
         logger,
         transport: reactor,
+        hooks: this.deps.decorators?.consensusHooks,
       },
     );
     this.consensus = consensus;

@@ -1,6 +1,6 @@
 // A configurable in-memory network of engines for the evidence / vote-extension / crash tests.
 import type { Application } from "../../chain/abci/application.ts";
-import { type ConsensusOptions, ConsensusState } from "../../chain/consensus/consensus-state.ts";
+import { type ConsensusHooks, type ConsensusOptions, ConsensusState } from "../../chain/consensus/consensus-state.ts";
 import type { Signer } from "../../chain/consensus/crypto.ts";
 import { FilePV, type PrivValidator } from "../../chain/consensus/privval.ts";
 import { type State, StateStore } from "../../chain/consensus/state.ts";
@@ -37,6 +37,8 @@ export interface NetOptions {
   makeApp?: (i: number) => FakeApp;
   options?: (i: number) => Partial<ConsensusOptions>;
   privValidator?: (i: number, key: Signer) => PrivValidator;
+  /** node i's consensus hooks (e.g. test/support/double-signer.ts) */
+  hooks?: (i: number, key: Signer) => ConsensusHooks | undefined;
   wal?: (i: number) => Wal;
 }
 
@@ -66,6 +68,7 @@ export async function makeNet(n: number, opts: NetOptions = {}) {
         wal: opts.wal?.(i) ?? new MemoryWal(),
         logger: silentLogger,
         transport,
+        hooks: opts.hooks?.(i, keys[i]),
       },
     );
     nodes.push({ id: `node${i}`, app, blockStore, mempool, stateStore, cs, state, transport });

@@ -1,5 +1,5 @@
-// A 4-validator localnet where validator 3 runs with the TEST-ONLY double-sign harness
-// (DGRID_TEST_DOUBLE_SIGN=1 on that process only): it broadcasts a conflicting prevote, the others
+// A 4-validator localnet where validator 3 is a double signer (test/support/double-signer.ts, its
+// process started by test/support/faulty-node-main.ts --double-sign): it broadcasts a conflicting prevote, the others
 // turn it into duplicate-vote evidence, a block carries it, and slashing's BeginBlock slashes the
 // validator by slash_fraction_double_sign, jails and tombstones it. The other three go on.
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ describe("localnet: a double-signing validator is slashed and tombstoned", { tim
   before(async () => {
     net = await createTestLocalnet({
       validators: 4,
-      env: (i) => (i === 3 ? { DGRID_TEST_DOUBLE_SIGN: "1" } : undefined),
+      faults: (i) => (i === 3 ? { doubleSign: true } : undefined),
     });
     validators = net.nodes;
     for (let i = 0; i < 4; i++) net.start(i);
@@ -48,7 +48,7 @@ describe("localnet: a double-signing validator is slashed and tombstoned", { tim
     assert.equal(info.tombstoned, true);
     // jailed "forever" (DoubleSignJailEndTime 9999-12-31T23:59:59Z)
     assert.equal(info.jailedUntil?.seconds, 253402300799n);
-    assert.ok(bad.logs.join("").includes("TEST ONLY: double-signed a prevote"), "the harness ran");
+    assert.ok(bad.logs.join("").includes("TEST ONLY: double-signed a prevote"), "the double signer ran");
 
     // a block carries the duplicate-vote evidence against it
     const evHeight = await waitFor("a block with the evidence", async () => {

@@ -7,9 +7,10 @@
 //   sends MsgServeModel; the demo MLP is in the localnet genesis.
 // - Requests for the VAD, the classifier and the demo MLP at the default redundancy (3) finalize
 //   with results that equal a direct onnxruntime-node run under each model's policy.
-// - TEST-ONLY fault flags, on one MLP each so that every assignment is deterministic (k = 4 of 4):
-//   validator 3 runs with DGRID_TEST_CORRUPT_OUTPUTS (MLP "c" and "r"), validator 2 with
-//   DGRID_TEST_SILENT_EXECUTOR (MLP "s" and "r"). On "c" the corrupt validator is outvoted, loses
+// - Test faults (test/support/faulty-executor.ts, the processes started by faulty-node-main.ts), on
+//   one MLP each so that every assignment is deterministic (k = 4 of 4): validator 3 runs a
+//   CorruptingExecutor (MLP "c" and "r"), validator 2 a SilentExecutor (MLP "s" and "r"); validators
+//   0 and 1 are plain `dgrid start` processes. On "c" the corrupt validator is outvoted, loses
 //   reputation and is slashed (1% of its tokens), and the result is still right; on "s" the silent one
 //   is recorded as missing; on "r" (2 honest, 1 corrupt, 1 silent) no output reaches the quorum of 3
 //   and the requester gets the whole fee back (its balance moves by the tx fee only).
@@ -128,7 +129,7 @@ const CLS_INPUT: Record<string, Tensor> = { x: f32([1, 3, 48, 192], 921) };
 const DEMO_INPUT: Record<string, Tensor> = { input: f32([2, 16], 931) };
 const MLP_INPUT: Record<string, Tensor> = { input: f32([2, 8], 941) };
 
-describe("inference on a 4-validator localnet (k = 3, real models, fault flags)", { timeout: 600_000 }, () => {
+describe("inference on a 4-validator localnet (k = 3, real models, faulty executors)", { timeout: 600_000 }, () => {
   let net: TestLocalnet;
   let nodes: RunningNode[];
   let qs: LocalnetQueries;
@@ -201,9 +202,9 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
       validators: 4,
       // downtime jailing is not under test here: a node starved of CPU on a busy machine must not be jailed
       params: { slashing: { signed_blocks_window: "10000", min_signed_per_window: "0.010000000000000000" } },
-      env: (i): Record<string, string> | undefined => {
-        if (i === 3) return { DGRID_TEST_CORRUPT_OUTPUTS: `${ID.c},${ID.r}` };
-        if (i === 2) return { DGRID_TEST_SILENT_EXECUTOR: `${ID.s},${ID.r}` };
+      faults: (i) => {
+        if (i === 3) return { corruptOutputs: [ID.c, ID.r] };
+        if (i === 2) return { silentExecutor: [ID.s, ID.r] };
         return undefined;
       },
     });
@@ -228,7 +229,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
     if (cliHome) rmSync(cliHome, { recursive: true, force: true });
   });
 
-  it("fault flags are on where set (loud warnings) and refused on a non-test chain id", async (t) => {
+  it("the faulty executors are on where set (loud warnings) and nowhere else", async (t) => {
     t.diagnostic(startup);
     await waitFor("the fault warnings in the logs", async () => {
       const l2 = nodes[2].logs.join("");
@@ -238,11 +239,9 @@ describe("inference on a 4-validator localnet (k = 3, real models, fault flags)"
         l3.includes("TEST ONLY: inference fault injection is ON")
       );
     });
+    assert.ok(nodes[3].logs.join("").includes("(corrupt outputs)") && !nodes[3].logs.join("").includes("(silent"));
+    assert.ok(nodes[2].logs.join("").includes("(silent executor)") && !nodes[2].logs.join("").includes("(corrupt"));
     for (const i of [0, 1]) assert.ok(!nodes[i].logs.join("").includes("fault injection"));
-    const { testFaultsOf } = await import("../../validator/node-inference.ts");
-    const inf = { testCorruptOutputs: "1" } as Parameters<typeof testFaultsOf>[1];
-    assert.throws(() => testFaultsOf("dgrid-1", inf), /test-only and is refused on chain "dgrid-1"/);
-    assert.deepEqual(testFaultsOf("dgrid-localnet-e2e", inf), { corruptOutputs: "all", silentExecutor: undefined });
   });
 
   it("VAD and the OCR classifier (CLI) and three MLPs (client) are registered; every validator fetches, checks and serves them", async (t) => {

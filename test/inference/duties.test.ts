@@ -1,5 +1,6 @@
 // validator/duties.ts: execution on an injected executor, commitments for finished work, reveals
-// only once the chain shows the commit phase closed, failures yield nothing, size budget.
+// only once the chain shows the commit phase closed, failures yield nothing, size budget; the test
+// faulty executors (test/support/faulty-executor.ts) around it.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,10 +16,11 @@ import {
   tensorsFromNamed,
 } from "../../modules/inference/canonical.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
-import { corruptOutputs, InferenceDuties, parseFaultModels } from "../../validator/duties.ts";
+import { InferenceDuties } from "../../validator/duties.ts";
 import { ErrQueueFull } from "../../validator/errors.ts";
 import type { InferenceJob } from "../../validator/executor/types.ts";
-import { testFaultsOf } from "../../validator/node-inference.ts";
+import { CorruptingExecutor, corruptOutputs, parseFaultModels, SilentExecutor } from "../support/faulty-executor.ts";
+import { faultFlags, parseFaultyNodeArgs } from "../support/faulty-node.ts";
 import { FakeExecutor, modelOutputs } from "./harness.ts";
 
 const CONS = new Uint8Array(20).fill(7);
@@ -135,14 +137,15 @@ describe("validator duties", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("TEST ONLY faults: corrupt outputs are committed and revealed for the listed models; a silent executor never runs", async () => {
+  it("faulty executors (test/support): corrupt outputs are committed and revealed for the listed models; a silent executor never runs", async () => {
     const A = "a".repeat(64);
     const B = "b".repeat(64);
     const ex = new FakeExecutor("honest");
-    const d = new InferenceDuties(
-      { consAddress: CONS, faults: { corruptOutputs: [A], silentExecutor: [B] } },
-      { executor: ex, logger: pino({ level: "silent" }) },
-    );
+    const logger = pino({ level: "silent" });
+    const corrupting = new CorruptingExecutor({ models: [A] }, { inner: ex, logger });
+    const executor = new SilentExecutor({ models: [B] }, { inner: corrupting, logger });
+    assert.equal(executor.provider, ex.provider);
+    const d = new InferenceDuties({ consAddress: CONS }, { executor, logger });
     const C = "c".repeat(64);
     d.onAssigned([req(1n, A), req(2n, B), req(3n, C)]);
     await d.idle();
@@ -193,20 +196,21 @@ describe("validator duties", () => {
     assert.deepEqual([...corruptOutputs(bools).b.data], [1, 0]);
   });
 
-  it("fault flag values: off, every model, listed ids; refused on a non-test chain id", () => {
-    assert.equal(parseFaultModels(undefined), undefined);
-    assert.equal(parseFaultModels(""), undefined);
-    assert.equal(parseFaultModels("0"), undefined);
-    assert.equal(parseFaultModels("1"), "all");
+  it("fault flag values: every model or listed ids; faulty-node-main's command line carries them", () => {
+    assert.equal(parseFaultModels("all"), "all");
+    assert.equal(parseFaultModels(" ALL "), "all");
     const id = "ab".repeat(32);
     assert.deepEqual(parseFaultModels(` ${id.toUpperCase()}, ${id} `), [id, id]);
     assert.throws(() => parseFaultModels("not-a-model"), /invalid model id/);
-    const inf = { testSilentExecutor: "1" } as Parameters<typeof testFaultsOf>[1];
-    assert.deepEqual(testFaultsOf("dgrid-localnet-1", inf), { corruptOutputs: undefined, silentExecutor: "all" });
-    assert.deepEqual(testFaultsOf("test-chain", inf)?.silentExecutor, "all");
-    assert.throws(() => testFaultsOf("dgrid-1", inf), /refused on chain "dgrid-1"/);
-    assert.throws(() => testFaultsOf("dgrid-devnet-1", inf), /refused/);
-    assert.equal(testFaultsOf("dgrid-1", {} as Parameters<typeof testFaultsOf>[1]), undefined);
+    assert.throws(() => parseFaultModels(" , "), /no model ids/);
+    const faults = { doubleSign: true, corruptOutputs: [id], silentExecutor: "all" as const };
+    assert.deepEqual(parseFaultyNodeArgs(["--home", "/h", ...faultFlags(faults)]), {
+      home: "/h",
+      logLevel: undefined,
+      faults,
+    });
+    assert.deepEqual(parseFaultyNodeArgs(["--home", "/h"]).faults, {});
+    assert.throws(() => parseFaultyNodeArgs(["--home", "/h", "--corrupt"]), /Unknown option/);
   });
 
   it("more assigned work than the executor's queue holds: jobs wait in the duties, none fails with queue full", async () => {

@@ -1,11 +1,13 @@
 // A multi-process localnet for end-to-end tests: homes written by app/localnet.ts on free
-// 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node.
-import { type ChildProcess, spawn } from "node:child_process";
+// 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node (faulty-node-main.ts for a
+// node given test faults).
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initLocalnet, type Localnet, type LocalnetGenesisParams, type LocalnetNode } from "../../app/localnet.ts";
-import { dgridBin, freePort, latestHeight, rpcCall } from "./node-process.ts";
+import type { NodeFaults } from "./faulty-node.ts";
+import { freePort, latestHeight, rpcCall, startNodeProcess } from "./node-process.ts";
 
 export interface RunningNode extends LocalnetNode {
   rpcUrl: string;
@@ -32,8 +34,8 @@ export async function createTestLocalnet(opts: {
   timeoutVoteMs?: number;
   /** genesis module params over the localnet defaults */
   params?: LocalnetGenesisParams;
-  /** extra environment of node i's process (e.g. DGRID_TEST_DOUBLE_SIGN=1) */
-  env?: (i: number) => Record<string, string> | undefined;
+  /** test faults of node i (its process is then faulty-node-main.ts, not `dgrid start`) */
+  faults?: (i: number) => NodeFaults | undefined;
 }): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
@@ -69,10 +71,7 @@ export async function createTestLocalnet(opts: {
     start(i) {
       const n = nodes[i];
       if (n.process && n.process.exitCode === null && n.process.signalCode === null) return;
-      const child = spawn(process.execPath, [dgridBin, "start", "--home", n.home], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, ...(opts.env?.(i) ?? {}) },
-      });
+      const child = startNodeProcess(n.home, opts.faults?.(i));
       n.process = child;
       const push = (d: Buffer) => {
         n.logs.push(String(d));

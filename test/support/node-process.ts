@@ -1,15 +1,33 @@
 // Starts real `dgrid` node processes for end-to-end tests: a temp home made with the CLI, free
-// loopback ports, fast consensus timeouts, and helpers to wait for the RPC and for heights.
+// loopback ports, fast consensus timeouts, and helpers to wait for the RPC and for heights. A node
+// with faults (a byzantine test validator) runs faulty-node-main.ts instead of `dgrid start`.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { faultFlags, type NodeFaults } from "./faulty-node.ts";
 import { testTempDir } from "./temp-dir.ts";
 
 const execFileP = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const dgridBin = join(repoRoot, "bin", "dgrid.js");
+export const faultyNodeMain = join(repoRoot, "test", "support", "faulty-node-main.ts");
+/** tsx's loader as a file URL, so `--import` finds it from any working directory */
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/**
+ * Spawns the node of `home` with piped output: `dgrid start --home HOME`, or with `faults` the
+ * test-only faulty-node-main.ts (TypeScript, loaded through tsx like bin/dgrid.js does).
+ */
+export function startNodeProcess(home: string, faults?: NodeFaults): ChildProcess {
+  const args = faults
+    ? ["--import", tsxLoader, faultyNodeMain, "--home", home, ...faultFlags(faults)]
+    : [dgridBin, "start", "--home", home];
+  return spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+}
 
 // Ports for test nodes come from below Linux's ephemeral range (32768-60999 by default). A port the OS
 // hands out for `listen(0)` is in that range, and between this check and the node's own listen any
@@ -100,6 +118,8 @@ export interface TestNodeOptions {
   chainId?: string;
   accounts?: { address: string; coins: string }[];
   timeoutCommitMs?: number;
+  /** run the node with these test faults (faulty-node-main.ts) */
+  faults?: NodeFaults;
 }
 
 /** init + add-account + fast timeouts, on free ports; start() spawns `dgrid start` and waits for RPC. */
@@ -130,7 +150,7 @@ export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNo
     chainId,
     logs: [],
     async start() {
-      const child = spawn(process.execPath, [dgridBin, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = startNodeProcess(home, opts.faults);
       node.process = child;
       child.stdout!.on("data", (d) => pushLog(node.logs, String(d)));
       child.stderr!.on("data", (d) => pushLog(node.logs, String(d)));
@@ -191,14 +211,15 @@ export async function waitForHeight(
   }
 }
 
-/** Spawns `dgrid start --home HOME` and waits until RPC reports `height`; stop() ends it. */
+/** Spawns `dgrid start --home HOME` (faulty-node-main.ts with `faults`) and waits until RPC reports `height`; stop() ends it. */
 export async function spawnNode(
   home: string,
   rpcUrl: string,
   height = 2,
+  faults?: NodeFaults,
 ): Promise<{ process: ChildProcess; logs: string[]; stop(signal?: NodeJS.Signals): Promise<void> }> {
   const logs: string[] = [];
-  const child = spawn(process.execPath, [dgridBin, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = startNodeProcess(home, faults);
   child.stdout!.on("data", (d) => pushLog(logs, String(d)));
   child.stderr!.on("data", (d) => pushLog(logs, String(d)));
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {

@@ -1,12 +1,14 @@
 // NodeInference (validator/node-inference.ts) without a chain: store + endpoint + executor start,
 // the demo model's golden vectors pass through the registry entry's policy, a missing CUDA provider
-// is a clear startup error; plus the CLI's policy / tensor JSON parsing.
+// is a clear startup error, a duties-executor decorator reaches the duties only; plus the CLI's
+// policy / tensor JSON parsing.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
 import { DEMO_MODEL_PATH, demoModel, parsePolicy, sha256Hex } from "../../models/demo.ts";
+import type { InferenceExecutor, InferenceJob } from "../../validator/executor/types.ts";
 import { conformanceModel, NodeInference, type NodeInferenceOptions } from "../../validator/node-inference.ts";
 import { freePort } from "../support/node-process.ts";
 import { testTempDir } from "../support/temp-dir.ts";
@@ -47,6 +49,50 @@ describe("NodeInference", () => {
       const res = await ni.checker!.check(conformanceModel(demoModel("dgrid1creator")));
       assert.equal(res.pass, true, JSON.stringify(res.vectors));
       assert.ok(ni.duties);
+    } finally {
+      await ni.close();
+    }
+  });
+
+  it("deps.dutiesExecutor wraps the executor of the duties only (golden-vector checks keep the plain one)", async () => {
+    const jobs: InferenceJob[] = [];
+    let wrapped: InferenceExecutor | undefined;
+    const dutiesExecutor = (inner: InferenceExecutor): InferenceExecutor => {
+      wrapped = inner;
+      return {
+        provider: inner.provider,
+        run: (job) => {
+          jobs.push(job);
+          return inner.run(job);
+        },
+        close: () => inner.close(),
+      };
+    };
+    const ni = new NodeInference(await options("cpu"), { logger, dutiesExecutor });
+    try {
+      await ni.start();
+      assert.equal(wrapped, ni.executor);
+      const m = demoModel("dgrid1creator");
+      const res = await ni.checker!.check(conformanceModel(m));
+      assert.equal(res.pass, true, JSON.stringify(res.vectors));
+      assert.equal(jobs.length, 0, "conformance ran on the plain executor");
+      ni.duties!.onAssigned([
+        {
+          requestId: 1n,
+          modelId: m.id,
+          inputs: m.goldenVectors[0].inputs,
+          sessionOptions: conformanceModel(m).sessionOptions,
+          phase: "commit",
+          committed: false,
+          revealed: false,
+        },
+      ]);
+      await ni.duties!.idle();
+      assert.deepEqual(
+        jobs.map((j) => j.requestId),
+        ["1"],
+      );
+      assert.equal(ni.duties!.status(1n), "done");
     } finally {
       await ni.close();
     }
