@@ -70,6 +70,11 @@ export class AbciSocketClient {
       }
     }
     const socket = this.socket;
+    if (this.closed) {
+      // closed while the dial was under way
+      socket.destroy();
+      throw new AbciConnectionError(`ABCI ${this.options.name} connection closed while connecting`);
+    }
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err) => this.fail(`connection error: ${err.message}`));
     socket.on("close", () => this.fail("connection closed (did the application process exit?)"));

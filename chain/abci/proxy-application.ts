@@ -88,9 +88,11 @@ export class ProxyApplication implements Application {
     this.log.info({ address: this.options.address }, "connected to the ABCI application");
   }
 
-  /** Called once with the first connection failure (not after `close()`). */
+  /** Called once with the first connection failure (not after `close()`); at once if it already failed. */
   onFailure(fn: (err: Error) => void): void {
-    this.listeners.push(fn);
+    const failure = this.failure;
+    if (failure) queueMicrotask(() => fn(failure));
+    else this.listeners.push(fn);
   }
 
   close(): void {

@@ -267,6 +267,9 @@ describe("abci socket: errors", () => {
     assert.equal(failures.length, 1);
     assert.match(failures[0].message, /is unreachable \(.*consensus connection.*store is corrupt\)/);
     await assert.rejects(p.info(RequestInfo.fromPartial({})), /is unreachable/);
+    // a listener registered after the failure hears it too
+    const late = await new Promise<Error>((resolve) => p.onFailure(resolve));
+    assert.equal(late, failures[0]);
     // the server serves a new client
     app.failing = undefined;
     const again = await proxy(server.address);
