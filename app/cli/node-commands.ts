@@ -1,24 +1,24 @@
-// `dgrid start` (run a node from a home) and `dgrid devnet` (what `npm start` runs: the
-// single-validator development chain from the committed genesis.json).
+// `dgrid start` (run a node from a home — or, with `--abci`, only its app, served over ABCI; with
+// `--proxy-app`, only the engine, its app in another process) and `dgrid devnet` (what `npm start`
+// runs: the single-validator development chain from the committed genesis.json).
 
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
 import { loadConfig } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
-import { globalsOf } from "./context.ts";
+import { CliError, globalsOf } from "./context.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
-type DGridNode = import("../node.ts").DGridNode;
 const loadNode = () => import("../node.ts");
 
 function makeLogger(level: string): Logger {
   return pino({ level, base: { pid: process.pid } });
 }
 
-/** Starts the node and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
-export async function runNode(node: DGridNode, logger: Logger): Promise<void> {
+/** Starts the node (or the app server) and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
+export async function runNode(node: { start(): Promise<void>; stop(): Promise<void> }, logger: Logger): Promise<void> {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -57,16 +57,41 @@ export function registerStartCommands(program: Command): void {
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address, e.g. tcp://127.0.0.1:26657"))
     .addOption(executionProviderOption())
     .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
+    .addOption(
+      new Option(
+        "--abci <laddr>",
+        "run only the app, served over ABCI on tcp://HOST:PORT or unix:///PATH for an engine in another process (config abci.laddr)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--proxy-app <addr>",
+        "run only the engine, its app in another process at this ABCI address (config proxyApp)",
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const config = loadConfig(g.home);
       if (opts["rpc.laddr"]) config.rpc.laddr = opts["rpc.laddr"];
       if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
       if (opts["models.laddr"] !== undefined) config.models.laddr = opts["models.laddr"];
+      if (opts.abci !== undefined) config.abci.laddr = opts.abci;
+      if (opts.proxyApp !== undefined) config.proxyApp = opts.proxyApp;
+      if (config.abci.laddr && config.proxyApp)
+        throw new CliError(
+          "--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one",
+        );
       const level = cmd.optsWithGlobals().logLevel ?? config.logLevel;
       const logger = makeLogger(level);
+      if (config.abci.laddr) {
+        const { DGridAppServer } = await import("../app-server.ts");
+        await runNode(new DGridAppServer({ home: g.home, config }, { logger }), logger);
+        return;
+      }
       const { DGridNode } = await loadNode();
-      await runNode(new DGridNode({ home: g.home, config }, { logger }), logger);
+      // an engine whose app went away stops itself; the process then exits non-zero
+      const onFatal = () => process.exit(1);
+      await runNode(new DGridNode({ home: g.home, config }, { logger, onFatal }), logger);
     });
 
   program

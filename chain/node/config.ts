@@ -39,6 +39,16 @@ export interface NodeConfig {
     createEmptyBlocks: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+  /**
+   * The app in another process, reached over CometBFT's ABCI socket protocol ("tcp://127.0.0.1:26658"
+   * or "unix:///path.sock"); "" = the app runs in this process. Flag `--proxy-app`.
+   */
+  proxyApp: string;
+  /**
+   * ABCI server: when `laddr` is set, `dgrid start` runs the app alone and serves it there for an
+   * engine in another process (ours with `proxyApp`, or CometBFT's `--proxy_app`). Flag `--abci`.
+   */
+  abci: { laddr: string };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
   instrumentation: { prometheus: boolean; prometheusLaddr: string };
   /** the model store (<home>/data/models) and its HTTP endpoint (PUT only from loopback clients) */
@@ -103,6 +113,8 @@ export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
       createEmptyBlocks: true,
     },
     app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
+    proxyApp: "",
+    abci: { laddr: "" },
     instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
     models: { laddr: "tcp://127.0.0.1:26659", maxModelBytes: 256 * 1024 * 1024, peers: [], import: [] },
     inference: {
