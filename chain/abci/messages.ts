@@ -5,7 +5,8 @@
 import type { DeepPartial } from "cosmjs-types/helpers";
 import { Request, Response } from "cosmjs-types/tendermint/abci/types";
 import { encodeFrame } from "./framing.ts";
-import { ProtoWriter } from "./proto-writer.ts";
+// int64/uint64 in [2^31, 2^32) (gas, powers, 2038+ times) need the corrected writer
+import "../types/binary-writer.ts";
 
 /** Request variants in field-number order (echo = 1 ... finalize_block = 20). */
 export const REQUEST_KINDS = [
@@ -49,11 +50,11 @@ export function responseKind(res: Response): ResponseKind | { error: string } {
 
 /** A Request as a frame (fromPartial first: callers may omit fields whose defaults are empty). */
 export function requestFrame(req: DeepPartial<Request>): Uint8Array {
-  return encodeFrame(Request.encode(Request.fromPartial(req), new ProtoWriter()).finish());
+  return encodeFrame(Request.encode(Request.fromPartial(req)).finish());
 }
 
 export function responseFrame(res: DeepPartial<Response>): Uint8Array {
-  return encodeFrame(Response.encode(Response.fromPartial(res), new ProtoWriter()).finish());
+  return encodeFrame(Response.encode(Response.fromPartial(res)).finish());
 }
 
 export function exceptionFrame(error: string): Uint8Array {
