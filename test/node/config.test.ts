@@ -1,12 +1,14 @@
 // The node config: its schema (unknown keys and wrong types refused, each named by its dotted key),
-// the TOML files (config.toml + app.toml) and the JSON form reading to the same NodeConfig, and defaults
-// for what a file leaves out.
+// the TOML files (config.toml + app.toml) and the JSON form reading to the same NodeConfig, defaults
+// for what a file leaves out, and the CLI flags that override a key only when given.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { parse as parseToml } from "smol-toml";
+import type { CliIO } from "../../app/cli/context.ts";
+import { buildProgram } from "../../app/cli/program.ts";
 import { formatDuration, parseDuration } from "../../chain/node/config/kinds.ts";
 import {
   ConfigError,
@@ -16,6 +18,7 @@ import {
   type NodeConfig,
   writeConfig,
 } from "../../chain/node/config.ts";
+import { cli } from "../cli/helpers.ts";
 import { testTempDir } from "../support/temp-dir.ts";
 
 function home(files: { "config.toml"?: string; "app.toml"?: string; "config.json"?: unknown } = {}): string {
@@ -249,5 +252,74 @@ describe("node config: forms and defaults", () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe("node config: CLI", () => {
+  const io: CliIO = { out: () => {}, err: () => {}, readStdin: async () => "", env: {} };
+
+  /** The config `dgrid start <args>` would run the node with. */
+  async function startConfig(args: string[]): Promise<NodeConfig> {
+    let seen: NodeConfig | undefined;
+    const program = buildProgram(io, async (_home, config) => {
+      seen = config;
+    });
+    await program.parseAsync(["start", ...args], { from: "user" });
+    assert.ok(seen, "the node was not started");
+    return seen;
+  }
+
+  it("--log-level (and the other config flags) override the file only when given", async () => {
+    const h = home({
+      "config.toml": 'log_level = "warn"\n[rpc]\nladdr = "tcp://127.0.0.1:1111"\n',
+      "app.toml": '[models]\nladdr = "tcp://127.0.0.1:2222"\n',
+    });
+    let cfg = await startConfig(["--home", h]);
+    assert.equal(cfg.logLevel, "warn");
+    assert.equal(cfg.rpc.laddr, "tcp://127.0.0.1:1111");
+    assert.equal(cfg.models.laddr, "tcp://127.0.0.1:2222");
+    assert.equal(cfg.inference.executionProvider, "cpu");
+
+    cfg = await startConfig(["--home", h, "--log-level", "debug", "--rpc.laddr", "tcp://127.0.0.1:3333"]);
+    assert.equal(cfg.logLevel, "debug");
+    assert.equal(cfg.rpc.laddr, "tcp://127.0.0.1:3333");
+    cfg = await startConfig([
+      "--log-level",
+      "error",
+      "--home",
+      h,
+      "--execution-provider",
+      "cuda",
+      "--models.laddr",
+      "",
+    ]);
+    assert.equal(cfg.logLevel, "error");
+    assert.equal(cfg.inference.executionProvider, "cuda");
+    assert.equal(cfg.models.laddr, "");
+  });
+
+  it("`dgrid start` refuses a bad config before starting anything", async () => {
+    const h = home({ "config.toml": "[rpc]\nladr = 1\n" });
+    await assert.rejects(startConfig(["--home", h]), /rpc\.ladr: unknown key/);
+  });
+
+  it("`dgrid config validate` reports each problem; `dgrid config migrate` turns config.json into TOML", async () => {
+    const bad = home({ "app.toml": "[models]\nmax_model_bytes = 5\n" });
+    let r = await cli(["config", "validate", "--home", bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /models\.max_model_bytes: unknown key \(did you mean "models\.max-model-bytes"\?\)/);
+
+    const sample = sampleConfig();
+    const j = home({ "config.json": sample });
+    r = await cli(["config", "validate", "--home", j]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await cli(["config", "migrate", "--home", j]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(configJsonPath(j)), false);
+    assert.ok(existsSync(`${configJsonPath(j)}.bak`));
+    assert.deepEqual(loadConfig(j), sample);
+    r = await cli(["config", "migrate", "--home", j]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no config\.json to migrate/);
   });
 });
