@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { parse as parseToml } from "smol-toml";
 import type { CliIO } from "../../app/cli/context.ts";
 import { buildProgram } from "../../app/cli/program.ts";
+import { fieldEntries } from "../../chain/node/config/fields.ts";
 import { formatDuration, parseDuration } from "../../chain/node/config/kinds.ts";
 import {
   ConfigError,
@@ -252,6 +253,17 @@ describe("node config: forms and defaults", () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe("node config: documentation", () => {
+  it("chain/node/README.md's key table lists every TOML key with its default", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "chain", "node", "README.md"), "utf8");
+    for (const [path, f] of fieldEntries()) {
+      if (!f.toml) continue;
+      const row = `| ${f.toml.file} | \`${f.toml.key}\` | \`${f.kind.toToml(f.default as never)}\` | \`${path}\` |`;
+      assert.ok(readme.includes(row), `missing or stale row: ${row}`);
+    }
   });
 });
 
