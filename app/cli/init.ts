@@ -1,12 +1,12 @@
 // `dgrid init`: a fresh node home, as `simd init` + CometBFT's init: node key, validator key, empty
-// signing state, config file and a genesis with this node as the only validator (power 10).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// signing state, config files (config.toml, app.toml) and a genesis with this node as the only validator (power 10).
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { toHex } from "@cosmjs/encoding";
 import type { Command } from "commander";
 import {
-  configPath,
   defaultConfig,
+  existingConfigFiles,
   genesisPath,
   nodeKeyPath,
   privValidatorKeyPath,
@@ -57,7 +57,7 @@ export function initHome(opts: InitOptions): InitResult {
   if (!opts.moniker.trim()) throw new CliError("moniker must not be empty");
   const gPath = genesisPath(opts.home);
   if (!opts.overwrite) {
-    for (const p of [gPath, privValidatorKeyPath(opts.home), configPath(opts.home)]) {
+    for (const p of [gPath, privValidatorKeyPath(opts.home), ...existingConfigFiles(opts.home)]) {
       if (existsSync(p)) throw new CliError(`${p} already exists; use --overwrite to replace it`);
     }
   }
@@ -66,6 +66,8 @@ export function initHome(opts: InitOptions): InitResult {
   saveNodeKey(nodeKeyPath(opts.home), nodeKey);
   savePrivValidatorKey(privValidatorKeyPath(opts.home), valKey);
   writeJsonFile(privValidatorStatePath(opts.home), { height: "0", round: 0, step: 0 }, 0o600);
+  // a new home's config is the TOML files, replacing whatever config it had (a config.json too)
+  for (const p of existingConfigFiles(opts.home)) rmSync(p);
   writeConfig(opts.home, defaultConfig(opts.moniker));
 
   const validatorAddress = toHex(valKey.address).toUpperCase();

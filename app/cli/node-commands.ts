@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
-import { loadConfig } from "../../chain/node/config.ts";
+import { loadConfig, type NodeConfig } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
 import { CliError, globalsOf } from "./context.ts";
 
@@ -15,6 +15,43 @@ const loadNode = () => import("../node.ts");
 
 function makeLogger(level: string): Logger {
   return pino({ level, base: { pid: process.pid } });
+}
+
+/** Runs a node from `home` with `config` until the process is told to stop (tests substitute a probe). */
+export type StartNode = (home: string, config: NodeConfig) => Promise<void>;
+
+/**
+ * `dgrid start`'s node, logging at the config's level and stopped cleanly on SIGINT/SIGTERM: a
+ * DGridNode, or with `abci.laddr` only the app served over ABCI, or with `proxyApp` only the engine.
+ */
+export const startDGridNode: StartNode = async (home, config) => {
+  if (config.abci.laddr && config.proxyApp)
+    throw new CliError("--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one");
+  const logger = makeLogger(config.logLevel);
+  if (config.abci.laddr) {
+    const { DGridAppServer } = await import("../app-server.ts");
+    await runNode(new DGridAppServer({ home, config }, { logger }), logger);
+    return;
+  }
+  const { DGridNode } = await loadNode();
+  // an engine whose app went away stops itself; the process then exits non-zero
+  const onFatal = () => process.exit(1);
+  await runNode(new DGridNode({ home, config }, { logger, onFatal }), logger);
+};
+
+/**
+ * The flags that set a config key (global --log-level; --rpc.laddr, --execution-provider,
+ * --models.laddr, --abci, --proxy-app): each overrides the home's config only when given.
+ */
+export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
+  if (typeof flags.logLevel === "string") config.logLevel = flags.logLevel;
+  if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
+  if (typeof flags.executionProvider === "string")
+    config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
+  if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
+  if (typeof flags.abci === "string") config.abci.laddr = flags.abci;
+  if (typeof flags.proxyApp === "string") config.proxyApp = flags.proxyApp;
+  return config;
 }
 
 /** Starts the node (or the app server) and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
@@ -50,7 +87,7 @@ function executionProviderOption(): Option {
   ).choices(["cpu", "cuda"]);
 }
 
-export function registerStartCommands(program: Command): void {
+export function registerStartCommands(program: Command, startNode: StartNode = startDGridNode): void {
   program
     .command("start")
     .description("run a node from its home directory")
@@ -69,29 +106,9 @@ export function registerStartCommands(program: Command): void {
         "run only the engine, its app in another process at this ABCI address (config proxyApp)",
       ),
     )
-    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const config = loadConfig(g.home);
-      if (opts["rpc.laddr"]) config.rpc.laddr = opts["rpc.laddr"];
-      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
-      if (opts["models.laddr"] !== undefined) config.models.laddr = opts["models.laddr"];
-      if (opts.abci !== undefined) config.abci.laddr = opts.abci;
-      if (opts.proxyApp !== undefined) config.proxyApp = opts.proxyApp;
-      if (config.abci.laddr && config.proxyApp)
-        throw new CliError(
-          "--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one",
-        );
-      const level = cmd.optsWithGlobals().logLevel ?? config.logLevel;
-      const logger = makeLogger(level);
-      if (config.abci.laddr) {
-        const { DGridAppServer } = await import("../app-server.ts");
-        await runNode(new DGridAppServer({ home: g.home, config }, { logger }), logger);
-        return;
-      }
-      const { DGridNode } = await loadNode();
-      // an engine whose app went away stops itself; the process then exits non-zero
-      const onFatal = () => process.exit(1);
-      await runNode(new DGridNode({ home: g.home, config }, { logger, onFatal }), logger);
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { home } = globalsOf(cmd);
+      await startNode(home, applyConfigFlags(loadConfig(home), cmd.optsWithGlobals()));
     });
 
   program
@@ -99,7 +116,9 @@ export function registerStartCommands(program: Command): void {
     .description("start the single-validator development chain from the committed genesis.json")
     .option("--devnet-home <dir>", "where the devnet keeps its data", resolve(process.cwd(), ".dgrid-devnet"))
     .option("--reset", "delete the devnet's data first", false)
-    .addOption(new Option("--rpc.laddr <addr>", "RPC listen address").default("tcp://127.0.0.1:26657"))
+    .addOption(
+      new Option("--rpc.laddr <addr>", "RPC listen address (default: the devnet config's, tcp://127.0.0.1:26657)"),
+    )
     .addOption(executionProviderOption())
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { DEVNET_MNEMONIC, addDevnetOperatorKey, devnetAccountAddress, prepareDevnetHome } = await import(
@@ -107,11 +126,11 @@ export function registerStartCommands(program: Command): void {
       );
       const { DGridNode } = await loadNode();
       const home = String(opts.devnetHome);
-      const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr: String(opts["rpc.laddr"]) });
+      const rpcLaddr = typeof opts["rpc.laddr"] === "string" ? opts["rpc.laddr"] : undefined;
+      const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr });
       await addDevnetOperatorKey(home);
-      const logger = makeLogger(cmd.optsWithGlobals().logLevel ?? "info");
-      const config = loadConfig(home);
-      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
+      const config = applyConfigFlags(loadConfig(home), cmd.optsWithGlobals());
+      const logger = makeLogger(config.logLevel);
       const node = new DGridNode({ home, config }, { logger });
       await runNode(node, logger);
       const account = await devnetAccountAddress();
@@ -168,6 +187,8 @@ export function registerLocalnetCommand(program: Command): void {
           chainId: typeof opts.chainId === "string" ? opts.chainId : undefined,
           basePort: Number(opts.basePort),
           timeoutCommitMs: Number(opts.timeoutCommitMs),
+          // four nodes' info logs on one terminal are too many; each home's log_level can change it
+          logLevel: "warn",
         });
       }
       const account = await devnetAccountAddress();
@@ -176,12 +197,15 @@ export function registerLocalnetCommand(program: Command): void {
         out([`localnet written to ${dir} (chain id ${net.chainId}, ${net.nodes.length} nodes)`]);
         return;
       }
-      const level = cmd.optsWithGlobals().logLevel ?? "warn";
+      // --log-level given: every node logs at it; otherwise each at its home's log_level
+      const level: string | undefined = cmd.optsWithGlobals().logLevel;
       const bin = resolve(import.meta.dirname, "..", "..", "bin", "dgrid.js");
       const children = net.nodes.map((n) =>
-        spawn(process.execPath, [...NODE_V8_FLAGS, bin, "start", "--home", n.home, "--log-level", level], {
-          stdio: ["ignore", "inherit", "inherit"],
-        }),
+        spawn(
+          process.execPath,
+          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, ...(level ? ["--log-level", level] : [])],
+          { stdio: ["ignore", "inherit", "inherit"] },
+        ),
       );
       let stopping = false;
       const stopAll = (signal: NodeJS.Signals) => {

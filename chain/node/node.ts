@@ -44,7 +44,7 @@ export const COMETBFT_VERSION = "0.38.17";
 
 export interface NodeOptions {
   home: string;
-  /** defaults to `<home>/config/config.json` over the defaults */
+  /** defaults to loadConfig(home): the home's config files over the defaults */
   config?: NodeConfig;
 }
 

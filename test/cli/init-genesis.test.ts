@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
+import { parse as parseToml } from "smol-toml";
 import { parseGenesis } from "../../chain/types/genesis.ts";
 import { cli, tempHome } from "./helpers.ts";
 
@@ -48,14 +49,17 @@ describe("dgrid init", () => {
 
     assert.deepEqual(readJson(join(home, "data", "priv_validator_state.json")), { height: "0", round: 0, step: 0 });
 
-    const cfg = readJson(join(home, "config", "config.json"));
+    // the TOML files (CometBFT's config.toml, the SDK's app.toml), read independently of the loader
+    const cfg = parseToml(readFileSync(join(home, "config", "config.toml"), "utf8")) as any;
     assert.equal(cfg.moniker, "alpha");
     assert.match(cfg.rpc.laddr, /^tcp:\/\//);
     assert.ok(cfg.p2p.laddr);
     assert.ok(cfg.mempool.size > 0);
-    assert.ok(cfg.consensus.timeoutCommitMs > 0);
-    assert.ok(cfg.logLevel);
-    assert.match(cfg.app.minimumGasPrices, /udgrid$/);
+    assert.match(cfg.consensus.timeout_commit, /^\d+m?s$/);
+    assert.ok(cfg.log_level);
+    const appToml = parseToml(readFileSync(join(home, "config", "app.toml"), "utf8")) as any;
+    assert.match(appToml["minimum-gas-prices"], /udgrid$/);
+    assert.equal(existsSync(join(home, "config", "config.json")), false);
 
     const text = readFileSync(join(home, "config", "genesis.json"), "utf8");
     const doc = parseGenesis(text);
