@@ -10,7 +10,7 @@ import { AuthInfo, SignDoc, TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { decToProtoString, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { secp256k1AddressBytes } from "../../chain/types/address.ts";
-import { bytesEqual } from "../../chain/types/merkle.ts";
+import { bytesEqual } from "../../chain/types/bytes.ts";
 import { secp256k1KeyFromAny } from "../auth/account.ts";
 import { verifySecp256k1 } from "../auth/sigverify.ts";
 import { DefaultBondDenom } from "../staking/params.ts";
