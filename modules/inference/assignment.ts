@@ -6,7 +6,7 @@
 //   draw i: r = uint256(sha256(seed | u64be(request id) | u32be(i))) mod (sum of remaining weights);
 //   the candidate whose cumulative weight range contains r is taken and removed.
 import { toHex, u32be, u64be } from "../../chain/types/bytes.ts";
-import { sha256 } from "./canonical.ts";
+import { sha256 } from "./commitment.ts";
 
 export interface WeightedCandidate {
   /** valoper address (unique) */

@@ -6,8 +6,11 @@ import { type Coin, coinsToString } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
+import { policyFromProto } from "../../chain/tensor/agreement.ts";
+import { canonicalOutput, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
-import { bytesEqual, prefixEnd, toHex } from "../../chain/types/bytes.ts";
+import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
 import {
   type Assignment,
   ExecutorOutcome,
@@ -19,10 +22,9 @@ import {
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { matchSpecs } from "../registry/spec.ts";
-import { type Candidate, decide, minSupport, policyFromProto } from "./agreement.ts";
+import { type Candidate, decide, minSupport } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
-import { canonicalOutput, commitmentHash, sha256, tensorsFromNamed, u64be } from "./canonical.ts";
+import { commitmentHash, sha256 } from "./commitment.ts";
 import { ErrFeeTooLow, ErrInvalidInput, ErrInvalidRequest, ErrModelUnavailable, ErrTooManyPending } from "./errors.ts";
 import * as ev from "./events.ts";
 import type {

@@ -14,11 +14,11 @@ import { ExtendedCommitInfo } from "cosmjs-types/tendermint/abci/types";
 import { SignedMsgType } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/baseapp/context.ts";
+import { isDType } from "../../chain/tensor/dtype.ts";
 import { toHex } from "../../chain/types/bytes.ts";
 import { address as consAddressOf, Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { isDType } from "./canonical.ts";
 import type { StakingKeeperI } from "./expected-keepers.ts";
 
 export const INJECTED_MAGIC = new Uint8Array([0xff, 0x44, 0x47, 0x52, 0x44, 0x56, 0x45, 0x31]);
