@@ -34,7 +34,8 @@ import {
 } from "../../chain/errors/errors.ts";
 import { addressFromString, secp256k1AddressBytes } from "../../chain/types/address.ts";
 import { bytesEqual, toHex } from "../../chain/types/bytes.ts";
-import { type Account, Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "./account.ts";
+import { Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "../../chain/types/pubkey.ts";
+import type { Account } from "./account.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
 import type { BankKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
