@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fromBech32 } from "@cosmjs/encoding";
 import { loadConfig, writeConfig } from "../chain/node/config.ts";
+import { compareBytes } from "../chain/types/bytes.ts";
 import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../test/support/localnet.ts";
 import { rpcCall } from "../test/support/node-process.ts";
 import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
@@ -49,12 +50,6 @@ const EACH = 1_000_000_000n;
 
 function log(s: string): void {
   process.stderr.write(`[bench] ${s}\n`);
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
 }
 
 /**

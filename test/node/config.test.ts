@@ -115,9 +115,7 @@ describe("node config: schema", () => {
   });
 
   it("refuses an unknown section and CometBFT keys DGrid does not have", () => {
-    const err = configError(
-      home({ "config.toml": 'db_backend = "goleveldb"\n[statesync]\nenable = false\n' }),
-    );
+    const err = configError(home({ "config.toml": 'db_backend = "goleveldb"\n[statesync]\nenable = false\n' }));
     assert.deepEqual(err.issues.map((i) => i.key).sort(), ["db_backend", "statesync"]);
   });
 
