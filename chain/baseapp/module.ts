@@ -16,6 +16,8 @@ import type { Context } from "./context.ts";
 export interface MsgType<T = unknown> {
   typeUrl: string;
   decode(bytes: Uint8Array): T;
+  /** the canonical protobuf bytes (ADR-027: a tx's message must be encoded exactly so) */
+  encode(msg: T): Uint8Array;
   /** bech32 signer addresses, in order (the `cosmos.msg.v1.signer` field). */
   signers(msg: T): string[];
   /** stateless checks (sdk.HasValidateBasic); throws a CodedError */

@@ -1,7 +1,10 @@
-// Tx decoding as the SDK's default TxDecoder: TxRaw -> TxBody + AuthInfo, each message resolved through
-// the msg router by type URL; signers are the messages' signer fields, de-duplicated in order.
+// Tx decoding as the SDK's default TxDecoder: TxRaw -> TxBody + AuthInfo, in their canonical encoding
+// only (canonical-tx.ts, ADR-027), each message resolved through the msg router by type URL; signers
+// are the messages' signer fields, de-duplicated in order.
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { ErrInvalidRequest, ErrTxDecode } from "../errors/errors.ts";
+import { PUBKEY_CODECS } from "../types/pubkey.ts";
+import { checkCanonicalTx } from "./canonical-tx.ts";
 import type { MsgType, Router } from "./module.ts";
 
 export interface DecodedMsg {
@@ -33,6 +36,8 @@ export function decodeTx(bytes: Uint8Array, router: Router): DecodedTx {
   const raw = decodeOr("decode TxRaw", () => TxRaw.decode(bytes));
   const body = decodeOr("decode TxBody", () => TxBody.decode(raw.bodyBytes));
   const authInfo = decodeOr("decode AuthInfo", () => AuthInfo.decode(raw.authInfoBytes));
+  // one encoding per tx (ADR-027): nobody relaying it can give it a second hash
+  checkCanonicalTx(bytes, raw, body, authInfo, (typeUrl) => router.msg(typeUrl)?.type ?? PUBKEY_CODECS[typeUrl]);
   const msgs: DecodedMsg[] = body.messages.map((any) => {
     const reg = router.msg(any.typeUrl);
     if (!reg) throw ErrTxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);

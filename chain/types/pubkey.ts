@@ -24,3 +24,12 @@ export function secp256k1PubKeyAny(key: Uint8Array): Any {
 export function ed25519PubKeyAny(key: Uint8Array): Any {
   return { typeUrl: Ed25519PubKeyTypeUrl, value: Ed25519PubKey.encode({ key }).finish() };
 }
+
+/** The public-key types a tx may carry in an Any (signer infos, MsgCreateValidator), by type URL. */
+export const PUBKEY_CODECS: Readonly<Record<string, { decode(b: Uint8Array): unknown; encode(m: any): Uint8Array }>> = {
+  [Secp256k1PubKeyTypeUrl]: {
+    decode: (b) => Secp256k1PubKey.decode(b),
+    encode: (m) => Secp256k1PubKey.encode(m).finish(),
+  },
+  [Ed25519PubKeyTypeUrl]: { decode: (b) => Ed25519PubKey.decode(b), encode: (m) => Ed25519PubKey.encode(m).finish() },
+};

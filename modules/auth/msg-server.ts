@@ -8,6 +8,7 @@ import { validateParams } from "./params.ts";
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

@@ -44,6 +44,7 @@ function aminoOf(typeUrl: string, msg: unknown): { type: string; value: any } {
 export const MsgSendType: MsgType<MsgSend> = {
   typeUrl: MsgSend.typeUrl,
   decode: (b) => MsgSend.decode(b),
+  encode: (m) => MsgSend.encode(m).finish(),
   signers: (m) => [m.fromAddress],
   toAmino: (m) => aminoOf(MsgSend.typeUrl, m),
   validateBasic(m) {
@@ -56,6 +57,7 @@ export const MsgSendType: MsgType<MsgSend> = {
 export const MsgMultiSendType: MsgType<MsgMultiSend> = {
   typeUrl: MsgMultiSend.typeUrl,
   decode: (b) => MsgMultiSend.decode(b),
+  encode: (m) => MsgMultiSend.encode(m).finish(),
   signers: (m) => m.inputs.map((i) => i.address),
   toAmino: (m) => aminoOf(MsgMultiSend.typeUrl, m),
   validateBasic(m) {
@@ -69,12 +71,14 @@ export const MsgMultiSendType: MsgType<MsgMultiSend> = {
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 
 export const MsgSetSendEnabledType: MsgType<MsgSetSendEnabled> = {
   typeUrl: MsgSetSendEnabled.typeUrl,
   decode: (b) => MsgSetSendEnabled.decode(b),
+  encode: (m) => MsgSetSendEnabled.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

@@ -12,6 +12,7 @@ import { updateParams, validateParams, validateUpdate } from "./params.ts";
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

@@ -173,6 +173,7 @@ function aminoOf(typeUrl: string, msg: unknown): { type: string; value: any } {
 export const LegacyMsgVoteType: MsgType<MsgVote> = {
   typeUrl: MsgVote.typeUrl,
   decode: (b) => MsgVote.decode(b),
+  encode: (m) => MsgVote.encode(m).finish(),
   signers: (m) => [m.voter],
   toAmino: (m) => aminoOf(MsgVote.typeUrl, m),
 };
@@ -180,6 +181,7 @@ export const LegacyMsgVoteType: MsgType<MsgVote> = {
 export const LegacyMsgVoteWeightedType: MsgType<MsgVoteWeighted> = {
   typeUrl: MsgVoteWeighted.typeUrl,
   decode: (b) => MsgVoteWeighted.decode(b),
+  encode: (m) => MsgVoteWeighted.encode(m).finish(),
   signers: (m) => [m.voter],
   toAmino: (m) => aminoOf(MsgVoteWeighted.typeUrl, m),
 };
@@ -187,6 +189,7 @@ export const LegacyMsgVoteWeightedType: MsgType<MsgVoteWeighted> = {
 export const LegacyMsgDepositType: MsgType<MsgDeposit> = {
   typeUrl: MsgDeposit.typeUrl,
   decode: (b) => MsgDeposit.decode(b),
+  encode: (m) => MsgDeposit.encode(m).finish(),
   signers: (m) => [m.depositor],
   toAmino: (m) => aminoOf(MsgDeposit.typeUrl, m),
 };

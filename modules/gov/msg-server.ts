@@ -60,36 +60,42 @@ function coinsOf(list: { denom: string; amount: string }[]): Coin[] {
 export const MsgSubmitProposalType: MsgType<MsgSubmitProposal> = {
   typeUrl: MsgSubmitProposal.typeUrl,
   decode: (b) => MsgSubmitProposal.decode(b),
+  encode: (m) => MsgSubmitProposal.encode(m).finish(),
   signers: (m) => [m.proposer],
 };
 
 export const MsgDepositType: MsgType<MsgDeposit> = {
   typeUrl: MsgDeposit.typeUrl,
   decode: (b) => MsgDeposit.decode(b),
+  encode: (m) => MsgDeposit.encode(m).finish(),
   signers: (m) => [m.depositor],
 };
 
 export const MsgVoteType: MsgType<MsgVote> = {
   typeUrl: MsgVote.typeUrl,
   decode: (b) => MsgVote.decode(b),
+  encode: (m) => MsgVote.encode(m).finish(),
   signers: (m) => [m.voter],
 };
 
 export const MsgVoteWeightedType: MsgType<MsgVoteWeighted> = {
   typeUrl: MsgVoteWeighted.typeUrl,
   decode: (b) => MsgVoteWeighted.decode(b),
+  encode: (m) => MsgVoteWeighted.encode(m).finish(),
   signers: (m) => [m.voter],
 };
 
 export const MsgCancelProposalType: MsgType<MsgCancelProposal> = {
   typeUrl: MsgCancelProposal.typeUrl,
   decode: (b) => MsgCancelProposal.decode(b),
+  encode: (m) => MsgCancelProposal.encode(m).finish(),
   signers: (m) => [m.proposer],
 };
 
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

@@ -16,12 +16,14 @@ const PKG = "/dgrid.inference.v1.";
 export const MsgRequestInferenceType: MsgType<MsgRequestInference> = {
   typeUrl: `${PKG}MsgRequestInference`,
   decode: (b) => MsgRequestInference.decode(b),
+  encode: (m) => MsgRequestInference.encode(m).finish(),
   signers: (m) => [m.requester],
 };
 
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: `${PKG}MsgUpdateParams`,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

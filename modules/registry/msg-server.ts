@@ -47,6 +47,7 @@ function response(typeUrl: string, value: Uint8Array) {
 export const MsgRegisterModelType: MsgType<MsgRegisterModel> = {
   typeUrl: `${PKG}MsgRegisterModel`,
   decode: (b) => MsgRegisterModel.decode(b),
+  encode: (m) => MsgRegisterModel.encode(m).finish(),
   signers: (m) => [m.creator],
   validateBasic: (m) => void accAddress(m.creator, "creator"),
 };
@@ -54,24 +55,28 @@ export const MsgRegisterModelType: MsgType<MsgRegisterModel> = {
 export const MsgServeModelType: MsgType<MsgServeModel> = {
   typeUrl: `${PKG}MsgServeModel`,
   decode: (b) => MsgServeModel.decode(b),
+  encode: (m) => MsgServeModel.encode(m).finish(),
   signers: (m) => [valoperToAccount(m.validator)],
 };
 
 export const MsgWithdrawModelType: MsgType<MsgWithdrawModel> = {
   typeUrl: `${PKG}MsgWithdrawModel`,
   decode: (b) => MsgWithdrawModel.decode(b),
+  encode: (m) => MsgWithdrawModel.encode(m).finish(),
   signers: (m) => [valoperToAccount(m.validator)],
 };
 
 export const MsgDelistModelType: MsgType<MsgDelistModel> = {
   typeUrl: `${PKG}MsgDelistModel`,
   decode: (b) => MsgDelistModel.decode(b),
+  encode: (m) => MsgDelistModel.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: `${PKG}MsgUpdateParams`,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

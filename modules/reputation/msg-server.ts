@@ -9,6 +9,7 @@ import { validateParams } from "./params.ts";
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: "/dgrid.reputation.v1.MsgUpdateParams",
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

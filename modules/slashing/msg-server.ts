@@ -23,6 +23,7 @@ function valoperBytes(addr: string): Uint8Array {
 export const MsgUnjailType: MsgType<MsgUnjail> = {
   typeUrl: MsgUnjail.typeUrl,
   decode: (b) => MsgUnjail.decode(b),
+  encode: (m) => MsgUnjail.encode(m).finish(),
   // the signer field is validator_addr: the operator's account has the same bytes
   signers: (m) => [addressToString(valoperBytes(m.validatorAddr))],
   validateBasic: (m) => {
@@ -34,6 +35,7 @@ export const MsgUnjailType: MsgType<MsgUnjail> = {
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

@@ -160,6 +160,7 @@ function emptyDescription(): Description {
 export const MsgCreateValidatorType: MsgType<MsgCreateValidator> = {
   typeUrl: MsgCreateValidator.typeUrl,
   decode: (b) => MsgCreateValidator.decode(b),
+  encode: (m) => MsgCreateValidator.encode(m).finish(),
   signers: (m) => [operatorSigner(m.validatorAddress)],
   toAmino: (m) => aminoOf(MsgCreateValidator.typeUrl, m),
 };
@@ -167,6 +168,7 @@ export const MsgCreateValidatorType: MsgType<MsgCreateValidator> = {
 export const MsgEditValidatorType: MsgType<MsgEditValidator> = {
   typeUrl: MsgEditValidator.typeUrl,
   decode: (b) => MsgEditValidator.decode(b),
+  encode: (m) => MsgEditValidator.encode(m).finish(),
   signers: (m) => [operatorSigner(m.validatorAddress)],
   toAmino: (m) => aminoOf(MsgEditValidator.typeUrl, m),
 };
@@ -174,6 +176,7 @@ export const MsgEditValidatorType: MsgType<MsgEditValidator> = {
 export const MsgDelegateType: MsgType<MsgDelegate> = {
   typeUrl: MsgDelegate.typeUrl,
   decode: (b) => MsgDelegate.decode(b),
+  encode: (m) => MsgDelegate.encode(m).finish(),
   signers: (m) => [m.delegatorAddress],
   toAmino: (m) => aminoOf(MsgDelegate.typeUrl, m),
 };
@@ -181,6 +184,7 @@ export const MsgDelegateType: MsgType<MsgDelegate> = {
 export const MsgUndelegateType: MsgType<MsgUndelegate> = {
   typeUrl: MsgUndelegate.typeUrl,
   decode: (b) => MsgUndelegate.decode(b),
+  encode: (m) => MsgUndelegate.encode(m).finish(),
   signers: (m) => [m.delegatorAddress],
   toAmino: (m) => aminoOf(MsgUndelegate.typeUrl, m),
 };
@@ -188,6 +192,7 @@ export const MsgUndelegateType: MsgType<MsgUndelegate> = {
 export const MsgBeginRedelegateType: MsgType<MsgBeginRedelegate> = {
   typeUrl: MsgBeginRedelegate.typeUrl,
   decode: (b) => MsgBeginRedelegate.decode(b),
+  encode: (m) => MsgBeginRedelegate.encode(m).finish(),
   signers: (m) => [m.delegatorAddress],
   toAmino: (m) => aminoOf(MsgBeginRedelegate.typeUrl, m),
 };
@@ -195,6 +200,7 @@ export const MsgBeginRedelegateType: MsgType<MsgBeginRedelegate> = {
 export const MsgCancelUnbondingDelegationType: MsgType<MsgCancelUnbondingDelegation> = {
   typeUrl: MsgCancelUnbondingDelegation.typeUrl,
   decode: (b) => MsgCancelUnbondingDelegation.decode(b),
+  encode: (m) => MsgCancelUnbondingDelegation.encode(m).finish(),
   signers: (m) => [m.delegatorAddress],
   toAmino: (m) => aminoOf(MsgCancelUnbondingDelegation.typeUrl, m),
 };
@@ -202,6 +208,7 @@ export const MsgCancelUnbondingDelegationType: MsgType<MsgCancelUnbondingDelegat
 export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
   typeUrl: MsgUpdateParams.typeUrl,
   decode: (b) => MsgUpdateParams.decode(b),
+  encode: (m) => MsgUpdateParams.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

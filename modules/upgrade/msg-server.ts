@@ -13,12 +13,14 @@ import { type UpgradeKeeper, validatePlan } from "./keeper.ts";
 export const MsgSoftwareUpgradeType: MsgType<MsgSoftwareUpgrade> = {
   typeUrl: MsgSoftwareUpgrade.typeUrl,
   decode: (b) => MsgSoftwareUpgrade.decode(b),
+  encode: (m) => MsgSoftwareUpgrade.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 
 export const MsgCancelUpgradeType: MsgType<MsgCancelUpgrade> = {
   typeUrl: MsgCancelUpgrade.typeUrl,
   decode: (b) => MsgCancelUpgrade.decode(b),
+  encode: (m) => MsgCancelUpgrade.encode(m).finish(),
   signers: (m) => [m.authority],
 };
 

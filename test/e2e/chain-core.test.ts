@@ -185,6 +185,45 @@ describe("chain core end to end (single validator)", { timeout: 240_000 }, () =>
     assert.equal((await client.getAccount(alice))!.sequence, seq);
   });
 
+  it("refuses a relayer's re-encoding of a signed tx (ADR-027), and the signer's own bytes then commit and are found", async () => {
+    // issue 15's reproduction: the same TxRaw with authInfo before body is the same signed content
+    // under a new hash; the node used to commit it, leaving the signer's broadcastTx waiting forever
+    const signed = await signedSend({});
+    const original = TxRaw.encode(signed).finish();
+    const field = (n: number, bytes: Uint8Array) => {
+      const len: number[] = [];
+      for (let v = bytes.length; ; v >>>= 7) {
+        if (v < 0x80) {
+          len.push(v);
+          break;
+        }
+        len.push((v & 0x7f) | 0x80);
+      }
+      return Buffer.concat([Buffer.from([(n << 3) | 2, ...len]), bytes]);
+    };
+    const reordered = Buffer.concat([
+      field(2, signed.authInfoBytes),
+      field(1, signed.bodyBytes),
+      ...signed.signatures.map((sig) => field(3, sig)),
+    ]);
+    assert.notDeepEqual(new Uint8Array(reordered), original);
+    const r = await rpcCall(node.rpcUrl, "broadcast_tx_sync", { tx: reordered.toString("base64") });
+    assert.equal(r.result.code, 2, JSON.stringify(r.result));
+    assert.match(r.result.log, /TxRaw is not in canonical protobuf encoding \(ADR-027\): field 1 after field 2/);
+    // trailing bytes and an unknown field are refused the same way
+    for (const mutant of [
+      Buffer.concat([original, Buffer.from([0])]),
+      Buffer.concat([original, field(9, Buffer.from("x"))]),
+    ]) {
+      const m = await rpcCall(node.rpcUrl, "broadcast_tx_sync", { tx: mutant.toString("base64") });
+      assert.equal(m.result.code, 2, JSON.stringify(m.result));
+    }
+    const res = await client.broadcastTx(original);
+    assert.equal(res.code, 0, res.rawLog);
+    assert.equal(res.transactionHash, toHex(hashTx(original)).toUpperCase());
+    assert.equal((await client.getTx(res.transactionHash))?.code, 0);
+  });
+
   it("answers malformed tx bytes and malformed JSON-RPC with errors and keeps running", async () => {
     const garbage = await rpcCall(node.rpcUrl, "broadcast_tx_sync", { tx: Buffer.from("not a tx").toString("base64") });
     assert.ok(garbage.error || garbage.result.code !== 0, JSON.stringify(garbage));
