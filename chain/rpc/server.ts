@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 // The CometBFT-compatible RPC server (fastify): JSON-RPC 2.0 over HTTP POST at `/` (single and batch),
 // the GET URI form (`/block?height=5`), and `/websocket` with event subscriptions.
 
@@ -152,17 +153,24 @@ export class RpcServer {
     app.addHook("onRequest", async (req, reply) => this.cors(req, reply));
     app.options("*", async (_req, reply) => reply.code(204).send());
 
-    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+      // An early refusal (413, or a parse error mid-body) is answered only once the rest of the body
+      // is read and discarded (bounded): answering and closing while the client still uploads makes
+      // its socket fail (EPIPE / ECONNRESET) before it can read the answer.
+      if (status === 413 || !req.raw.complete) {
+        await drainRequest(req.raw, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+        reply.header("connection", "close");
+      }
       const rpcErr =
         err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
           ? new RpcError(
               INVALID_REQUEST,
-              `error reading request body: request body too large (limit ${bodyLimit} bytes)`,
+              `error reading request body: request body too large (rpc.max_body_bytes = ${bodyLimit} bytes)`,
             )
           : toRpcError(err);
       this.logger.debug({ err: err.message, status }, "rpc request failed");
-      reply
+      return reply
         .code(status)
         .type("application/json")
         .send(serialize(errorResponse(null, rpcErr)));
@@ -266,4 +274,34 @@ function endpointList(): string {
     .sort();
   const links = names.map((n) => `<a href="/${n}">/${n}</a></br>`).join("\n");
   return `<html><body><br>Available endpoints:<br>\n${links}\n</body></html>\n`;
+}
+
+/** The most of a refused request's body read and discarded before its answer (then the socket closes). */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+/** Reads and discards what is left of a request body, up to `maxBytes` or `maxMs`. */
+function drainRequest(raw: IncomingMessage, maxBytes: number, maxMs: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > maxBytes) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      raw.off("data", onData);
+      raw.off("end", done);
+      raw.off("close", done);
+      raw.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    raw.on("data", onData);
+    raw.once("end", done);
+    raw.once("close", done);
+    raw.once("error", done);
+    raw.resume();
+  });
 }
