@@ -1,7 +1,7 @@
 // Conformance gating: before a validator serves a model (MsgServeModel) its node runs the model's
 // golden vectors on its own executor and compares the outputs with the expected ones under the
-// model's agreement policy. The comparator is passed in (the inference module owns the policy
-// functions). The last pass of each model is recorded in <home>/data/conformance.json with the
+// model's agreement policy. The comparator is passed in (`underPolicy(policy)` gives the one the
+// chain's policies call for: chain/tensor/agreement.ts). The last pass of each model is recorded in <home>/data/conformance.json with the
 // environment it ran in (software version, execution provider, CPU model, session options, a digest
 // of the vectors and the policy); check() re-runs whenever any of those changed.
 import { createHash } from "node:crypto";
@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { CodedError } from "../chain/errors/errors.ts";
+import { agrees, type Policy, policyToString } from "../chain/tensor/agreement.ts";
 import { tensorsEqual } from "../chain/tensor/canonical.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
@@ -25,6 +26,16 @@ export function perTensor(cmp: (expected: Tensor, actual: Tensor) => boolean): O
     if (names.length !== got.length || names.some((n, i) => n !== got[i])) return false;
     return names.every((n) => cmp(expected[n], actual[n]));
   };
+}
+
+/**
+ * How golden outputs are judged: under the model's agreement policy (chain/tensor/agreement.ts), the
+ * same comparison executors' outputs get on chain. Bit-exact only for an `exact` model: onnxruntime's
+ * float kernels differ in the last bits between CPUs, so `exact` golden vectors made on one CPU fail
+ * on another unless the model is bit-identical across execution settings (`dgrid models calibrate`).
+ */
+export function underPolicy(policy: Policy): Pick<ConformanceModel, "policy" | "compare"> {
+  return { policy: policyToString(policy), compare: (expected, actual) => agrees(policy, expected, actual) };
 }
 
 export interface GoldenVector {

@@ -17,7 +17,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
 import { Keyring } from "../chain/keyring/keyring.ts";
-import { agrees, policyFromProto, policyToString } from "../chain/tensor/agreement.ts";
+import { policyFromProto } from "../chain/tensor/agreement.ts";
 import { tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
@@ -29,7 +29,7 @@ import {
   QueryModelsResponse,
 } from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
-import { ConformanceChecker, type ConformanceModel, type ConformanceResult } from "./conformance.ts";
+import { ConformanceChecker, type ConformanceModel, type ConformanceResult, underPolicy } from "./conformance.ts";
 import { InferenceDuties } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
 import { type ExecutionProvider, OnnxExecutor } from "./executor/onnx-executor.ts";
@@ -335,7 +335,6 @@ export function conformanceModel(m: Model): ConformanceModel {
       inputs: tensorsFromNamed(v.inputs) as Record<string, Tensor>,
       outputs: tensorsFromNamed(v.outputs) as Record<string, Tensor>,
     })),
-    policy: policyToString(policy),
-    compare: (expected, actual) => agrees(policy, expected, actual),
+    ...underPolicy(policy),
   };
 }
