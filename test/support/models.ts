@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Policy, policyFromProto } from "../../chain/tensor/agreement.ts";
 import { type TensorJson, tensorFromJson } from "../../chain/tensor/json.ts";
-import { DEFAULT_SESSION_OPTIONS, parsePolicy, sha256Hex } from "../../models/demo.ts";
+import { DEFAULT_SESSION_OPTIONS, sha256Hex } from "../../models/demo.ts";
 import { ErrModelNotFound } from "../../validator/errors.ts";
 import type { ModelStoreReader, PinnedSessionOptions, Tensor } from "../../validator/executor/types.ts";
+import { parsePolicy } from "../../validator/golden/policy-text.ts";
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 

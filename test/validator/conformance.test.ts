@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { policyFromProto, policyToString } from "../../chain/tensor/agreement.ts";
-import { parsePolicy } from "../../models/demo.ts";
 import {
   ConformanceChecker,
   type ConformanceModel,
@@ -15,6 +14,7 @@ import {
 import { ErrBadInput } from "../../validator/errors.ts";
 import { OnnxExecutor } from "../../validator/executor/onnx-executor.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";
+import { parsePolicy } from "../../validator/golden/policy-text.ts";
 import { directRuns } from "../support/make-golden.ts";
 import { buildMlpModel } from "../support/mlp-model.ts";
 import {
