@@ -334,6 +334,11 @@ export async function queryModel(url: string, id: string) {
   const res = QueryModelResponse.decode(
     await abci(url, "/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id }).finish()),
   );
-  const json = snakeKeys(QueryModelResponse.toJSON(res)) as { model: Record<string, unknown> };
-  return brief(json.model);
+  const json = snakeKeys(QueryModelResponse.toJSON(res)) as {
+    model: Record<string, unknown>;
+    servers?: unknown[];
+    conformance_failures?: unknown[];
+  };
+  // who serves the model, and who ran its golden vectors and failed (with the reason)
+  return { ...brief(json.model), servers: json.servers ?? [], conformance_failures: json.conformance_failures ?? [] };
 }

@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
-import { policyFromProto, policyToString } from "../../chain/tensor/agreement.ts";
+import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import {
   ConformanceChecker,
   type ConformanceModel,
   defaultSoftwareVersion,
+  failureReason,
+  MAX_REASON_BYTES,
+  truncateUtf8,
   underPolicy,
 } from "../../validator/conformance.ts";
 import { ErrBadInput } from "../../validator/errors.ts";
@@ -177,7 +180,7 @@ describe("ConformanceChecker", () => {
 
     // Silero VAD under its tolerance (abs 1e-4, rel 1e-3): one ULP passes, 1e-2 does not
     const vad = await model("silero-vad.golden.json");
-    assert.equal(vad.policy, policyToString(policyFromProto(parsePolicy("tolerance:0.0001:0.001"))));
+    assert.equal(vad.policy, "tolerance:0.0001:0.001");
     assert.equal((await checker.run(altered(vad, 0, flipLowBit))).pass, true);
     const far = await checker.run(altered(vad, 0, nudge(1e-2)));
     assert.deepEqual(
@@ -199,6 +202,58 @@ describe("ConformanceChecker", () => {
     assert.deepEqual(e.vectors[1].differing, ["output"]);
     assert.equal(await checker.lastPass(mlp.modelId), undefined);
     assert.equal((await checker.run({ ...off, ...policy("tolerance:0.000001:0") })).pass, true);
+  });
+
+  it("a failure backs off: no re-run before its retry time, doubling up to the cap; a new environment or a pass resets it", async () => {
+    let now = 1_000_000;
+    const counting = new CountingExecutor(ex, "cpu");
+    const own = await mkdtemp(join(tmpdir(), "dgrid-conf-backoff-"));
+    after(() => rm(own, { recursive: true, force: true }));
+    const opts = { home: own, retryBaseMs: 1000, retryMaxMs: 3000 };
+    const checker = new ConformanceChecker(opts, { executor: counting, logger, now: () => now });
+    const good = await model("paddleocr-cls.golden.json");
+    const bad = altered(good, 1, swapFirstPair);
+    const first = await checker.check(bad);
+    assert.deepEqual([first.pass, first.fromRecord, first.failures, first.retryAt], [false, false, 1, now + 1000]);
+    assert.match(
+      first.reason!,
+      /^1 of 2 golden vectors failed: vector 1: softmax_0\.tmp_0 disagree under argmax \(max abs diff \d/,
+    );
+    assert.equal(counting.runs, 2);
+    now += 999;
+    const waiting = await checker.check(bad);
+    assert.deepEqual([waiting.pass, waiting.fromRecord, waiting.reason], [false, true, first.reason]);
+    assert.equal(counting.runs, 2, "no run while backing off");
+    for (const delay of [2000, 3000, 3000]) {
+      now = (await checker.lastFailure(bad.modelId))!.retryAt; // the retry time has come
+      const r = await checker.check(bad);
+      assert.equal(r.fromRecord, false);
+      assert.equal(r.retryAt! - now, delay, "doubling, capped");
+    }
+    assert.equal(counting.runs, 8);
+    assert.equal((await checker.lastFailure(bad.modelId))!.failures, 4);
+    // new software: runs at once and starts over
+    const upgraded = new ConformanceChecker(
+      { ...opts, softwareVersion: "dgrid/9.9.9" },
+      { executor: counting, logger, now: () => now },
+    );
+    const fresh = await upgraded.check(bad);
+    assert.deepEqual([fresh.fromRecord, fresh.failures], [false, 1]);
+    // vectors that pass clear the failure
+    assert.equal((await upgraded.check(good)).pass, true);
+    assert.equal(await upgraded.lastFailure(good.modelId), undefined);
+    const saved = JSON.parse(await readFile(join(own, "data", "conformance.json"), "utf8"));
+    assert.equal(saved.failures[good.modelId], undefined);
+  });
+
+  it("failure reasons stay within the registry's bound, whole characters only", () => {
+    const long = failureReason(
+      [{ index: 0, pass: false, error: { codespace: "executor", code: 4, message: "é".repeat(400) } }],
+      "exact",
+    );
+    assert.ok(new TextEncoder().encode(long).length <= MAX_REASON_BYTES);
+    assert.match(long, /^1 of 1 golden vectors failed: vector 0: executor:4 é+\.\.\.$/);
+    assert.equal(truncateUtf8("abc", 3), "abc");
   });
 
   it("an executor error fails the vector with its code", async () => {
