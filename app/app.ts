@@ -82,7 +82,7 @@ export const MODULE_ACCOUNT_PERMISSIONS: Record<string, string[]> = {
 export class DGridApp extends BaseApp {
   readonly accountKeeper: AccountKeeper;
   readonly bankKeeper: BankKeeper;
-  readonly registryKeeper = new RegistryKeeper();
+  readonly registryKeeper: RegistryKeeper;
   readonly reputationKeeper = new ReputationKeeper();
   readonly inferenceKeeper: InferenceKeeper;
   readonly stakingKeeper: StakingKeeper;
@@ -114,6 +114,7 @@ export class DGridApp extends BaseApp {
     this.stakingKeeper = new StakingKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
     this.slashingKeeper = new SlashingKeeper({}, { stakingKeeper: this.stakingKeeper });
     this.stakingKeeper.setHooks(this.slashingKeeper.hooks());
+    this.registryKeeper = new RegistryKeeper({ stakingKeeper: this.stakingKeeper });
     this.inferenceKeeper = new InferenceKeeper({
       bankKeeper: this.bankKeeper,
       registryKeeper: this.registryKeeper,

@@ -105,6 +105,7 @@ export async function buildDevnetGenesis(
       params: undefined,
       models,
       servers: models.map((m) => ({ modelId: m.id, validator: valoper, provider: "cpu", sinceHeight: 0n })),
+      conformanceFailures: [],
     }),
   );
   appState.inference = snakeKeys(

@@ -159,7 +159,9 @@ export async function buildLocalnetGenesis(
   // the demo model, registered with no servers: each validator's node checks its golden vectors and
   // then sends MsgServeModel with its operator key (config inference.operatorKey)
   const model = demoModel(await devnetAddress("creator"));
-  appState.registry = snakeKeys(RegistryGenesis.toJSON({ params: undefined, models: [model], servers: [] }));
+  appState.registry = snakeKeys(
+    RegistryGenesis.toJSON({ params: undefined, models: [model], servers: [], conformanceFailures: [] }),
+  );
   doc.consensus_params.abci.vote_extensions_enable_height =
     params.voteExtensionsEnableHeight ?? d.voteExtensionsEnableHeight;
   validateGenesis(doc);

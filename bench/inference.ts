@@ -41,7 +41,6 @@ import {
   demoModel,
   goldenVectorsFromFile,
   parseCoin,
-  parsePolicy,
   sha256Hex,
   specFromIo,
 } from "../models/demo.ts";
@@ -50,6 +49,7 @@ import { seededFloats } from "../test/support/mlp-model.ts";
 import { fixturePath, OCR_CLS_MODEL_PATH, VAD_MODEL_PATH } from "../test/support/models.ts";
 import { dgridBin, freePort, waitForHeight } from "../test/support/node-process.ts";
 import type { PinnedSessionOptions, Tensor } from "../validator/executor/types.ts";
+import { parsePolicy } from "../validator/golden/policy-text.ts";
 import { ModelProber } from "../validator/onnx/sandbox.ts";
 import { ortSessionOptions } from "../validator/onnx/session-options.ts";
 import { percentile, rpc } from "./follow.ts";

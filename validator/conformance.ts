@@ -1,9 +1,12 @@
 // Conformance gating: before a validator serves a model (MsgServeModel) its node runs the model's
 // golden vectors on its own executor and compares the outputs with the expected ones under the
-// model's agreement policy. The comparator is passed in (the inference module owns the policy
-// functions). The last pass of each model is recorded in <home>/data/conformance.json with the
+// model's agreement policy. The comparator is passed in (`underPolicy(policy)` gives the one the
+// chain's policies call for: chain/tensor/agreement.ts). The last pass of each model is recorded in <home>/data/conformance.json with the
 // environment it ran in (software version, execution provider, CPU model, session options, a digest
-// of the vectors and the policy); check() re-runs whenever any of those changed.
+// of the vectors and the policy); check() re-runs whenever any of those changed. A failure is
+// recorded there too, with a retry time that doubles with each failure in the same environment
+// (retryBaseMs, 2x, 4x, ... up to retryMaxMs): check() does not re-run a failed model before then,
+// and any change of the environment or the model resets it.
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -11,8 +14,10 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { CodedError } from "../chain/errors/errors.ts";
+import { agrees, type Policy } from "../chain/tensor/agreement.ts";
 import { tensorsEqual } from "../chain/tensor/canonical.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
+import { policyText } from "./golden/policy-text.ts";
 
 /** Compares a vector's expected outputs with the executor's (true = they agree under the policy). */
 export type OutputComparator = (expected: Record<string, Tensor>, actual: Record<string, Tensor>) => boolean;
@@ -27,6 +32,16 @@ export function perTensor(cmp: (expected: Tensor, actual: Tensor) => boolean): O
   };
 }
 
+/**
+ * How golden outputs are judged: under the model's agreement policy (chain/tensor/agreement.ts), the
+ * same comparison executors' outputs get on chain. Bit-exact only for an `exact` model: onnxruntime's
+ * float kernels differ in the last bits between CPUs, so `exact` golden vectors made on one CPU fail
+ * on another unless the model is bit-identical across execution settings (`dgrid models calibrate`).
+ */
+export function underPolicy(policy: Policy): Pick<ConformanceModel, "policy" | "compare"> {
+  return { policy: policyText(policy), compare: (expected, actual) => agrees(policy, expected, actual) };
+}
+
 export interface GoldenVector {
   inputs: Record<string, Tensor>;
   outputs: Record<string, Tensor>;
@@ -36,7 +51,7 @@ export interface ConformanceModel {
   modelId: string;
   sessionOptions: PinnedSessionOptions;
   vectors: GoldenVector[];
-  /** the agreement policy, e.g. "exact" or "tolerance:1e-5:1e-4"; recorded so a change re-runs */
+  /** the agreement policy, e.g. "exact" or "tolerance:0.0001:0.001"; recorded so a change re-runs */
   policy: string;
   compare: OutputComparator;
 }
@@ -55,11 +70,19 @@ export interface VectorResult {
 export interface ConformanceResult {
   modelId: string;
   pass: boolean;
-  /** true when a recorded pass in the same environment was returned without running */
+  /** true when a recorded pass, or a failure still backing off, was returned without running */
   fromRecord: boolean;
   vectors: VectorResult[];
   environment: ConformanceEnvironment;
+  /** a failure: what failed, in at most MAX_REASON_BYTES bytes (for MsgReportConformance) */
+  reason?: string;
+  /** a failure: failed runs in a row in this environment, and when check() runs the vectors again */
+  failures?: number;
+  retryAt?: number;
 }
+
+/** The registry's bound on a reported reason (modules/registry/validate.ts MAX_REASON_BYTES). */
+export const MAX_REASON_BYTES = 256;
 
 export interface ConformanceEnvironment {
   softwareVersion: string;
@@ -67,12 +90,29 @@ export interface ConformanceEnvironment {
   host: string;
 }
 
-interface PassRecord extends ConformanceEnvironment {
+/** What a recorded outcome depends on: the environment and the model's vectors, policy and options. */
+interface RunKey extends ConformanceEnvironment {
   sessionOptions: string;
   policy: string;
   vectorsDigest: string;
+}
+
+interface PassRecord extends RunKey {
   vectors: number;
   passedAt: string;
+}
+
+interface FailureRecord extends RunKey {
+  failures: number;
+  failedAt: string;
+  /** ms since the epoch */
+  retryAt: number;
+  reason: string;
+}
+
+interface Records {
+  models: Record<string, PassRecord>;
+  failures: Record<string, FailureRecord>;
 }
 
 const require = createRequire(import.meta.url);
@@ -113,6 +153,30 @@ function optionsKey(o: PinnedSessionOptions): string {
   return `${o.graphOptimizationLevel}/${o.executionMode}/${o.intraOpNumThreads}`;
 }
 
+/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(text: string, max: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= max) return text;
+  // a character cut in two decodes to U+FFFD: drop it
+  const head = new TextDecoder().decode(bytes.subarray(0, max - 3)).replace(/\uFFFD$/, "");
+  return `${head}...`;
+}
+
+/** One line saying which vectors failed and why, at most MAX_REASON_BYTES bytes. */
+export function failureReason(vectors: VectorResult[], policy: string): string {
+  const failed = vectors.filter((v) => !v.pass);
+  if (vectors.length === 0) return "the model has no golden vectors";
+  const parts = failed.map((v) => {
+    if (v.error) return `vector ${v.index}: ${v.error.codespace}:${v.error.code} ${v.error.message}`;
+    const diff = v.maxAbsDiff === undefined ? "" : ` (max abs diff ${v.maxAbsDiff.toExponential(2)})`;
+    return `vector ${v.index}: ${(v.differing ?? []).join(", ") || "outputs"} disagree under ${policy}${diff}`;
+  });
+  return truncateUtf8(
+    `${failed.length} of ${vectors.length} golden vectors failed: ${parts.join("; ")}`,
+    MAX_REASON_BYTES,
+  );
+}
+
 function maxAbsDiff(a: Tensor, b: Tensor): number | undefined {
   if (a.dtype !== b.dtype || a.data.length !== b.data.length) return undefined;
   if (a.dtype !== "float32" && a.dtype !== "float64") return undefined;
@@ -130,11 +194,18 @@ export class ConformanceChecker {
   private readonly logger: Logger;
   private writing: Promise<void> = Promise.resolve();
 
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly now: () => number;
+
   constructor(
-    options: { home: string; softwareVersion?: string; host?: string },
-    private readonly deps: { executor: InferenceExecutor; logger: Logger },
+    options: { home: string; softwareVersion?: string; host?: string; retryBaseMs?: number; retryMaxMs?: number },
+    private readonly deps: { executor: InferenceExecutor; logger: Logger; now?: () => number },
   ) {
     this.path = join(options.home, "data", "conformance.json");
+    this.retryBaseMs = options.retryBaseMs ?? 30_000;
+    this.retryMaxMs = options.retryMaxMs ?? 3_600_000;
+    this.now = deps.now ?? Date.now;
     this.environment = {
       softwareVersion: options.softwareVersion ?? defaultSoftwareVersion(),
       provider: deps.executor.provider,
@@ -145,24 +216,44 @@ export class ConformanceChecker {
 
   /** The recorded pass of a model, if any (in whatever environment it ran). */
   async lastPass(modelId: string): Promise<PassRecord | undefined> {
-    return (await this.load())[modelId];
+    return (await this.load()).models[modelId];
+  }
+
+  /** The recorded failure of a model, if any. */
+  async lastFailure(modelId: string): Promise<FailureRecord | undefined> {
+    return (await this.load()).failures[modelId];
+  }
+
+  private runKey(model: Omit<ConformanceModel, "compare">): RunKey {
+    return {
+      ...this.environment,
+      sessionOptions: optionsKey(model.sessionOptions),
+      policy: model.policy,
+      vectorsDigest: vectorsDigest(model.vectors),
+    };
+  }
+
+  private static sameKey(r: RunKey, k: RunKey): boolean {
+    return (
+      r.softwareVersion === k.softwareVersion &&
+      r.provider === k.provider &&
+      r.host === k.host &&
+      r.sessionOptions === k.sessionOptions &&
+      r.policy === k.policy &&
+      r.vectorsDigest === k.vectorsDigest
+    );
   }
 
   /** True when there is no recorded pass of these vectors, policy and options in this environment. */
   async needsRun(model: Omit<ConformanceModel, "compare">): Promise<boolean> {
     const r = await this.lastPass(model.modelId);
-    return !(
-      r &&
-      r.softwareVersion === this.environment.softwareVersion &&
-      r.provider === this.environment.provider &&
-      r.host === this.environment.host &&
-      r.sessionOptions === optionsKey(model.sessionOptions) &&
-      r.policy === model.policy &&
-      r.vectorsDigest === vectorsDigest(model.vectors)
-    );
+    return !(r && ConformanceChecker.sameKey(r, this.runKey(model)));
   }
 
-  /** Runs the vectors unless a pass in this environment is recorded. */
+  /**
+   * Runs the vectors unless a pass in this environment is recorded, or a failure in this
+   * environment whose retry time has not come (then that failure, fromRecord, without running).
+   */
   async check(model: ConformanceModel): Promise<ConformanceResult> {
     if (!(await this.needsRun(model))) {
       return {
@@ -171,6 +262,19 @@ export class ConformanceChecker {
         fromRecord: true,
         vectors: model.vectors.map((_, index) => ({ index, pass: true })),
         environment: this.environment,
+      };
+    }
+    const f = await this.lastFailure(model.modelId);
+    if (f && ConformanceChecker.sameKey(f, this.runKey(model)) && this.now() < f.retryAt) {
+      return {
+        modelId: model.modelId,
+        pass: false,
+        fromRecord: true,
+        vectors: [],
+        environment: this.environment,
+        reason: f.reason,
+        failures: f.failures,
+        retryAt: f.retryAt,
       };
     }
     return this.run(model);
@@ -214,28 +318,52 @@ export class ConformanceChecker {
       }
     }
     const pass = results.length > 0 && results.every((r) => r.pass);
+    const key = this.runKey(model);
+    const out: ConformanceResult = {
+      modelId: model.modelId,
+      pass,
+      fromRecord: false,
+      vectors: results,
+      environment: this.environment,
+    };
     await this.update((records) => {
       if (pass) {
-        records[model.modelId] = {
-          ...this.environment,
-          sessionOptions: optionsKey(model.sessionOptions),
-          policy: model.policy,
-          vectorsDigest: vectorsDigest(model.vectors),
+        records.models[model.modelId] = {
+          ...key,
           vectors: model.vectors.length,
-          passedAt: new Date().toISOString(),
+          passedAt: new Date(this.now()).toISOString(),
         };
-      } else {
-        delete records[model.modelId];
+        delete records.failures[model.modelId];
+        return;
       }
+      delete records.models[model.modelId];
+      // failures in a row in the same environment double the wait; a new environment starts over
+      const prev = records.failures[model.modelId];
+      const failures = prev && ConformanceChecker.sameKey(prev, key) ? prev.failures + 1 : 1;
+      const delay = Math.min(this.retryBaseMs * 2 ** Math.min(failures - 1, 30), this.retryMaxMs);
+      out.reason = failureReason(results, model.policy);
+      out.failures = failures;
+      out.retryAt = this.now() + delay;
+      records.failures[model.modelId] = {
+        ...key,
+        failures,
+        failedAt: new Date(this.now()).toISOString(),
+        retryAt: out.retryAt,
+        reason: out.reason,
+      };
     });
     const log = { model: model.modelId, pass, vectors: results.length, failed: results.filter((r) => !r.pass) };
     if (pass) this.logger.info(log, "golden vectors passed");
-    else this.logger.warn(log, "golden vectors failed");
-    return { modelId: model.modelId, pass, fromRecord: false, vectors: results, environment: this.environment };
+    else
+      this.logger.warn(
+        { ...log, failures: out.failures, retryAt: new Date(out.retryAt!).toISOString() },
+        "golden vectors failed",
+      );
+    return out;
   }
 
   /** Read-modify-write of the record file, one at a time. */
-  private update(fn: (records: Record<string, PassRecord>) => void): Promise<void> {
+  private update(fn: (records: Records) => void): Promise<void> {
     const next = this.writing.then(async () => {
       const records = await this.load();
       fn(records);
@@ -245,29 +373,32 @@ export class ConformanceChecker {
     return next;
   }
 
-  private async load(): Promise<Record<string, PassRecord>> {
+  private async load(): Promise<Records> {
     try {
-      const j = JSON.parse(await readFile(this.path, "utf8")) as { models?: Record<string, PassRecord> };
-      return j.models ?? {};
+      const j = JSON.parse(await readFile(this.path, "utf8")) as Partial<Records>;
+      return { models: j.models ?? {}, failures: j.failures ?? {} };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
         this.logger.warn({ err: String(e) }, "unreadable conformance record; treating as empty");
       }
-      return {};
+      return { models: {}, failures: {} };
     }
   }
 
-  private async save(models: Record<string, PassRecord>): Promise<void> {
+  private async save(records: Records): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    const sorted = Object.fromEntries(
-      Object.keys(models)
-        .sort()
-        .map((k) => [k, models[k]]),
-    );
+    const sorted = <T>(r: Record<string, T>) =>
+      Object.fromEntries(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k]]),
+      );
     const tmp = `${this.path}.tmp`;
     const fh = await open(tmp, "w");
     try {
-      await fh.writeFile(`${JSON.stringify({ version: 1, models: sorted }, null, 2)}\n`);
+      await fh.writeFile(
+        `${JSON.stringify({ version: 1, models: sorted(records.models), failures: sorted(records.failures) }, null, 2)}\n`,
+      );
       await fh.sync();
     } finally {
       await fh.close();

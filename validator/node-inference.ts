@@ -6,9 +6,13 @@
 // - a sync loop (every inference.syncIntervalMs, after the node started): for each registered model
 //   the node lacks, fetch it from config models.peers (sha256-verified); then, when an operator key
 //   is configured (inference.operatorKey, a key in the home's keyring), run the model's golden
-//   vectors (ConformanceChecker; re-run when software, provider, host or vectors change) and send
-//   MsgServeModel when they pass and the validator does not serve it yet, MsgWithdrawModel when they
-//   fail and it does.
+//   vectors under its policy (ConformanceChecker; re-run when software, provider, host or vectors
+//   change) and send MsgServeModel when they pass and the validator does not serve it yet, and
+//   MsgReportConformance{passed: false, reason} when they fail (unless the chain already shows that
+//   failure of this validator and it does not serve the model): the failure is visible in the
+//   registry (`query registry model`) and withdraws the validator if it served the model. A failed
+//   model is not run again before its retry time (30 s, doubling per failure up to 1 h; reset when
+//   the node's software, provider or host, or the model's vectors, policy or options change).
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import type { EncodeObject } from "@cosmjs/proto-signing";
@@ -17,19 +21,21 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
 import { Keyring } from "../chain/keyring/keyring.ts";
-import { agrees, policyFromProto, policyToString } from "../chain/tensor/agreement.ts";
+import { policyFromProto } from "../chain/tensor/agreement.ts";
 import { tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
 import {
+  QueryModelRequest,
+  QueryModelResponse,
   QueryModelServersRequest,
   QueryModelServersResponse,
   QueryModelsRequest,
   QueryModelsResponse,
 } from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
-import { ConformanceChecker, type ConformanceModel, type ConformanceResult } from "./conformance.ts";
+import { ConformanceChecker, type ConformanceModel, type ConformanceResult, underPolicy } from "./conformance.ts";
 import { InferenceDuties } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
 import { type ExecutionProvider, OnnxExecutor } from "./executor/onnx-executor.ts";
@@ -78,7 +84,8 @@ export interface ModelSyncReport {
   modelId: string;
   present: boolean;
   conformance?: ConformanceResult;
-  action?: "serve" | "withdraw";
+  /** serve: MsgServeModel sent; report: MsgReportConformance (failed) sent */
+  action?: "serve" | "report";
   error?: string;
 }
 
@@ -222,15 +229,35 @@ export class NodeInference {
             value: { validator: signer.valoper, modelId: m.id, provider: this.executor!.provider },
           });
           this.logger.info({ model: m.id }, "golden vectors passed; serving the model");
-        } else if (!result.pass && serving) {
-          report.action = "withdraw";
-          await this.send(signer, {
-            typeUrl: "/dgrid.registry.v1.MsgWithdrawModel",
-            value: { validator: signer.valoper, modelId: m.id },
-          });
-          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; withdrew the model");
-        } else if (!result.pass) {
-          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; not serving the model");
+        } else if (!result.pass && (!result.fromRecord || serving)) {
+          // a fresh failure (or one still backing off while the chain shows us serving): make it
+          // visible on chain, which also withdraws a serving validator. A failure backing off is
+          // not re-sent: a refused report waits for the next run, not the next sync.
+          const reason = result.reason ?? "golden vectors failed";
+          const shown = await this.failureOnChain(deps.query, m.id, signer.valoper);
+          if (serving || shown !== reason) {
+            report.action = "report";
+            await this.send(signer, {
+              typeUrl: "/dgrid.registry.v1.MsgReportConformance",
+              value: {
+                validator: signer.valoper,
+                modelId: m.id,
+                passed: false,
+                reason,
+                provider: this.executor!.provider,
+              },
+            });
+          }
+          this.logger.warn(
+            {
+              model: m.id,
+              reason,
+              failures: result.failures,
+              retryAt: result.retryAt ? new Date(result.retryAt).toISOString() : undefined,
+              vectors: result.vectors,
+            },
+            "golden vectors failed; reported on chain, not serving the model",
+          );
         }
       } catch (e) {
         report.error = (e as Error).message;
@@ -258,6 +285,14 @@ export class NodeInference {
       key = res.pagination?.nextKey ?? new Uint8Array();
       if (key.length === 0) return out;
     }
+  }
+
+  /** The reason of this validator's conformance failure of a model as the chain shows it, if any. */
+  private async failureOnChain(query: AppQuery, modelId: string, valoper: string): Promise<string | undefined> {
+    const res = QueryModelResponse.decode(
+      await query("/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id: modelId }).finish()),
+    );
+    return res.conformanceFailures.find((f) => f.validator === valoper)?.reason;
   }
 
   private async isServing(query: AppQuery, modelId: string, valoper: string): Promise<boolean> {
@@ -335,7 +370,6 @@ export function conformanceModel(m: Model): ConformanceModel {
       inputs: tensorsFromNamed(v.inputs) as Record<string, Tensor>,
       outputs: tensorsFromNamed(v.outputs) as Record<string, Tensor>,
     })),
-    policy: policyToString(policy),
-    compare: (expected, actual) => agrees(policy, expected, actual),
+    ...underPolicy(policy),
   };
 }

@@ -7,10 +7,11 @@ import { QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import pino from "pino";
+import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
-import { goldenVectorsFromFile, parseCoin, parsePolicy, specFromIo } from "../../models/demo.ts";
+import { DEFAULT_SESSION_OPTIONS, goldenVectorsToProto, parseCoin, sha256Hex, specFromIo } from "../../models/demo.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
   QueryRequestRequest,
@@ -25,6 +26,9 @@ import {
   QueryModelsResponse,
 } from "../../proto/gen/dgrid/registry/v1/query.ts";
 import type { NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { type Calibration, calibrate, registrationProblems } from "../../validator/golden/calibrate.ts";
+import { type GoldenSet, parseGoldenFile } from "../../validator/golden/format.ts";
+import { formatPolicy, parsePolicy } from "../../validator/golden/policy-text.ts";
 import { ModelProber } from "../../validator/onnx/sandbox.ts";
 import { CliError, type CliIO } from "./context.ts";
 import type { RegisterModelFlags, RequestFlags } from "./inference.ts";
@@ -81,19 +85,78 @@ function creatorSharePpm(text: string): bigint {
   return BigInt(i) * 1_000_000n + BigInt(f.padEnd(6, "0"));
 }
 
-export async function registerModel(io: CliIO, cmd: Command, file: string, opts: RegisterModelFlags) {
-  const path = resolve(file);
-  let policy: ReturnType<typeof parsePolicy>;
-  let price: { denom: string; amount: string };
-  let golden: ReturnType<typeof goldenVectorsFromFile>;
+/** The policy to register with: --policy, else the golden file's, else exact; the two must not differ. */
+function registrationPolicy(flag: string | undefined, golden: GoldenSet, goldenPath: string): string {
+  if (flag === undefined) return golden.policy?.text ?? "exact";
+  let text: string;
   try {
-    policy = parsePolicy(opts.policy);
-    price = parseCoin(opts.price!);
-    golden = goldenVectorsFromFile(JSON.parse(readFileSync(opts.golden!, "utf8")));
+    text = formatPolicy(parsePolicy(flag));
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  if (golden.policy && golden.policy.text !== text) {
+    throw new CliError(
+      `--policy ${flag} differs from the policy in ${goldenPath} (${golden.policy.text}); give one of them`,
+    );
+  }
+  return text;
+}
+
+/**
+ * The pre-checks on this machine before anything is uploaded or paid for: the golden outputs agree
+ * with this machine's run under the policy, and calibration (validator/golden/calibrate.ts) shows
+ * the policy holds under other execution settings (for `exact`: the same bits everywhere).
+ */
+async function precheck(io: CliIO, bytes: Uint8Array, golden: GoldenSet, policyText: string): Promise<void> {
+  const policy = policyFromProto(parsePolicy(policyText));
+  io.err(`checking the golden vectors under ${policyText} and calibrating (--skip-calibration to skip)...\n`);
+  let c: Calibration;
+  try {
+    c = await calibrate(
+      bytes,
+      golden.vectors.map((v) => v.inputs),
+      { pinned: DEFAULT_SESSION_OPTIONS, policy, expected: golden.vectors.map((v) => v.outputs) },
+    );
+  } catch (e) {
+    throw new CliError(`the golden vectors' inputs do not run: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+  }
+  const problems = registrationProblems(c, policy);
+  if (problems.length === 0) return;
+  const suggestion = c.suggested.policy
+    ? `calibration suggests ${c.suggested.policy} (${c.suggested.reason})`
+    : `no policy fits: ${c.suggested.reason}`;
+  throw new CliError(
+    `validators would fail this model's golden vectors under ${policyText}:\n  ${problems.join("\n  ")}\n${suggestion}.\n` +
+      "Make the golden file again under a policy that fits (dgrid models golden MODEL --inputs GOLDEN --policy P), " +
+      "see `dgrid models calibrate MODEL`, or pass --skip-calibration to register anyway.",
+  );
+}
+
+export async function registerModel(io: CliIO, cmd: Command, file: string, opts: RegisterModelFlags) {
+  const path = resolve(file);
+  let price: { denom: string; amount: string };
+  let golden: GoldenSet;
+  let bytes: Uint8Array;
+  try {
+    price = parseCoin(opts.price!);
+    golden = parseGoldenFile(JSON.parse(readFileSync(opts.golden!, "utf8")), opts.golden);
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const policyText = registrationPolicy(opts.policy, golden, opts.golden!);
+  const policy = parsePolicy(policyText);
   const share = creatorSharePpm(opts.creatorShare);
+  const modelId = sha256Hex(bytes);
+  if (golden.modelId && golden.modelId !== modelId) {
+    throw new CliError(`${opts.golden} was made for model ${golden.modelId}; ${file} is ${modelId}`);
+  }
+  const pinned = DEFAULT_SESSION_OPTIONS;
+  if (golden.sessionOptions && JSON.stringify(golden.sessionOptions) !== JSON.stringify(pinned)) {
+    throw new CliError(
+      `${opts.golden} was made with session options ${JSON.stringify(golden.sessionOptions)}; registration pins ${JSON.stringify(pinned)}`,
+    );
+  }
   // the tensor specs come from onnxruntime's view of the file (symbolic dims stay symbolic)
   const prober = new ModelProber({ timeoutMs: 60_000 }, { logger: pino({ level: "silent" }) });
   let meta: Awaited<ReturnType<ModelProber["probe"]>>;
@@ -104,6 +167,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
   } finally {
     await prober.close();
   }
+  if (!opts.skipCalibration) await precheck(io, bytes, golden, policyText);
   const uploaded = await uploadModel(io, opts.nodeModels, path);
   const { signAndBroadcast } = await import("./tx-send.ts");
   const result = await signAndBroadcast(
@@ -120,11 +184,11 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
           version: opts.modelVersion,
           inputs: meta.inputs.map(specFromIo),
           outputs: meta.outputs.map(specFromIo),
-          sessionOptions: { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
+          sessionOptions: { ...pinned },
           policy,
           pricePerCall: price,
           creatorSharePpm: share,
-          goldenVectors: golden,
+          goldenVectors: goldenVectorsToProto(golden.vectors),
           sizeBytes: BigInt(uploaded.size),
         },
       },
@@ -270,6 +334,11 @@ export async function queryModel(url: string, id: string) {
   const res = QueryModelResponse.decode(
     await abci(url, "/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id }).finish()),
   );
-  const json = snakeKeys(QueryModelResponse.toJSON(res)) as { model: Record<string, unknown> };
-  return brief(json.model);
+  const json = snakeKeys(QueryModelResponse.toJSON(res)) as {
+    model: Record<string, unknown>;
+    servers?: unknown[];
+    conformance_failures?: unknown[];
+  };
+  // who serves the model, and who ran its golden vectors and failed (with the reason)
+  return { ...brief(json.model), servers: json.servers ?? [], conformance_failures: json.conformance_failures ?? [] };
 }

@@ -18,7 +18,8 @@ export interface RegisterModelFlags extends SendFlags {
   from?: string;
   name?: string;
   modelVersion?: string;
-  policy: string;
+  policy?: string;
+  skipCalibration?: boolean;
   price?: string;
   creatorShare: string;
   golden?: string;
@@ -47,10 +48,17 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
       .option("--from <key>", "the creator's key (receives the creator share)")
       .option("--name <name>", "model name")
       .option("--model-version <version>", "model version (--version is the program's own flag)")
-      .option("--policy <policy>", "agreement policy: exact | tolerance:ABS:REL | argmax | topk:K", "exact")
+      .option(
+        "--policy <policy>",
+        "agreement policy: exact | tolerance:ABS:REL | argmax | topk:K (default: the golden file's, else exact)",
+      )
       .option("--price <coin>", "price of one execution, e.g. 1000udgrid")
       .option("--creator-share <fraction>", "share of each fee paid to the creator, 0..1", "0.1")
-      .option("--golden <file>", "golden vectors JSON ({vectors: [{inputs: {name: tensor}, outputs: {...}}]})")
+      .option("--golden <file>", "required: the golden file (`dgrid models golden`; format in models/README.md)")
+      .option(
+        "--skip-calibration",
+        "skip the checks on this machine (golden vectors under the policy, calibration across execution settings)",
+      )
       .option("--node-models <url>", "the node's model endpoint", "http://127.0.0.1:26659"),
   ).action(async (file: string, opts: RegisterModelFlags, cmd: Command) => {
     for (const k of ["from", "name", "modelVersion", "price", "golden"] as const) {

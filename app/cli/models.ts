@@ -1,11 +1,26 @@
 // `dgrid models put FILE` / `dgrid models list`: the node's content-addressed model store
 // (<home>/data/models, validator/model-store). put validates the file in an onnxruntime sandbox.
+// `dgrid models golden FILE` / `dgrid models calibrate FILE`: golden files and the policy a model
+// calls for (validator/golden; the work in models-golden.ts, imported when they run).
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import pino from "pino";
 import { CodedError } from "../../chain/errors/errors.ts";
 import { DEFAULT_MAX_MODEL_BYTES, ModelStore } from "../../validator/model-store/model-store.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
+import type { GoldenFlags, InputFlags } from "./models-golden.ts";
+
+const golden = () => import("./models-golden.ts");
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** The input flags of golden and calibrate. */
+function inputOptions(c: Command): Command {
+  return c
+    .option("--inputs <file>", "input sets: a JSON object of named tensors, an array of them, or a golden file")
+    .option("--random <n>", "n pseudo-random input sets shaped by the model's inputs (default 2)")
+    .option("--seed <s>", "seed of --random", "1")
+    .option("--dim <name=size>", "size of a symbolic input dim for --random (repeat; default 1)", collect, []);
+}
 
 function openStore(cmd: Command, maxBytes?: string): ModelStore {
   const g = globalsOf(cmd);
@@ -53,4 +68,30 @@ export function registerModelsCommands(program: Command, io: CliIO): void {
       const list = await store.list();
       printResult(io, globalsOf(cmd).output, list, (l: unknown[]) => (l.length ? toYaml(l) : "No models stored.\n"));
     });
+
+  inputOptions(
+    models
+      .command("golden <file>")
+      .description(
+        "write a golden file for an ONNX model: outputs of a run with the pinned session options, and the agreement policy (see models/README.md)",
+      )
+      .option("--policy <policy>", "exact | tolerance:ABS:REL | argmax | topk:K (default: what calibration suggests)")
+      .option("--out <file>", "write the golden file there (default: stdout)"),
+  ).action(async (file: string, opts: GoldenFlags, cmd: Command) => {
+    const { goldenCommand } = await golden();
+    const res = await goldenCommand(io, file, opts);
+    if (res.text !== undefined) io.out(res.text);
+    else printResult(io, globalsOf(cmd).output, res.summary, toYaml);
+  });
+
+  inputOptions(
+    models
+      .command("calibrate <file>")
+      .description(
+        "run an ONNX model under several execution settings (graph optimization levels, thread counts, prepacking, execution providers) and report the largest differences per output and the policy they call for",
+      ),
+  ).action(async (file: string, opts: InputFlags, cmd: Command) => {
+    const { calibrateCommand, calibrationText } = await golden();
+    printResult(io, globalsOf(cmd).output, await calibrateCommand(io, file, opts), calibrationText);
+  });
 }

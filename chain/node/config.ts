@@ -91,7 +91,7 @@ export interface NodeConfig {
     timeoutMs: number;
     /**
      * name (or address) of the validator operator's key in the home's keyring, used to send
-     * MsgServeModel / MsgWithdrawModel after golden-vector checks; "" = never send them
+     * MsgServeModel / MsgReportConformance after golden-vector checks; "" = never send them
      */
     operatorKey: string;
     keyringBackend: "file" | "test";

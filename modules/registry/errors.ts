@@ -10,3 +10,5 @@ export const ErrInvalidTensor = register(Codespace, 6, "tensor does not match th
 export const ErrNotServing = register(Codespace, 7, "validator does not serve the model");
 export const ErrInvalidParams = register(Codespace, 8, "invalid registry params");
 export const ErrInvalidValidator = register(Codespace, 9, "invalid validator address");
+export const ErrInvalidReport = register(Codespace, 10, "invalid conformance report");
+export const ErrUnknownValidator = register(Codespace, 11, "validator not found");

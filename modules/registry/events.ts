@@ -16,3 +16,11 @@ export function modelWithdrawn(modelId: string, validator: string): SdkEvent {
 export function modelDelisted(modelId: string): SdkEvent {
   return newEvent("model_delisted", { model_id: modelId });
 }
+
+export function conformanceFailed(modelId: string, validator: string, provider: string, reason: string): SdkEvent {
+  return newEvent("conformance_failed", { model_id: modelId, validator, provider, reason });
+}
+
+export function conformancePassed(modelId: string, validator: string): SdkEvent {
+  return newEvent("conformance_passed", { model_id: modelId, validator });
+}

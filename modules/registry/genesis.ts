@@ -1,14 +1,14 @@
-// Registry genesis: params, models, servers (proto JSON with snake_case names).
+// Registry genesis: params, models, servers, conformance failures (proto JSON with snake_case names).
 import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { GenesisState } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import type { RegistryKeeper } from "./keeper.ts";
 import { defaultParams, validateParams } from "./params.ts";
-import { validateRegistration } from "./validate.ts";
+import { MAX_REASON_BYTES, validateRegistration } from "./validate.ts";
 
 export function defaultGenesis(): unknown {
-  return snakeKeys(GenesisState.toJSON({ params: defaultParams(), models: [], servers: [] }));
+  return snakeKeys(GenesisState.toJSON({ params: defaultParams(), models: [], servers: [], conformanceFailures: [] }));
 }
 
 export function parseGenesis(json: unknown): GenesisState {
@@ -24,6 +24,18 @@ export function parseGenesis(json: unknown): GenesisState {
   for (const s of g.servers) {
     if (!ids.has(s.modelId)) throw ErrInvalidRequest.wrap(`registry genesis: server of unknown model ${s.modelId}`);
   }
+  const failures = new Set<string>();
+  for (const f of g.conformanceFailures) {
+    const key = `${f.modelId}/${f.validator}`;
+    if (!ids.has(f.modelId))
+      throw ErrInvalidRequest.wrap(`registry genesis: conformance failure of unknown model ${f.modelId}`);
+    if (failures.has(key)) throw ErrInvalidRequest.wrap(`registry genesis: duplicate conformance failure ${key}`);
+    failures.add(key);
+    if (f.reason === "" || new TextEncoder().encode(f.reason).length > MAX_REASON_BYTES)
+      throw ErrInvalidRequest.wrap(
+        `registry genesis: conformance failure ${key}: reason must be 1..${MAX_REASON_BYTES} bytes`,
+      );
+  }
   return { ...g, params };
 }
 
@@ -36,6 +48,7 @@ export async function initGenesis(ctx: Context, k: RegistryKeeper, json: unknown
   k.setParams(ctx, g.params!);
   for (const m of g.models) k.setModel(ctx, m);
   for (const s of g.servers) k.setServer(ctx, s);
+  for (const f of g.conformanceFailures) k.setFailure(ctx, f);
 }
 
 export async function exportGenesis(ctx: Context, k: RegistryKeeper): Promise<unknown> {
@@ -44,6 +57,7 @@ export async function exportGenesis(ctx: Context, k: RegistryKeeper): Promise<un
       params: await k.getParams(ctx),
       models: await k.allModels(ctx),
       servers: await k.allServers(ctx),
+      conformanceFailures: await k.allFailures(ctx),
     }),
   );
 }

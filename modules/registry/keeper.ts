@@ -1,13 +1,26 @@
-// RegistryKeeper: models and the validators that serve them.
+// RegistryKeeper: models, the validators that serve them, and the validators whose golden-vector
+// runs failed (ConformanceFailure, one per model and validator).
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
-import { Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { ConformanceFailure, Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ErrModelNotFound } from "./errors.ts";
-import { modelKey, ParamsKey, StoreKey, serverKey, serversPrefix } from "./keys.ts";
+import type { StakingKeeperI } from "./expected-keepers.ts";
+import {
+  FailuresPrefix,
+  failureKey,
+  failuresPrefix,
+  modelKey,
+  ParamsKey,
+  StoreKey,
+  serverKey,
+  serversPrefix,
+} from "./keys.ts";
 import { decodeParams, defaultParams, encodeParams, type RegistryParams } from "./params.ts";
 
 export class RegistryKeeper {
   readonly storeKey = StoreKey;
+
+  constructor(readonly deps: { stakingKeeper: StakingKeeperI }) {}
 
   async getParams(ctx: Context): Promise<RegistryParams> {
     const b = await ctx.kvStore(StoreKey).get(ParamsKey);
@@ -64,6 +77,34 @@ export class RegistryKeeper {
     const out: ModelServer[] = [];
     for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), new Uint8Array([0x02])))
       out.push(ModelServer.decode(v));
+    return out;
+  }
+
+  async getFailure(ctx: Context, modelId: string, validator: string): Promise<ConformanceFailure | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(failureKey(modelId, validator));
+    return b ? ConformanceFailure.decode(b) : undefined;
+  }
+
+  setFailure(ctx: Context, f: ConformanceFailure): void {
+    ctx.kvStore(StoreKey).set(failureKey(f.modelId, f.validator), ConformanceFailure.encode(f).finish());
+  }
+
+  deleteFailure(ctx: Context, modelId: string, validator: string): void {
+    ctx.kvStore(StoreKey).delete(failureKey(modelId, validator));
+  }
+
+  /** The validators whose golden-vector runs of a model failed, sorted by valoper address. */
+  async failuresOf(ctx: Context, modelId: string): Promise<ConformanceFailure[]> {
+    const out: ConformanceFailure[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), failuresPrefix(modelId)))
+      out.push(ConformanceFailure.decode(v));
+    return out;
+  }
+
+  async allFailures(ctx: Context): Promise<ConformanceFailure[]> {
+    const out: ConformanceFailure[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), FailuresPrefix))
+      out.push(ConformanceFailure.decode(v));
     return out;
   }
 }

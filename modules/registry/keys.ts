@@ -11,6 +11,9 @@ export const ModelsPrefix = new Uint8Array([0x01]);
 /** 0x02 | model id (64 ascii hex) | valoper (ascii) -> ModelServer */
 export const ServersPrefix = new Uint8Array([0x02]);
 
+/** 0x03 | model id (64 ascii hex) | valoper (ascii) -> ConformanceFailure */
+export const FailuresPrefix = new Uint8Array([0x03]);
+
 const enc = new TextEncoder();
 
 export function modelKey(id: string): Uint8Array {
@@ -23,4 +26,12 @@ export function serversPrefix(modelId: string): Uint8Array {
 
 export function serverKey(modelId: string, validator: string): Uint8Array {
   return concat(serversPrefix(modelId), enc.encode(validator));
+}
+
+export function failuresPrefix(modelId: string): Uint8Array {
+  return concat(FailuresPrefix, enc.encode(modelId));
+}
+
+export function failureKey(modelId: string, validator: string): Uint8Array {
+  return concat(failuresPrefix(modelId), enc.encode(validator));
 }

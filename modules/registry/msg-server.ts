@@ -1,4 +1,5 @@
-// Registry Msg service: RegisterModel, ServeModel, WithdrawModel, DelistModel, UpdateParams.
+// Registry Msg service: RegisterModel, ServeModel, WithdrawModel, ReportConformance, DelistModel,
+// UpdateParams.
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrUnauthorized } from "../../chain/errors/errors.ts";
 import { valoperToAccount as accountOfValoper, addressFromString } from "../../chain/types/address.ts";
@@ -7,6 +8,8 @@ import {
   MsgDelistModelResponse,
   MsgRegisterModel,
   MsgRegisterModelResponse,
+  MsgReportConformance,
+  MsgReportConformanceResponse,
   MsgServeModel,
   MsgServeModelResponse,
   MsgUpdateParams,
@@ -14,13 +17,23 @@ import {
   MsgWithdrawModel,
   MsgWithdrawModelResponse,
 } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing } from "./errors.ts";
+import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing, ErrUnknownValidator } from "./errors.ts";
 import * as ev from "./events.ts";
 import type { RegistryKeeper } from "./keeper.ts";
 import { validateParams } from "./params.ts";
-import { validateRegistration } from "./validate.ts";
+import { validateRegistration, validateReport } from "./validate.ts";
 
 const PKG = "/dgrid.registry.v1.";
+
+/** Longest execution provider name. */
+const MAX_PROVIDER_LENGTH = 32;
+
+function providerOf(p: string): string {
+  const provider = p === "" ? "cpu" : p;
+  if (provider.length > MAX_PROVIDER_LENGTH)
+    throw ErrInvalidValidator.wrap(`provider name longer than ${MAX_PROVIDER_LENGTH} characters`);
+  return provider;
+}
 
 function accAddress(addr: string, what: string): string {
   try {
@@ -66,6 +79,13 @@ export const MsgWithdrawModelType: MsgType<MsgWithdrawModel> = {
   signers: (m) => [valoperToAccount(m.validator)],
 };
 
+export const MsgReportConformanceType: MsgType<MsgReportConformance> = {
+  typeUrl: `${PKG}MsgReportConformance`,
+  decode: (b) => MsgReportConformance.decode(b),
+  signers: (m) => [valoperToAccount(m.validator)],
+  validateBasic: (m) => validateReport(m),
+};
+
 export const MsgDelistModelType: MsgType<MsgDelistModel> = {
   typeUrl: `${PKG}MsgDelistModel`,
   decode: (b) => MsgDelistModel.decode(b),
@@ -85,6 +105,7 @@ export const registryMsgCodecs = {
   [MsgRegisterModelType.typeUrl]: MsgRegisterModel,
   [MsgServeModelType.typeUrl]: MsgServeModel,
   [MsgWithdrawModelType.typeUrl]: MsgWithdrawModel,
+  [MsgReportConformanceType.typeUrl]: MsgReportConformance,
   [MsgDelistModelType.typeUrl]: MsgDelistModel,
   [MsgUpdateParamsType.typeUrl]: MsgUpdateParams,
 };
@@ -118,8 +139,7 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
     valoperToAccount(msg.validator);
     const model = await k.mustGetModel(ctx, msg.modelId);
     if (model.delisted) throw ErrModelDelisted.wrap(`model ${msg.modelId}`);
-    const provider = msg.provider === "" ? "cpu" : msg.provider;
-    if (provider.length > 32) throw ErrInvalidValidator.wrap("provider name longer than 32 characters");
+    const provider = providerOf(msg.provider);
     const prev = await k.getServer(ctx, msg.modelId, msg.validator);
     k.setServer(ctx, {
       modelId: msg.modelId,
@@ -128,6 +148,11 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
       sinceHeight: prev?.sinceHeight ?? BigInt(ctx.height),
     });
     ctx.eventManager.emit(ev.modelServed(msg.modelId, msg.validator, provider));
+    // serving means its golden vectors passed: an earlier failure no longer stands
+    if (await k.getFailure(ctx, msg.modelId, msg.validator)) {
+      k.deleteFailure(ctx, msg.modelId, msg.validator);
+      ctx.eventManager.emit(ev.conformancePassed(msg.modelId, msg.validator));
+    }
     return response(`${PKG}MsgServeModelResponse`, MsgServeModelResponse.encode({}).finish());
   });
 
@@ -138,6 +163,39 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
     k.deleteServer(ctx, msg.modelId, msg.validator);
     ctx.eventManager.emit(ev.modelWithdrawn(msg.modelId, msg.validator));
     return response(`${PKG}MsgWithdrawModelResponse`, MsgWithdrawModelResponse.encode({}).finish());
+  });
+
+  cfg.registerMsg(MsgReportConformanceType, async (ctx, msg) => {
+    valoperToAccount(msg.validator);
+    validateReport(msg);
+    if (!(await k.deps.stakingKeeper.validator(ctx, msg.validator)))
+      throw ErrUnknownValidator.wrap(`${msg.validator} is not a validator`);
+    const model = await k.mustGetModel(ctx, msg.modelId);
+    if (model.delisted) throw ErrModelDelisted.wrap(`model ${msg.modelId}`);
+    const provider = providerOf(msg.provider);
+    const prev = await k.getFailure(ctx, msg.modelId, msg.validator);
+    if (msg.passed) {
+      if (prev) {
+        k.deleteFailure(ctx, msg.modelId, msg.validator);
+        ctx.eventManager.emit(ev.conformancePassed(msg.modelId, msg.validator));
+      }
+    } else {
+      k.setFailure(ctx, {
+        modelId: msg.modelId,
+        validator: msg.validator,
+        provider,
+        reason: msg.reason,
+        height: BigInt(ctx.height),
+        reports: (prev?.reports ?? 0n) + 1n,
+      });
+      ctx.eventManager.emit(ev.conformanceFailed(msg.modelId, msg.validator, provider, msg.reason));
+      // a validator whose vectors fail does not serve the model
+      if (await k.getServer(ctx, msg.modelId, msg.validator)) {
+        k.deleteServer(ctx, msg.modelId, msg.validator);
+        ctx.eventManager.emit(ev.modelWithdrawn(msg.modelId, msg.validator));
+      }
+    }
+    return response(`${PKG}MsgReportConformanceResponse`, MsgReportConformanceResponse.encode({}).finish());
   });
 
   cfg.registerMsg(MsgDelistModelType, async (ctx, msg) => {

@@ -35,7 +35,7 @@ export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void 
       if (r.id === "") throw invalidArgument("empty model id");
       const m = await k.getModel(ctx, r.id);
       if (!m) throw notFound(`model ${r.id}`);
-      return { model: m };
+      return { model: m, servers: await k.serversOf(ctx, r.id), conformanceFailures: await k.failuresOf(ctx, r.id) };
     }),
   );
   cfg.registerQuery(

@@ -1,10 +1,11 @@
-// Stateful checks of a model registration against the params (pure given the params).
+// Stateful checks of a model registration against the params (pure given the params), and the
+// shape of a conformance report.
 
 import { validateCoins } from "../../chain/baseapp/coins.ts";
 import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { checkSpecs, matchSpecs } from "../../chain/tensor/spec.ts";
-import type { MsgRegisterModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { ErrInvalidModel } from "./errors.ts";
+import type { MsgRegisterModel, MsgReportConformance } from "../../proto/gen/dgrid/registry/v1/tx.ts";
+import { ErrInvalidModel, ErrInvalidReport } from "./errors.ts";
 import type { RegistryParams } from "./params.ts";
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -64,4 +65,16 @@ export function validateRegistration(m: MsgRegisterModel, p: RegistryParams): vo
     }
   });
   if (total > p.maxGoldenBytes) fail(`golden vectors of ${total} bytes are over the limit of ${p.maxGoldenBytes}`);
+}
+
+/** Longest failure reason a report may carry (bytes of UTF-8): the record stays small. */
+export const MAX_REASON_BYTES = 256;
+
+/** A failure carries its reason (1..MAX_REASON_BYTES bytes); a pass carries none. */
+export function validateReport(m: MsgReportConformance): void {
+  const bytes = new TextEncoder().encode(m.reason).length;
+  if (m.passed && bytes > 0) throw ErrInvalidReport.wrap("a passing report carries no reason");
+  if (!m.passed && bytes === 0) throw ErrInvalidReport.wrap("a failing report needs a reason");
+  if (bytes > MAX_REASON_BYTES) throw ErrInvalidReport.wrap(`reason longer than ${MAX_REASON_BYTES} bytes`);
+  if (m.modelId === "") throw ErrInvalidReport.wrap("empty model id");
 }

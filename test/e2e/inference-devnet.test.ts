@@ -3,7 +3,10 @@
 // and imported into the node's model store. An unmodified CosmJS SigningStargateClient (registry with
 // the dgrid types) submits MsgRequestInference; the finalized result read through the ABCI query
 // equals a direct onnxruntime-node run of the same file under the model's policy (exact); the fee
-// settles (creator share paid, escrow empty); a wrong-shaped input is refused with inference:4.
+// settles (creator share paid, escrow empty); a wrong-shaped input is refused with inference:4. A
+// model registered with wrong golden vectors: register-model's pre-check refuses it, and registered
+// anyway (--skip-calibration) the node's failure shows in `query registry model` with the reason,
+// the node backs off instead of re-running every sync, and a request for it is not left pending.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -268,5 +271,124 @@ describe("inference on a devnet node", () => {
     assert.deepEqual(servers, [valoper]);
     const record = JSON.parse(readFileSync(join(home, "data", "conformance.json"), "utf8"));
     assert.ok(record.models[out.model_id], JSON.stringify(record).slice(0, 300));
+  });
+
+  it("wrong golden vectors: refused by the pre-check; registered anyway, the failure is on chain with its reason, the node backs off, no request is left pending", async () => {
+    const bytes = buildMlpModel({ inputs: 8, hidden: 8, outputs: 3, seed: 98 });
+    const file = join(home, "mlp-wrong.onnx");
+    writeFileSync(file, bytes);
+    const id = sha256Hex(bytes);
+    const golden = join(home, "mlp-wrong.golden.json");
+    await dgrid(["models", "golden", file, "--random", "1", "--seed", "3", "--policy", "exact", "--out", golden]);
+    // another class wins: wrong under any policy
+    const g = JSON.parse(readFileSync(golden, "utf8"));
+    g.vectors[0].outputs.output.data = Buffer.from(Float32Array.from([0.9, 0.05, 0.05]).buffer).toString("base64");
+    writeFileSync(golden, JSON.stringify(g));
+    const register = (...extra: string[]) =>
+      dgrid([
+        "tx",
+        "registry",
+        "register-model",
+        file,
+        "--from",
+        "validator",
+        "--name",
+        "mlp-wrong",
+        "--model-version",
+        "1",
+        "--price",
+        "500udgrid",
+        "--golden",
+        golden,
+        "--node-models",
+        modelsUrl,
+        "--gas",
+        "auto",
+        "--home",
+        home,
+        "--keyring-backend",
+        "test",
+        "--node",
+        rpcUrl,
+        "--yes",
+        "-o",
+        "json",
+        ...extra,
+      ]);
+    await assert.rejects(register(), /golden vector 0 does not agree with this machine's run under exact/);
+    const out = JSON.parse((await register("--skip-calibration")).stdout);
+    assert.equal(out.code, 0, JSON.stringify(out));
+    assert.equal(out.model_id, id);
+
+    // the node runs the vectors, fails, and reports it: visible in the registry with the reason
+    const valoper = devnetValoper(await devnetAddress("operator"));
+    const query = async () =>
+      JSON.parse((await dgrid(["query", "registry", "model", id, "--node", rpcUrl, "-o", "json"])).stdout);
+    const deadline = Date.now() + 60_000;
+    let model = await query();
+    while (model.conformance_failures.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      model = await query();
+    }
+    assert.deepEqual(model.servers, []);
+    assert.equal(model.conformance_failures.length, 1, JSON.stringify(model));
+    const failure = model.conformance_failures[0];
+    assert.equal(failure.validator, valoper);
+    assert.equal(failure.provider, "cpu");
+    assert.equal(failure.reports, "1");
+    assert.match(
+      failure.reason,
+      /^1 of 1 golden vectors failed: vector 0: output disagree under exact \(max abs diff /,
+    );
+
+    // backing off: over several sync intervals (500 ms) the node neither re-runs nor re-reports
+    const failedAt = JSON.parse(readFileSync(join(home, "data", "conformance.json"), "utf8")).failures[id];
+    assert.equal(failedAt.failures, 1);
+    assert.ok(failedAt.retryAt - Date.parse(failedAt.failedAt) >= 30_000, JSON.stringify(failedAt));
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(JSON.parse(readFileSync(join(home, "data", "conformance.json"), "utf8")).failures[id], failedAt);
+    assert.equal((await query()).conformance_failures[0].reports, "1");
+
+    // a request for the model nobody serves is refused at CheckTx or refunded at once, never left pending
+    const input = join(home, "mlp-wrong.input.json");
+    writeFileSync(input, JSON.stringify({ dtype: "float32", shape: [1, 8], data: Array(8).fill(0.5) }));
+    const req = await dgrid([
+      "tx",
+      "inference",
+      "request",
+      id,
+      "--from",
+      "validator",
+      "--input",
+      `input=${input}`,
+      "--max-fee",
+      "500udgrid",
+      "--yes",
+      "--wait",
+      "--timeout",
+      "30000",
+      "--home",
+      home,
+      "--keyring-backend",
+      "test",
+      "--node",
+      rpcUrl,
+      "-o",
+      "json",
+    ]).then(
+      (r) => JSON.parse(r.stdout),
+      (e: Error) => ({ refused: e.message }),
+    );
+    if ("refused" in req) {
+      assert.match(req.refused, /inference|executor|serv/i, req.refused);
+    } else {
+      assert.equal(req.code, 0, JSON.stringify(req));
+      assert.equal(req.result.status, "REQUEST_STATUS_REFUNDED", JSON.stringify(req.result));
+      assert.equal(req.result.reason, "no_executors");
+      assert.equal(Number(req.result.height), Number(req.height), "refunded in the block that carried it");
+    }
+    const client = await DGridClient.connect(rpcUrl, await devnetWallet("user"));
+    assert.equal((await client.getBalance(moduleAddress("inference"))).amount, "0", "nothing left in escrow");
+    client.disconnect();
   });
 });

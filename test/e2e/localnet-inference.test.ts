@@ -61,7 +61,14 @@ import {
 } from "../support/localnet.ts";
 import { connectQueries, type LocalnetQueries, valoperOf, waitFor } from "../support/localnet-staking.ts";
 import { buildMlpModel, seededFloats } from "../support/mlp-model.ts";
-import { fixturePath, OCR_CLS_MODEL_PATH, PINNED, sha256Hex, VAD_MODEL_PATH } from "../support/models.ts";
+import {
+  FIXTURE_POLICIES,
+  fixturePath,
+  OCR_CLS_MODEL_PATH,
+  PINNED,
+  sha256Hex,
+  VAD_MODEL_PATH,
+} from "../support/models.ts";
 import { dgrid, latestHeight } from "../support/node-process.ts";
 
 const SELF_BOND = 100_000_000n;
@@ -289,14 +296,20 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
       await register(
         VAD_MODEL_PATH,
         "silero-vad",
-        "tolerance:0.0001:0.001",
+        FIXTURE_POLICIES["silero-vad.golden.json"],
         fixturePath("silero-vad.golden.json"),
         nodes[0],
       ),
       ID.vad,
     );
     assert.equal(
-      await register(OCR_CLS_MODEL_PATH, "ppocr-cls", "argmax", fixturePath("paddleocr-cls.golden.json"), nodes[1]),
+      await register(
+        OCR_CLS_MODEL_PATH,
+        "ppocr-cls",
+        FIXTURE_POLICIES["paddleocr-cls.golden.json"],
+        fixturePath("paddleocr-cls.golden.json"),
+        nodes[1],
+      ),
       ID.cls,
     );
     mark("registered VAD and cls through the CLI");

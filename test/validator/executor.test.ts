@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import ort from "onnxruntime-node";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { CodedError } from "../../chain/errors/errors.ts";
+import { agrees, policyToString } from "../../chain/tensor/agreement.ts";
 import { tensorsEqual } from "../../chain/tensor/canonical.ts";
 import {
   ErrBadInput,
@@ -17,6 +17,7 @@ import {
 } from "../../validator/errors.ts";
 import { OnnxExecutor } from "../../validator/executor/onnx-executor.ts";
 import type { InferenceJob, Tensor } from "../../validator/executor/types.ts";
+import { directRuns } from "../support/make-golden.ts";
 import { buildHangModel, buildMlpModel, buildReshapeModel, seededFloats } from "../support/mlp-model.ts";
 import {
   fileBytes,
@@ -52,18 +53,7 @@ async function rejectsWith(p: Promise<unknown>, registered: { is(e: unknown): bo
 
 /** The same model run directly with onnxruntime-node in this process. */
 async function direct(bytes: Uint8Array, inputs: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-  const s = await ort.InferenceSession.create(bytes, { ...PINNED, executionProviders: ["cpu"] });
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [k, t] of Object.entries(inputs))
-    feeds[k] = new ort.Tensor("float32", new Float32Array(t.data.slice().buffer), t.shape);
-  const out = await s.run(feeds);
-  const res: Record<string, Tensor> = {};
-  for (const k of s.outputNames) {
-    const d = out[k].data as Float32Array;
-    res[k] = { dtype: "float32", shape: [...out[k].dims], data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength) };
-  }
-  await s.release();
-  return res;
+  return (await directRuns(bytes, [inputs]))[0];
 }
 
 describe("OnnxExecutor", () => {
@@ -101,19 +91,35 @@ describe("OnnxExecutor", () => {
     assert.ok(tensorsEqual(a.output, b.output));
   });
 
-  it("runs Silero VAD and the PaddleOCR classifier; outputs equal the committed golden vectors", async () => {
+  it("runs Silero VAD and the PaddleOCR classifier; outputs agree with the committed golden vectors under each model's policy", async () => {
     for (const [name, id] of [
-      ["mlp.golden.json", mlpId],
       ["silero-vad.golden.json", vadId],
       ["paddleocr-cls.golden.json", ocrId],
     ] as const) {
-      const { file, vectors } = loadGolden(name);
+      const { file, vectors, policy } = loadGolden(name);
       assert.equal(file.modelId, id, name);
-      for (const v of vectors) {
+      assert.notEqual(policy.kind, "exact", `${name}: an exact fixture is made where it is compared`);
+      for (const [i, v] of vectors.entries()) {
         const got = await ex.run(job(id, v.inputs));
         assert.deepEqual(Object.keys(got).sort(), Object.keys(v.outputs).sort(), name);
-        for (const k of Object.keys(v.outputs)) assert.ok(tensorsEqual(got[k], v.outputs[k]), `${name} ${k}`);
+        assert.ok(agrees(policy, v.outputs, got), `${name} vector ${i} under ${policyToString(policy)}`);
       }
+    }
+  });
+
+  it("the MLP (exact) equals, bit for bit, golden outputs made on this machine from the committed inputs", async () => {
+    const { file, vectors, policy } = loadGolden("mlp.golden.json");
+    assert.equal(file.modelId, mlpId);
+    assert.equal(policy.kind, "exact");
+    const local = await directRuns(
+      mlpBytes,
+      vectors.map((v) => v.inputs),
+    );
+    for (const [i, v] of vectors.entries()) {
+      const got = await ex.run(job(mlpId, v.inputs));
+      assert.deepEqual(Object.keys(got), ["output"]);
+      assert.ok(tensorsEqual(got.output, local[i].output), `vector ${i}`);
+      assert.ok(agrees(policy, local[i], got), `vector ${i} under exact`);
     }
   });
 

@@ -5,9 +5,9 @@
 // this child, which the parent kills (SIGKILL) and replaces. Messages: see sandbox.ts.
 import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
-import { DTYPES, isDType } from "../../chain/tensor/dtype.ts";
-import type { DType, PinnedSessionOptions, Tensor } from "../executor/types.ts";
+import type { PinnedSessionOptions, Tensor } from "../executor/types.ts";
 import { decodeModel, externalDataTensors } from "./onnx-proto.ts";
+import { fromOrt, toOrt, UnsupportedOutputError } from "./ort-tensor.ts";
 import type { ChildReply, ChildRequest, RunManyResult } from "./sandbox.ts";
 import { ortSessionOptions } from "./session-options.ts";
 import type { ModelMeta } from "./tensor.ts";
@@ -56,31 +56,14 @@ async function load(bytes: Uint8Array, options: PinnedSessionOptions, provider: 
   }
 }
 
-const TYPED: Record<DType, (b: ArrayBuffer) => ort.Tensor.DataType> = {
-  float32: (b) => new Float32Array(b),
-  float64: (b) => new Float64Array(b),
-  int8: (b) => new Int8Array(b),
-  uint8: (b) => new Uint8Array(b),
-  int16: (b) => new Int16Array(b),
-  int32: (b) => new Int32Array(b),
-  int64: (b) => new BigInt64Array(b),
-  bool: (b) => new Uint8Array(b),
-};
-
-function toOrt(t: Tensor): ort.Tensor {
-  // a fresh, aligned buffer (the received view may start at any offset)
-  const buf = t.data.slice().buffer;
-  return new ort.Tensor(t.dtype, TYPED[t.dtype](buf) as any, t.shape);
-}
-
-function fromOrt(name: string, t: ort.Tensor): Tensor {
-  const dtype = t.type;
-  if (!isDType(dtype)) throw new ChildError("dtype", `output ${name} has element type ${dtype}`);
-  const d = t.data as ArrayBufferView;
-  const want = t.dims.reduce((a, b) => a * b, 1) * DTYPES[dtype].size;
-  const data = new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
-  if (data.length !== want) throw new ChildError("dtype", `output ${name}: ${data.length} bytes, want ${want}`);
-  return { dtype, shape: [...t.dims], data };
+/** An output as our tensor; an element type we do not carry is the job's "dtype" failure. */
+function outputTensor(name: string, t: ort.Tensor): Tensor {
+  try {
+    return fromOrt(name, t);
+  } catch (e) {
+    if (e instanceof UnsupportedOutputError) throw new ChildError("dtype", e.message);
+    throw e;
+  }
 }
 
 async function handle(msg: ChildRequest): Promise<ChildReply> {
@@ -140,7 +123,7 @@ async function runOne(key: string, inputs: Record<string, Tensor>): Promise<Reco
     throw new ChildError("run", (e as Error).message.split("\n")[0]);
   }
   const outputs: Record<string, Tensor> = {};
-  for (const name of s.outputNames) outputs[name] = fromOrt(name, out[name]);
+  for (const name of s.outputNames) outputs[name] = outputTensor(name, out[name]);
   return outputs;
 }
 

@@ -39,6 +39,23 @@ export interface EventModelDelisted {
   modelId: string;
 }
 
+/** EventConformanceFailed: type "conformance_failed", attributes model_id, validator, provider, reason. */
+export interface EventConformanceFailed {
+  modelId: string;
+  validator: string;
+  provider: string;
+  reason: string;
+}
+
+/**
+ * EventConformancePassed: type "conformance_passed", attributes model_id, validator (a failure
+ * record was removed by a passing report or by MsgServeModel).
+ */
+export interface EventConformancePassed {
+  modelId: string;
+  validator: string;
+}
+
 function createBaseEventModelRegistered(): EventModelRegistered {
   return { modelId: "", creator: "", name: "", version: "" };
 }
@@ -423,6 +440,216 @@ export const EventModelDelisted: MessageFns<EventModelDelisted> = {
   fromPartial(object: DeepPartial<EventModelDelisted>): EventModelDelisted {
     const message = createBaseEventModelDelisted();
     message.modelId = object.modelId ?? "";
+    return message;
+  },
+};
+
+function createBaseEventConformanceFailed(): EventConformanceFailed {
+  return { modelId: "", validator: "", provider: "", reason: "" };
+}
+
+export const EventConformanceFailed: MessageFns<EventConformanceFailed> = {
+  encode(message: EventConformanceFailed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.validator !== "") {
+      writer.uint32(18).string(message.validator);
+    }
+    if (message.provider !== "") {
+      writer.uint32(26).string(message.provider);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventConformanceFailed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventConformanceFailed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventConformanceFailed {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: EventConformanceFailed): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventConformanceFailed>): EventConformanceFailed {
+    return EventConformanceFailed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventConformanceFailed>): EventConformanceFailed {
+    const message = createBaseEventConformanceFailed();
+    message.modelId = object.modelId ?? "";
+    message.validator = object.validator ?? "";
+    message.provider = object.provider ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseEventConformancePassed(): EventConformancePassed {
+  return { modelId: "", validator: "" };
+}
+
+export const EventConformancePassed: MessageFns<EventConformancePassed> = {
+  encode(message: EventConformancePassed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.validator !== "") {
+      writer.uint32(18).string(message.validator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventConformancePassed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventConformancePassed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventConformancePassed {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+    };
+  },
+
+  toJSON(message: EventConformancePassed): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventConformancePassed>): EventConformancePassed {
+    return EventConformancePassed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventConformancePassed>): EventConformancePassed {
+    const message = createBaseEventConformancePassed();
+    message.modelId = object.modelId ?? "";
+    message.validator = object.validator ?? "";
     return message;
   },
 };

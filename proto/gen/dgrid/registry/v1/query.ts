@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { Model, ModelServer, Params } from "./registry.js";
+import { ConformanceFailure, Model, ModelServer, Params } from "./registry.js";
 
 export const protobufPackage = "dgrid.registry.v1";
 
@@ -31,9 +31,14 @@ export interface QueryModelRequest {
   id: string;
 }
 
-/** QueryModelResponse is the model. */
+/**
+ * QueryModelResponse is the model, the validators that serve it and those whose golden-vector runs
+ * failed (both sorted by valoper address).
+ */
 export interface QueryModelResponse {
   model: Model | undefined;
+  servers: ModelServer[];
+  conformanceFailures: ConformanceFailure[];
 }
 
 /** QueryModelServersRequest lists the validators serving a model. */
@@ -281,13 +286,19 @@ export const QueryModelRequest: MessageFns<QueryModelRequest> = {
 };
 
 function createBaseQueryModelResponse(): QueryModelResponse {
-  return { model: undefined };
+  return { model: undefined, servers: [], conformanceFailures: [] };
 }
 
 export const QueryModelResponse: MessageFns<QueryModelResponse> = {
   encode(message: QueryModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.model !== undefined) {
       Model.encode(message.model, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.servers) {
+      ModelServer.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.conformanceFailures) {
+      ConformanceFailure.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -313,6 +324,22 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
             message.model = Model.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.servers.push(ModelServer.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conformanceFailures.push(ConformanceFailure.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -326,13 +353,27 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
   },
 
   fromJSON(object: any): QueryModelResponse {
-    return { model: isSet(object.model) ? Model.fromJSON(object.model) : undefined };
+    return {
+      model: isSet(object.model) ? Model.fromJSON(object.model) : undefined,
+      servers: globalThis.Array.isArray(object?.servers) ? object.servers.map((e: any) => ModelServer.fromJSON(e)) : [],
+      conformanceFailures: globalThis.Array.isArray(object?.conformanceFailures)
+        ? object.conformanceFailures.map((e: any) => ConformanceFailure.fromJSON(e))
+        : globalThis.Array.isArray(object?.conformance_failures)
+        ? object.conformance_failures.map((e: any) => ConformanceFailure.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: QueryModelResponse): unknown {
     const obj: any = {};
     if (message.model !== undefined) {
       obj.model = Model.toJSON(message.model);
+    }
+    if (message.servers?.length) {
+      obj.servers = message.servers.map((e) => ModelServer.toJSON(e));
+    }
+    if (message.conformanceFailures?.length) {
+      obj.conformanceFailures = message.conformanceFailures.map((e) => ConformanceFailure.toJSON(e));
     }
     return obj;
   },
@@ -343,6 +384,8 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
   fromPartial(object: DeepPartial<QueryModelResponse>): QueryModelResponse {
     const message = createBaseQueryModelResponse();
     message.model = (object.model !== undefined && object.model !== null) ? Model.fromPartial(object.model) : undefined;
+    message.servers = object.servers?.map((e) => ModelServer.fromPartial(e)) || [];
+    message.conformanceFailures = object.conformanceFailures?.map((e) => ConformanceFailure.fromPartial(e)) || [];
     return message;
   },
 };

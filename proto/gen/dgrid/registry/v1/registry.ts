@@ -131,6 +131,25 @@ export interface ModelServer {
   sinceHeight: bigint;
 }
 
+/**
+ * ConformanceFailure records that a validator's node ran a model's golden vectors and they failed
+ * under the model's policy, so it does not serve the model. One per (model, validator); removed when
+ * the validator serves the model or reports a pass.
+ */
+export interface ConformanceFailure {
+  modelId: string;
+  /** bech32 valoper address */
+  validator: string;
+  /** execution provider the vectors failed on ("cpu", "cuda") */
+  provider: string;
+  /** what failed, in the node's words (at most 256 bytes) */
+  reason: string;
+  /** height of the latest failed report */
+  height: bigint;
+  /** failed reports since the record was created */
+  reports: bigint;
+}
+
 /** Params of the registry module. */
 export interface Params {
   /** largest ONNX file a model may have */
@@ -153,6 +172,7 @@ export interface GenesisState {
   params: Params | undefined;
   models: Model[];
   servers: ModelServer[];
+  conformanceFailures: ConformanceFailure[];
 }
 
 function createBaseNamedTensor(): NamedTensor {
@@ -1516,6 +1536,165 @@ export const ModelServer: MessageFns<ModelServer> = {
   },
 };
 
+function createBaseConformanceFailure(): ConformanceFailure {
+  return { modelId: "", validator: "", provider: "", reason: "", height: 0n, reports: 0n };
+}
+
+export const ConformanceFailure: MessageFns<ConformanceFailure> = {
+  encode(message: ConformanceFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.validator !== "") {
+      writer.uint32(18).string(message.validator);
+    }
+    if (message.provider !== "") {
+      writer.uint32(26).string(message.provider);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(40).int64(message.height);
+    }
+    if (message.reports !== 0n) {
+      if (BigInt.asUintN(64, message.reports) !== message.reports) {
+        throw new globalThis.Error("value provided for field message.reports of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.reports);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConformanceFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConformanceFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.reports = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConformanceFailure {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      reports: isSet(object.reports) ? BigInt(object.reports) : 0n,
+    };
+  },
+
+  toJSON(message: ConformanceFailure): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.reports !== 0n) {
+      obj.reports = message.reports.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ConformanceFailure>): ConformanceFailure {
+    return ConformanceFailure.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConformanceFailure>): ConformanceFailure {
+    const message = createBaseConformanceFailure();
+    message.modelId = object.modelId ?? "";
+    message.validator = object.validator ?? "";
+    message.provider = object.provider ?? "";
+    message.reason = object.reason ?? "";
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.reports = (object.reports !== undefined && object.reports !== null) ? BigInt(object.reports) : 0n;
+    return message;
+  },
+};
+
 function createBaseParams(): Params {
   return {
     maxModelBytes: 0n,
@@ -1733,7 +1912,7 @@ export const Params: MessageFns<Params> = {
 };
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, models: [], servers: [] };
+  return { params: undefined, models: [], servers: [], conformanceFailures: [] };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -1746,6 +1925,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.servers) {
       ModelServer.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.conformanceFailures) {
+      ConformanceFailure.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1787,6 +1969,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.servers.push(ModelServer.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.conformanceFailures.push(ConformanceFailure.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1804,6 +1994,11 @@ export const GenesisState: MessageFns<GenesisState> = {
       params: isSet(object.params) ? Params.fromJSON(object.params) : undefined,
       models: globalThis.Array.isArray(object?.models) ? object.models.map((e: any) => Model.fromJSON(e)) : [],
       servers: globalThis.Array.isArray(object?.servers) ? object.servers.map((e: any) => ModelServer.fromJSON(e)) : [],
+      conformanceFailures: globalThis.Array.isArray(object?.conformanceFailures)
+        ? object.conformanceFailures.map((e: any) => ConformanceFailure.fromJSON(e))
+        : globalThis.Array.isArray(object?.conformance_failures)
+        ? object.conformance_failures.map((e: any) => ConformanceFailure.fromJSON(e))
+        : [],
     };
   },
 
@@ -1818,6 +2013,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.servers?.length) {
       obj.servers = message.servers.map((e) => ModelServer.toJSON(e));
     }
+    if (message.conformanceFailures?.length) {
+      obj.conformanceFailures = message.conformanceFailures.map((e) => ConformanceFailure.toJSON(e));
+    }
     return obj;
   },
 
@@ -1831,6 +2029,7 @@ export const GenesisState: MessageFns<GenesisState> = {
       : undefined;
     message.models = object.models?.map((e) => Model.fromPartial(e)) || [];
     message.servers = object.servers?.map((e) => ModelServer.fromPartial(e)) || [];
+    message.conformanceFailures = object.conformanceFailures?.map((e) => ConformanceFailure.fromPartial(e)) || [];
     return message;
   },
 };

@@ -62,6 +62,28 @@ export interface MsgWithdrawModel {
 export interface MsgWithdrawModelResponse {
 }
 
+/**
+ * MsgReportConformance reports the outcome of a validator's golden-vector run of a model, so that
+ * everyone sees why a validator does not serve it. passed = false records (or updates) the
+ * validator's ConformanceFailure with the reason and stops serving the model if it did; passed =
+ * true removes the record (MsgServeModel removes it too). Signed by the validator operator's
+ * account; the validator must exist in staking.
+ */
+export interface MsgReportConformance {
+  /** bech32 valoper address */
+  validator: string;
+  modelId: string;
+  passed: boolean;
+  /** required when passed is false, empty when true; at most 256 bytes */
+  reason: string;
+  /** execution provider the vectors ran on ("cpu" when empty) */
+  provider: string;
+}
+
+/** MsgReportConformanceResponse is empty. */
+export interface MsgReportConformanceResponse {
+}
+
 /** MsgDelistModel delists a model (authority: the gov module account). */
 export interface MsgDelistModel {
   authority: string;
@@ -735,6 +757,195 @@ export const MsgWithdrawModelResponse: MessageFns<MsgWithdrawModelResponse> = {
   },
   fromPartial(_: DeepPartial<MsgWithdrawModelResponse>): MsgWithdrawModelResponse {
     const message = createBaseMsgWithdrawModelResponse();
+    return message;
+  },
+};
+
+function createBaseMsgReportConformance(): MsgReportConformance {
+  return { validator: "", modelId: "", passed: false, reason: "", provider: "" };
+}
+
+export const MsgReportConformance: MessageFns<MsgReportConformance> = {
+  encode(message: MsgReportConformance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.modelId !== "") {
+      writer.uint32(18).string(message.modelId);
+    }
+    if (message.passed !== false) {
+      writer.uint32(24).bool(message.passed);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.provider !== "") {
+      writer.uint32(42).string(message.provider);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReportConformance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReportConformance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.passed = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgReportConformance {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      passed: isSet(object.passed) ? globalThis.Boolean(object.passed) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+    };
+  },
+
+  toJSON(message: MsgReportConformance): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.passed !== false) {
+      obj.passed = message.passed;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgReportConformance>): MsgReportConformance {
+    return MsgReportConformance.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgReportConformance>): MsgReportConformance {
+    const message = createBaseMsgReportConformance();
+    message.validator = object.validator ?? "";
+    message.modelId = object.modelId ?? "";
+    message.passed = object.passed ?? false;
+    message.reason = object.reason ?? "";
+    message.provider = object.provider ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgReportConformanceResponse(): MsgReportConformanceResponse {
+  return {};
+}
+
+export const MsgReportConformanceResponse: MessageFns<MsgReportConformanceResponse> = {
+  encode(_: MsgReportConformanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReportConformanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReportConformanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgReportConformanceResponse {
+    return {};
+  },
+
+  toJSON(_: MsgReportConformanceResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgReportConformanceResponse>): MsgReportConformanceResponse {
+    return MsgReportConformanceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgReportConformanceResponse>): MsgReportConformanceResponse {
+    const message = createBaseMsgReportConformanceResponse();
     return message;
   },
 };
