@@ -82,6 +82,7 @@ export const MsgWithdrawModelType: MsgType<MsgWithdrawModel> = {
 export const MsgReportConformanceType: MsgType<MsgReportConformance> = {
   typeUrl: `${PKG}MsgReportConformance`,
   decode: (b) => MsgReportConformance.decode(b),
+  encode: (m) => MsgReportConformance.encode(m).finish(),
   signers: (m) => [valoperToAccount(m.validator)],
   validateBasic: (m) => validateReport(m),
 };
