@@ -19,7 +19,19 @@ function dgrid(args: string[], input?: string) {
 describe("bin/dgrid.js", () => {
   it("init through the binary; errors exit non-zero without a stack", () => {
     const home = tempHome();
-    let r = dgrid(["init", "--home", home, "--chain-id", "sub-1", "--moniker", "s", "--output", "json"]);
+    let r = dgrid([
+      "init",
+      "--home",
+      home,
+      "--chain-id",
+      "sub-1",
+      "--moniker",
+      "s",
+      "--output",
+      "json",
+      "--keyring-backend",
+      "test",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).chain_id, "sub-1");
     r = dgrid(["genesis", "add-account", "--home", home, "k", "ten"]);
