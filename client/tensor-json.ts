@@ -26,8 +26,17 @@ const SIZES: Record<string, number> = {
   bool: 1,
 };
 
+const EXPECTED_FORM = '{"dtype": "float32", "shape": [1, 16], "data": [0.5, -1.25, ...]}';
+
 export function tensorFromJsonInput(j: TensorJsonInput, what = "tensor"): TensorBytes {
-  if (!j || typeof j !== "object") throw new Error(`${what}: expected {dtype, shape, data}`);
+  // a bare array has no dtype or shape to read it with: say which form is wanted
+  if (Array.isArray(j)) {
+    throw new Error(
+      `${what}: a plain JSON array is not a tensor; give an object with its dtype and shape, e.g. ${EXPECTED_FORM}`,
+    );
+  }
+  if (!j || typeof j !== "object") throw new Error(`${what}: expected an object such as ${EXPECTED_FORM}`);
+  if (j.dtype === undefined) throw new Error(`${what}: "dtype" is missing (e.g. ${EXPECTED_FORM})`);
   const size = SIZES[j.dtype];
   if (!size) throw new Error(`${what}: unknown dtype ${JSON.stringify(j.dtype)} (${Object.keys(SIZES).join(" ")})`);
   if (!Array.isArray(j.shape) || j.shape.some((d) => !Number.isSafeInteger(d) || d < 0))

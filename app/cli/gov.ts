@@ -35,6 +35,7 @@ export function registerGovCommands(program: Command, io: CliIO): void {
       .command("submit-proposal <proposal_file>")
       .description("submit a proposal from a JSON file (messages with @type, metadata, deposit, title, summary)")
       .option("--from <key_or_address>", "the proposer's key"),
+    { gas: "auto" },
   ).action(async (file: string, opts: GovTxFlags, cmd: Command) => {
     const make = (await impl()).proposalFromFile(file);
     await send(cmd, opts, make, { proposal: file });

@@ -47,8 +47,12 @@ export function printTxResult(
   );
 }
 
-/** The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags). */
-export function addTxFlags(cmd: Command): Command {
+/**
+ * The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags).
+ * `defaults.gas: "auto"` for txs whose size the user's data decides (models, inputs, proposals):
+ * a fixed limit fails them with "out of gas" for no reason the user can see.
+ */
+export function addTxFlags(cmd: Command, defaults: { gas?: "auto" } = {}): Command {
   cmd
     .option("--chain-id <id>", "chain id; must match the node's")
     .option("--fees <coins>", "fee to pay, e.g. 5000udgrid")
@@ -56,7 +60,11 @@ export function addTxFlags(cmd: Command): Command {
       "--gas-prices <price>",
       `gas price to pay per unit, e.g. ${DEFAULT_GAS_PRICE} (default when --fees is absent)`,
     )
-    .option("--gas <n|auto>", `gas limit, or "auto" to simulate (default ${DEFAULT_GAS_LIMIT})`)
+    .option(
+      "--gas <n|auto>",
+      `gas limit, or "auto" to simulate (default ${defaults.gas ?? DEFAULT_GAS_LIMIT})`,
+      defaults.gas,
+    )
     .option("--gas-adjustment <x>", "factor applied to the simulated gas with --gas auto", "1.3")
     .option("--memo <text>", "memo", "")
     .option("-y, --yes", "skip the confirmation prompt", false)

@@ -11,7 +11,11 @@ export interface AppNode {
   deliver(): Promise<Awaited<ReturnType<typeof block>>>;
 }
 
-export async function startAppNode(app: DGridApp, firstHeight = 2): Promise<AppNode> {
+export async function startAppNode(
+  app: DGridApp,
+  opts: { firstHeight?: number; statusOther?: Record<string, string> } = {},
+): Promise<AppNode> {
+  const firstHeight = opts.firstHeight ?? 2;
   let height = firstHeight;
   let delivered = 0;
   const node = await startFakeNode(
@@ -25,6 +29,7 @@ export async function startAppNode(app: DGridApp, firstHeight = 2): Promise<AppN
         const r = await app.checkTx({ tx, type: 0 });
         return { code: r.code, codespace: r.codespace, log: r.log };
       },
+      statusOther: opts.statusOther,
     },
   );
   return {

@@ -34,7 +34,7 @@ export type CheckTxHandler = (tx: Uint8Array) => Promise<{ code: number; codespa
 export async function startFakeNode(
   chainId: string,
   abci: AbciHandler,
-  opts: { checkTx?: CheckTxHandler } = {},
+  opts: { checkTx?: CheckTxHandler; statusOther?: Record<string, string> } = {},
 ): Promise<FakeNode> {
   const calls: FakeNode["calls"] = [];
   const broadcast: Uint8Array[] = [];
@@ -65,7 +65,7 @@ export async function startFakeNode(
             version: "0.38.12",
             channels: "40202122233038606100",
             moniker: "fake",
-            other: { tx_index: "on", rpc_address: "tcp://127.0.0.1:26657" },
+            other: { ...opts.statusOther, tx_index: "on", rpc_address: "tcp://127.0.0.1:26657" },
           },
           sync_info: {
             latest_block_hash: "AA".repeat(32),
