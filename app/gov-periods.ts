@@ -3,6 +3,9 @@
 // vote for half of it (the SDK requires it strictly shorter than the regular period).
 import type { ParamsJson as GovParamsJson } from "../modules/gov/params.ts";
 
+/** the localnet's default voting period: long enough for people to vote by hand */
+export const LOCALNET_VOTING_PERIOD_S = 60;
+
 export type GovPeriods = Pick<GovParamsJson, "voting_period" | "max_deposit_period" | "expedited_voting_period">;
 
 /** `seconds` >= 2, so the expedited period (seconds / 2, rounded down) is positive and shorter. */

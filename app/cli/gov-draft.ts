@@ -68,20 +68,35 @@ async function abciQuery(comet: Comet38Client, path: string, data: Uint8Array): 
   return (await new QueryClient(comet).queryAbci(path, data)).value;
 }
 
-/** "key=value": the value as JSON when it parses (numbers, booleans, objects), else as a string. */
-function parseSet(text: string): [string, unknown] {
+/**
+ * `--set key=value` over the current params: the value keeps the current one's JSON type (the SDK's
+ * JSON has integers as numbers or strings, decimals and durations as strings, lists as JSON).
+ */
+function applySet(params: Record<string, unknown>, text: string, module: string): string {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new CliError(`--set ${text}: expected KEY=VALUE, e.g. --set voting_period=120s`);
+  const key = text.slice(0, eq);
   const raw = text.slice(eq + 1);
-  let value: unknown = raw;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    // a plain string such as 120s or a decimal kept as text
+  if (!(key in params)) {
+    throw new CliError(`--set ${key}: the ${module} params have no such field (${Object.keys(params).join(", ")})`);
   }
-  // the SDK JSON carries integers and decimals as strings
-  if (typeof value === "number") value = raw;
-  return [text.slice(0, eq), value];
+  const current = params[key];
+  let value: unknown = raw;
+  if (typeof current === "number") {
+    value = Number(raw);
+    if (!/^-?\d+(\.\d+)?$/.test(raw)) throw new CliError(`--set ${key}: a number is expected, got "${raw}"`);
+  } else if (typeof current === "boolean") {
+    if (raw !== "true" && raw !== "false") throw new CliError(`--set ${key}: true or false is expected, got "${raw}"`);
+    value = raw === "true";
+  } else if (current !== null && typeof current === "object") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new CliError(`--set ${key}: JSON is expected (now ${JSON.stringify(current)}), got ${raw}`);
+    }
+  }
+  params[key] = value;
+  return `${key} ${JSON.stringify(current)} -> ${JSON.stringify(value)}`;
 }
 
 async function paramChange(comet: Comet38Client, opts: DraftOptions) {
@@ -101,15 +116,7 @@ async function paramChange(comet: Comet38Client, opts: DraftOptions) {
     authority: string;
     params: Record<string, unknown>;
   };
-  const changed: string[] = [];
-  for (const text of opts.set) {
-    const [key, value] = parseSet(text);
-    if (!(key in msg.params)) {
-      throw new CliError(`--set ${key}: the ${name} params have no such field (${Object.keys(msg.params).join(", ")})`);
-    }
-    changed.push(`${key} ${JSON.stringify(msg.params[key])} -> ${JSON.stringify(value)}`);
-    msg.params[key] = value;
-  }
+  const changed = opts.set.map((text) => applySet(msg.params, text, name as string));
   return {
     message: { "@type": src.msgType, authority: msg.authority, params: msg.params },
     changed,

@@ -57,6 +57,13 @@ export interface InitResult {
   home: string;
 }
 
+/**
+ * consensus_params.abci.vote_extensions_enable_height of a new chain: the inference module commits
+ * and reveals outputs in vote extensions, so a DGrid chain has them from its second height (as the
+ * devnet and the localnet)
+ */
+export const VOTE_EXTENSIONS_ENABLE_HEIGHT = "2";
+
 const CHAIN_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,49}$/;
 
 function writeJsonFile(path: string, value: unknown, mode = 0o644): void {
@@ -102,7 +109,10 @@ export function initHome(opts: InitOptions): InitResult {
     genesis_time: opts.genesisTime ?? new Date().toISOString(),
     chain_id: opts.chainId,
     initial_height: "1",
-    consensus_params: defaultConsensusParamsJson(),
+    consensus_params: {
+      ...defaultConsensusParamsJson(),
+      abci: { vote_extensions_enable_height: VOTE_EXTENSIONS_ENABLE_HEIGHT },
+    },
     validators: [],
     app_hash: "",
     app_state: appState,

@@ -4,9 +4,13 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
-import { loadConfig } from "../../chain/node/config.ts";
+import { loadConfig, nodeKeyPath } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
-import { globalsOf } from "./context.ts";
+import { loadNodeKey, nodeId } from "../../chain/types/keys.ts";
+import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "../gov-periods.ts";
+import { parseDurationSeconds } from "./args.ts";
+import { endpointLines, localHostPort, type NodeEndpoints } from "./banner.ts";
+import { CliError, globalsOf } from "./context.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
@@ -57,16 +61,36 @@ export function registerStartCommands(program: Command): void {
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address, e.g. tcp://127.0.0.1:26657"))
     .addOption(executionProviderOption())
     .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
-    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+    .addOption(new Option("--p2p.laddr <addr>", "p2p listen address (default tcp://0.0.0.0:26656)"))
+    .addOption(
+      new Option("--metrics.laddr <addr>", "Prometheus metrics listen address (default tcp://127.0.0.1:26660)"),
+    )
+    .option("--no-banner", "do not print the node's endpoints once its RPC answers")
+    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const config = loadConfig(g.home);
-      if (opts["rpc.laddr"]) config.rpc.laddr = opts["rpc.laddr"];
+      const flag = (name: string) => (typeof opts[name] === "string" ? (opts[name] as string) : undefined);
+      if (flag("rpc.laddr")) config.rpc.laddr = flag("rpc.laddr")!;
       if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
-      if (opts["models.laddr"] !== undefined) config.models.laddr = opts["models.laddr"];
+      if (flag("models.laddr") !== undefined) config.models.laddr = flag("models.laddr")!;
+      if (flag("p2p.laddr")) config.p2p.laddr = flag("p2p.laddr")!;
+      if (flag("metrics.laddr")) config.instrumentation.prometheusLaddr = flag("metrics.laddr")!;
       const level = cmd.optsWithGlobals().logLevel ?? config.logLevel;
       const logger = makeLogger(level);
       const { DGridNode } = await loadNode();
-      await runNode(new DGridNode({ home: g.home, config }, { logger }), logger);
+      const node = new DGridNode({ home: g.home, config }, { logger });
+      await runNode(node, logger);
+      if (opts.banner !== false) {
+        process.stderr.write(
+          [
+            "",
+            `DGrid node "${config.moniker}" is running (chain ${node.genesis.chain_id}, data in ${g.home})`,
+            ...endpointLines(endpointsOf(node, g.home)),
+            "  Ctrl-C stops it.",
+            "",
+          ].join("\n"),
+        );
+      }
     });
 
   program
@@ -94,17 +118,42 @@ export function registerStartCommands(program: Command): void {
         [
           "",
           `DGrid devnet is running (${created ? "new" : "resumed"} chain, data in ${home})`,
-          `  chain id:  ${node.genesis.chain_id}`,
-          `  RPC:       ${node.rpcUrl}`,
-          `  models:    ${node.inference?.modelsUrl || "(no endpoint)"} (demo model: models/demo-mlp.onnx)`,
+          `  chain id: ${node.genesis.chain_id}`,
+          ...endpointLines(endpointsOf(node, home)),
+          "  demo model: models/demo-mlp.onnx (registered in genesis, served by the validator)",
           `  funded development account: ${account}`,
           `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
-          "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
+          `  validator operator key: \`validator\` in its home's test keyring (--keyring-backend test --home ${home})`,
           "  Ctrl-C stops the chain; run again to resume, or with --reset to start over.",
           "",
         ].join("\n"),
       );
     });
+}
+
+/** A running node's endpoints, as a local client reaches them. */
+function endpointsOf(node: DGridNode, home: string): NodeEndpoints {
+  return {
+    name: node.config.moniker,
+    rpc: node.rpcUrl,
+    models: node.inference?.modelsUrl.replace("//0.0.0.0:", "//127.0.0.1:") ?? "",
+    metrics: node.metricsUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
+    p2p: `${nodeId(loadNodeKey(nodeKeyPath(home)))}@${localHostPort(node.config.p2p.laddr)}`,
+  };
+}
+
+/** Polls the RPC's `status` until it answers; false when `gaveUp()` says to stop first. */
+async function rpcAnswers(url: string, gaveUp: () => boolean): Promise<boolean> {
+  while (!gaveUp()) {
+    try {
+      const res = await fetch(`${url}/status`);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 /**
@@ -117,13 +166,22 @@ export function registerLocalnetCommand(program: Command): void {
     .command("localnet")
     .description("run an N-validator network on this machine (one process per validator)")
     .option("--validators <n>", "number of validators (for a new localnet)", "4")
-    .option("--base-port <port>", "node i listens on base+10i+6 (p2p), +7 (rpc), +9 (metrics)", "26650")
+    .option(
+      "--base-port <port>",
+      "node i listens on base+10i+6 (p2p), +7 (rpc), +8 (model uploads), +9 (metrics)",
+      "26650",
+    )
     .option("--chain-id <id>", "chain id of a new localnet")
     .option("--timeout-commit-ms <ms>", "consensus timeout_commit of a new localnet", "1000")
+    .option(
+      "--voting-period <duration>",
+      "gov voting period of a new localnet (deposit period the same, expedited half)",
+      `${LOCALNET_VOTING_PERIOD_S}s`,
+    )
     .option("--reset", "delete DIR's localnet first", false)
     .option("--init-only", "write the homes and exit", false)
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const { initLocalnet, loadLocalnet } = await import("../localnet.ts");
+      const { initLocalnet, loadLocalnet, loadLocalnetGenesisGov } = await import("../localnet.ts");
       const { DEVNET_MNEMONIC, devnetAccountAddress } = await import("../devnet.ts");
       const { rmSync } = await import("node:fs");
       const { spawn } = await import("node:child_process");
@@ -137,12 +195,15 @@ export function registerLocalnetCommand(program: Command): void {
         const validators = Number(opts.validators);
         if (!Number.isInteger(validators) || validators < 1 || validators > 64)
           throw new Error(`--validators must be 1..64, got ${opts.validators}`);
+        const seconds = parseDurationSeconds(String(opts.votingPeriod), "--voting-period");
+        if (seconds < 2) throw new CliError("--voting-period must be at least 2s");
         net = await initLocalnet({
           dir,
           validators,
           chainId: typeof opts.chainId === "string" ? opts.chainId : undefined,
           basePort: Number(opts.basePort),
           timeoutCommitMs: Number(opts.timeoutCommitMs),
+          params: { gov: govPeriods(seconds) },
         });
       }
       const account = await devnetAccountAddress();
@@ -151,12 +212,15 @@ export function registerLocalnetCommand(program: Command): void {
         out([`localnet written to ${dir} (chain id ${net.chainId}, ${net.nodes.length} nodes)`]);
         return;
       }
-      const level = cmd.optsWithGlobals().logLevel ?? "warn";
+      // N nodes logging at info would print N lines a block: warnings only, unless asked
+      const level = program.getOptionValueSource("logLevel") === "default" ? "warn" : globalsOf(cmd).logLevel;
       const bin = resolve(import.meta.dirname, "..", "..", "bin", "dgrid.js");
       const children = net.nodes.map((n) =>
-        spawn(process.execPath, [...NODE_V8_FLAGS, bin, "start", "--home", n.home, "--log-level", level], {
-          stdio: ["ignore", "inherit", "inherit"],
-        }),
+        spawn(
+          process.execPath,
+          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, "--log-level", level, "--no-banner"],
+          { stdio: ["ignore", "inherit", "inherit"] },
+        ),
       );
       let stopping = false;
       const stopAll = (signal: NodeJS.Signals) => {
@@ -179,13 +243,27 @@ export function registerLocalnetCommand(program: Command): void {
           if (exited === children.length) process.exit(stopping ? 0 : 1);
         });
       }
+      // the banner only once every node's RPC answers: what it lists can be used at once
+      const down = () => stopping || children.some((c) => c.exitCode !== null);
+      for (const n of net.nodes) if (!(await rpcAnswers(`http://127.0.0.1:${n.rpcPort}`, down))) return;
+      const gov = loadLocalnetGenesisGov(net);
       out([
         "",
         `DGrid localnet is running (${created ? "new" : "resumed"}, ${net.nodes.length} validators, data in ${dir})`,
-        `  chain id:  ${net.chainId}`,
-        ...net.nodes.map(
-          (n) => `  ${n.name.padEnd(11)} RPC http://127.0.0.1:${n.rpcPort}  p2p ${n.nodeId}@127.0.0.1:${n.p2pPort}`,
-        ),
+        `  chain id: ${net.chainId}; gov voting period ${gov.voting_period} (deposit period ${gov.max_deposit_period})`,
+        ...net.nodes.flatMap((n) => [
+          `  ${n.name} (home ${n.home})`,
+          ...endpointLines(
+            {
+              name: n.name,
+              rpc: `http://127.0.0.1:${n.rpcPort}`,
+              models: n.modelsPort ? `http://127.0.0.1:${n.modelsPort}` : "",
+              metrics: `http://127.0.0.1:${n.metricsPort}/metrics`,
+              p2p: `${n.nodeId}@127.0.0.1:${n.p2pPort}`,
+            },
+            "    ",
+          ),
+        ]),
         `  funded development account: ${account}`,
         `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
         "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",

@@ -113,6 +113,7 @@ describe("dgrid init", () => {
     assert.ok(Math.abs(Date.parse(doc.genesis_time) - Date.now()) < 60_000, "genesis time is now");
     assert.deepEqual(doc.validators, [], "the set comes from the gentx at InitChain");
     assert.equal(doc.consensus_params.block.max_bytes, "22020096");
+    assert.equal(doc.consensus_params.abci.vote_extensions_enable_height, "2", "inference needs vote extensions");
     const app = doc.app_state as any;
     assert.deepEqual(
       app.auth.accounts.map((a: any) => a.address),
