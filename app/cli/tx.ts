@@ -69,7 +69,7 @@ export function addTxFlags(cmd: Command, defaults: { gas?: "auto" } = {}): Comma
     .option("--memo <text>", "memo", "")
     .option("-y, --yes", "skip the confirmation prompt", false)
     .addOption(
-      new Option("--broadcast-mode <mode>", "sync: return after CheckTx; block: wait for the block")
+      new Option("-b, --broadcast-mode <mode>", "sync: return after CheckTx; block: wait for the block")
         .choices(["sync", "block"])
         .default("sync"),
     )
