@@ -8,7 +8,13 @@ import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { stringToPath } from "@cosmjs/crypto";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { Keyring } from "../chain/keyring/keyring.ts";
-import { configPath, genesisPath, loadConfig, privValidatorKeyPath, writeConfig } from "../chain/node/config.ts";
+import {
+  existingConfigFiles,
+  genesisPath,
+  loadConfig,
+  privValidatorKeyPath,
+  writeConfig,
+} from "../chain/node/config.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { type GenesisDoc, genesisToJson, validateGenesis } from "../chain/types/genesis.ts";
 import { Ed25519Key, privValidatorKeyToJson } from "../chain/types/keys.ts";
@@ -131,7 +137,7 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
   const committed = readFileSync(repoGenesisPath, "utf8");
   if (opts.reset) rmSync(home, { recursive: true, force: true });
   let created = false;
-  if (existsSync(configPath(home))) {
+  if (existingConfigFiles(home).length > 0) {
     const current = existsSync(genesisPath(home)) ? readFileSync(genesisPath(home), "utf8") : "";
     if (current !== committed) {
       throw new Error(`${home} holds a different genesis than ${repoGenesisPath}; run with --reset to start over`);

@@ -2,6 +2,7 @@
 // Cosmos SDK exports: defaults for `init`, adding a funded account, and validation.
 
 import { addCoins, type Coin, coinsEqual, toProtoCoins, validateCoins } from "../chain/baseapp/coins.ts";
+import { compareBytes } from "../chain/types/bytes.ts";
 import {
   defaultGenesis as defaultAuthGenesis,
   validateGenesis as validateAuthGenesis,
@@ -52,12 +53,6 @@ export function defaultAppState(): AppState {
 
 export function stakingGenesisDefaults(): { staking: unknown; genutil: unknown } {
   return { staking: defaultStakingGenesis(), genutil: defaultGenutilGenesis() };
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
 }
 
 function parseJsonCoins(list: unknown, where: string): Coin[] {

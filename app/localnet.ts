@@ -102,6 +102,8 @@ export interface LocalnetOptions {
   genesisTime?: string;
   /** overrides of the localnet genesis params */
   params?: LocalnetGenesisParams;
+  /** every node's config log_level (default: the config default, info) */
+  logLevel?: string;
 }
 
 export const manifestPath = (dir: string) => join(dir, "localnet.json");
@@ -230,6 +232,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     writeFileSync(genesisPath(n.home), genesis);
     const cfg = loadConfig(n.home);
     cfg.moniker = n.name;
+    if (opts.logLevel !== undefined) cfg.logLevel = opts.logLevel;
     cfg.rpc.laddr = `tcp://127.0.0.1:${n.rpcPort}`;
     cfg.p2p.laddr = `tcp://127.0.0.1:${n.p2pPort}`;
     cfg.p2p.persistentPeers = nodes.filter((m) => m !== n).map((m) => `${m.nodeId}@127.0.0.1:${m.p2pPort}`);

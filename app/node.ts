@@ -1,11 +1,15 @@
 // The composition root of a DGrid node: the engine's Node (chain/node) with the DGrid application
 // built in process over the node's state database and, when inference is enabled, the validator's
-// inference services (validator/) beside it. The CLI's `start`, the devnet and the localnet start
-// nodes through here; tests start faulty validators through the same class with decorators
+// inference services (validator/) beside it — or, with config `proxyApp` (`--proxy-app`), a proxy to
+// the DGrid app running in another process (`dgrid start --abci`, app/app-server.ts), which then owns
+// the state and the inference services. The CLI's `start`, the devnet and the localnet start nodes
+// through here; tests start faulty validators through the same class with decorators
 // (test/support/faulty-node-main.ts).
 
 import type { Logger } from "pino";
+import { loadConfig } from "../chain/node/config.ts";
 import { type AppFactory, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
+import { proxyAppFactory } from "../chain/node/proxy-app.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { DGridApp } from "./app.ts";
@@ -20,6 +24,8 @@ export interface DGridNodeDecorators extends NodeDecorators {
 export interface DGridNodeDeps {
   logger: Logger;
   decorators?: DGridNodeDecorators;
+  /** called once the node has stopped itself because its app failed (see chain/node Node) */
+  onFatal?: (err: Error) => void;
 }
 
 export interface DGridAppFactoryOptions {
@@ -78,15 +84,22 @@ export class DGridNode extends Node {
   inference?: NodeInference;
 
   constructor(options: NodeOptions, deps: DGridNodeDeps) {
-    super(options, {
-      logger: deps.logger,
-      createApp: dgridAppFactory({
-        onInference: (inference) => {
-          if (this) this.inference = inference;
-        },
+    const config = options.config ?? loadConfig(options.home);
+    super(
+      { ...options, config },
+      {
+        logger: deps.logger,
+        createApp: config.proxyApp
+          ? proxyAppFactory(config.proxyApp)
+          : dgridAppFactory({
+              onInference: (inference) => {
+                if (this) this.inference = inference;
+              },
+              decorators: deps.decorators,
+            }),
         decorators: deps.decorators,
-      }),
-      decorators: deps.decorators,
-    });
+        onFatal: deps.onFatal,
+      },
+    );
   }
 }

@@ -31,6 +31,7 @@ import {
   devnetWallet,
   prepareDevnetHome,
 } from "../app/devnet.ts";
+import { loadConfig, writeConfig } from "../chain/node/config.ts";
 import { genesisToJson } from "../chain/types/genesis.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { connectSigningClient, walletFromMnemonic } from "../client/index.ts";
@@ -345,8 +346,7 @@ async function main() {
       genesisToJson(await buildDevnetGenesis({ extraModels: [entry] })),
     );
   }
-  const cfgPath = join(home, "config", "config.json");
-  const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
+  const cfg = loadConfig(home);
   const rpcPort = await freePort();
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const metricsPort = await freePort();
@@ -358,7 +358,7 @@ async function main() {
   if (args.model !== "mlp") cfg.models.import = [...cfg.models.import, bench.file];
   cfg.consensus.timeoutCommitMs = BLOCK_MS;
   cfg.logLevel = "warn";
-  writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
+  writeConfig(home, cfg);
   const provider: string = cfg.inference.executionProvider;
   const options = pinned(entry);
 

@@ -8,6 +8,8 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fromBech32 } from "@cosmjs/encoding";
+import { loadConfig, writeConfig } from "../chain/node/config.ts";
+import { compareBytes } from "../chain/types/bytes.ts";
 import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../test/support/localnet.ts";
 import { rpcCall } from "../test/support/node-process.ts";
 import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
@@ -50,12 +52,6 @@ function log(s: string): void {
   process.stderr.write(`[bench] ${s}\n`);
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 /**
  * Adds the bench accounts to a localnet genesis (after its devnet and operator accounts: their account
  * numbers follow, and `accounts[i].accountNumber` is set to match) and returns the new JSON.
@@ -89,12 +85,12 @@ function genesisWithAccounts(json: string, accounts: BenchAccount[]): string {
 }
 
 function tuneConfig(home: string, totalTxs: number): void {
-  const path = join(home, "config", "config.json");
-  const cfg = JSON.parse(readFileSync(path, "utf8"));
+  const cfg = loadConfig(home);
   cfg.logLevel = "warn";
-  cfg.mempool = { ...cfg.mempool, size: Math.max(50_000, totalTxs * 2), cacheSize: Math.max(100_000, totalTxs * 2) };
-  cfg.consensus = { ...cfg.consensus, timeoutCommitMs: blockMs };
-  writeFileSync(path, JSON.stringify(cfg, null, 2));
+  cfg.mempool.size = Math.max(50_000, totalTxs * 2);
+  cfg.mempool.cacheSize = Math.max(100_000, totalTxs * 2);
+  cfg.consensus.timeoutCommitMs = blockMs;
+  writeConfig(home, cfg);
 }
 
 interface RunResult {

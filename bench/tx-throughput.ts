@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadConfig, writeConfig } from "../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../chain/node/v8-flags.ts";
 import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
 import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
@@ -79,12 +80,12 @@ function writeGenesis(home: string, accounts: BenchAccount[]): void {
 }
 
 function tuneConfig(home: string, totalTxs: number): void {
-  const path = join(home, "config", "config.json");
-  const cfg = JSON.parse(readFileSync(path, "utf8"));
+  const cfg = loadConfig(home);
   cfg.logLevel = "warn";
-  cfg.mempool = { ...cfg.mempool, size: Math.max(50_000, totalTxs * 2), cacheSize: Math.max(100_000, totalTxs * 2) };
-  cfg.consensus = { ...cfg.consensus, timeoutCommitMs: blockMs };
-  writeFileSync(path, JSON.stringify(cfg, null, 2));
+  cfg.mempool.size = Math.max(50_000, totalTxs * 2);
+  cfg.mempool.cacheSize = Math.max(100_000, totalTxs * 2);
+  cfg.consensus.timeoutCommitMs = blockMs;
+  writeConfig(home, cfg);
 }
 
 /** Like TestNode.start(), but can run the node under --cpu-prof (not allowed in NODE_OPTIONS). */

@@ -28,6 +28,9 @@ import { MsgRequestInferenceResponse } from "../proto/gen/dgrid/inference/v1/tx.
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
 
+// the tensor JSON form of requests and results (the CLI's `--input` files)
+export { type TensorJson, tensorFromJson, tensorToJson, tensorValues } from "../chain/tensor/json.ts";
+
 export const DGRID_PREFIX = "dgrid";
 export const DGRID_DENOM = "udgrid";
 export const DGRID_DISPLAY_DENOM = "DGRID";

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { type TensorJson, tensorFromJson } from "../chain/tensor/json.ts";
 import type {
   AgreementPolicy,
   GoldenVector,
@@ -14,7 +15,7 @@ import type {
   TensorSpec,
 } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import type { PinnedSessionOptions, Tensor } from "../validator/executor/types.ts";
-import { type IoSpec, type TensorJson, tensorFromJson } from "../validator/onnx/tensor.ts";
+import type { IoSpec } from "../validator/onnx/tensor.ts";
 
 export const DEMO_MODEL_PATH = resolve(import.meta.dirname, "demo-mlp.onnx");
 export const DEMO_GOLDEN_PATH = resolve(import.meta.dirname, "demo-mlp.golden.json");

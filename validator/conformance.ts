@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { CodedError } from "../chain/errors/errors.ts";
+import { tensorsEqual } from "../chain/tensor/canonical.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
 /** Compares a vector's expected outputs with the executor's (true = they agree under the policy). */
@@ -123,16 +124,6 @@ function maxAbsDiff(a: Tensor, b: Tensor): number | undefined {
   return m;
 }
 
-function bytesEqual(a: Tensor, b: Tensor): boolean {
-  return (
-    a.dtype === b.dtype &&
-    a.shape.join(",") === b.shape.join(",") &&
-    Buffer.from(a.data.buffer, a.data.byteOffset, a.data.length).equals(
-      Buffer.from(b.data.buffer, b.data.byteOffset, b.data.length),
-    )
-  );
-}
-
 export class ConformanceChecker {
   readonly path: string;
   readonly environment: ConformanceEnvironment;
@@ -206,7 +197,7 @@ export class ConformanceChecker {
         const r: VectorResult = { index, pass };
         const differing = Object.keys(v.outputs)
           .sort()
-          .filter((n) => !actual[n] || !bytesEqual(v.outputs[n], actual[n]));
+          .filter((n) => !actual[n] || !tensorsEqual(v.outputs[n], actual[n]));
         if (differing.length > 0) {
           r.differing = differing;
           const diffs = differing.map((n) => (actual[n] ? maxAbsDiff(v.outputs[n], actual[n]) : undefined));

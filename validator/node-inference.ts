@@ -17,11 +17,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry as PromRegistry } from "prom-client";
 import { Keyring } from "../chain/keyring/keyring.ts";
+import { agrees, policyFromProto, policyToString } from "../chain/tensor/agreement.ts";
+import { tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
-import { agrees, policyFromProto, policyToString } from "../modules/inference/agreement.ts";
-import { tensorsFromNamed } from "../modules/inference/canonical.ts";
 import {
   QueryModelServersRequest,
   QueryModelServersResponse,

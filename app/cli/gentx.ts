@@ -13,6 +13,8 @@ import {
   validateGenesis as validateCometGenesis,
 } from "../../chain/types/genesis.ts";
 import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../../chain/types/keys.ts";
+import { verifySecp256k1 } from "../../modules/auth/sigverify.ts";
+import type { SignatureVerifierI } from "../../modules/genutil/expected-keepers.ts";
 import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
 import type { ParamsJson as StakingParamsJson } from "../../modules/staking/params.ts";
 import { addGenesisAccount, defaultAppState, stakingGenesisDefaults, validateAppState } from "../genesis.ts";
@@ -22,6 +24,10 @@ import { readGenesis } from "./genesis.ts";
 import { addKeyringOptions, openKeyring } from "./keyring-flags.ts";
 
 export const gentxDir = (home: string) => join(home, "config", "gentx");
+
+/** collect-gentxs checks each gentx's signature with x/auth's verification */
+/** how collect-gentxs checks a gentx's signature (the auth module's secp256k1 verification) */
+export const gentxVerifier: SignatureVerifierI = { verifySecp256k1 };
 
 function writeGenesisFile(home: string, doc: GenesisDoc): void {
   const path = genesisPath(home);
@@ -123,7 +129,7 @@ export async function buildGenesisWithGentxs(opts: {
     app_hash: "",
     app_state: appState,
   };
-  const { peers } = collectGentxs(doc, gentxs);
+  const { peers } = collectGentxs(doc, gentxs, gentxVerifier);
   validateAppState(doc.app_state);
   validateCometGenesis(doc);
   return { genesis: doc, peers };
@@ -203,7 +209,7 @@ export function registerGentxCommands(genesis: Command, io: CliIO): void {
         memo: `${id}@${opts.ip}:${p2pPort(g.home)}`,
       });
       // the same checks collect-gentxs makes: the account is in genesis with enough to stake
-      collectGentxs(structuredClone(doc), [gentx]);
+      collectGentxs(structuredClone(doc), [gentx], gentxVerifier);
     } catch (e) {
       throw cliErr(e);
     }
@@ -224,7 +230,7 @@ export function registerGentxCommands(genesis: Command, io: CliIO): void {
       if (txs.length === 0) throw new CliError(`no gentx files in ${dir}`);
       let peers: string[];
       try {
-        peers = collectGentxs(doc, txs).peers;
+        peers = collectGentxs(doc, txs, gentxVerifier).peers;
         validateAppState(doc.app_state);
         validateCometGenesis(doc);
       } catch (e) {

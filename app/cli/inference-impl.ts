@@ -7,9 +7,9 @@ import { QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import pino from "pino";
+import { tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
-import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
 import { goldenVectorsFromFile, parseCoin, parsePolicy, specFromIo } from "../../models/demo.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
@@ -204,7 +204,7 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
     const name = spec.slice(0, eq);
     const file = spec.slice(eq + 1);
     try {
-      const t = tensorFromJsonInput(JSON.parse(readFileSync(file, "utf8")), `--input ${name}`);
+      const t = tensorFromJson(JSON.parse(readFileSync(file, "utf8")), `--input ${name}`);
       inputs.push({ name, ...t });
     } catch (e) {
       throw new CliError((e as Error).message);

@@ -6,19 +6,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
-import type { Coin } from "../../chain/baseapp/coins.ts";
+import { type Coin, DefaultBondDenom } from "../../chain/baseapp/coins.ts";
 import { type KeyInfo, type Keyring, keyringPath } from "../../chain/keyring/keyring.ts";
 import { genesisPath, loadConfig, nodeKeyPath, privValidatorKeyPath, writeConfig } from "../../chain/node/config.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { genesisToJson, validateGenesis as validateCometGenesis } from "../../chain/types/genesis.ts";
 import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../../chain/types/keys.ts";
 import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
-import { DefaultBondDenom } from "../../modules/staking/params.ts";
 import { addGenesisAccount, validateAppState } from "../genesis.ts";
 import { parseCoins } from "./args.ts";
 import { CliError } from "./context.ts";
 import { readGenesis } from "./genesis.ts";
-import { gentxDir, p2pPort, writeGentxFile } from "./gentx.ts";
+import { gentxDir, gentxVerifier, p2pPort, writeGentxFile } from "./gentx.ts";
 
 /** default keyring name of the validator's operator key (as the localnet and devnet name theirs) */
 export const VALIDATOR_KEY = "validator";
@@ -103,7 +102,7 @@ export async function addGenesisValidator(
     memo: `${id}@127.0.0.1:${p2pPort(home)}`,
   });
   try {
-    collectGentxs(doc, [gentx]);
+    collectGentxs(doc, [gentx], gentxVerifier);
     validateAppState(doc.app_state);
     validateCometGenesis(doc);
   } catch (e) {

@@ -1,5 +1,5 @@
 // `dgrid init`: a fresh node home, as `simd init` + CometBFT's init: node key, consensus key, empty
-// signing state, config file and a genesis without validators. The command (not `initHome`, which
+// signing state, config files (config.toml, app.toml) and a genesis without validators. The command (not `initHome`, which
 // the devnet and localnet use before writing their own genesis) then makes this node the chain's
 // validator, unless --no-validator: init-validator.ts.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -7,8 +7,8 @@ import { dirname } from "node:path";
 import { toHex } from "@cosmjs/encoding";
 import type { Command } from "commander";
 import {
-  configPath,
   defaultConfig,
+  existingConfigFiles,
   genesisPath,
   nodeKeyPath,
   privValidatorKeyPath,
@@ -78,7 +78,7 @@ export function checkInitOptions(opts: InitOptions): void {
   }
   if (!opts.moniker.trim()) throw new CliError("moniker must not be empty");
   if (!opts.overwrite) {
-    for (const p of [genesisPath(opts.home), privValidatorKeyPath(opts.home), configPath(opts.home)]) {
+    for (const p of [genesisPath(opts.home), privValidatorKeyPath(opts.home), ...existingConfigFiles(opts.home)]) {
       if (existsSync(p)) throw new CliError(`${p} already exists; use --overwrite to replace it`);
     }
   }
@@ -98,6 +98,8 @@ export function initHome(opts: InitOptions): InitResult {
   saveNodeKey(nodeKeyPath(opts.home), nodeKey);
   savePrivValidatorKey(privValidatorKeyPath(opts.home), valKey);
   writeJsonFile(privValidatorStatePath(opts.home), { height: "0", round: 0, step: 0 }, 0o600);
+  // a new home's config is the TOML files, replacing whatever config it had (a config.json too)
+  for (const p of existingConfigFiles(opts.home)) rmSync(p);
   writeConfig(opts.home, defaultConfig(opts.moniker));
 
   const appState = defaultAppState();

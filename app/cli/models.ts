@@ -3,19 +3,19 @@
 // Publishing a model is `tx registry register-model` (it uploads to the running node); put is the
 // operator's tool to give a node a registered model's file directly, e.g. when no peer has it. Both
 // refuse a --home that holds no node, so nothing is written where no node looks.
-import { createReadStream, existsSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import pino from "pino";
 import { CodedError } from "../../chain/errors/errors.ts";
-import { configPath } from "../../chain/node/config.ts";
+import { existingConfigFiles } from "../../chain/node/config.ts";
 import { DEFAULT_MAX_MODEL_BYTES, ModelStore } from "../../validator/model-store/model-store.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 
 function openStore(cmd: Command, maxBytes?: string): ModelStore {
   const g = globalsOf(cmd);
-  if (!existsSync(configPath(g.home))) {
+  if (existingConfigFiles(g.home).length === 0) {
     throw new CliError(
-      `${g.home} is not a node home (no config/config.json): give the --home of the node whose store to use` +
+      `${g.home} is not a node home (no config/config.toml): give the --home of the node whose store to use` +
         " (to publish a model, `dgrid tx registry register-model` uploads it to the running node)",
     );
   }

@@ -1,10 +1,11 @@
-// `dgrid start` (run a node from a home) and `dgrid devnet` (what `npm start` runs: the
-// single-validator development chain from the committed genesis.json).
+// `dgrid start` (run a node from a home — or, with `--abci`, only its app, served over ABCI; with
+// `--proxy-app`, only the engine, its app in another process) and `dgrid devnet` (what `npm start`
+// runs: the single-validator development chain from the committed genesis.json).
 
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
-import { loadConfig, nodeKeyPath } from "../../chain/node/config.ts";
+import { loadConfig, type NodeConfig, nodeKeyPath } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
 import { loadNodeKey, nodeId } from "../../chain/types/keys.ts";
 import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "../gov-periods.ts";
@@ -21,8 +22,62 @@ function makeLogger(level: string): Logger {
   return pino({ level, base: { pid: process.pid } });
 }
 
-/** Starts the node and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
-export async function runNode(node: DGridNode, logger: Logger): Promise<void> {
+/**
+ * Runs a node from `home` with `config` until the process is told to stop (tests substitute a probe);
+ * `banner: false` keeps it from printing its endpoints once its RPC answers.
+ */
+export type StartNode = (home: string, config: NodeConfig, opts?: { banner?: boolean }) => Promise<void>;
+
+/**
+ * `dgrid start`'s node, logging at the config's level and stopped cleanly on SIGINT/SIGTERM: a
+ * DGridNode, or with `abci.laddr` only the app served over ABCI, or with `proxyApp` only the engine.
+ */
+export const startDGridNode: StartNode = async (home, config, opts = {}) => {
+  if (config.abci.laddr && config.proxyApp)
+    throw new CliError("--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one");
+  const logger = makeLogger(config.logLevel);
+  if (config.abci.laddr) {
+    const { DGridAppServer } = await import("../app-server.ts");
+    await runNode(new DGridAppServer({ home, config }, { logger }), logger);
+    return;
+  }
+  const { DGridNode } = await loadNode();
+  // an engine whose app went away stops itself; the process then exits non-zero
+  const onFatal = () => process.exit(1);
+  const node = new DGridNode({ home, config }, { logger, onFatal });
+  await runNode(node, logger);
+  if (opts.banner === false) return;
+  process.stderr.write(
+    [
+      "",
+      `DGrid node "${config.moniker}" is running (chain ${node.genesis.chain_id}, data in ${home})`,
+      ...endpointLines(endpointsOf(node, home)),
+      "  Ctrl-C stops it.",
+      "",
+    ].join("\n"),
+  );
+};
+
+/**
+ * The flags that set a config key (global --log-level; --rpc.laddr, --p2p.laddr, --metrics.laddr,
+ * --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
+ * when given.
+ */
+export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
+  if (typeof flags.logLevel === "string") config.logLevel = flags.logLevel;
+  if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
+  if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
+  if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
+  if (typeof flags.executionProvider === "string")
+    config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
+  if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
+  if (typeof flags.abci === "string") config.abci.laddr = flags.abci;
+  if (typeof flags.proxyApp === "string") config.proxyApp = flags.proxyApp;
+  return config;
+}
+
+/** Starts the node (or the app server) and keeps the process alive until SIGINT/SIGTERM, then stops it cleanly. */
+export async function runNode(node: { start(): Promise<void>; stop(): Promise<void> }, logger: Logger): Promise<void> {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -54,7 +109,7 @@ function executionProviderOption(): Option {
   ).choices(["cpu", "cuda"]);
 }
 
-export function registerStartCommands(program: Command): void {
+export function registerStartCommands(program: Command, startNode: StartNode = startDGridNode): void {
   program
     .command("start")
     .description("run a node from its home directory")
@@ -66,31 +121,21 @@ export function registerStartCommands(program: Command): void {
       new Option("--metrics.laddr <addr>", "Prometheus metrics listen address (default tcp://127.0.0.1:26660)"),
     )
     .option("--no-banner", "do not print the node's endpoints once its RPC answers")
-    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const config = loadConfig(g.home);
-      const flag = (name: string) => (typeof opts[name] === "string" ? (opts[name] as string) : undefined);
-      if (flag("rpc.laddr")) config.rpc.laddr = flag("rpc.laddr")!;
-      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
-      if (flag("models.laddr") !== undefined) config.models.laddr = flag("models.laddr")!;
-      if (flag("p2p.laddr")) config.p2p.laddr = flag("p2p.laddr")!;
-      if (flag("metrics.laddr")) config.instrumentation.prometheusLaddr = flag("metrics.laddr")!;
-      const level = cmd.optsWithGlobals().logLevel ?? config.logLevel;
-      const logger = makeLogger(level);
-      const { DGridNode } = await loadNode();
-      const node = new DGridNode({ home: g.home, config }, { logger });
-      await runNode(node, logger);
-      if (opts.banner !== false) {
-        process.stderr.write(
-          [
-            "",
-            `DGrid node "${config.moniker}" is running (chain ${node.genesis.chain_id}, data in ${g.home})`,
-            ...endpointLines(endpointsOf(node, g.home)),
-            "  Ctrl-C stops it.",
-            "",
-          ].join("\n"),
-        );
-      }
+    .addOption(
+      new Option(
+        "--abci <laddr>",
+        "run only the app, served over ABCI on tcp://HOST:PORT or unix:///PATH for an engine in another process (config abci.laddr)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--proxy-app <addr>",
+        "run only the engine, its app in another process at this ABCI address (config proxyApp)",
+      ),
+    )
+    .action(async (opts: { banner: boolean }, cmd: Command) => {
+      const { home } = globalsOf(cmd);
+      await startNode(home, applyConfigFlags(loadConfig(home), cmd.optsWithGlobals()), { banner: opts.banner });
     });
 
   program
@@ -98,7 +143,9 @@ export function registerStartCommands(program: Command): void {
     .description("start the single-validator development chain from the committed genesis.json")
     .option("--devnet-home <dir>", "where the devnet keeps its data", resolve(process.cwd(), ".dgrid-devnet"))
     .option("--reset", "delete the devnet's data first", false)
-    .addOption(new Option("--rpc.laddr <addr>", "RPC listen address").default("tcp://127.0.0.1:26657"))
+    .addOption(
+      new Option("--rpc.laddr <addr>", "RPC listen address (default: the devnet config's, tcp://127.0.0.1:26657)"),
+    )
     .addOption(executionProviderOption())
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { DEVNET_MNEMONIC, addDevnetOperatorKey, devnetAccountAddress, prepareDevnetHome } = await import(
@@ -106,11 +153,11 @@ export function registerStartCommands(program: Command): void {
       );
       const { DGridNode } = await loadNode();
       const home = String(opts.devnetHome);
-      const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr: String(opts["rpc.laddr"]) });
+      const rpcLaddr = typeof opts["rpc.laddr"] === "string" ? opts["rpc.laddr"] : undefined;
+      const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr });
       await addDevnetOperatorKey(home);
-      const logger = makeLogger(cmd.optsWithGlobals().logLevel ?? "info");
-      const config = loadConfig(home);
-      if (opts.executionProvider) config.inference.executionProvider = opts.executionProvider as "cpu" | "cuda";
+      const config = applyConfigFlags(loadConfig(home), cmd.optsWithGlobals());
+      const logger = makeLogger(config.logLevel);
       const node = new DGridNode({ home, config }, { logger });
       await runNode(node, logger);
       const account = await devnetAccountAddress();
@@ -204,6 +251,8 @@ export function registerLocalnetCommand(program: Command): void {
           basePort: Number(opts.basePort),
           timeoutCommitMs: Number(opts.timeoutCommitMs),
           params: { gov: govPeriods(seconds) },
+          // four nodes' info logs on one terminal are too many; each home's log_level can change it
+          logLevel: "warn",
         });
       }
       const account = await devnetAccountAddress();
@@ -212,13 +261,13 @@ export function registerLocalnetCommand(program: Command): void {
         out([`localnet written to ${dir} (chain id ${net.chainId}, ${net.nodes.length} nodes)`]);
         return;
       }
-      // N nodes logging at info would print N lines a block: warnings only, unless asked
-      const level = program.getOptionValueSource("logLevel") === "default" ? "warn" : globalsOf(cmd).logLevel;
+      // --log-level given: every node logs at it; otherwise each at its home's log_level
+      const level: string | undefined = cmd.optsWithGlobals().logLevel;
       const bin = resolve(import.meta.dirname, "..", "..", "bin", "dgrid.js");
       const children = net.nodes.map((n) =>
         spawn(
           process.execPath,
-          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, "--log-level", level, "--no-banner"],
+          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, ...(level ? ["--log-level", level] : []), "--no-banner"],
           { stdio: ["ignore", "inherit", "inherit"] },
         ),
       );

@@ -2,6 +2,8 @@
 // exit code. User errors print "Error: <message>" (no stack trace) and exit 1.
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
+import { LOG_LEVELS } from "../../chain/node/config.ts";
+import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
@@ -9,14 +11,13 @@ import { registerInferenceCommands } from "./inference.ts";
 import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
-import { registerLocalnetCommand, registerStartCommands } from "./node-commands.ts";
+import { registerLocalnetCommand, registerStartCommands, type StartNode, startDGridNode } from "./node-commands.ts";
 import { registerQueryCommands } from "./query.ts";
 import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";
 
-export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
-
-export function buildProgram(io: CliIO): Command {
+/** The command tree; `startNode` runs the node of `dgrid start` (tests pass a probe). */
+export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): Command {
   const program = new Command("dgrid");
   program
     .description("DGrid node and client")
@@ -24,7 +25,12 @@ export function buildProgram(io: CliIO): Command {
     .addOption(
       new Option("--home <dir>", "node home directory (env DGRID_HOME)").default(defaultHome(io.env), "~/.dgrid"),
     )
-    .addOption(new Option("--log-level <level>", "log level").choices(LOG_LEVELS).default("info"))
+    // no default here: `start` must tell "not given" (the config's log_level) from "given"
+    .addOption(
+      new Option("--log-level <level>", "log level (default: info; for a node, its config's log_level)").choices(
+        LOG_LEVELS,
+      ),
+    )
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
@@ -39,7 +45,8 @@ export function buildProgram(io: CliIO): Command {
   registerGovCommands(program, io);
   registerStakingCommands(program, io);
   registerInferenceCommands(program, io);
-  registerStartCommands(program);
+  registerConfigCommands(program, io);
+  registerStartCommands(program, startNode);
   registerLocalnetCommand(program);
   return program;
 }

@@ -2,6 +2,9 @@
 // sorted by denom with no duplicates and no zero entries. String form "100udgrid,5uatom".
 import { ErrInvalidCoins } from "../errors/errors.ts";
 
+/** The chain's staking and fee denom by default (SDK sdk.DefaultBondDenom, here "udgrid"). */
+export const DefaultBondDenom = "udgrid";
+
 export interface Coin {
   denom: string;
   amount: bigint;

@@ -2,31 +2,10 @@
 // by offset, limit default 100, optional total count, reverse order.
 import type { PageRequest, PageResponse } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
 import type { KVStore } from "../store/types.ts";
+import { concat, prefixEnd } from "../types/bytes.ts";
 import { invalidArgument } from "./grpc-errors.ts";
 
 export const DEFAULT_LIMIT = 100n;
-
-/** Smallest key greater than every key with this prefix (undefined if none). */
-export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const end = Uint8Array.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.slice(0, i + 1);
-    }
-  }
-  return undefined;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Iterates all entries under prefix, yielding keys with the prefix stripped. */
 export async function* iteratePrefix(

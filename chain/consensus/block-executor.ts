@@ -18,6 +18,7 @@ import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Logger } from "pino";
 import type { Application } from "../abci/application.ts";
 import { type EventBus, flattenEvents } from "../events/event-bus.ts";
+import { bytesEqual } from "../types/bytes.ts";
 import {
   commitHash,
   consensusParamsHash,
@@ -28,7 +29,7 @@ import {
   txHash,
 } from "../types/hash.ts";
 import { makePartSet } from "../types/part-set.ts";
-import { bytesEqual, toHex } from "./crypto.ts";
+import { toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
 import {
   type EvidencePool,

@@ -18,9 +18,10 @@ import {
 import type { Logger } from "pino";
 import type { Application } from "../abci/application.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import { bytesEqual } from "../types/bytes.ts";
 import { proposalSignBytes } from "../types/vote.ts";
 import { BlockExecutor, blockIdOf } from "./block-executor.ts";
-import { bytesEqual, ed25519Verify, toHex } from "./crypto.ts";
+import { ed25519Verify, toHex } from "./crypto.ts";
 import type { BlockStoreLike, MempoolLike, TxIndexerLike } from "./deps.ts";
 import { EvidencePool, evidenceToMisbehavior } from "./evidence-pool.ts";
 import type { PrivValidator } from "./privval.ts";

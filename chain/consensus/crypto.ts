@@ -21,9 +21,4 @@ export function ed25519Signer(seed: Uint8Array): Signer {
   return Ed25519Key.fromSeed(seed);
 }
 
-export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b) return (a?.length ?? 0) === 0 && (b?.length ?? 0) === 0;
-  return a.length === b.length && Buffer.compare(a, b) === 0;
-}
-
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();

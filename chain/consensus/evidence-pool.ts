@@ -11,9 +11,10 @@ import { type Misbehavior, MisbehaviorType } from "cosmjs-types/tendermint/abci/
 import { type DuplicateVoteEvidence, Evidence, EvidenceList } from "cosmjs-types/tendermint/types/evidence";
 import { type BlockID, PartSetHeader, SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
 import type { Logger } from "pino";
+import { bytesEqual } from "../types/bytes.ts";
 import { evidenceBytes } from "../types/hash.ts";
 import { voteSignBytes } from "../types/vote.ts";
-import { bytesEqual, ed25519Verify, toHex } from "./crypto.ts";
+import { ed25519Verify, toHex } from "./crypto.ts";
 import type { BlockStoreLike } from "./deps.ts";
 import type { ConsensusDb, State, StateStore } from "./state.ts";
 import type { ValidatorSet } from "./validator-set.ts";

@@ -6,8 +6,9 @@ import type { RequestInitChain, ResponseInitChain, ValidatorUpdate } from "cosmj
 import type { Block } from "cosmjs-types/tendermint/types/block";
 import type { Logger } from "pino";
 import type { Application } from "../abci/application.ts";
+import { bytesEqual } from "../types/bytes.ts";
 import { type BlockExecutor, mergeParams, updateState } from "./block-executor.ts";
-import { bytesEqual, toHex } from "./crypto.ts";
+import { toHex } from "./crypto.ts";
 import type { BlockStoreLike } from "./deps.ts";
 import { copyState, type State, type StateStore } from "./state.ts";
 import { ValidatorSet } from "./validator-set.ts";

@@ -6,8 +6,9 @@ import { dirname } from "node:path";
 import { BinaryReader } from "cosmjs-types/binary";
 import { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { type Proposal, SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
+import { bytesEqual } from "../types/bytes.ts";
 import { proposalSignBytes, voteExtensionSignBytes, voteSignBytes } from "../types/vote.ts";
-import { bytesEqual, type Signer } from "./crypto.ts";
+import type { Signer } from "./crypto.ts";
 import { isNilBlockId } from "./vote-set.ts";
 
 export const STEP_PROPOSE = 1;

@@ -11,9 +11,10 @@ import {
   type Vote,
 } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
+import { bytesEqual } from "../types/bytes.ts";
 import { GO_ZERO_TIME, isZeroBlockId } from "../types/encoding.ts";
 import { voteExtensionSignBytes, voteSignBytes } from "../types/vote.ts";
-import { bytesEqual, ed25519Verify } from "./crypto.ts";
+import { ed25519Verify } from "./crypto.ts";
 import type { ValidatorSet } from "./validator-set.ts";
 
 export class VoteError extends Error {

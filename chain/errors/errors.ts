@@ -106,3 +106,13 @@ export const ErrIO = register(RootCodespace, 39, "Internal IO error");
 export const ErrAppConfig = register(RootCodespace, 40, "error in app.toml");
 export const ErrInvalidGasLimit = register(RootCodespace, 41, "invalid gas limit");
 export const ErrPanic = register(RootCodespace, 111222, "panic");
+
+// Errors of one module's codespace that other modules raise too (in the SDK they import govtypes for
+// it): registered here once, so that no module reaches into another's errors.ts.
+export const GovCodespace = "gov";
+/** gov 13: a governance-only message (MsgUpdateParams and the like) whose authority is not the gov account */
+export const ErrGovInvalidSigner = register(
+  GovCodespace,
+  13,
+  "expected gov account as only signer for proposal message",
+);

@@ -1,7 +1,26 @@
-// The node's configuration file, `<home>/config/config.json` (the role of CometBFT's config.toml and
-// the SDK's app.toml in one file). Every field has a default; the file only needs what differs.
+// The node's configuration: `<home>/config/config.toml` (CometBFT's sections and key names) and
+// `<home>/config/app.toml` (the SDK's, and DGrid's [models] and [inference]), or in homes written
+// before those the JSON form `<home>/config/config.json` (this file's NodeConfig shape). Every key has
+// a default (config/fields.ts, the schema); a file only needs what differs; unknown keys and wrong
+// types are refused, each named by its dotted key.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { FIELDS, fieldEntries } from "./config/fields.ts";
+import {
+  ConfigError,
+  type ConfigIssue,
+  checkForm,
+  type Form,
+  formSchema,
+  jsonForm,
+  readForm,
+  tomlForm,
+} from "./config/form.ts";
+import { configToToml } from "./config/write-toml.ts";
+
+export { LOG_LEVELS } from "./config/fields.ts";
+export { ConfigError, type ConfigIssue } from "./config/form.ts";
 
 export interface NodeConfig {
   moniker: string;
@@ -39,6 +58,16 @@ export interface NodeConfig {
     createEmptyBlocks: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+  /**
+   * The app in another process, reached over CometBFT's ABCI socket protocol ("tcp://127.0.0.1:26658"
+   * or "unix:///path.sock"); "" = the app runs in this process. Flag `--proxy-app`.
+   */
+  proxyApp: string;
+  /**
+   * ABCI server: when `laddr` is set, `dgrid start` runs the app alone and serves it there for an
+   * engine in another process (ours with `proxyApp`, or CometBFT's `--proxy_app`). Flag `--abci`.
+   */
+  abci: { laddr: string };
   /** Prometheus metrics at http://<prometheusLaddr>/metrics */
   instrumentation: { prometheus: boolean; prometheusLaddr: string };
   /** the model store (<home>/data/models) and its HTTP endpoint (PUT only from loopback clients) */
@@ -71,92 +100,114 @@ export interface NodeConfig {
   };
 }
 
-export function defaultConfig(moniker = "dgrid-node"): NodeConfig {
-  return {
-    moniker,
-    logLevel: "info",
-    rpc: {
-      laddr: "tcp://127.0.0.1:26657",
-      maxBodyBytes: 1_000_000,
-      maxSubscriptionsPerClient: 5,
-      timeoutBroadcastTxCommitMs: 10_000,
-    },
-    p2p: {
-      laddr: "tcp://0.0.0.0:26656",
-      persistentPeers: [],
-      seeds: [],
-      maxPeers: 50,
-      maxMsgBytes: 32 << 20,
-      blockSyncWaitMs: 5_000,
-    },
-    mempool: { size: 10_000, maxTxsBytes: 1_073_741_824, maxTxBytes: 1_048_576, cacheSize: 20_000, recheck: true },
-    consensus: {
-      timeoutProposeMs: 3000,
-      timeoutProposeDeltaMs: 500,
-      timeoutPrevoteMs: 1000,
-      timeoutPrevoteDeltaMs: 500,
-      timeoutPrecommitMs: 1000,
-      timeoutPrecommitDeltaMs: 500,
-      // ~1 s blocks on a local network: 900 ms after a commit plus the round's own latency.
-      timeoutCommitMs: 900,
-      skipTimeoutCommit: false,
-      createEmptyBlocks: true,
-    },
-    app: { minimumGasPrices: "0.0025udgrid", pruningKeepRecent: 0, haltHeight: 0 },
-    instrumentation: { prometheus: true, prometheusLaddr: "tcp://127.0.0.1:26660" },
-    models: { laddr: "tcp://127.0.0.1:26659", maxModelBytes: 256 * 1024 * 1024, peers: [], import: [] },
-    inference: {
-      enabled: true,
-      executionProvider: "cpu",
-      workers: 1,
-      timeoutMs: 30_000,
-      operatorKey: "",
-      keyringBackend: "file",
-      syncIntervalMs: 5_000,
-    },
-  };
+/** Every key at its default (config/fields.ts). */
+export function defaultConfig(moniker: string = FIELDS.moniker.default): NodeConfig {
+  const config: Record<string, any> = {};
+  for (const [path, field] of fieldEntries()) {
+    const parts = path.split(".");
+    let node = config;
+    for (const p of parts.slice(0, -1)) node = node[p] ??= {};
+    const v = field.default;
+    node[parts[parts.length - 1]] = Array.isArray(v) ? [...v] : v;
+  }
+  config.moniker = moniker;
+  return config as NodeConfig;
 }
 
-export const configPath = (home: string) => join(home, "config", "config.json");
+export const configTomlPath = (home: string) => join(home, "config", "config.toml");
+export const appTomlPath = (home: string) => join(home, "config", "app.toml");
+/** The JSON form, read when neither TOML file is there (homes written before the TOML files). */
+export const configJsonPath = (home: string) => join(home, "config", "config.json");
 export const genesisPath = (home: string) => join(home, "config", "genesis.json");
 export const privValidatorKeyPath = (home: string) => join(home, "config", "priv_validator_key.json");
 export const nodeKeyPath = (home: string) => join(home, "config", "node_key.json");
 export const privValidatorStatePath = (home: string) => join(home, "data", "priv_validator_state.json");
 export const dataDir = (home: string) => join(home, "data");
 
-type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
-};
-
-function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
-  if (!over) return base;
-  const out: any = Array.isArray(base) ? [...(base as any)] : { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    const b = (base as any)[k];
-    out[k] = b && typeof b === "object" && !Array.isArray(b) && typeof v === "object" ? merge(b, v as any) : v;
-  }
-  return out;
+/** The home's config files that exist (TOML and JSON). */
+export function existingConfigFiles(home: string): string[] {
+  return [configTomlPath(home), appTomlPath(home), configJsonPath(home)].filter((p) => existsSync(p));
 }
 
-/** Reads `<home>/config/config.json` over the defaults; a missing file means all defaults. */
-export function loadConfig(home: string): NodeConfig {
-  const path = configPath(home);
-  if (!existsSync(path)) return defaultConfig();
+/** "toml" or "json": the form the home's config is written in (none yet: "toml"). */
+export function configForm(home: string): "toml" | "json" {
+  const tomlThere = existsSync(configTomlPath(home)) || existsSync(appTomlPath(home));
+  return !tomlThere && existsSync(configJsonPath(home)) ? "json" : "toml";
+}
+
+function readFile(form: Form, path: string, config: NodeConfig, parse: (text: string) => unknown): ConfigIssue[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    parsed = parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`cannot parse ${path}: ${(e as Error).message}`);
+    return [{ file: path, key: "", message: `cannot parse: ${(e as Error).message}` }];
   }
-  if (!parsed || typeof parsed !== "object") throw new Error(`${path}: expected a JSON object`);
-  return merge(defaultConfig(), parsed as DeepPartial<NodeConfig>);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    return [{ file: path, key: "", message: `expected ${form.section}` }];
+  const issues = checkForm(form, formSchema(form), parsed, path);
+  // every key checkForm passed is converted too (a duration's text, say), so one run reports all it can
+  const wrong = new Set(issues.map((i) => i.key));
+  return wrong.has("") ? issues : [...issues, ...readForm(form, parsed, config, path, wrong)];
 }
 
+/**
+ * Keys homes written by earlier versions carry that no longer exist: the test-only faults, which
+ * are test/support decorators now. They meant nothing on a real chain, so they are dropped rather
+ * than refused, and those homes keep starting.
+ */
+const REMOVED_JSON_KEYS = [
+  ["consensus", "testDoubleSign"],
+  ["inference", "testCorruptOutputs"],
+  ["inference", "testSilentExecutor"],
+] as const;
+
+function parseJsonDroppingRemoved(text: string): unknown {
+  const parsed = JSON.parse(text) as Record<string, Record<string, unknown> | undefined>;
+  if (parsed && typeof parsed === "object")
+    for (const [section, key] of REMOVED_JSON_KEYS) {
+      const s = parsed[section];
+      if (s && typeof s === "object" && !Array.isArray(s)) delete s[key];
+    }
+  return parsed;
+}
+
+/**
+ * The home's config over the defaults: config.toml and app.toml when either is there, else
+ * config.json, else all defaults. Throws a ConfigError naming every unknown or mistyped key.
+ */
+export function loadConfig(home: string): NodeConfig {
+  const config = defaultConfig();
+  const files = existingConfigFiles(home);
+  if (files.length === 0) return config;
+  const issues: ConfigIssue[] = [];
+  if (configForm(home) === "json") {
+    issues.push(...readFile(jsonForm(), configJsonPath(home), config, parseJsonDroppingRemoved));
+  } else {
+    if (files.includes(configJsonPath(home)))
+      issues.push({
+        file: configJsonPath(home),
+        key: "",
+        message: "the TOML files replace it; move its settings there and remove it (or run `dgrid config migrate`)",
+      });
+    for (const [file, path] of [
+      ["config.toml", configTomlPath(home)],
+      ["app.toml", appTomlPath(home)],
+    ] as const)
+      if (existsSync(path)) issues.push(...readFile(tomlForm(file), path, config, parseToml));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+/** Writes `config` in the home's form: config.toml + app.toml, or config.json in a home that has only that. */
 export function writeConfig(home: string, config: NodeConfig): void {
-  const path = configPath(home);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  mkdirSync(dirname(configTomlPath(home)), { recursive: true });
+  if (configForm(home) === "json") {
+    writeFileSync(configJsonPath(home), `${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
+  writeFileSync(configTomlPath(home), configToToml("config.toml", config));
+  writeFileSync(appTomlPath(home), configToToml("app.toml", config));
 }
 
 /** "tcp://127.0.0.1:26657" -> { host, port } */

@@ -44,7 +44,7 @@ export const COMETBFT_VERSION = "0.38.17";
 
 export interface NodeOptions {
   home: string;
-  /** defaults to `<home>/config/config.json` over the defaults */
+  /** defaults to loadConfig(home): the home's config files over the defaults */
   config?: NodeConfig;
 }
 
@@ -81,6 +81,11 @@ export interface BuiltApp {
   services?: NodeService[];
   /** called after every service is closed (e.g. an ABCI client connection) */
   close?(): Promise<void>;
+  /**
+   * Registers a listener for the app becoming unusable (an app in another process went away); the
+   * node then stops itself rather than run consensus without its app.
+   */
+  onFailure?(listener: (err: Error) => void): void;
 }
 
 export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
@@ -96,6 +101,8 @@ export interface NodeDeps {
   logger: Logger;
   createApp: AppFactory;
   decorators?: NodeDecorators;
+  /** called once the node has stopped itself because its app failed (the CLI exits non-zero) */
+  onFatal?: (err: Error) => void;
 }
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
@@ -117,6 +124,8 @@ export class Node {
   private built?: BuiltApp;
   private stopping?: Promise<void>;
   rpcUrl = "";
+  /** why the node stopped itself (its app became unusable), if it did */
+  fatalError?: Error;
 
   constructor(
     readonly options: NodeOptions,
@@ -155,6 +164,7 @@ export class Node {
       validatorAddress: valKey.address,
     });
     this.built = built;
+    built.onFailure?.((err) => this.fail(err));
     this.services = built.services ?? [];
     const app = built.app;
     const blockStore = new BlockStore({}, { db: sub("blocks") });
@@ -337,6 +347,24 @@ export class Node {
         ...Object.assign({}, ...this.services.map((svc) => svc.startInfo?.() ?? {})),
       },
       "node started",
+    );
+  }
+
+  /**
+   * The app is gone: consensus cannot go on without it (CometBFT kills such a node), so this node
+   * stops — its WAL, block store and state stay consistent, and a restart with the app reachable
+   * again handshakes (replaying the blocks the app lacks) and continues.
+   */
+  private fail(err: Error): void {
+    if (this.fatalError || this.stopping) return;
+    this.fatalError = err;
+    this.log.fatal({ err: err.message }, "the application is unusable; stopping this node");
+    this.stop().then(
+      () => this.deps.onFatal?.(err),
+      (stopErr) => {
+        this.log.error({ err: stopErr }, "error while stopping");
+        this.deps.onFatal?.(err);
+      },
     );
   }
 

@@ -7,6 +7,7 @@ import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 import { Evidence } from "cosmjs-types/tendermint/types/evidence";
 import { Commit, ExtendedCommit, Proposal, Vote } from "cosmjs-types/tendermint/types/types";
 import type { ConsensusMessage } from "../consensus/transport.ts";
+import { concat } from "../types/bytes.ts";
 
 export class WireError extends Error {
   constructor(message: string) {
@@ -276,12 +277,12 @@ export class FrameDecoder {
 
   private peek(n: number): Uint8Array {
     if (this.chunks[0].length >= n) return this.chunks[0];
-    this.chunks = [concat(this.chunks, this.buffered)];
+    this.chunks = [concat(...this.chunks)];
     return this.chunks[0];
   }
 
   private take(n: number): Uint8Array {
-    if (this.chunks[0].length < n) this.chunks = [concat(this.chunks, this.buffered)];
+    if (this.chunks[0].length < n) this.chunks = [concat(...this.chunks)];
     const first = this.chunks[0];
     const head = first.slice(0, n);
     if (first.length === n) this.chunks.shift();
@@ -289,14 +290,4 @@ export class FrameDecoder {
     this.buffered -= n;
     return head;
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }

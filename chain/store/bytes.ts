@@ -1,16 +1,8 @@
-// Byte helpers shared by the store: ordering, map keys, varints (as Go's encoding/binary), big-endian versions.
+// Byte helpers of the store: map keys, varints (as Go's encoding/binary), big-endian versions. The
+// shared ones (order, equality, concatenation, uint64 keys, prefix ends) are chain/types/bytes.ts.
 import { hash } from "node:crypto";
 
 export type Bytes = Uint8Array;
-
-/** Bytewise comparison (native). */
-export function compareBytes(a: Bytes, b: Bytes): number {
-  return Buffer.compare(a, b);
-}
-
-export function equalBytes(a: Bytes, b: Bytes): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
-}
 
 function view(b: Bytes): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -28,10 +20,6 @@ export function keyString(b: Bytes): string {
 
 export function fromKeyString(s: string): Buffer {
   return Buffer.from(s, "latin1");
-}
-
-export function concatBytes(...parts: Bytes[]): Buffer {
-  return Buffer.concat(parts);
 }
 
 /** One-shot sha256 (crypto.hash avoids a Hash object per call). */
@@ -110,27 +98,4 @@ export function be64(v: number): Buffer {
 export function readBe64(b: Uint8Array, off = 0): number {
   const v = view(b);
   return v.readUInt32BE(off) * 0x1_0000_0000 + v.readUInt32BE(off + 4);
-}
-
-/** The smallest key greater than every key starting with `prefix`; undefined when none exists (all 0xff). */
-export function prefixEnd(prefix: Bytes): Buffer | undefined {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if ((end[i] as number) < 0xff) {
-      end[i] = (end[i] as number) + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}
-
-/** uint64 big-endian (a negative value wraps to its 64-bit two's complement), for ordered store keys. */
-export function u64be(n: bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n));
-  return b;
-}
-
-export function readU64be(b: Uint8Array, offset = 0): bigint {
-  return new DataView(b.buffer, b.byteOffset + offset, 8).getBigUint64(0);
 }

@@ -1,6 +1,8 @@
 // A write-buffering branch of a KVStore (Cosmos SDK cachekv): reads fall through to the parent and are
 // cached; writes and deletes stay here until write(); iteration merges pending writes over the parent.
-import { compareBytes, keyString } from "./bytes.ts";
+
+import { compareBytes } from "../types/bytes.ts";
+import { keyString } from "./bytes.ts";
 import type { Bytes, CacheKVStore, IterateOptions, KVStore } from "./types.ts";
 
 interface Entry {

@@ -3,7 +3,8 @@
 // uvarint(len name) name uvarint(32) sha256(root), hashed RFC-6962 style (leaf 0x00, inner 0x01,
 // split at the largest power of two below n) as CometBFT crypto/merkle. Proofs use `tendermintSpec`.
 import { ics23 } from "@confio/ics23";
-import { type Bytes, compareBytes, concatBytes, encodeUvarint, sha256 } from "./bytes.ts";
+import { compareBytes, concat } from "../types/bytes.ts";
+import { type Bytes, encodeUvarint, sha256 } from "./bytes.ts";
 
 export interface StoreRoot {
   name: string;
@@ -13,9 +14,9 @@ export interface StoreRoot {
 const LEAF = Uint8Array.of(0);
 const INNER = Uint8Array.of(1);
 
-function leafBytes(name: Bytes, rootHash: Bytes): Buffer {
+function leafBytes(name: Bytes, rootHash: Bytes): Bytes {
   const vh = sha256(rootHash);
-  return concatBytes(encodeUvarint(name.length), name, encodeUvarint(vh.length), vh);
+  return concat(encodeUvarint(name.length), name, encodeUvarint(vh.length), vh);
 }
 
 function splitPoint(n: number): number {
@@ -28,7 +29,7 @@ function rootOf(leafHashes: Bytes[]): Bytes {
   if (leafHashes.length === 0) return sha256(new Uint8Array(0));
   if (leafHashes.length === 1) return leafHashes[0] as Bytes;
   const k = splitPoint(leafHashes.length);
-  return sha256(concatBytes(INNER, rootOf(leafHashes.slice(0, k)), rootOf(leafHashes.slice(k))));
+  return sha256(concat(INNER, rootOf(leafHashes.slice(0, k)), rootOf(leafHashes.slice(k))));
 }
 
 function sortedLeaves(stores: StoreRoot[]): { names: Buffer[]; hashes: Bytes[] } {
@@ -37,7 +38,7 @@ function sortedLeaves(stores: StoreRoot[]): { names: Buffer[]; hashes: Bytes[] }
     .sort((a, b) => compareBytes(a.name, b.name));
   return {
     names: entries.map((e) => e.name),
-    hashes: entries.map((e) => sha256(concatBytes(LEAF, leafBytes(e.name, e.root)))),
+    hashes: entries.map((e) => sha256(concat(LEAF, leafBytes(e.name, e.root)))),
   };
 }
 
@@ -57,7 +58,7 @@ function pathOps(hashes: Bytes[], index: number): ics23.IInnerOp[] {
   const ops = pathOps(hashes.slice(k), index - k);
   ops.push({
     hash: ics23.HashOp.SHA256,
-    prefix: concatBytes(INNER, rootOf(hashes.slice(0, k))),
+    prefix: concat(INNER, rootOf(hashes.slice(0, k))),
     suffix: new Uint8Array(0),
   });
   return ops;

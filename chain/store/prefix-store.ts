@@ -1,5 +1,5 @@
 // A view of a KVStore under a key prefix (Cosmos SDK prefix.Store): keys are given and returned without it.
-import { concatBytes, prefixEnd } from "./bytes.ts";
+import { concat, prefixEnd } from "../types/bytes.ts";
 import type { Bytes, IterateOptions, KVStore } from "./types.ts";
 
 class PrefixStore implements KVStore {
@@ -15,8 +15,8 @@ class PrefixStore implements KVStore {
     if (below) this.getSync = (key) => below(this.full(key));
   }
 
-  private full(key: Bytes): Buffer {
-    return concatBytes(this.prefix, key);
+  private full(key: Bytes): Uint8Array {
+    return concat(this.prefix, key);
   }
 
   get(key: Bytes): Promise<Bytes | undefined> {

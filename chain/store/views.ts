@@ -1,6 +1,7 @@
 // Read-only KVStore views of committed state: the flat latest-value index, and a tree at a version.
 import type { AbstractLevel } from "abstract-level";
-import { concatBytes, keyString, prefixEnd } from "./bytes.ts";
+import { concat, prefixEnd } from "../types/bytes.ts";
+import { keyString } from "./bytes.ts";
 import type { Node } from "./iavl/node.ts";
 import type { IavlTree } from "./iavl/tree.ts";
 import { LruCache } from "./lru.ts";
@@ -17,7 +18,7 @@ function readOnly(): never {
  * with a small value cache kept in step by the committer (`committed()`).
  */
 export class FlatStore implements KVStore {
-  readonly prefix: Buffer;
+  readonly prefix: Uint8Array;
   private readonly cache: LruCache<string, Bytes | null>;
 
   constructor(
@@ -25,12 +26,12 @@ export class FlatStore implements KVStore {
     storePrefix: Uint8Array,
     cacheSize = 50_000,
   ) {
-    this.prefix = concatBytes(storePrefix, Uint8Array.of(0x66)); // 'f'
+    this.prefix = concat(storePrefix, Uint8Array.of(0x66)); // 'f'
     this.cache = new LruCache(cacheSize);
   }
 
-  dbKey(key: Bytes): Buffer {
-    return concatBytes(this.prefix, key);
+  dbKey(key: Bytes): Uint8Array {
+    return concat(this.prefix, key);
   }
 
   private read(key: Bytes): Bytes | undefined {

@@ -8,6 +8,8 @@
 //                                                earlier versions, still searched; no longer written)
 //   B <height u64>                            -> JSON [[key, values[]], ...] of block events
 //   F <key> 0x00 <value> 0x00 <height u64>    -> empty    (every block event attribute)
+import { concat } from "../types/bytes.ts";
+
 const enc = new TextEncoder();
 
 export const P = {
@@ -18,18 +20,6 @@ export const P = {
   block: 0x42, // B
   blockEvent: 0x46, // F
 } as const;
-
-export function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 export function u64(n: number): Uint8Array {
   const b = new Uint8Array(8);

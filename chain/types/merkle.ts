@@ -1,6 +1,7 @@
 // CometBFT crypto/merkle: RFC 6962 simple Merkle tree (leaf = sha256(0x00||x), inner = sha256(0x01||l||r),
 // empty tree = sha256("")), split at the largest power of two strictly below n. Plus inclusion proofs.
 import { hash } from "node:crypto";
+import { bytesEqual } from "./bytes.ts";
 
 // One-shot crypto.hash over one buffer: about half the cost of a Hash object with several updates.
 // Returns a plain Uint8Array view (not a Buffer), as callers and tests compare with Uint8Arrays.
@@ -99,10 +100,4 @@ export function verifyProof(proof: MerkleProof, root: Uint8Array, item: Uint8Arr
   if (!bytesEqual(lh, proof.leafHash)) return false;
   const computed = computeRootFromAunts(proof.index, proof.total, lh, proof.aunts);
   return computed !== undefined && bytesEqual(computed, root);
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -2,7 +2,8 @@
 // Merkle proof against the PartSetHeader hash. Gossip sends parts; the block id carries the header.
 import type { Proof } from "cosmjs-types/tendermint/crypto/proof";
 import type { Part, PartSetHeader } from "cosmjs-types/tendermint/types/types";
-import { bytesEqual, computeRootFromAunts, leafHash, proofsFromByteSlices } from "./merkle.ts";
+import { bytesEqual } from "./bytes.ts";
+import { computeRootFromAunts, leafHash, proofsFromByteSlices } from "./merkle.ts";
 
 export const BLOCK_PART_SIZE_BYTES = 65536;
 

@@ -4,10 +4,10 @@ import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/aut
 import { PubKey as Secp256k1PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { ErrInvalidPubKey, ErrInvalidRequest, ErrUnpackAny } from "../../chain/errors/errors.ts";
+import { Secp256k1PubKeyTypeUrl, secp256k1PubKeyAny } from "../../chain/types/pubkey.ts";
 
 export const BaseAccountTypeUrl = "/cosmos.auth.v1beta1.BaseAccount";
 export const ModuleAccountTypeUrl = "/cosmos.auth.v1beta1.ModuleAccount";
-export const Secp256k1PubKeyTypeUrl = "/cosmos.crypto.secp256k1.PubKey";
 
 export interface Account {
   address: string;
@@ -73,18 +73,6 @@ export function decodeAccount(b: Uint8Array): Account {
   const copy: Account = { ...a };
   if (a.module) copy.module = { name: a.module.name, permissions: [...a.module.permissions] };
   return copy;
-}
-
-/** The compressed secp256k1 key inside a /cosmos.crypto.secp256k1.PubKey Any. */
-export function secp256k1KeyFromAny(any: Any): Uint8Array {
-  if (any.typeUrl !== Secp256k1PubKeyTypeUrl) throw ErrInvalidPubKey.wrap(`unsupported pubkey type ${any.typeUrl}`);
-  const key = Secp256k1PubKey.decode(any.value).key;
-  if (key.length !== 33) throw ErrInvalidPubKey.wrap(`secp256k1 pubkey must be 33 bytes, got ${key.length}`);
-  return key;
-}
-
-export function secp256k1PubKeyAny(key: Uint8Array): Any {
-  return { typeUrl: Secp256k1PubKeyTypeUrl, value: Secp256k1PubKey.encode({ key }).finish() };
 }
 
 // ---- genesis / amino-JSON shapes (snake_case, "@type", numbers as strings) ----

@@ -33,7 +33,9 @@ import {
   ErrWrongSequence,
 } from "../../chain/errors/errors.ts";
 import { addressFromString, secp256k1AddressBytes } from "../../chain/types/address.ts";
-import { type Account, Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "./account.ts";
+import { bytesEqual, toHex } from "../../chain/types/bytes.ts";
+import { Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "../../chain/types/pubkey.ts";
+import type { Account } from "./account.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
 import type { BankKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
@@ -56,10 +58,6 @@ export interface AnteDeps {
 
 export type { AnteHandler };
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 /**
  * Per decoded tx (CheckTx, recheck and FinalizeBlock share one DecodedTx object, which never changes):
  * signer i's pubkey-to-address check, and the signer data under which signature i verified. Both are
@@ -76,11 +74,9 @@ function memoOf(tx: DecodedTx) {
   return m;
 }
 
-const hexOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-
 function pubKeyMatchesSigner(tx: DecodedTx, i: number, pkAny: Any, signer: string): boolean {
   const m = memoOf(tx);
-  const id = `${pkAny.typeUrl}/${hexOf(pkAny.value)}/${signer}`;
+  const id = `${pkAny.typeUrl}/${toHex(pkAny.value)}/${signer}`;
   if (m.keyOk.get(i) === id) return true;
   const key = secp256k1KeyFromAny(pkAny); // throws on a key type other than secp256k1
   if (!bytesEqual(secp256k1AddressBytes(key), addressFromString(signer))) return false;
@@ -98,7 +94,7 @@ function verifiedMemo(
   sequence: bigint,
 ): { has(): boolean; set(): void } {
   const m = memoOf(tx);
-  const id = `${hexOf(pubkey)}/${String(mode)}/${chainId}/${accNum}/${sequence}`;
+  const id = `${toHex(pubkey)}/${String(mode)}/${chainId}/${accNum}/${sequence}`;
   return { has: () => m.verified.get(i) === id, set: () => m.verified.set(i, id) };
 }
 

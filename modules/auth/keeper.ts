@@ -3,17 +3,9 @@ import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString, addressToString, moduleAddress } from "../../chain/types/address.ts";
+import { readU64be, u64be } from "../../chain/types/bytes.ts";
 import { type Account, decodeAccount, encodeAccount } from "./account.ts";
-import {
-  AccountsPrefix,
-  accountKey,
-  accountNumberKey,
-  GlobalAccountNumberKey,
-  ParamsKey,
-  readU64be,
-  StoreKey,
-  u64be,
-} from "./keys.ts";
+import { AccountsPrefix, accountKey, accountNumberKey, GlobalAccountNumberKey, ParamsKey, StoreKey } from "./keys.ts";
 import { type AuthParams, decodeParams, defaultParams, encodeParams } from "./params.ts";
 
 export interface AccountKeeperOptions {

@@ -1,4 +1,6 @@
 // Store layout of x/auth (SDK v0.50 collections prefixes), store key "acc".
+import { u64be } from "../../chain/types/bytes.ts";
+
 export const StoreKey = "acc";
 export const ModuleName = "auth";
 export const FeeCollectorName = "fee_collector";
@@ -11,16 +13,6 @@ export const AccountsPrefix = new Uint8Array([0x01]);
 export const GlobalAccountNumberKey = new Uint8Array([0x02]);
 /** 0x03 | account number (uint64 big-endian) -> address bytes */
 export const AccountNumberPrefix = new Uint8Array([0x03]);
-
-export function u64be(n: bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, n);
-  return b;
-}
-
-export function readU64be(b: Uint8Array): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0);
-}
 
 export function accountKey(addr: Uint8Array): Uint8Array {
   const k = new Uint8Array(1 + addr.length);

@@ -1,39 +1,24 @@
 // x/auth AppModule: services and genesis. The ante handler (ante.ts) is wired by the app.
-import type { Context } from "../../chain/baseapp/context.ts";
-import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
-import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
+import * as genesis from "./genesis.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
 import { registerQueryServer } from "./query-server.ts";
 
-export class AuthModule implements AppModule {
-  readonly name = ModuleName;
-  readonly storeKey = StoreKey;
-
-  constructor(
-    readonly keeper: AccountKeeper,
-    private readonly authority: string,
-  ) {}
-
-  registerServices(cfg: Configurator): void {
-    registerMsgServer(cfg, this.keeper, this.authority);
-    registerQueryServer(cfg, this.keeper);
-  }
-
-  initGenesis(ctx: Context, json: unknown): Promise<void> {
-    return initGenesis(ctx, this.keeper, json);
-  }
-
-  exportGenesis(ctx: Context): Promise<unknown> {
-    return exportGenesis(ctx, this.keeper);
-  }
-
-  defaultGenesis(): unknown {
-    return defaultGenesis();
-  }
-
-  validateGenesis(json: unknown): void {
-    validateGenesis(json);
+export class AuthModule extends KeeperModule<AccountKeeper> {
+  constructor(keeper: AccountKeeper, authority: string) {
+    super(
+      {
+        name: ModuleName,
+        storeKey: StoreKey,
+        services: (cfg, k) => {
+          registerMsgServer(cfg, k, authority);
+          registerQueryServer(cfg, k);
+        },
+        genesis,
+      },
+      keeper,
+    );
   }
 }

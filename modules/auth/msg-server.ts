@@ -1,8 +1,7 @@
 // x/auth Msg service: MsgUpdateParams (authority = the governance module account).
 import { MsgUpdateParams, MsgUpdateParamsResponse } from "cosmjs-types/cosmos/auth/v1beta1/tx";
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
-import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { ErrInvalidSigner } from "../gov/errors.ts";
+import { ErrGovInvalidSigner, ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { validateParams } from "./params.ts";
 
@@ -15,7 +14,7 @@ export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
 export function registerMsgServer(cfg: Configurator, keeper: AccountKeeper, authority: string): void {
   cfg.registerMsg(MsgUpdateParamsType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrGovInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     if (!msg.params) throw ErrInvalidRequest.wrap("params cannot be empty");
     validateParams(msg.params);
     keeper.setParams(ctx, msg.params);

@@ -1,45 +1,26 @@
-// x/bank AppModule: services, genesis; no block hooks.
-
-import type { Context } from "../../chain/baseapp/context.ts";
-import type { AppModule, Configurator, InvariantRegistry } from "../../chain/baseapp/module.ts";
-import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+// x/bank AppModule: services, genesis, the total-supply invariant; no block hooks.
+import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
+import * as genesis from "./genesis.ts";
 import { totalSupplyInvariant } from "./invariants.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
 import { registerQueryServer } from "./query-server.ts";
 
-export class BankModule implements AppModule {
-  readonly name = ModuleName;
-  readonly storeKey = StoreKey;
-
-  constructor(
-    readonly keeper: BankKeeper,
-    private readonly authority: string,
-  ) {}
-
-  registerServices(cfg: Configurator): void {
-    registerMsgServer(cfg, this.keeper, this.authority);
-    registerQueryServer(cfg, this.keeper);
-  }
-
-  initGenesis(ctx: Context, json: unknown): Promise<void> {
-    return initGenesis(ctx, this.keeper, json);
-  }
-
-  exportGenesis(ctx: Context): Promise<unknown> {
-    return exportGenesis(ctx, this.keeper);
-  }
-
-  defaultGenesis(): unknown {
-    return defaultGenesis();
-  }
-
-  validateGenesis(json: unknown): void {
-    validateGenesis(json);
-  }
-
-  registerInvariants(registry: InvariantRegistry): void {
-    registry.register(ModuleName, "total-supply", (ctx) => totalSupplyInvariant(ctx, this.keeper));
+export class BankModule extends KeeperModule<BankKeeper> {
+  constructor(keeper: BankKeeper, authority: string) {
+    super(
+      {
+        name: ModuleName,
+        storeKey: StoreKey,
+        services: (cfg, k) => {
+          registerMsgServer(cfg, k, authority);
+          registerQueryServer(cfg, k);
+        },
+        genesis,
+        invariants: { "total-supply": totalSupplyInvariant },
+      },
+      keeper,
+    );
   }
 }

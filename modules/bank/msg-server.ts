@@ -12,9 +12,8 @@ import {
 } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { type Coin, fromProtoCoins, validateCoins, validateDenom } from "../../chain/baseapp/coins.ts";
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
-import { ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
+import { ErrGovInvalidSigner, ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
-import { ErrInvalidSigner } from "../gov/errors.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { validateInputOutputs } from "./keeper.ts";
 import { paramsFromJson } from "./params.ts";
@@ -104,7 +103,7 @@ export function registerMsgServer(cfg: Configurator, keeper: BankKeeper, authori
 
   cfg.registerMsg(MsgUpdateParamsType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrGovInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     const p = msg.params ?? paramsFromJson(undefined);
     for (const s of p.sendEnabled) validateDenom(s.denom);
     keeper.setParams(ctx, p);
@@ -113,7 +112,7 @@ export function registerMsgServer(cfg: Configurator, keeper: BankKeeper, authori
 
   cfg.registerMsg(MsgSetSendEnabledType, async (ctx, msg) => {
     if (msg.authority !== authority)
-      throw ErrInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
+      throw ErrGovInvalidSigner.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     for (const s of msg.sendEnabled) {
       validateDenom(s.denom);
       keeper.setSendEnabled(ctx, s.denom, s.enabled);

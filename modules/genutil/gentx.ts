@@ -7,20 +7,18 @@ import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
 import { AuthInfo, SignDoc, TxBody } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { DefaultBondDenom } from "../../chain/baseapp/coins.ts";
 import { decToProtoString, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { secp256k1AddressBytes } from "../../chain/types/address.ts";
-import { bytesEqual } from "../../chain/types/merkle.ts";
-import { secp256k1KeyFromAny } from "../auth/account.ts";
-import { verifySecp256k1 } from "../auth/sigverify.ts";
-import { DefaultBondDenom } from "../staking/params.ts";
 import {
-  accAddrFromString,
-  accAddrToString,
-  ed25519PubKeyAny,
-  valAddrFromString,
-  valAddrToString,
-} from "../staking/types.ts";
+  addressFromString,
+  addressToString,
+  Bech32PrefixValAddr,
+  secp256k1AddressBytes,
+} from "../../chain/types/address.ts";
+import { bytesEqual } from "../../chain/types/bytes.ts";
+import { ed25519PubKeyAny, secp256k1KeyFromAny } from "../../chain/types/pubkey.ts";
+import type { SignatureVerifierI } from "./expected-keepers.ts";
 import { gentxCreateValidator } from "./genesis.ts";
 import { type TxJson, txFromJson, txToJson } from "./tx-json.ts";
 
@@ -54,7 +52,7 @@ export interface GentxOptions {
 export async function createGentx(o: GentxOptions): Promise<TxJson> {
   const [acc] = await o.signer.getAccounts();
   if (!acc) throw ErrInvalidRequest.wrap("signer has no account");
-  const operator = valAddrToString(accAddrFromString(acc.address));
+  const operator = addressToString(addressFromString(acc.address), Bech32PrefixValAddr);
   const msg = MsgCreateValidator.fromPartial({
     description: {
       moniker: o.moniker,
@@ -112,13 +110,14 @@ export function checkGentx(
   tx: unknown,
   chainId: string,
   appState: GenesisAppStateLike,
+  verifier: SignatureVerifierI,
 ): { msg: MsgCreateValidator; memo: string } {
   const msg = gentxCreateValidator(tx);
   const raw = txFromJson(tx);
   const body = TxBody.decode(raw.bodyBytes);
   const auth = AuthInfo.decode(raw.authInfoBytes);
   // the operator's account is the signer (cosmos.msg.v1.signer = validator_address)
-  const operator = valAddrFromString(msg.validatorAddress);
+  const operator = addressFromString(msg.validatorAddress, Bech32PrefixValAddr);
   if (auth.signerInfos.length !== 1 || raw.signatures.length !== 1)
     throw ErrInvalidRequest.wrap("a gentx must have exactly one signer");
   const pkAny = auth.signerInfos[0].publicKey;
@@ -132,9 +131,9 @@ export function checkGentx(
     chainId,
     accountNumber: 0n,
   }).finish();
-  if (!verifySecp256k1(pk, signBytes, raw.signatures[0]))
+  if (!verifier.verifySecp256k1(pk, signBytes, raw.signatures[0]))
     throw ErrInvalidRequest.wrap(`gentx signature does not verify for chain id ${chainId}`);
-  const opAcc = accAddrToString(operator);
+  const opAcc = addressToString(operator);
   if (!(appState.auth?.accounts ?? []).some((a) => a?.address === opAcc))
     throw ErrInvalidRequest.wrap(`account ${opAcc} balance not in genesis state`);
   const bondDenom = appState.staking?.params?.bond_denom ?? DefaultBondDenom;
@@ -154,11 +153,12 @@ export function checkGentx(
  * collect-gentxs on a genesis document: checks every gentx, puts them into app_state.genutil.gen_txs
  * (replacing what was there) and empties the CometBFT `validators` list, since the set now comes
  * from InitChain (staking). Two gentxs for the same operator or consensus key are refused.
- * Mutates and returns `doc`; `peers` are the gentx memos (simd's persistent peers).
+ * Mutates and returns `doc`; `peers` are the gentx memos (simd's persistent peers). `verifier` is
+ * x/auth's signature check.
  */
 export function collectGentxs<
   D extends { chain_id: string; validators: unknown[]; app_state?: GenesisAppStateLike | unknown },
->(doc: D, gentxs: unknown[]): { doc: D; peers: string[] } {
+>(doc: D, gentxs: unknown[], verifier: SignatureVerifierI): { doc: D; peers: string[] } {
   const appState = (doc.app_state ?? {}) as GenesisAppStateLike;
   const ops = new Set<string>();
   const keys = new Set<string>();
@@ -166,7 +166,7 @@ export function collectGentxs<
   gentxs.forEach((tx, i) => {
     let r: { msg: MsgCreateValidator; memo: string };
     try {
-      r = checkGentx(tx, doc.chain_id, appState);
+      r = checkGentx(tx, doc.chain_id, appState, verifier);
     } catch (e) {
       throw ErrInvalidRequest.wrap(`gentx ${i}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -5,6 +5,7 @@ import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Context } from "../../chain/baseapp/context.ts";
 import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import type { StakingKeeperI } from "./expected-keepers.ts";
 import { defaultGenesis, parseGenesis, validateGenesis } from "./genesis.ts";
 import { txFromJson } from "./tx-json.ts";
 
@@ -13,8 +14,7 @@ export const ModuleName = "genutil";
 export interface GenutilDeps {
   /** runs one tx in finalize semantics on ctx's state (the app's runTx at genesis) */
   deliverTx(ctx: Context, tx: Uint8Array): Promise<{ code: number; log: string }>;
-  /** staking's ApplyAndReturnValidatorSetUpdates */
-  stakingKeeper: { applyAndReturnValidatorSetUpdates(ctx: Context): Promise<ValidatorUpdate[]> };
+  stakingKeeper: StakingKeeperI;
 }
 
 export class GenutilModule implements AppModule {

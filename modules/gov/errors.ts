@@ -1,7 +1,8 @@
-// x/gov errors, codespace "gov", same codes as the SDK (x/gov/types/errors.go, v0.50).
-import { register } from "../../chain/errors/errors.ts";
+// x/gov errors, codespace "gov", same codes as the SDK (x/gov/types/errors.go, v0.50). Code 13 is
+// raised by other modules too: chain/errors registers it, gov re-exports it under the SDK's name.
+import { ErrGovInvalidSigner, GovCodespace, register } from "../../chain/errors/errors.ts";
 
-export const Codespace = "gov";
+export const Codespace = GovCodespace;
 export const ErrUnknownProposal = register(Codespace, 2, "unknown proposal");
 export const ErrInactiveProposal = register(Codespace, 3, "inactive proposal");
 export const ErrAlreadyActiveProposal = register(Codespace, 4, "proposal already active");
@@ -13,7 +14,7 @@ export const ErrNoProposalHandlerExists = register(Codespace, 9, "no handler exi
 export const ErrUnroutableProposalMsg = register(Codespace, 10, "proposal message not recognized by router");
 export const ErrNoProposalMsgs = register(Codespace, 11, "no messages proposed");
 export const ErrInvalidProposalMsg = register(Codespace, 12, "invalid proposal message");
-export const ErrInvalidSigner = register(Codespace, 13, "expected gov account as only signer for proposal message");
+export const ErrInvalidSigner = ErrGovInvalidSigner;
 export const ErrMetadataTooLong = register(Codespace, 15, "metadata too long");
 export const ErrMinDepositTooSmall = register(Codespace, 16, "minimum deposit is too small");
 export const ErrInvalidProposer = register(Codespace, 18, "invalid proposer");

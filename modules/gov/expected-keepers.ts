@@ -4,10 +4,14 @@ import type { Any } from "cosmjs-types/google/protobuf/any";
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import type { MsgHandler, MsgResponse, MsgType } from "../../chain/baseapp/module.ts";
-import type { Account } from "../auth/account.ts";
+
+/** An account as x/gov reads one (x/auth's Account, the SDK's sdk.AccountI): its address. */
+export interface AccountI {
+  address: string;
+}
 
 export interface AccountKeeperI {
-  getModuleAccount(ctx: Context, name: string): Promise<Account>;
+  getModuleAccount(ctx: Context, name: string): Promise<AccountI>;
   moduleAddress(name: string): string;
 }
 

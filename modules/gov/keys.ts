@@ -2,9 +2,8 @@
 // Queue keys order by end time: the SDK encodes time.Time; we encode nanoseconds since the epoch as a
 // big-endian uint64 (same order), then the proposal id.
 
-import { concat } from "../../chain/baseapp/pagination.ts";
-import { u64be } from "../../chain/store/bytes.ts";
 import { addressFromString } from "../../chain/types/address.ts";
+import { concat, u64be } from "../../chain/types/bytes.ts";
 
 export const StoreKey = "gov";
 export const ModuleName = "gov";
@@ -29,7 +28,7 @@ export const ParamsKey = new Uint8Array([0x30]);
 /** 0x31 -> constitution (utf-8) */
 export const ConstitutionKey = new Uint8Array([0x31]);
 
-export { readU64be, u64be } from "../../chain/store/bytes.ts";
+export { readU64be, u64be } from "../../chain/types/bytes.ts";
 
 export function proposalKey(id: bigint): Uint8Array {
   return concat(ProposalsPrefix, u64be(id));

@@ -5,7 +5,8 @@
 //   candidates are sorted by validator address (the caller's order never matters);
 //   draw i: r = uint256(sha256(seed | u64be(request id) | u32be(i))) mod (sum of remaining weights);
 //   the candidate whose cumulative weight range contains r is taken and removed.
-import { sha256, u64be } from "./canonical.ts";
+import { toHex, u32be, u64be } from "../../chain/types/bytes.ts";
+import { sha256 } from "./commitment.ts";
 
 export interface WeightedCandidate {
   /** valoper address (unique) */
@@ -15,13 +16,7 @@ export interface WeightedCandidate {
 }
 
 function bytesToBigInt(b: Uint8Array): bigint {
-  return BigInt(`0x${Buffer.from(b).toString("hex") || "0"}`);
-}
-
-function u32be(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
+  return BigInt(`0x${toHex(b) || "0"}`);
 }
 
 export function assignExecutors(

@@ -1,8 +1,7 @@
 // Inference events: one per transition, every attribute indexed (tx_search / block_search /
 // websocket queries such as "request_finalized.request_id='7'").
 import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+import { toHex } from "../../chain/types/bytes.ts";
 
 export function requestCreated(
   id: bigint,
@@ -30,7 +29,7 @@ export function executorsAssigned(id: bigint, modelId: string, executors: string
 }
 
 export function outputCommitted(id: bigint, validator: string, commitment: Uint8Array): SdkEvent {
-  return newEvent("output_committed", { request_id: id.toString(), validator, commitment: hex(commitment) });
+  return newEvent("output_committed", { request_id: id.toString(), validator, commitment: toHex(commitment) });
 }
 
 export function commitPhaseClosed(id: bigint, committed: number, revealDeadline: bigint): SdkEvent {
@@ -45,7 +44,7 @@ export function outputRevealed(id: bigint, validator: string, outputHash: Uint8A
   return newEvent("output_revealed", {
     request_id: id.toString(),
     validator,
-    output_hash: hex(outputHash),
+    output_hash: toHex(outputHash),
     valid: String(valid),
   });
 }
@@ -68,7 +67,7 @@ export function requestFinalized(a: {
   return newEvent("request_finalized", {
     request_id: a.id.toString(),
     model_id: a.modelId,
-    output_hash: hex(a.outputHash),
+    output_hash: toHex(a.outputHash),
     agreeing: a.agreeing.join(","),
     dissenting: a.dissenting.join(","),
     missing: a.missing.join(","),

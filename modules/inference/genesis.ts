@@ -4,6 +4,7 @@ import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
+import { u64be } from "../../chain/types/bytes.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import {
   GenesisState,
@@ -11,7 +12,6 @@ import {
   InferenceResult,
   RequestStatus,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { u64be } from "./canonical.ts";
 import { type InferenceKeeper, isPending } from "./keeper.ts";
 import {
   byExecutorKey,

@@ -4,9 +4,13 @@
 import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { type Coin, coinsToString } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
-import { iteratePrefix, prefixEnd } from "../../chain/baseapp/pagination.ts";
+import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
+import { policyFromProto } from "../../chain/tensor/agreement.ts";
+import { canonicalOutput, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
+import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
 import {
   type Assignment,
   ExecutorOutcome,
@@ -18,10 +22,9 @@ import {
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { matchSpecs } from "../registry/spec.ts";
-import { type Candidate, decide, minSupport, policyFromProto } from "./agreement.ts";
+import { type Candidate, decide, minSupport } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
-import { canonicalOutput, commitmentHash, sha256, tensorsFromNamed, u64be } from "./canonical.ts";
+import { commitmentHash, sha256 } from "./commitment.ts";
 import { ErrFeeTooLow, ErrInvalidInput, ErrInvalidRequest, ErrModelUnavailable, ErrTooManyPending } from "./errors.ts";
 import * as ev from "./events.ts";
 import type {
@@ -63,9 +66,6 @@ export interface InferenceKeeperDeps {
   /** absent until the staking module is wired: no validator can be assigned */
   stakingKeeper?: StakingKeeperI;
 }
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytesEq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class InferenceKeeper {
   readonly storeKey = StoreKey;
@@ -279,7 +279,7 @@ export class InferenceKeeper {
           r.commitDeadline,
         ),
       );
-      if (self && chosen.some((c) => bytesEq(c.consAddress, self))) {
+      if (self && chosen.some((c) => bytesEqual(c.consAddress, self))) {
         const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
         if (model) duties.push(dutyOf(r, model, self));
       }
@@ -362,7 +362,7 @@ export class InferenceKeeper {
     for (const { consAddress: cons, ext } of commitmentsOnly ? [] : exts) {
       for (const rev of ext.reveals) {
         const r = await load(rev.requestId);
-        const reject = (reason: string, who = hex(cons)) =>
+        const reject = (reason: string, who = toHex(cons)) =>
           ctx.eventManager.emit(ev.revealRejected(rev.requestId, who, reason));
         if (!r) {
           reject("unknown_request");
@@ -370,7 +370,7 @@ export class InferenceKeeper {
         }
         // settled already: a late copy of a reveal (extensions lag the state by one height)
         if (!isPending(r.status)) continue;
-        const a = r.executors.find((e) => bytesEq(e.consAddress, cons));
+        const a = r.executors.find((e) => bytesEqual(e.consAddress, cons));
         if (!a) {
           reject("not_assigned");
           continue;
@@ -397,7 +397,7 @@ export class InferenceKeeper {
           reject("malformed", a.validator);
           continue;
         }
-        if (!bytesEq(commitmentHash(r.id, cons, rev.salt, canonical), a.commitment)) {
+        if (!bytesEqual(commitmentHash(r.id, cons, rev.salt, canonical), a.commitment)) {
           reject("mismatch", a.validator);
           continue;
         }
@@ -422,7 +422,7 @@ export class InferenceKeeper {
       for (const c of ext.commitments) {
         const r = await load(c.requestId);
         if (!r || r.status !== RequestStatus.REQUEST_STATUS_COMMIT) continue;
-        const a = r.executors.find((e) => bytesEq(e.consAddress, cons));
+        const a = r.executors.find((e) => bytesEqual(e.consAddress, cons));
         if (!a || a.commitment.length > 0 || c.commitment.length !== 32) continue;
         a.commitment = c.commitment;
         a.commitHeight = BigInt(ctx.height);
@@ -632,7 +632,7 @@ export function isPending(s: RequestStatus): boolean {
 }
 
 function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array): DutyRequest {
-  const a: Assignment | undefined = r.executors.find((e) => bytesEq(e.consAddress, cons));
+  const a: Assignment | undefined = r.executors.find((e) => bytesEqual(e.consAddress, cons));
   return {
     requestId: r.id,
     modelId: r.modelId,

@@ -1,5 +1,5 @@
 // Store layout of the inference module, store key "inference".
-import { u64be } from "./canonical.ts";
+import { concat, u64be } from "../../chain/types/bytes.ts";
 
 export const StoreKey = "inference";
 export const ModuleName = "inference";
@@ -29,30 +29,20 @@ export const DeadlinePrefix = new Uint8Array([0x22]);
 /** 0x23 | cons address (20) | u64be(id) -> empty: pending work per executor (validator duties) */
 export const ByExecutorPrefix = new Uint8Array([0x23]);
 
-export function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-export const requestKey = (id: bigint) => cat(RequestsPrefix, u64be(id));
-export const resultKey = (id: bigint) => cat(ResultsPrefix, u64be(id));
-export const unassignedKey = (id: bigint) => cat(UnassignedPrefix, u64be(id));
-export const pendingKey = (id: bigint) => cat(PendingPrefix, u64be(id));
-export const deadlineKey = (height: bigint, id: bigint) => cat(DeadlinePrefix, u64be(height), u64be(id));
-export const byExecutorPrefix = (cons: Uint8Array) => cat(ByExecutorPrefix, cons);
-export const byExecutorKey = (cons: Uint8Array, id: bigint) => cat(ByExecutorPrefix, cons, u64be(id));
+export const requestKey = (id: bigint) => concat(RequestsPrefix, u64be(id));
+export const resultKey = (id: bigint) => concat(ResultsPrefix, u64be(id));
+export const unassignedKey = (id: bigint) => concat(UnassignedPrefix, u64be(id));
+export const pendingKey = (id: bigint) => concat(PendingPrefix, u64be(id));
+export const deadlineKey = (height: bigint, id: bigint) => concat(DeadlinePrefix, u64be(height), u64be(id));
+export const byExecutorPrefix = (cons: Uint8Array) => concat(ByExecutorPrefix, cons);
+export const byExecutorKey = (cons: Uint8Array, id: bigint) => concat(ByExecutorPrefix, cons, u64be(id));
 
 export function byRequesterPrefix(addr: Uint8Array): Uint8Array {
-  return cat(ByRequesterPrefix, new Uint8Array([addr.length]), addr);
+  return concat(ByRequesterPrefix, new Uint8Array([addr.length]), addr);
 }
 
 export function byRequesterKey(addr: Uint8Array, id: bigint): Uint8Array {
-  return cat(byRequesterPrefix(addr), u64be(id));
+  return concat(byRequesterPrefix(addr), u64be(id));
 }
 
 export function readU64(b: Uint8Array, offset = 0): bigint {

@@ -4,10 +4,11 @@
 
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/baseapp/context.ts";
-import type { AppModule, Configurator, InvariantRegistry, ModuleAbciHooks } from "../../chain/baseapp/module.ts";
+import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
+import type { ModuleAbciHooks } from "../../chain/baseapp/module.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { InferenceDutiesI } from "./expected-keepers.ts";
-import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import * as genesis from "./genesis.ts";
 import { escrowInvariant } from "./invariants.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
@@ -32,17 +33,24 @@ export interface InferenceModuleOptions {
   duties?: InferenceDutiesI;
 }
 
-export class InferenceModule implements AppModule {
-  readonly name = ModuleName;
-  readonly storeKey = StoreKey;
-  readonly keeper: InferenceKeeper;
+export class InferenceModule extends KeeperModule<InferenceKeeper> {
   readonly abci: ModuleAbciHooks;
-  private readonly authority: string;
   private readonly duties?: InferenceDutiesI;
 
   constructor(keepers: InferenceModuleKeepers, options: InferenceModuleOptions = {}) {
-    this.keeper = keepers.keeper;
-    this.authority = keepers.authority;
+    super(
+      {
+        name: ModuleName,
+        storeKey: StoreKey,
+        services: (cfg, k) => {
+          registerMsgServer(cfg, k, keepers.authority);
+          registerQueryServer(cfg, k);
+        },
+        genesis,
+        invariants: { escrow: (ctx, k) => escrowInvariant(ctx, k, k.deps.bankKeeper) },
+      },
+      keepers.keeper,
+    );
     this.duties = options.duties;
     this.abci = {
       extendVote: (ctx, req) => this.extendVote(ctx, req.txs),
@@ -57,27 +65,6 @@ export class InferenceModule implements AppModule {
       processProposal: (ctx, req) => this.processProposal(ctx, req.txs, req.height),
       preBlock: (ctx, req) => this.preBlock(ctx, req.txs),
     };
-  }
-
-  registerServices(cfg: Configurator): void {
-    registerMsgServer(cfg, this.keeper, this.authority);
-    registerQueryServer(cfg, this.keeper);
-  }
-
-  initGenesis(ctx: Context, json: unknown): Promise<void> {
-    return initGenesis(ctx, this.keeper, json);
-  }
-
-  exportGenesis(ctx: Context): Promise<unknown> {
-    return exportGenesis(ctx, this.keeper);
-  }
-
-  defaultGenesis(): unknown {
-    return defaultGenesis();
-  }
-
-  validateGenesis(json: unknown): void {
-    validateGenesis(json);
   }
 
   async endBlock(ctx: Context): Promise<void> {
@@ -166,9 +153,5 @@ export class InferenceModule implements AppModule {
       }
     }
     if (exts.length > 0) await this.keeper.applyExtensions(ctx, exts, commitmentsOnly);
-  }
-
-  registerInvariants(registry: InvariantRegistry): void {
-    registry.register(ModuleName, "escrow", (ctx) => escrowInvariant(ctx, this.keeper, this.keeper.deps.bankKeeper));
   }
 }

@@ -14,10 +14,11 @@ import { ExtendedCommitInfo } from "cosmjs-types/tendermint/abci/types";
 import { SignedMsgType } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/baseapp/context.ts";
+import { isDType } from "../../chain/tensor/dtype.ts";
+import { toHex } from "../../chain/types/bytes.ts";
 import { address as consAddressOf, Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { isDType } from "./canonical.ts";
 import type { StakingKeeperI } from "./expected-keepers.ts";
 
 export const INJECTED_MAGIC = new Uint8Array([0xff, 0x44, 0x47, 0x52, 0x44, 0x56, 0x45, 0x31]);
@@ -73,8 +74,6 @@ export function consAddress(v: Validator): Uint8Array | undefined {
   return pk ? consAddressOf(pk) : undefined;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
 /**
  * Validates an injected extended commit for a proposal at `height` (extensions of height - 1):
  * every validator known to staking, no duplicates, every committed vote's extension signature
@@ -93,7 +92,7 @@ export async function validateExtendedCommit(
   const seen = new Set<string>();
   for (const vote of info.votes) {
     const addr = vote.validator?.address ?? new Uint8Array();
-    const id = hex(addr);
+    const id = toHex(addr);
     if (seen.has(id)) throw new Error(`validator ${id} listed twice`);
     seen.add(id);
     const val = await staking.validatorByConsAddr(ctx, addr);
@@ -126,8 +125,8 @@ export async function validateExtendedCommit(
   // the whole bonded set counts, so a proposer cannot leave validators out of the commit
   for (const v of await staking.bondedValidatorsByPower(ctx)) {
     const addr = consAddress(v);
-    if (!addr || seen.has(hex(addr))) continue;
-    seen.add(hex(addr));
+    if (!addr || seen.has(toHex(addr))) continue;
+    seen.add(toHex(addr));
     total += staking.powerOf(v);
   }
   if (total === 0n || signed * 3n <= total * 2n)

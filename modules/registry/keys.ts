@@ -1,4 +1,6 @@
 // Store layout of the registry module, store key "registry".
+import { concat } from "../../chain/types/bytes.ts";
+
 export const StoreKey = "registry";
 export const ModuleName = "registry";
 
@@ -11,21 +13,14 @@ export const ServersPrefix = new Uint8Array([0x02]);
 
 const enc = new TextEncoder();
 
-function cat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const k = new Uint8Array(a.length + b.length);
-  k.set(a, 0);
-  k.set(b, a.length);
-  return k;
-}
-
 export function modelKey(id: string): Uint8Array {
-  return cat(ModelsPrefix, enc.encode(id));
+  return concat(ModelsPrefix, enc.encode(id));
 }
 
 export function serversPrefix(modelId: string): Uint8Array {
-  return cat(ServersPrefix, enc.encode(modelId));
+  return concat(ServersPrefix, enc.encode(modelId));
 }
 
 export function serverKey(modelId: string, validator: string): Uint8Array {
-  return cat(serversPrefix(modelId), enc.encode(validator));
+  return concat(serversPrefix(modelId), enc.encode(validator));
 }

@@ -1,11 +1,11 @@
 // Stateful checks of a model registration against the params (pure given the params).
 
 import { validateCoins } from "../../chain/baseapp/coins.ts";
+import { policyFromProto } from "../../chain/tensor/agreement.ts";
+import { checkSpecs, matchSpecs } from "../../chain/tensor/spec.ts";
 import type { MsgRegisterModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { policyFromProto } from "../inference/agreement.ts";
 import { ErrInvalidModel } from "./errors.ts";
 import type { RegistryParams } from "./params.ts";
-import { checkSpecs, matchSpecs } from "./spec.ts";
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const OPT_LEVELS = ["disabled", "basic", "extended", "all"];

@@ -2,41 +2,27 @@
 // equivocation evidence, as the SDK's slashing and evidence BeginBlockers). Its BeginBlock runs before
 // staking's EndBlock (the app runs every BeginBlock before the txs and every EndBlock after them).
 import type { Context } from "../../chain/baseapp/context.ts";
-import type { AppModule, Configurator } from "../../chain/baseapp/module.ts";
-import { defaultGenesis, exportGenesis, initGenesis, validateGenesis } from "./genesis.ts";
+import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
+import * as genesis from "./genesis.ts";
 import type { SlashingKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
 import { registerQueryServer } from "./query-server.ts";
 
-export class SlashingModule implements AppModule {
-  readonly name = ModuleName;
-  readonly storeKey = StoreKey;
-
-  constructor(
-    readonly keeper: SlashingKeeper,
-    private readonly authority: string,
-  ) {}
-
-  registerServices(cfg: Configurator): void {
-    registerMsgServer(cfg, this.keeper, this.authority);
-    registerQueryServer(cfg, this.keeper);
-  }
-
-  initGenesis(ctx: Context, json: unknown): Promise<void> {
-    return initGenesis(ctx, this.keeper, json);
-  }
-
-  exportGenesis(ctx: Context): Promise<unknown> {
-    return exportGenesis(ctx, this.keeper);
-  }
-
-  defaultGenesis(): unknown {
-    return defaultGenesis();
-  }
-
-  validateGenesis(json: unknown): void {
-    validateGenesis(json);
+export class SlashingModule extends KeeperModule<SlashingKeeper> {
+  constructor(keeper: SlashingKeeper, authority: string) {
+    super(
+      {
+        name: ModuleName,
+        storeKey: StoreKey,
+        services: (cfg, k) => {
+          registerMsgServer(cfg, k, authority);
+          registerQueryServer(cfg, k);
+        },
+        genesis,
+      },
+      keeper,
+    );
   }
 
   beginBlock(ctx: Context): Promise<void> {

@@ -3,10 +3,14 @@
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import type { Dec } from "../../chain/baseapp/dec.ts";
-import type { Account } from "../auth/account.ts";
+
+/** An account as x/staking reads one (x/auth's Account, the SDK's sdk.AccountI): its address. */
+export interface AccountI {
+  address: string;
+}
 
 export interface AccountKeeperI {
-  getModuleAccount(ctx: Context, name: string): Promise<Account>;
+  getModuleAccount(ctx: Context, name: string): Promise<AccountI>;
   moduleAddress(name: string): string;
 }
 

@@ -2,8 +2,7 @@
 // Addresses inside keys are length-prefixed (address.MustLengthPrefix); queues are keyed by time in
 // sdk.FormatTimeBytes form ("2006-01-02T15:04:05.000000000", UTC) so byte order is time order.
 
-import { concat } from "../../chain/baseapp/pagination.ts";
-import { readU64be, u64be } from "../../chain/store/bytes.ts";
+import { concat, readU64be, u64be } from "../../chain/types/bytes.ts";
 
 export const StoreKey = "staking";
 export const ModuleName = "staking";
@@ -62,7 +61,7 @@ export function readLengthPrefixed(key: Uint8Array, offset: number): { addr: Uin
   return { addr: key.subarray(offset + 1, offset + 1 + n), next: offset + 1 + n };
 }
 
-export { readU64be, u64be } from "../../chain/store/bytes.ts";
+export { readU64be, u64be } from "../../chain/types/bytes.ts";
 
 export function validatorKey(operator: Uint8Array): Uint8Array {
   return concat(ValidatorsKey, lengthPrefixed(operator));

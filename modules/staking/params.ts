@@ -1,14 +1,13 @@
 // x/staking parameters (cosmos.staking.v1beta1.Params), SDK defaults except bond_denom = udgrid.
 // In protobuf binary min_commission_rate is the LegacyDec atoms string; in JSON the decimal text.
 import { Params } from "cosmjs-types/cosmos/staking/v1beta1/staking";
-import { validateDenom } from "../../chain/baseapp/coins.ts";
+import { DefaultBondDenom, validateDenom } from "../../chain/baseapp/coins.ts";
 import { DEC_ONE, decFromProtoString, decToProtoString, formatDec, parseDec } from "../../chain/baseapp/dec.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 
 export type StakingParams = Params;
 
 export const DefaultUnbondingTimeSeconds = 60n * 60n * 24n * 21n; // 3 weeks
-export const DefaultBondDenom = "udgrid";
 /** sdk.DefaultPowerReduction: 1 consensus power = 10^6 tokens */
 export const DefaultPowerReduction = 1_000_000n;
 

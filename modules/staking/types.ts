@@ -22,12 +22,13 @@ import {
   Bech32PrefixAccAddr,
   Bech32PrefixValAddr,
 } from "../../chain/types/address.ts";
+import { Ed25519PubKeyTypeUrl, ed25519PubKeyAny } from "../../chain/types/pubkey.ts";
 import { ErrInsufficientShares } from "./errors.ts";
 
 export type { Validator };
-export { BondStatus };
+// the consensus key Any (chain/types/pubkey.ts), re-exported for staking's own files
+export { BondStatus, Ed25519PubKeyTypeUrl, ed25519PubKeyAny };
 
-export const Ed25519PubKeyTypeUrl = "/cosmos.crypto.ed25519.PubKey";
 export const Bech32PrefixConsAddr = "dgridvalcons";
 
 // ---- addresses ----
@@ -58,10 +59,6 @@ export function consAddrToString(b: Uint8Array): string {
 }
 
 // ---- consensus keys ----
-
-export function ed25519PubKeyAny(key: Uint8Array): Any {
-  return { typeUrl: Ed25519PubKeyTypeUrl, value: Ed25519PubKey.encode({ key }).finish() };
-}
 
 /** The raw ed25519 key of a consensus pubkey Any; throws ErrInvalidPubKey on anything else. */
 export function consPubKeyBytes(any: Any | undefined): Uint8Array {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
 import pino from "pino";
+import { parse as parseToml } from "smol-toml";
 import { DGridApp } from "../../app/app.ts";
 import { parseGenesis } from "../../chain/types/genesis.ts";
 import { appStoreNames } from "../app/helpers.ts";
@@ -87,17 +88,20 @@ describe("dgrid init", () => {
 
     assert.deepEqual(readJson(join(home, "data", "priv_validator_state.json")), { height: "0", round: 0, step: 0 });
 
-    const cfg = readJson(join(home, "config", "config.json"));
+    // the TOML files (CometBFT's config.toml, the SDK's app.toml), read independently of the loader
+    const cfg = parseToml(readFileSync(join(home, "config", "config.toml"), "utf8")) as any;
     assert.equal(cfg.moniker, "alpha");
     assert.match(cfg.rpc.laddr, /^tcp:\/\//);
     assert.ok(cfg.p2p.laddr);
     assert.ok(cfg.mempool.size > 0);
-    assert.ok(cfg.consensus.timeoutCommitMs > 0);
-    assert.ok(cfg.logLevel);
-    assert.match(cfg.app.minimumGasPrices, /udgrid$/);
+    assert.match(cfg.consensus.timeout_commit, /^\d+m?s$/);
+    assert.ok(cfg.log_level);
+    const appToml = parseToml(readFileSync(join(home, "config", "app.toml"), "utf8")) as any;
+    assert.match(appToml["minimum-gas-prices"], /udgrid$/);
+    assert.equal(existsSync(join(home, "config", "config.json")), false);
     // the node signs MsgServeModel with the operator key
-    assert.equal(cfg.inference.operatorKey, "validator");
-    assert.equal(cfg.inference.keyringBackend, "test");
+    assert.equal(appToml.inference["operator-key"], "validator");
+    assert.equal(appToml.inference["keyring-backend"], "test");
 
     // the operator key is in the keyring, and the command said what it made
     const shown = await cli(["keys", "show", "validator", "-a", "--home", home, "--keyring-backend", "test"]);
@@ -162,7 +166,8 @@ describe("dgrid init", () => {
     assert.deepEqual(doc.validators, []);
     assert.deepEqual(doc.app_state.auth.accounts, []);
     assert.equal(doc.app_state.genutil, undefined);
-    assert.equal(readJson(join(bare, "config", "config.json")).inference.operatorKey, "");
+    const appToml = parseToml(readFileSync(join(bare, "config", "app.toml"), "utf8")) as any;
+    assert.equal(appToml.inference["operator-key"], "");
   });
 
   it("a file keyring without a passphrase fails before anything is written", async () => {

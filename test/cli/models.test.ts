@@ -46,7 +46,7 @@ describe("dgrid models", () => {
     const home = tempHome();
     const put = await cli(["models", "put", DEMO_MODEL_PATH, "--home", home, "--log-level", "silent"]);
     assert.equal(put.code, 1);
-    assert.match(put.stderr, /is not a node home \(no config\/config\.json\).*register-model/);
+    assert.match(put.stderr, /is not a node home \(no config\/config\.toml\).*register-model/);
     assert.equal(existsSync(join(home, "data")), false);
   });
 });

@@ -1,6 +1,7 @@
 // The real entry point: `node bin/dgrid.js ...` as a user runs it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { tempHome } from "./helpers.ts";
@@ -12,8 +13,10 @@ function dgrid(args: string[], input?: string) {
     input,
     encoding: "utf8",
     env: { ...process.env, DGRID_HOME: "" },
+    // a node that started despite a bad config would run until killed here
+    timeout: 60_000,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("bin/dgrid.js", () => {
@@ -43,5 +46,20 @@ describe("bin/dgrid.js", () => {
     assert.equal(r.code, 0);
     for (const cmd of ["init", "genesis", "keys", "query", "tx", "status"])
       assert.match(r.stdout, new RegExp(`\\b${cmd}\\b`));
+  });
+
+  it("start with a misspelled key in config.toml exits 1 at once, naming the key", () => {
+    const home = tempHome();
+    assert.equal(dgrid(["init", "--home", home, "--chain-id", "sub-1", "--moniker", "s", "--no-validator"]).code, 0);
+    const path = join(home, "config", "config.toml");
+    const text = readFileSync(path, "utf8");
+    assert.match(text, /\nladdr = "tcp:\/\/127\.0\.0\.1:26657"\n/);
+    writeFileSync(path, text.replace(/\nladdr = "tcp:\/\/127\.0\.0\.1:26657"\n/, '\nladr = "tcp://127.0.0.1:26657"\n'));
+    const r = dgrid(["start", "--home", home]);
+    assert.equal(r.signal, null, "dgrid start did not exit on its own");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: invalid node config/);
+    assert.match(r.stderr, /config\.toml: rpc\.ladr: unknown key \(did you mean "rpc\.laddr"\?\)/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });

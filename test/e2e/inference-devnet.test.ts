@@ -18,6 +18,7 @@ import {
   devnetWallet,
   prepareDevnetHome,
 } from "../../app/devnet.ts";
+import { loadConfig, writeConfig } from "../../chain/node/config.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { DGridClient, TxFailedError } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
@@ -53,8 +54,7 @@ describe("inference on a devnet node", () => {
     home = testTempDir("dgrid-infdev-");
     prepareDevnetHome(home);
     await addDevnetOperatorKey(home);
-    const cfgPath = join(home, "config", "config.json");
-    const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
+    const cfg = loadConfig(home);
     const rpcPort = await freePort();
     rpcUrl = `http://127.0.0.1:${rpcPort}`;
     cfg.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
@@ -67,7 +67,7 @@ describe("inference on a devnet node", () => {
     modelsUrl = `http://127.0.0.1:${modelsPort}`;
     cfg.consensus.timeoutCommitMs = 200;
     cfg.inference.syncIntervalMs = 500;
-    writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
+    writeConfig(home, cfg);
     node = await spawnNode(home, rpcUrl, 3);
   });
   after(async () => {

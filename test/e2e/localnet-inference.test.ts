@@ -27,11 +27,13 @@ import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/b
 import ort from "onnxruntime-node";
 import { DEVNET_HD_PATHS, DEVNET_MNEMONIC, devnetWallet } from "../../app/devnet.ts";
 import { Keyring } from "../../chain/keyring/keyring.ts";
+import { agrees, policyFromProto } from "../../chain/tensor/agreement.ts";
+import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import type { Outputs } from "../../chain/tensor/dtype.ts";
+import { tensorToJson } from "../../chain/tensor/json.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { DGridClient } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, goldenVectorsFromFile } from "../../models/demo.ts";
-import { agrees, policyFromProto } from "../../modules/inference/agreement.ts";
-import { type Outputs, tensorsFromNamed } from "../../modules/inference/canonical.ts";
 import { ExecutorOutcome, type InferenceRequest, RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
   QueryPendingRequestsRequest,
@@ -50,7 +52,6 @@ import type { Model, NamedTensor } from "../../proto/gen/dgrid/registry/v1/regis
 import { QueryReputationRequest, QueryReputationResponse } from "../../proto/gen/dgrid/reputation/v1/query.ts";
 import type { Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import type { Tensor } from "../../validator/executor/types.ts";
-import { tensorToJson } from "../../validator/onnx/tensor.ts";
 import {
   blockAt,
   createTestLocalnet,

@@ -8,13 +8,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { Registry } from "prom-client";
-import { agrees } from "../../modules/inference/agreement.ts";
-import {
-  canonicalOutput,
-  commitmentHash,
-  namedFromTensors,
-  tensorsFromNamed,
-} from "../../modules/inference/canonical.ts";
+import { agrees } from "../../chain/tensor/agreement.ts";
+import { canonicalOutput, namedFromTensors, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { commitmentHash } from "../../modules/inference/commitment.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
 import { ErrQueueFull } from "../../validator/errors.ts";

@@ -9,11 +9,12 @@ import type { Registry } from "@cosmjs/proto-signing";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
+import { canonicalOutput, namedFromTensors } from "../../chain/tensor/canonical.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { dgridRegistry } from "../../client/index.ts";
-import { canonicalOutput, namedFromTensors, sha256 } from "../../modules/inference/canonical.ts";
+import { sha256 } from "../../modules/inference/commitment.ts";
 import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { encodeInjected } from "../../modules/inference/vote-extensions.ts";
 import {

@@ -11,6 +11,7 @@ import { QueryClient, SigningStargateClient, setupStakingExtension } from "@cosm
 import type { CometClient } from "@cosmjs/tendermint-rpc";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { DGridApp } from "../../app/app.ts";
+import { verifySecp256k1 } from "../../modules/auth/sigverify.ts";
 import { collectGentxs, createGentx } from "../../modules/genutil/gentx.ts";
 import { txFromJson } from "../../modules/genutil/tx-json.ts";
 import { defaultGenesis as stakingDefault } from "../../modules/staking/genesis.ts";
@@ -26,6 +27,9 @@ function fakeComet(app: DGridApp): CometClient {
     disconnect() {},
   } as unknown as CometClient;
 }
+
+/** x/auth's signature check, as the app passes it to collect-gentxs */
+const verifier = { verifySecp256k1 };
 
 const consKey = (n: string) => new Uint8Array(createHash("sha256").update(`cons-${n}`).digest());
 
@@ -46,7 +50,11 @@ async function chainWithGentx() {
     moniker: "alice-node",
     memo: "abcd@127.0.0.1:26656",
   });
-  const { doc, peers } = collectGentxs({ chain_id: CHAIN_ID, validators: [{}], app_state: appState }, [gentx]);
+  const { doc, peers } = collectGentxs(
+    { chain_id: CHAIN_ID, validators: [{}], app_state: appState },
+    [gentx],
+    verifier,
+  );
   assert.deepEqual(peers, ["abcd@127.0.0.1:26656"]);
   assert.deepEqual(doc.validators, []);
   const app = newApp();
@@ -63,18 +71,23 @@ describe("staking in DGridApp", () => {
     assert.equal(gentx.auth_info.signer_infos[0].mode_info.single.mode, "SIGN_MODE_DIRECT");
     assert.deepEqual(raw.signatures[0], fromBase64(gentx.signatures[0]));
     assert.throws(
-      () => collectGentxs({ chain_id: "other-chain", validators: [], app_state: structuredClone(appState) }, [gentx]),
+      () =>
+        collectGentxs(
+          { chain_id: "other-chain", validators: [], app_state: structuredClone(appState) },
+          [gentx],
+          verifier,
+        ),
       /signature does not verify for chain id other-chain/,
     );
     const poor = structuredClone(appState);
     poor.bank.balances[0].coins[0].amount = "5";
     poor.bank.balances[1].coins[0].amount = "5";
     assert.throws(
-      () => collectGentxs({ chain_id: CHAIN_ID, validators: [], app_state: poor }, [gentx]),
+      () => collectGentxs({ chain_id: CHAIN_ID, validators: [], app_state: poor }, [gentx], verifier),
       /insufficient fund/,
     );
     assert.throws(
-      () => collectGentxs({ chain_id: CHAIN_ID, validators: [], app_state: appState }, [gentx, gentx]),
+      () => collectGentxs({ chain_id: CHAIN_ID, validators: [], app_state: appState }, [gentx, gentx], verifier),
       /duplicate gentx/,
     );
   });

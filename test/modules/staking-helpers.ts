@@ -9,6 +9,7 @@ import { Context } from "../../chain/baseapp/context.ts";
 import { Router } from "../../chain/baseapp/module.ts";
 import { InfiniteGasMeter } from "../../chain/baseapp/store-deps.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
+import { ed25519PubKeyAny } from "../../chain/types/pubkey.ts";
 import { AccountKeeper } from "../../modules/auth/keeper.ts";
 import { GovModuleName } from "../../modules/auth/keys.ts";
 import { BankKeeper } from "../../modules/bank/keeper.ts";
@@ -16,7 +17,7 @@ import { stakingInvariants } from "../../modules/staking/invariants.ts";
 import { StakingKeeper } from "../../modules/staking/keeper.ts";
 import { registerMsgServer } from "../../modules/staking/msg-server.ts";
 import { paramsFromJson } from "../../modules/staking/params.ts";
-import { accAddrToString, ed25519PubKeyAny, valAddrToString } from "../../modules/staking/types.ts";
+import { accAddrToString, valAddrToString } from "../../modules/staking/types.ts";
 import { MemCacheMultiStore, MemKV } from "../app/memory-store.ts";
 
 export const AUTHORITY = moduleAddress(GovModuleName);

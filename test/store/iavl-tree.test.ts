@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { iavlSpec, ics23, verifyMembership, verifyNonMembership } from "@confio/ics23";
 import fc from "fast-check";
-import { compareBytes } from "../../chain/store/bytes.ts";
 import type { Node } from "../../chain/store/iavl/node.ts";
 import { existenceProof, nonExistenceProof } from "../../chain/store/iavl/proof.ts";
 import { type BatchOp, EMPTY_ROOT_HASH, IavlTree } from "../../chain/store/iavl/tree.ts";
+import { compareBytes } from "../../chain/types/bytes.ts";
 import { type TempDb, tempDb } from "./helpers.ts";
 
 type Op = { k: number; v: number | null };

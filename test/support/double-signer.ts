@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { SignedMsgType, type Vote } from "cosmjs-types/tendermint/types/types";
 import type { Logger } from "pino";
 import type { CommitInfoEvent, ConsensusHooks } from "../../chain/consensus/consensus-state.ts";
-import { bytesEqual, type Signer } from "../../chain/consensus/crypto.ts";
+import type { Signer } from "../../chain/consensus/crypto.ts";
+import { bytesEqual } from "../../chain/types/bytes.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
 
 export interface DoubleSignerOptions {

@@ -4,8 +4,8 @@
 // Re-running with the same onnxruntime-node version gives the same files.
 import { writeFileSync } from "node:fs";
 import ort from "onnxruntime-node";
+import { tensorToJson } from "../../chain/tensor/json.ts";
 import type { Tensor } from "../../validator/executor/types.ts";
-import { tensorToJson } from "../../validator/onnx/tensor.ts";
 import { buildMlpModel, seededFloats } from "./mlp-model.ts";
 import {
   fileBytes,

@@ -2,10 +2,10 @@
 // vector fixture format, and a small in-memory ModelStoreReader for executor tests.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type TensorJson, tensorFromJson } from "../../chain/tensor/json.ts";
 import { DEFAULT_SESSION_OPTIONS, sha256Hex } from "../../models/demo.ts";
 import { ErrModelNotFound } from "../../validator/errors.ts";
 import type { ModelStoreReader, PinnedSessionOptions, Tensor } from "../../validator/executor/types.ts";
-import { type TensorJson, tensorFromJson } from "../../validator/onnx/tensor.ts";
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 

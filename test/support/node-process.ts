@@ -2,12 +2,12 @@
 // loopback ports, fast consensus timeouts, and helpers to wait for the RPC and for heights. A node
 // with faults (a byzantine test validator) runs faulty-node-main.ts instead of `dgrid start`.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { loadConfig, writeConfig } from "../../chain/node/config.ts";
 import { faultFlags, type NodeFaults } from "./faulty-node.ts";
 import { testTempDir } from "./temp-dir.ts";
 
@@ -139,15 +139,14 @@ export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNo
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const metricsPort = await freePort();
-  const cfgPath = join(home, "config", "config.json");
-  const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
-  cfg.rpc = { ...cfg.rpc, laddr: `tcp://127.0.0.1:${rpcPort}` };
-  cfg.p2p = { ...cfg.p2p, laddr: `/ip4/127.0.0.1/tcp/${p2pPort}` };
+  const cfg = loadConfig(home);
+  cfg.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
+  cfg.p2p.laddr = `/ip4/127.0.0.1/tcp/${p2pPort}`;
   cfg.instrumentation = { prometheus: true, prometheusLaddr: `tcp://127.0.0.1:${metricsPort}` };
-  cfg.consensus = { ...cfg.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 200 };
-  cfg.models = { ...cfg.models, laddr: `tcp://127.0.0.1:${await freePort()}` };
+  cfg.consensus.timeoutCommitMs = opts.timeoutCommitMs ?? 200;
+  cfg.models.laddr = `tcp://127.0.0.1:${await freePort()}`;
   cfg.logLevel = "info";
-  writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
+  writeConfig(home, cfg);
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const node: TestNode = {
     home,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
+import { tensorsEqual } from "../../chain/tensor/canonical.ts";
 import {
   ConformanceChecker,
   type ConformanceModel,
@@ -13,7 +14,6 @@ import {
 import { ErrBadInput } from "../../validator/errors.ts";
 import { OnnxExecutor } from "../../validator/executor/onnx-executor.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";
-import { tensorsEqual } from "../../validator/onnx/tensor.ts";
 import { buildMlpModel } from "../support/mlp-model.ts";
 import { fileBytes, loadGolden, MemoryModelStore, OCR_CLS_MODEL_PATH } from "../support/models.ts";
 

@@ -4,6 +4,7 @@ import ort from "onnxruntime-node";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { CodedError } from "../../chain/errors/errors.ts";
+import { tensorsEqual } from "../../chain/tensor/canonical.ts";
 import {
   ErrBadInput,
   ErrExecutorClosed,
@@ -16,7 +17,6 @@ import {
 } from "../../validator/errors.ts";
 import { OnnxExecutor } from "../../validator/executor/onnx-executor.ts";
 import type { InferenceJob, Tensor } from "../../validator/executor/types.ts";
-import { tensorsEqual } from "../../validator/onnx/tensor.ts";
 import { buildHangModel, buildMlpModel, buildReshapeModel, seededFloats } from "../support/mlp-model.ts";
 import {
   fileBytes,

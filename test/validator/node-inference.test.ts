@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import pino from "pino";
-import { tensorFromJsonInput, tensorValues } from "../../client/tensor-json.ts";
 import { DEMO_MODEL_PATH, demoModel, parsePolicy, sha256Hex } from "../../models/demo.ts";
 import type { InferenceExecutor, InferenceJob } from "../../validator/executor/types.ts";
 import { conformanceModel, NodeInference, type NodeInferenceOptions } from "../../validator/node-inference.ts";
@@ -137,16 +136,5 @@ describe("policy and tensor JSON parsing", () => {
     for (const bad of ["", "exactly", "topk:0", "topk:x", "tolerance:1", "tolerance:-1:0", "argmax:2"]) {
       assert.throws(() => parsePolicy(bad), /invalid/);
     }
-  });
-
-  it("reads tensors with numeric or base64 data and checks the byte count", () => {
-    const a = tensorFromJsonInput({ dtype: "float32", shape: [1, 2], data: [0.5, -1] });
-    assert.deepEqual(tensorValues(a), [0.5, -1]);
-    const b = tensorFromJsonInput({ dtype: "float32", shape: [1, 2], data: Buffer.from(a.data).toString("base64") });
-    assert.deepEqual(b.data, a.data);
-    const c = tensorFromJsonInput({ dtype: "int64", shape: [2], data: ["9007199254740993", 3] });
-    assert.deepEqual(tensorValues(c), ["9007199254740993", "3"]);
-    assert.throws(() => tensorFromJsonInput({ dtype: "float32", shape: [3], data: [1, 2] }), /needs 12/);
-    assert.throws(() => tensorFromJsonInput({ dtype: "complex", shape: [1], data: [1] }), /unknown dtype/);
   });
 });

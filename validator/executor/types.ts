@@ -1,16 +1,11 @@
 // The contract between the inference module's validator duties (validator/duties) and the ONNX
-// executor (validator/executor). Tensors travel as raw little-endian row-major bytes so that the
-// canonical output encoding, and therefore the commitments, never depend on a JS number type.
+// executor (validator/executor). Tensors (chain/tensor/dtype.ts) travel as raw little-endian
+// row-major bytes so that the canonical output encoding, and therefore the commitments, never depend
+// on a JS number type.
 
-export type DType = "float32" | "float64" | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+import type { DType, Tensor } from "../../chain/tensor/dtype.ts";
 
-export interface Tensor {
-  dtype: DType;
-  /** concrete dimensions (no symbolic ones once a request is made) */
-  shape: number[];
-  /** little-endian, row-major; length = product(shape) x size of dtype */
-  data: Uint8Array;
-}
+export type { DType, Tensor };
 
 /** Session options a model's registry entry pins, because changing them changes output bits. */
 export interface PinnedSessionOptions {

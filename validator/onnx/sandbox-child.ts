@@ -5,11 +5,12 @@
 // this child, which the parent kills (SIGKILL) and replaces. Messages: see sandbox.ts.
 import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
+import { DTYPES, isDType } from "../../chain/tensor/dtype.ts";
 import type { DType, PinnedSessionOptions, Tensor } from "../executor/types.ts";
 import { decodeModel, externalDataTensors } from "./onnx-proto.ts";
 import type { ChildReply, ChildRequest, RunManyResult } from "./sandbox.ts";
 import { ortSessionOptions } from "./session-options.ts";
-import { DTYPE_SIZE, isDType, type ModelMeta } from "./tensor.ts";
+import type { ModelMeta } from "./tensor.ts";
 
 const sessions = new Map<string, ort.InferenceSession>();
 
@@ -76,7 +77,7 @@ function fromOrt(name: string, t: ort.Tensor): Tensor {
   const dtype = t.type;
   if (!isDType(dtype)) throw new ChildError("dtype", `output ${name} has element type ${dtype}`);
   const d = t.data as ArrayBufferView;
-  const want = t.dims.reduce((a, b) => a * b, 1) * DTYPE_SIZE[dtype];
+  const want = t.dims.reduce((a, b) => a * b, 1) * DTYPES[dtype].size;
   const data = new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
   if (data.length !== want) throw new ChildError("dtype", `output ${name}: ${data.length} bytes, want ${want}`);
   return { dtype, shape: [...t.dims], data };

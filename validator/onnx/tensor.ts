@@ -1,40 +1,16 @@
-// Tensor helpers shared by the executor (validation, batching) and its sandbox process (conversion to
-// and from onnxruntime tensors). Tensors are little-endian row-major bytes (validator/executor/types.ts).
+// Tensor helpers of the executor: a job's inputs against the loaded session's inputs, and batching
+// (jobs concatenated along dim 0 and split back). The tensor rules themselves (dtypes, sizes,
+// well-formedness, canonical bytes, JSON form) are the shared library's (chain/tensor/).
+import { checkTensor } from "../../chain/tensor/dtype.ts";
 import { ErrBadInput } from "../errors.ts";
-import type { DType, Tensor } from "../executor/types.ts";
+import type { Tensor } from "../executor/types.ts";
 
-export const DTYPE_SIZE: Record<DType, number> = {
-  float32: 4,
-  float64: 8,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  int32: 4,
-  int64: 8,
-  bool: 1,
-};
-
-export function isDType(x: unknown): x is DType {
-  return typeof x === "string" && Object.hasOwn(DTYPE_SIZE, x);
-}
-
-export function elementCount(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Checks that a value is a well-formed Tensor (dtype known, dims non-negative integers, byte length right). */
-export function checkTensor(name: string, t: Tensor): void {
-  if (!t || typeof t !== "object") throw ErrBadInput.wrap(`input ${name}: not a tensor`);
-  if (!isDType(t.dtype)) throw ErrBadInput.wrap(`input ${name}: unknown dtype ${String(t.dtype)}`);
-  if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw ErrBadInput.wrap(`input ${name}: shape must be non-negative integers`);
-  }
-  if (!(t.data instanceof Uint8Array)) throw ErrBadInput.wrap(`input ${name}: data must be bytes`);
-  const want = elementCount(t.shape) * DTYPE_SIZE[t.dtype];
-  if (t.data.length !== want) {
-    throw ErrBadInput.wrap(`input ${name}: ${t.data.length} bytes for ${t.dtype}[${t.shape.join(",")}], want ${want}`);
+/** Checks one input's well-formedness (the tensor library's rules), as ErrBadInput naming the input. */
+function checkInput(name: string, t: Tensor): void {
+  try {
+    checkTensor(t);
+  } catch (e) {
+    throw ErrBadInput.wrap(`input ${name}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -70,7 +46,7 @@ export function validateInputs(meta: ModelMeta, inputs: Record<string, Tensor>):
   for (const spec of meta.inputs) {
     const t = inputs[spec.name];
     if (t === undefined) throw ErrBadInput.wrap(`missing input ${JSON.stringify(spec.name)}`);
-    checkTensor(spec.name, t);
+    checkInput(spec.name, t);
     if (t.dtype !== spec.type) throw ErrBadInput.wrap(`input ${spec.name}: dtype ${t.dtype}, model wants ${spec.type}`);
     if (t.shape.length !== spec.shape.length) {
       throw ErrBadInput.wrap(
@@ -152,32 +128,4 @@ export function splitRows(outputs: Record<string, Tensor>, rows: number[]): Reco
     });
   }
   return result;
-}
-
-/** JSON form of a tensor for fixtures and files: data as base64 of the little-endian bytes. */
-export interface TensorJson {
-  dtype: DType;
-  shape: number[];
-  data: string;
-}
-
-export function tensorToJson(t: Tensor): TensorJson {
-  return { dtype: t.dtype, shape: [...t.shape], data: Buffer.from(t.data).toString("base64") };
-}
-
-export function tensorFromJson(j: TensorJson): Tensor {
-  const t = { dtype: j.dtype, shape: j.shape, data: new Uint8Array(Buffer.from(j.data, "base64")) };
-  checkTensor("json", t);
-  return t;
-}
-
-export function tensorsEqual(a: Tensor, b: Tensor): boolean {
-  return (
-    a.dtype === b.dtype &&
-    a.shape.length === b.shape.length &&
-    a.shape.every((d, i) => d === b.shape[i]) &&
-    Buffer.from(a.data.buffer, a.data.byteOffset, a.data.length).equals(
-      Buffer.from(b.data.buffer, b.data.byteOffset, b.data.length),
-    )
-  );
 }

@@ -1,6 +1,7 @@
 // ICS-23 proofs for an IAVL tree (spec `iavlSpec`): existence of a key, or non-existence through its neighbours.
 import { ics23 } from "@confio/ics23";
-import { type Bytes, compareBytes, concatBytes } from "../bytes.ts";
+import { compareBytes, concat } from "../../types/bytes.ts";
+import type { Bytes } from "../bytes.ts";
 import { innerHeader, leafPrefix, type Node } from "./node.ts";
 import type { IavlTree } from "./tree.ts";
 
@@ -18,13 +19,13 @@ export function existenceProof(tree: IavlTree, root: Node, key: Bytes): ics23.IE
     if (wentLeft) {
       ops.push({
         hash: ics23.HashOp.SHA256,
-        prefix: concatBytes(header, CHILD_LEN),
-        suffix: concatBytes(CHILD_LEN, node.rightHash as Bytes),
+        prefix: concat(header, CHILD_LEN),
+        suffix: concat(CHILD_LEN, node.rightHash as Bytes),
       });
     } else {
       ops.push({
         hash: ics23.HashOp.SHA256,
-        prefix: concatBytes(header, CHILD_LEN, node.leftHash as Bytes, CHILD_LEN),
+        prefix: concat(header, CHILD_LEN, node.leftHash as Bytes, CHILD_LEN),
         suffix: new Uint8Array(0),
       });
     }

@@ -8,7 +8,8 @@
 // change = copy-on-write), hashed once at workingHash time, and written by commit in one batch.
 
 import { ErrInvalidHeight } from "../../errors/errors.ts";
-import { type Bytes, be64, compareBytes, concatBytes, equalBytes, keyString, sha256 } from "../bytes.ts";
+import { bytesEqual, compareBytes, concat } from "../../types/bytes.ts";
+import { type Bytes, be64, keyString, sha256 } from "../bytes.ts";
 import { LruCache } from "../lru.ts";
 import { decodeNode, encodedSize, encodeNodeInto, hashInner, hashLeaf, Node } from "./node.ts";
 
@@ -64,20 +65,20 @@ export class IavlTree {
   }
 
   // ---- keys ----
-  nodeKey(hash: Bytes): Buffer {
-    return concatBytes(this.prefix, Uint8Array.of(N), hash);
+  nodeKey(hash: Bytes): Bytes {
+    return concat(this.prefix, Uint8Array.of(N), hash);
   }
-  rootKey(version: number): Buffer {
-    return concatBytes(this.prefix, Uint8Array.of(R), be64(version));
+  rootKey(version: number): Bytes {
+    return concat(this.prefix, Uint8Array.of(R), be64(version));
   }
-  orphanKey(toVersion: number, hash: Bytes): Buffer {
-    return concatBytes(this.prefix, Uint8Array.of(O), be64(toVersion), hash);
+  orphanKey(toVersion: number, hash: Bytes): Bytes {
+    return concat(this.prefix, Uint8Array.of(O), be64(toVersion), hash);
   }
   /** [gte, lt) of orphan records with toVersion in [from, to] */
-  orphanRange(from: number, to: number): { gte: Buffer; lt: Buffer } {
+  orphanRange(from: number, to: number): { gte: Bytes; lt: Bytes } {
     return {
-      gte: concatBytes(this.prefix, Uint8Array.of(O), be64(from)),
-      lt: concatBytes(this.prefix, Uint8Array.of(O), be64(to + 1)),
+      gte: concat(this.prefix, Uint8Array.of(O), be64(from)),
+      lt: concat(this.prefix, Uint8Array.of(O), be64(to + 1)),
     };
   }
   /** the node hash inside an orphan record key */
@@ -90,7 +91,7 @@ export class IavlTree {
     const k = cacheKey(hash);
     const cached = this.cache.get(k);
     // the cache key is a 48-bit hash prefix: confirm the full hash (a collision is just a miss)
-    if (cached && equalBytes(cached.hash as Bytes, hash)) return cached;
+    if (cached && bytesEqual(cached.hash as Bytes, hash)) return cached;
     const raw = this.db.getSync(this.nodeKey(hash));
     if (!raw) throw ErrInvalidHeight.wrap(`iavl: missing node ${Buffer.from(hash).toString("hex")} (version pruned?)`);
     this.nodeLoads++;
@@ -102,7 +103,7 @@ export class IavlTree {
   forgetNode(hash: Bytes): void {
     const k = cacheKey(hash);
     const cached = this.cache.get(k);
-    if (cached && equalBytes(cached.hash as Bytes, hash)) this.cache.delete(k);
+    if (cached && bytesEqual(cached.hash as Bytes, hash)) this.cache.delete(k);
   }
 
   /** Root node of a committed version: undefined = empty tree, null = version unknown (never saved or pruned). */

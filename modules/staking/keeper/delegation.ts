@@ -11,7 +11,7 @@ import type { Context } from "../../../chain/baseapp/context.ts";
 import { type Dec, decFromProtoString, decToProtoString, decTruncateInt } from "../../../chain/baseapp/dec.ts";
 import { iteratePrefix } from "../../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../../chain/errors/errors.ts";
-import { bytesEqual } from "../../../chain/types/merkle.ts";
+import { bytesEqual } from "../../../chain/types/bytes.ts";
 import {
   ErrDelegatorShareExRateInvalid,
   ErrNoDelegation,

@@ -6,7 +6,7 @@ import { type Redelegation, Redelegation as RedelegationProto } from "cosmjs-typ
 import type { Context } from "../../../chain/baseapp/context.ts";
 import { type Dec, decToProtoString } from "../../../chain/baseapp/dec.ts";
 import { iteratePrefix } from "../../../chain/baseapp/pagination.ts";
-import { bytesEqual } from "../../../chain/types/merkle.ts";
+import { bytesEqual } from "../../../chain/types/bytes.ts";
 import {
   ErrBadRedelegationDst,
   ErrBadRedelegationSrc,

@@ -5,7 +5,7 @@
 import { ValAddresses, type Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Context } from "../../../chain/baseapp/context.ts";
-import { compareBytes } from "../../../chain/store/bytes.ts";
+import { compareBytes } from "../../../chain/types/bytes.ts";
 import { inclusiveEnd, parseValidatorQueueKey, ValidatorQueueKey, validatorQueueKey } from "../keys.ts";
 import {
   abciValidatorUpdate,

@@ -1,8 +1,8 @@
-// Validation of tensor specs and of tensors against a spec (pure). Used for model registration,
-// golden vectors, request inputs and revealed outputs.
+// Validation of tensor specs and of tensors against a spec (pure). Used for model registration
+// (registry), golden vectors, request inputs and revealed outputs (inference).
 
 import type { NamedTensor, TensorSpec } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { DTYPES, elementCount, isDType } from "../inference/canonical.ts";
+import { DTYPES, elementCount, isDType } from "./dtype.ts";
 
 export interface SpecLimits {
   maxTensors: number;
