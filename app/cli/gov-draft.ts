@@ -20,37 +20,56 @@ import { messageToAny, PROPOSAL_MSG_TYPES, type ProposalFile, toSdkJson } from "
 import { withNode } from "./node-client.ts";
 
 interface ParamsSource {
-  /** the module's Query/Params path and its codec (any extra request fields as `request`) */
+  /** the module's Query/Params path; every such request is empty (gov's params_type "" encodes to nothing) */
   path: string;
-  request: Uint8Array;
   decode(bytes: Uint8Array): { params?: unknown };
   msgType: string;
 }
 
-const source = (
-  service: string,
-  q: { QueryParamsRequest: { encode(m: never): { finish(): Uint8Array }; fromPartial(o: object): unknown } } & {
-    QueryParamsResponse: { decode(b: Uint8Array): { params?: unknown } };
-  },
-  msgType: string,
-  request: object = {},
-): ParamsSource => ({
+const source = (service: string, decode: ParamsSource["decode"], msgType: string): ParamsSource => ({
   path: `/${service}/Params`,
-  request: q.QueryParamsRequest.encode(q.QueryParamsRequest.fromPartial(request) as never).finish(),
-  decode: (b) => q.QueryParamsResponse.decode(b),
+  decode,
   msgType,
 });
 
 /** The modules whose params a proposal can change, by name. */
 export const PARAM_MODULES: Record<string, ParamsSource> = {
-  auth: source("cosmos.auth.v1beta1.Query", authQuery, "/cosmos.auth.v1beta1.MsgUpdateParams"),
-  bank: source("cosmos.bank.v1beta1.Query", bankQuery, "/cosmos.bank.v1beta1.MsgUpdateParams"),
-  staking: source("cosmos.staking.v1beta1.Query", stakingQuery, "/cosmos.staking.v1beta1.MsgUpdateParams"),
-  slashing: source("cosmos.slashing.v1beta1.Query", slashingQuery, "/cosmos.slashing.v1beta1.MsgUpdateParams"),
-  gov: source("cosmos.gov.v1.Query", govQuery, "/cosmos.gov.v1.MsgUpdateParams", { paramsType: "" }),
-  registry: source("dgrid.registry.v1.Query", registryQuery as never, "/dgrid.registry.v1.MsgUpdateParams"),
-  inference: source("dgrid.inference.v1.Query", inferenceQuery as never, "/dgrid.inference.v1.MsgUpdateParams"),
-  reputation: source("dgrid.reputation.v1.Query", reputationQuery as never, "/dgrid.reputation.v1.MsgUpdateParams"),
+  auth: source(
+    "cosmos.auth.v1beta1.Query",
+    (b) => authQuery.QueryParamsResponse.decode(b),
+    "/cosmos.auth.v1beta1.MsgUpdateParams",
+  ),
+  bank: source(
+    "cosmos.bank.v1beta1.Query",
+    (b) => bankQuery.QueryParamsResponse.decode(b),
+    "/cosmos.bank.v1beta1.MsgUpdateParams",
+  ),
+  staking: source(
+    "cosmos.staking.v1beta1.Query",
+    (b) => stakingQuery.QueryParamsResponse.decode(b),
+    "/cosmos.staking.v1beta1.MsgUpdateParams",
+  ),
+  slashing: source(
+    "cosmos.slashing.v1beta1.Query",
+    (b) => slashingQuery.QueryParamsResponse.decode(b),
+    "/cosmos.slashing.v1beta1.MsgUpdateParams",
+  ),
+  gov: source("cosmos.gov.v1.Query", (b) => govQuery.QueryParamsResponse.decode(b), "/cosmos.gov.v1.MsgUpdateParams"),
+  registry: source(
+    "dgrid.registry.v1.Query",
+    (b) => registryQuery.QueryParamsResponse.decode(b),
+    "/dgrid.registry.v1.MsgUpdateParams",
+  ),
+  inference: source(
+    "dgrid.inference.v1.Query",
+    (b) => inferenceQuery.QueryParamsResponse.decode(b),
+    "/dgrid.inference.v1.MsgUpdateParams",
+  ),
+  reputation: source(
+    "dgrid.reputation.v1.Query",
+    (b) => reputationQuery.QueryParamsResponse.decode(b),
+    "/dgrid.reputation.v1.MsgUpdateParams",
+  ),
 };
 
 export interface DraftOptions {
@@ -107,7 +126,7 @@ async function paramChange(comet: Comet38Client, opts: DraftOptions) {
       `--module ${name ?? "(missing)"}: a param change names one of ${Object.keys(PARAM_MODULES).join(", ")}`,
     );
   }
-  const params = src.decode(await abciQuery(comet, src.path, src.request)).params;
+  const params = src.decode(await abciQuery(comet, src.path, new Uint8Array())).params;
   const codec = new Map(PROPOSAL_MSG_TYPES).get(src.msgType) as unknown as {
     fromPartial(o: object): unknown;
     toJSON(m: unknown): unknown;
