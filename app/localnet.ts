@@ -24,6 +24,7 @@ import { parseCoins } from "./cli/args.ts";
 import { buildGenesisWithGentxs } from "./cli/gentx.ts";
 import { initHome } from "./cli/init.ts";
 import { DEVNET_ACCOUNT_COINS, devnetAccountAddress, devnetAddress } from "./devnet.ts";
+import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "./gov-periods.ts";
 
 export const LOCALNET_CHAIN_ID = "dgrid-localnet-1";
 /** name of each validator's operator key in its home's test keyring */
@@ -64,8 +65,8 @@ export interface LocalnetGenesisParams {
 
 /**
  * Localnet defaults: a 20-block signed-blocks window (half must be signed), 10 s downtime jail,
- * 60 s unbonding, 10 s gov voting (5 s expedited), vote extensions (the inference module's
- * commit/reveal) from height 2.
+ * 60 s unbonding, 60 s gov voting and deposit periods (30 s expedited: long enough for people to
+ * vote by hand), vote extensions (the inference module's commit/reveal) from height 2.
  */
 export function localnetGenesisParams(): Required<LocalnetGenesisParams> {
   return {
@@ -75,7 +76,7 @@ export function localnetGenesisParams(): Required<LocalnetGenesisParams> {
       downtime_jail_duration: "10s",
     },
     staking: { unbonding_time: "60s" },
-    gov: { max_deposit_period: "10s", voting_period: "10s", expedited_voting_period: "5s" },
+    gov: govPeriods(LOCALNET_VOTING_PERIOD_S),
     inference: {},
     voteExtensionsEnableHeight: "2",
   };
@@ -166,6 +167,14 @@ export async function buildLocalnetGenesis(
     params.voteExtensionsEnableHeight ?? d.voteExtensionsEnableHeight;
   validateGenesis(doc);
   return doc;
+}
+
+/** The gov params of a localnet's genesis (its periods, for the start banner). */
+export function loadLocalnetGenesisGov(net: Localnet): GovParamsJson {
+  const doc = JSON.parse(readFileSync(genesisPath(net.nodes[0].home), "utf8")) as {
+    app_state: { gov: { params: GovParamsJson } };
+  };
+  return doc.app_state.gov.params;
 }
 
 /** Reads an existing localnet layout, or undefined when `dir` holds none. */

@@ -13,6 +13,7 @@ import { proxyAppFactory } from "../chain/node/proxy-app.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { DGridApp } from "./app.ts";
+import { MODELS_URL_KEY } from "./node-status.ts";
 
 /** Test-only wrappers (test/support); production never passes them. */
 export interface DGridNodeDecorators extends NodeDecorators {
@@ -67,6 +68,8 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
             afterStart: (ctx: { rpcUrl: string; query(path: string, data: Uint8Array): Promise<Uint8Array> }) =>
               inference.startSync(ctx),
             startInfo: () => ({ models: inference.modelsUrl, executionProvider: inference.executor?.provider }),
+            statusInfo: (): Record<string, string> =>
+              inference.modelsUrl ? { [MODELS_URL_KEY]: inference.modelsUrl } : {},
             close: () => inference.close(),
           },
         ]

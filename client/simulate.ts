@@ -23,6 +23,18 @@ export interface SimulateWithFeeArgs {
   fee: Pick<StdFee, "amount">;
 }
 
+/** The node refused to simulate the tx: the tx would fail the same way (its code, codespace and log). */
+export class SimulationError extends Error {
+  constructor(
+    readonly code: number,
+    readonly codespace: string,
+    readonly log: string,
+  ) {
+    super(`simulation failed: ${log} (codespace ${codespace}, code ${code})`);
+    this.name = "SimulationError";
+  }
+}
+
 export async function simulateWithFee(args: SimulateWithFeeArgs): Promise<number> {
   const { comet, registry, signer, messages, memo, fee } = args;
   const body = TxBody.fromPartial({ messages: messages.map((m) => registry.encodeAsAny(m)), memo });
@@ -43,7 +55,7 @@ export async function simulateWithFee(args: SimulateWithFeeArgs): Promise<number
   });
   const request = SimulateRequest.fromPartial({ txBytes: TxRaw.encode(tx).finish() });
   const res = await comet.abciQuery({ path: SIMULATE_PATH, data: SimulateRequest.encode(request).finish() });
-  if (res.code !== 0) throw new Error(`simulation failed (code ${res.code}, ${res.codespace}): ${res.log}`);
+  if (res.code) throw new SimulationError(res.code, res.codespace ?? "", res.log ?? "");
   const gasUsed = SimulateResponse.decode(res.value).gasInfo?.gasUsed;
   if (gasUsed === undefined) throw new Error("simulation returned no gas info");
   return Number(gasUsed);

@@ -78,3 +78,16 @@ export function parsePositiveNumber(text: string, what: string): number {
   }
   return n;
 }
+
+const DURATION_UNITS: Record<string, number> = { h: 3600, m: 60, s: 1 };
+
+/** A whole-second Go-style duration ("60s", "2m", "1h30m") -> seconds. */
+export function parseDurationSeconds(text: string, what: string): number {
+  const parts = [...text.trim().matchAll(/(\d+)([hms])/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text.trim()) {
+    throw new CliError(`invalid ${what} "${text}": expected a duration such as 60s, 5m or 1h30m`);
+  }
+  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]], 0);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new CliError(`invalid ${what} "${text}": must be positive`);
+  return seconds;
+}

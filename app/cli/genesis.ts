@@ -5,7 +5,7 @@ import { genesisPath } from "../../chain/node/config.ts";
 import { type GenesisDoc, genesisToJson, parseGenesis } from "../../chain/types/genesis.ts";
 import { addGenesisAccount, validateAppState } from "../genesis.ts";
 import { isAddress, parseAddress, parseCoins } from "./args.ts";
-import { CliError, type CliIO, globalsOf } from "./context.ts";
+import { CliError, type CliIO, globalsOf, printResult } from "./context.ts";
 import { registerGentxCommands } from "./gentx.ts";
 import { addKeyringOptions, openKeyring } from "./keyring-flags.ts";
 
@@ -41,7 +41,7 @@ export function registerGenesisCommands(program: Command, io: CliIO): void {
       .description('add a funded account to genesis.json, e.g. add-account dgrid1... "1000000udgrid,5stake"'),
   ).action((who: string, coinsText: string, _opts: unknown, cmd: Command) => {
     const g = globalsOf(cmd);
-    const coins = parseCoins(coinsText);
+    const parsedCoins = parseCoins(coinsText);
     let address = who;
     if (!isAddress(who)) {
       // Looks like bech32 but is not a valid dgrid address: report why rather than "key not found".
@@ -55,9 +55,15 @@ export function registerGenesisCommands(program: Command, io: CliIO): void {
       }
     }
     const doc = readGenesis(g.home);
-    doc.app_state = addGenesisAccount(doc.app_state, address, coins);
+    doc.app_state = addGenesisAccount(doc.app_state, address, parsedCoins);
     writeGenesis(g.home, doc);
-    if (g.output === "json") io.out(`${JSON.stringify({ address, coins: coinsText })}\n`);
+    const coins = parsedCoins.map((c) => `${c.amount}${c.denom}`).join(",");
+    printResult(
+      io,
+      g.output,
+      { address, coins, genesis: genesisPath(g.home) },
+      (r) => `added genesis account ${r.address} with ${r.coins} to ${r.genesis}\n`,
+    );
   });
 
   genesis

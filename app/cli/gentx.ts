@@ -26,7 +26,8 @@ import { addKeyringOptions, openKeyring } from "./keyring-flags.ts";
 export const gentxDir = (home: string) => join(home, "config", "gentx");
 
 /** collect-gentxs checks each gentx's signature with x/auth's verification */
-const gentxVerifier: SignatureVerifierI = { verifySecp256k1 };
+/** how collect-gentxs checks a gentx's signature (the auth module's secp256k1 verification) */
+export const gentxVerifier: SignatureVerifierI = { verifySecp256k1 };
 
 function writeGenesisFile(home: string, doc: GenesisDoc): void {
   const path = genesisPath(home);
@@ -36,6 +37,13 @@ function writeGenesisFile(home: string, doc: GenesisDoc): void {
 
 function cliErr(e: unknown): CliError {
   return e instanceof CliError ? e : new CliError((e as Error)?.message ?? String(e));
+}
+
+/** Writes a gentx where `collect-gentxs` looks for it (or `path`); returns the path. */
+export function writeGentxFile(path: string, gentx: unknown): string {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(gentx)}\n`);
+  return path;
 }
 
 /** Reads every *.json gentx in `dir`, in file-name order. */
@@ -58,7 +66,7 @@ export function readGentxDir(dir: string): unknown[] {
 }
 
 /** p2p port of the home's config (the gentx memo names it, as simd's "<node id>@<ip>:26656"). */
-function p2pPort(home: string): number {
+export function p2pPort(home: string): number {
   const laddr = loadConfig(home).p2p.laddr;
   const m = /\/tcp\/(\d+)/.exec(laddr) ?? /:(\d+)$/.exec(laddr);
   return m ? Number(m[1]) : 26656;
@@ -205,9 +213,7 @@ export function registerGentxCommands(genesis: Command, io: CliIO): void {
     } catch (e) {
       throw cliErr(e);
     }
-    const out = opts.outputDocument ?? join(gentxDir(g.home), `gentx-${id}.json`);
-    mkdirSync(join(out, ".."), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(gentx)}\n`);
+    const out = writeGentxFile(opts.outputDocument ?? join(gentxDir(g.home), `gentx-${id}.json`), gentx);
     io.err(`Genesis transaction written to "${out}"\n`);
     if (g.output === "json") io.out(`${JSON.stringify({ file: out, validator: key.address })}\n`);
   });

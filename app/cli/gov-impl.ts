@@ -98,7 +98,7 @@ function toProtoJson(v: unknown): unknown {
 }
 
 /** cosmjs-types JSON back to the SDK's snake_case shape (durations as "Ns"). */
-function toSdkJson(v: unknown): unknown {
+export function toSdkJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toSdkJson);
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;

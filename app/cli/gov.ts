@@ -1,6 +1,6 @@
 // `dgrid tx gov submit-proposal|deposit|vote` and `dgrid query gov proposals|proposal|tally|votes|
 // deposits|params`, as the SDK's gov CLI. The work (gov-impl.ts, CosmJS) is imported when a command runs.
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { parsePositiveInt } from "./args.ts";
 import { type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import { addNodeOption, jsonSafe, nodeUrl } from "./node-client.ts";
@@ -10,6 +10,8 @@ const impl = () => import("./gov-impl.ts");
 const yaml = (v: unknown) => toYaml(JSON.parse(JSON.stringify(v, jsonSafe)));
 
 type GovTxFlags = SendFlags & { from?: string };
+
+const collect = (v: string, prev: string[]) => [...prev, v];
 
 function sub(program: Command, name: string): Command {
   const c = program.commands.find((x) => x.name() === name);
@@ -35,9 +37,47 @@ export function registerGovCommands(program: Command, io: CliIO): void {
       .command("submit-proposal <proposal_file>")
       .description("submit a proposal from a JSON file (messages with @type, metadata, deposit, title, summary)")
       .option("--from <key_or_address>", "the proposer's key"),
+    { gas: "auto" },
   ).action(async (file: string, opts: GovTxFlags, cmd: Command) => {
     const make = (await impl()).proposalFromFile(file);
     await send(cmd, opts, make, { proposal: file });
+  });
+
+  addNodeOption(
+    tx
+      .command("draft-proposal")
+      .description(
+        "write a proposal file for submit-proposal: a param change (the module's current params with --set " +
+          "applied, the gov module account as authority, the chain's minimum deposit) or a text proposal",
+      )
+      .addOption(
+        new Option("--type <type>", "what the proposal does").choices(["param-change", "text"]).default("param-change"),
+      )
+      .option(
+        "--module <name>",
+        "param-change: the module (auth bank staking slashing gov registry inference reputation)",
+      )
+      .option("--set <key=value>", "param-change: a param's new value, e.g. voting_period=120s (repeat)", collect, [])
+      .option("--title <text>", "proposal title")
+      .option("--summary <text>", "proposal summary")
+      .option("--deposit <coins>", "initial deposit (default: the chain's min_deposit)")
+      .option("--metadata <text>", "proposal metadata (a text proposal needs it, e.g. an ipfs:// link)")
+      .option("--output-file <file>", "where to write the proposal", "draft_proposal.json"),
+  ).action(async (opts: import("./gov-draft.ts").DraftOptions, cmd: Command) => {
+    const { draftProposal } = await import("./gov-draft.ts");
+    const r = await draftProposal(nodeUrl(cmd, io), opts);
+    printResult(io, globalsOf(cmd).output, r, (d: typeof r) =>
+      [
+        `wrote ${d.file}: ${d.type === "text" ? "a text proposal" : `a change of the ${d.module} params`}`,
+        ...(d.authority ? [`  authority: ${d.authority} (the gov module account)`] : []),
+        `  deposit:   ${d.deposit}`,
+        ...(d.type === "param-change"
+          ? [`  changes:   ${d.changed.length > 0 ? d.changed.join("; ") : "none yet: edit params in the file"}`]
+          : []),
+        `submit it:  dgrid tx gov submit-proposal ${d.file} --from KEY`,
+        "",
+      ].join("\n"),
+    );
   });
 
   addTxFlags(

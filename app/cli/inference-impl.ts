@@ -14,6 +14,8 @@ import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { DEFAULT_SESSION_OPTIONS, goldenVectorsToProto, parseCoin, sha256Hex, specFromIo } from "../../models/demo.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
+  QueryParamsRequest as InferenceQueryParamsRequest,
+  QueryParamsResponse as InferenceQueryParamsResponse,
   QueryRequestRequest,
   QueryRequestResponse,
   QueryResultRequest,
@@ -22,6 +24,8 @@ import {
 import {
   QueryModelRequest,
   QueryModelResponse,
+  QueryModelServersRequest,
+  QueryModelServersResponse,
   QueryModelsRequest,
   QueryModelsResponse,
 } from "../../proto/gen/dgrid/registry/v1/query.ts";
@@ -30,9 +34,10 @@ import { type Calibration, calibrate, registrationProblems } from "../../validat
 import { type GoldenSet, parseGoldenFile } from "../../validator/golden/format.ts";
 import { formatPolicy, parsePolicy } from "../../validator/golden/policy-text.ts";
 import { ModelProber } from "../../validator/onnx/sandbox.ts";
+import { MODELS_URL_KEY } from "../node-status.ts";
 import { CliError, type CliIO } from "./context.ts";
 import type { RegisterModelFlags, RequestFlags } from "./inference.ts";
-import { withNode } from "./node-client.ts";
+import { nodeUrl, rpcCall, withNode } from "./node-client.ts";
 
 /** PUTs the file to `<base>/models`, drawing a progress bar on stderr; returns the stored id and size. */
 export async function uploadModel(io: CliIO, base: string, file: string): Promise<{ id: string; size: number }> {
@@ -73,9 +78,34 @@ export async function uploadModel(io: CliIO, base: string, file: string): Promis
   io.err("\n");
   const body = (await res.json().catch(() => ({}))) as { id?: string; size?: number; message?: string; code?: number };
   if (!res.ok || !body.id) {
-    throw new CliError(`the node refused the model (HTTP ${res.status}): ${body.message ?? "no details"}`);
+    const why =
+      res.status === 404
+        ? `nothing at ${base}/models takes uploads: is it the node's model endpoint? (\`dgrid status\` shows it as node_info.other.${MODELS_URL_KEY})`
+        : res.status === 403
+          ? "the node takes uploads only from its own machine (loopback)"
+          : (body.message ?? "no details");
+    throw new CliError(`the node refused the model (HTTP ${res.status}): ${why}`);
   }
   return { id: body.id, size: body.size ?? total };
+}
+
+/**
+ * The node's model endpoint: --node-models, else the URL the node reports in its status (a node
+ * listening on every interface reports 0.0.0.0: it is reached where its RPC is).
+ */
+export async function modelsEndpoint(io: CliIO, cmd: Command, explicit?: string): Promise<string> {
+  if (explicit) return explicit.replace(/\/+$/, "");
+  const url = nodeUrl(cmd, io);
+  const status = await withNode(url, () => rpcCall(url, "status"));
+  const reported = status?.node_info?.other?.[MODELS_URL_KEY];
+  if (typeof reported !== "string" || reported === "") {
+    throw new CliError(
+      `the node at ${url} reports no model endpoint (its config models.laddr is empty); pass --node-models URL`,
+    );
+  }
+  const u = new URL(reported);
+  if (["0.0.0.0", "[::]"].includes(u.hostname)) u.hostname = new URL(url).hostname;
+  return u.toString().replace(/\/+$/, "");
 }
 
 function creatorSharePpm(text: string): bigint {
@@ -157,6 +187,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
       `${opts.golden} was made with session options ${JSON.stringify(golden.sessionOptions)}; registration pins ${JSON.stringify(pinned)}`,
     );
   }
+  const endpoint = await modelsEndpoint(io, cmd, opts.nodeModels);
   // the tensor specs come from onnxruntime's view of the file (symbolic dims stay symbolic)
   const prober = new ModelProber({ timeoutMs: 60_000 }, { logger: pino({ level: "silent" }) });
   let meta: Awaited<ReturnType<ModelProber["probe"]>>;
@@ -168,7 +199,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
     await prober.close();
   }
   if (!opts.skipCalibration) await precheck(io, bytes, golden, policyText);
-  const uploaded = await uploadModel(io, opts.nodeModels, path);
+  const uploaded = await uploadModel(io, endpoint, path);
   const { signAndBroadcast } = await import("./tx-send.ts");
   const result = await signAndBroadcast(
     io,
@@ -197,7 +228,36 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
     (address) => ({ creator: address, model_id: uploaded.id, name: opts.name, version: opts.modelVersion }),
     dgridMsgTypes,
   );
-  return { model_id: uploaded.id, ...result };
+  if (result.code !== 0 || !opts.wait) return { model_id: uploaded.id, ...result };
+  io.err(`registered ${uploaded.id}; waiting until a validator serves it (it first checks the golden vectors)\n`);
+  const servedBy = await waitServed(nodeUrl(cmd, io), uploaded.id, Number(opts.timeout));
+  return { model_id: uploaded.id, served_by: servedBy, ...result };
+}
+
+async function modelServers(url: string, id: string): Promise<string[]> {
+  const res = QueryModelServersResponse.decode(
+    await abci(
+      url,
+      "/dgrid.registry.v1.Query/ModelServers",
+      QueryModelServersRequest.encode(QueryModelServersRequest.fromPartial({ modelId: id })).finish(),
+    ),
+  );
+  return res.servers.map((s) => s.validator);
+}
+
+/** Polls the registry until some validator serves the model; returns the servers' valoper addresses. */
+async function waitServed(url: string, id: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const servers = await modelServers(url, id);
+    if (servers.length > 0) return servers;
+    if (Date.now() >= deadline) {
+      throw new CliError(
+        `model ${id} is registered, but no validator serves it after ${timeoutMs} ms: a validator serves a model once its golden vectors pass on its node (see \`dgrid query registry model ${id}\`)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 export async function requestInference(io: CliIO, cmd: Command, modelId: string, opts: RequestFlags) {
@@ -223,8 +283,9 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
   }
   const redundancy = Number(opts.redundancy);
   if (!Number.isSafeInteger(redundancy) || redundancy < 0) throw new CliError(`bad --redundancy ${opts.redundancy}`);
+  const url = nodeUrl(cmd, io);
+  await checkRequest(url, modelId, maxFee, redundancy, opts.maxFee!);
   const { signAndBroadcast } = await import("./tx-send.ts");
-  const { nodeUrl } = await import("./node-client.ts");
   const result = await signAndBroadcast(
     io,
     cmd,
@@ -246,7 +307,6 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
   const out: Record<string, unknown> = { request_id: requestId ?? "", txhash: result.txhash, height: result.height };
   if (result.code !== 0) return { ...out, code: result.code, codespace: result.codespace, raw_log: result.raw_log };
   if (opts.wait && requestId) {
-    const url = nodeUrl(cmd, io);
     const deadline = Date.now() + Number(opts.timeout);
     for (;;) {
       const r = await tryResult(url, requestId);
@@ -259,6 +319,47 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
     }
   }
   return { ...out, code: 0, raw_log: "" };
+}
+
+/**
+ * What the chain would refuse or refund, said before anything is signed: an unknown model, a model
+ * no validator serves yet, a max fee below price x executors (naming the amount that is needed).
+ */
+async function checkRequest(
+  url: string,
+  modelId: string,
+  maxFee: { denom: string; amount: string },
+  redundancy: number,
+  maxFeeText: string,
+): Promise<void> {
+  let price: { denom: string; amount: string } | undefined;
+  try {
+    const res = QueryModelResponse.decode(
+      await abci(url, "/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id: modelId }).finish()),
+    );
+    price = res.model?.pricePerCall;
+  } catch (e) {
+    if (/not found|not registered/i.test((e as Error).message))
+      throw new CliError(`model ${modelId} is not registered (dgrid query registry models lists them)`);
+    throw e;
+  }
+  if ((await modelServers(url, modelId)).length === 0) {
+    throw new CliError(
+      `no validator serves model ${modelId} yet (a validator serves a model once its golden vectors pass on its node; \`register-model --wait\` waits for that): the request would be refunded`,
+    );
+  }
+  const params = InferenceQueryParamsResponse.decode(
+    await abci(url, "/dgrid.inference.v1.Query/Params", InferenceQueryParamsRequest.encode({}).finish()),
+  ).params;
+  const k = redundancy === 0 ? (params?.defaultRedundancy ?? 1) : redundancy;
+  if (!price || BigInt(price.amount) === 0n) return;
+  const needed = BigInt(price.amount) * BigInt(k);
+  if (maxFee.denom !== price.denom || BigInt(maxFee.amount) < needed) {
+    const executors = redundancy === 0 ? `${k} executors, the chain's default redundancy` : `${k} executors`;
+    throw new CliError(
+      `--max-fee ${maxFeeText} does not cover this request: it costs ${needed}${price.denom} (the model's price ${price.amount}${price.denom} per execution x ${executors}); pass --max-fee ${needed}${price.denom}`,
+    );
+  }
 }
 
 async function abci(url: string, path: string, data: Uint8Array): Promise<Uint8Array> {

@@ -23,7 +23,8 @@ export interface RegisterModelFlags extends SendFlags {
   price?: string;
   creatorShare: string;
   golden?: string;
-  nodeModels: string;
+  nodeModels?: string;
+  wait: boolean;
 }
 
 export interface RequestFlags extends SendFlags {
@@ -44,7 +45,9 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
   addTxFlags(
     registry
       .command("register-model <file>")
-      .description("upload an ONNX file to the node's model endpoint (progress on stderr), then register it")
+      .description(
+        "upload an ONNX file to the node's model endpoint (progress on stderr) and register it; --wait: until a validator serves it",
+      )
       .option("--from <key>", "the creator's key (receives the creator share)")
       .option("--name <name>", "model name")
       .option("--model-version <version>", "model version (--version is the program's own flag)")
@@ -59,7 +62,13 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
         "--skip-calibration",
         "skip the checks on this machine (golden vectors under the policy, calibration across execution settings)",
       )
-      .option("--node-models <url>", "the node's model endpoint", "http://127.0.0.1:26659"),
+      .option("--node-models <url>", "the node's model endpoint (default: the one --node reports in its status)")
+      .option(
+        "--wait",
+        "wait until a validator serves the model (its golden vectors passed on the validator's node)",
+        false,
+      ),
+    { gas: "auto" },
   ).action(async (file: string, opts: RegisterModelFlags, cmd: Command) => {
     for (const k of ["from", "name", "modelVersion", "price", "golden"] as const) {
       if (!opts[k]) throw new CliError(`--${k === "modelVersion" ? "model-version" : k} is required`);
@@ -79,6 +88,7 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
       .option("--max-fee <coin>", "most to pay, e.g. 3000udgrid (price x redundancy must fit)")
       .option("--redundancy <k>", "executors (0 = the chain's default)", "0")
       .option("--wait", "wait for the finalized result and print it", false),
+    { gas: "auto" },
   ).action(async (modelId: string, opts: RequestFlags, cmd: Command) => {
     if (!opts.from) throw new CliError("--from is required");
     if (!opts.maxFee) throw new CliError("--max-fee is required");

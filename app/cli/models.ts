@@ -1,11 +1,15 @@
-// `dgrid models put FILE` / `dgrid models list`: the node's content-addressed model store
+// `dgrid models put FILE` / `dgrid models list`: a node's content-addressed model store
 // (<home>/data/models, validator/model-store). put validates the file in an onnxruntime sandbox.
 // `dgrid models golden FILE` / `dgrid models calibrate FILE`: golden files and the policy a model
-// calls for (validator/golden; the work in models-golden.ts, imported when they run).
+// calls for (validator/golden; the work in models-golden.ts, imported when they run). Publishing a
+// model is `tx registry register-model` (it uploads to the running node); put is the operator's tool
+// to give a node a registered model's file directly, e.g. when no peer has it. Both put and list
+// refuse a --home that holds no node, so nothing is written where no node looks.
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import pino from "pino";
 import { CodedError } from "../../chain/errors/errors.ts";
+import { existingConfigFiles } from "../../chain/node/config.ts";
 import { DEFAULT_MAX_MODEL_BYTES, ModelStore } from "../../validator/model-store/model-store.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import type { GoldenFlags, InputFlags } from "./models-golden.ts";
@@ -24,6 +28,12 @@ function inputOptions(c: Command): Command {
 
 function openStore(cmd: Command, maxBytes?: string): ModelStore {
   const g = globalsOf(cmd);
+  if (existingConfigFiles(g.home).length === 0) {
+    throw new CliError(
+      `${g.home} is not a node home (no config/config.toml): give the --home of the node whose store to use` +
+        " (to publish a model, `dgrid tx registry register-model` uploads it to the running node)",
+    );
+  }
   const max = maxBytes === undefined ? DEFAULT_MAX_MODEL_BYTES : Number(maxBytes);
   if (!Number.isSafeInteger(max) || max <= 0) throw new CliError(`bad --max-bytes ${maxBytes}`);
   return new ModelStore(
@@ -37,7 +47,10 @@ export function registerModelsCommands(program: Command, io: CliIO): void {
 
   models
     .command("put <file>")
-    .description("validate an ONNX file and add it to <home>/data/models (prints its sha256 id)")
+    .description(
+      "validate an ONNX file and add it to the store of the node at --home (<home>/data/models; prints its sha256 id). " +
+        "To publish a model use `tx registry register-model`",
+    )
     .option("--max-bytes <n>", "size limit in bytes", String(DEFAULT_MAX_MODEL_BYTES))
     .action(async (file: string, opts: { maxBytes: string }, cmd: Command) => {
       const store = openStore(cmd, opts.maxBytes);
@@ -48,6 +61,7 @@ export function registerModelsCommands(program: Command, io: CliIO): void {
           id: res.id,
           size: res.size,
           created: res.created,
+          store: store.dir,
           inputs: res.meta?.inputs,
           outputs: res.meta?.outputs,
         };
@@ -62,7 +76,7 @@ export function registerModelsCommands(program: Command, io: CliIO): void {
 
   models
     .command("list")
-    .description("list the stored models (id, size in bytes)")
+    .description("list the models in the store of the node at --home (id, size in bytes)")
     .action(async (_opts: unknown, cmd: Command) => {
       const store = openStore(cmd);
       const list = await store.list();

@@ -5,26 +5,34 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import pino, { type Logger } from "pino";
-import { loadConfig, type NodeConfig } from "../../chain/node/config.ts";
+import { loadConfig, type NodeConfig, nodeKeyPath } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
+import { loadNodeKey, nodeId } from "../../chain/types/keys.ts";
+import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "../gov-periods.ts";
+import { parseDurationSeconds } from "./args.ts";
+import { endpointLines, localHostPort, type NodeEndpoints } from "./banner.ts";
 import { CliError, globalsOf } from "./context.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
+type DGridNode = import("../node.ts").DGridNode;
 const loadNode = () => import("../node.ts");
 
 function makeLogger(level: string): Logger {
   return pino({ level, base: { pid: process.pid } });
 }
 
-/** Runs a node from `home` with `config` until the process is told to stop (tests substitute a probe). */
-export type StartNode = (home: string, config: NodeConfig) => Promise<void>;
+/**
+ * Runs a node from `home` with `config` until the process is told to stop (tests substitute a probe);
+ * `banner: false` keeps it from printing its endpoints once its RPC answers.
+ */
+export type StartNode = (home: string, config: NodeConfig, opts?: { banner?: boolean }) => Promise<void>;
 
 /**
  * `dgrid start`'s node, logging at the config's level and stopped cleanly on SIGINT/SIGTERM: a
  * DGridNode, or with `abci.laddr` only the app served over ABCI, or with `proxyApp` only the engine.
  */
-export const startDGridNode: StartNode = async (home, config) => {
+export const startDGridNode: StartNode = async (home, config, opts = {}) => {
   if (config.abci.laddr && config.proxyApp)
     throw new CliError("--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one");
   const logger = makeLogger(config.logLevel);
@@ -36,16 +44,30 @@ export const startDGridNode: StartNode = async (home, config) => {
   const { DGridNode } = await loadNode();
   // an engine whose app went away stops itself; the process then exits non-zero
   const onFatal = () => process.exit(1);
-  await runNode(new DGridNode({ home, config }, { logger, onFatal }), logger);
+  const node = new DGridNode({ home, config }, { logger, onFatal });
+  await runNode(node, logger);
+  if (opts.banner === false) return;
+  process.stderr.write(
+    [
+      "",
+      `DGrid node "${config.moniker}" is running (chain ${node.genesis.chain_id}, data in ${home})`,
+      ...endpointLines(endpointsOf(node, home)),
+      "  Ctrl-C stops it.",
+      "",
+    ].join("\n"),
+  );
 };
 
 /**
- * The flags that set a config key (global --log-level; --rpc.laddr, --execution-provider,
- * --models.laddr, --abci, --proxy-app): each overrides the home's config only when given.
+ * The flags that set a config key (global --log-level; --rpc.laddr, --p2p.laddr, --metrics.laddr,
+ * --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
+ * when given.
  */
 export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
   if (typeof flags.logLevel === "string") config.logLevel = flags.logLevel;
   if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
+  if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
+  if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
   if (typeof flags.executionProvider === "string")
     config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
   if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
@@ -94,6 +116,11 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address, e.g. tcp://127.0.0.1:26657"))
     .addOption(executionProviderOption())
     .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
+    .addOption(new Option("--p2p.laddr <addr>", "p2p listen address (default tcp://0.0.0.0:26656)"))
+    .addOption(
+      new Option("--metrics.laddr <addr>", "Prometheus metrics listen address (default tcp://127.0.0.1:26660)"),
+    )
+    .option("--no-banner", "do not print the node's endpoints once its RPC answers")
     .addOption(
       new Option(
         "--abci <laddr>",
@@ -106,9 +133,9 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
         "run only the engine, its app in another process at this ABCI address (config proxyApp)",
       ),
     )
-    .action(async (_opts: unknown, cmd: Command) => {
+    .action(async (opts: { banner: boolean }, cmd: Command) => {
       const { home } = globalsOf(cmd);
-      await startNode(home, applyConfigFlags(loadConfig(home), cmd.optsWithGlobals()));
+      await startNode(home, applyConfigFlags(loadConfig(home), cmd.optsWithGlobals()), { banner: opts.banner });
     });
 
   program
@@ -138,17 +165,42 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
         [
           "",
           `DGrid devnet is running (${created ? "new" : "resumed"} chain, data in ${home})`,
-          `  chain id:  ${node.genesis.chain_id}`,
-          `  RPC:       ${node.rpcUrl}`,
-          `  models:    ${node.inference?.modelsUrl || "(no endpoint)"} (demo model: models/demo-mlp.onnx)`,
+          `  chain id: ${node.genesis.chain_id}`,
+          ...endpointLines(endpointsOf(node, home)),
+          "  demo model: models/demo-mlp.onnx (registered in genesis, served by the validator)",
           `  funded development account: ${account}`,
           `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
-          "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",
+          `  validator operator key: \`validator\` in its home's test keyring (--keyring-backend test --home ${home})`,
           "  Ctrl-C stops the chain; run again to resume, or with --reset to start over.",
           "",
         ].join("\n"),
       );
     });
+}
+
+/** A running node's endpoints, as a local client reaches them. */
+function endpointsOf(node: DGridNode, home: string): NodeEndpoints {
+  return {
+    name: node.config.moniker,
+    rpc: node.rpcUrl,
+    models: node.inference?.modelsUrl.replace("//0.0.0.0:", "//127.0.0.1:") ?? "",
+    metrics: node.metricsUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
+    p2p: `${nodeId(loadNodeKey(nodeKeyPath(home)))}@${localHostPort(node.config.p2p.laddr)}`,
+  };
+}
+
+/** Polls the RPC's `status` until it answers; false when `gaveUp()` says to stop first. */
+async function rpcAnswers(url: string, gaveUp: () => boolean): Promise<boolean> {
+  while (!gaveUp()) {
+    try {
+      const res = await fetch(`${url}/status`);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 /**
@@ -161,13 +213,22 @@ export function registerLocalnetCommand(program: Command): void {
     .command("localnet")
     .description("run an N-validator network on this machine (one process per validator)")
     .option("--validators <n>", "number of validators (for a new localnet)", "4")
-    .option("--base-port <port>", "node i listens on base+10i+6 (p2p), +7 (rpc), +9 (metrics)", "26650")
+    .option(
+      "--base-port <port>",
+      "node i listens on base+10i+6 (p2p), +7 (rpc), +8 (model uploads), +9 (metrics)",
+      "26650",
+    )
     .option("--chain-id <id>", "chain id of a new localnet")
     .option("--timeout-commit-ms <ms>", "consensus timeout_commit of a new localnet", "1000")
+    .option(
+      "--voting-period <duration>",
+      "gov voting period of a new localnet (deposit period the same, expedited half)",
+      `${LOCALNET_VOTING_PERIOD_S}s`,
+    )
     .option("--reset", "delete DIR's localnet first", false)
     .option("--init-only", "write the homes and exit", false)
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const { initLocalnet, loadLocalnet } = await import("../localnet.ts");
+      const { initLocalnet, loadLocalnet, loadLocalnetGenesisGov } = await import("../localnet.ts");
       const { DEVNET_MNEMONIC, devnetAccountAddress } = await import("../devnet.ts");
       const { rmSync } = await import("node:fs");
       const { spawn } = await import("node:child_process");
@@ -181,12 +242,15 @@ export function registerLocalnetCommand(program: Command): void {
         const validators = Number(opts.validators);
         if (!Number.isInteger(validators) || validators < 1 || validators > 64)
           throw new Error(`--validators must be 1..64, got ${opts.validators}`);
+        const seconds = parseDurationSeconds(String(opts.votingPeriod), "--voting-period");
+        if (seconds < 2) throw new CliError("--voting-period must be at least 2s");
         net = await initLocalnet({
           dir,
           validators,
           chainId: typeof opts.chainId === "string" ? opts.chainId : undefined,
           basePort: Number(opts.basePort),
           timeoutCommitMs: Number(opts.timeoutCommitMs),
+          params: { gov: govPeriods(seconds) },
           // four nodes' info logs on one terminal are too many; each home's log_level can change it
           logLevel: "warn",
         });
@@ -203,7 +267,7 @@ export function registerLocalnetCommand(program: Command): void {
       const children = net.nodes.map((n) =>
         spawn(
           process.execPath,
-          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, ...(level ? ["--log-level", level] : [])],
+          [...NODE_V8_FLAGS, bin, "start", "--home", n.home, ...(level ? ["--log-level", level] : []), "--no-banner"],
           { stdio: ["ignore", "inherit", "inherit"] },
         ),
       );
@@ -228,13 +292,27 @@ export function registerLocalnetCommand(program: Command): void {
           if (exited === children.length) process.exit(stopping ? 0 : 1);
         });
       }
+      // the banner only once every node's RPC answers: what it lists can be used at once
+      const down = () => stopping || children.some((c) => c.exitCode !== null);
+      for (const n of net.nodes) if (!(await rpcAnswers(`http://127.0.0.1:${n.rpcPort}`, down))) return;
+      const gov = loadLocalnetGenesisGov(net);
       out([
         "",
         `DGrid localnet is running (${created ? "new" : "resumed"}, ${net.nodes.length} validators, data in ${dir})`,
-        `  chain id:  ${net.chainId}`,
-        ...net.nodes.map(
-          (n) => `  ${n.name.padEnd(11)} RPC http://127.0.0.1:${n.rpcPort}  p2p ${n.nodeId}@127.0.0.1:${n.p2pPort}`,
-        ),
+        `  chain id: ${net.chainId}; gov voting period ${gov.voting_period} (deposit period ${gov.max_deposit_period})`,
+        ...net.nodes.flatMap((n) => [
+          `  ${n.name} (home ${n.home})`,
+          ...endpointLines(
+            {
+              name: n.name,
+              rpc: `http://127.0.0.1:${n.rpcPort}`,
+              models: n.modelsPort ? `http://127.0.0.1:${n.modelsPort}` : "",
+              metrics: `http://127.0.0.1:${n.metricsPort}/metrics`,
+              p2p: `${n.nodeId}@127.0.0.1:${n.p2pPort}`,
+            },
+            "    ",
+          ),
+        ]),
         `  funded development account: ${account}`,
         `  its mnemonic (public, for development only): ${DEVNET_MNEMONIC}`,
         "  validator operator keys: `validator` in each home's test keyring (--keyring-backend test --home <home>)",

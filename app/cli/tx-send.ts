@@ -1,18 +1,28 @@
 // Signs a MsgSend with a keyring key through SigningStargateClient and broadcasts it (sync or block).
 import { createHash } from "node:crypto";
 import { toHex } from "@cosmjs/encoding";
-import type { EncodeObject, GeneratedType } from "@cosmjs/proto-signing";
-import { BroadcastTxError, calculateFee, GasPrice, type StdFee, TimeoutError } from "@cosmjs/stargate";
+import type { EncodeObject, GeneratedType, OfflineDirectSigner } from "@cosmjs/proto-signing";
+import {
+  BroadcastTxError,
+  calculateFee,
+  GasPrice,
+  type IndexedTx,
+  type SigningStargateClient,
+  type StdFee,
+} from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { connectSigningClient } from "../../client/index.ts";
-import { simulateWithFee } from "../../client/simulate.ts";
+import { SimulationError, simulateWithFee } from "../../client/simulate.ts";
 import { parseAddress, parseCoins, parseGasPrice, parsePositiveInt, parsePositiveNumber } from "./args.ts";
 import { CliError, type CliIO } from "./context.ts";
 import { confirm, openKeyring } from "./keyring-flags.ts";
 import { jsonSafe, nodeUrl, rpcCall, withNode } from "./node-client.ts";
 import { DEFAULT_GAS_LIMIT, DEFAULT_GAS_PRICE, printTxResult, type SendFlags } from "./tx.ts";
+
+/** how often block mode looks for the tx */
+const TX_POLL_MS = 300;
 
 /**
  * One message signed by `--from` (the message built from the signer's address), broadcast, printed;
@@ -103,25 +113,10 @@ export async function signAndBroadcast(
           ? { amount: fees.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), gas: String(gas) }
           : calculateFee(gas, GasPrice.fromString(gasPrice));
       let gas = gasLimit;
-      if (autoGas) {
-        // Simulate with the fee the tx will pay (at the default limit) so its deduction is metered too.
-        const [account] = await signer.getAccounts();
-        const comet = await Comet38Client.connect(url);
-        try {
-          const simulated = await simulateWithFee({
-            comet,
-            registry: client.registry,
-            signer: { address: key.address, pubkey: account.pubkey },
-            sequence: (await client.getSequence(key.address)).sequence,
-            messages: msgs,
-            memo: opts.memo,
-            fee: feeFor(gasLimit),
-          });
-          gas = Math.ceil(simulated * adjustment);
-        } finally {
-          comet.disconnect();
-        }
-      }
+      if (autoGas)
+        gas = Math.ceil(
+          (await estimateGas(url, client, signer, key.address, msgs, opts.memo, feeFor(gasLimit))) * adjustment,
+        );
       const fee = feeFor(gas);
 
       if (!opts.yes) {
@@ -134,40 +129,100 @@ export async function signAndBroadcast(
       const signed = await client.sign(key.address, msgs, fee, opts.memo);
       const bytes = TxRaw.encode(signed).finish();
       const txhash = toHex(createHash("sha256").update(bytes).digest()).toUpperCase();
+      // CheckTx first, in both modes: a refusal is reported at once with its code and log
       try {
-        if (opts.broadcastMode === "sync") {
-          await client.broadcastTxSync(bytes);
-          return { txhash, code: 0, codespace: "", raw_log: "", height: "0" };
-        }
-        const res = await client.broadcastTx(bytes, timeoutMs, 500);
-        return JSON.parse(
-          JSON.stringify(
-            {
-              txhash: res.transactionHash,
-              height: String(res.height),
-              code: res.code,
-              // CosmJS's DeliverTxResponse has no codespace; ask the node for a failed tx's.
-              codespace: res.code === 0 ? "" : await codespaceOf(url, res.transactionHash),
-              raw_log: res.rawLog ?? "",
-              gas_wanted: res.gasWanted,
-              gas_used: res.gasUsed,
-              events: res.events,
-            },
-            jsonSafe,
-          ),
-        );
+        await client.broadcastTxSync(bytes);
       } catch (e) {
         if (e instanceof BroadcastTxError) {
           return { txhash, code: e.code, codespace: e.codespace, raw_log: e.log ?? e.message, height: "0" };
         }
-        if (e instanceof TimeoutError)
-          throw new CliError(`tx ${txhash} was broadcast but not seen in a block within ${timeoutMs} ms`);
         throw e;
       }
+      if (opts.broadcastMode === "sync") return { txhash, code: 0, codespace: "", raw_log: "", height: "0" };
+      const res = await waitForTx(client, txhash, timeoutMs);
+      return JSON.parse(
+        JSON.stringify(
+          {
+            txhash,
+            height: String(res.height),
+            code: res.code,
+            // CosmJS's IndexedTx has no codespace; ask the node for a failed tx's.
+            codespace: res.code === 0 ? "" : await codespaceOf(url, txhash),
+            raw_log: res.rawLog ?? "",
+            gas_wanted: res.gasWanted,
+            gas_used: res.gasUsed,
+            events: res.events,
+          },
+          jsonSafe,
+        ),
+      );
     } finally {
       client.disconnect();
     }
   });
+}
+
+/**
+ * Polls for the tx until it is in a block (CosmJS's broadcastTx leaves its timeout timer running when
+ * CheckTx refuses, which kept the command alive for the whole timeout).
+ */
+async function waitForTx(client: SigningStargateClient, txhash: string, timeoutMs: number): Promise<IndexedTx> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await client.getTx(txhash);
+    if (found) return found;
+    if (Date.now() >= deadline) {
+      throw new CliError(
+        `tx ${txhash} passed CheckTx but was not seen in a block within ${timeoutMs} ms (query it later: dgrid query tx ${txhash})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, TX_POLL_MS));
+  }
+}
+
+/**
+ * `--gas auto`: the node simulates the tx with the fee it will pay (so its deduction is metered too).
+ * A tx the node would refuse fails here, with the node's reason.
+ */
+async function estimateGas(
+  url: string,
+  client: SigningStargateClient,
+  signer: OfflineDirectSigner,
+  address: string,
+  messages: EncodeObject[],
+  memo: string,
+  fee: StdFee,
+): Promise<number> {
+  const [account] = await signer.getAccounts();
+  let sequence: number;
+  try {
+    sequence = (await client.getSequence(address)).sequence;
+  } catch (e) {
+    throw new CliError(`cannot estimate the gas (--gas auto): ${(e as Error).message}`);
+  }
+  const comet = await Comet38Client.connect(url);
+  try {
+    return await simulateWithFee({
+      comet,
+      registry: client.registry,
+      signer: { address, pubkey: account.pubkey },
+      sequence,
+      messages,
+      memo,
+      fee,
+    });
+  } catch (e) {
+    if (e instanceof SimulationError) {
+      // the SDK appends the simulation's gas figures to the log: noise here
+      const reason = e.log.replace(/\s*With gas wanted: '\d+' and gas used: '\d+'\s*$/, "");
+      throw new CliError(
+        `the node refused to simulate this tx, so it would fail: ${reason} (codespace ${e.codespace}, code ${e.code})`,
+      );
+    }
+    throw e;
+  } finally {
+    comet.disconnect();
+  }
 }
 
 async function codespaceOf(url: string, hash: string): Promise<string> {

@@ -23,19 +23,36 @@ export interface SendFlags {
 /** Exit code 1 for a tx the node rejected or that failed in the block. */
 export class TxResultError extends CliError {}
 
+/** What to do about the usual refusals (SDK codespace "sdk"). */
+const HINTS: Record<number, string> = {
+  11: "raise --gas, or let the node estimate it with --gas auto",
+  13: "raise --fees or --gas-prices",
+  5: "the account cannot pay: fund it or lower the amount or fee",
+};
+
 /** Prints a broadcast result (`-o`), then fails the command when the tx was not accepted or failed. */
 export function printTxResult(
   io: CliIO,
   cmd: Command,
-  result: { code: number; raw_log: string },
+  result: { code: number; codespace?: string; raw_log: string; height?: string },
   format: (r: unknown) => string = toYaml,
 ): void {
   printResult(io, globalsOf(cmd).output, result, format);
-  if (result.code !== 0) throw new TxResultError(`transaction failed with code ${result.code}: ${result.raw_log}`);
+  if (result.code === 0) return;
+  const where =
+    !result.height || result.height === "0" ? "refused by the node (CheckTx)" : `failed in block ${result.height}`;
+  const hint = (result.codespace ?? "sdk") === "sdk" ? HINTS[result.code] : undefined;
+  throw new TxResultError(
+    `transaction ${where} with code ${result.code}${result.codespace ? ` (codespace ${result.codespace})` : ""}: ${result.raw_log}${hint ? `; ${hint}` : ""}`,
+  );
 }
 
-/** The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags). */
-export function addTxFlags(cmd: Command): Command {
+/**
+ * The signing / fee / broadcast flags every `tx` command takes (also --node and the keyring flags).
+ * `defaults.gas: "auto"` for txs whose size the user's data decides (models, inputs, proposals):
+ * a fixed limit fails them with "out of gas" for no reason the user can see.
+ */
+export function addTxFlags(cmd: Command, defaults: { gas?: "auto" } = {}): Command {
   cmd
     .option("--chain-id <id>", "chain id; must match the node's")
     .option("--fees <coins>", "fee to pay, e.g. 5000udgrid")
@@ -43,12 +60,16 @@ export function addTxFlags(cmd: Command): Command {
       "--gas-prices <price>",
       `gas price to pay per unit, e.g. ${DEFAULT_GAS_PRICE} (default when --fees is absent)`,
     )
-    .option("--gas <n|auto>", `gas limit, or "auto" to simulate (default ${DEFAULT_GAS_LIMIT})`)
+    .option(
+      "--gas <n|auto>",
+      `gas limit, or "auto" to simulate (default ${defaults.gas ?? DEFAULT_GAS_LIMIT})`,
+      defaults.gas,
+    )
     .option("--gas-adjustment <x>", "factor applied to the simulated gas with --gas auto", "1.3")
     .option("--memo <text>", "memo", "")
     .option("-y, --yes", "skip the confirmation prompt", false)
     .addOption(
-      new Option("--broadcast-mode <mode>", "sync: return after CheckTx; block: wait for the block")
+      new Option("-b, --broadcast-mode <mode>", "sync: return after CheckTx; block: wait for the block")
         .choices(["sync", "block"])
         .default("sync"),
     )

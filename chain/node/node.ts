@@ -68,6 +68,11 @@ export interface NodeService {
   afterStart?(ctx: { rpcUrl: string; query(path: string, data: Uint8Array): Promise<Uint8Array> }): void;
   /** fields for the "node started" log line */
   startInfo?(): Record<string, unknown>;
+  /**
+   * fields the RPC `status` adds to `node_info.other`, read on every call (e.g. the URL of an endpoint
+   * the service runs, so clients need not guess its port); CometBFT's own keys cannot be replaced
+   */
+  statusInfo?(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -286,6 +291,7 @@ export class Node {
         consensus,
         privValidator,
         currentState: () => (consensusRunning ? consensus.getState() : (blockSync.state ?? state)),
+        otherInfo: () => Object.assign({}, ...this.services.map((svc) => svc.statusInfo?.() ?? {})),
         p2p: {
           peers: () => peerInfos(sw, COMETBFT_VERSION),
           catchingUp: () => blockSync.catchingUp,

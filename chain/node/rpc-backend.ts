@@ -31,6 +31,8 @@ export interface NodeRpcBackendDeps {
   privValidator: PrivValidator;
   /** the latest state (during block sync the consensus engine has not started yet) */
   currentState?: () => State;
+  /** extra `node_info.other` fields of `status` (the node's services: e.g. the URL of an endpoint they run) */
+  otherInfo?: () => Record<string, string>;
   /** the p2p layer: peers for net_info, whether block sync runs, tx gossip */
   p2p?: { peers(): PeerInfo[]; catchingUp(): boolean; txAccepted(tx: Uint8Array): void };
 }
@@ -54,7 +56,8 @@ export class NodeRpcBackend implements RpcBackend {
       version: o.version,
       channels: CHANNELS,
       moniker: o.moniker,
-      other: { tx_index: "on", rpc_address: o.rpcLaddr },
+      // CometBFT's own keys win over a service's
+      other: { ...this.deps.otherInfo?.(), tx_index: "on", rpc_address: o.rpcLaddr },
     };
   }
 

@@ -35,7 +35,8 @@ export interface NodeInfo {
   version: string;
   channels: string;
   moniker: string;
-  other: { tx_index: string; rpc_address: string };
+  /** CometBFT's tx_index and rpc_address, plus whatever the node's services add (string values) */
+  other: { tx_index: string; rpc_address: string } & Record<string, string>;
 }
 
 export interface PeerInfo {

@@ -12,9 +12,18 @@ export interface TensorJson {
   data: string | (number | string | boolean)[];
 }
 
+const EXPECTED_FORM = '{"dtype": "float32", "shape": [1, 16], "data": [0.5, -1.25, ...]}';
+
 /** Parses the JSON form; throws a plain Error prefixed with `what` on anything malformed. */
 export function tensorFromJson(j: TensorJson, what = "tensor"): Tensor {
-  if (!j || typeof j !== "object") throw new Error(`${what}: expected {dtype, shape, data}`);
+  // a bare array has no dtype or shape to read it with: say which form is wanted
+  if (Array.isArray(j)) {
+    throw new Error(
+      `${what}: a plain JSON array is not a tensor; give an object with its dtype and shape, e.g. ${EXPECTED_FORM}`,
+    );
+  }
+  if (!j || typeof j !== "object") throw new Error(`${what}: expected an object such as ${EXPECTED_FORM}`);
+  if (j.dtype === undefined) throw new Error(`${what}: "dtype" is missing (e.g. ${EXPECTED_FORM})`);
   if (!isDType(j.dtype))
     throw new Error(`${what}: unknown dtype ${JSON.stringify(j.dtype)} (${DTYPE_NAMES.join(" ")})`);
   const dtype: DType = j.dtype;

@@ -57,11 +57,25 @@ function coinsOf(list: { denom: string; amount: string }[]): Coin[] {
   }
 }
 
+/**
+ * The stateless part of SDK v0.50's SubmitProposal checks, with its error codes (gov 12: empty title or
+ * summary; sdk 7: bad proposer; gov 11: neither messages nor metadata). Run as ValidateBasic too, so a
+ * proposal that can never pass is refused at CheckTx, before it costs its proposer a fee.
+ */
+export function validateSubmitProposalBasic(msg: MsgSubmitProposal): void {
+  if (msg.title === "") throw ErrInvalidProposalMsg.wrap("proposal title cannot be empty");
+  if (msg.summary === "") throw ErrInvalidProposalMsg.wrap("proposal summary cannot be empty");
+  checkAddress(msg.proposer, "proposer");
+  if (msg.messages.length === 0 && msg.metadata.length === 0)
+    throw ErrNoProposalMsgs.wrap("either metadata or Msgs length must be non-nil");
+}
+
 export const MsgSubmitProposalType: MsgType<MsgSubmitProposal> = {
   typeUrl: MsgSubmitProposal.typeUrl,
   decode: (b) => MsgSubmitProposal.decode(b),
   encode: (m) => MsgSubmitProposal.encode(m).finish(),
   signers: (m) => [m.proposer],
+  validateBasic: validateSubmitProposalBasic,
 };
 
 export const MsgDepositType: MsgType<MsgDeposit> = {
@@ -103,11 +117,7 @@ export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
 const WRITE_COST_PER_BYTE = 30;
 
 export async function submitProposal(ctx: Context, k: GovKeeper, msg: MsgSubmitProposal): Promise<bigint> {
-  if (msg.title === "") throw ErrInvalidProposalMsg.wrap("proposal title cannot be empty");
-  if (msg.summary === "") throw ErrInvalidProposalMsg.wrap("proposal summary cannot be empty");
-  checkAddress(msg.proposer, "proposer");
-  if (msg.messages.length === 0 && msg.metadata.length === 0)
-    throw ErrNoProposalMsgs.wrap("either metadata or Msgs length must be non-nil");
+  validateSubmitProposalBasic(msg);
   if (msg.metadata.length > 0) {
     let meta: unknown;
     try {

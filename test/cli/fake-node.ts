@@ -1,11 +1,12 @@
 // A minimal CometBFT JSON-RPC server for CLI tests: `status`, `abci_query` (answered by a handler)
-// and `broadcast_tx_sync` (recorded). Just enough of the v0.38 JSON for CosmJS to decode.
+// and `broadcast_tx_sync` (recorded; refused when a CheckTx handler refuses it). Just enough of the v0.38 JSON for CosmJS to decode.
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 export interface FakeNode {
   url: string;
-  calls: { method: string; params: any }[];
+  /** every RPC call, with when it arrived (Date.now()) */
+  calls: { method: string; params: any; at: number }[];
   broadcast: Uint8Array[];
   /** When set, the next broadcast_tx_sync is rejected with this CheckTx result. */
   rejectNext?: { code: number; codespace: string; log: string };
@@ -20,12 +21,21 @@ export type AbciHandler = (
 
 export interface AbciAnswer {
   code?: number;
+  /** default "sdk" for a non-zero code */
+  codespace?: string;
   log?: string;
   value?: Uint8Array;
   height?: number;
 }
 
-export async function startFakeNode(chainId: string, abci: AbciHandler): Promise<FakeNode> {
+/** CheckTx of a broadcast tx (a real app's, for tests of how the CLI reports refusals). */
+export type CheckTxHandler = (tx: Uint8Array) => Promise<{ code: number; codespace: string; log: string }>;
+
+export async function startFakeNode(
+  chainId: string,
+  abci: AbciHandler,
+  opts: { checkTx?: CheckTxHandler; statusOther?: Record<string, string> } = {},
+): Promise<FakeNode> {
   const calls: FakeNode["calls"] = [];
   const broadcast: Uint8Array[] = [];
   const fake: FakeNode = {
@@ -43,7 +53,7 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
     req.on("data", (d) => (body += d));
     req.on("end", async () => {
       const { id, method, params } = JSON.parse(body);
-      calls.push({ method, params });
+      calls.push({ method, params, at: Date.now() });
       let result: unknown;
       if (method === "status") {
         result = {
@@ -55,7 +65,7 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
             version: "0.38.12",
             channels: "40202122233038606100",
             moniker: "fake",
-            other: { tx_index: "on", rpc_address: "tcp://127.0.0.1:26657" },
+            other: { ...opts.statusOther, tx_index: "on", rpc_address: "tcp://127.0.0.1:26657" },
           },
           sync_info: {
             latest_block_hash: "AA".repeat(32),
@@ -87,13 +97,17 @@ export async function startFakeNode(chainId: string, abci: AbciHandler): Promise
             value: r.value ? Buffer.from(r.value).toString("base64") : null,
             proofOps: null,
             height: String(r.height ?? h ?? 42),
-            codespace: r.code ? "sdk" : "",
+            codespace: r.codespace ?? (r.code ? "sdk" : ""),
           },
         };
       } else if (method === "broadcast_tx_sync") {
         const tx = Buffer.from(params.tx, "base64");
-        const reject = fake.rejectNext;
+        let reject = fake.rejectNext;
         fake.rejectNext = undefined;
+        if (!reject && opts.checkTx) {
+          const r = await opts.checkTx(tx);
+          if (r.code !== 0) reject = r;
+        }
         if (reject) result = { ...reject, data: "", hash: txHash(tx) };
         else {
           broadcast.push(tx);

@@ -18,7 +18,7 @@ const TEST = ["--keyring-backend", "test"];
 
 async function home(chainId: string, moniker: string): Promise<{ home: string; address: string }> {
   const h = tempHome();
-  let r = await cli(["init", "--home", h, "--chain-id", chainId, "--moniker", moniker]);
+  let r = await cli(["init", "--home", h, "--chain-id", chainId, "--moniker", moniker, "--no-validator"]);
   assert.equal(r.code, 0, r.stderr);
   r = await cli(["keys", "add", "val", "--home", h, ...TEST, "-o", "json"]);
   assert.equal(r.code, 0, r.stderr);

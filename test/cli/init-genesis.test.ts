@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
+import pino from "pino";
 import { parse as parseToml } from "smol-toml";
+import { DGridApp } from "../../app/app.ts";
 import { parseGenesis } from "../../chain/types/genesis.ts";
+import { appStoreNames } from "../app/helpers.ts";
+import { MemCommitMultiStore } from "../app/memory-store.ts";
 import { cli, tempHome } from "./helpers.ts";
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
@@ -14,16 +18,50 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const ADDR_A = toBech32("dgrid", new Uint8Array(20));
 const ADDR_B = toBech32("dgrid", new Uint8Array(20).fill(1));
 
+/** a home whose genesis has no validators (the genesis commands' tests add accounts to it) */
 async function initHome(chainId = "test-chain-1"): Promise<string> {
   const home = tempHome();
-  const r = await cli(["init", "--home", home, "--chain-id", chainId, "--moniker", "alpha"]);
+  const r = await cli(["init", "--home", home, "--chain-id", chainId, "--moniker", "alpha", "--no-validator"]);
   assert.equal(r.code, 0, r.stderr);
   return home;
 }
 
+async function initChain(doc: any) {
+  const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
+  const app = new DGridApp(
+    { chainId: doc.chain_id, minGasPrices: "0.025udgrid" },
+    { db: undefined as any, logger: pino({ level: "silent" }), store },
+  );
+  return app.initChain({
+    time: { seconds: 1_700_000_000n, nanos: 0 },
+    chainId: doc.chain_id,
+    consensusParams: undefined,
+    validators: [],
+    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
+    initialHeight: 1n,
+  });
+}
+
 describe("dgrid init", () => {
-  it("writes keys, state, config and a genesis with this node as the only validator", async () => {
-    const home = await initHome();
+  it("writes keys, state and config; the node is the genesis validator through a collected gentx", async () => {
+    const home = tempHome();
+    const r = await cli([
+      "init",
+      "--home",
+      home,
+      "--chain-id",
+      "test-chain-1",
+      "--moniker",
+      "alpha",
+      "--keyring-backend",
+      "test",
+      "--voting-period",
+      "1m",
+      "-o",
+      "json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
     const pv = readJson(join(home, "config", "priv_validator_key.json"));
     assert.equal(pv.pub_key.type, "tendermint/PubKeyEd25519");
     assert.equal(pv.priv_key.type, "tendermint/PrivKeyEd25519");
@@ -41,6 +79,7 @@ describe("dgrid init", () => {
     assert.deepEqual(spki.subarray(-32), pub);
     const addr = createHash("sha256").update(pub).digest().subarray(0, 20).toString("hex").toUpperCase();
     assert.equal(pv.address, addr);
+    assert.equal(out.validator_address, addr);
 
     const nodeKey = readJson(join(home, "config", "node_key.json"));
     assert.equal(nodeKey.priv_key.type, "tendermint/PrivKeyEd25519");
@@ -60,45 +99,128 @@ describe("dgrid init", () => {
     const appToml = parseToml(readFileSync(join(home, "config", "app.toml"), "utf8")) as any;
     assert.match(appToml["minimum-gas-prices"], /udgrid$/);
     assert.equal(existsSync(join(home, "config", "config.json")), false);
+    // the node signs MsgServeModel with the operator key
+    assert.equal(appToml.inference["operator-key"], "validator");
+    assert.equal(appToml.inference["keyring-backend"], "test");
+
+    // the operator key is in the keyring, and the command said what it made
+    const shown = await cli(["keys", "show", "validator", "-a", "--home", home, "--keyring-backend", "test"]);
+    assert.equal(shown.stdout.trim(), out.validator.address);
+    assert.equal(out.validator.key_status, "created");
+    assert.equal(out.validator.mnemonic.split(" ").length, 24);
+    assert.equal(out.validator.self_delegation, "100000000udgrid");
 
     const text = readFileSync(join(home, "config", "genesis.json"), "utf8");
     const doc = parseGenesis(text);
     assert.equal(doc.chain_id, "test-chain-1");
     assert.equal(doc.initial_height, "1");
     assert.ok(Math.abs(Date.parse(doc.genesis_time) - Date.now()) < 60_000, "genesis time is now");
-    assert.equal(doc.validators.length, 1);
-    assert.equal(doc.validators[0].address, addr);
-    assert.equal(doc.validators[0].power, "10");
-    assert.deepEqual(doc.validators[0].pub_key, pv.pub_key);
+    assert.deepEqual(doc.validators, [], "the set comes from the gentx at InitChain");
     assert.equal(doc.consensus_params.block.max_bytes, "22020096");
+    assert.equal(doc.consensus_params.abci.vote_extensions_enable_height, "2", "inference needs vote extensions");
     const app = doc.app_state as any;
-    assert.deepEqual(app.auth.accounts, []);
+    assert.deepEqual(
+      app.auth.accounts.map((a: any) => a.address),
+      [out.validator.address],
+    );
+    assert.deepEqual(app.bank.balances, [
+      { address: out.validator.address, coins: [{ denom: "udgrid", amount: "1000000000" }] },
+    ]);
     assert.equal(app.auth.params.tx_sig_limit, "7");
-    assert.deepEqual(app.bank.balances, []);
     assert.equal(app.bank.params.default_send_enabled, true);
     const meta = app.bank.denom_metadata[0];
     assert.equal(meta.base, "udgrid");
     assert.equal(meta.symbol, "DGRID");
     assert.ok(meta.denom_units.some((u: any) => u.denom === meta.display && u.exponent === 6));
+    assert.equal(app.gov.params.voting_period, "60s");
+    assert.equal(app.gov.params.max_deposit_period, "60s");
+    assert.equal(app.gov.params.expedited_voting_period, "30s");
+    assert.equal(app.genutil.gen_txs.length, 1);
+    const create = app.genutil.gen_txs[0].body.messages[0];
+    assert.equal(create.pubkey.key, pv.pub_key.value);
+    assert.equal(create.validator_address, out.validator.operator_address);
+    assert.equal(readdirSync(join(home, "config", "gentx")).length, 1);
+
+    const v = await cli(["genesis", "validate", "--home", home]);
+    assert.equal(v.code, 0, v.stderr);
+    const init = await initChain(doc);
+    assert.equal(init.validators.length, 1);
+    assert.deepEqual(Buffer.from(init.validators[0].pubKey?.ed25519 ?? []), pub);
+    assert.equal(init.validators[0].power, 100n);
   });
 
-  it("refuses to overwrite without --overwrite, and replaces the keys with it", async () => {
-    const home = await initHome();
+  it("prints what it did; --no-validator leaves the genesis without validators or accounts", async () => {
+    const home = tempHome();
+    const r = await cli(["init", "--home", home, "--chain-id", "c-1", "--keyring-backend", "test"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /validator key: +"validator" \(created, test keyring\) dgrid1/);
+    assert.match(r.stdout, /its gentx bonds 100000000udgrid/);
+    assert.match(r.stdout, /voting period: +172800s/);
+    assert.match(r.stderr, /mnemonic/);
+
+    const bare = tempHome();
+    const n = await cli(["init", "--home", bare, "--chain-id", "c-2", "--no-validator"]);
+    assert.equal(n.code, 0, n.stderr);
+    assert.match(n.stdout, /validators: +none yet/);
+    const doc = readJson(join(bare, "config", "genesis.json"));
+    assert.deepEqual(doc.validators, []);
+    assert.deepEqual(doc.app_state.auth.accounts, []);
+    assert.equal(doc.app_state.genutil, undefined);
+    const appToml = parseToml(readFileSync(join(bare, "config", "app.toml"), "utf8")) as any;
+    assert.equal(appToml.inference["operator-key"], "");
+  });
+
+  it("a file keyring without a passphrase fails before anything is written", async () => {
+    const home = tempHome();
+    const r = await cli(["init", "--home", home, "--chain-id", "c-3"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /validator key "validator": the file keyring needs a passphrase.*--no-validator/);
+    assert.equal(existsSync(join(home, "config")), false);
+    const bad = await cli([
+      "init",
+      "--home",
+      home,
+      "--chain-id",
+      "c-3",
+      "--self-delegation",
+      "5udgrid",
+      "--validator-balance",
+      "4udgrid",
+    ]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /does not cover --self-delegation/);
+  });
+
+  it("refuses to overwrite without --overwrite, and replaces the keys with it (reusing the operator key)", async () => {
+    const home = tempHome();
+    const ring = ["--keyring-backend", "test"];
+    const first = await cli(["init", "--home", home, "--chain-id", "test-chain-1", ...ring, "-o", "json"]);
+    assert.equal(first.code, 0, first.stderr);
     const before = readFileSync(join(home, "config", "priv_validator_key.json"), "utf8");
-    const again = await cli(["init", "--home", home, "--chain-id", "other-1"]);
+    const again = await cli(["init", "--home", home, "--chain-id", "other-1", ...ring]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists.*--overwrite/);
     assert.equal(readFileSync(join(home, "config", "priv_validator_key.json"), "utf8"), before);
-    const forced = await cli(["init", "--home", home, "--chain-id", "other-1", "--overwrite", "-o", "json"]);
+    const forced = await cli(["init", "--home", home, "--chain-id", "other-1", "--overwrite", ...ring, "-o", "json"]);
     assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(JSON.parse(forced.stdout).chain_id, "other-1");
+    const out = JSON.parse(forced.stdout);
+    assert.equal(out.chain_id, "other-1");
+    assert.equal(out.validator.key_status, "reused");
+    assert.equal(out.validator.address, JSON.parse(first.stdout).validator.address);
     assert.notEqual(readFileSync(join(home, "config", "priv_validator_key.json"), "utf8"), before);
+    // the old node's gentx is gone: collect-gentxs finds only the new one
+    assert.equal(readdirSync(join(home, "config", "gentx")).length, 1);
+    const c = await cli(["genesis", "collect-gentxs", "--home", home]);
+    assert.equal(c.code, 0, c.stderr);
   });
 
-  it("rejects a bad chain id and a missing --chain-id", async () => {
+  it("rejects a bad chain id, a bad voting period and a missing --chain-id", async () => {
     const bad = await cli(["init", "--home", tempHome(), "--chain-id", "bad chain id!"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /invalid chain id/);
+    const period = await cli(["init", "--home", tempHome(), "--chain-id", "c-4", "--voting-period", "soon"]);
+    assert.equal(period.code, 1);
+    assert.match(period.stderr, /invalid --voting-period "soon"/);
     const missing = await cli(["init", "--home", tempHome()]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /--chain-id/);
@@ -110,6 +232,10 @@ describe("dgrid genesis", () => {
     const home = await initHome();
     let r = await cli(["genesis", "add-account", "--home", home, ADDR_B, "1000000udgrid,5stake"]);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `added genesis account ${ADDR_B} with 5stake,1000000udgrid to ${join(home, "config", "genesis.json")}\n`,
+    );
     r = await cli(["genesis", "add-account", "--home", home, ADDR_A, "250udgrid"]);
     assert.equal(r.code, 0, r.stderr);
     const app = readJson(join(home, "config", "genesis.json")).app_state;
@@ -194,7 +320,8 @@ describe("dgrid genesis", () => {
     assert.match(r.stderr, /supply/);
 
     doc.app_state.bank.supply = [{ denom: "udgrid", amount: "100" }];
-    doc.validators[0].address = "00".repeat(20);
+    const pv = readJson(join(home, "config", "priv_validator_key.json"));
+    doc.validators = [{ address: "00".repeat(20), pub_key: pv.pub_key, power: "10", name: "alpha" }];
     writeFileSync(path, JSON.stringify(doc));
     r = await cli(["genesis", "validate", "--home", home]);
     assert.equal(r.code, 1);

@@ -269,7 +269,10 @@ describe("query / status / tx against a fake node", () => {
     assert.equal(out.code, 13);
     assert.equal(out.codespace, "sdk");
     assert.match(out.txhash, /^[0-9A-F]{64}$/);
-    assert.match(r.stderr, /transaction failed with code 13: insufficient fees/);
+    assert.match(
+      r.stderr,
+      /transaction refused by the node \(CheckTx\) with code 13 \(codespace sdk\): insufficient fees.*raise --fees/,
+    );
   });
 
   it("an unreachable node is a clear error", async () => {

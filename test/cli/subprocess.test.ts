@@ -22,7 +22,19 @@ function dgrid(args: string[], input?: string) {
 describe("bin/dgrid.js", () => {
   it("init through the binary; errors exit non-zero without a stack", () => {
     const home = tempHome();
-    let r = dgrid(["init", "--home", home, "--chain-id", "sub-1", "--moniker", "s", "--output", "json"]);
+    let r = dgrid([
+      "init",
+      "--home",
+      home,
+      "--chain-id",
+      "sub-1",
+      "--moniker",
+      "s",
+      "--output",
+      "json",
+      "--keyring-backend",
+      "test",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).chain_id, "sub-1");
     r = dgrid(["genesis", "add-account", "--home", home, "k", "ten"]);
@@ -38,7 +50,7 @@ describe("bin/dgrid.js", () => {
 
   it("start with a misspelled key in config.toml exits 1 at once, naming the key", () => {
     const home = tempHome();
-    assert.equal(dgrid(["init", "--home", home, "--chain-id", "sub-1", "--moniker", "s"]).code, 0);
+    assert.equal(dgrid(["init", "--home", home, "--chain-id", "sub-1", "--moniker", "s", "--no-validator"]).code, 0);
     const path = join(home, "config", "config.toml");
     const text = readFileSync(path, "utf8");
     assert.match(text, /\nladdr = "tcp:\/\/127\.0\.0\.1:26657"\n/);

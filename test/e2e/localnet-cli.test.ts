@@ -48,8 +48,16 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
       const urls = nodes.map((n) => `http://127.0.0.1:${n.rpcPort}`);
       for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, first.output);
       const text = first.output();
-      assert.match(text, /chain id: +dgrid-localnet-1/);
-      for (const u of urls) assert.ok(text.includes(u.replace("http://", "")), `prints ${u}`);
+      assert.match(text, /chain id: +dgrid-localnet-1; gov voting period 60s/);
+      // per node: RPC, model uploads, metrics (the banner comes once every RPC answers)
+      for (const n of nodes) {
+        for (const u of [
+          `RPC:      http://127.0.0.1:${n.rpcPort}`,
+          `models:   http://127.0.0.1:${n.modelsPort}`,
+          `metrics:  http://127.0.0.1:${n.metricsPort}/metrics`,
+        ])
+          assert.ok(text.includes(u), `prints ${u}`);
+      }
       assert.ok(text.includes(await devnetAccountAddress()));
       const before = await latestHeight(urls[0]);
       const block1 = (await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash;

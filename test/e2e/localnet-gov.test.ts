@@ -135,7 +135,11 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       validators: 4,
       timeoutCommitMs: TIMEOUT_COMMIT_MS,
       params: {
-        gov: { voting_period: `${VOTING_PERIOD_S}s`, max_deposit_period: `${VOTING_PERIOD_S}s` },
+        gov: {
+          voting_period: `${VOTING_PERIOD_S}s`,
+          max_deposit_period: `${VOTING_PERIOD_S}s`,
+          expedited_voting_period: "5s",
+        },
         // validator 3 is stopped for a while: it must stay bonded (and a candidate executor)
         slashing: { signed_blocks_window: "100000" },
         inference: { default_redundancy: 2, commit_deadline_blocks: String(COMMIT_DEADLINE) },

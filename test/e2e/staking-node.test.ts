@@ -19,7 +19,7 @@ describe("staking on a running node", () => {
   it("gentx validator set; CosmJS delegateTokens changes the power from the right height", async () => {
     const delegator = await DirectSecp256k1HdWallet.fromMnemonic(KNOWN_MNEMONIC, { prefix: "dgrid" });
     const [del] = await delegator.getAccounts();
-    node = await createTestNode({ accounts: [{ address: del.address, coins: "1000000000udgrid" }] });
+    node = await createTestNode({ accounts: [{ address: del.address, coins: "1000000000udgrid" }], validator: false });
     const h = node.home;
     const key = JSON.parse(
       (await dgrid(["keys", "add", "val", "--home", h, "--keyring-backend", "test", "-o", "json"])).stdout,

@@ -120,13 +120,19 @@ export interface TestNodeOptions {
   timeoutCommitMs?: number;
   /** run the node with these test faults (faulty-node-main.ts) */
   faults?: NodeFaults;
+  /**
+   * false: `init --no-validator`, a genesis without validators for the test to add gentxs to; by
+   * default `init` makes the node the chain's bonded validator (key `validator`, test keyring)
+   */
+  validator?: boolean;
 }
 
 /** init + add-account + fast timeouts, on free ports; start() spawns `dgrid start` and waits for RPC. */
 export async function createTestNode(opts: TestNodeOptions = {}): Promise<TestNode> {
   const home = testTempDir("dgrid-e2e-");
   const chainId = opts.chainId ?? "dgrid-e2e-1";
-  await dgrid(["init", "--home", home, "--chain-id", chainId, "--moniker", "e2e"]);
+  const validator = opts.validator === false ? ["--no-validator"] : ["--keyring-backend", "test"];
+  await dgrid(["init", "--home", home, "--chain-id", chainId, "--moniker", "e2e", ...validator]);
   for (const acc of opts.accounts ?? []) {
     await dgrid(["genesis", "add-account", "--home", home, acc.address, acc.coins]);
   }

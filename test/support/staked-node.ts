@@ -35,7 +35,11 @@ export const FAST_GOV = {
 };
 
 export async function createStakedNode(opts: StakedNodeOptions = {}): Promise<StakedNode> {
-  const node = await createTestNode({ accounts: opts.accounts, timeoutCommitMs: opts.timeoutCommitMs });
+  const node = await createTestNode({
+    accounts: opts.accounts,
+    timeoutCommitMs: opts.timeoutCommitMs,
+    validator: false,
+  });
   const h = node.home;
   const key = JSON.parse(
     (await dgrid(["keys", "add", "val", "--home", h, "--keyring-backend", "test", "-o", "json"])).stdout,
