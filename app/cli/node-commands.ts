@@ -4,7 +4,7 @@
 
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { loadConfig, type NodeConfig, nodeKeyPath } from "../../chain/node/config.ts";
 import { NODE_V8_FLAGS } from "../../chain/node/v8-flags.ts";
 import { loadNodeKey, nodeId } from "../../chain/types/keys.ts";
@@ -12,14 +12,15 @@ import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "../gov-periods.ts";
 import { parseDurationSeconds } from "./args.ts";
 import { endpointLines, localHostPort, type NodeEndpoints } from "./banner.ts";
 import { CliError, globalsOf } from "./context.ts";
+import { makeNodeLogger } from "./logger.ts";
 
 // The node (and everything under it) is imported only by the commands that run one, so the other CLI
 // commands start fast.
 type DGridNode = import("../node.ts").DGridNode;
 const loadNode = () => import("../node.ts");
 
-function makeLogger(level: string): Logger {
-  return pino({ level, base: { pid: process.pid } });
+function makeLogger(config: NodeConfig): Logger {
+  return makeNodeLogger(config.logLevel, config.logFormat);
 }
 
 /**
@@ -35,7 +36,7 @@ export type StartNode = (home: string, config: NodeConfig, opts?: { banner?: boo
 export const startDGridNode: StartNode = async (home, config, opts = {}) => {
   if (config.abci.laddr && config.proxyApp)
     throw new CliError("--abci (abci.laddr) runs only the app and --proxy-app (proxyApp) only the engine: give one");
-  const logger = makeLogger(config.logLevel);
+  const logger = makeLogger(config);
   if (config.abci.laddr) {
     const { DGridAppServer } = await import("../app-server.ts");
     await runNode(new DGridAppServer({ home, config }, { logger }), logger);
@@ -65,6 +66,7 @@ export const startDGridNode: StartNode = async (home, config, opts = {}) => {
  */
 export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
   if (typeof flags.logLevel === "string") config.logLevel = flags.logLevel;
+  if (typeof flags.logFormat === "string") config.logFormat = flags.logFormat as NodeConfig["logFormat"];
   if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
   if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
   if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
@@ -157,7 +159,7 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
       const { created } = prepareDevnetHome(home, { reset: Boolean(opts.reset), rpcLaddr });
       await addDevnetOperatorKey(home);
       const config = applyConfigFlags(loadConfig(home), cmd.optsWithGlobals());
-      const logger = makeLogger(config.logLevel);
+      const logger = makeLogger(config);
       const node = new DGridNode({ home, config }, { logger });
       await runNode(node, logger);
       const account = await devnetAccountAddress();

@@ -31,6 +31,12 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
         LOG_LEVELS,
       ),
     )
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "node log format: plain lines, json, or auto (plain on a terminal, json otherwise; default: the config's log_format)",
+      ).choices(["auto", "plain", "json"]),
+    )
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()

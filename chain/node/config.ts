@@ -25,6 +25,8 @@ export { ConfigError, type ConfigIssue } from "./config/form.ts";
 export interface NodeConfig {
   moniker: string;
   logLevel: string;
+  /** "plain" (human-readable lines), "json", or "auto": plain on a terminal, JSON otherwise */
+  logFormat: "auto" | "plain" | "json";
   rpc: {
     laddr: string;
     maxBodyBytes: number;

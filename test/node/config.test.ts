@@ -281,11 +281,13 @@ describe("node config: CLI", () => {
 
   it("--log-level (and the other config flags) override the file only when given", async () => {
     const h = home({
-      "config.toml": 'log_level = "warn"\n[rpc]\nladdr = "tcp://127.0.0.1:1111"\n',
+      "config.toml": 'log_level = "warn"\nlog_format = "json"\n[rpc]\nladdr = "tcp://127.0.0.1:1111"\n',
       "app.toml": '[models]\nladdr = "tcp://127.0.0.1:2222"\n',
     });
     let cfg = await startConfig(["--home", h]);
     assert.equal(cfg.logLevel, "warn");
+    assert.equal(cfg.logFormat, "json");
+    assert.equal((await startConfig(["--home", h, "--log-format", "plain"])).logFormat, "plain");
     assert.equal(cfg.rpc.laddr, "tcp://127.0.0.1:1111");
     assert.equal(cfg.models.laddr, "tcp://127.0.0.1:2222");
     assert.equal(cfg.inference.executionProvider, "cpu");

@@ -47,6 +47,12 @@ const inApp = <V>(key: string, kind: Kind<V>, def: V, doc: string): Field<V> => 
 export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   moniker: inConfig("moniker", str, "dgrid-node", "A human-readable name for this node"),
   logLevel: inConfig("log_level", oneOf(LOG_LEVELS), "info", "Log level (the --log-level flag overrides it)"),
+  logFormat: inConfig(
+    "log_format",
+    oneOf(["auto", "plain", "json"]),
+    "auto",
+    "Log format: plain lines, json, or auto (plain on a terminal, json otherwise; --log-format overrides it)",
+  ),
 
   "rpc.laddr": inConfig("rpc.laddr", str, "tcp://127.0.0.1:26657", "TCP address the RPC server listens on"),
   "rpc.maxBodyBytes": inConfig("rpc.max_body_bytes", int(1), 1_000_000, "Largest request body, in bytes"),
