@@ -37,6 +37,7 @@ import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor
 import { fetchModel } from "./model-store/fetch.ts";
 import { modelStoreRoutes } from "./model-store/http.ts";
 import { ModelStore } from "./model-store/model-store.ts";
+import { specLooserThanFile } from "./spec-check.ts";
 
 export interface NodeInferenceOptions {
   home: string;
@@ -80,6 +81,8 @@ export interface ModelSyncReport {
   conformance?: ConformanceResult;
   action?: "serve" | "withdraw";
   error?: string;
+  /** how the registered spec is looser than the file (then the model is not served) */
+  specMismatch?: string;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -215,22 +218,30 @@ export class NodeInference {
         const serving = await this.isServing(deps.query, m.id, signer.valoper);
         const result = await this.checker.check(conformanceModel(m));
         report.conformance = result;
-        if (result.pass && !serving) {
+        // a spec looser than the file would let in requests the model refuses: not served
+        report.specMismatch = specLooserThanFile(
+          m,
+          await this.executor!.metadata(m.id, conformanceModel(m).sessionOptions),
+        );
+        if (report.specMismatch) this.logger.warn({ model: m.id, mismatch: report.specMismatch }, "spec mismatch");
+        const servable = result.pass && !report.specMismatch;
+        const why = report.specMismatch ? "registered spec looser than the file" : "golden vectors failed";
+        if (servable && !serving) {
           report.action = "serve";
           await this.send(signer, {
             typeUrl: "/dgrid.registry.v1.MsgServeModel",
             value: { validator: signer.valoper, modelId: m.id, provider: this.executor!.provider },
           });
           this.logger.info({ model: m.id }, "golden vectors passed; serving the model");
-        } else if (!result.pass && serving) {
+        } else if (!servable && serving) {
           report.action = "withdraw";
           await this.send(signer, {
             typeUrl: "/dgrid.registry.v1.MsgWithdrawModel",
             value: { validator: signer.valoper, modelId: m.id },
           });
-          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; withdrew the model");
-        } else if (!result.pass) {
-          this.logger.warn({ model: m.id, vectors: result.vectors }, "golden vectors failed; not serving the model");
+          this.logger.warn({ model: m.id, vectors: result.vectors }, `${why}; withdrew the model`);
+        } else if (!servable) {
+          this.logger.warn({ model: m.id, vectors: result.vectors }, `${why}; not serving the model`);
         }
       } catch (e) {
         report.error = (e as Error).message;
