@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
 import type { RpcBackend } from "./backend.ts";
+import { maxTxBytesThrough } from "./body-limit.ts";
 import * as enc from "./encode.ts";
 import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
 import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
@@ -94,7 +95,7 @@ export class RpcServer {
       eventBus: deps.eventBus,
       timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
     };
-    const bodyLimit = options.maxBodyBytes ?? 1_000_000;
+    const bodyLimit = options.maxBodyBytes ?? 1_500_000;
     // requestTimeout bounds reading a request (CometBFT's ReadTimeout), not the time to answer it.
     this.app = Fastify({ logger: false, bodyLimit, requestTimeout: options.readTimeoutMs ?? 10_000 });
     this.routes(deps.eventBus, bodyLimit);
@@ -158,7 +159,8 @@ export class RpcServer {
         err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
           ? new RpcError(
               INVALID_REQUEST,
-              `error reading request body: request body too large (limit ${bodyLimit} bytes)`,
+              `error reading request body: request body too large (limit ${bodyLimit} bytes, rpc.max_body_bytes; ` +
+                `a tx travels base64-encoded, so the largest one it lets through is ${maxTxBytesThrough(bodyLimit)} bytes)`,
             )
           : toRpcError(err);
       this.logger.debug({ err: err.message, status }, "rpc request failed");

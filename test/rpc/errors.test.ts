@@ -173,7 +173,10 @@ describe("rpc errors, batches and URI form", { timeout: 30_000 }, () => {
     );
     assert.equal(r.status, 413);
     assert.equal(r.json.error.code, -32600);
-    assert.match(r.json.error.data, /too large/);
+    assert.match(
+      r.json.error.data,
+      /too large \(limit \d+ bytes, rpc\.max_body_bytes; .* the largest one it lets through is \d+ bytes\)/,
+    );
     await assertHealthy();
   });
 
