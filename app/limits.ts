@@ -3,7 +3,7 @@
 // fit a transaction the mempool takes. Checked once the node runs (the params are chain state and
 // may change by governance; a node started after such a change is warned then).
 import type { Logger } from "pino";
-import { maxTxBytesThrough } from "../chain/rpc/body-limit.ts";
+import { maxSimulateTxBytes } from "../chain/rpc/body-limit.ts";
 import { QueryParamsRequest, QueryParamsResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
 
 /** Room in a request's tx for everything but its input data: addresses, model id, tensor headers, fee, signatures, memo. */
@@ -15,7 +15,7 @@ export function inferenceLimitProblem(
   node: { mempoolMaxTxBytes: number; rpcMaxBodyBytes: number },
 ): string | undefined {
   const need = maxInputBytes + BigInt(REQUEST_TX_OVERHEAD_BYTES);
-  const through = BigInt(Math.min(node.mempoolMaxTxBytes, maxTxBytesThrough(node.rpcMaxBodyBytes)));
+  const through = BigInt(Math.min(node.mempoolMaxTxBytes, maxSimulateTxBytes(node.rpcMaxBodyBytes)));
   if (need <= through) return undefined;
   return (
     `the inference param max_input_bytes (${maxInputBytes}) needs transactions of up to ${need} bytes, ` +

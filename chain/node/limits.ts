@@ -1,9 +1,10 @@
 // How the node's size limits relate (README "Limits"): a transaction reaches the mempool through the
-// JSON-RPC `broadcast_tx_*` methods, base64-encoded inside a JSON body, so `rpc.max_body_bytes` must
-// hold the base64 of the largest transaction `mempool.max_tx_bytes` admits plus the JSON envelope;
-// and a block (`block.max_bytes`, a consensus param) must hold the largest transaction. The defaults
-// agree; a node whose config does not is warned at start, naming the keys.
-import { maxTxBytesThrough, rpcBodyBytesFor } from "../rpc/body-limit.ts";
+// JSON-RPC, base64-encoded in `broadcast_tx_*` and hex-encoded in the `abci_query` that simulates it
+// for a gas estimate, so `rpc.max_body_bytes` must hold twice the largest transaction
+// `mempool.max_tx_bytes` admits plus the JSON envelope (../rpc/body-limit.ts); and a block
+// (`block.max_bytes`, a consensus param) must hold the largest transaction. The defaults agree; a
+// node whose config does not is warned at start, naming the keys.
+import { maxBroadcastTxBytes, maxSimulateTxBytes, rpcBodyBytesFor } from "../rpc/body-limit.ts";
 
 export interface NodeLimits {
   rpcMaxBodyBytes: number;
@@ -19,8 +20,9 @@ export function limitProblems(l: NodeLimits): string[] {
   if (l.rpcMaxBodyBytes < need)
     out.push(
       `rpc.max_body_bytes (${l.rpcMaxBodyBytes}) is below what a transaction of mempool.max_tx_bytes ` +
-        `(${l.mempoolMaxTxBytes}) needs through broadcast_tx_* (${need}: its base64 in the JSON-RPC body); ` +
-        `transactions over ${maxTxBytesThrough(l.rpcMaxBodyBytes)} bytes get HTTP 413`,
+        `(${l.mempoolMaxTxBytes}) needs in a JSON-RPC body (${need}: hex in abci_query /Simulate, base64 in ` +
+        `broadcast_tx_*); transactions over ${maxSimulateTxBytes(l.rpcMaxBodyBytes)} bytes cannot be simulated ` +
+        `(gas "auto") and over ${maxBroadcastTxBytes(l.rpcMaxBodyBytes)} bytes cannot be broadcast: HTTP 413`,
     );
   if (l.blockMaxBytes !== undefined && l.blockMaxBytes > 0 && l.blockMaxBytes < l.mempoolMaxTxBytes)
     out.push(

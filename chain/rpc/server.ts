@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
 import type { RpcBackend } from "./backend.ts";
-import { maxTxBytesThrough } from "./body-limit.ts";
+import { maxBroadcastTxBytes, maxSimulateTxBytes } from "./body-limit.ts";
 import * as enc from "./encode.ts";
 import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
 import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
@@ -95,7 +95,7 @@ export class RpcServer {
       eventBus: deps.eventBus,
       timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
     };
-    const bodyLimit = options.maxBodyBytes ?? 1_500_000;
+    const bodyLimit = options.maxBodyBytes ?? 2_250_000;
     // requestTimeout bounds reading a request (CometBFT's ReadTimeout), not the time to answer it.
     this.app = Fastify({ logger: false, bodyLimit, requestTimeout: options.readTimeoutMs ?? 10_000 });
     this.routes(deps.eventBus, bodyLimit);
@@ -160,7 +160,8 @@ export class RpcServer {
           ? new RpcError(
               INVALID_REQUEST,
               `error reading request body: request body too large (limit ${bodyLimit} bytes, rpc.max_body_bytes; ` +
-                `a tx travels base64-encoded, so the largest one it lets through is ${maxTxBytesThrough(bodyLimit)} bytes)`,
+                `the largest tx it lets through is ${maxBroadcastTxBytes(bodyLimit)} bytes in broadcast_tx_* (base64) ` +
+                `and ${maxSimulateTxBytes(bodyLimit)} bytes in abci_query /Simulate (hex))`,
             )
           : toRpcError(err);
       this.logger.debug({ err: err.message, status }, "rpc request failed");

@@ -6,19 +6,21 @@ import { describe, it } from "node:test";
 import { inferenceLimitProblem, REQUEST_TX_OVERHEAD_BYTES } from "../../app/limits.ts";
 import { defaultConfig } from "../../chain/node/config.ts";
 import { limitProblems } from "../../chain/node/limits.ts";
-import { base64Length, maxTxBytesThrough, rpcBodyBytesFor } from "../../chain/rpc/body-limit.ts";
+import { base64Length, maxBroadcastTxBytes, maxSimulateTxBytes, rpcBodyBytesFor } from "../../chain/rpc/body-limit.ts";
 import { defaultConsensusParams } from "../../chain/types/genesis.ts";
 import { defaultParams } from "../../modules/inference/params.ts";
 
 describe("size limits", () => {
-  it("base64 arithmetic: the body a tx needs and the tx a body lets through are inverse", () => {
+  it("encoding arithmetic: the body a tx needs (hex to simulate, base64 to broadcast) and the tx a body lets through are inverse", () => {
     assert.equal(base64Length(0), 0);
     assert.equal(base64Length(1), 4);
     assert.equal(base64Length(3), 4);
     assert.equal(base64Length(4), 8);
-    for (const n of [1, 2, 3, 1000, 819_200, 1_114_112]) {
-      assert.ok(maxTxBytesThrough(rpcBodyBytesFor(n)) >= n, String(n));
-      assert.ok(rpcBodyBytesFor(maxTxBytesThrough(1_500_000)) <= 1_500_000);
+    for (const n of [2, 3, 1000, 819_200, 1_114_112]) {
+      const body = rpcBodyBytesFor(n);
+      assert.equal(body, Math.max(2 * n, base64Length(n)) + 1024);
+      assert.ok(maxSimulateTxBytes(body) >= n && maxBroadcastTxBytes(body) >= n, String(n));
+      assert.ok(maxSimulateTxBytes(body - 1) < n, String(n));
     }
   });
 
@@ -44,33 +46,36 @@ describe("size limits", () => {
       }),
       undefined,
     );
-    // the case: a [12800,16] float32 input (819200 bytes) in a tx goes through the RPC now
-    assert.ok(maxTxBytesThrough(cfg.rpc.maxBodyBytes) > 819_200 + 2048);
-    // and the old 1000000-byte body limit could not carry it
-    assert.ok(maxTxBytesThrough(1_000_000) < 819_200 + 1024 * 64);
+    // the case: a [12800,16] float32 input (819200 bytes) in a tx is simulated and broadcast now
+    assert.ok(maxSimulateTxBytes(cfg.rpc.maxBodyBytes) > 819_200 + 2048);
+    // and the old 1000000-byte body limit could carry it neither way
+    assert.ok(maxBroadcastTxBytes(1_000_000) < 819_200 && maxSimulateTxBytes(1_000_000) < 819_200);
   });
 
   it("limits that disagree are named by their keys", () => {
     const [rpc] = limitProblems({ rpcMaxBodyBytes: 1_000_000, mempoolMaxTxBytes: 1_114_112 });
     assert.match(
       rpc,
-      /rpc\.max_body_bytes \(1000000\) is below .* mempool\.max_tx_bytes \(1114112\) needs .* \(1486508: /,
+      /rpc\.max_body_bytes \(1000000\) is below .* mempool\.max_tx_bytes \(1114112\) needs .* \(2229248: /,
     );
-    assert.match(rpc, /transactions over 749232 bytes get HTTP 413/);
+    assert.match(
+      rpc,
+      /over 499488 bytes cannot be simulated \(gas "auto"\) and over 749232 bytes cannot be broadcast: HTTP 413/,
+    );
     const [block] = limitProblems({
-      rpcMaxBodyBytes: 2_000_000,
+      rpcMaxBodyBytes: 2_250_000,
       mempoolMaxTxBytes: 1_114_112,
       blockMaxBytes: 1_000_000,
     });
     assert.match(block, /block\.max_bytes \(1000000\) is below mempool\.max_tx_bytes \(1114112\)/);
     assert.deepEqual(
-      limitProblems({ rpcMaxBodyBytes: 2_000_000, mempoolMaxTxBytes: 1_114_112, blockMaxBytes: -1 }),
+      limitProblems({ rpcMaxBodyBytes: 2_250_000, mempoolMaxTxBytes: 1_114_112, blockMaxBytes: -1 }),
       [],
     );
-    const inf = inferenceLimitProblem(4_194_304n, { mempoolMaxTxBytes: 1_114_112, rpcMaxBodyBytes: 1_500_000 });
+    const inf = inferenceLimitProblem(4_194_304n, { mempoolMaxTxBytes: 1_114_112, rpcMaxBodyBytes: 2_250_000 });
     assert.match(
       inf ?? "",
-      /max_input_bytes \(4194304\) needs transactions of up to 4259840 bytes, but mempool\.max_tx_bytes \(1114112\) and rpc\.max_body_bytes \(1500000\) let through 1114112/,
+      /max_input_bytes \(4194304\) needs transactions of up to 4259840 bytes, but mempool\.max_tx_bytes \(1114112\) and rpc\.max_body_bytes \(2250000\) let through 1114112/,
     );
   });
 });

@@ -49,12 +49,12 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   logLevel: inConfig("log_level", oneOf(LOG_LEVELS), "info", "Log level (the --log-level flag overrides it)"),
 
   "rpc.laddr": inConfig("rpc.laddr", str, "tcp://127.0.0.1:26657", "TCP address the RPC server listens on"),
-  // holds a broadcast of the largest mempool.max_tx_bytes tx (base64 + JSON envelope; ../limits.ts)
+  // holds the largest mempool.max_tx_bytes tx hex-encoded (abci_query /Simulate) + the JSON envelope (../limits.ts)
   "rpc.maxBodyBytes": inConfig(
     "rpc.max_body_bytes",
     int(1),
-    1_500_000,
-    "Largest request body, in bytes (a tx travels base64-encoded: at least 4/3 of mempool.max_tx_bytes + 1 KiB)",
+    2_250_000,
+    "Largest request body, in bytes (txs travel hex-encoded to /Simulate: at least 2 x mempool.max_tx_bytes + 1 KiB)",
   ),
   "rpc.maxSubscriptionsPerClient": inConfig(
     "rpc.max_subscriptions_per_client",
