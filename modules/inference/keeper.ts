@@ -358,7 +358,7 @@ export class InferenceKeeper {
     return duties;
   }
 
-  /** Lowers a request's redundancy to `assigned` and returns the fee of the executions that will not happen. */
+  /** Lowers a request's redundancy to `assigned`; the fee of the executions that will not happen goes back to the requester. */
   private async reduceRedundancy(ctx: Context, r: InferenceRequest, assigned: number): Promise<void> {
     const fee = BigInt(r.fee?.amount ?? "0");
     const denom = r.fee?.denom ?? "udgrid";
@@ -565,7 +565,7 @@ export class InferenceKeeper {
    * the assigned executors (a supermajority), those that revealed another outcome lose it as
    * dissenters (and are slashed). Without a winner nobody loses anything and the fee is refunded.
    * Agreeing on an output raises the score; agreeing on an error (the request failed by its input)
-   * leaves it unchanged, so no stream of requests, runnable or not, can move a score by itself.
+   * leaves it unchanged, so no stream of requests, runnable or not, can lower an honest executor's score.
    */
   async settle(ctx: Context, r: InferenceRequest): Promise<void> {
     const p = await this.getParams(ctx);

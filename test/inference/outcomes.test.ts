@@ -257,6 +257,39 @@ describe("charge for what happens", () => {
     assert.equal(await balance(s, s.alice.address), before - TX_FEE - 4n * PRICE);
   });
 
+  it("fewer executors eligible at assignment than at inclusion: the fee of the missing executions goes back", async () => {
+    const s = await setup(["honest", "honest", "honest", "honest"]);
+    const gone = s.net.nodes[3].v.operator;
+    // v3 leaves the bonded set in the block's EndBlock, after the request's tx (as staking's EndBlock
+    // would after an undelegation in the same block): the block-level contexts carry no tx bytes
+    let leaving = false;
+    for (const n of s.net.nodes) {
+      const st = n.app.inferenceKeeper.deps.stakingKeeper!;
+      const bonded = st.bondedValidatorsByPower.bind(st);
+      st.bondedValidatorsByPower = async (ctx) => {
+        const vs = await bonded(ctx);
+        return leaving && ctx.txBytes.length === 0 ? vs.filter((v) => v.operatorAddress !== gone) : vs;
+      };
+    }
+    await step(s.net);
+    const before = await balance(s, s.alice.address);
+    leaving = true;
+    await step(s.net, [await requestTx(s, INPUT, 4)]);
+    leaving = false;
+    assert.equal(allEvents(s.net, "request_created")[0].fee, "4000udgrid");
+    assert.deepEqual(
+      allEvents(s.net, "redundancy_reduced").map((e) => [e.request_id, e.from, e.to, e.refunded]),
+      [["1", "4", "3", "1000udgrid"]],
+    );
+    const req = await request(s, 1n);
+    assert.deepEqual([req.redundancy, req.requestedRedundancy, req.fee?.amount], [3, 4, "3000"]);
+    assert.ok(!req.executors.some((e) => e.validator === gone));
+    assert.equal(await balance(s, s.alice.address), before - TX_FEE - 3n * PRICE);
+    const res = await runUntilSettled(s, 1n);
+    assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED);
+    assert.equal(await balance(s, s.alice.address), before - TX_FEE - 3n * PRICE);
+  });
+
   it("CheckTx refuses what the block would: a wrong shape (4), too large an input naming max_input_bytes (4), too low a max fee (5)", async () => {
     const s = await setup(["honest", "honest", "honest", "honest"], { maxInputBytes: 32n });
     await step(s.net);
