@@ -21,6 +21,7 @@ import { GenutilModule } from "../modules/genutil/module.ts";
 import type { StakingKeeperI as GovStakingKeeperI } from "../modules/gov/expected-keepers.ts";
 import { GovKeeper } from "../modules/gov/keeper.ts";
 import { GovModule } from "../modules/gov/module.ts";
+import { requestCheckDecorator } from "../modules/inference/ante.ts";
 import type { InferenceDutiesI, StakingKeeperI } from "../modules/inference/expected-keepers.ts";
 import { InferenceKeeper } from "../modules/inference/keeper.ts";
 import { CommunityPoolAccountName, EscrowAccountName } from "../modules/inference/keys.ts";
@@ -156,6 +157,12 @@ export class DGridApp extends BaseApp {
     this.setParamStore(this.consensusKeeper);
     this.sigVerifier = new SignatureVerifier({ workers: options.sigVerifyWorkers ?? 1 });
     const anteDeps = { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper, sigVerifier: this.sigVerifier };
-    this.setAnteHandler(newAnteHandler(anteDeps), newSigVerifyAhead(anteDeps));
+    const authAnte = newAnteHandler(anteDeps);
+    // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx
+    const inferenceAnte = requestCheckDecorator(this.inferenceKeeper);
+    this.setAnteHandler(async (ctx, tx) => {
+      await authAnte(ctx, tx);
+      await inferenceAnte(ctx, tx);
+    }, newSigVerifyAhead(anteDeps));
   }
 }

@@ -13,6 +13,7 @@ import { proxyAppFactory } from "../chain/node/proxy-app.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { DGridApp } from "./app.ts";
+import { warnInferenceLimits } from "./limits.ts";
 import { MODELS_URL_KEY } from "./node-status.ts";
 
 /** Test-only wrappers (test/support); production never passes them. */
@@ -62,6 +63,17 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
       },
       { db, logger, inferenceDuties: inference?.duties },
     );
+    // the largest request the inference params admit must fit what this node's mempool and RPC take
+    const limits = {
+      afterStart: (ctx: { query(path: string, data: Uint8Array): Promise<Uint8Array> }) => {
+        void warnInferenceLimits(
+          { mempoolMaxTxBytes: config.mempool.maxTxBytes, rpcMaxBodyBytes: config.rpc.maxBodyBytes },
+          ctx.query,
+          logger,
+        );
+      },
+      close: async () => {},
+    };
     const services = inference
       ? [
           {
@@ -74,7 +86,7 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
           },
         ]
       : [];
-    return { app, services, close: () => app.sigVerifier.close() };
+    return { app, services: [...services, limits], close: () => app.sigVerifier.close() };
   };
 }
 

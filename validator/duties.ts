@@ -13,19 +13,32 @@
 //     reveals:     salt + output, only for requests whose commit phase is closed on chain and whose
 //                  commitment is recorded (never earlier).
 //   Work the chain no longer lists (settled) is forgotten. Anything unknown (after a restart) is started.
-// - A job that fails or times out yields no commitment (the chain records the validator as missing).
+// - Outcomes: when the model cannot run an input, the result is an error class every executor of
+//   the same file reaches alike, committed and revealed like outputs (modules/inference/outcome.ts):
+//   INVALID_INPUT when the executor refuses the input against the file's inputs (executor:4),
+//   RUNTIME_ERROR when onnxruntime fails on it (executor:12), OUTPUT_TOO_LARGE when the outputs are
+//   over the max_output_bytes param (which the chain would refuse in a reveal). Failures of this
+//   node (timeout, crashed sandbox, missing model, full queue, memory, GPU) yield no commitment:
+//   the chain records the validator as missing.
 // - Finished work is written to the state file once per extension() call, before the extension that
 //   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { canonicalOutput, namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
+import { namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { commitmentHash } from "../modules/inference/commitment.ts";
 import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
+import {
+  canonicalOutcome,
+  ExecutionError,
+  errorName,
+  type Outcome,
+  outputBytes,
+} from "../modules/inference/outcome.ts";
 import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
-import { ErrQueueFull } from "./errors.ts";
+import { ErrBadInput, ErrModelRuntime, ErrQueueFull } from "./errors.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
 /** extension() calls a request may be missing from the chain's view before its work is dropped */
@@ -64,12 +77,30 @@ interface SavedWork {
   salt: string;
   commitment: string;
   outputs: { name: string; dtype: string; shape: number[]; data: string }[];
+  /** ExecutionError of an error outcome (absent: outputs) */
+  error?: number;
 }
 
 type Work =
   | { state: "running" }
   | { state: "failed"; error: string }
-  | { state: "done"; salt: Uint8Array; outputs: NamedTensor[]; commitment: Uint8Array; bytes: number };
+  | {
+      state: "done";
+      salt: Uint8Array;
+      /** empty for an error outcome */
+      outputs: NamedTensor[];
+      /** EXECUTION_ERROR_UNSPECIFIED for outputs */
+      error: ExecutionError;
+      commitment: Uint8Array;
+      bytes: number;
+    };
+
+/** The error class of an executor failure that is the input's fault, or undefined for a node-local one. */
+export function executionErrorOf(e: unknown): ExecutionError | undefined {
+  if (ErrBadInput.is(e)) return ExecutionError.EXECUTION_ERROR_INVALID_INPUT;
+  if (ErrModelRuntime.is(e)) return ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR;
+  return undefined;
+}
 
 export class InferenceDuties implements InferenceDutiesI {
   readonly consAddress: Uint8Array;
@@ -104,7 +135,7 @@ export class InferenceDuties implements InferenceDutiesI {
       const registers = [deps.metricsRegistry];
       this.jobs = new Counter({
         name: "dgrid_inference_duty_jobs_total",
-        help: "Inference jobs this validator ran, by result (ok, failed)",
+        help: "Inference jobs this validator ran, by result (ok, error_outcome: the model cannot run the input, failed: no commitment)",
         labelNames: ["result"],
         registers,
       });
@@ -161,7 +192,7 @@ export class InferenceDuties implements InferenceDutiesI {
         const size = w.bytes + 64 + 32 * w.outputs.length;
         if (size > budget) continue; // sent at a later height, when the extension has room
         budget -= size;
-        reveals.push({ requestId: r.requestId, salt: w.salt, outputs: w.outputs });
+        reveals.push({ requestId: r.requestId, salt: w.salt, outputs: w.outputs, error: w.error });
       }
     }
     return { commitments, reveals };
@@ -178,6 +209,7 @@ export class InferenceDuties implements InferenceDutiesI {
           salt: Buffer.from(w.salt, "base64"),
           commitment: Buffer.from(w.commitment, "base64"),
           outputs,
+          error: w.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
           bytes: outputs.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
         });
       }
@@ -196,6 +228,7 @@ export class InferenceDuties implements InferenceDutiesI {
         salt: Buffer.from(w.salt).toString("base64"),
         commitment: Buffer.from(w.commitment).toString("base64"),
         outputs: w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data).toString("base64") })),
+        ...(w.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED ? { error: w.error } : {}),
       };
     }
     try {
@@ -268,23 +301,47 @@ export class InferenceDuties implements InferenceDutiesI {
     }
   }
 
+  /** The request's outcome on this node's executor; throws for a failure of this node (no commitment). */
+  private async outcome(r: DutyRequest): Promise<Outcome> {
+    let outputs: Record<string, Tensor>;
+    try {
+      outputs = await this.execute(r, tensorsFromNamed(r.inputs) as Record<string, Tensor>);
+    } catch (e) {
+      const error = executionErrorOf(e);
+      if (error === undefined) throw e;
+      this.logger.info(
+        { requestId: r.requestId.toString(), modelId: r.modelId, err: (e as Error).message, outcome: errorName(error) },
+        "the model cannot run this input: committing the error outcome",
+      );
+      return { error };
+    }
+    if (outputBytes(Object.values(outputs)) > r.maxOutputBytes) {
+      this.logger.info(
+        { requestId: r.requestId.toString(), modelId: r.modelId, max: r.maxOutputBytes },
+        "outputs over max_output_bytes: committing the error outcome",
+      );
+      return { error: ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE };
+    }
+    return { outputs };
+  }
+
   private async run(r: DutyRequest): Promise<void> {
     await this.acquire();
     const end = this.jobSeconds?.startTimer();
     try {
-      const inputs = tensorsFromNamed(r.inputs) as Record<string, Tensor>;
-      const outputs = await this.execute(r, inputs);
-      const canonical = canonicalOutput(outputs);
+      const o = await this.outcome(r);
+      const canonical = canonicalOutcome(o);
       const salt = this.random(32);
-      const named = namedFromTensors(outputs);
+      const named = o.outputs ? namedFromTensors(o.outputs) : [];
       this.work.set(r.requestId, {
         state: "done",
         salt,
         outputs: named,
+        error: o.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
         commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
         bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
       });
-      this.jobs?.inc({ result: "ok" });
+      this.jobs?.inc({ result: o.error !== undefined ? "error_outcome" : "ok" });
       this.dirty = true;
       this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
     } catch (e) {
@@ -293,7 +350,7 @@ export class InferenceDuties implements InferenceDutiesI {
       this.jobs?.inc({ result: "failed" });
       this.logger.warn(
         { requestId: r.requestId.toString(), modelId: r.modelId, err: error },
-        "inference failed: no commitment",
+        "inference failed on this node: no commitment",
       );
     } finally {
       end?.();

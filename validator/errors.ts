@@ -24,3 +24,5 @@ export const ErrProviderUnavailable = register(ExecutorCodespace, 8, "execution 
 export const ErrExecutorClosed = register(ExecutorCodespace, 9, "executor is closed");
 export const ErrUnsupportedDType = register(ExecutorCodespace, 10, "unsupported tensor element type");
 export const ErrConformance = register(ExecutorCodespace, 11, "golden vectors failed");
+/** onnxruntime refused to run the model on this input (deterministic: an error outcome, not a node failure) */
+export const ErrModelRuntime = register(ExecutorCodespace, 12, "the model failed on this input");

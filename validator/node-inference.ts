@@ -43,6 +43,7 @@ import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor
 import { fetchModel } from "./model-store/fetch.ts";
 import { modelStoreRoutes } from "./model-store/http.ts";
 import { ModelStore } from "./model-store/model-store.ts";
+import { specLooserThanFile } from "./spec-check.ts";
 
 export interface NodeInferenceOptions {
   home: string;
@@ -87,6 +88,8 @@ export interface ModelSyncReport {
   /** serve: MsgServeModel sent; report: MsgReportConformance (failed) sent */
   action?: "serve" | "report";
   error?: string;
+  /** how the registered spec is looser than the file (then the model is not served) */
+  specMismatch?: string;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -222,18 +225,30 @@ export class NodeInference {
         const serving = await this.isServing(deps.query, m.id, signer.valoper);
         const result = await this.checker.check(conformanceModel(m));
         report.conformance = result;
-        if (result.pass && !serving) {
+        // a spec looser than the file would let in requests the model refuses: not served
+        report.specMismatch = specLooserThanFile(
+          m,
+          await this.executor!.metadata(m.id, conformanceModel(m).sessionOptions),
+        );
+        if (report.specMismatch) this.logger.warn({ model: m.id, mismatch: report.specMismatch }, "spec mismatch");
+        const servable = result.pass && !report.specMismatch;
+        const why = report.specMismatch ? "registered spec looser than the file" : "golden vectors failed";
+        if (servable && !serving) {
           report.action = "serve";
           await this.send(signer, {
             typeUrl: "/dgrid.registry.v1.MsgServeModel",
             value: { validator: signer.valoper, modelId: m.id, provider: this.executor!.provider },
           });
           this.logger.info({ model: m.id }, "golden vectors passed; serving the model");
-        } else if (!result.pass && (!result.fromRecord || serving)) {
-          // a fresh failure (or one still backing off while the chain shows us serving): make it
-          // visible on chain, which also withdraws a serving validator. A failure backing off is
-          // not re-sent: a refused report waits for the next run, not the next sync.
-          const reason = result.reason ?? "golden vectors failed";
+        } else if (!servable && (report.specMismatch !== undefined || !result.fromRecord || serving)) {
+          // a fresh failure (or one still backing off while the chain shows us serving), or a spec
+          // looser than the file: make it visible on chain, which also withdraws a serving validator.
+          // A failure backing off is not re-sent: a refused report waits for the next run, not the
+          // next sync; one the chain already shows is not sent again.
+          const reason = truncateUtf8(
+            report.specMismatch ? `${why}: ${report.specMismatch}` : (result.reason ?? why),
+            MAX_REPORT_REASON_BYTES,
+          );
           const shown = await this.failureOnChain(deps.query, m.id, signer.valoper);
           if (serving || shown !== reason) {
             report.action = "report";
@@ -256,8 +271,10 @@ export class NodeInference {
               retryAt: result.retryAt ? new Date(result.retryAt).toISOString() : undefined,
               vectors: result.vectors,
             },
-            "golden vectors failed; reported on chain, not serving the model",
+            `${why}; reported on chain, not serving the model`,
           );
+        } else if (!servable) {
+          this.logger.warn({ model: m.id, vectors: result.vectors }, `${why}; not serving the model`);
         }
       } catch (e) {
         report.error = (e as Error).message;
@@ -372,4 +389,16 @@ export function conformanceModel(m: Model): ConformanceModel {
     })),
     ...underPolicy(policy),
   };
+}
+
+/** The registry keeps a conformance failure's reason to 256 bytes (modules/registry). */
+const MAX_REPORT_REASON_BYTES = 256;
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  // cut on a character boundary, leaving room for the ellipsis
+  let end = maxBytes - 3;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return `${new TextDecoder().decode(bytes.subarray(0, end))}...`;
 }

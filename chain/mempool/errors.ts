@@ -19,7 +19,7 @@ export class TxTooLargeError extends MempoolError {
     readonly max: number,
     readonly actual: number,
   ) {
-    super(`tx too large. Max size is ${max}, but got ${actual}`);
+    super(`tx too large. Max size is ${max}, but got ${actual} (the mempool.max_tx_bytes limit)`);
     this.name = "TxTooLargeError";
   }
 }

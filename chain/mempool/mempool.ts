@@ -51,7 +51,7 @@ export interface MempoolTx {
 export const DEFAULT_MEMPOOL_OPTIONS: Required<MempoolOptions> = {
   maxTxs: 5000,
   maxTxsBytes: 1073741824,
-  maxTxBytes: 1048576,
+  maxTxBytes: 1114112,
   cacheSize: 10000,
   recheck: true,
 };

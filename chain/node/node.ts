@@ -37,6 +37,7 @@ import {
   privValidatorKeyPath,
   privValidatorStatePath,
 } from "./config.ts";
+import { limitProblems } from "./limits.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { NodeRpcBackend } from "./rpc-backend.ts";
 
@@ -266,6 +267,13 @@ export class Node {
       genesis: genesisState,
     });
     syncState = state;
+    // limits that disagree (README "Limits"): said once at start, naming the keys
+    for (const problem of limitProblems({
+      rpcMaxBodyBytes: cfg.rpc.maxBodyBytes,
+      mempoolMaxTxBytes: cfg.mempool.maxTxBytes,
+      blockMaxBytes: Number(state.consensusParams.block?.maxBytes ?? -1n),
+    }))
+      this.log.warn({ limits: true }, problem);
     const blockSync = new BlockSync(
       { chainId: this.genesis.chain_id, waitForPeersMs: cfg.p2p.blockSyncWaitMs },
       { sw, reactor, blockStore, executor: consensus.executor, logger },

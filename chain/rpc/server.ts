@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
 import type { RpcBackend } from "./backend.ts";
+import { maxBroadcastTxBytes, maxSimulateTxBytes } from "./body-limit.ts";
 import * as enc from "./encode.ts";
 import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
 import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
@@ -95,7 +96,7 @@ export class RpcServer {
       eventBus: deps.eventBus,
       timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
     };
-    const bodyLimit = options.maxBodyBytes ?? 1_000_000;
+    const bodyLimit = options.maxBodyBytes ?? 2_250_000;
     // requestTimeout bounds reading a request (CometBFT's ReadTimeout), not the time to answer it.
     this.app = Fastify({ logger: false, bodyLimit, requestTimeout: options.readTimeoutMs ?? 10_000 });
     this.routes(deps.eventBus, bodyLimit);
@@ -166,7 +167,9 @@ export class RpcServer {
         err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
           ? new RpcError(
               INVALID_REQUEST,
-              `error reading request body: request body too large (rpc.max_body_bytes = ${bodyLimit} bytes)`,
+              `error reading request body: request body too large (limit ${bodyLimit} bytes, rpc.max_body_bytes; ` +
+                `the largest tx it lets through is ${maxBroadcastTxBytes(bodyLimit)} bytes in broadcast_tx_* (base64) ` +
+                `and ${maxSimulateTxBytes(bodyLimit)} bytes in abci_query /Simulate (hex))`,
             )
           : toRpcError(err);
       this.logger.debug({ err: err.message, status }, "rpc request failed");

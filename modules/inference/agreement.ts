@@ -1,19 +1,26 @@
-// Which output of a request wins (pure, deterministic): the candidate with the largest supporting set
-// (the candidates that agree with it under the model's policy, itself included) wins when that set
-// reaches the quorum; ties go to the smaller output hash, then the smaller executor id. Whether two
-// outputs agree is the shared tensor library's (chain/tensor/agreement.ts).
+// Which outcome of a request wins (pure, deterministic): the candidate with the largest supporting
+// set (the candidates that agree with it, itself included) wins when that set reaches the quorum;
+// ties go to the smaller outcome hash, then the smaller executor id. Outcomes are outputs or error
+// classes (outcome.ts): two outputs agree under the model's policy (the shared tensor library's,
+// chain/tensor/agreement.ts); two errors agree when their class is the same; an error and an output
+// never agree.
 import { agrees, type Policy } from "../../chain/tensor/agreement.ts";
-import { canonicalOutput } from "../../chain/tensor/canonical.ts";
 import type { Outputs } from "../../chain/tensor/dtype.ts";
 import { compareBytes } from "../../chain/types/bytes.ts";
 import { sha256 } from "./commitment.ts";
+import { canonicalOutcome, type ExecutionError } from "./outcome.ts";
 
-export interface Candidate {
+export type Candidate = {
   /** executor id (valoper address) */
   id: string;
-  outputs: Outputs;
-  /** sha256 of the canonical output */
+  /** sha256 of the canonical outcome */
   hash: Uint8Array;
+} & ({ outputs: Outputs; error?: undefined } | { error: ExecutionError; outputs?: undefined });
+
+/** Whether two outcomes agree: the same error class, or two outputs that agree under the policy. */
+export function outcomesAgree(policy: Policy, a: Candidate, b: Candidate): boolean {
+  if (a.error !== undefined || b.error !== undefined) return a.error === b.error;
+  return agrees(policy, a.outputs, b.outputs);
 }
 
 export interface Decision {
@@ -32,7 +39,7 @@ export function decide(policy: Policy, candidates: readonly Candidate[], minSupp
   for (let i = 0; i < candidates.length; i++) {
     const set: string[] = [];
     for (let j = 0; j < candidates.length; j++) {
-      if (i === j || agrees(policy, candidates[i].outputs, candidates[j].outputs)) set.push(candidates[j].id);
+      if (i === j || outcomesAgree(policy, candidates[i], candidates[j])) set.push(candidates[j].id);
     }
     if (
       best < 0 ||
@@ -61,7 +68,7 @@ export function minSupport(assigned: number, quorumPpm: bigint): number {
   return Math.max(1, Number(need));
 }
 
-/** Candidate hash helper. */
+/** Candidate hash helper: sha256 of the canonical outputs. */
 export function outputHash(outputs: Outputs): Uint8Array {
-  return sha256(canonicalOutput(outputs));
+  return sha256(canonicalOutcome({ outputs }));
 }

@@ -10,3 +10,4 @@ export const ErrTooManyPending = register(Codespace, 6, "too many pending reques
 export const ErrRequestNotFound = register(Codespace, 7, "request not found");
 export const ErrInvalidParams = register(Codespace, 8, "invalid inference params");
 export const ErrInvalidVoteExtension = register(Codespace, 9, "invalid vote extension");
+export const ErrNoExecutors = register(Codespace, 10, "no eligible executor can serve the request");

@@ -3,19 +3,39 @@
 import { newEvent, type SdkEvent } from "../../chain/baseapp/events.ts";
 import { toHex } from "../../chain/types/bytes.ts";
 
-export function requestCreated(
-  id: bigint,
-  modelId: string,
-  requester: string,
-  fee: string,
-  redundancy: number,
-): SdkEvent {
+/**
+ * `redundancy` is the effective one (min of `requested_redundancy` and the eligible executors);
+ * `fee` = price x redundancy is escrowed; `uncharged` = price x (requested - effective) is what a
+ * request at the requested redundancy would have cost more: it never leaves the requester.
+ */
+export function requestCreated(a: {
+  id: bigint;
+  modelId: string;
+  requester: string;
+  fee: string;
+  redundancy: number;
+  requestedRedundancy: number;
+  uncharged: string;
+}): SdkEvent {
   return newEvent("request_created", {
+    request_id: a.id.toString(),
+    model_id: a.modelId,
+    requester: a.requester,
+    fee: a.fee,
+    redundancy: String(a.redundancy),
+    requested_redundancy: String(a.requestedRedundancy),
+    uncharged: a.uncharged,
+  });
+}
+
+/** Fewer executors were eligible at assignment than at inclusion: the fee of the others goes back. */
+export function redundancyReduced(id: bigint, requester: string, from: number, to: number, refunded: string): SdkEvent {
+  return newEvent("redundancy_reduced", {
     request_id: id.toString(),
-    model_id: modelId,
     requester,
-    fee,
-    redundancy: String(redundancy),
+    from: String(from),
+    to: String(to),
+    refunded,
   });
 }
 
@@ -40,12 +60,20 @@ export function commitPhaseClosed(id: bigint, committed: number, revealDeadline:
   });
 }
 
-export function outputRevealed(id: bigint, validator: string, outputHash: Uint8Array, valid: boolean): SdkEvent {
+/** `error` is the revealed error class (invalid_input | runtime_error | output_too_large), "" for outputs. */
+export function outputRevealed(
+  id: bigint,
+  validator: string,
+  outputHash: Uint8Array,
+  valid: boolean,
+  error: string,
+): SdkEvent {
   return newEvent("output_revealed", {
     request_id: id.toString(),
     validator,
     output_hash: toHex(outputHash),
     valid: String(valid),
+    error,
   });
 }
 
@@ -53,7 +81,7 @@ export function revealRejected(id: bigint, validator: string, reason: string): S
   return newEvent("reveal_rejected", { request_id: id.toString(), validator, reason });
 }
 
-export function requestFinalized(a: {
+export interface Settled {
   id: bigint;
   modelId: string;
   outputHash: Uint8Array;
@@ -63,8 +91,10 @@ export function requestFinalized(a: {
   creatorPaid: string;
   executorsPaid: string;
   communityPaid: string;
-}): SdkEvent {
-  return newEvent("request_finalized", {
+}
+
+function settledAttributes(a: Settled): Record<string, string> {
+  return {
     request_id: a.id.toString(),
     model_id: a.modelId,
     output_hash: toHex(a.outputHash),
@@ -74,7 +104,16 @@ export function requestFinalized(a: {
     creator_paid: a.creatorPaid,
     executors_paid: a.executorsPaid,
     community_paid: a.communityPaid,
-  });
+  };
+}
+
+export function requestFinalized(a: Settled): SdkEvent {
+  return newEvent("request_finalized", settledAttributes(a));
+}
+
+/** Settled as failed by its input: the agreeing executors revealed the same error class. */
+export function requestFailed(a: Settled & { error: string }): SdkEvent {
+  return newEvent("request_failed", { ...settledAttributes(a), error: a.error });
 }
 
 export function requestRefunded(id: bigint, requester: string, amount: string, reason: string): SdkEvent {

@@ -61,6 +61,8 @@ export interface DutyRequest {
   committed: boolean;
   /** this validator's reveal is on chain */
   revealed: boolean;
+  /** the max_output_bytes param: larger outputs are committed as the OUTPUT_TOO_LARGE error outcome */
+  maxOutputBytes: number;
 }
 
 /**

@@ -13,6 +13,7 @@ import { addressFromString, valoperToAccount } from "../../chain/types/address.t
 import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
 import {
   type Assignment,
+  ExecutionError,
   ExecutorOutcome,
   InferenceRequest,
   InferenceResult,
@@ -25,7 +26,14 @@ import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { type Candidate, decide, minSupport } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
 import { commitmentHash, sha256 } from "./commitment.ts";
-import { ErrFeeTooLow, ErrInvalidInput, ErrInvalidRequest, ErrModelUnavailable, ErrTooManyPending } from "./errors.ts";
+import {
+  ErrFeeTooLow,
+  ErrInvalidInput,
+  ErrInvalidRequest,
+  ErrModelUnavailable,
+  ErrNoExecutors,
+  ErrTooManyPending,
+} from "./errors.ts";
 import * as ev from "./events.ts";
 import type {
   BankKeeperI,
@@ -55,6 +63,7 @@ import {
   UnassignedPrefix,
   unassignedKey,
 } from "./keys.ts";
+import { canonicalError, errorName, isKnownError, outputBytes } from "./outcome.ts";
 import { defaultParams, type InferenceParams, PPM } from "./params.ts";
 import { splitFee } from "./settlement.ts";
 import { consAddress } from "./vote-extensions.ts";
@@ -65,6 +74,21 @@ export interface InferenceKeeperDeps {
   reputationKeeper: ReputationKeeperI;
   /** absent until the staking module is wired: no validator can be assigned */
   stakingKeeper?: StakingKeeperI;
+}
+
+/** What checkRequest found: the effective redundancy and the fee it costs. */
+export interface RequestPlan {
+  requesterBytes: Uint8Array;
+  /** the redundancy asked for (0 resolved to default_redundancy) */
+  requested: number;
+  /** min(requested, eligible executors) */
+  redundancy: number;
+  /** price x redundancy: what is escrowed */
+  fee: Coin;
+  /** price x (requested - redundancy): never taken from the requester */
+  uncharged: Coin;
+  maxFee: { denom: string; amount: string };
+  pending: bigint;
 }
 
 export class InferenceKeeper {
@@ -146,7 +170,13 @@ export class InferenceKeeper {
 
   // ---- MsgRequestInference ----
 
-  async createRequest(ctx: Context, msg: MsgRequestInference): Promise<bigint> {
+  /**
+   * Every check of a request that writes nothing: CheckTx runs it (ante.ts) and createRequest runs it
+   * again in the block. The effective redundancy is min(requested, eligible executors now); the fee
+   * is price x effective redundancy. A request no eligible executor can serve (fewer than the quorum
+   * of its effective redundancy, which is: none) is refused with ErrNoExecutors.
+   */
+  async checkRequest(ctx: Context, msg: MsgRequestInference): Promise<RequestPlan> {
     let requesterBytes: Uint8Array;
     try {
       requesterBytes = addressFromString(msg.requester);
@@ -158,26 +188,53 @@ export class InferenceKeeper {
     if (!model) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is not registered`);
     if (model.delisted) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is delisted`);
     if (msg.inputs.length > p.maxInputTensors)
-      throw ErrInvalidInput.wrap(`more than ${p.maxInputTensors} input tensors`);
-    let inputBytes: number;
+      throw ErrInvalidInput.wrap(
+        `${msg.inputs.length} input tensors over the max_input_tensors param (${p.maxInputTensors})`,
+      );
+    // the sizes first, so an oversized tensor is named by the limit it breaks
+    const rawBytes = msg.inputs.reduce((n, t) => n + t.data.length, 0);
+    if (BigInt(rawBytes) > p.maxInputBytes)
+      throw ErrInvalidInput.wrap(
+        `inputs of ${rawBytes} bytes over the max_input_bytes param (${p.maxInputBytes}) of the inference module`,
+      );
     try {
-      inputBytes = matchSpecs(model.inputs, msg.inputs, "inputs");
+      matchSpecs(model.inputs, msg.inputs, "inputs");
     } catch (e) {
       throw ErrInvalidInput.wrap(e instanceof Error ? e.message : String(e));
     }
-    if (BigInt(inputBytes) > p.maxInputBytes)
-      throw ErrInvalidInput.wrap(`inputs of ${inputBytes} bytes over the limit of ${p.maxInputBytes}`);
-    const redundancy = msg.redundancy === 0 ? p.defaultRedundancy : msg.redundancy;
-    if (redundancy < 1 || redundancy > p.maxRedundancy)
-      throw ErrInvalidRequest.wrap(`redundancy must be in 1..${p.maxRedundancy}`);
+    const requested = msg.redundancy === 0 ? p.defaultRedundancy : msg.redundancy;
+    if (requested < 1 || requested > p.maxRedundancy)
+      throw ErrInvalidRequest.wrap(`redundancy ${requested} outside 1..${p.maxRedundancy} (the max_redundancy param)`);
+    const eligible = (await this.candidates(ctx, msg.modelId)).length;
+    const redundancy = Math.min(requested, eligible);
+    if (eligible < minSupport(Math.max(redundancy, 1), p.quorumPpm))
+      throw ErrNoExecutors.wrap(
+        `model ${msg.modelId} has ${eligible} eligible executors (serving, bonded, not jailed, reputation at or above the floor)`,
+      );
     const price = model.pricePerCall ?? { denom: "udgrid", amount: "0" };
-    const fee: Coin = { denom: price.denom, amount: BigInt(price.amount) * BigInt(redundancy) };
+    const unit = BigInt(price.amount);
+    const fee: Coin = { denom: price.denom, amount: unit * BigInt(redundancy) };
     const maxFee = msg.maxFee ?? { denom: fee.denom, amount: "0" };
     if (!/^\d+$/.test(maxFee.amount)) throw ErrInvalidRequest.wrap(`invalid max fee amount "${maxFee.amount}"`);
     if (fee.amount > 0n && (maxFee.denom !== fee.denom || BigInt(maxFee.amount) < fee.amount))
       throw ErrFeeTooLow.wrap(`max fee ${maxFee.amount}${maxFee.denom} below ${coinsToString([fee])}`);
     const pending = await this.pendingCount(ctx);
-    if (pending >= p.maxPendingRequests) throw ErrTooManyPending.wrap(`${pending} requests pending`);
+    if (pending >= p.maxPendingRequests)
+      throw ErrTooManyPending.wrap(`${pending} requests pending (the max_pending_requests param)`);
+    return {
+      requesterBytes,
+      requested,
+      redundancy,
+      fee,
+      uncharged: { denom: price.denom, amount: unit * BigInt(requested - redundancy) },
+      maxFee,
+      pending,
+    };
+  }
+
+  async createRequest(ctx: Context, msg: MsgRequestInference): Promise<bigint> {
+    const plan = await this.checkRequest(ctx, msg);
+    const { fee, redundancy } = plan;
     if (fee.amount > 0n)
       await this.deps.bankKeeper.sendCoinsFromAccountToModule(ctx, msg.requester, EscrowAccountName, [fee]);
 
@@ -189,7 +246,7 @@ export class InferenceKeeper {
       requester: msg.requester,
       modelId: msg.modelId,
       inputs: msg.inputs,
-      maxFee,
+      maxFee: plan.maxFee,
       fee: { denom: fee.denom, amount: fee.amount.toString() },
       redundancy,
       status: RequestStatus.REQUEST_STATUS_UNSPECIFIED,
@@ -198,12 +255,23 @@ export class InferenceKeeper {
       revealDeadline: 0n,
       executors: [],
       quorum: 0,
+      requestedRedundancy: plan.requested,
     });
     store.set(unassignedKey(id), new Uint8Array());
     store.set(pendingKey(id), new Uint8Array());
-    store.set(byRequesterKey(requesterBytes, id), new Uint8Array());
-    this.setPendingCount(ctx, pending + 1n);
-    ctx.eventManager.emit(ev.requestCreated(id, msg.modelId, msg.requester, coinsToString([fee]), redundancy));
+    store.set(byRequesterKey(plan.requesterBytes, id), new Uint8Array());
+    this.setPendingCount(ctx, plan.pending + 1n);
+    ctx.eventManager.emit(
+      ev.requestCreated({
+        id,
+        modelId: msg.modelId,
+        requester: msg.requester,
+        fee: coinsToString([fee]),
+        redundancy,
+        requestedRedundancy: plan.requested,
+        uncharged: plan.uncharged.amount > 0n ? coinsToString([plan.uncharged]) : `0${fee.denom}`,
+      }),
+    );
     return id;
   }
 
@@ -253,6 +321,8 @@ export class InferenceKeeper {
         await this.refund(ctx, r, "no_executors");
         continue;
       }
+      // fewer eligible now than at inclusion: the fee follows the executions that can happen
+      if (chosen.length < r.redundancy) await this.reduceRedundancy(ctx, r, chosen.length);
       r.executors = chosen.map((c) => ({
         validator: c.validator,
         consAddress: c.consAddress,
@@ -264,6 +334,7 @@ export class InferenceKeeper {
         outputHash: new Uint8Array(),
         invalidOutput: false,
         outcome: ExecutorOutcome.EXECUTOR_OUTCOME_UNSPECIFIED,
+        error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
       }));
       r.quorum = minSupport(chosen.length, p.quorumPpm);
       r.status = RequestStatus.REQUEST_STATUS_COMMIT;
@@ -281,10 +352,25 @@ export class InferenceKeeper {
       );
       if (self && chosen.some((c) => bytesEqual(c.consAddress, self))) {
         const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
-        if (model) duties.push(dutyOf(r, model, self));
+        if (model) duties.push(dutyOf(r, model, self, p.maxOutputBytes));
       }
     }
     return duties;
+  }
+
+  /** Lowers a request's redundancy to `assigned`; the fee of the executions that will not happen goes back to the requester. */
+  private async reduceRedundancy(ctx: Context, r: InferenceRequest, assigned: number): Promise<void> {
+    const fee = BigInt(r.fee?.amount ?? "0");
+    const denom = r.fee?.denom ?? "udgrid";
+    const kept = (fee / BigInt(r.redundancy)) * BigInt(assigned);
+    const back = fee - kept;
+    if (back > 0n)
+      await this.deps.bankKeeper.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, r.requester, [
+        { denom, amount: back },
+      ]);
+    ctx.eventManager.emit(ev.redundancyReduced(r.id, r.requester, r.redundancy, assigned, `${back}${denom}`));
+    r.redundancy = assigned;
+    r.fee = { denom, amount: kept.toString() };
   }
 
   /** Closes commit phases and settles reveal phases whose deadline is this height (or earlier). */
@@ -308,7 +394,8 @@ export class InferenceKeeper {
   private async closeCommitPhase(ctx: Context, r: InferenceRequest): Promise<void> {
     const committed = r.executors.filter((e) => e.commitment.length > 0).length;
     if (committed < r.quorum) {
-      const missing = await this.penalizeMissing(ctx, r, true);
+      // no outcome can reach the quorum: nobody can tell whose fault that was, so nobody loses reputation
+      const missing = this.markMissing(r);
       await this.refund(ctx, r, committed === 0 ? "expired" : "no_quorum", missing);
       return;
     }
@@ -385,35 +472,47 @@ export class InferenceKeeper {
         }
         // the first accepted reveal counts; copies sent again before it showed on chain are ignored
         if (a.revealed) continue;
-        const bytes = rev.outputs.reduce((n, t) => n + t.data.length, 0);
-        if (BigInt(bytes) > p.maxOutputBytes) {
-          reject("too_large", a.validator);
-          continue;
-        }
+        // the outcome: an error class (no outputs) or outputs within max_output_bytes
         let canonical: Uint8Array;
-        try {
-          canonical = canonicalOutput(tensorsFromNamed(rev.outputs));
-        } catch {
-          reject("malformed", a.validator);
-          continue;
+        if (rev.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED) {
+          if (!isKnownError(rev.error) || rev.outputs.length > 0) {
+            reject("malformed", a.validator);
+            continue;
+          }
+          canonical = canonicalError(rev.error);
+        } else {
+          if (BigInt(outputBytes(rev.outputs)) > p.maxOutputBytes) {
+            reject("too_large", a.validator);
+            continue;
+          }
+          try {
+            canonical = canonicalOutput(tensorsFromNamed(rev.outputs));
+          } catch {
+            reject("malformed", a.validator);
+            continue;
+          }
         }
         if (!bytesEqual(commitmentHash(r.id, cons, rev.salt, canonical), a.commitment)) {
           reject("mismatch", a.validator);
           continue;
         }
-        const model = await modelOf(r.modelId);
-        let valid = !!model;
-        try {
-          if (model) matchSpecs(model.outputs, rev.outputs, "outputs");
-        } catch {
-          valid = false;
+        let valid = true;
+        if (rev.error === ExecutionError.EXECUTION_ERROR_UNSPECIFIED) {
+          const model = await modelOf(r.modelId);
+          valid = !!model;
+          try {
+            if (model) matchSpecs(model.outputs, rev.outputs, "outputs");
+          } catch {
+            valid = false;
+          }
         }
         a.revealed = true;
         a.revealHeight = BigInt(ctx.height);
         a.outputs = rev.outputs;
+        a.error = rev.error;
         a.outputHash = sha256(canonical);
         a.invalidOutput = !valid;
-        ctx.eventManager.emit(ev.outputRevealed(r.id, a.validator, a.outputHash, valid));
+        ctx.eventManager.emit(ev.outputRevealed(r.id, a.validator, a.outputHash, valid, errorName(a.error)));
       }
     }
 
@@ -446,19 +545,28 @@ export class InferenceKeeper {
 
   // ---- settlement ----
 
-  /** Executors that did not reveal (or, when the commit phase fails, did not commit) lose reputation. */
-  private async penalizeMissing(ctx: Context, r: InferenceRequest, uncommittedOnly = false): Promise<string[]> {
+  /** Marks the executors that did not reveal as missing (the request's record only); returns them. */
+  private markMissing(r: InferenceRequest): string[] {
     const missing: string[] = [];
     for (const e of r.executors) {
-      if (e.revealed || (uncommittedOnly && e.commitment.length > 0)) continue;
+      if (e.revealed) continue;
       e.outcome = ExecutorOutcome.EXECUTOR_OUTCOME_MISSING;
       missing.push(e.validator);
-      await this.deps.reputationKeeper.recordOutcome(ctx, e.validator, "missing");
     }
     return missing;
   }
 
-  /** Agreement under the model's policy, then payment, reputation, slashing; or a refund. */
+  /**
+   * Agreement on outcomes under the model's policy, then payment, reputation, slashing; or a refund.
+   *
+   * Reputation moves only for what a validator controls, and only where the others show it could
+   * have been done: with a winning outcome, the executors that did not commit or reveal lose
+   * reputation as missing, and, when the winner's supporters are at least slash_min_support_ppm of
+   * the assigned executors (a supermajority), those that revealed another outcome lose it as
+   * dissenters (and are slashed). Without a winner nobody loses anything and the fee is refunded.
+   * Agreeing on an output raises the score; agreeing on an error (the request failed by its input)
+   * leaves it unchanged, so no stream of requests, runnable or not, can lower an honest executor's score.
+   */
   async settle(ctx: Context, r: InferenceRequest): Promise<void> {
     const p = await this.getParams(ctx);
     const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
@@ -467,23 +575,28 @@ export class InferenceKeeper {
     if (model) {
       for (const e of revealed) {
         if (e.invalidOutput) continue;
-        cands.push({ id: e.validator, outputs: tensorsFromNamed(e.outputs), hash: e.outputHash });
+        if (e.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED)
+          cands.push({ id: e.validator, error: e.error, hash: e.outputHash });
+        else cands.push({ id: e.validator, outputs: tensorsFromNamed(e.outputs), hash: e.outputHash });
       }
     }
     const policy = model ? policyFromProto(model.policy) : { kind: "exact" as const };
     const d = decide(policy, cands, r.quorum);
-    const missing = await this.penalizeMissing(ctx, r);
+    const missing = this.markMissing(r);
     if (d.winner === undefined || !model) {
       await this.refund(ctx, r, "no_quorum", missing);
       return;
     }
     const winner = cands[d.winner];
     const winnerAssignment = r.executors.find((e) => e.validator === winner.id)!;
+    const failed = winner.error !== undefined;
     const agreeing = d.supporters;
     const dissenting = revealed.filter((e) => !agreeing.includes(e.validator)).map((e) => e.validator);
+    const supermajority = BigInt(agreeing.length) * PPM >= p.slashMinSupportPpm * BigInt(r.executors.length);
     const fee = BigInt(r.fee?.amount ?? "0");
     const denom = r.fee?.denom ?? "udgrid";
-    const split = splitFee(fee, model.creatorSharePpm, p.executorSharePpm, agreeing.length);
+    // a failed request pays the executors for the work; the creator's model produced nothing
+    const split = splitFee(fee, failed ? 0n : model.creatorSharePpm, p.executorSharePpm, agreeing.length);
     const bank = this.deps.bankKeeper;
     if (split.creator > 0n)
       await bank.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, model.creator, [
@@ -500,19 +613,20 @@ export class InferenceKeeper {
       await bank.sendCoinsFromModuleToModule(ctx, EscrowAccountName, CommunityPoolAccountName, [
         { denom, amount: split.community },
       ]);
+    const rep = this.deps.reputationKeeper;
     for (const e of r.executors) {
-      if (!e.revealed) continue;
+      if (!e.revealed) {
+        await rep.recordOutcome(ctx, e.validator, "missing");
+        continue;
+      }
       const agreed = agreeing.includes(e.validator);
       e.outcome = agreed ? ExecutorOutcome.EXECUTOR_OUTCOME_AGREED : ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED;
-      await this.deps.reputationKeeper.recordOutcome(ctx, e.validator, agreed ? "agree" : "dissent");
+      if (agreed && !failed) await rep.recordOutcome(ctx, e.validator, "agree");
+      else if (!agreed && supermajority) await rep.recordOutcome(ctx, e.validator, "dissent");
     }
-    // provable dissent: a revealed output (bound by its commitment) against a large agreeing set
+    // provable dissent: a revealed outcome (bound by its commitment) against a supermajority
     const staking = this.deps.stakingKeeper;
-    if (
-      staking &&
-      p.slashFractionPpm > 0n &&
-      BigInt(agreeing.length) * PPM >= p.slashMinSupportPpm * BigInt(r.executors.length)
-    ) {
+    if (staking && p.slashFractionPpm > 0n && supermajority) {
       for (const e of r.executors) {
         if (e.outcome !== ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED) continue;
         const v = await staking.validatorByConsAddr(ctx, e.consAddress);
@@ -530,10 +644,11 @@ export class InferenceKeeper {
       }
     }
     const coin = (a: bigint) => ({ denom, amount: a.toString() });
+    const status = failed ? RequestStatus.REQUEST_STATUS_FAILED : RequestStatus.REQUEST_STATUS_FINALIZED;
     this.setResult(ctx, {
       requestId: r.id,
-      status: RequestStatus.REQUEST_STATUS_FINALIZED,
-      outputs: winnerAssignment.outputs,
+      status,
+      outputs: failed ? [] : winnerAssignment.outputs,
       outputHash: winner.hash,
       agreeing,
       dissenting,
@@ -543,21 +658,23 @@ export class InferenceKeeper {
       executorsPaid: coin(split.executors),
       communityPaid: coin(split.community),
       refunded: coin(0n),
-      reason: "",
+      reason: failed ? "input_failed" : "",
+      error: winner.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
     });
-    await this.close(ctx, r, RequestStatus.REQUEST_STATUS_FINALIZED);
+    await this.close(ctx, r, status);
+    const settled = {
+      id: r.id,
+      modelId: r.modelId,
+      outputHash: winner.hash,
+      agreeing,
+      dissenting,
+      missing,
+      creatorPaid: `${split.creator}${denom}`,
+      executorsPaid: `${split.executors}${denom}`,
+      communityPaid: `${split.community}${denom}`,
+    };
     ctx.eventManager.emit(
-      ev.requestFinalized({
-        id: r.id,
-        modelId: r.modelId,
-        outputHash: winner.hash,
-        agreeing,
-        dissenting,
-        missing,
-        creatorPaid: `${split.creator}${denom}`,
-        executorsPaid: `${split.executors}${denom}`,
-        communityPaid: `${split.community}${denom}`,
-      }),
+      failed ? ev.requestFailed({ ...settled, error: errorName(winner.error) }) : ev.requestFinalized(settled),
     );
   }
 
@@ -584,6 +701,7 @@ export class InferenceKeeper {
       communityPaid: coin(0n),
       refunded: coin(fee),
       reason,
+      error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
     });
     await this.close(ctx, r, RequestStatus.REQUEST_STATUS_REFUNDED);
     ctx.eventManager.emit(ev.requestRefunded(r.id, r.requester, `${fee}${denom}`, reason));
@@ -613,11 +731,13 @@ export class InferenceKeeper {
     const ids: bigint[] = [];
     for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), byExecutorPrefix(cons))) ids.push(readU64(k));
     const out: DutyRequest[] = [];
+    if (ids.length === 0) return out;
+    const { maxOutputBytes } = await this.getParams(ctx);
     for (const id of ids) {
       const r = await this.getRequest(ctx, id);
       if (!r || !isPending(r.status) || r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) continue;
       const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
-      if (model) out.push(dutyOf(r, model, cons));
+      if (model) out.push(dutyOf(r, model, cons, maxOutputBytes));
     }
     return out;
   }
@@ -631,7 +751,7 @@ export function isPending(s: RequestStatus): boolean {
   );
 }
 
-function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array): DutyRequest {
+function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBytes: bigint): DutyRequest {
   const a: Assignment | undefined = r.executors.find((e) => bytesEqual(e.consAddress, cons));
   return {
     requestId: r.id,
@@ -645,6 +765,7 @@ function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array): DutyReques
     phase: r.status === RequestStatus.REQUEST_STATUS_REVEAL ? "reveal" : "commit",
     committed: (a?.commitment.length ?? 0) > 0,
     revealed: a?.revealed ?? false,
+    maxOutputBytes: Number(maxOutputBytes),
   };
 }
 

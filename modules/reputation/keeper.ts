@@ -4,7 +4,7 @@ import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { Params, Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import * as ev from "./events.ts";
 import { ParamsKey, ReputationsPrefix, reputationKey, StoreKey } from "./keys.ts";
-import { defaultParams, nextScore, type Outcome, type ReputationParams } from "./params.ts";
+import { defaultParams, nextScore, type Outcome, type ReputationParams, recoveredScore } from "./params.ts";
 
 export class ReputationKeeper {
   readonly storeKey = StoreKey;
@@ -59,6 +59,22 @@ export class ReputationKeeper {
     });
     ctx.eventManager.emit(ev.reputationUpdated(validator, outcome, r.scorePpm, next));
     return next;
+  }
+
+  /**
+   * Probation (EndBlock): at every multiple of recovery_interval_blocks, each recorded score below
+   * neutral_score_ppm moves one recovery step toward it (params.ts recoveredScore), so a validator
+   * pushed under the floor gets back to work. Iterates the records in key order (deterministic).
+   */
+  async recover(ctx: Context): Promise<void> {
+    const p = await this.getParams(ctx);
+    if (p.recoveryIntervalBlocks <= 0n || BigInt(ctx.height) % p.recoveryIntervalBlocks !== 0n) return;
+    for (const r of await this.all(ctx)) {
+      const next = recoveredScore(r.scorePpm, p);
+      if (next === r.scorePpm) continue;
+      this.setReputation(ctx, { ...r, scorePpm: next, updatedHeight: BigInt(ctx.height) });
+      ctx.eventManager.emit(ev.reputationUpdated(r.validator, "recovery", r.scorePpm, next));
+    }
   }
 
   async all(ctx: Context): Promise<Reputation[]> {

@@ -1,4 +1,5 @@
-// Reputation AppModule: services and genesis; no block hooks.
+// Reputation AppModule: services, genesis and the probation step in EndBlock.
+import type { Context } from "../../chain/baseapp/context.ts";
 import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
 import * as genesis from "./genesis.ts";
 import type { ReputationKeeper } from "./keeper.ts";
@@ -20,5 +21,10 @@ export class ReputationModule extends KeeperModule<ReputationKeeper> {
       },
       keeper,
     );
+  }
+
+  /** Runs before the inference module's EndBlock (module order), so assignment sees recovered scores. */
+  async endBlock(ctx: Context): Promise<void> {
+    await this.keeper.recover(ctx);
   }
 }

@@ -3,15 +3,15 @@
 // and imported into the node's model store. An unmodified CosmJS SigningStargateClient (registry with
 // the dgrid types) submits MsgRequestInference; the finalized result read through the ABCI query
 // equals a direct onnxruntime-node run of the same file under the model's policy (exact); the fee
-// settles (creator share paid, escrow empty); a wrong-shaped input is refused with inference:4. A
-// model registered with wrong golden vectors: register-model's pre-check refuses it, and registered
-// anyway (--skip-calibration) the node's failure shows in `query registry model` with the reason,
-// the node backs off instead of re-running every sync, and a request for it is not left pending.
+// settles (creator share paid, escrow empty); a wrong-shaped input is refused with inference:4 in
+// CheckTx. A model registered with wrong golden vectors: register-model's pre-check refuses it, and
+// registered anyway (--skip-calibration) the node's failure shows in `query registry model` with the
+// reason, the node backs off instead of re-running every sync, and a request for it is not left pending.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { QueryClient } from "@cosmjs/stargate";
+import { BroadcastTxError, QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import ort from "onnxruntime-node";
 import {
@@ -23,7 +23,7 @@ import {
 } from "../../app/devnet.ts";
 import { loadConfig, writeConfig } from "../../chain/node/config.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
-import { DGridClient, TxFailedError } from "../../client/index.ts";
+import { DGridClient } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { QueryModelServersRequest, QueryModelServersResponse } from "../../proto/gen/dgrid/registry/v1/query.ts";
@@ -129,7 +129,7 @@ describe("inference on a devnet node", () => {
     client.disconnect();
   });
 
-  it("a wrong-shaped input is refused with inference:4 (in the block; nothing escrowed)", async () => {
+  it("a wrong-shaped input is refused with inference:4 (in CheckTx: it never reaches a block; nothing escrowed)", async () => {
     const client = await DGridClient.connect(rpcUrl, await devnetWallet("user"));
     const x = seededFloats(1, 15);
     await assert.rejects(
@@ -139,9 +139,10 @@ describe("inference on a devnet node", () => {
         { maxFee: "1000udgrid", fee: { amount: [{ denom: "udgrid", amount: "10000" }], gas: "400000" } },
       ),
       (e: any) => {
-        assert.ok(e instanceof TxFailedError, String(e));
+        assert.ok(e instanceof BroadcastTxError, String(e));
         assert.equal(e.code, 4, String(e));
         assert.equal(e.codespace, "inference", String(e));
+        assert.match(e.log ?? "", /dimension 1 is 15, spec says 16/);
         return true;
       },
     );

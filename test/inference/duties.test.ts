@@ -1,5 +1,6 @@
 // validator/duties.ts: execution on an injected executor, commitments for finished work, reveals
-// only once the chain shows the commit phase closed, failures yield nothing, size budget; the test
+// only once the chain shows the commit phase closed, error outcomes for inputs the model cannot run,
+// node failures yield nothing, size budget; the test
 // faulty executors (test/support/faulty-executor.ts) around it.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,8 +13,16 @@ import { agrees } from "../../chain/tensor/agreement.ts";
 import { canonicalOutput, namedFromTensors, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import { commitmentHash } from "../../modules/inference/commitment.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
+import { canonicalError, ExecutionError } from "../../modules/inference/outcome.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
-import { ErrQueueFull } from "../../validator/errors.ts";
+import {
+  ErrBadInput,
+  ErrModelLoad,
+  ErrModelRuntime,
+  ErrQueueFull,
+  ErrTimeout,
+  ErrWorkerCrashed,
+} from "../../validator/errors.ts";
 import type { InferenceJob } from "../../validator/executor/types.ts";
 import { CorruptingExecutor, corruptOutputs, parseFaultModels, SilentExecutor } from "../support/faulty-executor.ts";
 import { faultFlags, parseFaultyNodeArgs } from "../support/faulty-node.ts";
@@ -33,6 +42,7 @@ function req(id: bigint, modelId: string, over: Partial<DutyRequest> = {}): Duty
     phase: "commit",
     committed: false,
     revealed: false,
+    maxOutputBytes: 262_144,
     ...over,
   };
 }
@@ -97,6 +107,82 @@ describe("validator duties", () => {
     assert.equal(d.status(5n), "failed");
     assert.equal((await d.extension([req(5n, "aa")], 1 << 20)).commitments.length, 0);
     assert.equal(ex.jobs.length, 1, "a failed job is not retried");
+  });
+
+  it("an input the model cannot run is committed and revealed as its error class; a node failure is not", async () => {
+    const cases: [string, Error, ExecutionError | undefined][] = [
+      ["refused", ErrBadInput.wrap("dim 1"), ExecutionError.EXECUTION_ERROR_INVALID_INPUT],
+      ["runtime", ErrModelRuntime.wrap("Pad reflect"), ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR],
+      ["timeout", ErrTimeout.wrap("30000 ms"), undefined],
+      ["crash", ErrWorkerCrashed.wrap("SIGKILL"), undefined],
+      ["load", ErrModelLoad.wrap("gone"), undefined],
+    ];
+    const reg = new Registry();
+    const ex = new FakeExecutor("honest");
+    const d = duties(ex, reg);
+    const byId = new Map<string, Error>();
+    ex.run = (job) => Promise.reject(byId.get(job.requestId));
+    cases.forEach(([, err], i) => {
+      byId.set(String(i + 1), err);
+    });
+    d.onAssigned(cases.map((_, i) => req(BigInt(i + 1), "aa")));
+    await d.idle();
+    const ve = await d.extension(
+      cases.map((_, i) => req(BigInt(i + 1), "aa")),
+      1 << 20,
+    );
+    assert.deepEqual(
+      ve.commitments.map((c) => c.requestId),
+      [1n, 2n],
+    );
+    const open = cases.map((_, i) => req(BigInt(i + 1), "aa", { phase: "reveal", committed: i < 2 }));
+    const ve2 = await d.extension(open, 1 << 20);
+    for (const [i, [what, , want]] of cases.entries()) {
+      const r = ve2.reveals.find((x) => x.requestId === BigInt(i + 1));
+      if (want === undefined) {
+        assert.equal(r, undefined, what);
+        assert.equal(d.status(BigInt(i + 1)), "failed", what);
+        continue;
+      }
+      assert.equal(r?.error, want, what);
+      assert.deepEqual(r?.outputs, [], what);
+      assert.deepEqual(
+        commitmentHash(BigInt(i + 1), CONS, r!.salt, canonicalError(want)),
+        ve.commitments[i].commitment,
+        what,
+      );
+    }
+    assert.match(await reg.metrics(), /dgrid_inference_duty_jobs_total\{result="error_outcome"\} 2/);
+    assert.match(await reg.metrics(), /dgrid_inference_duty_jobs_total\{result="failed"\} 3/);
+  });
+
+  it("outputs over max_output_bytes are committed as OUTPUT_TOO_LARGE; an error outcome survives a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-duties-"));
+    const stateFile = join(dir, "inference-duties.json");
+    const a = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }) },
+    );
+    // the fake model's output for one row is 8 bytes
+    a.onAssigned([req(1n, "aa", { maxOutputBytes: 7 }), req(2n, "aa", { maxOutputBytes: 8 })]);
+    await a.idle();
+    const committed = (await a.extension([req(1n, "aa"), req(2n, "aa")], 1 << 20)).commitments;
+    const b = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }) },
+    );
+    const ve = await b.extension(
+      [req(1n, "aa", { phase: "reveal", committed: true }), req(2n, "aa", { phase: "reveal", committed: true })],
+      1 << 20,
+    );
+    assert.equal(ve.reveals[0].error, ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE);
+    assert.deepEqual(
+      commitmentHash(1n, CONS, ve.reveals[0].salt, canonicalError(ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE)),
+      committed[0].commitment,
+    );
+    assert.equal(ve.reveals[1].error, ExecutionError.EXECUTION_ERROR_UNSPECIFIED);
+    assert.equal(ve.reveals[1].outputs.length, 1);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("reveals that do not fit the extension budget wait for a later height", async () => {

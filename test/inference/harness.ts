@@ -23,6 +23,7 @@ import { Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
 import type { StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
+import { ErrBadInput, ErrModelRuntime } from "../../validator/errors.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";
 import { appStoreNames } from "../app/helpers.ts";
 import { MemCommitMultiStore } from "../app/memory-store.ts";
@@ -100,6 +101,18 @@ export function modelOutputs(inputs: Record<string, Tensor>): Record<string, Ten
   return { y: { dtype: "float32", shape: [rows, 2], data: new Uint8Array(y.buffer) } };
 }
 
+/**
+ * What the fake model cannot run, as onnxruntime would refuse it: a first value of NaN makes the run
+ * fail (ErrModelRuntime), +Infinity is refused as an input (ErrBadInput). Honest executors reach the
+ * same error; a corrupt one makes up an output instead.
+ */
+export function fakeModelError(inputs: Record<string, Tensor>): Error | undefined {
+  const first = new DataView(inputs.x.data.buffer, inputs.x.data.byteOffset, 4).getFloat32(0, true);
+  if (Number.isNaN(first)) return ErrModelRuntime.wrap("fake model: NaN in the input");
+  if (first === Number.POSITIVE_INFINITY) return ErrBadInput.wrap("fake model: infinite input");
+  return undefined;
+}
+
 export type Behaviour = "honest" | "corrupt" | "silent" | "unique";
 
 export class FakeExecutor implements InferenceExecutor {
@@ -112,6 +125,8 @@ export class FakeExecutor implements InferenceExecutor {
   run(job: InferenceJob): Promise<Record<string, Tensor>> {
     this.jobs.push(job);
     if (this.behaviour === "silent") return Promise.reject(new Error("executor stopped"));
+    const failure = fakeModelError(job.inputs);
+    if (failure && this.behaviour !== "corrupt") return Promise.reject(failure);
     const out = modelOutputs(job.inputs);
     if (this.behaviour === "corrupt" || this.behaviour === "unique") {
       const y = new Float32Array(out.y.data.slice().buffer);

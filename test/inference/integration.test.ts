@@ -3,225 +3,29 @@
 // extended commit -> reveals -> agreement -> settlement. The escrow invariant and equal app hashes
 // are checked at every height (harness.ts).
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import type { Registry } from "@cosmjs/proto-signing";
-import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { ResponseProcessProposal_ProposalStatus } from "cosmjs-types/tendermint/abci/types";
 import { canonicalOutput, namedFromTensors } from "../../chain/tensor/canonical.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
-import { snakeKeys } from "../../chain/types/proto-json.ts";
-import { dgridMsgTypes } from "../../client/dgrid-types.ts";
-import { dgridRegistry } from "../../client/index.ts";
 import { sha256 } from "../../modules/inference/commitment.ts";
-import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { encodeInjected } from "../../modules/inference/vote-extensions.ts";
+import { RequestStatus, VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
-  GenesisState as InferenceGenesis,
-  RequestStatus,
-  VoteExtension,
-} from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import {
-  QueryRequestRequest,
-  QueryRequestResponse,
-  QueryResultRequest,
-  QueryResultResponse,
-} from "../../proto/gen/dgrid/inference/v1/query.ts";
-import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { QueryReputationRequest, QueryReputationResponse } from "../../proto/gen/dgrid/reputation/v1/query.ts";
-import { genesis, type TestKey, testKey } from "../app/helpers.ts";
-import { allEvents, type Behaviour, fakeValidator, initNet, modelOutputs, type Net, newNet, step } from "./harness.ts";
-
-const registry = dgridRegistry(dgridMsgTypes);
-const MODEL_ID = createHash("sha256").update("test model").digest("hex");
-const PRICE = 1000n;
-
-function f32(values: number[], shape: number[]) {
-  return { dtype: "float32" as const, shape, data: new Uint8Array(Float32Array.from(values).buffer) };
-}
-
-function modelGenesis(operators: string[], creator: string) {
-  const x = f32([1, 2, 3, 4], [1, 4]);
-  const y = modelOutputs({ x });
-  return snakeKeys(
-    RegistryGenesis.toJSON({
-      params: undefined,
-      models: [
-        {
-          id: MODEL_ID,
-          name: "sum-max",
-          version: "1",
-          creator,
-          inputs: [
-            {
-              name: "x",
-              dtype: "float32",
-              shape: [
-                { size: 0, symbol: "batch" },
-                { size: 4, symbol: "" },
-              ],
-            },
-          ],
-          outputs: [
-            {
-              name: "y",
-              dtype: "float32",
-              shape: [
-                { size: 0, symbol: "batch" },
-                { size: 2, symbol: "" },
-              ],
-            },
-          ],
-          sessionOptions: { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
-          policy: { exact: {} },
-          pricePerCall: { denom: "udgrid", amount: PRICE.toString() },
-          creatorSharePpm: 100_000n,
-          goldenVectors: [{ inputs: namedFromTensors({ x }), outputs: namedFromTensors(y) }],
-          sizeBytes: 1234n,
-          registeredHeight: 0n,
-          delisted: false,
-        },
-      ],
-      servers: operators.map((v) => ({ modelId: MODEL_ID, validator: v, provider: "cpu", sinceHeight: 0n })),
-      conformanceFailures: [],
-    }),
-  );
-}
-
-interface Setup {
-  net: Net;
-  alice: TestKey;
-  creator: TestKey;
-  seq: bigint;
-}
-
-async function setup(
-  behaviours: Behaviour[],
-  params: Partial<ReturnType<typeof inferenceDefaults>> = {},
-): Promise<Setup> {
-  const vals = ["v0", "v1", "v2", "v3"].map((n) => fakeValidator(n));
-  const net = newNet(vals, behaviours);
-  const alice = await testKey("alice");
-  const creator = await testKey("creator");
-  const state: Record<string, unknown> = genesis([
-    { address: alice.address, coins: [{ denom: "udgrid", amount: "100000000" }] },
-    { address: creator.address, coins: [{ denom: "udgrid", amount: "1" }] },
-  ]);
-  state.registry = modelGenesis(
-    vals.map((v) => v.operator),
-    creator.address,
-  );
-  state.inference = snakeKeys(
-    InferenceGenesis.toJSON({
-      params: { ...inferenceDefaults(), ...params },
-      nextRequestId: 1n,
-      requests: [],
-      results: [],
-    }),
-  );
-  await initNet(net, state);
-  return { net, alice, creator, seq: 0n };
-}
-
-async function requestTx(s: Setup, inputs: number[], redundancy: number): Promise<Uint8Array> {
-  const rows = inputs.length / 4;
-  const msg = {
-    typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-    value: {
-      requester: s.alice.address,
-      modelId: MODEL_ID,
-      inputs: namedFromTensors({ x: f32(inputs, [rows, 4]) }),
-      maxFee: { denom: "udgrid", amount: "100000" },
-      redundancy,
-    },
-  };
-  const tx = await signWithRegistry(s.alice, [msg], s.seq, registry);
-  s.seq++;
-  return tx;
-}
-
-async function signWithRegistry(
-  key: TestKey,
-  msgs: { typeUrl: string; value: unknown }[],
-  sequence: bigint,
-  reg: Registry,
-) {
-  // helpers.signTx encodes with the default registry; this one knows the dgrid messages
-  const { TxRaw } = await import("cosmjs-types/cosmos/tx/v1beta1/tx");
-  const { encodeSecp256k1Pubkey } = await import("@cosmjs/amino");
-  const { encodePubkey, makeAuthInfoBytes, makeSignDoc } = await import("@cosmjs/proto-signing");
-  const { fromBase64 } = await import("@cosmjs/encoding");
-  const bodyBytes = reg.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: msgs, memo: "" } });
-  const authInfoBytes = makeAuthInfoBytes(
-    [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(key.pubkey)), sequence }],
-    [{ denom: "udgrid", amount: "10000" }],
-    400_000,
-    undefined,
-    undefined,
-  );
-  const doc = makeSignDoc(bodyBytes, authInfoBytes, "dgrid-inference-test", 0);
-  const { signature } = await key.wallet.signDirect(key.address, doc);
-  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [fromBase64(signature.signature)] }).finish();
-}
-
-async function query<T>(s: Setup, path: string, data: Uint8Array, dec: { decode(b: Uint8Array): T }): Promise<T> {
-  const r = await s.net.nodes[0].app.query({ path, data, height: 0n, prove: false });
-  assert.equal(r.code, 0, r.log);
-  return dec.decode(r.value);
-}
-
-async function balance(s: Setup, address: string): Promise<bigint> {
-  const r = await query(
-    s,
-    "/cosmos.bank.v1beta1.Query/Balance",
-    QueryBalanceRequest.encode({ address, denom: "udgrid" }).finish(),
-    QueryBalanceResponse,
-  );
-  return BigInt(r.balance?.amount ?? "0");
-}
-
-async function result(s: Setup, id: bigint) {
-  const r = await s.net.nodes[0].app.query({
-    path: "/dgrid.inference.v1.Query/Result",
-    data: QueryResultRequest.encode({ id }).finish(),
-    height: 0n,
-    prove: false,
-  });
-  return r.code === 0 ? QueryResultResponse.decode(r.value).result : undefined;
-}
-
-async function request(s: Setup, id: bigint) {
-  return (
-    await query(
-      s,
-      "/dgrid.inference.v1.Query/Request",
-      QueryRequestRequest.encode({ id }).finish(),
-      QueryRequestResponse,
-    )
-  ).request!;
-}
-
-async function score(s: Setup, validator: string): Promise<bigint> {
-  const r = await query(
-    s,
-    "/dgrid.reputation.v1.Query/Reputation",
-    QueryReputationRequest.encode({ validator }).finish(),
-    QueryReputationResponse,
-  );
-  return r.reputation!.scorePpm;
-}
-
-async function runUntilSettled(s: Setup, id: bigint, maxBlocks = 30) {
-  for (let i = 0; i < maxBlocks; i++) {
-    const r = await result(s, id);
-    if (r) return r;
-    await step(s.net);
-  }
-  assert.fail(`request ${id} not settled in ${maxBlocks} blocks`);
-}
-
-const INPUT = [1, 2, 3, 4, 0.5, -1, 7, 2];
+  balance,
+  f32,
+  INPUT,
+  MODEL_ID,
+  PRICE,
+  registry,
+  request,
+  requestTx,
+  runUntilSettled,
+  score,
+  setup,
+  signWithRegistry,
+} from "./chain-setup.ts";
+import { allEvents, type Behaviour, modelOutputs, step } from "./harness.ts";
 
 describe("inference through vote extensions (4 validators)", () => {
   it("request -> assignment -> commit -> reveal -> finalized result equal to the executor output", async () => {
@@ -360,7 +164,7 @@ describe("inference through vote extensions (4 validators)", () => {
     s.net.overrideExtension = (h, i, ext) => {
       const ve = VoteExtension.decode(ext);
       if (h === reqHeight + 1 && i === 0) {
-        ve.reveals.push({ requestId: 1n, salt: new Uint8Array(32), outputs: out });
+        ve.reveals.push({ requestId: 1n, salt: new Uint8Array(32), outputs: out, error: 0 });
         return VoteExtension.encode(ve).finish();
       }
       if (i === 3 && ve.reveals.length > 0 && !tampered) {

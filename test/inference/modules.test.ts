@@ -1,4 +1,4 @@
-// registry and reputation modules through DGridApp (no staking keeper wired: requests are refunded),
+// registry and reputation modules through DGridApp (no bonded validator: requests are refused),
 // the generated protos with a CosmJS Registry, and the reputation update rule.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -7,14 +7,13 @@ import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { fromBase64 } from "@cosmjs/encoding";
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
 import fc from "fast-check";
 import { namedFromTensors } from "../../chain/tensor/canonical.ts";
 import { addressToString, Bech32PrefixValAddr, moduleAddress } from "../../chain/types/address.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { dgridRegistry } from "../../client/index.ts";
-import { nextScore, defaultParams as repDefaults } from "../../modules/reputation/params.ts";
-import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { QueryResultRequest, QueryResultResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
+import { nextScore, recoveredScore, defaultParams as repDefaults } from "../../modules/reputation/params.ts";
 import {
   QueryModelRequest,
   QueryModelResponse,
@@ -128,7 +127,8 @@ describe("registry module", () => {
       [[valoper, "cpu"]],
     );
 
-    // a request with no staking keeper wired: nobody can be assigned, the fee comes back in full
+    // the serving validator is not bonded: no eligible executor, so the request is refused (in CheckTx
+    // as in the block) with its own code, and nothing is escrowed
     const before = (
       await app.bankKeeper.getBalance(
         app.newContext(app.store.branch(), { height: 1, timeMs: 0, chainId: CHAIN_ID }, "query"),
@@ -136,43 +136,33 @@ describe("registry module", () => {
         "udgrid",
       )
     ).amount;
+    const requestTx = await tx({
+      typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+      value: {
+        requester: alice.address,
+        modelId: id,
+        inputs: namedFromTensors({ x: f32([1, 2, 3, 4], [2, 2]) }),
+        maxFee: { denom: "udgrid", amount: "1500" },
+        redundancy: 3,
+      },
+    });
+    const checked = await app.checkTx({ tx: requestTx, type: CheckTxType.NEW });
+    assert.equal(checked.code, 10, checked.log);
+    assert.equal(checked.codespace, "inference");
+    assert.match(checked.log, /0 eligible executors/);
     const r2 = await block(app, 2, [
-      await tx({
-        typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-        value: {
-          requester: alice.address,
-          modelId: id,
-          inputs: namedFromTensors({ x: f32([1, 2, 3, 4], [2, 2]) }),
-          maxFee: { denom: "udgrid", amount: "1500" },
-          redundancy: 3,
-        },
-      }),
+      requestTx,
       await tx({ typeUrl: "/dgrid.registry.v1.MsgWithdrawModel", value: { validator: valoper, modelId: id } }),
       await tx({ typeUrl: "/dgrid.registry.v1.MsgWithdrawModel", value: { validator: valoper, modelId: id } }),
     ]);
     assert.deepEqual(
       r2.txResults.map((r) => r.code),
-      [0, 0, 7],
+      [10, 0, 7],
       r2.txResults.map((r) => r.log).join("\n"),
     );
-    const refunded = attrs(r2.events, "request_refunded");
-    assert.deepEqual(refunded[0], {
-      request_id: "1",
-      requester: alice.address,
-      amount: "1500udgrid",
-      reason: "no_executors",
-      mode: "EndBlock",
-    });
-    const result = (
-      await q(
-        app,
-        "/dgrid.inference.v1.Query/Result",
-        QueryResultRequest.encode({ id: 1n }).finish(),
-        QueryResultResponse,
-      )
-    ).result!;
-    assert.equal(result.status, RequestStatus.REQUEST_STATUS_REFUNDED);
+    assert.equal(attrs(r2.events, "request_created").length, 0);
     const ctx = app.newContext(app.store.branch(), { height: 2, timeMs: 0, chainId: CHAIN_ID }, "query");
+    // each of the three txs paid its fee (20000udgrid); nothing else moved
     assert.equal((await app.bankKeeper.getBalance(ctx, alice.address, "udgrid")).amount, before - 3n * 20000n);
     assert.equal((await app.bankKeeper.getBalance(ctx, moduleAddress("inference"), "udgrid")).amount, 0n);
     assert.deepEqual(await app.checkInvariants(), []);
@@ -208,5 +198,28 @@ describe("reputation", () => {
         assert.ok(down <= miss);
       }),
     );
+  });
+
+  it("probation never lowers a score, lifts one below neutral toward it and reaches it (property)", () => {
+    const p = repDefaults();
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 1_000_000n }), fc.bigInt({ min: 1000n, max: 1_000_000n }), (s, r) => {
+        const q = { ...p, recoveryPpm: r };
+        const next = recoveredScore(s, q);
+        if (s >= q.neutralScorePpm) assert.equal(next, s);
+        else assert.ok(next > s && next <= q.neutralScorePpm);
+        // ceil: a score below neutral gets there (at 0.1% of the gap per step, in under 14000 steps)
+        let x = s;
+        for (let i = 0; i < 14_000 && x < q.neutralScorePpm; i++) x = recoveredScore(x, q);
+        if (s < q.neutralScorePpm) assert.equal(x, q.neutralScorePpm);
+        else assert.equal(x, s);
+      }),
+      { numRuns: 50 },
+    );
+    // the defaults: from 0 over the 200000 floor in 3 steps
+    let x = 0n;
+    for (let i = 0; i < 3; i++) x = recoveredScore(x, p);
+    assert.ok(x >= p.floorPpm, String(x));
+    assert.ok(recoveredScore(recoveredScore(0n, p), p) < p.floorPpm);
   });
 });

@@ -7,9 +7,10 @@ import fc from "fast-check";
 import type { Policy } from "../../chain/tensor/agreement.ts";
 import { canonicalOutput } from "../../chain/tensor/canonical.ts";
 import type { Outputs, Tensor } from "../../chain/tensor/dtype.ts";
-import { decide, minSupport, outputHash } from "../../modules/inference/agreement.ts";
+import { decide, minSupport, outcomesAgree, outputHash } from "../../modules/inference/agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "../../modules/inference/assignment.ts";
-import { commitmentHash } from "../../modules/inference/commitment.ts";
+import { commitmentHash, sha256 } from "../../modules/inference/commitment.ts";
+import { canonicalError, ExecutionError } from "../../modules/inference/outcome.ts";
 import { splitFee } from "../../modules/inference/settlement.ts";
 
 function f32(values: number[], shape = [values.length]): Tensor {
@@ -51,6 +52,23 @@ describe("deciding the output", () => {
     const t1 = decide(exact, [c("v1", good), c("v2", bad)], 1);
     const t2 = decide(exact, [c("v2", bad), c("v1", good)], 1);
     assert.deepEqual(t1.supporters, t2.supporters);
+  });
+
+  it("outcomes: an error agrees with the same error only, never with an output; errors can win", () => {
+    const good = { y: f32([1, 2, 3]) };
+    const c = (id: string, o: Outputs) => ({ id, outputs: o, hash: outputHash(o) });
+    const e = (id: string, error: ExecutionError) => ({ id, error, hash: sha256(canonicalError(error)) });
+    const RT = ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR;
+    const IN = ExecutionError.EXECUTION_ERROR_INVALID_INPUT;
+    const d = decide(tol, [e("v1", RT), c("v2", good), e("v3", RT), e("v4", IN)], 2);
+    assert.equal(d.winner, 0);
+    assert.deepEqual(d.supporters, ["v1", "v3"]);
+    assert.ok(!outcomesAgree(tol, e("a", RT), e("b", IN)));
+    assert.ok(!outcomesAgree(exact, e("a", RT), c("b", good)));
+    assert.ok(outcomesAgree(exact, e("a", IN), e("b", IN)));
+    // no error bytes can be mistaken for an output's (the canonical output starts with its version 0x01)
+    assert.notEqual(canonicalError(RT)[0], canonicalOutput(good)[0]);
+    assert.throws(() => canonicalError(ExecutionError.EXECUTION_ERROR_UNSPECIFIED), /unknown execution error/);
   });
 
   it("decide does not depend on candidate order (property)", () => {

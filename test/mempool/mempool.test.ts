@@ -62,7 +62,8 @@ describe("Mempool", () => {
     await assert.rejects(mp.checkTx(t("a:1")), TxInCacheError);
     await assert.rejects(
       mp.checkTx(t("waytoolong:1")),
-      (e: Error) => e instanceof TxTooLargeError && /Max size is 10, but got 12/.test(e.message),
+      (e: Error) =>
+        e instanceof TxTooLargeError && /Max size is 10, but got 12 \(the mempool.max_tx_bytes limit\)/.test(e.message),
     );
     await mp.checkTx(t("b:1"));
     await assert.rejects(

@@ -9,9 +9,9 @@ import {
   ErrBadInput,
   ErrExecutorClosed,
   ErrModelNotFound,
+  ErrModelRuntime,
   ErrProviderUnavailable,
   ErrQueueFull,
-  ErrRunFailed,
   ErrTimeout,
   ErrWorkerCrashed,
 } from "../../validator/errors.ts";
@@ -139,12 +139,30 @@ describe("OnnxExecutor", () => {
     await rejectsWith(ex.run(job("0".repeat(64), {})), ErrModelNotFound, "unknown");
   });
 
-  it("a model that throws at run fails that job only; the executor keeps serving", async () => {
-    await rejectsWith(ex.run(job(reshapeId, { x: f32([5], 1) })), ErrRunFailed, "reshape");
+  it("a model that throws at run fails that job only, with ErrModelRuntime; the executor keeps serving", async () => {
+    await rejectsWith(ex.run(job(reshapeId, { x: f32([5], 1) })), ErrModelRuntime, "reshape");
     const ok = await ex.run(job(reshapeId, { x: f32([6], 1) }));
     assert.deepEqual(ok.y.shape, [2, 3]);
     const mlp = await ex.run(job(mlpId, { input: f32([1, 16], 2) }));
     assert.deepEqual(mlp.output.shape, [1, 4]);
+  });
+
+  it("Silero VAD with a 10-sample input (spec-valid) fails in onnxruntime with ErrModelRuntime (issue 18)", async () => {
+    const inputs = {
+      input: f32([1, 10], 4),
+      sr: { dtype: "int64" as const, shape: [], data: new Uint8Array(BigInt64Array.from([16000n]).buffer) },
+      h: { dtype: "float32" as const, shape: [2, 1, 64], data: new Uint8Array(2 * 64 * 4) },
+      c: { dtype: "float32" as const, shape: [2, 1, 64], data: new Uint8Array(2 * 64 * 4) },
+    };
+    const err = await ex.run(job(vadId, inputs)).then(
+      () => assert.fail("ran"),
+      (e) => e,
+    );
+    assert.ok(ErrModelRuntime.is(err), String(err));
+    assert.match(String(err.message), /Pad/);
+    // 512 samples run
+    const ok = await ex.run(job(vadId, { ...inputs, input: f32([1, 512], 4) }));
+    assert.deepEqual(ok.output.shape, [1, 1]);
   });
 
   it("a hung native run times out (its worker is killed and replaced); other jobs still run", async () => {
@@ -262,7 +280,10 @@ describe("OnnxExecutor queue, batching, determinism, provider", () => {
       assert.equal(ok1.status, "fulfilled");
       assert.equal(ok2.status, "fulfilled");
       assert.equal(bad.status, "rejected");
-      assert.ok(ErrRunFailed.is((bad as PromiseRejectedResult).reason), String((bad as PromiseRejectedResult).reason));
+      assert.ok(
+        ErrModelRuntime.is((bad as PromiseRejectedResult).reason),
+        String((bad as PromiseRejectedResult).reason),
+      );
     } finally {
       await Promise.all([grouped.close(), single.close()]);
     }

@@ -85,6 +85,7 @@ describe("NodeInference", () => {
           phase: "commit",
           committed: false,
           revealed: false,
+          maxOutputBytes: 262_144,
         },
       ]);
       await ni.duties!.idle();

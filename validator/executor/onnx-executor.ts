@@ -17,7 +17,9 @@
 // - Per-job timeout: a run that does not finish in `timeoutMs` (k+1 times that for a job pipelined
 //   behind k others) rejects with ErrTimeout and its worker process is SIGKILLed and replaced (a hung
 //   native call cannot be stopped any other way). Jobs that were pipelined behind it are re-queued
-//   once. A model that throws rejects that job only; a crashed worker's jobs are retried once.
+//   once. A model that throws rejects that job only (ErrModelRuntime: onnxruntime refused this input,
+//   the same on every machine; ErrBadInput: the input does not fit the file's inputs); a crashed
+//   worker's jobs are retried once.
 import type { Logger } from "pino";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { CodedError } from "../../chain/errors/errors.ts";
@@ -26,6 +28,7 @@ import {
   ErrExecutorClosed,
   ErrInvalidModelId,
   ErrModelLoad,
+  ErrModelRuntime,
   ErrProviderUnavailable,
   ErrQueueFull,
   ErrRunFailed,
@@ -275,6 +278,21 @@ export class OnnxExecutor implements InferenceExecutor {
     });
   }
 
+  /**
+   * The model file's inputs and outputs as onnxruntime reads them (names, types, fixed and symbolic
+   * dims), from a worker's session for (model, options), loaded if no worker has it.
+   */
+  async metadata(modelId: string, sessionOptions: PinnedSessionOptions): Promise<ModelMeta> {
+    if (!MODEL_ID.test(modelId)) throw ErrInvalidModelId.wrap(modelId);
+    checkOptions(sessionOptions);
+    const key = sessionKey(modelId, sessionOptions);
+    const known = this.meta.get(key);
+    if (known) return known;
+    await this.start();
+    const w = this.worker(this.pickWorker(key) ?? 0);
+    return this.ensureLoaded(w, key, { requestId: "metadata", modelId, inputs: {}, sessionOptions });
+  }
+
   /** Process ids of the live worker sandboxes (for benchmarks and diagnostics). */
   workerPids(): number[] {
     return this.workers.flatMap((w) => (w?.sandbox.alive && w.sandbox.pid !== undefined ? [w.sandbox.pid] : []));
@@ -379,11 +397,12 @@ export class OnnxExecutor implements InferenceExecutor {
   private async dispatch(w: Worker, head: QueuedJob): Promise<void> {
     const t0 = performance.now();
     let batch: QueuedJob[] = [head];
+    let concat = false;
     try {
       const meta = await this.ensureLoaded(w, head.key, head.job);
       validateInputs(meta, head.job.inputs);
       const sig = this.opts.maxBatchSize > 1 && hasBatchDim(meta) ? batchSignature(meta, head.job.inputs) : undefined;
-      const concat = sig !== undefined && !head.solo;
+      concat = sig !== undefined && !head.solo;
       if (concat) batch = batch.concat(this.takeMates(head.key, meta, sig, this.opts.maxBatchSize - 1));
       else if (!head.solo) {
         const n = this.groupSize(head.key);
@@ -430,8 +449,9 @@ export class OnnxExecutor implements InferenceExecutor {
       const requeue: QueuedJob[] = [];
       for (const b of batch) {
         if (this.closed) this.fail(b, t0, e);
-        else if (ErrTimeout.is(e) && batch.length > 1 && !b.solo) {
-          // which job of the group hung is unknown: each runs alone next, and only the one that hangs fails
+        else if ((ErrTimeout.is(e) || (concat && ErrModelRuntime.is(e))) && batch.length > 1 && !b.solo) {
+          // which job of the group hung (or, concatenated, made the model fail) is unknown: each runs
+          // alone next, and only the job at fault fails
           b.solo = true;
           requeue.push(b);
         } else if (ErrWorkerCrashed.is(e) && !b.retried) {

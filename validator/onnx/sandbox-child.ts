@@ -14,9 +14,17 @@ import type { ModelMeta } from "./tensor.ts";
 
 const sessions = new Map<string, ort.InferenceSession>();
 
+/**
+ * session.run failures that say something about this machine, not about the model and its input
+ * (memory, the GPU and its libraries): they stay node-local ("run"); every other failure of a run is
+ * the model refusing the input ("model"), which every executor of the same file reaches alike and
+ * commits to as an error outcome.
+ */
+const NODE_LOCAL = /alloc|out of memory|CUDA|CUDNN|CUBLAS|CUFFT|TensorRT/i;
+
 class ChildError extends Error {
   constructor(
-    readonly kind: "invalid" | "external" | "load" | "run" | "dtype",
+    readonly kind: "invalid" | "external" | "load" | "run" | "model" | "dtype",
     message: string,
   ) {
     super(message);
@@ -120,7 +128,8 @@ async function runOne(key: string, inputs: Record<string, Tensor>): Promise<Reco
   try {
     out = await s.run(feeds);
   } catch (e) {
-    throw new ChildError("run", (e as Error).message.split("\n")[0]);
+    const message = (e as Error).message.split("\n")[0];
+    throw new ChildError(NODE_LOCAL.test(message) ? "run" : "model", message);
   }
   const outputs: Record<string, Tensor> = {};
   for (const name of s.outputNames) outputs[name] = outputTensor(name, out[name]);

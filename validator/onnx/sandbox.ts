@@ -9,6 +9,7 @@ import {
   ErrInvalidModel,
   ErrModelExternalData,
   ErrModelLoad,
+  ErrModelRuntime,
   ErrRunFailed,
   ErrTimeout,
   ErrUnsupportedDType,
@@ -63,6 +64,8 @@ export function childError(kind: string, message: string): CodedError {
       return ErrUnsupportedDType.wrap(message);
     case "input":
       return ErrBadInput.wrap(message);
+    case "model":
+      return ErrModelRuntime.wrap(message);
     default:
       return ErrRunFailed.wrap(message);
   }

@@ -55,7 +55,13 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   ),
 
   "rpc.laddr": inConfig("rpc.laddr", str, "tcp://127.0.0.1:26657", "TCP address the RPC server listens on"),
-  "rpc.maxBodyBytes": inConfig("rpc.max_body_bytes", int(1), 1_000_000, "Largest request body, in bytes"),
+  // holds the largest mempool.max_tx_bytes tx hex-encoded (abci_query /Simulate) + the JSON envelope (../limits.ts)
+  "rpc.maxBodyBytes": inConfig(
+    "rpc.max_body_bytes",
+    int(1),
+    2_250_000,
+    "Largest request body, in bytes (txs travel hex-encoded to /Simulate: at least 2 x mempool.max_tx_bytes + 1 KiB)",
+  ),
   "rpc.maxSubscriptionsPerClient": inConfig(
     "rpc.max_subscriptions_per_client",
     int(),
@@ -98,7 +104,13 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     1_073_741_824,
     "Most bytes of all transactions in the mempool",
   ),
-  "mempool.maxTxBytes": inConfig("mempool.max_tx_bytes", int(1), 1_048_576, "Largest single transaction, in bytes"),
+  // the inference param max_input_bytes (1 MiB) + 64 KiB for the rest of a request's tx
+  "mempool.maxTxBytes": inConfig(
+    "mempool.max_tx_bytes",
+    int(1),
+    1_114_112,
+    "Largest single transaction, in bytes (at least the inference max_input_bytes + 64 KiB)",
+  ),
   "mempool.cacheSize": inConfig("mempool.cache_size", int(), 20_000, "Transactions remembered to filter repeats"),
   "mempool.recheck": inConfig("mempool.recheck", bool, true, "Re-check the mempool's transactions after each block"),
 

@@ -17,14 +17,17 @@ export const protobufFileName = "dgrid/inference/v1/events.proto";
  * "request_finalized.request_id='7'"). Block-level events (assignment, commitments, reveals,
  * settlement happen in FinalizeBlock) carry mode=BeginBlock or mode=EndBlock as the SDK adds.
  *
- *   request_created     request_id, model_id, requester, fee, redundancy
+ *   request_created     request_id, model_id, requester, fee, redundancy (effective),
+ *                       requested_redundancy, uncharged (price x executions that cannot happen)
+ *   redundancy_reduced  request_id, requester, from, to, refunded (fewer eligible at assignment)
  *   executors_assigned  request_id, model_id, executors (comma-separated valoper), commit_deadline
- *   output_committed    request_id, validator, height
+ *   output_committed    request_id, validator, commitment
  *   commit_phase_closed request_id, committed, reveal_deadline
- *   output_revealed     request_id, validator, output_hash
- *   reveal_rejected     request_id, validator, reason (early | mismatch | duplicate | not_assigned | ...)
+ *   output_revealed     request_id, validator, output_hash, valid, error ("" or the error class)
+ *   reveal_rejected     request_id, validator, reason (early | mismatch | not_assigned | malformed | ...)
  *   request_finalized   request_id, model_id, output_hash, agreeing, dissenting, missing,
  *                       creator_paid, executors_paid, community_paid
+ *   request_failed      the same and error (invalid_input | runtime_error | output_too_large)
  *   request_refunded    request_id, requester, amount, reason (no_executors | no_quorum | expired)
  *   executor_slashed    request_id, validator, fraction_ppm
  */

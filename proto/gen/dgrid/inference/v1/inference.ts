@@ -29,6 +29,11 @@ export enum RequestStatus {
   REQUEST_STATUS_FINALIZED = 3,
   /** REQUEST_STATUS_REFUNDED - no quorum, no executors, or expired: the fee went back to the requester */
   REQUEST_STATUS_REFUNDED = 4,
+  /**
+   * REQUEST_STATUS_FAILED - settled as failed by its input: a quorum of executors agreed that the model cannot run it (the
+   * same ExecutionError); the executors were paid for the work, nothing was refunded
+   */
+  REQUEST_STATUS_FAILED = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -49,6 +54,9 @@ export function requestStatusFromJSON(object: any): RequestStatus {
     case 4:
     case "REQUEST_STATUS_REFUNDED":
       return RequestStatus.REQUEST_STATUS_REFUNDED;
+    case 5:
+    case "REQUEST_STATUS_FAILED":
+      return RequestStatus.REQUEST_STATUS_FAILED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -68,7 +76,63 @@ export function requestStatusToJSON(object: RequestStatus): string {
       return "REQUEST_STATUS_FINALIZED";
     case RequestStatus.REQUEST_STATUS_REFUNDED:
       return "REQUEST_STATUS_REFUNDED";
+    case RequestStatus.REQUEST_STATUS_FAILED:
+      return "REQUEST_STATUS_FAILED";
     case RequestStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * Why a model could not run a request's input: a small fixed set of classes that every honest
+ * executor reaches alike (never free text, so that outcomes can be committed to and compared).
+ * An executor commits to and reveals an error outcome like an output (modules/inference/outcome.ts).
+ */
+export enum ExecutionError {
+  /** EXECUTION_ERROR_UNSPECIFIED - no error: the outcome is the revealed outputs */
+  EXECUTION_ERROR_UNSPECIFIED = 0,
+  /** EXECUTION_ERROR_INVALID_INPUT - the model refuses the input before running (input names, dtypes, ranks or fixed dimensions of the model file) */
+  EXECUTION_ERROR_INVALID_INPUT = 1,
+  /** EXECUTION_ERROR_RUNTIME_ERROR - onnxruntime failed while running the model on this input */
+  EXECUTION_ERROR_RUNTIME_ERROR = 2,
+  /** EXECUTION_ERROR_OUTPUT_TOO_LARGE - the outputs are larger than the max_output_bytes param */
+  EXECUTION_ERROR_OUTPUT_TOO_LARGE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function executionErrorFromJSON(object: any): ExecutionError {
+  switch (object) {
+    case 0:
+    case "EXECUTION_ERROR_UNSPECIFIED":
+      return ExecutionError.EXECUTION_ERROR_UNSPECIFIED;
+    case 1:
+    case "EXECUTION_ERROR_INVALID_INPUT":
+      return ExecutionError.EXECUTION_ERROR_INVALID_INPUT;
+    case 2:
+    case "EXECUTION_ERROR_RUNTIME_ERROR":
+      return ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR;
+    case 3:
+    case "EXECUTION_ERROR_OUTPUT_TOO_LARGE":
+      return ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ExecutionError.UNRECOGNIZED;
+  }
+}
+
+export function executionErrorToJSON(object: ExecutionError): string {
+  switch (object) {
+    case ExecutionError.EXECUTION_ERROR_UNSPECIFIED:
+      return "EXECUTION_ERROR_UNSPECIFIED";
+    case ExecutionError.EXECUTION_ERROR_INVALID_INPUT:
+      return "EXECUTION_ERROR_INVALID_INPUT";
+    case ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR:
+      return "EXECUTION_ERROR_RUNTIME_ERROR";
+    case ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE:
+      return "EXECUTION_ERROR_OUTPUT_TOO_LARGE";
+    case ExecutionError.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -126,7 +190,7 @@ export interface Assignment {
   validator: string;
   /** consensus address (20 bytes): how vote extensions name the validator */
   consAddress: Uint8Array;
-  /** sha256(u64be(request id) | cons_address | salt | canonical output); empty until committed */
+  /** sha256(u64be(request id) | cons_address | salt | canonical outcome); empty until committed */
   commitment: Uint8Array;
   commitHeight: bigint;
   revealed: boolean;
@@ -138,6 +202,8 @@ export interface Assignment {
   /** the revealed output does not fit the model's output spec */
   invalidOutput: boolean;
   outcome: ExecutorOutcome;
+  /** the revealed outcome is this error (outputs empty); output_hash is then the hash of the error outcome */
+  error: ExecutionError;
 }
 
 /** InferenceRequest is a request and its progress. */
@@ -150,15 +216,23 @@ export interface InferenceRequest {
     | Coin
     | undefined;
   /** escrowed fee: price_per_call x redundancy */
-  fee: Coin | undefined;
+  fee:
+    | Coin
+    | undefined;
+  /**
+   * executors that run the request: min(requested_redundancy, eligible executors at inclusion),
+   * lowered at assignment if fewer were eligible by then (the fee follows it)
+   */
   redundancy: number;
   status: RequestStatus;
   createdHeight: bigint;
   commitDeadline: bigint;
   revealDeadline: bigint;
   executors: Assignment[];
-  /** minimum number of agreeing executors (from the quorum param and redundancy at creation) */
+  /** minimum number of agreeing executors (from the quorum param and the executors assigned) */
   quorum: number;
+  /** the redundancy the request asked for (0 resolved to default_redundancy) */
+  requestedRedundancy: number;
 }
 
 /** Result of a finalized request (or the record of a refund). */
@@ -178,8 +252,10 @@ export interface InferenceResult {
   refunded:
     | Coin
     | undefined;
-  /** why a request was refunded: no_executors | no_quorum | expired */
+  /** why a request was refunded: no_executors | no_quorum | expired; "input_failed" for FAILED */
   reason: string;
+  /** FAILED: the error class the executors agreed on */
+  error: ExecutionError;
 }
 
 /** Params of the inference module. */
@@ -224,11 +300,15 @@ export interface OutputCommitment {
   commitment: Uint8Array;
 }
 
-/** A reveal: the salt and output behind an earlier commitment. */
+/**
+ * A reveal: the salt and outcome behind an earlier commitment: the outputs, or (outputs empty) the
+ * error class the model failed with on the request's input.
+ */
 export interface OutputReveal {
   requestId: bigint;
   salt: Uint8Array;
   outputs: NamedTensor[];
+  error: ExecutionError;
 }
 
 /** VoteExtension is what a validator's precommit carries for the inference module. */
@@ -249,6 +329,7 @@ function createBaseAssignment(): Assignment {
     outputHash: new Uint8Array(0),
     invalidOutput: false,
     outcome: 0,
+    error: 0,
   };
 }
 
@@ -289,6 +370,9 @@ export const Assignment: MessageFns<Assignment> = {
     }
     if (message.outcome !== 0) {
       writer.uint32(80).int32(message.outcome);
+    }
+    if (message.error !== 0) {
+      writer.uint32(88).int32(message.error);
     }
     return writer;
   },
@@ -386,6 +470,14 @@ export const Assignment: MessageFns<Assignment> = {
             message.outcome = reader.int32() as any;
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.error = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -430,6 +522,7 @@ export const Assignment: MessageFns<Assignment> = {
         ? globalThis.Boolean(object.invalid_output)
         : false,
       outcome: isSet(object.outcome) ? executorOutcomeFromJSON(object.outcome) : 0,
+      error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
     };
   },
 
@@ -465,6 +558,9 @@ export const Assignment: MessageFns<Assignment> = {
     if (message.outcome !== 0) {
       obj.outcome = executorOutcomeToJSON(message.outcome);
     }
+    if (message.error !== 0) {
+      obj.error = executionErrorToJSON(message.error);
+    }
     return obj;
   },
 
@@ -487,6 +583,7 @@ export const Assignment: MessageFns<Assignment> = {
     message.outputHash = object.outputHash ?? new Uint8Array(0);
     message.invalidOutput = object.invalidOutput ?? false;
     message.outcome = object.outcome ?? 0;
+    message.error = object.error ?? 0;
     return message;
   },
 };
@@ -506,6 +603,7 @@ function createBaseInferenceRequest(): InferenceRequest {
     revealDeadline: 0n,
     executors: [],
     quorum: 0,
+    requestedRedundancy: 0,
   };
 }
 
@@ -561,6 +659,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     }
     if (message.quorum !== 0) {
       writer.uint32(104).uint32(message.quorum);
+    }
+    if (message.requestedRedundancy !== 0) {
+      writer.uint32(112).uint32(message.requestedRedundancy);
     }
     return writer;
   },
@@ -682,6 +783,14 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
             message.quorum = reader.uint32();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.requestedRedundancy = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -731,6 +840,11 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
         ? object.executors.map((e: any) => Assignment.fromJSON(e))
         : [],
       quorum: isSet(object.quorum) ? globalThis.Number(object.quorum) : 0,
+      requestedRedundancy: isSet(object.requestedRedundancy)
+        ? globalThis.Number(object.requestedRedundancy)
+        : isSet(object.requested_redundancy)
+        ? globalThis.Number(object.requested_redundancy)
+        : 0,
     };
   },
 
@@ -775,6 +889,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     if (message.quorum !== 0) {
       obj.quorum = Math.round(message.quorum);
     }
+    if (message.requestedRedundancy !== 0) {
+      obj.requestedRedundancy = Math.round(message.requestedRedundancy);
+    }
     return obj;
   },
 
@@ -804,6 +921,7 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
       : 0n;
     message.executors = object.executors?.map((e) => Assignment.fromPartial(e)) || [];
     message.quorum = object.quorum ?? 0;
+    message.requestedRedundancy = object.requestedRedundancy ?? 0;
     return message;
   },
 };
@@ -823,6 +941,7 @@ function createBaseInferenceResult(): InferenceResult {
     communityPaid: undefined,
     refunded: undefined,
     reason: "",
+    error: 0,
   };
 }
 
@@ -872,6 +991,9 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     }
     if (message.reason !== "") {
       writer.uint32(106).string(message.reason);
+    }
+    if (message.error !== 0) {
+      writer.uint32(112).int32(message.error);
     }
     return writer;
   },
@@ -993,6 +1115,14 @@ export const InferenceResult: MessageFns<InferenceResult> = {
             message.reason = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.error = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1042,6 +1172,7 @@ export const InferenceResult: MessageFns<InferenceResult> = {
         : undefined,
       refunded: isSet(object.refunded) ? Coin.fromJSON(object.refunded) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
     };
   },
 
@@ -1086,6 +1217,9 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.error !== 0) {
+      obj.error = executionErrorToJSON(message.error);
+    }
     return obj;
   },
 
@@ -1115,6 +1249,7 @@ export const InferenceResult: MessageFns<InferenceResult> = {
       ? Coin.fromPartial(object.refunded)
       : undefined;
     message.reason = object.reason ?? "";
+    message.error = object.error ?? 0;
     return message;
   },
 };
@@ -1720,7 +1855,7 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
 };
 
 function createBaseOutputReveal(): OutputReveal {
-  return { requestId: 0n, salt: new Uint8Array(0), outputs: [] };
+  return { requestId: 0n, salt: new Uint8Array(0), outputs: [], error: 0 };
 }
 
 export const OutputReveal: MessageFns<OutputReveal> = {
@@ -1736,6 +1871,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     }
     for (const v of message.outputs) {
       NamedTensor.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== 0) {
+      writer.uint32(32).int32(message.error);
     }
     return writer;
   },
@@ -1777,6 +1915,14 @@ export const OutputReveal: MessageFns<OutputReveal> = {
             message.outputs.push(NamedTensor.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.error = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1798,6 +1944,7 @@ export const OutputReveal: MessageFns<OutputReveal> = {
         : 0n,
       salt: isSet(object.salt) ? bytesFromBase64(object.salt) : new Uint8Array(0),
       outputs: globalThis.Array.isArray(object?.outputs) ? object.outputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
+      error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
     };
   },
 
@@ -1812,6 +1959,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     if (message.outputs?.length) {
       obj.outputs = message.outputs.map((e) => NamedTensor.toJSON(e));
     }
+    if (message.error !== 0) {
+      obj.error = executionErrorToJSON(message.error);
+    }
     return obj;
   },
 
@@ -1823,6 +1973,7 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     message.requestId = (object.requestId !== undefined && object.requestId !== null) ? BigInt(object.requestId) : 0n;
     message.salt = object.salt ?? new Uint8Array(0);
     message.outputs = object.outputs?.map((e) => NamedTensor.fromPartial(e)) || [];
+    message.error = object.error ?? 0;
     return message;
   },
 };

@@ -31,6 +31,8 @@ export interface Reputation {
  * Params of the reputation module. Scores move multiplicatively:
  * agree: score += (1_000_000 - score) * increase_ppm / 1_000_000;
  * dissent: score -= score * dissent_decrease_ppm / 1_000_000; missing: the same with missing_decrease_ppm.
+ * Probation: every recovery_interval_blocks blocks a score below neutral_score_ppm moves up by
+ * ceil((neutral - score) * recovery_ppm / 1_000_000); scores at or above neutral never move by time.
  */
 export interface Params {
   /** score of a validator seen for the first time */
@@ -40,6 +42,12 @@ export interface Params {
   missingDecreasePpm: bigint;
   /** a validator whose score is below the floor is not assigned work */
   floorPpm: bigint;
+  /** the score that probation moves a low score back toward */
+  neutralScorePpm: bigint;
+  /** part of the gap to neutral recovered per interval */
+  recoveryPpm: bigint;
+  /** blocks between recovery steps; 0 = no recovery */
+  recoveryIntervalBlocks: bigint;
 }
 
 /** GenesisState of the reputation module. */
@@ -50,7 +58,7 @@ export interface GenesisState {
 
 /**
  * EventReputationUpdated: type "reputation_updated", attributes validator, outcome
- * (agree | dissent | missing), old_score_ppm, new_score_ppm.
+ * (agree | dissent | missing | recovery), old_score_ppm, new_score_ppm.
  */
 export interface EventReputationUpdated {
   validator: string;
@@ -234,7 +242,16 @@ export const Reputation: MessageFns<Reputation> = {
 };
 
 function createBaseParams(): Params {
-  return { initialScorePpm: 0n, increasePpm: 0n, dissentDecreasePpm: 0n, missingDecreasePpm: 0n, floorPpm: 0n };
+  return {
+    initialScorePpm: 0n,
+    increasePpm: 0n,
+    dissentDecreasePpm: 0n,
+    missingDecreasePpm: 0n,
+    floorPpm: 0n,
+    neutralScorePpm: 0n,
+    recoveryPpm: 0n,
+    recoveryIntervalBlocks: 0n,
+  };
 }
 
 export const Params: MessageFns<Params> = {
@@ -268,6 +285,24 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.floorPpm of type uint64 too large");
       }
       writer.uint32(40).uint64(message.floorPpm);
+    }
+    if (message.neutralScorePpm !== 0n) {
+      if (BigInt.asUintN(64, message.neutralScorePpm) !== message.neutralScorePpm) {
+        throw new globalThis.Error("value provided for field message.neutralScorePpm of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.neutralScorePpm);
+    }
+    if (message.recoveryPpm !== 0n) {
+      if (BigInt.asUintN(64, message.recoveryPpm) !== message.recoveryPpm) {
+        throw new globalThis.Error("value provided for field message.recoveryPpm of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.recoveryPpm);
+    }
+    if (message.recoveryIntervalBlocks !== 0n) {
+      if (BigInt.asIntN(64, message.recoveryIntervalBlocks) !== message.recoveryIntervalBlocks) {
+        throw new globalThis.Error("value provided for field message.recoveryIntervalBlocks of type int64 too large");
+      }
+      writer.uint32(64).int64(message.recoveryIntervalBlocks);
     }
     return writer;
   },
@@ -325,6 +360,30 @@ export const Params: MessageFns<Params> = {
             message.floorPpm = reader.uint64() as bigint;
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.neutralScorePpm = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.recoveryPpm = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.recoveryIntervalBlocks = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -364,6 +423,21 @@ export const Params: MessageFns<Params> = {
         : isSet(object.floor_ppm)
         ? BigInt(object.floor_ppm)
         : 0n,
+      neutralScorePpm: isSet(object.neutralScorePpm)
+        ? BigInt(object.neutralScorePpm)
+        : isSet(object.neutral_score_ppm)
+        ? BigInt(object.neutral_score_ppm)
+        : 0n,
+      recoveryPpm: isSet(object.recoveryPpm)
+        ? BigInt(object.recoveryPpm)
+        : isSet(object.recovery_ppm)
+        ? BigInt(object.recovery_ppm)
+        : 0n,
+      recoveryIntervalBlocks: isSet(object.recoveryIntervalBlocks)
+        ? BigInt(object.recoveryIntervalBlocks)
+        : isSet(object.recovery_interval_blocks)
+        ? BigInt(object.recovery_interval_blocks)
+        : 0n,
     };
   },
 
@@ -383,6 +457,15 @@ export const Params: MessageFns<Params> = {
     }
     if (message.floorPpm !== 0n) {
       obj.floorPpm = message.floorPpm.toString();
+    }
+    if (message.neutralScorePpm !== 0n) {
+      obj.neutralScorePpm = message.neutralScorePpm.toString();
+    }
+    if (message.recoveryPpm !== 0n) {
+      obj.recoveryPpm = message.recoveryPpm.toString();
+    }
+    if (message.recoveryIntervalBlocks !== 0n) {
+      obj.recoveryIntervalBlocks = message.recoveryIntervalBlocks.toString();
     }
     return obj;
   },
@@ -405,6 +488,16 @@ export const Params: MessageFns<Params> = {
       ? BigInt(object.missingDecreasePpm)
       : 0n;
     message.floorPpm = (object.floorPpm !== undefined && object.floorPpm !== null) ? BigInt(object.floorPpm) : 0n;
+    message.neutralScorePpm = (object.neutralScorePpm !== undefined && object.neutralScorePpm !== null)
+      ? BigInt(object.neutralScorePpm)
+      : 0n;
+    message.recoveryPpm = (object.recoveryPpm !== undefined && object.recoveryPpm !== null)
+      ? BigInt(object.recoveryPpm)
+      : 0n;
+    message.recoveryIntervalBlocks =
+      (object.recoveryIntervalBlocks !== undefined && object.recoveryIntervalBlocks !== null)
+        ? BigInt(object.recoveryIntervalBlocks)
+        : 0n;
     return message;
   },
 };

@@ -1,0 +1,63 @@
+// What one execution of a request produced, as executors commit to it and the chain compares it:
+// the outputs, or an error class (ExecutionError) when the model could not run the input. Errors
+// are a small fixed enum, never free text, so that honest executors reach the same bytes.
+//
+//   canonical(outputs) = chain/tensor/canonical.ts canonicalOutput (first byte 0x01, its version)
+//   canonical(error)   = 0xee | u32be(error code)
+//
+// The first bytes differ, so no output can share an error's commitment or hash. The commitment is
+// over the canonical outcome (commitment.ts), so an error outcome cannot be copied any more than an
+// output can.
+import { canonicalOutput } from "../../chain/tensor/canonical.ts";
+import type { Outputs } from "../../chain/tensor/dtype.ts";
+import { u32be } from "../../chain/types/bytes.ts";
+import { ExecutionError } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+
+export { ExecutionError };
+
+export type Outcome = { outputs: Outputs; error?: undefined } | { error: ExecutionError; outputs?: undefined };
+
+const ERROR_TAG = 0xee;
+
+/** The classes an executor may reveal (UNSPECIFIED means "no error" and is not one of them). */
+export const KNOWN_ERRORS: readonly ExecutionError[] = [
+  ExecutionError.EXECUTION_ERROR_INVALID_INPUT,
+  ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR,
+  ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE,
+];
+
+export function isKnownError(e: number): e is ExecutionError {
+  return KNOWN_ERRORS.includes(e as ExecutionError);
+}
+
+/** Short name of an error class for events and logs: invalid_input | runtime_error | output_too_large. */
+export function errorName(e: ExecutionError): string {
+  switch (e) {
+    case ExecutionError.EXECUTION_ERROR_INVALID_INPUT:
+      return "invalid_input";
+    case ExecutionError.EXECUTION_ERROR_RUNTIME_ERROR:
+      return "runtime_error";
+    case ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE:
+      return "output_too_large";
+    default:
+      return "";
+  }
+}
+
+export function canonicalError(e: ExecutionError): Uint8Array {
+  if (!isKnownError(e)) throw new Error(`unknown execution error ${e}`);
+  const out = new Uint8Array(5);
+  out[0] = ERROR_TAG;
+  out.set(u32be(e), 1);
+  return out;
+}
+
+/** The bytes commitments hash: canonical outputs, or the error's bytes. Throws on a malformed outcome. */
+export function canonicalOutcome(o: Outcome): Uint8Array {
+  return o.error !== undefined ? canonicalError(o.error) : canonicalOutput(o.outputs);
+}
+
+/** Total output data bytes (what max_output_bytes bounds; the keeper counts a reveal the same way). */
+export function outputBytes(outputs: readonly { data: Uint8Array }[]): number {
+  return outputs.reduce((n, t) => n + t.data.length, 0);
+}
