@@ -8,11 +8,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pino } from "pino";
+import { DGridApp } from "../../app/app.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { block, genesis, initApp, newApp, testKey } from "../app/helpers.ts";
+import { appStoreNames, block, CHAIN_ID, genesis, initApp } from "../app/helpers.ts";
+import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { FakeStakingKeeper, fakeValidator } from "../inference/harness.ts";
 import { fixturePath, VAD_MODEL_PATH } from "../support/models.ts";
 import { type AppNode, startAppNode } from "./app-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
@@ -57,7 +61,9 @@ describe("inference CLI against the in-process app", () => {
     const r = await cli(["keys", "add", "alice", "--recover", ...ring, "-o", "json"], { stdin: KNOWN_MNEMONIC });
     assert.equal(r.code, 0, r.stderr);
     const alice = JSON.parse(r.stdout).address as string;
-    const valoper = addressToString(addressFromString((await testKey("val")).address), Bech32PrefixValAddr);
+    // one bonded validator (a stand-in staking keeper, as the inference tests use) serves the model
+    const validator = fakeValidator("val");
+    const valoper = validator.operator;
     const state: Record<string, unknown> = genesis([
       { address: alice, coins: [{ denom: "udgrid", amount: "1000000000" }] },
     ]);
@@ -70,7 +76,15 @@ describe("inference CLI against the in-process app", () => {
         conformanceFailures: [],
       }),
     );
-    const dgrid = newApp();
+    const dgrid = new DGridApp(
+      { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
+      {
+        db: undefined as never,
+        logger: pino({ level: "silent" }),
+        store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
+        stakingKeeper: new FakeStakingKeeper([validator]),
+      },
+    );
     await initApp(dgrid, state);
     await block(dgrid, 1, []);
     endpoint = await fakeModelEndpoint();
