@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { DGridApp } from "../../app/app.ts";
-import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
