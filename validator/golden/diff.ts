@@ -4,6 +4,7 @@
 // agree on chain is chain/tensor/agreement.ts's exact comparison.
 import { topKIndices } from "../../chain/tensor/agreement.ts";
 import type { Tensor } from "../../chain/tensor/dtype.ts";
+import { tensorValues } from "../../chain/tensor/json.ts";
 
 export interface TensorDiff {
   /** every byte equal (the same dtype and shape) */
@@ -25,23 +26,7 @@ export interface TensorDiff {
 export const REL_FLOOR = 1e-6;
 
 function values(t: Tensor): number[] {
-  const b = t.data.slice().buffer;
-  switch (t.dtype) {
-    case "float32":
-      return [...new Float32Array(b)];
-    case "float64":
-      return [...new Float64Array(b)];
-    case "int8":
-      return [...new Int8Array(b)];
-    case "int16":
-      return [...new Int16Array(b)];
-    case "int32":
-      return [...new Int32Array(b)];
-    case "int64":
-      return [...new BigInt64Array(b)].map(Number);
-    default:
-      return [...new Uint8Array(b)];
-  }
+  return tensorValues(t).map(Number);
 }
 
 /** Position of a float among all floats of its type, so that neighbours differ by one (-0 = +0). */
