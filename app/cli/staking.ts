@@ -45,8 +45,9 @@ export function registerStakingCommands(program: Command, io: CliIO): void {
     const { sendMsg } = await import("./tx-send.ts");
     await sendMsg(io, cmd, opts, make, summary, (await impl()).STAKING_TX_TYPES);
   };
-  const txCmd = (parent: Command, spec: string, desc: string) =>
-    addTxFlags(parent.command(spec).description(desc).option("--from <key_or_address>", "the signer's key"));
+  // a validator's description is the user's text: its size decides the gas, so those estimate it
+  const txCmd = (parent: Command, spec: string, desc: string, defaults: { gas?: "auto" } = {}) =>
+    addTxFlags(parent.command(spec).description(desc).option("--from <key_or_address>", "the signer's key"), defaults);
 
   // ---- tx staking ----
   const st = tx.command("staking").description("staking transactions");
@@ -54,11 +55,12 @@ export function registerStakingCommands(program: Command, io: CliIO): void {
     st,
     "create-validator <validator_file>",
     'create a validator from a JSON file: {"pubkey":{"@type":"/cosmos.crypto.ed25519.PubKey","key":"..."},"amount":"1000000udgrid","moniker":"...","commission-rate":"0.1","commission-max-rate":"0.2","commission-max-change-rate":"0.01","min-self-delegation":"1"}',
+    { gas: "auto" },
   ).action(async (file: string, opts: TxFlags, cmd: Command) => {
     await send(cmd, opts, (await impl()).createValidatorMsg(file), { create_validator: file });
   });
 
-  txCmd(st, "edit-validator", "edit the --from key's validator (only the flags given change)")
+  txCmd(st, "edit-validator", "edit the --from key's validator (only the flags given change)", { gas: "auto" })
     .option("--new-moniker <name>", "new moniker")
     .option("--identity <text>", "identity signature (e.g. keybase)")
     .option("--website <url>", "website")
