@@ -204,10 +204,10 @@ function checkAnyValues(value: unknown, resolve: AnyCodecResolver, depth: number
   for (const [k, v] of Object.entries(o)) checkAnyValues(v, resolve, depth, `${path}.${k}`);
 }
 
-/** An Any whose type resolves must hold that type's canonical bytes, recursively. */
-function checkAny(any: Any, resolve: AnyCodecResolver, depth: number, path: string): void {
+/** An Any whose type resolves must hold that type's canonical bytes, recursively; returns its decoding. */
+function checkAny(any: Any, resolve: AnyCodecResolver, depth: number, path: string): unknown {
   const codec = resolve(any.typeUrl);
-  if (!codec) return; // not ours to judge here: the handler refuses what it cannot route
+  if (!codec) return undefined; // not ours to judge here: the handler refuses what it cannot route
   if (depth > MAX_ANY_DEPTH) throw ErrTxDecode.wrap(`${path}: Anys nested more than ${MAX_ANY_DEPTH} deep`);
   let decoded: unknown;
   try {
@@ -218,11 +218,14 @@ function checkAny(any: Any, resolve: AnyCodecResolver, depth: number, path: stri
   const problem = encodedAsCanonical(any.value, codec.encode(decoded));
   if (problem) throw notCanonical(`${path} (${any.typeUrl})`, problem);
   checkAnyValues(decoded, resolve, depth + 1, path);
+  return decoded;
 }
 
 /**
  * Refuses (ErrTxDecode, code 2) a tx whose bytes are not the canonical encoding of what they decode
- * to, as described above. `raw`, `body` and `authInfo` are the decoded parts of `bytes`.
+ * to, as described above. `raw`, `body` and `authInfo` are the decoded parts of `bytes`. Returns
+ * the body's messages as the check decoded them (undefined where the type did not resolve), so the
+ * caller does not decode them again.
  */
 export function checkCanonicalTx(
   bytes: Uint8Array,
@@ -230,7 +233,7 @@ export function checkCanonicalTx(
   body: TxBody,
   authInfo: AuthInfo,
   resolve: AnyCodecResolver,
-): void {
+): unknown[] {
   const rawCanonical = TxRawCodec.encode(raw).finish();
   if (!bytesEqual(rawCanonical, bytes))
     throw notCanonical("TxRaw", explain(bytes, rawCanonical, { known: new Set([1, 2, 3]), singular: new Set([1, 2]) }));
@@ -264,8 +267,8 @@ export function checkCanonicalTx(
   const authProblem = encodedAsCanonical(raw.authInfoBytes, AuthInfoCodec.encode(authInfo).finish());
   if (authProblem) throw notCanonical("AuthInfo", authProblem);
 
+  const messages = body.messages.map((m, i) => checkAny(m, resolve, 0, `messages[${i}]`));
   for (const [list, name] of [
-    [body.messages, "messages"],
     [body.extensionOptions, "extension_options"],
     [body.nonCriticalExtensionOptions, "non_critical_extension_options"],
   ] as const)
@@ -273,4 +276,5 @@ export function checkCanonicalTx(
   authInfo.signerInfos.forEach((s, i) => {
     if (s.publicKey) checkAny(s.publicKey, resolve, 0, `auth_info.signer_infos[${i}].public_key`);
   });
+  return messages;
 }

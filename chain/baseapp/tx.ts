@@ -37,11 +37,18 @@ export function decodeTx(bytes: Uint8Array, router: Router): DecodedTx {
   const body = decodeOr("decode TxBody", () => TxBody.decode(raw.bodyBytes));
   const authInfo = decodeOr("decode AuthInfo", () => AuthInfo.decode(raw.authInfoBytes));
   // one encoding per tx (ADR-027): nobody relaying it can give it a second hash
-  checkCanonicalTx(bytes, raw, body, authInfo, (typeUrl) => router.msg(typeUrl)?.type ?? PUBKEY_CODECS[typeUrl]);
-  const msgs: DecodedMsg[] = body.messages.map((any) => {
+  const checked = checkCanonicalTx(
+    bytes,
+    raw,
+    body,
+    authInfo,
+    (typeUrl) => router.msg(typeUrl)?.type ?? PUBKEY_CODECS[typeUrl],
+  );
+  const msgs: DecodedMsg[] = body.messages.map((any, i) => {
     const reg = router.msg(any.typeUrl);
     if (!reg) throw ErrTxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);
-    const msg = decodeOr(`decode ${any.typeUrl}`, () => reg.type.decode(any.value));
+    // the canonical check decoded every routable message already
+    const msg = checked[i] ?? decodeOr(`decode ${any.typeUrl}`, () => reg.type.decode(any.value));
     return { typeUrl: any.typeUrl, msg, type: reg.type };
   });
   const signers: string[] = [];
