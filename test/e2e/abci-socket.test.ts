@@ -11,13 +11,15 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig, writeConfig } from "../../chain/node/config.ts";
 import {
+  assertSameChain,
   createTestLocalnet,
   heightOf,
   type RunningNode,
   type TestLocalnet,
   waitAllHeight,
+  waitSignedBy,
 } from "../support/localnet.ts";
-import { dgridBin, rpcCall } from "../support/node-process.ts";
+import { dgridBin } from "../support/node-process.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,43 +50,6 @@ async function stopProc(p?: Proc): Promise<void> {
   const t = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
   await p.exited;
   clearTimeout(t);
-}
-
-/** Block id hash / header app hash by height for 1..upTo (`blockchain`, 20 per call). */
-async function chainOf(n: RunningNode, upTo: number): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (let lo = 1; lo <= upTo; lo += 20) {
-    const hi = Math.min(upTo, lo + 19);
-    const r = await rpcCall(n.rpcUrl, "blockchain", { minHeight: String(lo), maxHeight: String(hi) });
-    for (const m of r.result.block_metas) out.set(Number(m.header.height), `${m.block_id.hash}/${m.header.app_hash}`);
-  }
-  return out;
-}
-
-async function assertSameChain(nodes: RunningNode[], upTo: number): Promise<void> {
-  const ref = await chainOf(nodes[0], upTo);
-  assert.equal(ref.size, upTo);
-  for (const n of nodes.slice(1)) {
-    const got = await chainOf(n, upTo);
-    for (let h = 1; h <= upTo; h++)
-      assert.equal(got.get(h), ref.get(h), `block/app hash at ${h}: ${nodes[0].name} vs ${n.name}`);
-  }
-}
-
-/** Waits until a commit above `after` (as `reader` stores it) carries a signature of `signer`. */
-async function waitSignedBy(reader: RunningNode, signer: RunningNode, after: number, timeoutMs: number): Promise<void> {
-  const address: string = (await rpcCall(signer.rpcUrl, "status")).result.validator_info.address;
-  const deadline = Date.now() + timeoutMs;
-  let h = after + 1;
-  for (;;) {
-    const top = await heightOf(reader);
-    for (; h < top; h++) {
-      const c = (await rpcCall(reader.rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
-      if (c.signatures.some((s: any) => s.block_id_flag === 2 && s.validator_address === address)) return;
-    }
-    assert.ok(Date.now() < deadline, `${signer.name} signed no commit after height ${after}`);
-    await sleep(200);
-  }
 }
 
 describe("ABCI socket: a validator whose app runs in another process", { timeout: 240_000 }, () => {
@@ -134,7 +99,7 @@ describe("ABCI socket: a validator whose app runs in another process", { timeout
   });
 
   it("the split validator signs, and every node has the same block and app hash at every height", async () => {
-    await waitSignedBy(others[0], split, 1, 60_000);
+    await waitSignedBy(others[0], split, 1, 60_000, 200);
     const h = Math.min(...(await Promise.all(net.nodes.map(heightOf))));
     await assertSameChain([...others, split], h);
     // the app keeps its own database; its inference services run in the app process
@@ -160,7 +125,7 @@ describe("ABCI socket: a validator whose app runs in another process", { timeout
       throw new Error(`${(e as Error).message}\n${logsOf()}`);
     });
     assert.match(engine?.logs.join("") ?? "", /"msg":"ABCI handshake"/);
-    await waitSignedBy(others[0], split, target, 30_000);
+    await waitSignedBy(others[0], split, target, 30_000, 200);
     const h = Math.min(...(await Promise.all(net.nodes.map(heightOf))));
     await assertSameChain([...others, split], h);
   });

@@ -13,6 +13,7 @@ import { ed25519Verify } from "../../chain/consensus/crypto.ts";
 import { pubKeyFromJson } from "../../chain/types/keys.ts";
 import { voteSignBytes } from "../../chain/types/vote.ts";
 import {
+  assertSameChain,
   blockAt,
   createTestLocalnet,
   heightOf,
@@ -20,49 +21,11 @@ import {
   type RunningNode,
   type TestLocalnet,
   waitAllHeight,
+  waitSignedBy,
 } from "../support/localnet.ts";
 import { rpcCall } from "../support/node-process.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Block id hash and header app hash by height for 1..upTo, read with `blockchain` (20 per call). */
-async function chainOf(n: RunningNode, upTo: number): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (let lo = 1; lo <= upTo; lo += 20) {
-    const hi = Math.min(upTo, lo + 19);
-    const r = await rpcCall(n.rpcUrl, "blockchain", { minHeight: String(lo), maxHeight: String(hi) });
-    for (const m of r.result.block_metas) out.set(Number(m.header.height), `${m.block_id.hash}/${m.header.app_hash}`);
-  }
-  return out;
-}
-
-/** Every node has the same block id hash and app hash at each height 1..upTo. */
-async function assertSameChain(nodes: RunningNode[], upTo: number): Promise<void> {
-  const ref = await chainOf(nodes[0], upTo);
-  assert.equal(ref.size, upTo);
-  for (const n of nodes.slice(1)) {
-    const got = await chainOf(n, upTo);
-    for (let h = 1; h <= upTo; h++)
-      assert.equal(got.get(h), ref.get(h), `block/app hash at ${h}: ${nodes[0].name} vs ${n.name}`);
-  }
-}
-
-/** Waits until a commit above `after` (as `reader` stores it) carries a signature of `signer`. */
-async function waitSignedBy(reader: RunningNode, signer: RunningNode, after: number, timeoutMs: number): Promise<void> {
-  const st = await rpcCall(signer.rpcUrl, "status");
-  const address: string = st.result.validator_info.address;
-  const deadline = Date.now() + timeoutMs;
-  let h = after + 1;
-  for (;;) {
-    const top = await heightOf(reader);
-    for (; h < top; h++) {
-      const c = (await rpcCall(reader.rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
-      if (c.signatures.some((s: any) => s.block_id_flag === 2 && s.validator_address === address)) return;
-    }
-    assert.ok(Date.now() < deadline, `${signer.name} signed no commit after height ${after}`);
-    await sleep(300);
-  }
-}
 
 async function maxHeight(nodes: RunningNode[]): Promise<number> {
   let m = 0;

@@ -1,6 +1,7 @@
 // A multi-process localnet for end-to-end tests: homes written by app/localnet.ts on free
 // 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node (faulty-node-main.ts for a
 // node given test faults).
+import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -131,4 +132,49 @@ export async function blockAt(n: RunningNode, height: number): Promise<{ hash: s
   const r = await rpcCall(n.rpcUrl, "block", { height: String(height) });
   if (!r.result) throw new Error(`${n.name}: no block ${height}: ${JSON.stringify(r.error)}`);
   return { hash: r.result.block_id.hash, appHash: r.result.block.header.app_hash, block: r.result.block };
+}
+
+/** Block id hash and header app hash by height for 1..upTo, read with `blockchain` (20 per call). */
+export async function chainOf(n: RunningNode, upTo: number): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let lo = 1; lo <= upTo; lo += 20) {
+    const hi = Math.min(upTo, lo + 19);
+    const r = await rpcCall(n.rpcUrl, "blockchain", { minHeight: String(lo), maxHeight: String(hi) });
+    for (const m of r.result.block_metas) out.set(Number(m.header.height), `${m.block_id.hash}/${m.header.app_hash}`);
+  }
+  return out;
+}
+
+/** Every node has the same block id hash and app hash at each height 1..upTo. */
+export async function assertSameChain(nodes: RunningNode[], upTo: number): Promise<void> {
+  const ref = await chainOf(nodes[0], upTo);
+  assert.equal(ref.size, upTo);
+  for (const n of nodes.slice(1)) {
+    const got = await chainOf(n, upTo);
+    for (let h = 1; h <= upTo; h++)
+      assert.equal(got.get(h), ref.get(h), `block/app hash at ${h}: ${nodes[0].name} vs ${n.name}`);
+  }
+}
+
+/** Waits until a commit above `after` (as `reader` stores it) carries a signature of `signer`. */
+export async function waitSignedBy(
+  reader: RunningNode,
+  signer: RunningNode,
+  after: number,
+  timeoutMs: number,
+  pollMs = 300,
+): Promise<void> {
+  const st = await rpcCall(signer.rpcUrl, "status");
+  const address: string = st.result.validator_info.address;
+  const deadline = Date.now() + timeoutMs;
+  let h = after + 1;
+  for (;;) {
+    const top = await heightOf(reader);
+    for (; h < top; h++) {
+      const c = (await rpcCall(reader.rpcUrl, "commit", { height: String(h) })).result.signed_header.commit;
+      if (c.signatures.some((s: any) => s.block_id_flag === 2 && s.validator_address === address)) return;
+    }
+    assert.ok(Date.now() < deadline, `${signer.name} signed no commit after height ${after}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
