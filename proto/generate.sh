@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm run proto: regenerate proto/gen from proto/*.proto with the buf binary of @bufbuild/buf.
+#  - TypeScript (ts-proto) only for the dgrid packages and the few SDK types they use; the Cosmos SDK
+#    and CometBFT types come from cosmjs-types;
+#  - gen/descriptors.binpb: the FileDescriptorSet of every .proto here (SDK declarations included),
+#    which the REST gateway, the gRPC server and its reflection read at start.
+set -euo pipefail
+cd "$(dirname "$0")"
+BUF=../node_modules/.bin/buf
+rm -rf gen
+"$BUF" generate --path dgrid --path cosmos/base/v1beta1 --path cosmos/base/query --path cosmos/msg
+"$BUF" build --exclude-source-info -o gen/descriptors.binpb
