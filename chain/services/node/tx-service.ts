@@ -27,7 +27,7 @@ import {
 } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { AuthInfo, Tx, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { RpcBackend } from "../../rpc/backend.ts";
-import { MAX_QUERY_LENGTH, validatePage, validatePerPage } from "../../rpc/methods.ts";
+import { MAX_QUERY_LENGTH, validatePerPage } from "../../rpc/methods.ts";
 import { parseQuery } from "../../txindex/query.ts";
 import { txHash } from "../../types/hash.ts";
 import { GrpcCode, grpcCodeOfAbci, type MethodHandler, ServiceError } from "../dispatcher.ts";
@@ -103,12 +103,15 @@ export function txServiceHandlers(backend: RpcBackend): [string, MethodHandler][
     const page = req.page > 0n ? safeNumber(req.page, "page") : 1;
     const perPage = validatePerPage(req.limit > 0n ? safeNumber(req.limit, "limit") : DEFAULT_LIMIT);
     const orderBy = req.orderBy === OrderBy.ORDER_BY_DESC ? "desc" : "asc";
-    const { txs, totalCount } = await backend.searchTxs(query, { page, perPage, orderBy });
+    let found: Awaited<ReturnType<RpcBackend["searchTxs"]>>;
     try {
-      validatePage(page, perPage, totalCount);
+      found = await backend.searchTxs(query, { page, perPage, orderBy });
     } catch (e) {
-      throw invalid(`failed to search for txs: ${errorMessage(e)}`);
+      // the indexer refuses a page past the results (CometBFT's validatePage); anything else is ours
+      const text = `failed to search for txs: ${errorMessage(e)}`;
+      throw /page should be within/.test(text) ? invalid(text) : new ServiceError(GrpcCode.INTERNAL, text);
     }
+    const { txs, totalCount } = found;
     const times = new BlockTimes(backend);
     const decoded = txs.map((t) => tryDecodeTx(t.tx));
     const responses: TxResponse[] = [];
