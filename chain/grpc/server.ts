@@ -15,9 +15,9 @@ import { addReflection } from "./reflection.ts";
 export interface GrpcServerOptions {
   /** "127.0.0.1:9090" or "tcp://127.0.0.1:9090"; port 0 picks a free port (see `address`) */
   laddr: string;
-  /** largest request accepted, in bytes (app.toml grpc.max-recv-msg-size; the SDK's default 10 MiB) */
+  /** largest request accepted, in bytes (app.toml grpc.max-recv-msg-size; 0 or absent: the SDK default 10 MiB) */
   maxRecvMsgSize?: number;
-  /** largest response sent, in bytes (app.toml grpc.max-send-msg-size; the SDK's default 2^31-1) */
+  /** largest response sent, in bytes (app.toml grpc.max-send-msg-size; 0 or absent: the SDK default 2^31-1) */
   maxSendMsgSize?: number;
 }
 
@@ -45,8 +45,8 @@ export class GrpcServer {
   ) {
     this.log = deps.logger.child({ module: "grpc" });
     this.server = new grpc.Server({
-      "grpc.max_receive_message_length": options.maxRecvMsgSize ?? DEFAULT_MAX_RECV_MSG_SIZE,
-      "grpc.max_send_message_length": options.maxSendMsgSize ?? DEFAULT_MAX_SEND_MSG_SIZE,
+      "grpc.max_receive_message_length": options.maxRecvMsgSize || DEFAULT_MAX_RECV_MSG_SIZE,
+      "grpc.max_send_message_length": options.maxSendMsgSize || DEFAULT_MAX_SEND_MSG_SIZE,
     });
     const byService = new Map<string, CatalogMethod[]>();
     for (const m of deps.catalog.methods) {
