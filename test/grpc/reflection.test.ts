@@ -70,6 +70,15 @@ describe("gRPC server reflection", () => {
         assert.equal(byName[0]?.name, "cosmos/base/query/v1beta1/pagination.proto");
       });
 
+      it("fetches by file name the imports a file needs only for its options", async () => {
+        // tx.proto imports cosmos/msg/v1/msg.proto for an option alone: the server does not send it
+        // (nor descriptor.proto, which msg.proto extends) with the file; the client asks (as grpcurl)
+        const registry = await client.registryFor("dgrid.registry.v1.MsgRegisterModel");
+        assert.ok(registry.getMessage("dgrid.registry.v1.MsgRegisterModel"));
+        assert.ok(registry.getFile("cosmos/msg/v1/msg.proto"));
+        assert.ok(registry.getFile("google/protobuf/descriptor.proto"));
+      });
+
       it("calls a method knowing only what reflection told it", async () => {
         const answer = await client.call(MODEL, { id: "m7" }, { height: 3n });
         assert.equal(answer.height, "9");

@@ -3,6 +3,7 @@
 // @bufbuild/protobuf, and calls methods with raw bytes, the way grpcurl does. The reflection messages
 // are small and encoded here by hand (their field numbers are those of grpc's reflection.proto).
 import {
+  create,
   createFileRegistry,
   type DescMethod,
   type FileRegistry,
@@ -13,7 +14,7 @@ import {
   toJson,
 } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { type FileDescriptorProto, FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 
 export type ReflectionVersion = "v1" | "v1alpha";
@@ -134,18 +135,20 @@ export class GrpcReflectionClient {
   async registryFor(symbol: string): Promise<FileRegistry> {
     const [root] = await this.fileContainingSymbol(symbol);
     if (!root) throw new ReflectionError(grpc.status.NOT_FOUND, `no file for ${symbol}`);
-    const pending = [...root.dependency];
-    while (pending.length > 0) {
-      const name = pending.pop() as string;
-      if (this.files.has(name)) {
-        pending.push(...(this.files.get(name) as FileDescriptorProto).dependency.filter((d) => !this.files.has(d)));
-        continue;
-      }
-      await this.fileByFilename(name);
-      if (!this.files.has(name)) throw new ReflectionError(grpc.status.NOT_FOUND, `the server did not send ${name}`);
-      pending.push(name);
-    }
-    return createFileRegistry(root, (name) => this.files.get(name));
+    // every file once, imports before the files importing them (what createFileRegistry needs)
+    const ordered: FileDescriptorProto[] = [];
+    const visited = new Set<string>();
+    const visit = async (name: string): Promise<void> => {
+      if (visited.has(name)) return;
+      visited.add(name);
+      if (!this.files.has(name)) await this.fileByFilename(name);
+      const file = this.files.get(name);
+      if (!file) throw new ReflectionError(grpc.status.NOT_FOUND, `the server did not send ${name}`);
+      for (const dep of file.dependency) await visit(dep);
+      ordered.push(file);
+    };
+    await visit(root.name);
+    return createFileRegistry(create(FileDescriptorSetSchema, { file: ordered }));
   }
 
   /** The method `/pkg.Service/Method` described through reflection, with the registry of its types. */
