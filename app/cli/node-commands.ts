@@ -61,7 +61,7 @@ export const startDGridNode: StartNode = async (home, config, opts = {}) => {
 
 /**
  * The flags that set a config key (global --log-level; --rpc.laddr, --p2p.laddr, --metrics.laddr,
- * --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
+ * --grpc.laddr, --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
  * when given.
  */
 export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
@@ -70,6 +70,7 @@ export function applyConfigFlags(config: NodeConfig, flags: Record<string, unkno
   if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
   if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
   if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
+  if (typeof flags["grpc.laddr"] === "string") config.grpc.address = flags["grpc.laddr"];
   if (typeof flags.executionProvider === "string")
     config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
   if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
@@ -122,6 +123,7 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
     .addOption(
       new Option("--metrics.laddr <addr>", "Prometheus metrics listen address (default tcp://127.0.0.1:26660)"),
     )
+    .addOption(new Option("--grpc.laddr <addr>", "gRPC listen address (default 127.0.0.1:9090; config grpc.address)"))
     .option("--no-banner", "do not print the node's endpoints once its RPC answers")
     .addOption(
       new Option(

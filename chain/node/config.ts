@@ -82,6 +82,14 @@ export interface NodeConfig {
     /** ONNX files put into the store at start (the devnet's demo model) */
     import: string[];
   };
+  /** the gRPC server (chain/grpc): the query services, reflection; app.toml [grpc] as the SDK's */
+  grpc: {
+    enable: boolean;
+    /** "127.0.0.1:9090" (or tcp://...); flag `--grpc.laddr` */
+    address: string;
+    maxRecvMsgSize: number;
+    maxSendMsgSize: number;
+  };
   /** inference execution (validator/node-inference.ts) */
   inference: {
     enabled: boolean;

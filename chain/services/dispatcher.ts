@@ -8,6 +8,13 @@ export interface CallContext {
   height?: bigint;
 }
 
+/** An answer and the state height it was read at (the gRPC door echoes it as x-cosmos-block-height). */
+export interface CallResult {
+  value: Uint8Array;
+  /** the height the app answered at (ResponseQuery.height), or the requested one for node handlers; absent when unknown */
+  height?: bigint;
+}
+
 /** A method served by the node itself rather than by an ABCI query. */
 export type MethodHandler = (request: Uint8Array, ctx: CallContext) => Promise<Uint8Array>;
 
@@ -61,8 +68,16 @@ export class ServiceDispatcher {
   }
 
   async call(path: string, request: Uint8Array, ctx: CallContext = {}): Promise<Uint8Array> {
+    return (await this.callWithHeight(path, request, ctx)).value;
+  }
+
+  /** `call`, with the height the answer was read at. */
+  async callWithHeight(path: string, request: Uint8Array, ctx: CallContext = {}): Promise<CallResult> {
     const handler = this.deps.handlers?.get(path);
-    if (handler) return handler(request, ctx);
+    if (handler) {
+      const value = await handler(request, ctx);
+      return ctx.height !== undefined && ctx.height > 0n ? { value, height: ctx.height } : { value };
+    }
     const height = ctx.height ?? 0n;
     if (height < 0n) throw new ServiceError(GrpcCode.INVALID_ARGUMENT, "height must not be negative");
     const res = await this.deps.abciQuery({ path, data: request, height, prove: false });
@@ -71,7 +86,7 @@ export class ServiceDispatcher {
         code: res.code,
         codespace: res.codespace,
       });
-    return res.value;
+    return { value: res.value, height: res.height };
   }
 }
 

@@ -205,6 +205,21 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   "app.pruningKeepRecent": inApp("pruning-keep-recent", uintOrDigits, 0, "Store versions to keep (0 = keep all)"),
   "app.haltHeight": inApp("halt-height", int(), 0, "Make no state after this height (0 = never)"),
 
+  "grpc.enable": inApp("grpc.enable", bool, true, "Serve the query services over gRPC (with server reflection)"),
+  "grpc.address": inApp("grpc.address", str, "127.0.0.1:9090", "Address the gRPC server listens on (host:port)"),
+  "grpc.maxRecvMsgSize": inApp(
+    "grpc.max-recv-msg-size",
+    uintOrDigits,
+    10 * 1024 * 1024,
+    "Largest message the gRPC server receives, in bytes",
+  ),
+  "grpc.maxSendMsgSize": inApp(
+    "grpc.max-send-msg-size",
+    uintOrDigits,
+    2 ** 31 - 1,
+    "Largest message the gRPC server sends, in bytes",
+  ),
+
   "models.laddr": inApp(
     "models.laddr",
     str,
@@ -259,6 +274,7 @@ export const SECTION_DOCS: Record<ConfigFile, Record<string, string>> = {
     instrumentation: "Prometheus metrics",
   },
   "app.toml": {
+    grpc: "gRPC server (the query services and server reflection)",
     models: "The model store (<home>/data/models) and its HTTP endpoint (DGrid)",
     inference: "Inference execution and model serving (DGrid)",
   },
