@@ -26,7 +26,10 @@ describe("stringKind", () => {
     ["2024-06-05", "string"],
     ["ABCD", "string"],
     // 52 characters of lower case and digits: a bech32 address, not base64
-    ["cosmosvaloper1secvjzt473ddvgtsv2lwrpe4r88hyrma7dtl87", "string"],
+    ["cosmosvaloper1secvjzt473ddvgtsv2lwrpe4r88hyrma7dtl87", "bech32"],
+    ["dgrid1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu", "bech32"],
+    ["cosmosvalcons1d3ce49qrpfkysjwxu2dsftzvf5nt2lj5cfrfmf", "bech32"],
+    ["cosmos1short", "string"],
   ];
   for (const [value, kind] of cases) {
     test(`${JSON.stringify(value)} is ${kind}`, () => assert.equal(stringKind(value), kind));
@@ -133,6 +136,15 @@ describe("assertSameShape", () => {
   test("the first difference is reported, in the fixture's key order", () => {
     const difference = shapeDifference({ pagination: null, balances: 1 }, fixture);
     assert.equal(difference?.path, "$.balances");
+  });
+
+  test("an address must stay bech32 (a proposer address printed as base64 is a difference)", () => {
+    const expected = { proposer_address: "cosmosvalcons1d3ce49qrpfkysjwxu2dsftzvf5nt2lj5cfrfmf" };
+    assertSameShape({ proposer_address: "dgridvalcons1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu" }, expected);
+    assert.equal(
+      shapeDifference({ proposer_address: "bHGalAMKbEhLxuKbBKxMbSa1+lA=" }, expected)?.message,
+      "expected bech32, got base64",
+    );
   });
 
   test("a timestamp must be RFC 3339; a fixture's free-text string accepts any string", () => {

@@ -6,7 +6,7 @@
 // - arrays: the fixture's elements are merged into one element shape (the union of their shapes) and
 //   every element of ours must fit it; an empty array on either side says nothing about elements;
 // - strings have sub-kinds where the SDK is strict (int64-string, decimal-string, timestamp, base64,
-//   hex-upper); a fixture's sub-kind must be matched exactly, a fixture's plain "string" accepts any
+//   hex-upper, bech32); a fixture's sub-kind must be matched exactly, a fixture's plain "string" accepts any
 //   string (a free-text field may hold digits);
 // - null is a kind of its own: the gateway writes null for an unset message field and for nil bytes,
 //   so null against an object, a string or an array is a difference, in either direction;
@@ -23,7 +23,8 @@ export type ScalarKind =
   | "decimal-string"
   | "timestamp"
   | "base64"
-  | "hex-upper";
+  | "hex-upper"
+  | "bech32";
 
 export type Shape =
   | { kind: ScalarKind }
@@ -47,6 +48,8 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:
 // hashes and addresses in upper-case hex (txhash, tx_response.data); short hex is too ambiguous
 const HEX_UPPER = /^(?:[0-9A-F]{2}){20,}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// an account / validator / consensus address of 20 or 32 bytes: lower-case prefix, "1", bech32 charset
+const BECH32 = /^[a-z]{1,83}1[02-9ac-hj-np-z]{38,}$/;
 
 /** The kind of a string value; the first rule that fits wins. */
 export function stringKind(value: string): ScalarKind {
@@ -54,6 +57,7 @@ export function stringKind(value: string): ScalarKind {
   if (DECIMAL.test(value)) return "decimal-string";
   if (TIMESTAMP.test(value)) return "timestamp";
   if (HEX_UPPER.test(value)) return "hex-upper";
+  if (BECH32.test(value)) return "bech32";
   if (isBase64(value)) return "base64";
   return "string";
 }
