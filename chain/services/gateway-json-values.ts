@@ -119,6 +119,8 @@ const CUSTOM_TYPES: Record<string, CustomType> = {
   "github.com/cosmos/cosmos-sdk/types.Dec": "dec",
 };
 
+const utf8 = new TextDecoder();
+
 export function customTypeOf(goType: string): CustomType | undefined {
   return CUSTOM_TYPES[goType];
 }
@@ -130,7 +132,7 @@ export function customTypeOf(goType: string): CustomType | undefined {
  * the 18-decimal text ("0.500000000000000000").
  */
 export function formatCustom(type: CustomType, wire: string | Uint8Array, nullable: boolean): string | null {
-  const text = typeof wire === "string" ? wire : new TextDecoder().decode(wire);
+  const text = typeof wire === "string" ? wire : utf8.decode(wire);
   if (text === "" && nullable) return null;
   if (type === "int") {
     if (text === "") return "0";
