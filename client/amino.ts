@@ -130,7 +130,7 @@ export interface DGridAminoMsg {
   typeUrl: string;
   aminoType: string;
   spec: MessageSpec;
-  codec: { fromPartial(object: any): unknown };
+  codec: { fromPartial(object: any): any; encode(message: any): { finish(): Uint8Array } };
 }
 
 const entry = (aminoType: string, spec: MessageSpec, codec: DGridAminoMsg["codec"]): DGridAminoMsg => ({
