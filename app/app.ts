@@ -8,6 +8,7 @@ import { type AppCommitStore, BaseApp } from "../chain/baseapp/base-app.ts";
 import { runTx } from "../chain/baseapp/run-tx.ts";
 import type { CacheMultiStore } from "../chain/store/types.ts";
 import { moduleAddress } from "../chain/types/address.ts";
+import { dgridAminoConverters } from "../client/amino.ts";
 import { newAnteHandler, newSigVerifyAhead } from "../modules/auth/ante.ts";
 import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
@@ -156,7 +157,13 @@ export class DGridApp extends BaseApp {
     ]);
     this.setParamStore(this.consensusKeeper);
     this.sigVerifier = new SignatureVerifier({ workers: options.sigVerifyWorkers ?? 1 });
-    const anteDeps = { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper, sigVerifier: this.sigVerifier };
+    const anteDeps = {
+      accountKeeper: this.accountKeeper,
+      bankKeeper: this.bankKeeper,
+      sigVerifier: this.sigVerifier,
+      // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages (the SDK modules' types carry their own)
+      aminoConverters: dgridAminoConverters,
+    };
     const authAnte = newAnteHandler(anteDeps);
     // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx
     const inferenceAnte = requestCheckDecorator(this.inferenceKeeper);

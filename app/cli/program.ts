@@ -3,6 +3,7 @@
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
 import { LOG_LEVELS } from "../../chain/node/config.ts";
+import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerGenesisCommands } from "./genesis.ts";
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerStakingCommands(program, io);
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
+  registerChainRegistryCommand(program, io);
   registerStartCommands(program, startNode);
   registerLocalnetCommand(program);
   return program;

@@ -2,6 +2,7 @@
 // builds the tx gas meter before calling this): extension options, ValidateBasic, timeout height,
 // memo, tx-size gas, fee deduction, SetPubKey, sig count, sig gas, sig verification, sequence.
 
+import type { AminoConverters } from "@cosmjs/stargate";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import type { AnteHandler } from "../../chain/baseapp/ante-handler.ts";
@@ -54,6 +55,11 @@ export interface AnteDeps {
   bankKeeper: BankKeeperI;
   /** signature checks with a cache of verified signatures (default: a cache, no worker thread) */
   sigVerifier?: SignatureVerifier;
+  /**
+   * amino JSON converters (CosmJS AminoConverters) for SIGN_MODE_LEGACY_AMINO_JSON, given by the app
+   * (the DGrid messages'); a message type's own `toAmino` serves where this has no entry
+   */
+  aminoConverters?: AminoConverters;
 }
 
 export type { AnteHandler };
@@ -253,7 +259,12 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       const pubkey = secp256k1KeyFromAny(acc.pubKey);
       const memo = verifiedMemo(tx, i, pubkey, mode, ctx.chainId, accNum, acc.sequence);
       if (memo.has()) continue;
-      const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: acc.sequence });
+      const bytes = signBytes(
+        mode,
+        tx,
+        { chainId: ctx.chainId, accountNumber: accNum, sequence: acc.sequence },
+        deps.aminoConverters,
+      );
       if (!bytes) throw fail(`unsupported sign mode ${String(mode)}`);
       if (!verifier.verify(pubkey, bytes, raw.signatures[i])) {
         throw fail("unable to verify single signer signature");
@@ -293,7 +304,12 @@ export function newSigVerifyAhead(
         if (!pkAny || pkAny.typeUrl !== Secp256k1PubKeyTypeUrl) return;
         const accNum = ctx.height !== 0 ? acc.accountNumber : 0n;
         const mode = info.modeInfo?.single?.mode;
-        const bytes = signBytes(mode, tx, { chainId: ctx.chainId, accountNumber: accNum, sequence: info.sequence });
+        const bytes = signBytes(
+          mode,
+          tx,
+          { chainId: ctx.chainId, accountNumber: accNum, sequence: info.sequence },
+          deps.aminoConverters,
+        );
         if (!bytes) return;
         const pubkey = secp256k1KeyFromAny(pkAny);
         // a success is recorded on the tx for exactly these inputs, so the ante handler (same decoded tx,

@@ -1,9 +1,11 @@
 // Sign bytes per sign mode: SIGN_MODE_DIRECT (SignDoc proto) and SIGN_MODE_LEGACY_AMINO_JSON (the
 // sorted-JSON StdSignDoc that Ledger / Keplr amino signers sign, as CosmJS serializes it).
-import { makeSignDoc as makeAminoSignDoc, type StdFee, serializeSignDoc } from "@cosmjs/amino";
+import { type AminoMsg, makeSignDoc as makeAminoSignDoc, type StdFee, serializeSignDoc } from "@cosmjs/amino";
+import type { AminoConverters } from "@cosmjs/stargate";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { DecodedTx } from "../../chain/baseapp/tx.ts";
+import { ErrInvalidRequest, ErrNotSupported } from "../../chain/errors/errors.ts";
 
 export const SUPPORTED_SIGN_MODES = [SignMode.SIGN_MODE_DIRECT, SignMode.SIGN_MODE_LEGACY_AMINO_JSON];
 
@@ -13,8 +15,34 @@ export interface SignerData {
   sequence: bigint;
 }
 
-/** The bytes signer `data` signed under `mode`; undefined when the mode (or a message) has no encoding. */
-export function signBytes(mode: SignMode | undefined, tx: DecodedTx, data: SignerData): Uint8Array | undefined {
+/**
+ * The legacy amino JSON {type, value} of one decoded message: the app's converters (CosmJS's
+ * AminoConverters map, typeUrl -> {aminoType, toAmino}; the DGrid ones come from client/amino.ts
+ * through the app) first, else the message type's own `toAmino`. Throws ErrNotSupported when the
+ * message has neither and ErrInvalidRequest when its converter refuses it.
+ */
+export function aminoJsonOf(m: DecodedTx["msgs"][number], converters: AminoConverters | undefined): AminoMsg {
+  const typeUrl = m.type.typeUrl;
+  const c = converters && Object.hasOwn(converters, typeUrl) ? converters[typeUrl] : undefined;
+  try {
+    if (c) return { type: c.aminoType, value: c.toAmino(m.msg) };
+    if (m.type.toAmino) return m.type.toAmino(m.msg);
+  } catch (e) {
+    throw ErrInvalidRequest.wrap(`${typeUrl} has no amino JSON form: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  throw ErrNotSupported.wrap(`${typeUrl} cannot be signed with SIGN_MODE_LEGACY_AMINO_JSON: no amino JSON converter`);
+}
+
+/**
+ * The bytes signer `data` signed under `mode`; undefined when the mode has no encoding. Under
+ * SIGN_MODE_LEGACY_AMINO_JSON a message without an amino form throws (see aminoJsonOf).
+ */
+export function signBytes(
+  mode: SignMode | undefined,
+  tx: DecodedTx,
+  data: SignerData,
+  aminoConverters?: AminoConverters,
+): Uint8Array | undefined {
   if (mode === SignMode.SIGN_MODE_DIRECT) {
     return SignDoc.encode({
       bodyBytes: tx.raw.bodyBytes,
@@ -24,11 +52,7 @@ export function signBytes(mode: SignMode | undefined, tx: DecodedTx, data: Signe
     }).finish();
   }
   if (mode === SignMode.SIGN_MODE_LEGACY_AMINO_JSON) {
-    const msgs = [];
-    for (const m of tx.msgs) {
-      if (!m.type.toAmino) return undefined;
-      msgs.push(m.type.toAmino(m.msg));
-    }
+    const msgs = tx.msgs.map((m) => aminoJsonOf(m, aminoConverters));
     const f = tx.authInfo.fee;
     const fee: StdFee = {
       amount: (f?.amount ?? []).map((c) => ({ denom: c.denom, amount: c.amount })),

@@ -19,6 +19,7 @@ export const protobufFileName = "cosmos/base/v1beta1/coin.proto";
 /** Coin is a token amount: denom and an integer amount as a decimal string. */
 export interface Coin {
   denom: string;
+  /** written in amino JSON even when empty (as "0": the SDK's cosmos.Int encoding) */
   amount: string;
 }
 

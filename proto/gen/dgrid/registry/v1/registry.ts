@@ -79,7 +79,10 @@ export interface TopKPolicy {
   k: number;
 }
 
-/** How executors' outputs are compared. */
+/**
+ * How executors' outputs are compared. In amino JSON the set case is written as the SDK writes a
+ * oneof: {"Policy": {"type": <oneof_name>, "value": {<field>: ...}}}.
+ */
 export interface AgreementPolicy {
   exact?: ExactPolicy | undefined;
   tolerance?: TolerancePolicy | undefined;

@@ -1,0 +1,38 @@
+// `dgrid chain-registry --out DIR`: writes chain.json and assetlist.json (cosmos/chain-registry) and
+// keplr.json (Keplr's ChainInfo) for the localnet or the devnet (app/registry-files.ts).
+import { type Command, Option } from "commander";
+import { chainRegistryFiles, DEFAULT_ENDPOINTS, type NetworkName, writeWalletFiles } from "../registry-files.ts";
+import { type CliIO, globalsOf, printResult } from "./context.ts";
+
+interface ChainRegistryFlags {
+  out: string;
+  network: NetworkName;
+  chainId?: string;
+  rpc: string;
+  rest: string;
+  grpc: string;
+}
+
+export function registerChainRegistryCommand(program: Command, io: CliIO): void {
+  program
+    .command("chain-registry")
+    .description(
+      "write chain.json, assetlist.json (cosmos/chain-registry) and keplr.json (Keplr ChainInfo) for a network",
+    )
+    .requiredOption("--out <dir>", "directory to write the files into (created if missing)")
+    .addOption(new Option("--network <name>", "which network").choices(["localnet", "devnet"]).default("localnet"))
+    .option("--chain-id <id>", "chain id (default: the network's)")
+    .option("--rpc <url>", "CometBFT RPC URL", DEFAULT_ENDPOINTS.rpc)
+    .option("--rest <url>", "REST (LCD) URL", DEFAULT_ENDPOINTS.rest)
+    .option("--grpc <host:port>", "gRPC address", DEFAULT_ENDPOINTS.grpc)
+    .action((flags: ChainRegistryFlags, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const files = chainRegistryFiles({
+        network: flags.network,
+        chainId: flags.chainId,
+        endpoints: { rpc: flags.rpc, rest: flags.rest, grpc: flags.grpc },
+      });
+      const paths = writeWalletFiles(flags.out, files);
+      printResult(io, g.output, { files: paths }, (r) => `${r.files.join("\n")}\n`);
+    });
+}
