@@ -12,6 +12,7 @@ import {
   existingConfigFiles,
   genesisPath,
   loadConfig,
+  type NodeConfig,
   privValidatorKeyPath,
   writeConfig,
 } from "../chain/node/config.ts";
@@ -156,6 +157,8 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     cfg.inference.operatorKey = DEVNET_OPERATOR_KEY_NAME;
     cfg.inference.keyringBackend = "test";
     cfg.models.import = [DEMO_MODEL_PATH];
+    cfg.api.enable = true;
+    allowLocalOrigins(cfg);
     writeConfig(home, cfg);
     created = true;
   }
@@ -165,6 +168,15 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     writeConfig(home, cfg);
   }
   return { home, created };
+}
+
+/** Origins of pages served from this machine (any port), as CometBFT's cors_allowed_origins matches them. */
+export const LOCAL_ORIGINS = ["http://127.0.0.1", "http://127.0.0.1:*", "http://localhost", "http://localhost:*"];
+
+/** CORS for local pages on the RPC (rpc.cors_allowed_origins) and on the REST gateway (api.enabled-unsafe-cors). */
+export function allowLocalOrigins(cfg: NodeConfig): void {
+  cfg.rpc.corsAllowedOrigins = [...LOCAL_ORIGINS];
+  cfg.api.enabledUnsafeCors = true;
 }
 
 /** Puts the operator's key (public devnet mnemonic) into the home's test keyring as DEVNET_OPERATOR_KEY_NAME. */

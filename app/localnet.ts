@@ -23,7 +23,7 @@ import { GenesisState as RegistryGenesis } from "../proto/gen/dgrid/registry/v1/
 import { parseCoins } from "./cli/args.ts";
 import { buildGenesisWithGentxs } from "./cli/gentx.ts";
 import { initHome } from "./cli/init.ts";
-import { DEVNET_ACCOUNT_COINS, devnetAccountAddress, devnetAddress } from "./devnet.ts";
+import { allowLocalOrigins, DEVNET_ACCOUNT_COINS, devnetAccountAddress, devnetAddress } from "./devnet.ts";
 import { govPeriods, LOCALNET_VOTING_PERIOD_S } from "./gov-periods.ts";
 
 export const LOCALNET_CHAIN_ID = "dgrid-localnet-1";
@@ -43,6 +43,8 @@ export interface LocalnetNode {
   metricsPort: number;
   /** model endpoint port (0 = none) */
   modelsPort?: number;
+  /** REST (LCD) gateway port (0 or absent = none) */
+  apiPort?: number;
   /** validators: the operator's account address (dgrid1...); its key is `validator` in the home's test keyring */
   operatorAddress?: string;
 }
@@ -94,7 +96,7 @@ export interface LocalnetOptions {
    */
   basePort?: number;
   /** explicit ports per node (tests pick free ones) */
-  ports?: (i: number) => { rpc: number; p2p: number; metrics: number; models?: number };
+  ports?: (i: number) => { rpc: number; p2p: number; metrics: number; models?: number; api?: number };
   timeoutCommitMs?: number;
   /** consensus timeouts for fast tests (propose, prevote, precommit base values) */
   timeoutProposeMs?: number;
@@ -204,6 +206,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
       rpc: base + 10 * i + 7,
       models: base + 10 * i + 8,
       metrics: base + 10 * i + 9,
+      api: base + 10 * i + 5,
     };
     nodes.push({
       name,
@@ -214,6 +217,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
       p2pPort: ports.p2p,
       metricsPort: ports.metrics,
       modelsPort: ports.models ?? 0,
+      apiPort: ports.api ?? 0,
     });
     if (validator) {
       const key = loadPrivValidatorKey(privValidatorKeyPath(home));
@@ -243,6 +247,10 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     cfg.models.laddr = n.modelsPort ? `tcp://127.0.0.1:${n.modelsPort}` : "";
     cfg.models.peers = nodes.filter((m) => m !== n && m.modelsPort).map((m) => `http://127.0.0.1:${m.modelsPort}`);
     cfg.models.import = [DEMO_MODEL_PATH];
+    // the REST gateway, and CORS for pages served from this machine (examples/browser)
+    cfg.api.enable = Boolean(n.apiPort);
+    cfg.api.address = n.apiPort ? `tcp://127.0.0.1:${n.apiPort}` : cfg.api.address;
+    allowLocalOrigins(cfg);
     if (n.validator) {
       cfg.inference.operatorKey = LOCALNET_OPERATOR_KEY;
       cfg.inference.keyringBackend = "test";

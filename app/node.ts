@@ -6,9 +6,11 @@
 // through here; tests start faulty validators through the same class with decorators
 // (test/support/faulty-node-main.ts).
 
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { loadConfig } from "../chain/node/config.ts";
-import { type AppFactory, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
+import { type AppFactory, type AppServices, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
 import { proxyAppFactory } from "../chain/node/proxy-app.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
@@ -90,6 +92,19 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
   };
 }
 
+/** proto/gen/descriptors.binpb (npm run proto): every DGrid and SDK proto, for the REST gateway's routes. */
+export const DESCRIPTORS_PATH = resolve(import.meta.dirname, "..", "proto", "gen", "descriptors.binpb");
+
+/** The DGrid app's services, as the node's REST and gRPC doors serve them. */
+export function dgridServices(): AppServices {
+  return { descriptorSet: readFileSync(DESCRIPTORS_PATH) };
+}
+
+/** The factory's app with its services declared (in process or behind the ABCI proxy alike). */
+function withServices(factory: AppFactory): AppFactory {
+  return async (ctx) => ({ grpcServices: dgridServices(), ...(await factory(ctx)) });
+}
+
 /** A DGrid node: the engine with the DGrid app. `inference` reaches the validator's model store. */
 export class DGridNode extends Node {
   /** model store, executor, duties and model sync (config inference.enabled), once started */
@@ -101,14 +116,16 @@ export class DGridNode extends Node {
       { ...options, config },
       {
         logger: deps.logger,
-        createApp: config.proxyApp
-          ? proxyAppFactory(config.proxyApp)
-          : dgridAppFactory({
-              onInference: (inference) => {
-                if (this) this.inference = inference;
-              },
-              decorators: deps.decorators,
-            }),
+        createApp: withServices(
+          config.proxyApp
+            ? proxyAppFactory(config.proxyApp)
+            : dgridAppFactory({
+                onInference: (inference) => {
+                  if (this) this.inference = inference;
+                },
+                decorators: deps.decorators,
+              }),
+        ),
         decorators: deps.decorators,
         onFatal: deps.onFatal,
       },

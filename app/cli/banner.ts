@@ -1,9 +1,11 @@
 // What `dgrid start`, `dgrid devnet` and `dgrid localnet` print once a node's RPC answers: where to
-// reach each node (RPC, model uploads, metrics, p2p), so nobody has to find a port in a log line.
+// reach each node (RPC, REST, model uploads, metrics, p2p), so nobody has to find a port in a log line.
 
 export interface NodeEndpoints {
   name: string;
   rpc: string;
+  /** the REST (LCD) gateway's URL ("" = off) */
+  api: string;
   /** the model endpoint's base URL ("" = none) */
   models: string;
   /** the metrics URL ("" = off) */
@@ -16,6 +18,7 @@ export interface NodeEndpoints {
 export function endpointLines(n: NodeEndpoints, indent = "  "): string[] {
   return [
     `${indent}RPC:      ${n.rpc}`,
+    `${indent}REST:     ${n.api ? `${n.api} (Swagger UI: ${n.api}/swagger)` : "(off)"}`,
     `${indent}models:   ${n.models ? `${n.models} (uploads: dgrid tx registry register-model)` : "(no endpoint)"}`,
     `${indent}metrics:  ${n.metrics || "(off)"}`,
     `${indent}p2p:      ${n.p2p}`,

@@ -60,14 +60,19 @@ export const startDGridNode: StartNode = async (home, config, opts = {}) => {
 };
 
 /**
- * The flags that set a config key (global --log-level; --rpc.laddr, --p2p.laddr, --metrics.laddr,
- * --grpc.laddr, --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
+ * The flags that set a config key (global --log-level; --rpc.laddr, --api.laddr (which also turns
+ * the REST gateway on), --grpc.laddr, --p2p.laddr, --metrics.laddr,
+ * --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
  * when given.
  */
 export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
   if (typeof flags.logLevel === "string") config.logLevel = flags.logLevel;
   if (typeof flags.logFormat === "string") config.logFormat = flags.logFormat as NodeConfig["logFormat"];
   if (typeof flags["rpc.laddr"] === "string") config.rpc.laddr = flags["rpc.laddr"];
+  if (typeof flags["api.laddr"] === "string") {
+    config.api.address = flags["api.laddr"];
+    config.api.enable = true;
+  }
   if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
   if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
   if (typeof flags["grpc.laddr"] === "string") config.grpc.address = flags["grpc.laddr"];
@@ -105,6 +110,13 @@ export async function runNode(node: { start(): Promise<void>; stop(): Promise<vo
   }
 }
 
+function apiLaddrOption(): Option {
+  return new Option(
+    "--api.laddr <addr>",
+    "REST (LCD) gateway listen address, e.g. tcp://127.0.0.1:1317; turns it on (config api.address, api.enable)",
+  );
+}
+
 function executionProviderOption(): Option {
   return new Option(
     "--execution-provider <provider>",
@@ -117,6 +129,7 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
     .command("start")
     .description("run a node from its home directory")
     .addOption(new Option("--rpc.laddr <addr>", "RPC listen address, e.g. tcp://127.0.0.1:26657"))
+    .addOption(apiLaddrOption())
     .addOption(executionProviderOption())
     .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
     .addOption(new Option("--p2p.laddr <addr>", "p2p listen address (default tcp://0.0.0.0:26656)"))
@@ -150,6 +163,7 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
     .addOption(
       new Option("--rpc.laddr <addr>", "RPC listen address (default: the devnet config's, tcp://127.0.0.1:26657)"),
     )
+    .addOption(apiLaddrOption())
     .addOption(executionProviderOption())
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { DEVNET_MNEMONIC, addDevnetOperatorKey, devnetAccountAddress, prepareDevnetHome } = await import(
@@ -187,6 +201,7 @@ function endpointsOf(node: DGridNode, home: string): NodeEndpoints {
   return {
     name: node.config.moniker,
     rpc: node.rpcUrl,
+    api: node.apiUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
     models: node.inference?.modelsUrl.replace("//0.0.0.0:", "//127.0.0.1:") ?? "",
     metrics: node.metricsUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
     p2p: `${nodeId(loadNodeKey(nodeKeyPath(home)))}@${localHostPort(node.config.p2p.laddr)}`,
@@ -219,7 +234,7 @@ export function registerLocalnetCommand(program: Command): void {
     .option("--validators <n>", "number of validators (for a new localnet)", "4")
     .option(
       "--base-port <port>",
-      "node i listens on base+10i+6 (p2p), +7 (rpc), +8 (model uploads), +9 (metrics)",
+      "node i listens on base+10i+5 (REST), +6 (p2p), +7 (rpc), +8 (model uploads), +9 (metrics)",
       "26650",
     )
     .option("--chain-id <id>", "chain id of a new localnet")
@@ -310,6 +325,7 @@ export function registerLocalnetCommand(program: Command): void {
             {
               name: n.name,
               rpc: `http://127.0.0.1:${n.rpcPort}`,
+              api: n.apiPort ? `http://127.0.0.1:${n.apiPort}` : "",
               models: n.modelsPort ? `http://127.0.0.1:${n.modelsPort}` : "",
               metrics: `http://127.0.0.1:${n.metricsPort}/metrics`,
               p2p: `${n.nodeId}@127.0.0.1:${n.p2pPort}`,

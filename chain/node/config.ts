@@ -32,6 +32,10 @@ export interface NodeConfig {
     maxBodyBytes: number;
     maxSubscriptionsPerClient: number;
     timeoutBroadcastTxCommitMs: number;
+    /** origins a browser page may call the RPC from: "*" or origins with at most one "*" wildcard; [] = no CORS */
+    corsAllowedOrigins: string[];
+    corsAllowedMethods: string[];
+    corsAllowedHeaders: string[];
   };
   p2p: {
     /** tcp://host:port (or /ip4/host/tcp/port) */
@@ -60,6 +64,19 @@ export interface NodeConfig {
     createEmptyBlocks: boolean;
   };
   app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+  /** the REST (LCD) gateway, chain/api (app.toml [api], the SDK's keys) */
+  api: {
+    enable: boolean;
+    /** serve Swagger UI at /swagger and the OpenAPI document at /swagger/openapi.json */
+    swagger: boolean;
+    /** tcp://host:port. Flag `--api.laddr` (which also enables it). */
+    address: string;
+    maxOpenConnections: number;
+    readTimeoutMs: number;
+    maxBodyBytes: number;
+    /** any origin may call the API from a browser */
+    enabledUnsafeCors: boolean;
+  };
   /**
    * The app in another process, reached over CometBFT's ABCI socket protocol ("tcp://127.0.0.1:26658"
    * or "unix:///path.sock"); "" = the app runs in this process. Flag `--proxy-app`.

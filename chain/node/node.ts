@@ -11,6 +11,7 @@ import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Application } from "../abci/application.ts";
+import { ApiServer } from "../api/server.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
 import { type ConsensusHooks, ConsensusState } from "../consensus/consensus-state.ts";
 import { handshake } from "../consensus/handshake.ts";
@@ -25,6 +26,8 @@ import { ConsensusReactor, type Position } from "../p2p/consensus-reactor.ts";
 import { P2PSwitch } from "../p2p/switch.ts";
 import type { PeerInfo } from "../rpc/backend.ts";
 import { RpcServer } from "../rpc/server.ts";
+import { loadServiceCatalog, type ServiceCatalog } from "../services/catalog.ts";
+import { type MethodHandler, ServiceDispatcher } from "../services/dispatcher.ts";
 import { TxIndexer } from "../txindex/tx-indexer.ts";
 import { type GenesisDoc, loadGenesis } from "../types/genesis.ts";
 import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../types/keys.ts";
@@ -87,6 +90,17 @@ export interface BuiltApp {
    * node then stops itself rather than run consensus without its app.
    */
   onFailure?(listener: (err: Error) => void): void;
+  /**
+   * The app's query and tx services for the REST gateway (and the gRPC server): the FileDescriptorSet
+   * of its protos (every service with its google.api.http routes) and handlers the node serves itself,
+   * by gRPC path; every other method is the app's ABCI query. Absent: no REST gateway.
+   */
+  grpcServices?: AppServices;
+}
+
+export interface AppServices {
+  descriptorSet: Uint8Array;
+  handlers?: ReadonlyMap<string, MethodHandler>;
 }
 
 export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
@@ -118,6 +132,12 @@ export class Node {
   private metrics?: NodeMetrics;
   metricsUrl = "";
   private rpc?: RpcServer;
+  private api?: ApiServer;
+  /** the REST gateway's URL when it runs (config api.enable) */
+  apiUrl = "";
+  /** the app's services and the one dispatcher the REST and gRPC doors call (when the app declares services) */
+  serviceCatalog?: ServiceCatalog;
+  serviceDispatcher?: ServiceDispatcher;
   private sw?: P2PSwitch;
   private reactor?: ConsensusReactor;
   private blockSync?: BlockSync;
@@ -313,9 +333,36 @@ export class Node {
         maxBodyBytes: cfg.rpc.maxBodyBytes,
         maxSubscriptionsPerClient: cfg.rpc.maxSubscriptionsPerClient,
         timeoutBroadcastTxCommitMs: cfg.rpc.timeoutBroadcastTxCommitMs,
+        corsAllowedOrigins: cfg.rpc.corsAllowedOrigins,
+        corsAllowedMethods: cfg.rpc.corsAllowedMethods,
+        corsAllowedHeaders: cfg.rpc.corsAllowedHeaders,
       },
       { backend, eventBus, logger },
     );
+    if (built.grpcServices) {
+      this.serviceCatalog = loadServiceCatalog(built.grpcServices.descriptorSet);
+      // the same ABCI query path as JSON-RPC abci_query
+      this.serviceDispatcher = new ServiceDispatcher({
+        abciQuery: (req) => backend.abciQuery(req),
+        handlers: built.grpcServices.handlers,
+      });
+    }
+    if (cfg.api.enable) {
+      if (!this.serviceCatalog || !this.serviceDispatcher)
+        this.log.warn("api.enable is set but the app declares no services: no REST gateway");
+      else
+        this.api = new ApiServer(
+          {
+            address: cfg.api.address,
+            maxBodyBytes: cfg.api.maxBodyBytes,
+            maxOpenConnections: cfg.api.maxOpenConnections,
+            readTimeoutMs: cfg.api.readTimeoutMs,
+            enabledUnsafeCors: cfg.api.enabledUnsafeCors,
+            swagger: cfg.api.swagger,
+          },
+          { catalog: this.serviceCatalog, dispatcher: this.serviceDispatcher, logger },
+        );
+    }
     if (cfg.instrumentation.prometheus) {
       const metrics = new NodeMetrics(
         { chainId: this.genesis.chain_id },
@@ -333,6 +380,10 @@ export class Node {
     reactor.start();
     await this.rpc.start();
     this.rpcUrl = this.rpc.url;
+    if (this.api) {
+      await this.api.start();
+      this.apiUrl = this.api.url;
+    }
     // A node with peers first fetches the blocks it lacks, then runs consensus.
     let startState = state;
     if (persistentPeers.length > 0 || seeds.length > 0) startState = await blockSync.run(state);
@@ -351,6 +402,7 @@ export class Node {
         nodeId: sw.nodeId,
         p2p: sw.listenAddrs,
         rpc: this.rpcUrl,
+        ...(this.apiUrl ? { api: this.apiUrl } : {}),
         validator: Buffer.from(valKey.address).toString("hex"),
         ...Object.assign({}, ...this.services.map((svc) => svc.startInfo?.() ?? {})),
       },
@@ -379,6 +431,7 @@ export class Node {
   /** Stops accepting requests, lets consensus finish its current step, then closes the database. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.api?.close();
       await this.rpc?.close();
       await this.metrics?.close();
       this.blockSync?.stop();

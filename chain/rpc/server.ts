@@ -1,14 +1,16 @@
-import type { IncomingMessage } from "node:http";
 // The CometBFT-compatible RPC server (fastify): JSON-RPC 2.0 over HTTP POST at `/` (single and batch),
 // the GET URI form (`/block?height=5`), and `/websocket` with event subscriptions.
 
 import { toBase64 } from "@cosmjs/encoding";
+import cors from "@fastify/cors";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
 import type { RpcBackend } from "./backend.ts";
 import { maxBroadcastTxBytes, maxSimulateTxBytes } from "./body-limit.ts";
+import { cometCorsOptions } from "./cors.ts";
+import { DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainRequest } from "./drain.ts";
 import * as enc from "./encode.ts";
 import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
 import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
@@ -25,7 +27,12 @@ export interface RpcServerOptions {
   /** Most requests in one JSON-RPC batch (CometBFT max_request_batch_size); 0 = unlimited. */
   maxRequestBatchSize?: number;
   timeoutBroadcastTxCommitMs?: number;
-  corsAllowedOrigins?: string[];
+  /** CometBFT cors_allowed_origins: "*" or origins, each with at most one "*" wildcard; none = no CORS */
+  corsAllowedOrigins?: readonly string[];
+  /** CometBFT cors_allowed_methods (default HEAD, GET, POST) */
+  corsAllowedMethods?: readonly string[];
+  /** CometBFT cors_allowed_headers */
+  corsAllowedHeaders?: readonly string[];
   /** Most simultaneous connections (CometBFT max_open_connections, default 900). */
   maxOpenConnections?: number;
   /** Time allowed to receive a whole request (default 10 s). */
@@ -130,17 +137,6 @@ export class RpcServer {
     await this.app.close();
   }
 
-  private cors(req: FastifyRequest, reply: FastifyReply): void {
-    const allowed = this.options.corsAllowedOrigins ?? [];
-    const origin = req.headers.origin;
-    if (!origin || allowed.length === 0) return;
-    if (allowed.includes("*") || allowed.includes(origin)) {
-      reply.header("Access-Control-Allow-Origin", allowed.includes("*") ? "*" : origin);
-      reply.header("Access-Control-Allow-Methods", "HEAD, GET, POST");
-      reply.header("Access-Control-Allow-Headers", "Origin, Accept, Content-Type, X-Requested-With, X-Server-Time");
-    }
-  }
-
   private logCall = (method: string, ms: number, err?: RpcError) => {
     this.logger.debug({ method, ms: Math.round(ms), error: err?.data || err?.message }, "rpc call");
   };
@@ -151,8 +147,16 @@ export class RpcServer {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (_req, body, done) => done(null, body));
 
-    app.addHook("onRequest", async (req, reply) => this.cors(req, reply));
-    app.options("*", async (_req, reply) => reply.code(204).send());
+    const origins = this.options.corsAllowedOrigins ?? [];
+    if (origins.length > 0)
+      app.register(cors, {
+        ...cometCorsOptions({
+          allowedOrigins: origins,
+          allowedMethods: this.options.corsAllowedMethods,
+          allowedHeaders: this.options.corsAllowedHeaders,
+        }),
+      });
+    else app.options("*", async (_req, reply) => reply.code(204).send());
 
     app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
@@ -277,34 +281,4 @@ function endpointList(): string {
     .sort();
   const links = names.map((n) => `<a href="/${n}">/${n}</a></br>`).join("\n");
   return `<html><body><br>Available endpoints:<br>\n${links}\n</body></html>\n`;
-}
-
-/** The most of a refused request's body read and discarded before its answer (then the socket closes). */
-const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
-const DRAIN_MAX_MS = 10_000;
-
-/** Reads and discards what is left of a request body, up to `maxBytes` or `maxMs`. */
-function drainRequest(raw: IncomingMessage, maxBytes: number, maxMs: number): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    let read = 0;
-    const onData = (chunk: Buffer) => {
-      read += chunk.length;
-      if (read > maxBytes) done();
-    };
-    const done = () => {
-      clearTimeout(timer);
-      raw.off("data", onData);
-      raw.off("end", done);
-      raw.off("close", done);
-      raw.off("error", done);
-      resolve();
-    };
-    const timer = setTimeout(done, maxMs);
-    raw.on("data", onData);
-    raw.once("end", done);
-    raw.once("close", done);
-    raw.once("error", done);
-    raw.resume();
-  });
 }

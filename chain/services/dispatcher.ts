@@ -71,7 +71,7 @@ export class ServiceDispatcher {
     return (await this.callWithHeight(path, request, ctx)).value;
   }
 
-  /** `call`, with the height the answer was read at. */
+  /** `call`, also saying at which height the answer was read (the x-cosmos-block-height the SDK answers). */
   async callWithHeight(path: string, request: Uint8Array, ctx: CallContext = {}): Promise<CallResult> {
     const handler = this.deps.handlers?.get(path);
     if (handler) {
@@ -81,40 +81,82 @@ export class ServiceDispatcher {
     const height = ctx.height ?? 0n;
     if (height < 0n) throw new ServiceError(GrpcCode.INVALID_ARGUMENT, "height must not be negative");
     const res = await this.deps.abciQuery({ path, data: request, height, prove: false });
-    if (res.code !== 0)
-      throw new ServiceError(grpcCodeOfAbci(res.code, res.codespace), res.log, {
-        code: res.code,
-        codespace: res.codespace,
-      });
+    if (res.code !== 0) throw serviceErrorOfAbci(res.code, res.codespace, res.log);
     return { value: res.value, height: res.height };
   }
 }
 
 /**
- * The gRPC code of an ABCI query error, as the SDK's errors.GRPCStatus: codespace "sdk" codes map to
- * their registered gRPC codes (invalid request → INVALID_ARGUMENT, not found → NOT_FOUND, ...); other
- * codespaces' errors are the request's fault unless marked internal.
+ * The gRPC status of a failed ABCI query, as an SDK node's gRPC server would have answered the same
+ * query. Query handlers report gRPC statuses (status.Error(codes.NotFound, ...)); the SDK's ABCI path
+ * (baseapp gRPCErrorToSDKError) turns them into root errors whose log keeps the status text, "rpc
+ * error: code = NotFound desc = ...", so that text gives back the code and message exactly. Other
+ * errors map by grpcCodeOfAbci.
+ */
+export function serviceErrorOfAbci(code: number, codespace: string, log: string): ServiceError {
+  const abci = { code, codespace };
+  const m = /rpc error: code = (\w+) desc = ([\s\S]*)$/.exec(log);
+  const grpc = m ? GRPC_CODE_BY_NAME[m[1]!] : undefined;
+  if (m && grpc !== undefined) {
+    // the root error's wrap appended ": <its description>" (gRPCErrorToSDKError's wrap)
+    const desc = m[2]!.replace(WRAP_SUFFIX[`${codespace}:${code}`] ?? /$^/, "");
+    return new ServiceError(grpc, desc, abci);
+  }
+  return new ServiceError(grpcCodeOfAbci(code, codespace), log, abci);
+}
+
+/** The Go names of the gRPC codes ("NotFound"), as status.Error's text writes them. */
+const GRPC_CODE_BY_NAME: Record<string, GrpcCode> = {
+  OK: GrpcCode.OK,
+  Canceled: GrpcCode.CANCELLED,
+  Unknown: GrpcCode.UNKNOWN,
+  InvalidArgument: GrpcCode.INVALID_ARGUMENT,
+  DeadlineExceeded: GrpcCode.DEADLINE_EXCEEDED,
+  NotFound: GrpcCode.NOT_FOUND,
+  AlreadyExists: GrpcCode.ALREADY_EXISTS,
+  PermissionDenied: GrpcCode.PERMISSION_DENIED,
+  ResourceExhausted: GrpcCode.RESOURCE_EXHAUSTED,
+  FailedPrecondition: GrpcCode.FAILED_PRECONDITION,
+  Aborted: GrpcCode.ABORTED,
+  OutOfRange: GrpcCode.OUT_OF_RANGE,
+  Unimplemented: GrpcCode.UNIMPLEMENTED,
+  Internal: GrpcCode.INTERNAL,
+  Unavailable: GrpcCode.UNAVAILABLE,
+  DataLoss: GrpcCode.DATA_LOSS,
+  Unauthenticated: GrpcCode.UNAUTHENTICATED,
+};
+
+/** The suffix gRPCErrorToSDKError's root errors append to the status text. */
+const WRAP_SUFFIX: Record<string, RegExp> = {
+  "sdk:22": /: key not found$/,
+  "sdk:18": /: invalid request$/,
+  "sdk:4": /: unauthorized$/,
+  "sdk:6": /: unknown request$/,
+};
+
+/**
+ * The gRPC code of an ABCI query error without a status text: the inverse of baseapp's
+ * gRPCErrorToSDKError (key not found ← NotFound, invalid request ← InvalidArgument / FailedPrecondition,
+ * unauthorized ← Unauthenticated), an unknown query path is a service this node does not have
+ * (UNIMPLEMENTED, as a gRPC server answers it), a panic or unregistered error is INTERNAL, and every
+ * other registered error is UNKNOWN (errors.Register's default gRPC code).
  */
 export function grpcCodeOfAbci(code: number, codespace: string): GrpcCode {
-  if (codespace === "sdk") {
-    switch (code) {
-      case 1: // ErrInternal... (SDK code 1 is "internal")
-        return GrpcCode.INTERNAL;
-      case 6: // ErrUnknownRequest
-        return GrpcCode.UNIMPLEMENTED;
-      case 9: // ErrUnknownAddress
-      case 22: // ErrNotFound / ErrKeyNotFound
-      case 38:
-        return GrpcCode.NOT_FOUND;
-      case 18: // ErrInvalidRequest
-      case 7: // ErrInvalidAddress
-      case 2: // ErrTxDecode
-        return GrpcCode.INVALID_ARGUMENT;
-      case 4: // ErrUnauthorized
-        return GrpcCode.PERMISSION_DENIED;
-      default:
-        return GrpcCode.UNKNOWN;
-    }
+  if (codespace === "undefined" && code === 1) return GrpcCode.INTERNAL;
+  if (codespace !== "sdk") return GrpcCode.UNKNOWN;
+  switch (code) {
+    case 22: // ErrKeyNotFound
+    case 38: // ErrNotFound
+      return GrpcCode.NOT_FOUND;
+    case 18: // ErrInvalidRequest
+      return GrpcCode.INVALID_ARGUMENT;
+    case 4: // ErrUnauthorized
+      return GrpcCode.UNAUTHENTICATED;
+    case 6: // ErrUnknownRequest: no such query path
+      return GrpcCode.UNIMPLEMENTED;
+    case 111222: // ErrPanic
+      return GrpcCode.INTERNAL;
+    default:
+      return GrpcCode.UNKNOWN;
   }
-  return GrpcCode.UNKNOWN;
 }

@@ -37,8 +37,8 @@ function runLocalnet(dir: string, basePort: number) {
 describe("dgrid localnet", { timeout: 300_000 }, () => {
   it("starts N validators, prints their RPC URLs, stops them all on Ctrl-C and resumes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-cli-"));
-    // a base port whose derived ports (node i: +10i+6 p2p, +7 rpc, +8 models, +9 metrics) are free
-    const base = await freeBasePort([6, 7, 8, 9, 16, 17, 18, 19]);
+    // a base port whose derived ports (node i: +10i+5 REST, +6 p2p, +7 rpc, +8 models, +9 metrics) are free
+    const base = await freeBasePort([5, 6, 7, 8, 9, 15, 16, 17, 18, 19]);
     const runs: ReturnType<typeof runLocalnet>[] = [];
     try {
       const first = runLocalnet(dir, base);
@@ -49,16 +49,25 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
       for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, first.output);
       const text = first.output();
       assert.match(text, /chain id: +dgrid-localnet-1; gov voting period 60s/);
-      // per node: RPC, model uploads, metrics (the banner comes once every RPC answers)
+      // per node: RPC, REST, model uploads, metrics (the banner comes once every RPC answers)
       for (const n of nodes) {
         for (const u of [
           `RPC:      http://127.0.0.1:${n.rpcPort}`,
+          `REST:     http://127.0.0.1:${n.apiPort} (Swagger UI: http://127.0.0.1:${n.apiPort}/swagger)`,
           `models:   http://127.0.0.1:${n.modelsPort}`,
           `metrics:  http://127.0.0.1:${n.metricsPort}/metrics`,
         ])
           assert.ok(text.includes(u), `prints ${u}`);
       }
       assert.ok(text.includes(await devnetAccountAddress()));
+      // the REST gateway answers, with CORS for local pages
+      const rest = await fetch(`http://127.0.0.1:${nodes[0].apiPort}/dgrid/registry/v1/params`, {
+        headers: { origin: "http://127.0.0.1:8080" },
+      });
+      assert.equal(rest.status, 200);
+      assert.equal(rest.headers.get("access-control-allow-origin"), "*");
+      const rpcCors = await fetch(`${urls[0]}/health`, { headers: { origin: "http://localhost:5173" } });
+      assert.equal(rpcCors.headers.get("access-control-allow-origin"), "http://localhost:5173");
       const before = await latestHeight(urls[0]);
       const block1 = (await rpcCall(urls[0], "block", { height: "1" })).result.block_id.hash;
       first.child.kill("SIGINT");

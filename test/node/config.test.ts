@@ -50,6 +50,9 @@ function sampleConfig(): NodeConfig {
     maxBodyBytes: 2048,
     maxSubscriptionsPerClient: 9,
     timeoutBroadcastTxCommitMs: 1500,
+    corsAllowedOrigins: ["http://127.0.0.1:*", "https://app.example"],
+    corsAllowedMethods: ["GET"],
+    corsAllowedHeaders: ["Content-Type"],
   };
   c.p2p = {
     laddr: "/ip4/127.0.0.1/tcp/36656",
@@ -74,6 +77,15 @@ function sampleConfig(): NodeConfig {
   };
   c.app = { minimumGasPrices: "0.1udgrid", pruningKeepRecent: 100, haltHeight: 77 };
   c.instrumentation = { prometheus: false, prometheusLaddr: ":36660" };
+  c.api = {
+    enable: true,
+    swagger: false,
+    address: "tcp://0.0.0.0:1318",
+    maxOpenConnections: 5,
+    readTimeoutMs: 2500,
+    maxBodyBytes: 4096,
+    enabledUnsafeCors: true,
+  };
   c.models = {
     laddr: "",
     maxModelBytes: 1000,

@@ -40,7 +40,7 @@ export async function createTestLocalnet(opts: {
 }): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
-  const ports: { rpc: number; p2p: number; metrics: number; models: number }[] = [];
+  const ports: { rpc: number; p2p: number; metrics: number; models: number; api: number }[] = [];
   const used = new Set<number>();
   const pick = async () => {
     for (;;) {
@@ -52,7 +52,13 @@ export async function createTestLocalnet(opts: {
     }
   };
   for (let i = 0; i < total; i++)
-    ports.push({ rpc: await pick(), p2p: await pick(), metrics: await pick(), models: await pick() });
+    ports.push({
+      rpc: await pick(),
+      p2p: await pick(),
+      metrics: await pick(),
+      models: await pick(),
+      api: await pick(),
+    });
   const net: Localnet = await initLocalnet({
     dir,
     validators: opts.validators,

@@ -74,6 +74,24 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     10_000,
     "How long /broadcast_tx_commit waits for the tx to be committed",
   ),
+  "rpc.corsAllowedOrigins": inConfig(
+    "rpc.cors_allowed_origins",
+    list,
+    [],
+    'Origins a browser page may call the RPC from ("*" for any; one "*" wildcard per origin, e.g. "http://127.0.0.1:*"); [] = no CORS',
+  ),
+  "rpc.corsAllowedMethods": inConfig(
+    "rpc.cors_allowed_methods",
+    list,
+    ["HEAD", "GET", "POST"],
+    "Methods a cross-origin request may use",
+  ),
+  "rpc.corsAllowedHeaders": inConfig(
+    "rpc.cors_allowed_headers",
+    list,
+    ["Origin", "Accept", "Content-Type", "X-Requested-With", "X-Server-Time"],
+    "Headers a cross-origin request may send",
+  ),
 
   "p2p.laddr": inConfig("p2p.laddr", str, "tcp://0.0.0.0:26656", "Address for incoming peer connections"),
   "p2p.persistentPeers": inConfig(
@@ -220,6 +238,35 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     "Largest message the gRPC server sends, in bytes",
   ),
 
+  "api.enable": inApp("api.enable", bool, false, "Serve the REST (LCD) gateway (the --api.laddr flag turns it on)"),
+  "api.swagger": inApp(
+    "api.swagger",
+    bool,
+    true,
+    "Serve Swagger UI at /swagger and the OpenAPI document at /swagger/openapi.json",
+  ),
+  "api.address": inApp("api.address", str, "tcp://127.0.0.1:1317", "Address the REST gateway listens on"),
+  "api.maxOpenConnections": inApp(
+    "api.max-open-connections",
+    int(),
+    1000,
+    "Most simultaneous REST connections (0 = no limit)",
+  ),
+  "api.readTimeoutMs": inApp("api.rpc-read-timeout", duration, 10_000, "Time allowed to receive a whole REST request"),
+  // the largest mempool.max_tx_bytes tx base64-encoded in POST /cosmos/tx/v1beta1/txs + its JSON
+  "api.maxBodyBytes": inApp(
+    "api.rpc-max-body-bytes",
+    int(1),
+    2_250_000,
+    "Largest REST request body, in bytes (a tx travels base64-encoded: at least 4/3 x mempool.max_tx_bytes + 1 KiB)",
+  ),
+  "api.enabledUnsafeCors": inApp(
+    "api.enabled-unsafe-cors",
+    bool,
+    false,
+    "Let a browser page of any origin call the REST gateway (CORS)",
+  ),
+
   "models.laddr": inApp(
     "models.laddr",
     str,
@@ -275,6 +322,7 @@ export const SECTION_DOCS: Record<ConfigFile, Record<string, string>> = {
   },
   "app.toml": {
     grpc: "gRPC server (the query services and server reflection)",
+    api: "The REST (LCD) gateway: the Cosmos SDK's grpc-gateway routes, Swagger UI at /swagger",
     models: "The model store (<home>/data/models) and its HTTP endpoint (DGrid)",
     inference: "Inference execution and model serving (DGrid)",
   },

@@ -1,0 +1,34 @@
+// Answering a refused request (a body over the limit, a parse error mid-body) only after reading and
+// discarding the rest of its body: answering and closing while the client still uploads makes its
+// socket fail (EPIPE / ECONNRESET) before it can read the answer. Shared by the RPC and REST servers.
+import type { IncomingMessage } from "node:http";
+
+/** The most of a refused request's body read and discarded before its answer (then the socket closes). */
+export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+export const DRAIN_MAX_MS = 10_000;
+
+/** Reads and discards what is left of a request body, up to `maxBytes` or `maxMs`. */
+export function drainRequest(raw: IncomingMessage, maxBytes: number, maxMs: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > maxBytes) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      raw.off("data", onData);
+      raw.off("end", done);
+      raw.off("close", done);
+      raw.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    raw.on("data", onData);
+    raw.once("end", done);
+    raw.once("close", done);
+    raw.once("error", done);
+    raw.resume();
+  });
+}
