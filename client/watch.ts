@@ -198,9 +198,20 @@ export async function* watchRequest(
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     for (const s of subscriptions) s.unsubscribe();
-    progress.disconnect();
-    outcome.disconnect();
+    disconnectForGood(progress);
+    disconnectForGood(outcome);
   }
+}
+
+/**
+ * CosmJS's ReconnectingSocket (0.39) schedules a reconnect even after an explicit disconnect, which
+ * would leave a connection open (and a Node process alive) after every watch; its inner socket's
+ * reconnect is turned off first. Checked in test/client/watch-request.test.ts (the process exits).
+ */
+function disconnectForGood(ws: WebsocketClient): void {
+  const inner = (ws as unknown as { socket?: { socket?: { reconnect?: () => void } } }).socket?.socket;
+  if (inner?.reconnect) inner.reconnect = () => {};
+  ws.disconnect();
 }
 
 /** The states one block's events for the request move it through, in order; "settled" ends it. */
