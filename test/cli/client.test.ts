@@ -48,7 +48,7 @@ describe("client SDK", () => {
       }
       return { code: 6, log: "unknown" };
     });
-    const client = await DGridClient.connect(node.url, wallet);
+    const client = await DGridClient.connectWithSigner(node.url, wallet);
     try {
       assert.equal(await client.getChainId(), "client-1");
       const res = await client.signing.signAndBroadcast(

@@ -81,7 +81,7 @@ describe("inference on a devnet node", () => {
 
   it("a CosmJS client's request is finalized with the direct onnxruntime output; fees settle", async () => {
     const wallet = await devnetWallet("user");
-    const client = await DGridClient.connect(rpcUrl, wallet);
+    const client = await DGridClient.connectWithSigner(rpcUrl, wallet);
     const creator = await devnetAddress("creator");
     const escrow = moduleAddress("inference");
     const creatorBefore = BigInt((await client.getBalance(creator)).amount);
@@ -132,7 +132,7 @@ describe("inference on a devnet node", () => {
   });
 
   it("a wrong-shaped input is refused with inference:4 (in CheckTx: it never reaches a block; nothing escrowed)", async () => {
-    const client = await DGridClient.connect(rpcUrl, await devnetWallet("user"));
+    const client = await DGridClient.connectWithSigner(rpcUrl, await devnetWallet("user"));
     const x = seededFloats(1, 15);
     await assert.rejects(
       client.requestInference(
@@ -390,7 +390,7 @@ describe("inference on a devnet node", () => {
       assert.equal(req.result.reason, "no_executors");
       assert.equal(Number(req.result.height), Number(req.height), "refunded in the block that carried it");
     }
-    const client = await DGridClient.connect(rpcUrl, await devnetWallet("user"));
+    const client = await DGridClient.connectWithSigner(rpcUrl, await devnetWallet("user"));
     assert.equal((await client.getBalance(moduleAddress("inference"))).amount, "0", "nothing left in escrow");
     client.disconnect();
   });

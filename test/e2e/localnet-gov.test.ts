@@ -55,7 +55,7 @@ import { LOCALNET_OPERATOR_KEY } from "../../app/localnet.ts";
 import { Keyring } from "../../chain/keyring/keyring.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
-import { connectSigningClient, DGridClient, TxFailedError } from "../../client/index.ts";
+import { connectSigningClient, DGridClient, type SigningDGridClient, TxFailedError } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import {
   type Params as InferenceParams,
@@ -113,7 +113,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
   let funderAddr: string;
   /** validator i's operator account (its home's test keyring), connected to a node that stays up */
   const vals: { client: SigningStargateClient; address: string; valoper: string }[] = [];
-  let requester: DGridClient;
+  let requester: SigningDGridClient;
   const closers: (() => void)[] = [];
 
   async function hdWallet(index: number): Promise<DirectSecp256k1HdWallet> {
@@ -160,7 +160,7 @@ describe("governance on a 4-validator localnet", { timeout: 900_000 }, () => {
       vals.push({ ...s, valoper: valoperOf(nodes[i]) });
     }
     const reqWallet = await hdWallet(11);
-    requester = await DGridClient.connect(nodes[1].rpcUrl, reqWallet);
+    requester = await DGridClient.connectWithSigner(nodes[1].rpcUrl, reqWallet);
     closers.push(() => requester.disconnect());
     const res = await funder.sendTokens(
       funderAddr,

@@ -33,7 +33,7 @@ import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import type { Outputs } from "../../chain/tensor/dtype.ts";
 import { tensorToJson } from "../../chain/tensor/json.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
-import { DGridClient } from "../../client/index.ts";
+import { DGridClient, type SigningDGridClient } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, goldenVectorsFromFile } from "../../models/demo.ts";
 import { ExecutorOutcome, type InferenceRequest, RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
@@ -143,7 +143,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
   let nodes: RunningNode[];
   let qs: LocalnetQueries;
   let qc: QueryClient;
-  let user: DGridClient;
+  let user: SigningDGridClient;
   let cliHome = "";
   let firstHeight = 0;
   const valoper = (i: number) => valoperOf(nodes[i]);
@@ -183,7 +183,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
   };
   /** one tx with several MsgRequestInference; the request ids in message order */
   const submitRequests = async (
-    client: DGridClient,
+    client: SigningDGridClient,
     reqs: { modelId: string; inputs: Record<string, Tensor>; redundancy: number }[],
   ): Promise<bigint[]> => {
     const msgs: EncodeObject[] = reqs.map((r) => ({
@@ -224,7 +224,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
     firstHeight = 1;
     qs = await connectQueries(nodes[0]);
     qc = new QueryClient(qs.comet);
-    user = await DGridClient.connect(nodes[0].rpcUrl, await devnetWallet("user"));
+    user = await DGridClient.connectWithSigner(nodes[0].rpcUrl, await devnetWallet("user"));
     // the CLI's keyring: the devnet mnemonic's "creator" account (funded below), so the CLI's
     // transactions never race the nodes' own MsgServeModel (operator keys) or the user client
     cliHome = mkdtempSync(join(tmpdir(), "dgrid-localnet-inf-cli-"));
@@ -318,7 +318,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
     // the MLPs through the same path from code: PUT /models on node 2, then one tx of MsgRegisterModel
     // (through node 2 once it has the CLI's transactions: the account sequence comes from its state)
     await waitAllHeight([nodes[2]], lastTxHeight, 60_000);
-    const creatorClient = await DGridClient.connect(nodes[2].rpcUrl, await devnetWallet("creator"));
+    const creatorClient = await DGridClient.connectWithSigner(nodes[2].rpcUrl, await devnetWallet("creator"));
     const batch = { size: 0, symbol: "batch" };
     const msgs: EncodeObject[] = [];
     for (const key of ["c", "s", "r"] as const) {
@@ -429,7 +429,7 @@ describe("inference on a 4-validator localnet (k = 3, real models, faulty execut
     const funded = await user.send(refundAddr, "1000000udgrid", "", TX_FEE);
     // it sends through node 1 once node 1 has the funding; balances are read on node 0 (as results)
     await waitAllHeight([nodes[1]], funded.height, 60_000);
-    const refundClient = await DGridClient.connect(nodes[1].rpcUrl, refundWallet);
+    const refundClient = await DGridClient.connectWithSigner(nodes[1].rpcUrl, refundWallet);
     const balanceBefore = BigInt((await user.getBalance(refundAddr)).amount);
 
     const [[idC, idS], [idR]] = await Promise.all([

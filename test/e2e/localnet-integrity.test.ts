@@ -20,7 +20,7 @@ import ort from "onnxruntime-node";
 import pino from "pino";
 import { devnetWallet } from "../../app/devnet.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
-import { DGridClient } from "../../client/index.ts";
+import { DGridClient, type SigningDGridClient } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, goldenVectorsFromFile, specFromIo } from "../../models/demo.ts";
 import {
   ExecutionError,
@@ -76,7 +76,7 @@ describe("inference integrity on a 4-validator localnet (issue 18)", { timeout: 
   let nodes: RunningNode[];
   let qs: LocalnetQueries;
   let qc: QueryClient;
-  let user: DGridClient;
+  let user: SigningDGridClient;
   const valoper = (i: number) => valoperOf(nodes[i]);
 
   const abci = async (path: string, data: Uint8Array) => (await qc.queryAbci(path, data)).value;
@@ -137,7 +137,7 @@ describe("inference integrity on a 4-validator localnet (issue 18)", { timeout: 
     startup = `localnet at height 2 after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
     qs = await connectQueries(nodes[0]);
     qc = new QueryClient(qs.comet);
-    user = await DGridClient.connect(nodes[0].rpcUrl, await devnetWallet("user"));
+    user = await DGridClient.connectWithSigner(nodes[0].rpcUrl, await devnetWallet("user"));
   });
 
   after(async () => {
@@ -152,7 +152,7 @@ describe("inference integrity on a 4-validator localnet (issue 18)", { timeout: 
     const creatorWallet = await devnetWallet("creator");
     const creatorAddr = (await creatorWallet.getAccounts())[0].address;
     await user.send(creatorAddr, "10000000udgrid", "", FEE(200_000));
-    const creator = await DGridClient.connect(nodes[0].rpcUrl, creatorWallet);
+    const creator = await DGridClient.connectWithSigner(nodes[0].rpcUrl, creatorWallet);
     const put = await fetch(`http://127.0.0.1:${nodes[0].modelsPort}/models`, {
       method: "PUT",
       body: readFileSync(VAD_MODEL_PATH),

@@ -1,0 +1,32 @@
+// One `dgrid start` process from the devnet genesis (app/devnet.ts) on free ports: the validator
+// bonded by a gentx, vote extensions on, redundancy 1, the demo MLP in genesis and in the node's
+// model store, so a request for it is assigned, committed, revealed and finalized within a few blocks.
+import { addDevnetOperatorKey, prepareDevnetHome } from "../../app/devnet.ts";
+import { loadConfig, writeConfig } from "../../chain/node/config.ts";
+import { freePort, spawnNode } from "./node-process.ts";
+import { testTempDir } from "./temp-dir.ts";
+
+export interface DevnetNode {
+  home: string;
+  rpcUrl: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startDevnetNode(opts: { timeoutCommitMs?: number } = {}): Promise<DevnetNode> {
+  const home = testTempDir("dgrid-devnode-");
+  prepareDevnetHome(home);
+  await addDevnetOperatorKey(home);
+  const cfg = loadConfig(home);
+  const rpcPort = await freePort();
+  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  cfg.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
+  cfg.p2p.laddr = `/ip4/127.0.0.1/tcp/${await freePort()}`;
+  cfg.instrumentation = { prometheus: false, prometheusLaddr: `tcp://127.0.0.1:${await freePort()}` };
+  cfg.models.laddr = `tcp://127.0.0.1:${await freePort()}`;
+  cfg.consensus.timeoutCommitMs = opts.timeoutCommitMs ?? 200;
+  cfg.inference.syncIntervalMs = 500;
+  writeConfig(home, cfg);
+  const node = await spawnNode(home, rpcUrl, 3);
+  return { home, rpcUrl, logs: node.logs, stop: () => node.stop() };
+}
