@@ -45,6 +45,8 @@ export interface LocalnetNode {
   modelsPort?: number;
   /** REST (LCD) gateway port (0 or absent = none) */
   apiPort?: number;
+  /** gRPC port (0 = none) */
+  grpcPort?: number;
   /** validators: the operator's account address (dgrid1...); its key is `validator` in the home's test keyring */
   operatorAddress?: string;
 }
@@ -96,7 +98,7 @@ export interface LocalnetOptions {
    */
   basePort?: number;
   /** explicit ports per node (tests pick free ones) */
-  ports?: (i: number) => { rpc: number; p2p: number; metrics: number; models?: number; api?: number };
+  ports?: (i: number) => { rpc: number; p2p: number; metrics: number; models?: number; api?: number; grpc?: number };
   timeoutCommitMs?: number;
   /** consensus timeouts for fast tests (propose, prevote, precommit base values) */
   timeoutProposeMs?: number;
@@ -207,6 +209,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
       models: base + 10 * i + 8,
       metrics: base + 10 * i + 9,
       api: base + 10 * i + 5,
+      grpc: base + 10 * i + 4,
     };
     nodes.push({
       name,
@@ -218,6 +221,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
       metricsPort: ports.metrics,
       modelsPort: ports.models ?? 0,
       apiPort: ports.api ?? 0,
+      grpcPort: ports.grpc ?? 0,
     });
     if (validator) {
       const key = loadPrivValidatorKey(privValidatorKeyPath(home));
@@ -251,6 +255,8 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     cfg.api.enable = Boolean(n.apiPort);
     cfg.api.address = n.apiPort ? `tcp://127.0.0.1:${n.apiPort}` : cfg.api.address;
     allowLocalOrigins(cfg);
+    cfg.grpc.enable = Boolean(n.grpcPort);
+    cfg.grpc.address = n.grpcPort ? `127.0.0.1:${n.grpcPort}` : cfg.grpc.address;
     if (n.validator) {
       cfg.inference.operatorKey = LOCALNET_OPERATOR_KEY;
       cfg.inference.keyringBackend = "test";

@@ -12,9 +12,10 @@ import type { Logger } from "pino";
 import { loadConfig } from "../chain/node/config.ts";
 import { type AppFactory, type AppServices, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
 import { proxyAppFactory } from "../chain/node/proxy-app.ts";
+import { BECH32_PREFIXES } from "../client/chain-constants.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
-import { DGridApp } from "./app.ts";
+import { APP_VERSION, DGridApp } from "./app.ts";
 import { warnInferenceLimits } from "./limits.ts";
 import { MODELS_URL_KEY } from "./node-status.ts";
 
@@ -97,7 +98,21 @@ export const DESCRIPTORS_PATH = resolve(import.meta.dirname, "..", "proto", "gen
 
 /** The DGrid app's services, as the node's REST and gRPC doors serve them. */
 export function dgridServices(): AppServices {
-  return { descriptorSet: readFileSync(DESCRIPTORS_PATH) };
+  return {
+    descriptorSet: readFileSync(DESCRIPTORS_PATH),
+    consensusAddressPrefix: BECH32_PREFIXES.consAddr,
+    applicationVersion: {
+      name: "dgrid",
+      appName: "dgrid",
+      version: APP_VERSION,
+      gitCommit: "",
+      buildTags: "",
+      runtimeVersion: `node ${process.version} ${process.platform}/${process.arch}`,
+      buildDeps: [],
+      // the Cosmos SDK API level the REST and gRPC doors follow (explorers pick their routes by it)
+      cosmosSdkVersion: "v0.50",
+    },
+  };
 }
 
 /** The factory's app with its services declared (in process or behind the ABCI proxy alike). */

@@ -75,7 +75,10 @@ export function applyConfigFlags(config: NodeConfig, flags: Record<string, unkno
   }
   if (typeof flags["p2p.laddr"] === "string") config.p2p.laddr = flags["p2p.laddr"];
   if (typeof flags["metrics.laddr"] === "string") config.instrumentation.prometheusLaddr = flags["metrics.laddr"];
-  if (typeof flags["grpc.laddr"] === "string") config.grpc.address = flags["grpc.laddr"];
+  if (typeof flags["grpc.laddr"] === "string") {
+    config.grpc.address = flags["grpc.laddr"];
+    config.grpc.enable = true;
+  }
   if (typeof flags.executionProvider === "string")
     config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
   if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
@@ -202,6 +205,7 @@ function endpointsOf(node: DGridNode, home: string): NodeEndpoints {
     name: node.config.moniker,
     rpc: node.rpcUrl,
     api: node.apiUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
+    grpc: node.grpcAddress.replace(/^0\.0\.0\.0:/, "127.0.0.1:"),
     models: node.inference?.modelsUrl.replace("//0.0.0.0:", "//127.0.0.1:") ?? "",
     metrics: node.metricsUrl.replace("//0.0.0.0:", "//127.0.0.1:"),
     p2p: `${nodeId(loadNodeKey(nodeKeyPath(home)))}@${localHostPort(node.config.p2p.laddr)}`,
@@ -326,6 +330,7 @@ export function registerLocalnetCommand(program: Command): void {
               name: n.name,
               rpc: `http://127.0.0.1:${n.rpcPort}`,
               api: n.apiPort ? `http://127.0.0.1:${n.apiPort}` : "",
+              grpc: n.grpcPort ? `127.0.0.1:${n.grpcPort}` : "",
               models: n.modelsPort ? `http://127.0.0.1:${n.modelsPort}` : "",
               metrics: `http://127.0.0.1:${n.metricsPort}/metrics`,
               p2p: `${n.nodeId}@127.0.0.1:${n.p2pPort}`,

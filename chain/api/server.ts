@@ -3,7 +3,7 @@
 // protobuf request from the path, query and body, calls the dispatcher (node-served handler or ABCI
 // query at x-cosmos-block-height) and writes the answer as the SDK's gateway JSON. Also serves the
 // OpenAPI document (/swagger/openapi.json) and Swagger UI (/swagger), and CORS when enabled.
-import { type DescMessage, toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, toBinary } from "@bufbuild/protobuf";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -13,8 +13,8 @@ import { DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainRequest } from "../rpc/drain.ts";
 import { parseLaddr } from "../rpc/server.ts";
 import type { ServiceCatalog } from "../services/catalog.ts";
 import { type CallContext, type CallResult, GrpcCode, ServiceError } from "../services/dispatcher.ts";
+import { GatewayJsonError, GatewayJsonWriter } from "../services/gateway-json.ts";
 import { errorBody, httpStatusOf } from "./errors.ts";
-import { gatewayJsonOfBytes } from "./gateway-json.ts";
 import { buildOpenApi, OPENAPI_INFO } from "./openapi.ts";
 import { BadRequestError, type QueryValues, readRequest } from "./request.ts";
 import { type RouteMatch, RouteTable } from "./route-table.ts";
@@ -48,6 +48,7 @@ export class ApiServer {
   private readonly app: FastifyInstance;
   private readonly log: Logger;
   private readonly table: RouteTable;
+  private readonly json: GatewayJsonWriter;
   private readonly listen: { host: string; port: number };
   private boundUrl: string | undefined;
 
@@ -58,6 +59,7 @@ export class ApiServer {
     this.log = deps.logger.child({ module: "api" });
     this.listen = parseLaddr(options.address);
     this.table = new RouteTable(deps.catalog);
+    this.json = new GatewayJsonWriter({ registry: deps.catalog.registry });
     const bodyLimit = options.maxBodyBytes ?? 2_250_000;
     this.app = Fastify({
       logger: false,
@@ -185,7 +187,8 @@ export class ApiServer {
       const { route } = found.match;
       const started = performance.now();
       const res = await this.deps.dispatcher.callWithHeight(route.method.path, request, ctx);
-      const json = gatewayJsonOfBytes(route.method.desc.output, res.value, this.deps.catalog.registry);
+      const output = route.method.desc.output;
+      const json = this.json.write(output, fromBinary(output, res.value));
       this.log.debug({ path: route.method.path, ms: Math.round(performance.now() - started) }, "api call");
       if (res.height !== undefined) reply.header(RESPONSE_HEIGHT_HEADER, res.height.toString());
       return reply.type("application/json").send(JSON.stringify(json));
@@ -218,6 +221,9 @@ export class ApiServer {
       return reply.code(400).type("application/json").send(errorBody(GrpcCode.INVALID_ARGUMENT, e.message));
     if (e instanceof ServiceError)
       return reply.code(httpStatusOf(e.code)).type("application/json").send(errorBody(e.code, e.message));
+    // an answer the gateway cannot write (an Any of a type the descriptors lack) is the server's fault
+    if (e instanceof GatewayJsonError)
+      return reply.code(500).type("application/json").send(errorBody(GrpcCode.INTERNAL, e.message));
     this.log.error({ err: e }, "api call failed");
     const message = e instanceof Error ? e.message : String(e);
     return reply.code(500).type("application/json").send(errorBody(GrpcCode.UNKNOWN, message));

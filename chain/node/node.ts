@@ -19,6 +19,7 @@ import { FilePV, type PrivValidator } from "../consensus/privval.ts";
 import { genesisStateFromDoc, type State, StateStore } from "../consensus/state.ts";
 import { FileWal } from "../consensus/wal.ts";
 import { EventBus } from "../events/event-bus.ts";
+import { GrpcServer } from "../grpc/server.ts";
 import { Mempool } from "../mempool/mempool.ts";
 import { parsePeerList } from "../p2p/addr.ts";
 import { BlockSync } from "../p2p/block-sync.ts";
@@ -28,6 +29,9 @@ import type { PeerInfo } from "../rpc/backend.ts";
 import { RpcServer } from "../rpc/server.ts";
 import { loadServiceCatalog, type ServiceCatalog } from "../services/catalog.ts";
 import { type MethodHandler, ServiceDispatcher } from "../services/dispatcher.ts";
+import { nodeServiceHandlers } from "../services/node/index.ts";
+import type { ApplicationVersion } from "../services/node/tendermint-service.ts";
+import { FILE_DESCRIPTORS_PATH, fileDescriptorsHandler } from "../services/reflection-file-descriptors.ts";
 import { TxIndexer } from "../txindex/tx-indexer.ts";
 import { type GenesisDoc, loadGenesis } from "../types/genesis.ts";
 import { loadNodeKey, loadPrivValidatorKey, nodeId } from "../types/keys.ts";
@@ -100,7 +104,12 @@ export interface BuiltApp {
 
 export interface AppServices {
   descriptorSet: Uint8Array;
+  /** app-served handlers by gRPC path, over the node's own (tx, tendermint, node, reflection) */
   handlers?: ReadonlyMap<string, MethodHandler>;
+  /** bech32 prefix of consensus addresses ("dgridvalcons"), for validator sets and sdk_block */
+  consensusAddressPrefix: string;
+  /** what GetNodeInfo reports as application_version */
+  applicationVersion: ApplicationVersion;
 }
 
 export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
@@ -133,6 +142,9 @@ export class Node {
   metricsUrl = "";
   private rpc?: RpcServer;
   private api?: ApiServer;
+  private grpc?: GrpcServer;
+  /** the gRPC server's bound host:port ("" when it is off) */
+  grpcAddress = "";
   /** the REST gateway's URL when it runs (config api.enable) */
   apiUrl = "";
   /** the app's services and the one dispatcher the REST and gRPC doors call (when the app declares services) */
@@ -340,12 +352,28 @@ export class Node {
       { backend, eventBus, logger },
     );
     if (built.grpcServices) {
-      this.serviceCatalog = loadServiceCatalog(built.grpcServices.descriptorSet);
+      const services = built.grpcServices;
+      const catalog = loadServiceCatalog(services.descriptorSet);
+      const handlers = new Map<string, MethodHandler>([
+        ...nodeServiceHandlers(
+          {
+            consensusAddressPrefix: services.consensusAddressPrefix,
+            applicationVersion: services.applicationVersion,
+            appConfig: {
+              minimumGasPrices: cfg.app.minimumGasPrices,
+              pruningKeepRecent: cfg.app.pruningKeepRecent,
+              pruningInterval: 0,
+              haltHeight: cfg.app.haltHeight,
+            },
+          },
+          { backend },
+        ),
+        [FILE_DESCRIPTORS_PATH, fileDescriptorsHandler(catalog.fileDescriptorSet)],
+        ...(services.handlers ?? []),
+      ]);
+      this.serviceCatalog = catalog;
       // the same ABCI query path as JSON-RPC abci_query
-      this.serviceDispatcher = new ServiceDispatcher({
-        abciQuery: (req) => backend.abciQuery(req),
-        handlers: built.grpcServices.handlers,
-      });
+      this.serviceDispatcher = new ServiceDispatcher({ abciQuery: (req) => backend.abciQuery(req), handlers });
     }
     if (cfg.api.enable) {
       if (!this.serviceCatalog || !this.serviceDispatcher)
@@ -359,6 +387,19 @@ export class Node {
             readTimeoutMs: cfg.api.readTimeoutMs,
             enabledUnsafeCors: cfg.api.enabledUnsafeCors,
             swagger: cfg.api.swagger,
+          },
+          { catalog: this.serviceCatalog, dispatcher: this.serviceDispatcher, logger },
+        );
+    }
+    if (cfg.grpc.enable) {
+      if (!this.serviceCatalog || !this.serviceDispatcher)
+        this.log.warn("grpc.enable is set but the app declares no services: no gRPC server");
+      else
+        this.grpc = new GrpcServer(
+          {
+            laddr: cfg.grpc.address,
+            maxRecvMsgSize: cfg.grpc.maxRecvMsgSize,
+            maxSendMsgSize: cfg.grpc.maxSendMsgSize,
           },
           { catalog: this.serviceCatalog, dispatcher: this.serviceDispatcher, logger },
         );
@@ -384,6 +425,10 @@ export class Node {
       await this.api.start();
       this.apiUrl = this.api.url;
     }
+    if (this.grpc) {
+      await this.grpc.start();
+      this.grpcAddress = this.grpc.address;
+    }
     // A node with peers first fetches the blocks it lacks, then runs consensus.
     let startState = state;
     if (persistentPeers.length > 0 || seeds.length > 0) startState = await blockSync.run(state);
@@ -403,6 +448,7 @@ export class Node {
         p2p: sw.listenAddrs,
         rpc: this.rpcUrl,
         ...(this.apiUrl ? { api: this.apiUrl } : {}),
+        ...(this.grpcAddress ? { grpc: this.grpcAddress } : {}),
         validator: Buffer.from(valKey.address).toString("hex"),
         ...Object.assign({}, ...this.services.map((svc) => svc.startInfo?.() ?? {})),
       },
@@ -432,6 +478,7 @@ export class Node {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.api?.close();
+      await this.grpc?.close(5_000);
       await this.rpc?.close();
       await this.metrics?.close();
       this.blockSync?.stop();

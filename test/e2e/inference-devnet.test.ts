@@ -69,6 +69,7 @@ describe("inference on a devnet node", () => {
     cfg.models.laddr = `tcp://127.0.0.1:${modelsPort}`;
     // the devnet's REST gateway, on a free port rather than 1317
     cfg.api.address = `tcp://127.0.0.1:${await freePort()}`;
+    cfg.grpc.address = `127.0.0.1:${await freePort()}`;
     modelsUrl = `http://127.0.0.1:${modelsPort}`;
     cfg.consensus.timeoutCommitMs = 200;
     cfg.inference.syncIntervalMs = 500;

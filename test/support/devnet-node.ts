@@ -9,6 +9,10 @@ import { testTempDir } from "./temp-dir.ts";
 export interface DevnetNode {
   home: string;
   rpcUrl: string;
+  /** the REST gateway (CORS on, as the devnet has it) */
+  apiUrl: string;
+  /** the gRPC server, host:port */
+  grpcAddress: string;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -24,9 +28,21 @@ export async function startDevnetNode(opts: { timeoutCommitMs?: number } = {}): 
   cfg.p2p.laddr = `/ip4/127.0.0.1/tcp/${await freePort()}`;
   cfg.instrumentation = { prometheus: false, prometheusLaddr: `tcp://127.0.0.1:${await freePort()}` };
   cfg.models.laddr = `tcp://127.0.0.1:${await freePort()}`;
+  // the devnet's REST gateway and gRPC server, on free ports rather than 1317 / 9090
+  const apiPort = await freePort();
+  cfg.api.address = `tcp://127.0.0.1:${apiPort}`;
+  const grpcAddress = `127.0.0.1:${await freePort()}`;
+  cfg.grpc.address = grpcAddress;
   cfg.consensus.timeoutCommitMs = opts.timeoutCommitMs ?? 200;
   cfg.inference.syncIntervalMs = 500;
   writeConfig(home, cfg);
   const node = await spawnNode(home, rpcUrl, 3);
-  return { home, rpcUrl, logs: node.logs, stop: () => node.stop() };
+  return {
+    home,
+    rpcUrl,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    grpcAddress,
+    logs: node.logs,
+    stop: () => node.stop(),
+  };
 }

@@ -223,7 +223,12 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   "app.pruningKeepRecent": inApp("pruning-keep-recent", uintOrDigits, 0, "Store versions to keep (0 = keep all)"),
   "app.haltHeight": inApp("halt-height", int(), 0, "Make no state after this height (0 = never)"),
 
-  "grpc.enable": inApp("grpc.enable", bool, true, "Serve the query services over gRPC (with server reflection)"),
+  "grpc.enable": inApp(
+    "grpc.enable",
+    bool,
+    false,
+    "Serve the query services over gRPC with server reflection (the --grpc.laddr flag turns it on)",
+  ),
   "grpc.address": inApp("grpc.address", str, "127.0.0.1:9090", "Address the gRPC server listens on (host:port)"),
   "grpc.maxRecvMsgSize": inApp(
     "grpc.max-recv-msg-size",
