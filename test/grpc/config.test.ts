@@ -18,9 +18,9 @@ function home(appToml?: string): string {
 }
 
 describe("gRPC config", () => {
-  it("defaults to the SDK's: on, 127.0.0.1:9090, 10 MiB in, 2^31-1 out", () => {
+  it("defaults: off (as api.enable; localnet, devnet and --grpc.laddr turn it on), 127.0.0.1:9090, 10 MiB in, 2^31-1 out", () => {
     assert.deepEqual(defaultConfig().grpc, {
-      enable: true,
+      enable: false,
       address: "127.0.0.1:9090",
       maxRecvMsgSize: 10_485_760,
       maxSendMsgSize: 2_147_483_647,
@@ -58,7 +58,7 @@ describe("gRPC config", () => {
     assert.throws(() => loadConfig(home("[grpc]\nenabled = true\n")), /grpc\.enabled/);
   });
 
-  it("dgrid start --grpc.laddr overrides grpc.address only when given", async () => {
+  it("dgrid start --grpc.laddr overrides grpc.address (and turns gRPC on) only when given", async () => {
     const io: CliIO = { out: () => {}, err: () => {}, readStdin: async () => "", readLine: async () => "", env: {} };
     const startConfig = async (args: string[]): Promise<NodeConfig> => {
       let seen: NodeConfig | undefined;
@@ -69,10 +69,11 @@ describe("gRPC config", () => {
       return seen;
     };
     const h = home('[grpc]\naddress = "127.0.0.1:9191"\n');
-    assert.equal((await startConfig(["--home", h])).grpc.address, "127.0.0.1:9191");
-    assert.equal(
-      (await startConfig(["--home", h, "--grpc.laddr", "tcp://0.0.0.0:9292"])).grpc.address,
-      "tcp://0.0.0.0:9292",
-    );
+    const plain = await startConfig(["--home", h]);
+    assert.equal(plain.grpc.address, "127.0.0.1:9191");
+    assert.equal(plain.grpc.enable, false);
+    const flagged = await startConfig(["--home", h, "--grpc.laddr", "tcp://0.0.0.0:9292"]);
+    assert.equal(flagged.grpc.address, "tcp://0.0.0.0:9292");
+    assert.equal(flagged.grpc.enable, true);
   });
 });
