@@ -101,7 +101,13 @@ function compareSpecificity(a: PathTemplate, b: PathTemplate): number {
   for (let i = 0; i < n; i++) {
     const x = a.segments[i];
     const y = b.segments[i];
-    if (!x || !y) return x ? -1 : 1; // the longer template is more specific
+    // the longer template is more specific, except that a trailing `**` may match nothing: then the
+    // template that ends here (`/denoms_metadata`) is the exact one, not `/denoms_metadata/{denom=**}`
+    if (!x || !y) {
+      const longer = x ?? y;
+      const sign = x ? -1 : 1;
+      return longer?.kind === "rest" ? -sign : sign;
+    }
     if (RANK[x.kind] !== RANK[y.kind]) return RANK[x.kind] - RANK[y.kind];
   }
   return 0;

@@ -33,6 +33,7 @@ test("matching: literals win over variables whatever the order; ** takes the res
     "/cosmos/bank/v1beta1/balances/{address}": "GET",
     "/cosmos/bank/v1beta1/balances/{address}/by_denom": "GET",
     "/cosmos/bank/v1beta1/denoms_metadata/{denom=**}": "GET",
+    "/cosmos/bank/v1beta1/denoms_metadata": "GET",
     "/x/{id}/y": "GET",
     "/x/special/y": "GET",
     "/files/{path=docs/*}/meta": "GET",
@@ -50,6 +51,12 @@ test("matching: literals win over variables whatever the order; ** takes the res
   assert.deepEqual(matchOf(t, "GET", "/cosmos/bank/v1beta1/denoms_metadata/ibc/ABC%2FDEF")?.params, {
     denom: "ibc/ABC/DEF",
   });
+  // a `**` that could match nothing does not take the exact route that ends there (DenomsMetadata)
+  assert.deepEqual(matchOf(t, "GET", "/cosmos/bank/v1beta1/denoms_metadata"), {
+    template: "/cosmos/bank/v1beta1/denoms_metadata",
+    params: {},
+  });
+  assert.deepEqual(matchOf(t, "GET", "/cosmos/bank/v1beta1/denoms_metadata/udgrid")?.params, { denom: "udgrid" });
   assert.equal(matchOf(t, "GET", "/x/special/y")?.template, "/x/special/y");
   assert.deepEqual(matchOf(t, "GET", "/x/other/y")?.params, { id: "other" });
   assert.deepEqual(matchOf(t, "GET", "/files/docs/readme/meta")?.params, { path: "docs/readme" });
