@@ -133,6 +133,10 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0];
   log(`starting a devnet node (timeout_commit ${blockMs} ms)`);
   const node = await startDevnetNode({ timeoutCommitMs: blockMs });
+  // Ctrl-C or a test's timeout: stop the node child too rather than leave it running
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => void node.stop().finally(() => process.exit(1)));
+  }
   const doors = balanceDoors(node, query);
   const figures = new Map<Door["name"], DoorFigures>(
     doors.map((d) => [d.name, { rounds: [], latenciesMs: [], errors: 0 }]),
