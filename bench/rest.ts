@@ -18,7 +18,8 @@ const { values: flags } = parseArgs({
     rounds: { type: "string", default: "5" }, // each round runs every door once, order rotated
     "duration-ms": { type: "string", default: "2000" }, // per door per round
     count: { type: "string" }, // per door per round: a fixed number of queries instead of a duration
-    "warmup-ms": { type: "string", default: "1000" }, // per door, before the rounds, not counted
+    // per door, before the rounds, not counted: with 1 s the first round read at about half the rate
+    "warmup-ms": { type: "string", default: "3000" },
     "block-ms": { type: "string", default: "1000" }, // the node's timeout_commit
     json: { type: "string" }, // write the summary here
     keep: { type: "boolean", default: false }, // keep the node's home directory
@@ -28,7 +29,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(
     "node --import tsx bench/rest.ts [--clients 8] [--rounds 5] [--duration-ms 2000 | --count N]\n" +
-      "  [--warmup-ms 1000] [--block-ms 1000] [--json PATH] [--keep]",
+      "  [--warmup-ms 3000] [--block-ms 1000] [--json PATH] [--keep]",
   );
   process.exit(0);
 }
@@ -73,6 +74,7 @@ const median = (xs: number[]): number => {
 
 interface RoundFigures {
   qps: number;
+  p50Ms: number;
   ok: number;
   errors: number;
   nodeCpuS: number;
@@ -106,6 +108,10 @@ async function measure(door: Door, pid: number | undefined, into: DoorFigures): 
   const bench = process.cpuUsage(bench0);
   const round: RoundFigures = {
     qps: (r.ok / r.elapsedMs) * 1000,
+    p50Ms: percentile(
+      [...r.latenciesMs].sort((a, b) => a - b),
+      50,
+    ),
     ok: r.ok,
     errors: r.errors,
     nodeCpuS: processCpuSeconds(pid) - node0,
@@ -190,12 +196,15 @@ function report(
       benchCpuMsPerQuery: (sum("benchCpuS") * 1000) / ok,
     };
   };
-  const base = summarize(figures.get("abci_query")!);
+  // Ratios are taken within each round (the doors ran seconds apart there, under the same machine
+  // load), then the median over rounds: steadier than a ratio of medians when the load drifts.
+  const base = figures.get("abci_query")!.rounds;
+  const ratio = (f: DoorFigures, k: "qps" | "p50Ms") => median(f.rounds.map((r, i) => r[k] / base[i][k]));
   const doors = Object.fromEntries(
-    [...figures].map(([name, f]) => {
-      const s = summarize(f);
-      return [name, { ...s, qpsRatio: s.qps / base.qps, p50Ratio: s.p50Ms / base.p50Ms }];
-    }),
+    [...figures].map(([name, f]) => [
+      name,
+      { ...summarize(f), qpsRatio: ratio(f, "qps"), p50Ratio: ratio(f, "p50Ms") },
+    ]),
   );
   const errors = Object.values(doors).reduce((s, d) => s + d.errors, 0) + warmupErrors;
   const summary = {
