@@ -13,6 +13,8 @@ export interface DevnetNode {
   apiUrl: string;
   /** the gRPC server, host:port */
   grpcAddress: string;
+  /** the node process's id (benches read its CPU time from /proc) */
+  pid: number | undefined;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startDevnetNode(opts: { timeoutCommitMs?: number } = {}): 
     rpcUrl,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     grpcAddress,
+    pid: node.process.pid,
     logs: node.logs,
     stop: () => node.stop(),
   };
