@@ -12,7 +12,7 @@ import { CHAIN_ID, FakeBackend, makeTx } from "./fake-backend.ts";
 
 const logger = pino({ level: "silent" });
 
-describe("rpc server with CosmJS Comet38Client", { timeout: 20_000 }, () => {
+describe("rpc server with CosmJS Comet38Client", { timeout: 60_000 }, () => {
   const bus = new EventBus();
   const backend = new FakeBackend(5, bus);
   const server = new RpcServer(
