@@ -1,16 +1,19 @@
 // @dgrid/client as another project gets it: `npm pack` (prepack builds client/dist), the built files
 // import nothing but the package's own files and its declared dependencies (no `node:`), the
 // tarball installs into a fresh project from the local npm cache, an example there type-checks with
-// the root's tsc and runs with node against a devnet node (lists the models, reads a balance), and
-// esbuild bundles the installed package for a browser without polyfills.
+// the root's tsc and runs with node against a devnet node (lists the models, reads a balance), so
+// does examples/request.ts copied there as a user copies it (an inference request followed to its
+// finalized output, which must be the chain's), and esbuild bundles the installed package for a
+// browser without polyfills.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import { devnetAddress } from "../../app/devnet.ts";
+import { DGridClient, resultTensors, tensorToArray } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
 import { repoRoot } from "../support/node-process.ts";
@@ -43,8 +46,32 @@ const packageOf = (spec: string) =>
     .slice(0, spec.startsWith("@") ? 2 : 1)
     .join("/");
 
-const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+const run = (cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv) =>
+  execFileSync(cmd, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+
+/** Type-checks and compiles `file` of the project at `app` with the root's tsc into out/, as a user's strict project would. */
+function compile(app: string, file: string, types: string[] = []): void {
+  const config = `tsconfig.${file.replace(/\.ts$/, "")}.json`;
+  writeFileSync(
+    join(app, config),
+    JSON.stringify({
+      compilerOptions: {
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        lib: ["ES2022", "DOM"],
+        // the project has no @types/node of its own; the repo's stands in for it
+        typeRoots: [join(repoRoot, "node_modules", "@types")],
+        types,
+        strict: true,
+        skipLibCheck: true,
+        outDir: "out",
+      },
+      files: [file],
+    }),
+  );
+  run(tsc, ["-p", config], app);
+}
 
 describe("@dgrid/client as an installed package", () => {
   const work = resolve(tmpdir(), `dgrid-client-pkg-${process.pid}`);
@@ -58,6 +85,15 @@ describe("@dgrid/client as an installed package", () => {
     const packed = run("npm", ["pack", "--pack-destination", work, "--silent"], clientDir).trim().split("\n").pop();
     tarball = join(work, packed ?? "");
     node = await startDevnetNode();
+    run("npm", ["init", "-y"], app);
+    run("npm", ["pkg", "set", "type=module"], app);
+    const install = ["install", "--no-audit", "--no-fund", tarball];
+    try {
+      run("npm", [...install, "--offline"], app);
+    } catch {
+      // the cache holds the tarballs but maybe not the registry metadata the ranges resolve against
+      run("npm", [...install, "--prefer-offline"], app);
+    }
   });
   after(async () => {
     await node?.stop();
@@ -91,15 +127,6 @@ describe("@dgrid/client as an installed package", () => {
   });
 
   it("installs into a fresh project, whose example type-checks and runs against a node", async () => {
-    run("npm", ["init", "-y"], app);
-    run("npm", ["pkg", "set", "type=module"], app);
-    const install = ["install", "--no-audit", "--no-fund", tarball];
-    try {
-      run("npm", [...install, "--offline"], app);
-    } catch {
-      // the cache holds the tarballs but maybe not the registry metadata the ranges resolve against
-      run("npm", [...install, "--prefer-offline"], app);
-    }
     const user = await devnetAddress("user");
     writeFileSync(
       join(app, "example.ts"),
@@ -118,23 +145,7 @@ describe("@dgrid/client as an installed package", () => {
         "",
       ].join("\n"),
     );
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          target: "ES2022",
-          lib: ["ES2022", "DOM"],
-          types: [],
-          strict: true,
-          skipLibCheck: true,
-          outDir: "out",
-        },
-        files: ["example.ts"],
-      }),
-    );
-    run(tsc, ["-p", "."], app);
+    compile(app, "example.ts");
     const out = JSON.parse(
       run(process.execPath, [join(app, "out", "example.js")], app)
         .trim()
@@ -146,6 +157,37 @@ describe("@dgrid/client as an installed package", () => {
     assert.equal(out.balance.denom, "udgrid");
     assert.ok(BigInt(out.balance.amount) > 0n);
     assert.deepEqual(out.values, [1, 2, 3, 4]);
+  });
+
+  it("examples/request.ts, copied into the project, type-checks and follows a request to its finalized output", async () => {
+    copyFileSync(join(repoRoot, "examples", "request.ts"), join(app, "request.ts"));
+    compile(app, "request.ts", ["node"]);
+    // the defaults: the devnet's public mnemonic; only the RPC URL differs
+    const env: NodeJS.ProcessEnv = { ...process.env, DGRID_RPC: node!.rpcUrl };
+    delete env.DGRID_MNEMONIC;
+    const out = run(process.execPath, [join(app, "out", "request.js")], app, env);
+    const requestId = out.match(/^request (\d+) \(tx [0-9A-F]+ at height \d+\)$/m)?.[1];
+    assert.ok(requestId, out);
+    assert.match(out, /^ {2}finalized at height \d+$/m, out);
+    const printed = [...out.matchAll(/^output (\S+) (\w+\[[\d, ]*\]): (.*)$/gm)].map((m) => [m[1], m[2], m[3]]);
+    const reader = await DGridClient.connect(node!.rpcUrl);
+    try {
+      const result = await reader.getResult(BigInt(requestId));
+      assert.ok(result, `request ${requestId} has a result`);
+      const stored = Object.entries(resultTensors(result)).map(([name, t]) => [
+        name,
+        `${t.dtype}[${t.shape.join(",")}]`,
+        Array.from(tensorToArray(t), String).join(", "),
+      ]);
+      assert.ok(stored.length > 0);
+      assert.deepEqual(
+        printed.map(([n, shape, v]) => [n, shape.replaceAll(" ", ""), v]),
+        stored,
+        out,
+      );
+    } finally {
+      reader.disconnect();
+    }
   });
 
   it("esbuild bundles the installed package for a browser, without polyfills", async (t) => {
