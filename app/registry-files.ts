@@ -28,14 +28,13 @@ export interface Endpoints {
 }
 
 /**
- * Where the first node of each network answers by default: RPC 26657 (node 0 of the localnet, the
- * devnet node), the REST gateway's api.address tcp://127.0.0.1:1317 and gRPC's grpc.address
- * 127.0.0.1:9090 (the Cosmos SDK's defaults).
+ * Where the first node of each network answers by default: the devnet node on RPC 26657 and the
+ * Cosmos SDK's REST 1317 and gRPC 9090; localnet node 0 on its ports (app/localnet.ts, base 26650:
+ * RPC +7, REST +5, gRPC +4).
  */
-export const DEFAULT_ENDPOINTS: Endpoints = {
-  rpc: "http://127.0.0.1:26657",
-  rest: "http://127.0.0.1:1317",
-  grpc: "127.0.0.1:9090",
+export const DEFAULT_ENDPOINTS: Record<NetworkName, Endpoints> = {
+  devnet: { rpc: "http://127.0.0.1:26657", rest: "http://127.0.0.1:1317", grpc: "127.0.0.1:9090" },
+  localnet: { rpc: "http://127.0.0.1:26657", rest: "http://127.0.0.1:26655", grpc: "127.0.0.1:26654" },
 };
 
 export const NETWORKS: Record<NetworkName, { chainId: string; chainName: string; prettyName: string }> = {
@@ -47,7 +46,7 @@ export interface ChainRegistryOptions {
   network: NetworkName;
   /** default: the network's chain id */
   chainId?: string;
-  /** default: DEFAULT_ENDPOINTS */
+  /** default: DEFAULT_ENDPOINTS of the network */
   endpoints?: Partial<Endpoints>;
 }
 
@@ -62,7 +61,7 @@ export function chainRegistryFiles(options: ChainRegistryOptions): WalletFiles {
   const net = NETWORKS[options.network];
   if (!net) throw new Error(`unknown network "${options.network}" (localnet or devnet)`);
   const chainId = options.chainId ?? net.chainId;
-  const endpoints = { ...DEFAULT_ENDPOINTS, ...options.endpoints };
+  const endpoints = { ...DEFAULT_ENDPOINTS[options.network], ...options.endpoints };
   const api = (address: string) => [{ address, provider: net.prettyName }];
   const p = BECH32_PREFIXES;
   const chain = {

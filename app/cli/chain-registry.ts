@@ -4,13 +4,18 @@ import { type Command, Option } from "commander";
 import { chainRegistryFiles, DEFAULT_ENDPOINTS, type NetworkName, writeWalletFiles } from "../registry-files.ts";
 import { type CliIO, globalsOf, printResult } from "./context.ts";
 
+/** "localnet node 0: X, devnet: Y" for a flag's help */
+function endpointDefaults(key: "rpc" | "rest" | "grpc"): string {
+  return `localnet node 0 ${DEFAULT_ENDPOINTS.localnet[key]}, devnet ${DEFAULT_ENDPOINTS.devnet[key]}`;
+}
+
 interface ChainRegistryFlags {
   out: string;
   network: NetworkName;
   chainId?: string;
-  rpc: string;
-  rest: string;
-  grpc: string;
+  rpc?: string;
+  rest?: string;
+  grpc?: string;
 }
 
 export function registerChainRegistryCommand(program: Command, io: CliIO): void {
@@ -22,15 +27,19 @@ export function registerChainRegistryCommand(program: Command, io: CliIO): void 
     .requiredOption("--out <dir>", "directory to write the files into (created if missing)")
     .addOption(new Option("--network <name>", "which network").choices(["localnet", "devnet"]).default("localnet"))
     .option("--chain-id <id>", "chain id (default: the network's)")
-    .option("--rpc <url>", "CometBFT RPC URL", DEFAULT_ENDPOINTS.rpc)
-    .option("--rest <url>", "REST (LCD) URL", DEFAULT_ENDPOINTS.rest)
-    .option("--grpc <host:port>", "gRPC address", DEFAULT_ENDPOINTS.grpc)
+    .option("--rpc <url>", `CometBFT RPC URL (default: ${endpointDefaults("rpc")})`)
+    .option("--rest <url>", `REST (LCD) URL (default: ${endpointDefaults("rest")})`)
+    .option("--grpc <host:port>", `gRPC address (default: ${endpointDefaults("grpc")})`)
     .action((flags: ChainRegistryFlags, cmd: Command) => {
       const g = globalsOf(cmd);
       const files = chainRegistryFiles({
         network: flags.network,
         chainId: flags.chainId,
-        endpoints: { rpc: flags.rpc, rest: flags.rest, grpc: flags.grpc },
+        endpoints: {
+          ...(flags.rpc ? { rpc: flags.rpc } : {}),
+          ...(flags.rest ? { rest: flags.rest } : {}),
+          ...(flags.grpc ? { grpc: flags.grpc } : {}),
+        },
       });
       const paths = writeWalletFiles(flags.out, files);
       printResult(io, g.output, { files: paths }, (r) => `${r.files.join("\n")}\n`);
