@@ -35,7 +35,7 @@ export interface InferenceAuthorization {
   periodSpendLimit: Coin[];
   /** what is left in the current period */
   periodCanSpend: Coin[];
-  /** when the current period ends (block time); set at the first use when absent */
+  /** when the current period ends (block time); absent in MsgGrant: block time + period */
   periodReset: Timestamp | undefined;
 }
 
