@@ -14,6 +14,9 @@ import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
 import { AuthModule } from "../modules/auth/module.ts";
 import { SignatureVerifier } from "../modules/auth/sigverify.ts";
+import { inferenceRequestHooks } from "../modules/authz/inference-hooks.ts";
+import { AuthzKeeper } from "../modules/authz/keeper.ts";
+import { AuthzModule } from "../modules/authz/module.ts";
 import { BankKeeper } from "../modules/bank/keeper.ts";
 import { BankModule } from "../modules/bank/module.ts";
 import { ConsensusKeeper } from "../modules/consensus/keeper.ts";
@@ -92,6 +95,7 @@ export class DGridApp extends BaseApp {
   readonly govKeeper: GovKeeper;
   readonly consensusKeeper: ConsensusKeeper;
   readonly upgradeKeeper: UpgradeKeeper;
+  readonly authzKeeper: AuthzKeeper;
   /** verified-signature cache shared by CheckTx and FinalizeBlock, plus the CheckTx worker */
   readonly sigVerifier: SignatureVerifier;
 
@@ -133,6 +137,14 @@ export class DGridApp extends BaseApp {
         logger: this.logger,
       },
     );
+    this.authzKeeper = new AuthzKeeper({
+      accountKeeper: this.accountKeeper,
+      bankKeeper: this.bankKeeper,
+      router: this.router,
+      inferenceKeeper: this.inferenceKeeper,
+    });
+    // a refunded request paid under an InferenceAuthorization credits it back
+    this.inferenceKeeper.setHooks(inferenceRequestHooks(this.authzKeeper));
     this.consensusKeeper = new ConsensusKeeper(authority);
     this.upgradeKeeper = new UpgradeKeeper({ authority, upgradeInfoFile: options.upgradeInfoFile });
     // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
@@ -149,6 +161,8 @@ export class DGridApp extends BaseApp {
       // after staking: its genesis runs once staking's hooks are set; its BeginBlock precedes staking's EndBlock
       new SlashingModule(this.slashingKeeper, authority),
       new GovModule(this.govKeeper),
+      // after bank, staking and gov (simd's order); its BeginBlock prunes expired grants
+      new AuthzModule(this.authzKeeper),
       new ConsensusModule(this.consensusKeeper),
       new RegistryModule(this.registryKeeper, authority),
       new ReputationModule(this.reputationKeeper, authority),

@@ -116,3 +116,7 @@ export const ErrGovInvalidSigner = register(
   13,
   "expected gov account as only signer for proposal message",
 );
+
+export const BankCodespace = "bank";
+/** bank 8: a duplicate entry (bank genesis, SendAuthorization's allow_list checked by x/authz) */
+export const ErrBankDuplicateEntry = register(BankCodespace, 8, "duplicate entry");

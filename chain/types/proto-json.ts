@@ -10,3 +10,15 @@ export function snakeKeys(v: unknown): unknown {
   }
   return v;
 }
+
+/** snake_case keys (the SDK's genesis JSON) to camelCase (ts-proto fromJSON), recursively. */
+export function camelKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(camelKeys);
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v))
+      out[k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())] = camelKeys(x);
+    return out;
+  }
+  return v;
+}

@@ -1,5 +1,5 @@
 // x/bank errors, codespace "bank", same codes as the SDK (x/bank/types/errors.go).
-import { register } from "../../chain/errors/errors.ts";
+import { ErrBankDuplicateEntry, register } from "../../chain/errors/errors.ts";
 
 export const Codespace = "bank";
 export const ErrNoInputs = register(Codespace, 2, "no inputs to send transaction");
@@ -8,5 +8,5 @@ export const ErrInputOutputMismatch = register(Codespace, 4, "sum inputs != sum 
 export const ErrSendDisabled = register(Codespace, 5, "send transactions are disabled");
 export const ErrDenomMetadataNotFound = register(Codespace, 6, "client denom metadata not found");
 export const ErrInvalidKey = register(Codespace, 7, "invalid key");
-export const ErrDuplicateEntry = register(Codespace, 8, "duplicate entry");
+export const ErrDuplicateEntry = ErrBankDuplicateEntry;
 export const ErrMultipleSenders = register(Codespace, 9, "multiple senders not allowed");

@@ -45,6 +45,17 @@ export interface ReputationKeeperI {
   recordOutcome(ctx: Context, validator: string, outcome: "agree" | "dissent" | "missing"): Promise<bigint>;
 }
 
+/**
+ * Told when a request's fee goes back to its requester and when a request is done (modules/authz:
+ * a request paid under an InferenceAuthorization gives its refunded fee back to that authorization).
+ */
+export interface RequestHooksI {
+  /** part or all of the request's escrowed fee was sent back to its requester */
+  afterFeeRefunded(ctx: Context, requestId: bigint, amount: Coin): Promise<void>;
+  /** the request is settled or refunded: no more of its fee will come back */
+  afterRequestClosed(ctx: Context, requestId: bigint): Promise<void>;
+}
+
 /** A request assigned to this validator, as the chain state shows it. */
 export interface DutyRequest {
   requestId: bigint;

@@ -41,6 +41,7 @@ import type {
   InferenceDutiesI,
   RegistryKeeperI,
   ReputationKeeperI,
+  RequestHooksI,
   StakingKeeperI,
 } from "./expected-keepers.ts";
 import {
@@ -74,6 +75,8 @@ export interface InferenceKeeperDeps {
   reputationKeeper: ReputationKeeperI;
   /** absent until the staking module is wired: no validator can be assigned */
   stakingKeeper?: StakingKeeperI;
+  /** told about refunded fees and closed requests (x/authz credits InferenceAuthorizations) */
+  hooks?: RequestHooksI;
 }
 
 /** What checkRequest found: the effective redundancy and the fee it costs. */
@@ -99,6 +102,11 @@ export class InferenceKeeper {
   /** Connects the staking keeper after construction (the app builds staking and inference together). */
   setStakingKeeper(staking: StakingKeeperI): void {
     this.deps.stakingKeeper = staking;
+  }
+
+  /** Connects the request hooks after construction (x/authz is built after the inference keeper). */
+  setHooks(hooks: RequestHooksI): void {
+    this.deps.hooks = hooks;
   }
 
   // ---- params and counters ----
@@ -364,10 +372,12 @@ export class InferenceKeeper {
     const denom = r.fee?.denom ?? "udgrid";
     const kept = (fee / BigInt(r.redundancy)) * BigInt(assigned);
     const back = fee - kept;
-    if (back > 0n)
+    if (back > 0n) {
       await this.deps.bankKeeper.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, r.requester, [
         { denom, amount: back },
       ]);
+      await this.deps.hooks?.afterFeeRefunded(ctx, r.id, { denom, amount: back });
+    }
     ctx.eventManager.emit(ev.redundancyReduced(r.id, r.requester, r.redundancy, assigned, `${back}${denom}`));
     r.redundancy = assigned;
     r.fee = { denom, amount: kept.toString() };
@@ -682,10 +692,12 @@ export class InferenceKeeper {
   async refund(ctx: Context, r: InferenceRequest, reason: string, missing?: string[]): Promise<void> {
     const fee = BigInt(r.fee?.amount ?? "0");
     const denom = r.fee?.denom ?? "udgrid";
-    if (fee > 0n)
+    if (fee > 0n) {
       await this.deps.bankKeeper.sendCoinsFromModuleToAccount(ctx, EscrowAccountName, r.requester, [
         { denom, amount: fee },
       ]);
+      await this.deps.hooks?.afterFeeRefunded(ctx, r.id, { denom, amount: fee });
+    }
     const coin = (a: bigint) => ({ denom, amount: a.toString() });
     this.setResult(ctx, {
       requestId: r.id,
@@ -722,6 +734,7 @@ export class InferenceKeeper {
     this.setRequest(ctx, r);
     const n = await this.pendingCount(ctx);
     this.setPendingCount(ctx, n > 0n ? n - 1n : 0n);
+    await this.deps.hooks?.afterRequestClosed(ctx, r.id);
   }
 
   // ---- validator duties ----

@@ -46,6 +46,10 @@ const FILES = [
   "cosmos/slashing/v1beta1/slashing",
   "cosmos/slashing/v1beta1/query",
   "cosmos/slashing/v1beta1/tx",
+  "cosmos/authz/v1beta1/authz",
+  "cosmos/authz/v1beta1/query",
+  "cosmos/authz/v1beta1/tx",
+  "cosmos/authz/v1beta1/genesis",
   "cosmos/crypto/secp256k1/keys",
   "cosmos/crypto/ed25519/keys",
   "cosmos/crypto/multisig/keys",
@@ -195,7 +199,7 @@ function clientMethods(file: string, className: string): string[] {
   return Object.getOwnPropertyNames(cls.prototype).filter((n) => n !== "constructor");
 }
 
-const MODULES = ["auth", "bank", "staking", "slashing"];
+const MODULES = ["auth", "bank", "staking", "slashing", "authz"];
 
 test("every Query method cosmjs-types knows is served, with a GET binding", () => {
   for (const mod of MODULES) {
@@ -243,6 +247,10 @@ test("every Msg cosmjs-types knows is declared, with the Msg service marker, a s
   assert.ok(send);
   assert.equal(getOption(send, aminoName), "cosmos-sdk/MsgSend");
   assert.deepEqual(getOption(send, signer), ["from_address"]);
+  const exec = registry.getMessage("cosmos.authz.v1beta1.MsgExec");
+  assert.ok(exec);
+  assert.equal(getOption(exec, aminoName), "cosmos-sdk/MsgExec");
+  assert.deepEqual(getOption(exec, signer), ["grantee"]);
   const staking = registry.getMessage("cosmos.staking.v1beta1.MsgUpdateParams");
   assert.ok(staking);
   assert.equal(getOption(staking, aminoName), "cosmos-sdk/x/staking/MsgUpdateParams");
@@ -258,8 +266,27 @@ test("well-known REST routes are the SDK's", () => {
       "/cosmos/staking/v1beta1/validators/{validator_addr}/delegations/{delegator_addr}",
     "/cosmos.auth.v1beta1.Query/Account": "/cosmos/auth/v1beta1/accounts/{address}",
     "/cosmos.slashing.v1beta1.Query/SigningInfos": "/cosmos/slashing/v1beta1/signing_infos",
+    "/cosmos.authz.v1beta1.Query/Grants": "/cosmos/authz/v1beta1/grants",
+    "/cosmos.authz.v1beta1.Query/GranterGrants": "/cosmos/authz/v1beta1/grants/granter/{granter}",
+    "/cosmos.authz.v1beta1.Query/GranteeGrants": "/cosmos/authz/v1beta1/grants/grantee/{grantee}",
   };
   for (const [path, route] of Object.entries(routes)) {
     assert.deepEqual(catalog.method(path)?.http, [{ method: "GET", path: route, body: "" }], path);
+  }
+});
+
+// cosmjs-types has no authz event.proto: the field numbers are the SDK's (2, 3, 4; 1 is unused)
+test("cosmos.authz.v1beta1 typed events have the SDK's field numbers", () => {
+  for (const name of ["EventGrant", "EventRevoke"]) {
+    const m = registry.getMessage(`cosmos.authz.v1beta1.${name}`);
+    assert.ok(m, name);
+    assert.deepEqual(
+      m.fields.map((f) => [f.name, f.number, f.scalar]),
+      [
+        ["msg_type_url", 2, 9],
+        ["granter", 3, 9],
+        ["grantee", 4, 9],
+      ],
+    );
   }
 });

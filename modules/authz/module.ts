@@ -1,0 +1,29 @@
+// x/authz AppModule: services, genesis, and the BeginBlock that prunes expired grants.
+import type { Context } from "../../chain/baseapp/context.ts";
+import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
+import * as genesis from "./genesis.ts";
+import type { AuthzKeeper } from "./keeper.ts";
+import { ModuleName, StoreKey } from "./keys.ts";
+import { registerMsgServer } from "./msg-server.ts";
+import { registerQueryServer } from "./query-server.ts";
+
+export class AuthzModule extends KeeperModule<AuthzKeeper> {
+  constructor(keeper: AuthzKeeper) {
+    super(
+      {
+        name: ModuleName,
+        storeKey: StoreKey,
+        services: (cfg, k) => {
+          registerMsgServer(cfg, k);
+          registerQueryServer(cfg, k);
+        },
+        genesis,
+      },
+      keeper,
+    );
+  }
+
+  async beginBlock(ctx: Context): Promise<void> {
+    await this.keeper.dequeueAndDeleteExpiredGrants(ctx);
+  }
+}
