@@ -5,6 +5,7 @@
 import type { AbstractLevel } from "abstract-level";
 import type { Logger } from "pino";
 import { type AppCommitStore, BaseApp } from "../chain/baseapp/base-app.ts";
+import { moduleVersions } from "../chain/baseapp/module-versions.ts";
 import { runTx } from "../chain/baseapp/run-tx.ts";
 import type { CacheMultiStore } from "../chain/store/types.ts";
 import { moduleAddress } from "../chain/types/address.ts";
@@ -146,7 +147,10 @@ export class DGridApp extends BaseApp {
     // a refunded request paid under an InferenceAuthorization credits it back
     this.inferenceKeeper.setHooks(inferenceRequestHooks(this.authzKeeper));
     this.consensusKeeper = new ConsensusKeeper(authority);
-    this.upgradeKeeper = new UpgradeKeeper({ authority, upgradeInfoFile: options.upgradeInfoFile });
+    this.upgradeKeeper = new UpgradeKeeper(
+      { authority, upgradeInfoFile: options.upgradeInfoFile },
+      { moduleVersions: () => moduleVersions(this.modules) },
+    );
     // genutil last: its gentxs run once auth, bank and staking are initialized (SDK genesis order)
     const genutil = new GenutilModule({
       stakingKeeper: this.stakingKeeper,

@@ -19,6 +19,8 @@ export interface KeeperGenesis<K> {
 export interface KeeperModuleDefinition<K> {
   name: string;
   storeKey: string;
+  /** SDK ConsensusVersion: the version of the module's state layout */
+  consensusVersion?: number;
   /** registers the module's msg and query services (SDK RegisterServices) */
   services(cfg: Configurator, keeper: K): void;
   /** absent: the module keeps no genesis state (it exports `undefined`) */
@@ -30,6 +32,7 @@ export interface KeeperModuleDefinition<K> {
 export class KeeperModule<K> implements AppModule {
   readonly name: string;
   readonly storeKey: string;
+  readonly consensusVersion?: number;
 
   constructor(
     private readonly definition: KeeperModuleDefinition<K>,
@@ -37,6 +40,7 @@ export class KeeperModule<K> implements AppModule {
   ) {
     this.name = definition.name;
     this.storeKey = definition.storeKey;
+    this.consensusVersion = definition.consensusVersion;
   }
 
   registerServices(cfg: Configurator): void {

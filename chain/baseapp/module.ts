@@ -70,6 +70,8 @@ export interface ModuleAbciHooks {
 export interface AppModule {
   readonly name: string;
   readonly storeKey: string;
+  /** SDK HasConsensusVersion: the version of this module's state layout (absent: 0) */
+  readonly consensusVersion?: number;
   registerServices(cfg: Configurator): void;
   /** app_state[name] JSON (as the SDK's JSON, snake_case) into state; staking returns the genesis validator set */
   // biome-ignore lint/suspicious/noConfusingVoidType: most modules' initGenesis is an async function returning nothing

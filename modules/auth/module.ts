@@ -12,6 +12,7 @@ export class AuthModule extends KeeperModule<AccountKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 5, // the SDK v0.50 x/auth layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

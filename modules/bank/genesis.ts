@@ -16,7 +16,6 @@ import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { ErrDuplicateEntry } from "./errors.ts";
 import type { BankKeeper } from "./keeper.ts";
-import { balanceKey, encodeInt, StoreKey } from "./keys.ts";
 import { type ParamsJson, paramsFromJson, paramsToJson } from "./params.ts";
 
 type ProtoCoin = { denom: string; amount: string };
@@ -135,12 +134,12 @@ export async function initGenesis(ctx: Context, keeper: BankKeeper, json: unknow
   const g = parseGenesis(json);
   keeper.setParams(ctx, paramsFromJson(g.params));
   for (const s of g.send_enabled) keeper.setSendEnabled(ctx, s.denom, s.enabled);
-  const store = ctx.kvStore(StoreKey);
   let total: Coin[] = [];
   for (const b of g.balances) {
     const coins = fromProtoCoins(b.coins);
-    const addr = addressFromString(b.address);
-    for (const c of coins) store.set(balanceKey(addr, c.denom), encodeInt(c.amount));
+    // through the keeper: the denom -> address index is built with the balances (derived state, so an
+    // exported genesis, which does not carry it, rebuilds it on import)
+    for (const c of coins) keeper.setBalance(ctx, b.address, c);
     total = normalizeCoins([...total, ...coins]);
   }
   const given = fromProtoCoins(g.supply);

@@ -8,6 +8,8 @@ export const SupplyPrefix = new Uint8Array([0x00]);
 export const DenomMetadataPrefix = new Uint8Array([0x01]);
 /** 0x02 | len(addr) | addr | denom -> balance (decimal string) */
 export const BalancesPrefix = new Uint8Array([0x02]);
+/** 0x03 | denom | 0x00 | len(addr) | addr -> empty: the reverse index of balances (who holds a denom) */
+export const DenomAddressPrefix = new Uint8Array([0x03]);
 /** 0x04 | denom -> 0x01/0x00 */
 export const SendEnabledPrefix = new Uint8Array([0x04]);
 export const ParamsKey = new Uint8Array([0x05]);
@@ -54,6 +56,31 @@ export function addressBalancesPrefix(addr: Uint8Array): Uint8Array {
 export function balanceKey(addr: Uint8Array, denom: string): Uint8Array {
   return withPrefix(addressBalancesPrefix(addr), denomUtf8(denom));
 }
+
+/**
+ * Prefix of the holders of one denom in the reverse index: the SDK's collections key of a string that
+ * is not the last part of a pair ends with a 0x00 (a valid denom has none), so "ab" is no prefix of "abc".
+ */
+export function denomOwnersPrefix(denom: string): Uint8Array {
+  const d = denomUtf8(denom);
+  const k = new Uint8Array(1 + d.length + 1);
+  k[0] = DenomAddressPrefix[0];
+  k.set(d, 1);
+  return k; // the last byte stays 0x00
+}
+
+/** Reverse-index key of (denom, address): written and deleted with the balance of that address and denom. */
+export function denomAddressKey(denom: string, addr: Uint8Array): Uint8Array {
+  const prefix = denomOwnersPrefix(denom);
+  const k = new Uint8Array(prefix.length + 1 + addr.length);
+  k.set(prefix, 0);
+  k[prefix.length] = addr.length;
+  k.set(addr, prefix.length + 1);
+  return k;
+}
+
+/** The value of a reverse-index entry: nothing (collections' NoValue). */
+export const IndexValue = new Uint8Array();
 
 /** Splits a balance key (without the 0x02 prefix) into address bytes and denom. */
 export function splitBalanceKey(rest: Uint8Array): { addr: Uint8Array; denom: string } {

@@ -13,6 +13,7 @@ export class BankModule extends KeeperModule<BankKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 4, // the SDK v0.50 x/bank layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

@@ -5,8 +5,14 @@ import {
   QueryAllBalancesResponse,
   QueryBalanceRequest,
   QueryBalanceResponse,
+  QueryDenomMetadataByQueryStringRequest,
+  QueryDenomMetadataByQueryStringResponse,
   QueryDenomMetadataRequest,
   QueryDenomMetadataResponse,
+  QueryDenomOwnersByQueryRequest,
+  QueryDenomOwnersByQueryResponse,
+  QueryDenomOwnersRequest,
+  QueryDenomOwnersResponse,
   QueryDenomsMetadataRequest,
   QueryDenomsMetadataResponse,
   QueryParamsRequest,
@@ -28,9 +34,16 @@ import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
-import { addressFromString } from "../../chain/types/address.ts";
+import { addressFromString, addressToString } from "../../chain/types/address.ts";
 import type { BankKeeper } from "./keeper.ts";
-import { addressBalancesPrefix, DenomMetadataPrefix, decodeInt, StoreKey, SupplyPrefix } from "./keys.ts";
+import {
+  addressBalancesPrefix,
+  DenomMetadataPrefix,
+  decodeInt,
+  denomOwnersPrefix,
+  StoreKey,
+  SupplyPrefix,
+} from "./keys.ts";
 
 const P = "/cosmos.bank.v1beta1.Query/";
 const dec = new TextDecoder();
@@ -48,7 +61,7 @@ function denom(d: string): void {
   try {
     validateDenom(d);
   } catch {
-    throw invalidArgument(`invalid denom ${d}`);
+    throw invalidArgument(`invalid denom: ${d}`); // sdk.ValidateDenom's text
   }
 }
 
@@ -119,14 +132,43 @@ export function registerQueryServer(cfg: Configurator, k: BankKeeper): void {
       return { metadatas: items, pagination };
     }),
   );
+  const denomMetadata = async (ctx: Context, d: string) => {
+    denom(d);
+    const m = await k.getDenomMetaData(ctx, d);
+    if (!m) throw notFound(`client metadata for denom ${d}`);
+    return { metadata: m };
+  };
+  // the holders of a denom, paged over the denom -> address index (keys: len(addr) | addr)
+  const denomOwners = async (ctx: Context, d: string, page: QueryDenomOwnersRequest["pagination"]) => {
+    denom(d);
+    const { items, pagination } = await paginate(ctx.kvStore(StoreKey), denomOwnersPrefix(d), page, async (key) => {
+      const address = addressToString(key.subarray(1, 1 + key[0]));
+      return { address, balance: toProtoCoin(await k.getBalance(ctx, address, d)) };
+    });
+    return { denomOwners: items, pagination };
+  };
+
   cfg.registerQuery(
     `${P}DenomMetadata`,
-    queryHandler(QueryDenomMetadataRequest, QueryDenomMetadataResponse, async (ctx, r) => {
-      denom(r.denom);
-      const m = await k.getDenomMetaData(ctx, r.denom);
-      if (!m) throw notFound(`client metadata for denom ${r.denom}`);
-      return { metadata: m };
-    }),
+    queryHandler(QueryDenomMetadataRequest, QueryDenomMetadataResponse, (ctx, r) => denomMetadata(ctx, r.denom)),
+  );
+  cfg.registerQuery(
+    `${P}DenomMetadataByQueryString`,
+    queryHandler(QueryDenomMetadataByQueryStringRequest, QueryDenomMetadataByQueryStringResponse, (ctx, r) =>
+      denomMetadata(ctx, r.denom),
+    ),
+  );
+  cfg.registerQuery(
+    `${P}DenomOwners`,
+    queryHandler(QueryDenomOwnersRequest, QueryDenomOwnersResponse, (ctx, r) =>
+      denomOwners(ctx, r.denom, r.pagination),
+    ),
+  );
+  cfg.registerQuery(
+    `${P}DenomOwnersByQuery`,
+    queryHandler(QueryDenomOwnersByQueryRequest, QueryDenomOwnersByQueryResponse, (ctx, r) =>
+      denomOwners(ctx, r.denom, r.pagination),
+    ),
   );
   cfg.registerQuery(
     `${P}SendEnabled`,

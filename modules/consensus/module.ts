@@ -13,6 +13,7 @@ export class ConsensusModule extends KeeperModule<ConsensusKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 1, // the SDK v0.50 x/consensus layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k);
           registerQueryServer(cfg, k);

@@ -21,6 +21,7 @@ export class GenutilModule implements AppModule {
   readonly name = ModuleName;
   /** genutil has no store ("" is not mounted by the app) */
   readonly storeKey = "";
+  readonly consensusVersion = 1; // as the SDK v0.50 genutil module
 
   constructor(private readonly deps: GenutilDeps) {}
 

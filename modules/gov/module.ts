@@ -17,6 +17,7 @@ export class GovModule extends KeeperModule<GovKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 5, // the SDK v0.50 x/gov layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k);
           registerQueryServer(cfg, k);

@@ -42,6 +42,7 @@ export class InferenceModule extends KeeperModule<InferenceKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 1, // first version of this DGrid module's layout
         services: (cfg, k) => {
           registerMsgServer(cfg, k, keepers.authority);
           registerQueryServer(cfg, k);

@@ -12,6 +12,7 @@ export class RegistryModule extends KeeperModule<RegistryKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 1, // first version of this DGrid module's layout
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

@@ -13,6 +13,7 @@ export class ReputationModule extends KeeperModule<ReputationKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 1, // first version of this DGrid module's layout
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

@@ -15,6 +15,7 @@ export class SlashingModule extends KeeperModule<SlashingKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 4, // the SDK v0.50 x/slashing layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

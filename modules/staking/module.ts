@@ -16,6 +16,7 @@ export class StakingModule extends KeeperModule<StakingKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 5, // the SDK v0.50 x/staking layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k, authority);
           registerQueryServer(cfg, k);

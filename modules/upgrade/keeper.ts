@@ -3,9 +3,10 @@
 import { writeFileSync } from "node:fs";
 import { Plan } from "cosmjs-types/cosmos/upgrade/v1beta1/upgrade";
 import type { Context } from "../../chain/baseapp/context.ts";
+import type { ModuleVersion } from "../../chain/baseapp/module-versions.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { DonePrefix, doneKey, PlanKey, StoreKey } from "./keys.ts";
+import { DonePrefix, doneKey, PlanKey, StoreKey, upgradedConsStateKey } from "./keys.ts";
 
 export type UpgradeHandler = (ctx: Context, plan: Plan) => Promise<void>;
 
@@ -31,15 +32,37 @@ export function validatePlan(p: Plan): void {
   if (p.height <= 0n) throw ErrInvalidRequest.wrap("height must be greater than 0");
 }
 
+export interface UpgradeKeeperDependencies {
+  /**
+   * The app's modules with their consensus versions, sorted by name (the app's module manager). The SDK
+   * keeps this map in the upgrade store, written at InitChain and after an upgrade's migrations; DGrid
+   * has no in-place migrations, so the running binary's modules are that map.
+   */
+  moduleVersions(): readonly ModuleVersion[];
+}
+
 export class UpgradeKeeper {
   readonly storeKey = StoreKey;
   readonly authority: string;
   readonly upgradeInfoFile?: string;
   private readonly handlers = new Map<string, UpgradeHandler>();
 
-  constructor(options: UpgradeKeeperOptions) {
+  constructor(
+    options: UpgradeKeeperOptions,
+    private readonly deps: UpgradeKeeperDependencies,
+  ) {
     this.authority = options.authority;
     this.upgradeInfoFile = options.upgradeInfoFile;
+  }
+
+  /** GetModuleVersions: every module and its consensus version, sorted by name. */
+  getModuleVersions(): readonly ModuleVersion[] {
+    return this.deps.moduleVersions();
+  }
+
+  /** The upgraded consensus state stored for lastHeight (IBC's; undefined when there is none). */
+  async getUpgradedConsensusState(ctx: Context, lastHeight: bigint): Promise<Uint8Array | undefined> {
+    return ctx.kvStore(StoreKey).get(upgradedConsStateKey(lastHeight));
   }
 
   /** A new binary registers the handler of the upgrade it implements (SetUpgradeHandler). */

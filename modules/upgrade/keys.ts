@@ -15,3 +15,11 @@ export function doneKey(name: string, height: bigint): Uint8Array {
   k.set(n, 9);
   return k;
 }
+
+/**
+ * "upgradedIBCState/<height>/upgradedConsState" -> the consensus state IBC clients verify an upgrade
+ * against. Only IBC's client module writes it (at a plan's height - 1); DGrid has no IBC, so nothing does.
+ */
+export function upgradedConsStateKey(lastHeight: bigint): Uint8Array {
+  return new TextEncoder().encode(`upgradedIBCState/${lastHeight}/upgradedConsState`);
+}

@@ -15,6 +15,7 @@ export class UpgradeModule extends KeeperModule<UpgradeKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 3, // the SDK v0.50 x/upgrade layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k);
           registerQueryServer(cfg, k);

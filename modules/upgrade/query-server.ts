@@ -1,4 +1,4 @@
-// x/upgrade gRPC Query service: CurrentPlan, AppliedPlan, Authority.
+// x/upgrade gRPC Query service: CurrentPlan, AppliedPlan, Authority, ModuleVersions, UpgradedConsensusState.
 import {
   QueryAppliedPlanRequest,
   QueryAppliedPlanResponse,
@@ -6,9 +6,14 @@ import {
   QueryAuthorityResponse,
   QueryCurrentPlanRequest,
   QueryCurrentPlanResponse,
+  QueryModuleVersionsRequest,
+  QueryModuleVersionsResponse,
+  QueryUpgradedConsensusStateRequest,
+  QueryUpgradedConsensusStateResponse,
 } from "cosmjs-types/cosmos/upgrade/v1beta1/query";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { ErrNotFound } from "../../chain/errors/errors.ts";
 import type { UpgradeKeeper } from "./keeper.ts";
 
 const P = "/cosmos.upgrade.v1beta1.Query/";
@@ -25,6 +30,25 @@ export function registerQueryServer(cfg: Configurator, k: UpgradeKeeper): void {
     queryHandler(QueryAppliedPlanRequest, QueryAppliedPlanResponse, async (ctx, r) => ({
       height: await k.getDoneHeight(ctx, r.name),
     })),
+  );
+  cfg.registerQuery(
+    `${P}ModuleVersions`,
+    queryHandler(QueryModuleVersionsRequest, QueryModuleVersionsResponse, async (_ctx, r) => {
+      const all = k.getModuleVersions();
+      if (r.moduleName === "") return { moduleVersions: all };
+      const one = all.find((m) => m.name === r.moduleName);
+      // an SDK error, not a gRPC status: code sdk/38, NotFound on the gRPC door
+      if (!one) throw ErrNotFound.wrap(`x/upgrade: QueryModuleVersions module ${r.moduleName} not found`);
+      return { moduleVersions: [one] };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}UpgradedConsensusState`,
+    queryHandler(QueryUpgradedConsensusStateRequest, QueryUpgradedConsensusStateResponse, async (ctx, r) => {
+      // none stored: an empty response, as the SDK answers (no error)
+      const state = await k.getUpgradedConsensusState(ctx, r.lastHeight);
+      return state ? { upgradedConsensusState: state } : {};
+    }),
   );
   cfg.registerQuery(
     `${P}Authority`,

@@ -132,9 +132,12 @@ function requestsFor(k: Known): Record<string, JsonObject[]> {
     "/cosmos.bank.v1beta1.Query/SupplyOf": [{ denom: DENOM }],
     "/cosmos.bank.v1beta1.Query/TotalSupply": [{}, { pagination: { limit: "1" } }],
     "/cosmos.bank.v1beta1.Query/DenomMetadata": [{ denom: DENOM }, { denom: "ibc/ABC" }],
-    "/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString": [{ denom: DENOM }],
-    "/cosmos.bank.v1beta1.Query/DenomOwners": [{ denom: DENOM, pagination: { limit: "3", count_total: true } }],
-    "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery": [{ denom: DENOM }],
+    "/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString": [{ denom: DENOM }, { denom: "ibc/ABC" }],
+    "/cosmos.bank.v1beta1.Query/DenomOwners": [
+      { denom: DENOM, pagination: { limit: "3", count_total: true } },
+      { denom: "ibc/ABC" },
+    ],
+    "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery": [{ denom: DENOM }, { denom: "" }],
     "/cosmos.bank.v1beta1.Query/SendEnabled": [{}, { denoms: [DENOM, "other"] }],
     ...gov("v1"),
     ...gov("v1beta1"),
@@ -157,6 +160,7 @@ function requestsFor(k: Known): Record<string, JsonObject[]> {
     "/cosmos.staking.v1beta1.Query/HistoricalInfo": [{ height: h }],
     "/cosmos.upgrade.v1beta1.Query/AppliedPlan": [{ name: "v2" }],
     "/cosmos.upgrade.v1beta1.Query/UpgradedConsensusState": [{ last_height: h }],
+    "/cosmos.upgrade.v1beta1.Query/ModuleVersions": [{}, { module_name: "bank" }, { module_name: "nope" }],
     "/dgrid.inference.v1.Query/Request": [{ id: k.requestId }, { id: "999999" }],
     "/dgrid.inference.v1.Query/Result": [{ id: k.requestId }],
     "/dgrid.inference.v1.Query/RequestsByRequester": [{ requester: k.user }],
@@ -213,11 +217,23 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       code: NOT_FOUND,
       why: "no such module",
     },
-    {
-      method: "/cosmos.bank.v1beta1.Query/DenomMetadata",
-      where: (r) => r.denom === "ibc/ABC",
+    ...["DenomMetadata", "DenomMetadataByQueryString"].map((m) => ({
+      method: `/cosmos.bank.v1beta1.Query/${m}`,
+      where: (r: JsonObject) => r.denom === "ibc/ABC",
       code: NOT_FOUND,
       why: "no metadata",
+    })),
+    {
+      method: "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery",
+      where: (r) => r.denom === "",
+      code: INVALID_ARGUMENT,
+      why: "invalid denom, as sdk.ValidateDenom",
+    },
+    {
+      method: "/cosmos.upgrade.v1beta1.Query/ModuleVersions",
+      where: (r) => r.module_name === "nope",
+      code: NOT_FOUND,
+      why: "no such module (sdk ErrNotFound)",
     },
     { method: "/cosmos.staking.v1beta1.Query/UnbondingDelegation", code: NOT_FOUND, why: "nothing unbonds" },
     {
@@ -270,14 +286,6 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       code: UNIMPLEMENTED,
       why: "no legacy amino codec (chain/services/node/README.md)",
     },
-    // query methods of registered services that the app's modules do not serve (yet)
-    ...[
-      "/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString",
-      "/cosmos.bank.v1beta1.Query/DenomOwners",
-      "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery",
-      "/cosmos.upgrade.v1beta1.Query/ModuleVersions",
-      "/cosmos.upgrade.v1beta1.Query/UpgradedConsensusState",
-    ].map((method) => ({ method, code: UNIMPLEMENTED, why: "not served by the app's module" })),
   ];
 
 const isNodeServed = (route: Route) => NODE_SERVED.has(route.method.service.typeName);
