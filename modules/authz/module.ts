@@ -13,6 +13,7 @@ export class AuthzModule extends KeeperModule<AuthzKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 2, // the SDK v0.50 x/authz layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k);
           registerQueryServer(cfg, k);

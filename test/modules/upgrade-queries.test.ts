@@ -108,6 +108,7 @@ describe("x/upgrade queries: ModuleVersions, UpgradedConsensusState", () => {
       QueryModuleVersionsResponse.decode(r.value).moduleVersions.map((m) => `${m.name}=${m.version}`),
       [
         "auth=5",
+        "authz=2",
         "bank=4",
         "consensus=1",
         "genutil=1",
