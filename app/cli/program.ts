@@ -6,6 +6,7 @@ import { LOG_LEVELS } from "../../chain/node/config.ts";
 import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
+import { registerGatewayCommand } from "./gateway.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
 import { registerInferenceCommands } from "./inference.ts";
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);
+  registerGatewayCommand(program, io);
   registerStartCommands(program, startNode);
   registerLocalnetCommand(program);
   return program;
