@@ -125,6 +125,12 @@ function requestsFor(k: Known): Record<string, JsonObject[]> {
     "/cosmos.auth.v1beta1.Query/ModuleAccountByName": [{ name: "gov" }, { name: "nope" }],
     "/cosmos.auth.v1beta1.Query/AddressBytesToString": [{ address_bytes: addressBytes }],
     "/cosmos.auth.v1beta1.Query/AddressStringToBytes": [{ address_string: k.user }],
+    "/cosmos.authz.v1beta1.Query/Grants": [
+      { granter: k.user, grantee: k.recipient },
+      { granter: k.user, grantee: k.recipient, msg_type_url: "/cosmos.bank.v1beta1.MsgSend" },
+    ],
+    "/cosmos.authz.v1beta1.Query/GranterGrants": [{ granter: k.user }, { granter: "dgrid1nope" }],
+    "/cosmos.authz.v1beta1.Query/GranteeGrants": [{ grantee: k.recipient }],
     "/cosmos.bank.v1beta1.Query/AllBalances": [{ address: k.user }, { address: k.recipient }],
     "/cosmos.bank.v1beta1.Query/Balance": [{ address: k.user, denom: DENOM }],
     "/cosmos.bank.v1beta1.Query/SpendableBalances": [{ address: k.user }],
