@@ -283,6 +283,18 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       why: "a committed tx: sequence mismatch, as x/auth answers",
     },
     {
+      method: "/cosmos.authz.v1beta1.Query/Grants",
+      where: (r) => r.msg_type_url !== undefined,
+      code: UNKNOWN,
+      why: "no grant for that msg type: authz ErrNoAuthorizationFound (registered, so gRPC Unknown), as the SDK",
+    },
+    {
+      method: "/cosmos.authz.v1beta1.Query/GranterGrants",
+      where: (r) => r.granter === "dgrid1nope",
+      code: INVALID_ARGUMENT,
+      why: "not a bech32 address",
+    },
+    {
       method: "/cosmos.tx.v1beta1.Service/TxDecodeAmino",
       code: UNIMPLEMENTED,
       why: "no legacy amino codec (chain/services/node/README.md)",
