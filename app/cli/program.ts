@@ -3,6 +3,7 @@
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
 import { LOG_LEVELS } from "../../chain/node/config.ts";
+import { registerAuthzCommands } from "./authz.ts";
 import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerModelsCommands(program, io);
   registerGovCommands(program, io);
   registerStakingCommands(program, io);
+  registerAuthzCommands(program, io);
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);

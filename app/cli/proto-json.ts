@@ -1,0 +1,56 @@
+// Proto JSON for commands that handle messages of any type (authz grants and exec): the registry of
+// every DGrid and SDK proto (proto/gen/descriptors.binpb), read once when first needed, to turn
+// `{"@type": ..., ...}` JSON into an Any and a response into the JSON the SDK's CLI prints.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  createFileRegistry,
+  type DescMessage,
+  type FileRegistry,
+  fromBinary,
+  fromJson,
+  type JsonValue,
+  toBinary,
+} from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import type { Any } from "cosmjs-types/google/protobuf/any";
+import { toGatewayJson } from "../../chain/services/gateway-json.ts";
+import { CliError } from "./context.ts";
+
+const DESCRIPTORS = resolve(import.meta.dirname, "..", "..", "proto", "gen", "descriptors.binpb");
+
+let cached: FileRegistry | undefined;
+
+/** The registry of every proto the chain knows (loaded on first use). */
+export function protoRegistry(): FileRegistry {
+  cached ??= createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTORS)));
+  return cached;
+}
+
+function messageType(name: string): DescMessage {
+  const desc = protoRegistry().getMessage(name);
+  if (!desc) throw new CliError(`unknown message type "${name}"`);
+  return desc;
+}
+
+/** `{"@type": "/pkg.Msg", ...fields}` (proto JSON, snake_case or camelCase) -> an Any. */
+export function anyFromJson(json: unknown, what: string): Any {
+  const obj = json as Record<string, unknown> | null;
+  const typeUrl = obj && typeof obj === "object" && !Array.isArray(obj) ? obj["@type"] : undefined;
+  if (typeof typeUrl !== "string" || !typeUrl.startsWith("/"))
+    throw new CliError(`${what} must be a JSON object with "@type": "/<proto message name>"`);
+  const { "@type": _, ...fields } = obj as Record<string, unknown>;
+  const desc = messageType(typeUrl.slice(1));
+  try {
+    const msg = fromJson(desc, fields as JsonValue, { registry: protoRegistry() });
+    return { typeUrl, value: toBinary(desc, msg) };
+  } catch (e) {
+    throw new CliError(`invalid ${what} (${typeUrl}): ${(e as Error).message}`);
+  }
+}
+
+/** Response bytes of message type `name` as the SDK prints them (snake_case, defaults, Any expanded). */
+export function sdkJson(name: string, bytes: Uint8Array): JsonValue {
+  const desc = messageType(name);
+  return toGatewayJson(desc, fromBinary(desc, bytes), { registry: protoRegistry() });
+}
