@@ -18,6 +18,7 @@ import type { Any } from "cosmjs-types/google/protobuf/any";
 import { parseAddress } from "./args.ts";
 import { CliError } from "./context.ts";
 import { jsonSafe, withNode } from "./node-client.ts";
+import { sdkJson } from "./proto-json.ts";
 
 async function abciQuery(url: string, path: string, request: Uint8Array, height?: number) {
   const comet = await Comet38Client.connect(url);
@@ -100,6 +101,9 @@ function decodeTxJson(tx: Uint8Array): unknown {
       body: {
         messages: d.body.messages.map((m) => {
           try {
+            // authz messages carry Anys (authorizations, exec'd messages) CosmJS leaves as bytes
+            if (m.typeUrl.startsWith("/cosmos.authz.v1beta1."))
+              return { "@type": m.typeUrl, ...(sdkJson(m.typeUrl.slice(1), m.value) as object) };
             return { "@type": m.typeUrl, ...(snakeKeys(registry.decode(m)) as object) };
           } catch {
             return { "@type": m.typeUrl, value: m.value };

@@ -23,6 +23,7 @@ describe("authz CLI against the in-process app", () => {
   let app: AppNode;
   let alice: string;
   let bob: string;
+  let lastHash = "";
   const home = tempHome();
   const ring = ["--home", home, "--keyring-backend", "test"];
   const txFlags = (from: string) => ["--from", from, "--node", app.node.url, "--fees", "10000udgrid", "-y", ...ring];
@@ -35,6 +36,7 @@ describe("authz CLI against the in-process app", () => {
   const tx = async (args: string[], from: string) => {
     const r = await cli(["tx", "authz", ...args, ...txFlags(from), "-o", "json"]);
     assert.equal(r.code, 0, r.stderr);
+    lastHash = JSON.parse(r.stdout).txhash;
     const res = await app.deliver();
     assert.equal(res.txResults.length, 1);
     assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
@@ -149,6 +151,9 @@ describe("authz CLI against the in-process app", () => {
 
     await tx(["exec", file], "bob");
 
+    // `query tx` shows the exec'd message itself, not the Any's bytes
+    const shown = await json(["query", "tx", lastHash]);
+    assert.deepEqual(shown.tx.body.messages, [{ "@type": "/cosmos.authz.v1beta1.MsgExec", grantee: bob, msgs: [msg] }]);
     assert.equal(await balance(CAROL), 1200n);
     assert.equal(await balance(alice), aliceBefore - 1200n);
     assert.equal(await balance(bob), bobBefore - 10000n, "the grantee pays only its fee");
