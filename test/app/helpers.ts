@@ -92,6 +92,7 @@ export interface SignOpts {
   chainId?: string;
   corrupt?: boolean;
   payer?: string;
+  granter?: string;
 }
 
 export async function signTx(
@@ -110,7 +111,7 @@ export async function signTx(
     [{ pubkey, sequence: o.sequence }],
     [{ denom: "udgrid", amount: fee }],
     Number(gas),
-    undefined,
+    o.granter,
     o.payer,
   );
   const doc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN_ID, Number(o.accountNumber));
