@@ -130,6 +130,11 @@ export function send(from: string, to: string, amount: string) {
 
 let blockTime = 1_700_000_000n;
 
+/** the time (unix seconds) of the last block `block` made; the next one is 5 s later */
+export function lastBlockTime(): bigint {
+  return blockTime;
+}
+
 export async function block(app: DGridApp, height: number, txs: Uint8Array[]) {
   blockTime += 5n;
   const res = await app.finalizeBlock({
