@@ -43,7 +43,6 @@ import {
 registry.register(MsgPruneAllowances.typeUrl, MsgPruneAllowances);
 
 const FEE_COLLECTOR = moduleAddress("fee_collector");
-const MSG_SEND = "/cosmos.bank.v1beta1.MsgSend";
 const PRUNE = "/cosmos.feegrant.v1beta1.MsgPruneAllowances";
 
 async function query<T>(
