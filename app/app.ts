@@ -22,6 +22,8 @@ import { BankKeeper } from "../modules/bank/keeper.ts";
 import { BankModule } from "../modules/bank/module.ts";
 import { ConsensusKeeper } from "../modules/consensus/keeper.ts";
 import { ConsensusModule } from "../modules/consensus/module.ts";
+import { FeegrantKeeper } from "../modules/feegrant/keeper.ts";
+import { FeegrantModule } from "../modules/feegrant/module.ts";
 import { GenutilModule } from "../modules/genutil/module.ts";
 import type { StakingKeeperI as GovStakingKeeperI } from "../modules/gov/expected-keepers.ts";
 import { GovKeeper } from "../modules/gov/keeper.ts";
@@ -88,6 +90,7 @@ export const MODULE_ACCOUNT_PERMISSIONS: Record<string, string[]> = {
 export class DGridApp extends BaseApp {
   readonly accountKeeper: AccountKeeper;
   readonly bankKeeper: BankKeeper;
+  readonly feegrantKeeper: FeegrantKeeper;
   readonly registryKeeper: RegistryKeeper;
   readonly reputationKeeper = new ReputationKeeper();
   readonly inferenceKeeper: InferenceKeeper;
@@ -118,6 +121,7 @@ export class DGridApp extends BaseApp {
       .map(moduleAddress);
     this.bankKeeper = new BankKeeper({ blockedAddresses: blocked }, { accountKeeper: this.accountKeeper });
     const authority = moduleAddress(GovModuleName);
+    this.feegrantKeeper = new FeegrantKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
     this.stakingKeeper = new StakingKeeper({}, { accountKeeper: this.accountKeeper, bankKeeper: this.bankKeeper });
     this.slashingKeeper = new SlashingKeeper({}, { stakingKeeper: this.stakingKeeper });
     this.stakingKeeper.setHooks(this.slashingKeeper.hooks());
@@ -161,6 +165,7 @@ export class DGridApp extends BaseApp {
       new UpgradeModule(this.upgradeKeeper), // first: its PreBlocker halts before anything else runs
       new AuthModule(this.accountKeeper, authority),
       new BankModule(this.bankKeeper, authority),
+      new FeegrantModule(this.feegrantKeeper),
       new StakingModule(this.stakingKeeper, authority),
       // after staking: its genesis runs once staking's hooks are set; its BeginBlock precedes staking's EndBlock
       new SlashingModule(this.slashingKeeper, authority),
@@ -178,6 +183,7 @@ export class DGridApp extends BaseApp {
     const anteDeps = {
       accountKeeper: this.accountKeeper,
       bankKeeper: this.bankKeeper,
+      feegrantKeeper: this.feegrantKeeper,
       sigVerifier: this.sigVerifier,
       // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages (the SDK modules' types carry their own)
       aminoConverters: dgridAminoConverters,

@@ -12,6 +12,10 @@ import {
   validateGenesis as validateBankGenesis,
 } from "../modules/bank/genesis.ts";
 import {
+  defaultGenesis as defaultFeegrantGenesis,
+  validateGenesis as validateFeegrantGenesis,
+} from "../modules/feegrant/genesis.ts";
+import {
   defaultGenesis as defaultGenutilGenesis,
   validateGenesis as validateGenutilGenesis,
 } from "../modules/genutil/genesis.ts";
@@ -48,7 +52,12 @@ export interface AppState {
  * theirs for documents that want them spelled out.
  */
 export function defaultAppState(): AppState {
-  return { auth: defaultAuthGenesis(), bank: defaultBankGenesis(), gov: defaultGovGenesis() } as AppState;
+  return {
+    auth: defaultAuthGenesis(),
+    bank: defaultBankGenesis(),
+    gov: defaultGovGenesis(),
+    feegrant: defaultFeegrantGenesis(),
+  } as AppState;
 }
 
 export function stakingGenesisDefaults(): { staking: unknown; genutil: unknown } {
@@ -132,6 +141,7 @@ export function validateAppState(state: unknown): void {
   for (const [name, validate] of [
     ["staking", validateStakingGenesis],
     ["genutil", validateGenutilGenesis],
+    ["feegrant", validateFeegrantGenesis],
   ] as const) {
     if (s[name] === undefined) continue;
     try {

@@ -1,6 +1,6 @@
 // The ante handler, decorators in x/auth/ante/ante.go order (SetUpContext is done by the app, which
 // builds the tx gas meter before calling this): extension options, ValidateBasic, timeout height,
-// memo, tx-size gas, fee deduction, SetPubKey, sig count, sig gas, sig verification, sequence.
+// memo, tx-size gas, fee deduction (by the fee granter when one is named), SetPubKey, sig count, sig gas, sig verification, sequence.
 
 import type { AminoConverters } from "@cosmjs/stargate";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
@@ -21,6 +21,7 @@ import {
   CodedError,
   ErrInsufficientFee,
   ErrInsufficientFunds,
+  ErrInvalidAddress,
   ErrInvalidGasLimit,
   ErrInvalidPubKey,
   ErrInvalidRequest,
@@ -33,12 +34,12 @@ import {
   ErrUnknownExtensionOptions,
   ErrWrongSequence,
 } from "../../chain/errors/errors.ts";
-import { addressFromString, secp256k1AddressBytes } from "../../chain/types/address.ts";
+import { addressFromString, isValidAddress, secp256k1AddressBytes } from "../../chain/types/address.ts";
 import { bytesEqual, toHex } from "../../chain/types/bytes.ts";
 import { Secp256k1PubKeyTypeUrl, secp256k1KeyFromAny } from "../../chain/types/pubkey.ts";
 import type { Account } from "./account.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./events.ts";
-import type { BankKeeperI } from "./expected-keepers.ts";
+import type { BankKeeperI, FeegrantKeeperI } from "./expected-keepers.ts";
 import type { AccountKeeper } from "./keeper.ts";
 import { FeeCollectorName } from "./keys.ts";
 import { signBytes } from "./sign-modes.ts";
@@ -60,6 +61,8 @@ export interface AnteDeps {
    * (the DGrid messages'); a message type's own `toAmino` serves where this has no entry
    */
   aminoConverters?: AminoConverters;
+  /** x/feegrant, given by the app: absent, a tx naming a fee granter is refused */
+  feegrantKeeper?: FeegrantKeeperI;
 }
 
 export type { AnteHandler };
@@ -183,19 +186,39 @@ export function newAnteHandler(deps: AnteDeps): AnteHandler {
       }
     }
     const feePayer = fee?.payer ? fee.payer : tx.signers[0];
-    if (fee?.granter) throw ErrInvalidRequest.wrap("fee grants are not supported");
-    if (!(await ak.getAccount(ctx, feePayer)))
-      throw ErrUnknownAddress.wrap(`fee payer address: ${feePayer} does not exist`);
+    // a fee granter pays instead of the payer when its allowance for the payer accepts this fee and
+    // these messages (the allowance is updated on this branch: CheckTx's, simulation's or the block's)
+    let deductFeesFrom = feePayer;
+    if (fee?.granter) {
+      if (!deps.feegrantKeeper) throw ErrInvalidRequest.wrap("fee grants are not enabled");
+      if (!isValidAddress(fee.granter)) throw ErrInvalidAddress.wrap(`invalid fee granter address: ${fee.granter}`);
+      if (!bytesEqual(addressFromString(fee.granter), addressFromString(feePayer))) {
+        const msgTypeUrls = tx.msgs.map((m) => m.typeUrl);
+        try {
+          await deps.feegrantKeeper.useGrantedFees(ctx, fee.granter, feePayer, feeCoins, msgTypeUrls);
+        } catch (e) {
+          if (e instanceof CodedError)
+            throw new CodedError(
+              e.registered,
+              `${fee.granter} does not allow to pay fees for ${feePayer}: ${e.message}`,
+            );
+          throw e;
+        }
+      }
+      deductFeesFrom = fee.granter;
+    }
+    if (!(await ak.getAccount(ctx, deductFeesFrom)))
+      throw ErrUnknownAddress.wrap(`fee payer address: ${deductFeesFrom} does not exist`);
     if (feeCoins.length > 0) {
       if (!isValidCoins(feeCoins)) throw ErrInsufficientFee.wrap(`invalid fee amount: ${coinsToString(feeCoins)}`);
       try {
-        await bk.sendCoinsFromAccountToModule(ctx, feePayer, FeeCollectorName, feeCoins);
+        await bk.sendCoinsFromAccountToModule(ctx, deductFeesFrom, FeeCollectorName, feeCoins);
       } catch (e) {
         if (e instanceof CodedError && ErrInsufficientFunds.is(e)) throw ErrInsufficientFunds.wrap(e.message);
         throw e;
       }
     }
-    ctx.eventManager.emit(feeEvent(coinsToString(feeCoins), feePayer));
+    ctx.eventManager.emit(feeEvent(coinsToString(feeCoins), deductFeesFrom));
 
     // SetPubKeyDecorator
     const accounts: Account[] = [];

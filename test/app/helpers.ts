@@ -92,6 +92,7 @@ export interface SignOpts {
   chainId?: string;
   corrupt?: boolean;
   payer?: string;
+  granter?: string;
 }
 
 export async function signTx(
@@ -110,7 +111,7 @@ export async function signTx(
     [{ pubkey, sequence: o.sequence }],
     [{ denom: "udgrid", amount: fee }],
     Number(gas),
-    undefined,
+    o.granter,
     o.payer,
   );
   const doc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN_ID, Number(o.accountNumber));
@@ -128,6 +129,11 @@ export function send(from: string, to: string, amount: string) {
 }
 
 let blockTime = 1_700_000_000n;
+
+/** the time (unix seconds) of the last block `block` made; the next one is 5 s later */
+export function lastBlockTime(): bigint {
+  return blockTime;
+}
 
 export async function block(app: DGridApp, height: number, txs: Uint8Array[]) {
   blockTime += 5n;
