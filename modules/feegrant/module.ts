@@ -13,6 +13,7 @@ export class FeegrantModule extends KeeperModule<FeegrantKeeper> {
       {
         name: ModuleName,
         storeKey: StoreKey,
+        consensusVersion: 2, // the SDK v0.50 x/feegrant layout's version
         services: (cfg, k) => {
           registerMsgServer(cfg, k);
           registerQueryServer(cfg, k);

@@ -111,6 +111,7 @@ describe("x/upgrade queries: ModuleVersions, UpgradedConsensusState", () => {
         "authz=2",
         "bank=4",
         "consensus=1",
+        "feegrant=2",
         "genutil=1",
         "gov=5",
         "inference=1",
