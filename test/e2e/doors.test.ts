@@ -292,6 +292,11 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       why: "no grant for that msg type: authz ErrNoAuthorizationFound (registered, so gRPC Unknown), as the SDK",
     },
     {
+      method: "/cosmos.feegrant.v1beta1.Query/Allowance",
+      code: NOT_FOUND,
+      why: "no allowance from that granter: sdk ErrNotFound 'fee-grant not found', as the SDK's keeper",
+    },
+    {
       method: "/cosmos.authz.v1beta1.Query/GranterGrants",
       where: (r) => r.granter === "dgrid1nope",
       code: INVALID_ARGUMENT,
