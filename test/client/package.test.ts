@@ -82,6 +82,9 @@ describe("@dgrid/client as an installed package", () => {
   before(async () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(app, { recursive: true });
+    // build explicitly: under `npm test` the root's ignore-scripts=true reaches child npm processes as
+    // npm_config_ignore_scripts, which would skip the package's prepack build
+    run("npm", ["run", "build", "--silent"], clientDir);
     const packed = run("npm", ["pack", "--pack-destination", work, "--silent"], clientDir).trim().split("\n").pop();
     tarball = join(work, packed ?? "");
     node = await startDevnetNode();
@@ -121,7 +124,7 @@ describe("@dgrid/client as an installed package", () => {
     assert.deepEqual(bad, []);
     assert.ok(
       Object.keys(manifest.dependencies).every(
-        (d) => d.startsWith("@cosmjs/") || ["cosmjs-types", "@bufbuild/protobuf"].includes(d),
+        (d) => d.startsWith("@cosmjs/") || ["cosmjs-types", "@bufbuild/protobuf", "@x402/core"].includes(d),
       ),
     );
   });
