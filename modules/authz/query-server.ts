@@ -9,11 +9,11 @@ import {
   QueryGrantsRequest,
   QueryGrantsResponse,
 } from "cosmjs-types/cosmos/authz/v1beta1/query";
-import { invalidArgument } from "../../chain/baseapp/grpc-errors.ts";
+import { parseAddressArg } from "../../chain/baseapp/grpc-errors.ts";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
-import { addressFromString, addressToString } from "../../chain/types/address.ts";
+import { addressToString } from "../../chain/types/address.ts";
 import { bytesEqual, concat } from "../../chain/types/bytes.ts";
 import { ErrNoAuthorizationFound } from "./errors.ts";
 import type { AuthzKeeper } from "./keeper.ts";
@@ -21,21 +21,12 @@ import { GrantPrefix, granterPrefix, grantStoreKey, parseGrantKey, StoreKey } fr
 
 const P = "/cosmos.authz.v1beta1.Query/";
 
-function addr(a: string, what: string): Uint8Array {
-  if (a === "") throw invalidArgument(`empty ${what} address`);
-  try {
-    return addressFromString(a);
-  } catch (e) {
-    throw invalidArgument(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 export function registerQueryServer(cfg: Configurator, k: AuthzKeeper): void {
   cfg.registerQuery(
     `${P}Grants`,
     queryHandler(QueryGrantsRequest, QueryGrantsResponse, async (ctx, r) => {
-      const granter = addr(r.granter, "granter");
-      const grantee = addr(r.grantee, "grantee");
+      const granter = parseAddressArg(r.granter, "granter");
+      const grantee = parseAddressArg(r.grantee, "grantee");
       if (r.msgTypeUrl !== "") {
         const grant = await k.getGrant(ctx, r.granter, r.grantee, r.msgTypeUrl);
         if (!grant) throw ErrNoAuthorizationFound.wrap(`authorization not found for ${r.msgTypeUrl} type`);
@@ -51,7 +42,7 @@ export function registerQueryServer(cfg: Configurator, k: AuthzKeeper): void {
   cfg.registerQuery(
     `${P}GranterGrants`,
     queryHandler(QueryGranterGrantsRequest, QueryGranterGrantsResponse, async (ctx, r) => {
-      const granter = addr(r.granter, "granter");
+      const granter = parseAddressArg(r.granter, "granter");
       const prefix = granterPrefix(granter);
       const page = await paginate(ctx.kvStore(StoreKey), prefix, r.pagination, (key, v) => {
         const { grantee } = parseGrantKey(concat([granter.length], granter, key));
@@ -65,7 +56,7 @@ export function registerQueryServer(cfg: Configurator, k: AuthzKeeper): void {
   cfg.registerQuery(
     `${P}GranteeGrants`,
     queryHandler(QueryGranteeGrantsRequest, QueryGranteeGrantsResponse, async (ctx, r) => {
-      const grantee = addr(r.grantee, "grantee");
+      const grantee = parseAddressArg(r.grantee, "grantee");
       // every grant is looked at, those of other grantees skipped (the SDK's filtered pagination)
       const page = await paginate(ctx.kvStore(StoreKey), GrantPrefix, r.pagination, (key, v) => {
         const parsed = parseGrantKey(key);

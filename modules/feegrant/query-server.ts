@@ -8,12 +8,11 @@ import {
   QueryAllowancesRequest,
   QueryAllowancesResponse,
 } from "cosmjs-types/cosmos/feegrant/v1beta1/query";
-import { invalidArgument } from "../../chain/baseapp/grpc-errors.ts";
+import { parseAddressArg } from "../../chain/baseapp/grpc-errors.ts";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import { ErrNotFound } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
 import { bytesEqual } from "../../chain/types/bytes.ts";
 import type { FeegrantKeeper } from "./keeper.ts";
 import {
@@ -26,21 +25,12 @@ import {
 
 const P = "/cosmos.feegrant.v1beta1.Query/";
 
-function addr(a: string, what: string): Uint8Array {
-  if (a === "") throw invalidArgument(`empty ${what} address`);
-  try {
-    return addressFromString(a);
-  } catch (e) {
-    throw invalidArgument(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 export function registerQueryServer(cfg: Configurator, k: FeegrantKeeper): void {
   cfg.registerQuery(
     `${P}Allowance`,
     queryHandler(QueryAllowanceRequest, QueryAllowanceResponse, async (ctx, r) => {
-      const granter = addr(r.granter, "granter");
-      const grantee = addr(r.grantee, "grantee");
+      const granter = parseAddressArg(r.granter, "granter");
+      const grantee = parseAddressArg(r.grantee, "grantee");
       const bz = await ctx.kvStore(k.storeKey).get(feeAllowanceKey(granter, grantee));
       if (!bz || bz.length === 0) throw ErrNotFound.wrap("fee-grant not found");
       return { allowance: Grant.decode(bz) };
@@ -49,7 +39,7 @@ export function registerQueryServer(cfg: Configurator, k: FeegrantKeeper): void 
   cfg.registerQuery(
     `${P}Allowances`,
     queryHandler(QueryAllowancesRequest, QueryAllowancesResponse, async (ctx, r) => {
-      const prefix = feeAllowancePrefixByGrantee(addr(r.grantee, "grantee"));
+      const prefix = feeAllowancePrefixByGrantee(parseAddressArg(r.grantee, "grantee"));
       const { items, pagination } = await paginate(ctx.kvStore(StoreKey), prefix, r.pagination, (_key, v) =>
         Grant.decode(v),
       );
@@ -59,7 +49,7 @@ export function registerQueryServer(cfg: Configurator, k: FeegrantKeeper): void 
   cfg.registerQuery(
     `${P}AllowancesByGranter`,
     queryHandler(QueryAllowancesByGranterRequest, QueryAllowancesByGranterResponse, async (ctx, r) => {
-      const granter = addr(r.granter, "granter");
+      const granter = parseAddressArg(r.granter, "granter");
       // grants are keyed by grantee first: a filtered scan of them all, as the SDK does
       const { items, pagination } = await paginate(
         ctx.kvStore(StoreKey),

@@ -23,11 +23,10 @@ import {
   QueryVotesResponse,
 } from "cosmjs-types/cosmos/gov/v1/query";
 import type { Context } from "../../chain/baseapp/context.ts";
-import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
+import { invalidArgument, notFound, parseAddressArg } from "../../chain/baseapp/grpc-errors.ts";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
-import { addressFromString } from "../../chain/types/address.ts";
 import {
   emptyTallyResult,
   type GovKeeper,
@@ -40,15 +39,6 @@ import { byProposalPrefix, DepositsPrefix, ProposalsPrefix, StoreKey, VotesPrefi
 import { tally } from "./tally.ts";
 
 export const QueryPrefix = "/cosmos.gov.v1.Query/";
-
-export function checkAddr(a: string, what: string): void {
-  if (a === "") throw invalidArgument(`empty ${what} address`);
-  try {
-    addressFromString(a);
-  } catch (e) {
-    throw invalidArgument(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 export function checkId(id: bigint): void {
   if (id === 0n) throw invalidArgument("proposal id can not be 0");
@@ -65,7 +55,7 @@ export async function currentTally(ctx: Context, k: GovKeeper, p: Proposal) {
 /** A stored vote (`voter` already checked non-empty where the API requires it). */
 export async function voteOf(ctx: Context, k: GovKeeper, proposalId: bigint, voter: string): Promise<Vote> {
   checkId(proposalId);
-  checkAddr(voter, "voter");
+  parseAddressArg(voter, "voter");
   const v = await k.getVote(ctx, proposalId, voter);
   if (!v) throw invalidArgument(`voter: ${voter} not found for proposal: ${proposalId}`);
   return v;
@@ -73,7 +63,7 @@ export async function voteOf(ctx: Context, k: GovKeeper, proposalId: bigint, vot
 
 export async function depositOf(ctx: Context, k: GovKeeper, proposalId: bigint, depositor: string): Promise<Deposit> {
   checkId(proposalId);
-  checkAddr(depositor, "depositor");
+  parseAddressArg(depositor, "depositor");
   const d = await k.getDeposit(ctx, proposalId, depositor);
   if (!d) throw invalidArgument(`depositer: ${depositor} not found for proposal: ${proposalId}`);
   return d;
@@ -110,8 +100,8 @@ export async function filteredProposals(
     pagination?: QueryProposalsRequest["pagination"];
   },
 ) {
-  if (r.voter !== "") checkAddr(r.voter, "voter");
-  if (r.depositor !== "") checkAddr(r.depositor, "depositor");
+  if (r.voter !== "") parseAddressArg(r.voter, "voter");
+  if (r.depositor !== "") parseAddressArg(r.depositor, "depositor");
   return paginate(ctx.kvStore(StoreKey), ProposalsPrefix, r.pagination, async (_key, v) => {
     const p = Proposal.decode(v);
     if (r.proposalStatus !== ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED && p.status !== r.proposalStatus)
