@@ -1,5 +1,5 @@
-// examples/browser in headless Chromium against a devnet node (CORS on for local origins, as the
-// devnet has it): the page is served from 127.0.0.1 on another port, connects with the devnet's
+// examples/browser in headless Chromium against node 0 of a 2-validator localnet (CORS on for local
+// origins, as app/localnet.ts sets it; its genesis funds the devnet's public account): the page is served from 127.0.0.1 on another port, connects with the devnet's
 // public mnemonic, lists the models, signs MsgRequestInference in the page, follows it over the
 // websocket and shows the finalized output, which must be what the chain stores. A screenshot goes
 // to test-output/browser-example.png. Without a chromium binary the test is skipped, unless CI is
@@ -14,7 +14,8 @@ import { DEVNET_MNEMONIC } from "../../app/devnet.ts";
 import { DGridClient, RequestStatus, resultTensors, tensorToArray } from "../../client/index.ts";
 import { buildBrowserExample } from "../../examples/browser/build.ts";
 import { type ExampleServer, serveBrowserExample } from "../../examples/browser/serve.ts";
-import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
+import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
+import { waitFor as waitUntil } from "../support/localnet-staking.ts";
 import { repoRoot } from "../support/node-process.ts";
 
 function findChromium(): string | undefined {
@@ -35,7 +36,8 @@ const skip =
 const screenshotPath = join(repoRoot, "test-output", "browser-example.png");
 
 describe("examples/browser in headless Chromium", { skip, timeout: 300_000 }, () => {
-  let node: DevnetNode | undefined;
+  let net: TestLocalnet | undefined;
+  let node: RunningNode | undefined;
   let server: ExampleServer | undefined;
   let browser: Browser | undefined;
   /** what the page said: console messages, uncaught errors, failed requests */
@@ -43,8 +45,11 @@ describe("examples/browser in headless Chromium", { skip, timeout: 300_000 }, ()
 
   before(async () => {
     if (!chromium) throw new Error("CI is set and no chromium binary is on PATH (.ci/run installs Debian's chromium)");
-    const [started, bundle] = await Promise.all([startDevnetNode(), buildBrowserExample()]);
-    node = started;
+    net = await createTestLocalnet({ validators: 2, timeoutCommitMs: 400 });
+    net.start(0);
+    net.start(1);
+    node = net.nodes[0];
+    const [, bundle] = await Promise.all([waitAllHeight(net.nodes, 2, 60_000), buildBrowserExample()]);
     assert.ok(bundle.bytes > 0);
     server = await serveBrowserExample({ host: "127.0.0.1", port: 0 });
     browser = await launch({ executablePath: chromium, args: ["--no-sandbox", "--headless=new", "--disable-gpu"] });
@@ -52,7 +57,7 @@ describe("examples/browser in headless Chromium", { skip, timeout: 300_000 }, ()
   after(async () => {
     await browser?.close();
     await server?.close();
-    await node?.stop();
+    await net?.cleanup();
   });
 
   function watch(page: Page): void {
@@ -100,11 +105,13 @@ describe("examples/browser in headless Chromium", { skip, timeout: 300_000 }, ()
       models.map((m) => m.id),
     );
     assert.match(rows[0][3] ?? "", /^\d+udgrid$/, "the price column");
-    assert.match(
-      await page.$eval("#account", (el) => el.textContent ?? ""),
-      /^dgrid1\w+ on dgrid-devnet-1: \d+udgrid$/,
-    );
+    const account = await page.$eval("#account", (el) => el.textContent ?? "");
+    assert.match(account, /^dgrid1\w+ on \S+: \d+udgrid$/);
+    assert.ok(account.includes(` on ${net!.chainId}: `), account);
 
+    // both validators serve the demo model (MsgServeModel after their golden-vector check) before the page asks
+    const servers = async () => (await reader.query.registry.modelServers(models[0].id)).servers.length;
+    await waitUntil("both validators serve the demo model", async () => (await servers()) === 2, 60_000);
     await page.click("#request");
     await waitFor(page, "#result[data-state]", "the finalized result", 60_000);
     mkdirSync(dirname(screenshotPath), { recursive: true });

@@ -1,4 +1,6 @@
-// The doors of a real node (one devnet node process for the whole file): for EVERY route of the REST
+// The doors of a real node (node 0 of a 2-validator localnet of `dgrid start` processes, for the whole
+// file; known values — the funded development account, node 0's operator, valoper and valcons, the
+// demo model — come from the localnet's homes and genesis): for EVERY route of the REST
 // table (each google.api.http binding of the service catalog), the REST answer, the gRPC answer and,
 // for the app's query services, the JSON-RPC abci_query answer are the same data at the same pinned
 // height, or the same gRPC error code; the REST JSON of five routes has the Cosmos SDK v0.50 gateway's
@@ -17,19 +19,21 @@ import * as grpc from "@grpc/grpc-js";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
 import { MsgSubmitProposal, MsgVote } from "cosmjs-types/cosmos/gov/v1/tx";
-import { DEVNET_MNEMONIC, devnetAddress, devnetValidatorKey, devnetValoper, devnetWallet } from "../../app/devnet.ts";
+import { DEVNET_MNEMONIC, devnetAccountAddress, devnetWallet } from "../../app/devnet.ts";
+import { LOCALNET_OPERATOR_KEY } from "../../app/localnet.ts";
 import { httpStatusOf } from "../../chain/api/errors.ts";
 import { type Route, RouteTable } from "../../chain/api/route-table.ts";
-import { loadConfig } from "../../chain/node/config.ts";
+import { Keyring } from "../../chain/keyring/keyring.ts";
+import { loadConfig, privValidatorKeyPath } from "../../chain/node/config.ts";
 import { loadServiceCatalog } from "../../chain/services/catalog.ts";
 import { GrpcCode } from "../../chain/services/dispatcher.ts";
 import { GatewayJsonWriter } from "../../chain/services/gateway-json.ts";
-import { addressFromString, addressToString, moduleAddress } from "../../chain/types/address.ts";
+import { addressFromString, addressToString, Bech32PrefixValAddr, moduleAddress } from "../../chain/types/address.ts";
+import { loadPrivValidatorKey } from "../../chain/types/keys.ts";
 import { DGridClient, type SigningDGridClient, tensorFromArray } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { QueryParamsRequest, QueryParamsResponse } from "../../proto/gen/dgrid/inference/v1/query.ts";
 import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
-import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
 import {
   abciAnswer,
   callGrpc,
@@ -41,6 +45,8 @@ import {
 } from "../support/doors.ts";
 import { GrpcReflectionClient } from "../support/grpc-reflection-client.ts";
 import { assertSameShape } from "../support/json-shape.ts";
+import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
+import { waitFor } from "../support/localnet-staking.ts";
 import { seededFloats } from "../support/mlp-model.ts";
 import { repoRoot } from "../support/node-process.ts";
 
@@ -316,8 +322,9 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
 
 const isNodeServed = (route: Route) => NODE_SERVED.has(route.method.service.typeName);
 
-describe("the doors of a devnet node: REST, gRPC and abci_query", () => {
-  let node: DevnetNode | undefined;
+describe("the doors of a localnet node: REST, gRPC and abci_query", () => {
+  let net: TestLocalnet | undefined;
+  let node: RunningNode | undefined;
   let client: SigningDGridClient | undefined;
   let operatorClient: SigningDGridClient | undefined;
   let comet: Comet38Client | undefined;
@@ -325,15 +332,23 @@ describe("the doors of a devnet node: REST, gRPC and abci_query", () => {
   let known: Known;
 
   before(async () => {
-    node = await startDevnetNode({ timeoutCommitMs: 400 });
+    net = await createTestLocalnet({ validators: 2, timeoutCommitMs: 400 });
+    net.start(0);
+    net.start(1);
+    node = net.nodes[0];
+    const home = node.home;
+    // the localnet genesis funds the development account (DEVNET_MNEMONIC, first HD path: devnet "user")
+    const user = await devnetAccountAddress();
+    const operator = node.operatorAddress;
+    assert.ok(operator, "node 0 is a validator with an operator account");
+    const ring = new Keyring({ backend: "test", dir: home });
+    await waitAllHeight(net.nodes, 2, 60_000);
     comet = await Comet38Client.connect(node.rpcUrl);
     grpcClient = new GrpcReflectionClient({ address: node.grpcAddress });
-    const user = await devnetAddress("user");
-    const operator = await devnetAddress("operator");
     client = await DGridClient.connectWithSigner(node.rpcUrl, await devnetWallet("user"), {
       broadcastPollIntervalMs: 100,
     });
-    operatorClient = await DGridClient.connectWithSigner(node.rpcUrl, await devnetWallet("operator"), {
+    operatorClient = await DGridClient.connectWithSigner(node.rpcUrl, await ring.signer(LOCALNET_OPERATOR_KEY), {
       broadcastPollIntervalMs: 100,
     });
     const other = await DirectSecp256k1HdWallet.fromMnemonic(DEVNET_MNEMONIC, {
@@ -416,11 +431,14 @@ describe("the doors of a devnet node: REST, gRPC and abci_query", () => {
     );
     assert.equal(vote.code, 0, vote.rawLog);
 
-    // 3. an inference request on the demo model, finalized
+    // 3. an inference request on the demo model (in the localnet genesis), finalized once both
+    // validators serve it (each sends MsgServeModel after checking its golden vectors)
+    const servers = async () => (await client!.query.registry.modelServers(MODEL_ID)).servers.length;
+    await waitFor("both validators serve the demo model", async () => (await servers()) === 2, 60_000);
     const { requestId } = await client.requestInference(
       MODEL_ID,
       { input: tensorFromArray(seededFloats(13, 16), [1, 16]) },
-      { maxFee: "1000udgrid" },
+      { maxFee: "10000udgrid" },
     );
     await client.waitForResult(requestId, { timeoutMs: 60_000 });
 
@@ -429,8 +447,8 @@ describe("the doors of a devnet node: REST, gRPC and abci_query", () => {
       user,
       recipient,
       operator,
-      valoper: devnetValoper(operator),
-      valcons: addressToString(devnetValidatorKey().address, "dgridvalcons"),
+      valoper: addressToString(addressFromString(operator), Bech32PrefixValAddr),
+      valcons: addressToString(loadPrivValidatorKey(privValidatorKeyPath(home)).address, "dgridvalcons"),
       proposalId,
       requestId: requestId.toString(),
       sendHash: send.transactionHash,
@@ -449,7 +467,7 @@ describe("the doors of a devnet node: REST, gRPC and abci_query", () => {
     operatorClient?.disconnect();
     comet?.disconnect();
     grpcClient?.close();
-    await node?.stop();
+    await net?.cleanup();
   });
 
   /** Calls `route` with `request` through every door; resolves to the difference found, or undefined. */

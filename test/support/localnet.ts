@@ -1,5 +1,5 @@
 // A multi-process localnet for end-to-end tests: homes written by app/localnet.ts on free
-// 127.0.0.1 ports with fast timeouts, one `dgrid start` process per node (faulty-node-main.ts for a
+// 127.0.0.1 ports (RPC, p2p, metrics, model endpoint, REST, gRPC) with fast timeouts, one `dgrid start` process per node (faulty-node-main.ts for a
 // node given test faults).
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
@@ -12,6 +12,10 @@ import { freePort, latestHeight, rpcCall, startNodeProcess } from "./node-proces
 
 export interface RunningNode extends LocalnetNode {
   rpcUrl: string;
+  /** the REST (LCD) gateway, CORS on for local origins as app/localnet.ts sets it */
+  apiUrl: string;
+  /** the gRPC server (with reflection), host:port */
+  grpcAddress: string;
   process?: ChildProcess;
   logs: string[];
 }
@@ -40,7 +44,7 @@ export async function createTestLocalnet(opts: {
 }): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
-  const ports: { rpc: number; p2p: number; metrics: number; models: number; api: number }[] = [];
+  const ports: { rpc: number; p2p: number; metrics: number; models: number; api: number; grpc: number }[] = [];
   const used = new Set<number>();
   const pick = async () => {
     for (;;) {
@@ -58,6 +62,7 @@ export async function createTestLocalnet(opts: {
       metrics: await pick(),
       models: await pick(),
       api: await pick(),
+      grpc: await pick(),
     });
   const net: Localnet = await initLocalnet({
     dir,
@@ -70,7 +75,13 @@ export async function createTestLocalnet(opts: {
     timeoutVoteMs: opts.timeoutVoteMs ?? 500,
     params: opts.params,
   });
-  const nodes: RunningNode[] = net.nodes.map((n) => ({ ...n, rpcUrl: `http://127.0.0.1:${n.rpcPort}`, logs: [] }));
+  const nodes: RunningNode[] = net.nodes.map((n) => ({
+    ...n,
+    rpcUrl: `http://127.0.0.1:${n.rpcPort}`,
+    apiUrl: `http://127.0.0.1:${n.apiPort}`,
+    grpcAddress: `127.0.0.1:${n.grpcPort}`,
+    logs: [],
+  }));
   const t: TestLocalnet = {
     dir,
     chainId: net.chainId,
