@@ -322,6 +322,19 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
 
 const isNodeServed = (route: Route) => NODE_SERVED.has(route.method.service.typeName);
 
+/** Runs a sign-and-broadcast again while the account's sequence raced another signer of the same key. */
+async function withSequenceRetry<T extends { code: number }>(send: () => Promise<T>, tries = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      const res = await send();
+      if (res.code !== 32 || i >= tries) return res;
+    } catch (e) {
+      if (!(e instanceof Error && /account sequence mismatch/.test(e.message)) || i >= tries) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe("the doors of a localnet node: REST, gRPC and abci_query", () => {
   let net: TestLocalnet | undefined;
   let node: RunningNode | undefined;
@@ -414,20 +427,24 @@ describe("the doors of a localnet node: REST, gRPC and abci_query", () => {
       .find((e) => e.type === "submit_proposal")
       ?.attributes.find((a) => a.key === "proposal_id")?.value;
     assert.ok(proposalId);
-    const vote = await operatorClient.signing.signAndBroadcast(
-      operator,
-      [
-        {
-          typeUrl: MsgVote.typeUrl,
-          value: MsgVote.fromPartial({
-            proposalId: BigInt(proposalId),
-            voter: operator,
-            option: VoteOption.VOTE_OPTION_YES,
-            metadata: "",
-          }),
-        },
-      ],
-      "auto",
+    // the operator's own node signs txs with the same key (MsgServeModel, conformance reports), so a
+    // vote can race it for the account sequence: sign again with the fresh sequence (code 32)
+    const vote = await withSequenceRetry(() =>
+      operatorClient!.signing.signAndBroadcast(
+        operator,
+        [
+          {
+            typeUrl: MsgVote.typeUrl,
+            value: MsgVote.fromPartial({
+              proposalId: BigInt(proposalId),
+              voter: operator,
+              option: VoteOption.VOTE_OPTION_YES,
+              metadata: "",
+            }),
+          },
+        ],
+        "auto",
+      ),
     );
     assert.equal(vote.code, 0, vote.rawLog);
 
