@@ -7,7 +7,6 @@
 // (test/support/faulty-node-main.ts).
 
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { loadConfig } from "../chain/node/config.ts";
 import { type AppFactory, type AppServices, Node, type NodeDecorators, type NodeOptions } from "../chain/node/node.ts";
@@ -16,6 +15,7 @@ import { BECH32_PREFIXES } from "../client/chain-constants.ts";
 import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { APP_VERSION, DGridApp } from "./app.ts";
+import { DESCRIPTORS_PATH } from "./descriptors.ts";
 import { warnInferenceLimits } from "./limits.ts";
 import { MODELS_URL_KEY } from "./node-status.ts";
 
@@ -92,9 +92,6 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
     return { app, services: [...services, limits], close: () => app.sigVerifier.close() };
   };
 }
-
-/** proto/gen/descriptors.binpb (npm run proto): every DGrid and SDK proto, for the REST gateway's routes. */
-export const DESCRIPTORS_PATH = resolve(import.meta.dirname, "..", "proto", "gen", "descriptors.binpb");
 
 /** The DGrid app's services, as the node's REST and gRPC doors serve them. */
 export function dgridServices(): AppServices {

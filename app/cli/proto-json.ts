@@ -2,9 +2,7 @@
 // every DGrid and SDK proto (proto/gen/descriptors.binpb), read once when first needed, to turn
 // `{"@type": ..., ...}` JSON into an Any and a response into the JSON the SDK's CLI prints.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import {
-  createFileRegistry,
   type DescMessage,
   type FileRegistry,
   fromBinary,
@@ -12,18 +10,17 @@ import {
   type JsonValue,
   toBinary,
 } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import type { Any } from "cosmjs-types/google/protobuf/any";
+import { loadServiceCatalog } from "../../chain/services/catalog.ts";
 import { toGatewayJson } from "../../chain/services/gateway-json.ts";
+import { DESCRIPTORS_PATH } from "../descriptors.ts";
 import { CliError } from "./context.ts";
-
-const DESCRIPTORS = resolve(import.meta.dirname, "..", "..", "proto", "gen", "descriptors.binpb");
 
 let cached: FileRegistry | undefined;
 
 /** The registry of every proto the chain knows (loaded on first use). */
 export function protoRegistry(): FileRegistry {
-  cached ??= createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTORS)));
+  cached ??= loadServiceCatalog(readFileSync(DESCRIPTORS_PATH)).registry;
   return cached;
 }
 
