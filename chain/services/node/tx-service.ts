@@ -30,7 +30,7 @@ import type { RpcBackend } from "../../rpc/backend.ts";
 import { MAX_QUERY_LENGTH, validatePerPage } from "../../rpc/methods.ts";
 import { parseQuery } from "../../txindex/query.ts";
 import { txHash } from "../../types/hash.ts";
-import { GrpcCode, grpcCodeOfAbci, type MethodHandler, ServiceError } from "../dispatcher.ts";
+import { GrpcCode, type MethodHandler, ServiceError, serviceErrorOfAbci } from "../dispatcher.ts";
 import { loadBlockWithId } from "./blocks.ts";
 import { DEFAULT_LIMIT, errorMessage, invalid, method, notFound, safeNumber } from "./common.ts";
 import { BlockTimes, decodeTx, parseAbciLogs, tryDecodeTx, txResponse, upperHex } from "./tx-response.ts";
@@ -71,11 +71,7 @@ export function txServiceHandlers(backend: RpcBackend): [string, MethodHandler][
     if (txBytes.length === 0) throw invalid("empty txBytes is not allowed");
     const data = SimulateRequest.encode(SimulateRequest.fromPartial({ txBytes })).finish();
     const res = await backend.abciQuery({ path: SIMULATE, data, height: 0n, prove: false });
-    if (res.code !== 0)
-      throw new ServiceError(grpcCodeOfAbci(res.code, res.codespace), res.log, {
-        code: res.code,
-        codespace: res.codespace,
-      });
+    if (res.code !== 0) throw serviceErrorOfAbci(res.code, res.codespace, res.log);
     return SimulateResponse.decode(res.value);
   });
 
