@@ -24,6 +24,7 @@ import { Mempool } from "../mempool/mempool.ts";
 import { parsePeerList } from "../p2p/addr.ts";
 import { BlockSync } from "../p2p/block-sync.ts";
 import { ConsensusReactor, type Position } from "../p2p/consensus-reactor.ts";
+import type { PeerGate } from "../p2p/peer-gate.ts";
 import { P2PSwitch } from "../p2p/switch.ts";
 import type { PeerInfo } from "../rpc/backend.ts";
 import { RpcServer } from "../rpc/server.ts";
@@ -119,6 +120,8 @@ export interface NodeDecorators {
   privValidator?(pv: PrivValidator): PrivValidator;
   /** behaviour around the consensus engine's own votes and commits (test/support/double-signer.ts) */
   consensusHooks?: ConsensusHooks;
+  /** which peers the switch may talk to (a network partition: bench/chaos, chain/p2p/peer-gate.ts) */
+  peerGate?: PeerGate;
 }
 
 export interface NodeDeps {
@@ -235,7 +238,7 @@ export class Node {
         maxPeers: cfg.p2p.maxPeers,
         maxFrameBytes: cfg.p2p.maxMsgBytes,
       },
-      { nodeKey, logger },
+      { nodeKey, logger, gate: this.deps.decorators?.peerGate },
     );
     this.sw = sw;
     // Until consensus runs, this node's position is the height after its latest block.

@@ -15,6 +15,7 @@ import { createLibp2p } from "libp2p";
 import type { Logger } from "pino";
 import type { Ed25519Key } from "../types/keys.ts";
 import { nodeIdOfPubKey, type PeerAddress, parseListenAddr } from "./addr.ts";
+import type { PeerGate } from "./peer-gate.ts";
 import {
   decodeMessage,
   encodeMessage,
@@ -51,6 +52,8 @@ export interface SwitchOptions {
 export interface SwitchDeps {
   nodeKey: Ed25519Key;
   logger: Logger;
+  /** test seam (peer-gate.ts): peers to cut off, for a partition; never set in production */
+  gate?: PeerGate;
 }
 
 export class Peer {
@@ -137,6 +140,16 @@ export class P2PSwitch {
     this.nodeId = nodeIdOfPubKey(deps.nodeKey.pubKey);
     this.log = deps.logger.child({ module: "p2p", nodeId: this.nodeId });
     this.maxFrameBytes = options.maxFrameBytes ?? 32 << 20;
+    deps.gate?.subscribe(() => this.enforceGate());
+  }
+
+  private allowed(id: string): boolean {
+    return this.deps.gate?.allows(id) ?? true;
+  }
+
+  /** Disconnects every peer the gate now refuses (they are not redialled while it does). */
+  private enforceGate(): void {
+    for (const p of this.byPeerId.values()) if (!this.allowed(p.id)) this.dropPeer(p, "refused by the peer gate");
   }
 
   nodeInfo(): WireNodeInfo {
@@ -212,7 +225,7 @@ export class P2PSwitch {
     const isPersistent = (id: string) => this.options.persistentPeers.some((s) => s.id === id);
     for (const [key, st] of this.dialState) {
       const [id, hostPort] = key.split("@");
-      if (st.dialing || st.done || now < st.nextMs || this.isConnected(id)) continue;
+      if (st.dialing || st.done || now < st.nextMs || this.isConnected(id) || !this.allowed(id)) continue;
       const i = hostPort.lastIndexOf(":");
       const addr = parseListenAddr(`${hostPort.slice(0, i)}:${hostPort.slice(i + 1)}`);
       st.dialing = true;
@@ -255,6 +268,10 @@ export class P2PSwitch {
     try {
       id = nodeIdOfPubKey(publicKeyOf(peerId));
     } catch {
+      void this.node.hangUp(peerId).catch(() => {});
+      return;
+    }
+    if (!this.allowed(id)) {
       void this.node.hangUp(peerId).catch(() => {});
       return;
     }
@@ -330,6 +347,8 @@ export class P2PSwitch {
   }
 
   private handleFrame(peer: Peer, data: Uint8Array): void {
+    // frames already in flight when the gate closed
+    if (!this.allowed(peer.id)) return;
     let msg: WireMessage;
     try {
       msg = decodeMessage(data);

@@ -8,6 +8,7 @@ import pino from "pino";
 import type { ConsensusMessage } from "../../chain/consensus/transport.ts";
 import { nodeIdOfPubKey, type PeerAddress } from "../../chain/p2p/addr.ts";
 import { ConsensusReactor, type Position } from "../../chain/p2p/consensus-reactor.ts";
+import type { PeerGate } from "../../chain/p2p/peer-gate.ts";
 import { P2PSwitch } from "../../chain/p2p/switch.ts";
 import { MsgType } from "../../chain/p2p/wire.ts";
 import { Ed25519Key, nodeId } from "../../chain/types/keys.ts";
@@ -16,7 +17,9 @@ import { freePort } from "../support/node-process.ts";
 const logger = pino({ level: "silent" });
 const started: P2PSwitch[] = [];
 
-async function makeSwitch(opts: { chainId?: string; peers?: P2PSwitch[]; maxFrameBytes?: number } = {}) {
+async function makeSwitch(
+  opts: { chainId?: string; peers?: P2PSwitch[]; maxFrameBytes?: number; gate?: PeerGate } = {},
+) {
   const key = Ed25519Key.generate();
   const port = await freePort();
   const persistentPeers: PeerAddress[] = (opts.peers ?? []).map((p) => ({
@@ -35,7 +38,7 @@ async function makeSwitch(opts: { chainId?: string; peers?: P2PSwitch[]; maxFram
       seeds: [],
       maxFrameBytes: opts.maxFrameBytes,
     },
-    { nodeKey: key, logger },
+    { nodeKey: key, logger, gate: opts.gate },
   );
   await sw.start();
   started.push(sw);
@@ -47,6 +50,23 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A gate the test opens and closes by node id. */
+class SetGate implements PeerGate {
+  readonly blocked = new Set<string>();
+  private listeners: (() => void)[] = [];
+  allows(id: string): boolean {
+    return !this.blocked.has(id);
+  }
+  subscribe(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+  set(ids: string[]): void {
+    this.blocked.clear();
+    for (const id of ids) this.blocked.add(id);
+    for (const f of this.listeners) f();
   }
 }
 
@@ -134,6 +154,27 @@ describe("p2p switch and consensus reactor (in process)", { timeout: 120_000 }, 
     await until(() => a.sw.peers.get(b.sw.nodeId) !== before, "the oversized frame's sender was dropped");
     // b redials (persistent peer): the connection comes back, and a still works
     await until(() => a.sw.peers.size === 1 && b.sw.peers.size === 1, "reconnected");
+  });
+
+  it("a peer gate cuts a connected peer off, refuses its redials both ways, and the peers reconnect when it opens", async () => {
+    const gate = new SetGate();
+    const a = await makeSwitch({ gate });
+    const b = await makeSwitch({ peers: [a.sw] });
+    const c = await makeSwitch({ peers: [a.sw] });
+    await until(() => a.sw.peers.size === 2, "peers connected");
+    const seenFromB: number[] = [];
+    a.sw.onMessage((p, m) => p.id === b.sw.nodeId && seenFromB.push(m.type));
+    gate.set([b.sw.nodeId]);
+    await until(() => !a.sw.peers.has(b.sw.nodeId) && b.sw.peers.size === 0, "b cut off");
+    // b keeps redialling a (persistent peer, 250 ms backoff): refused every time, c untouched
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(b.sw.peers.size, 0);
+    assert.deepEqual([...a.sw.peers.keys()], [c.sw.nodeId]);
+    assert.deepEqual(seenFromB, []);
+    gate.set([]);
+    await until(() => a.sw.peers.size === 2 && b.sw.peers.size === 1, "b reconnected after the gate opened");
+    b.sw.peers.get(a.sw.nodeId)!.send({ type: MsgType.Tx, tx: new Uint8Array([9]) });
+    await until(() => seenFromB.includes(MsgType.Tx), "b's message delivered again");
   });
 
   it("gossips through a middle peer, dedupes, and catches up a peer that gets to the height later", async () => {
