@@ -170,7 +170,7 @@ describe("p2p switch and consensus reactor (in process)", { timeout: 120_000 }, 
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(b.sw.peers.size, 0);
     assert.deepEqual([...a.sw.peers.keys()], [c.sw.nodeId]);
-    assert.deepEqual(seenFromB, []);
+    assert.equal(seenFromB.length, 0, "nothing from b got through");
     gate.set([]);
     await until(() => a.sw.peers.size === 2 && b.sw.peers.size === 1, "b reconnected after the gate opened");
     b.sw.peers.get(a.sw.nodeId)!.send({ type: MsgType.Tx, tx: new Uint8Array([9]) });
