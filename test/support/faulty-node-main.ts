@@ -3,6 +3,7 @@
 // a faulty validator:
 //   node --import tsx test/support/faulty-node-main.ts --home H [--log-level L]
 //     [--double-sign] [--corrupt-outputs all|ID,ID...] [--silent-executor all|ID,ID...]
+//     [--blocked-peers-file PATH]
 import pino from "pino";
 import { runNode } from "../../app/cli/node-commands.ts";
 import { DGridNode } from "../../app/node.ts";

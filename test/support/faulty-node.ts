@@ -15,6 +15,7 @@ import {
   parseFaultModels,
   SilentExecutor,
 } from "./faulty-executor.ts";
+import { FilePeerGate } from "./file-peer-gate.ts";
 
 export interface NodeFaults {
   /** double-sign a prevote per height until evidence against it is committed (DoubleSigner) */
@@ -23,6 +24,8 @@ export interface NodeFaults {
   corruptOutputs?: FaultModels;
   /** never run assigned work for these models (SilentExecutor) */
   silentExecutor?: FaultModels;
+  /** a file of peer ids this node must not talk to, rewritten by the test to partition the network (FilePeerGate) */
+  blockedPeersFile?: string;
 }
 
 /** The faulty-node-main.ts flags for `faults`. */
@@ -31,6 +34,7 @@ export function faultFlags(faults: NodeFaults): string[] {
   if (faults.doubleSign) flags.push("--double-sign");
   if (faults.corruptOutputs) flags.push("--corrupt-outputs", formatFaultModels(faults.corruptOutputs));
   if (faults.silentExecutor) flags.push("--silent-executor", formatFaultModels(faults.silentExecutor));
+  if (faults.blockedPeersFile) flags.push("--blocked-peers-file", faults.blockedPeersFile);
   return flags;
 }
 
@@ -45,6 +49,7 @@ export function parseFaultyNodeArgs(args: string[]): { home: string; logLevel?: 
       "double-sign": { type: "boolean" },
       "corrupt-outputs": { type: "string" },
       "silent-executor": { type: "string" },
+      "blocked-peers-file": { type: "string" },
     },
   });
   if (!values.home) throw new Error("--home is required");
@@ -52,6 +57,7 @@ export function parseFaultyNodeArgs(args: string[]): { home: string; logLevel?: 
   if (values["double-sign"]) faults.doubleSign = true;
   if (values["corrupt-outputs"] !== undefined) faults.corruptOutputs = parseFaultModels(values["corrupt-outputs"]);
   if (values["silent-executor"] !== undefined) faults.silentExecutor = parseFaultModels(values["silent-executor"]);
+  if (values["blocked-peers-file"] !== undefined) faults.blockedPeersFile = values["blocked-peers-file"];
   return { home: values.home, logLevel: values["log-level"], faults };
 }
 
@@ -64,6 +70,7 @@ export function faultyNodeDecorators(home: string, faults: NodeFaults, logger: L
       { key: loadPrivValidatorKey(privValidatorKeyPath(home)), logger },
     );
   }
+  if (faults.blockedPeersFile) decorators.peerGate = new FilePeerGate({ path: faults.blockedPeersFile }, { logger });
   const { corruptOutputs, silentExecutor } = faults;
   if (corruptOutputs || silentExecutor) {
     decorators.inference = (executor) => {
