@@ -61,15 +61,19 @@ export function writePartition(net: TestLocalnet, side: number[]): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Applies `f`, holds it, and heals it (the node restarted, continued or reconnected). */
-export async function applyFault(net: TestLocalnet, f: Fault): Promise<void> {
+/**
+ * Applies `f`, holds it, and heals it (the node restarted, continued or reconnected). Returns what
+ * went wrong with the fault itself: an even partition (no side has +2/3) must halt the chain, so a
+ * chain that advances during one means the partition did not hold.
+ */
+export async function applyFault(net: TestLocalnet, f: Fault, topHeight: () => Promise<number>): Promise<string[]> {
   const i = f.nodes[0];
   switch (f.kind) {
     case "kill9":
       await net.stop(i, "SIGKILL");
       await sleep(f.holdMs);
       net.start(i);
-      return;
+      return [];
     case "sigstop": {
       const child = net.nodes[i].process;
       child?.kill("SIGSTOP");
@@ -78,20 +82,26 @@ export async function applyFault(net: TestLocalnet, f: Fault): Promise<void> {
       } finally {
         child?.kill("SIGCONT");
       }
-      return;
+      return [];
     }
     case "restart":
       await net.stop(i, "SIGTERM");
       await sleep(f.holdMs);
       net.start(i);
-      return;
-    case "partition":
+      return [];
+    case "partition": {
+      const even = f.nodes.length * 2 === net.nodes.length;
       writePartition(net, f.nodes);
       try {
-        await sleep(f.holdMs);
+        // the height a block in flight when the cut came could still reach, then the end of the hold
+        await sleep(f.holdMs / 2);
+        const h1 = await topHeight();
+        await sleep(f.holdMs / 2);
+        const h2 = await topHeight();
+        return even && h2 > h1 + 1 ? [`the chain advanced from ${h1} to ${h2} during an even partition`] : [];
       } finally {
         writePartition(net, []);
       }
-      return;
+    }
   }
 }

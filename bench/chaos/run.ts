@@ -88,7 +88,8 @@ export async function runChaos(options: ChaosOptions, deps: { log: (line: string
       };
       faults[fault.kind]++;
       const r0 = Date.now();
-      await applyFault(net, fault);
+      const topHeight = async () => Math.max(...(await Promise.all(urls.map((u) => latestHeight(u).catch(() => 0)))));
+      for (const m of await applyFault(net, fault, topHeight)) violate(m);
       // crashed nodes (exited on their own) are a violation; they are restarted so the run goes on
       for (const [i, n] of nodes.entries())
         if (n.process && !isRunning(n)) {
@@ -97,7 +98,7 @@ export async function runChaos(options: ChaosOptions, deps: { log: (line: string
           );
           net.start(i);
         }
-      const top = Math.max(...(await Promise.all(urls.map((u) => latestHeight(u).catch(() => 0)))));
+      const top = await topHeight();
       try {
         await waitAllHeight(nodes, top + progress, healTimeoutMs);
       } catch (e) {
