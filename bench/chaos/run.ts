@@ -71,7 +71,8 @@ export async function runChaos(options: ChaosOptions, deps: { log: (line: string
   let state: StateChecker | undefined;
   try {
     for (let i = 0; i < nodes.length; i++) net.start(i);
-    await waitAllHeight(nodes, 2, 180_000);
+    // a busy 2-core machine has taken minutes to start four nodes (tsx, onnxruntime, golden checks)
+    await waitAllHeight(nodes, 2, Math.max(600_000, healTimeoutMs));
     log(
       `localnet of ${validators} validators at height 2 after ${((Date.now() - t0) / 1000).toFixed(1)} s (${net.dir})`,
     );
