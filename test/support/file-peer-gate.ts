@@ -1,8 +1,9 @@
 // TEST ONLY: a PeerGate (chain/p2p/peer-gate.ts) read from a file another process rewrites: one
 // CometBFT node id per line, the peers this node must not talk to (no file or an empty one: all
 // allowed). The chaos suite (bench/chaos) writes each node's file to partition a localnet and empties
-// it to heal. The file is polled (fs.watchFile), so a change takes effect within `pollMs`.
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+// it to heal. The file is read every `pollMs` (not fs.watchFile, which misses a file created before
+// its first poll), so a change takes effect within `pollMs`.
+import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { PeerGate } from "../../chain/p2p/peer-gate.ts";
 
@@ -20,6 +21,7 @@ export class FilePeerGate implements PeerGate {
   private blocked = new Set<string>();
   private listeners: (() => void)[] = [];
   private readonly log: Logger;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly options: { path: string; pollMs?: number },
@@ -27,8 +29,9 @@ export class FilePeerGate implements PeerGate {
   ) {
     this.log = deps.logger.child({ module: "peer-gate" });
     this.reload();
-    // persistent: false, so the watcher never keeps the node process alive
-    watchFile(options.path, { interval: options.pollMs ?? 100, persistent: false }, () => this.reload());
+    this.timer = setInterval(() => this.reload(), options.pollMs ?? 100);
+    // the poll never keeps the node process alive
+    this.timer.unref();
   }
 
   allows(nodeId: string): boolean {
@@ -40,7 +43,7 @@ export class FilePeerGate implements PeerGate {
   }
 
   close(): void {
-    unwatchFile(this.options.path);
+    clearInterval(this.timer);
   }
 
   private reload(): void {
