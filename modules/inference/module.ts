@@ -2,6 +2,7 @@
 // the commit/reveal protocol (extendVote / verifyVoteExtension / prepareProposal / processProposal /
 // preBlock). See README.md.
 
+import type { CommitInfo } from "cosmjs-types/tendermint/abci/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
@@ -63,7 +64,7 @@ export class InferenceModule extends KeeperModule<InferenceKeeper> {
         return [encodeInjected(info)];
       },
       isInjectedTx: (tx) => isInjected(tx),
-      processProposal: (ctx, req) => this.processProposal(ctx, req.txs, req.height),
+      processProposal: (ctx, req) => this.processProposal(ctx, req.txs, req.height, req.proposedLastCommit),
       preBlock: (ctx, req) => this.preBlock(ctx, req.txs),
     };
   }
@@ -121,13 +122,18 @@ export class InferenceModule extends KeeperModule<InferenceKeeper> {
     }
   }
 
-  private async processProposal(ctx: Context, txs: Uint8Array[], height: bigint): Promise<boolean> {
+  private async processProposal(
+    ctx: Context,
+    txs: Uint8Array[],
+    height: bigint,
+    lastCommit: CommitInfo | undefined,
+  ): Promise<boolean> {
     for (let i = 1; i < txs.length; i++) if (isInjected(txs[i])) return false;
     if (txs.length === 0 || !isInjected(txs[0])) return true;
     const staking = this.keeper.deps.stakingKeeper;
     if (!staking) return false;
     try {
-      await validateExtendedCommit(ctx, staking, ctx.chainId, height, decodeInjected(txs[0]));
+      await validateExtendedCommit(ctx, staking, ctx.chainId, height, decodeInjected(txs[0]), lastCommit);
       return true;
     } catch (e) {
       ctx.logger.warn({ err: e, module: ModuleName, height: Number(height) }, "injected extended commit rejected");

@@ -8,6 +8,8 @@ import type { Dec } from "../../chain/baseapp/dec.ts";
 export interface StakingKeeperI {
   /** the validator by operator address (bech32 valoper); undefined if none */
   validator(ctx: Context, operatorBech32: string): Promise<Validator | undefined>;
+  /** every validator, bonded or not (SDK IterateValidators) */
+  getAllValidators(ctx: Context): Promise<Validator[]>;
   /** the validator by consensus address; undefined if none */
   validatorByConsAddr(ctx: Context, consAddr: Uint8Array): Promise<Validator | undefined>;
   /** consensus power of a validator (tokens / power reduction) */

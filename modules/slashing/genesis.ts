@@ -1,7 +1,8 @@
 // x/slashing genesis (SDK x/slashing/keeper/genesis.go, types/genesis.go) in the SDK's JSON shape:
 // { params, signing_infos: [{address, validator_signing_info}], missed_blocks: [{address, missed_blocks: [{index, missed}]}] }.
-// Runs after staking's genesis: the address -> pubkey relations come from staking's hooks
-// (afterValidatorCreated / afterValidatorBonded), not from iterating validators here.
+// Runs after staking's genesis. The address -> pubkey relations are restored here for every staking
+// validator (SDK x/slashing InitGenesis): an exported genesis imports validators without staking's
+// afterValidatorCreated hook, and without the relation double-sign evidence against them is ignored.
 import type { ValidatorSigningInfo } from "cosmjs-types/cosmos/slashing/v1beta1/slashing";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
@@ -110,6 +111,8 @@ export async function initGenesis(ctx: Context, keeper: SlashingKeeper, json: un
   validateGenesis(json);
   const g = parseGenesis(json);
   keeper.setParams(ctx, g.params);
+  for (const v of await keeper.sk.getAllValidators(ctx))
+    if (v.consensusPubkey) keeper.addPubkey(ctx, v.consensusPubkey);
   for (const s of g.signingInfos) keeper.setSigningInfo(ctx, s.consAddr, s.info);
   for (const m of g.missedBlocks) {
     for (const b of m.blocks) await keeper.setMissedBlockBitmapValue(ctx, m.consAddr, b.index, b.missed);

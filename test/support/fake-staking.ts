@@ -115,6 +115,10 @@ export class FakeStakingKeeper implements StakingKeeperI {
 
   // ---- StakingKeeperI ----
 
+  async getAllValidators(_ctx: Context): Promise<Validator[]> {
+    return [...this.validators.values()];
+  }
+
   async validator(_ctx: Context, operatorBech32: string): Promise<Validator | undefined> {
     return this.validators.get(operatorBech32);
   }
