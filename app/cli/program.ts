@@ -7,6 +7,7 @@ import { registerAuthzCommands } from "./authz.ts";
 import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
+import { registerFeegrantCommands } from "./feegrant.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerGovCommands(program, io);
   registerStakingCommands(program, io);
   registerAuthzCommands(program, io);
+  registerFeegrantCommands(program, io);
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);
