@@ -3,6 +3,7 @@
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
 import { LOG_LEVELS } from "../../chain/node/config.ts";
+import { registerAgentCommands } from "./agent.ts";
 import { registerAuthzCommands } from "./authz.ts";
 import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerStakingCommands(program, io);
   registerAuthzCommands(program, io);
   registerFeegrantCommands(program, io);
+  registerAgentCommands(program, io);
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);
