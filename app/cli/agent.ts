@@ -98,33 +98,29 @@ export function registerAgentCommands(program: Command, io: CliIO): void {
       io.err(`\n${MNEMONIC_NOTICE}\n${mnemonic}\n\n`);
     }
     const kept = `the agent's key "${name}" (${info.address}) was kept: retry the grants with dgrid agent grant ${name} --owner ${opts.owner} and the same limit flags, or remove it with dgrid keys delete ${name}`;
+    const key = { name, address: info.address, pubkey: info.pubkey, ...(json ? { mnemonic } : {}) };
     let granted: Awaited<ReturnType<typeof grantTx>>;
     try {
       granted = await grantTx(cmd, info.address, opts);
     } catch (e) {
+      // with -o json the key (and its mnemonic) has not been printed yet
+      if (json) io.out(`${JSON.stringify(key, null, 2)}\n`);
       throw new CliError(`${(e as Error).message}; ${kept}`);
     }
-    const out = {
-      name,
-      address: info.address,
-      pubkey: info.pubkey,
-      ...(json ? { mnemonic } : {}),
-      owner: granted.owner,
-      may_spend: granted.limits,
-      tx: granted.result,
-      next_steps: nextSteps(name, info.address, granted.owner),
-    };
-    if (granted.result.code !== 0) {
-      printResult(io, globalsOf(cmd).output, { tx: granted.result }, toYaml);
+    const { result } = granted;
+    if (result.code !== 0) {
+      printResult(io, globalsOf(cmd).output, json ? { ...key, tx: result } : { tx: result }, toYaml);
       throw new CliError(
-        `the grant transaction failed with code ${granted.result.code} (codespace ${granted.result.codespace}): ${granted.result.raw_log}; ${kept}`,
+        `the grant transaction failed with code ${result.code} (codespace ${result.codespace}): ${result.raw_log}; ${kept}`,
       );
     }
-    if (json) io.out(`${JSON.stringify(out, null, 2)}\n`);
-    else {
-      const { name: _n, address: _a, pubkey: _p, ...rest } = out;
-      io.out(toYaml({ ...rest, tx: { txhash: granted.result.txhash, height: granted.result.height } }));
-    }
+    const summary = {
+      owner: granted.owner,
+      may_spend: granted.limits,
+      next_steps: nextSteps(name, info.address, granted.owner),
+    };
+    if (json) io.out(`${JSON.stringify({ ...key, ...summary, tx: result }, null, 2)}\n`);
+    else io.out(toYaml({ ...summary, tx: { txhash: result.txhash, height: result.height } }));
   });
 
   agentTxFlags(

@@ -211,6 +211,23 @@ describe("agent CLI against the in-process app", () => {
     const fund = await run(["tx", "bank", "send", "alice", poor.address, "100udgrid", "--fees", "10000udgrid", "-y"]);
     assert.equal(fund.code, 0, fund.stderr);
     await deliverOk();
+    const failedJson = await run([
+      "agent",
+      "create",
+      "bot4",
+      "--owner",
+      "poor",
+      ...limits,
+      "--fees",
+      "10000udgrid",
+      "-y",
+      "-o",
+      "json",
+    ]);
+    assert.equal(failedJson.code, 1);
+    const kept = JSON.parse(failedJson.stdout);
+    assert.equal(kept.mnemonic.split(" ").length, 24, "-o json prints the kept key's mnemonic too");
+    assert.equal(kept.tx.code, 5);
     const failed = await run(["agent", "create", "bot3", "--owner", "poor", ...limits, "--fees", "10000udgrid", "-y"]);
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /\*\*Important\*\*/, "the mnemonic was printed");
