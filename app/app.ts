@@ -10,6 +10,7 @@ import { runTx } from "../chain/baseapp/run-tx.ts";
 import type { CacheMultiStore } from "../chain/store/types.ts";
 import { moduleAddress } from "../chain/types/address.ts";
 import { dgridAminoConverters } from "../client/amino.ts";
+import { authzAminoConverters } from "../client/amino-authz.ts";
 import { newAnteHandler, newSigVerifyAhead } from "../modules/auth/ante.ts";
 import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
@@ -185,8 +186,9 @@ export class DGridApp extends BaseApp {
       bankKeeper: this.bankKeeper,
       feegrantKeeper: this.feegrantKeeper,
       sigVerifier: this.sigVerifier,
-      // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages (the SDK modules' types carry their own)
-      aminoConverters: dgridAminoConverters,
+      // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages and authz's (CosmJS has none for them; the
+      // client signs with these same converters); the other SDK modules' types carry their own
+      aminoConverters: { ...authzAminoConverters, ...dgridAminoConverters },
     };
     const authAnte = newAnteHandler(anteDeps);
     // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx

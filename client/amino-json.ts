@@ -7,12 +7,61 @@
 //    error, as in the SDK; an empty list is written []);
 //  - 64-bit integers are decimal strings, 32-bit ones JSON numbers, bytes standard base64, booleans
 //    true; cosmos.Int strings are written "0" when empty;
+//  - google.protobuf.Timestamp is RFC 3339 in UTC, with the fraction's trailing zeros trimmed (none when
+//    whole seconds); google.protobuf.Duration is its total nanoseconds as a decimal string;
 //  - a oneof is written under its name in UpperCamelCase as {"type": (amino.oneof_name) of the set
 //    case, "value": {<case field>: ...}}, or null when no case is set.
 // Key order does not matter: sign docs are serialized with sorted keys (@cosmjs/amino serializeSignDoc).
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 
-export type ScalarType = "string" | "bool" | "uint32" | "int32" | "uint64" | "int64" | "bytes" | "cosmos.Int";
+export type ScalarType =
+  | "string"
+  | "bool"
+  | "uint32"
+  | "int32"
+  | "uint64"
+  | "int64"
+  | "bytes"
+  | "cosmos.Int"
+  /** google.protobuf.Timestamp ({seconds: bigint, nanos}) */
+  | "timestamp"
+  /** google.protobuf.Duration ({seconds: bigint, nanos}) */
+  | "duration";
+
+type SecondsNanos = { seconds: bigint; nanos: number };
+
+const NS_PER_S = 1_000_000_000n;
+
+function timestampToJson(value: unknown, path: string): string {
+  const t = value as SecondsNanos;
+  if (typeof t?.seconds !== "bigint" || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos >= 1e9)
+    throw new Error(`amino JSON: ${path}: expected a Timestamp`);
+  const base = new Date(Number(t.seconds) * 1000).toISOString().slice(0, 19);
+  const frac = t.nanos === 0 ? "" : `.${String(t.nanos).padStart(9, "0").replace(/0+$/, "")}`;
+  return `${base}${frac}Z`;
+}
+
+function timestampFromJson(json: unknown, path: string): SecondsNanos {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(expect(json, "string", path) as string);
+  const ms = m ? Date.parse(`${m[1]}Z`) : Number.NaN;
+  if (!m || Number.isNaN(ms)) throw new Error(`amino JSON: ${path}: expected an RFC 3339 UTC time`);
+  return { seconds: BigInt(ms / 1000), nanos: Number((m[2] ?? "").padEnd(9, "0")) };
+}
+
+function durationToJson(value: unknown, path: string): string {
+  const d = value as SecondsNanos;
+  if (typeof d?.seconds !== "bigint" || !Number.isInteger(d.nanos))
+    throw new Error(`amino JSON: ${path}: expected a Duration`);
+  return (d.seconds * NS_PER_S + BigInt(d.nanos)).toString();
+}
+
+function durationFromJson(json: unknown, path: string): SecondsNanos {
+  const s = expect(json, "string", path) as string;
+  if (!/^-?\d+$/.test(s)) throw new Error(`amino JSON: ${path}: expected nanoseconds as a decimal string`);
+  const ns = BigInt(s);
+  // both parts carry the sign, as proto's Duration
+  return { seconds: ns / NS_PER_S, nanos: Number(ns % NS_PER_S) };
+}
 
 export interface MessageSpec {
   /** the proto full name ("dgrid.registry.v1.NamedTensor") */
@@ -61,6 +110,9 @@ function isDefault(value: unknown, f: FieldSpec): boolean {
       return value === 0n || value === undefined;
     case "bytes":
       return value === undefined || (value as Uint8Array).length === 0;
+    case "timestamp":
+    case "duration":
+      return value === undefined || value === null;
   }
 }
 
@@ -83,6 +135,10 @@ function scalarToJson(value: unknown, type: ScalarType, path: string): Json {
     case "bytes":
       if (!(value instanceof Uint8Array)) throw new Error(`amino JSON: ${path}: expected bytes`);
       return toBase64(value);
+    case "timestamp":
+      return timestampToJson(value, path);
+    case "duration":
+      return durationToJson(value, path);
   }
 }
 
@@ -151,6 +207,10 @@ function scalarFromJson(json: unknown, type: ScalarType, path: string): unknown 
     }
     case "bytes":
       return fromBase64(expect(json, "string", path) as string);
+    case "timestamp":
+      return timestampFromJson(json, path);
+    case "duration":
+      return durationFromJson(json, path);
   }
 }
 
@@ -169,6 +229,9 @@ function scalarDefault(type: ScalarType): unknown {
       return 0n;
     case "bytes":
       return new Uint8Array();
+    case "timestamp":
+    case "duration":
+      return undefined;
   }
 }
 

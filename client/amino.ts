@@ -21,13 +21,13 @@ import { type FieldSpec, type MessageSpec, messageFromAmino, messageToAmino, typ
 /** ts-proto's property name of a proto field (snakeToCamel). */
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function field(name: string, type: ScalarType | MessageSpec, options: Partial<FieldSpec> = {}): FieldSpec {
+export function field(name: string, type: ScalarType | MessageSpec, options: Partial<FieldSpec> = {}): FieldSpec {
   return { name, prop: camel(name), type, ...options };
 }
 
-const msg = (name: string, ...fields: FieldSpec[]): MessageSpec => ({ name, fields });
+export const msg = (name: string, ...fields: FieldSpec[]): MessageSpec => ({ name, fields });
 
-const Coin = msg(
+export const Coin = msg(
   "cosmos.base.v1beta1.Coin",
   field("denom", "string"),
   field("amount", "cosmos.Int", { dontOmitEmpty: true }),

@@ -6,6 +6,7 @@ export { RequestStatus } from "../proto/gen/dgrid/inference/v1/inference.ts";
 export type { Model, ModelServer, NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 export type { Reputation } from "../proto/gen/dgrid/reputation/v1/reputation.ts";
 export { dgridAminoConverters, dgridAminoMsgs } from "./amino.ts";
+export { authzAminoAuthorizations, authzAminoConverters } from "./amino-authz.ts";
 export {
   BASE_DENOM,
   BECH32_PREFIXES,

@@ -20,7 +20,8 @@ export interface SimulateWithFeeArgs {
   sequence: number;
   messages: readonly EncodeObject[];
   memo: string;
-  fee: Pick<StdFee, "amount">;
+  /** the fee the tx will pay; with `granter`, the granter's fee allowance pays it (and is metered) */
+  fee: Pick<StdFee, "amount" | "granter">;
 }
 
 /** The node refused to simulate the tx: the tx would fail the same way (its code, codespace and log). */
@@ -46,7 +47,7 @@ export async function simulateWithFee(args: SimulateWithFeeArgs): Promise<number
         sequence: BigInt(args.sequence),
       },
     ],
-    fee: Fee.fromPartial({ amount: [...fee.amount] }),
+    fee: Fee.fromPartial({ amount: [...fee.amount], granter: fee.granter ?? "" }),
   });
   const tx = TxRaw.fromPartial({
     bodyBytes: TxBody.encode(body).finish(),

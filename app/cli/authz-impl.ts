@@ -5,8 +5,6 @@
 import { readFileSync } from "node:fs";
 import { fromBase64 } from "@cosmjs/encoding";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { QueryClient } from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import {
   QueryGranteeGrantsRequest,
   QueryGranterGrantsRequest,
@@ -15,10 +13,10 @@ import {
 import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import type { PageRequest } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
+import { abciQueryJson } from "./abci-query.ts";
 import { parseAddress, parseCoins, parseDurationSeconds, parsePositiveInt } from "./args.ts";
 import { CliError } from "./context.ts";
-import { withNode } from "./node-client.ts";
-import { anyFromJson, sdkJson } from "./proto-json.ts";
+import { anyFromJson } from "./proto-json.ts";
 
 type MakeMsg = (address: string) => EncodeObject;
 
@@ -37,16 +35,17 @@ export interface GrantFlags {
   periodLimit?: string;
 }
 
-const coinsJson = (text: string) => parseCoins(text).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
+export const coinsJson = (text: string) =>
+  parseCoins(text).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
 
-function list(text: string | undefined): string[] {
+export function list(text: string | undefined): string[] {
   return (text ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
 
-function address(text: string, what: string): string {
+export function checkAddress(text: string, what: string): string {
   try {
     parseAddress(text);
   } catch (e) {
@@ -78,7 +77,7 @@ export function parseExpiration(text: string, now = Date.now()): Timestamp {
 }
 
 /** `--period`: a duration such as 24h or 1h30m, or bare seconds -> proto JSON "86400s". */
-function periodJson(text: string): string {
+export function periodJson(text: string): string {
   const seconds = /^[0-9]+$/.test(text) ? parsePositiveInt(text, "--period") : parseDurationSeconds(text, "--period");
   return `${seconds}s`;
 }
@@ -92,7 +91,7 @@ export function authorizationJson(type: string, f: GrantFlags): Record<string, u
       return {
         "@type": SEND_AUTHORIZATION,
         spend_limit: coinsJson(f.spendLimit),
-        allow_list: list(f.allowList).map((a) => address(a, "--allow-list address")),
+        allow_list: list(f.allowList).map((a) => checkAddress(a, "--allow-list address")),
       };
     }
     case "generic": {
@@ -134,7 +133,7 @@ export function authorizationJson(type: string, f: GrantFlags): Record<string, u
 }
 
 export function grantMsg(grantee: string, type: string, f: GrantFlags): MakeMsg {
-  address(grantee, "grantee address");
+  checkAddress(grantee, "grantee address");
   const authorization = anyFromJson(authorizationJson(type, f), "authorization");
   const expiration = f.expiration === undefined ? undefined : parseExpiration(f.expiration);
   return (granter) => ({
@@ -144,7 +143,7 @@ export function grantMsg(grantee: string, type: string, f: GrantFlags): MakeMsg 
 }
 
 export function revokeMsg(grantee: string, msgTypeUrl: string): MakeMsg {
-  address(grantee, "grantee address");
+  checkAddress(grantee, "grantee address");
   if (!msgTypeUrl.startsWith("/")) throw new CliError(`invalid message type URL "${msgTypeUrl}": expected /pkg.Msg`);
   return (granter) => ({ typeUrl: MsgRevoke.typeUrl, value: MsgRevoke.fromPartial({ granter, grantee, msgTypeUrl }) });
 }
@@ -204,30 +203,13 @@ export function pageRequest(f: PageFlags): PageRequest {
   return { key, offset, limit, countTotal: f.countTotal ?? false, reverse: f.reverse ?? false };
 }
 
-const Q = "/cosmos.authz.v1beta1.Query/";
-
-async function query(url: string, method: string, request: Uint8Array, height?: string) {
-  const h = height === undefined ? undefined : parsePositiveInt(height, "--height");
-  return withNode(url, async () => {
-    const comet = await Comet38Client.connect(url);
-    try {
-      const res = await QueryClient.withExtensions(comet).queryAbci(`${Q}${method}`, request, h);
-      return sdkJson(`cosmos.authz.v1beta1.Query${method}Response`, res.value);
-    } catch (e) {
-      // "... rpc error: code = NotFound desc = <reason>: key not found" -> "<reason>"
-      const m = /desc = (.*?)(?::\s*key not found)?(?: With gas|$)/s.exec((e as Error).message ?? "");
-      if (m) throw new CliError(m[1].trim());
-      throw e;
-    } finally {
-      comet.disconnect();
-    }
-  });
-}
+const query = (url: string, method: string, request: Uint8Array, height?: string) =>
+  abciQueryJson(url, "cosmos.authz.v1beta1.Query", method, request, height);
 
 export function queryGrants(url: string, granter: string, grantee: string, msgTypeUrl: string, f: PageFlags) {
   const req = QueryGrantsRequest.fromPartial({
-    granter: address(granter, "granter address"),
-    grantee: address(grantee, "grantee address"),
+    granter: checkAddress(granter, "granter address"),
+    grantee: checkAddress(grantee, "grantee address"),
     msgTypeUrl,
     pagination: pageRequest(f),
   });
@@ -235,11 +217,11 @@ export function queryGrants(url: string, granter: string, grantee: string, msgTy
 }
 
 export function queryGranterGrants(url: string, granter: string, f: PageFlags) {
-  const req = { granter: address(granter, "granter address"), pagination: pageRequest(f) };
+  const req = { granter: checkAddress(granter, "granter address"), pagination: pageRequest(f) };
   return query(url, "GranterGrants", QueryGranterGrantsRequest.encode(req).finish(), f.height);
 }
 
 export function queryGranteeGrants(url: string, grantee: string, f: PageFlags) {
-  const req = { grantee: address(grantee, "grantee address"), pagination: pageRequest(f) };
+  const req = { grantee: checkAddress(grantee, "grantee address"), pagination: pageRequest(f) };
   return query(url, "GranteeGrants", QueryGranteeGrantsRequest.encode(req).finish(), f.height);
 }

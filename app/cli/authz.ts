@@ -11,9 +11,10 @@ const impl = () => import("./authz-impl.ts");
 
 type TxFlags = SendFlags & { from?: string };
 
-function sub(program: Command, name: string): Command {
+/** The top-level command `name` (tx, query), which must already be registered. */
+export function sub(program: Command, name: string): Command {
   const c = program.commands.find((x) => x.name() === name);
-  if (!c) throw new Error(`authz CLI: "${name}" command must be registered first`);
+  if (!c) throw new Error(`"${name}" command must be registered first`);
   return c;
 }
 
@@ -65,19 +66,7 @@ export function registerAuthzCommands(program: Command, io: CliIO): void {
   });
 
   const print = (cmd: Command, v: unknown) => printResult(io, globalsOf(cmd).output, v, toYaml);
-  const q = (parent: Command, spec: string, desc: string) =>
-    addNodeOption(
-      parent
-        .command(spec)
-        .description(desc)
-        .option("--height <h>", "query state at this height (default: latest)")
-        .option("--limit <n>", "page size", "100")
-        .option("--offset <n>", "skip this many (not with --page-key)")
-        .option("--page <n>", "page number, from 1 (sets the offset from --limit)")
-        .option("--page-key <base64>", "start at this key: the next_key a previous page printed")
-        .option("--count-total", "count the total number of grants", false)
-        .option("--reverse", "results in descending order", false),
-    );
+  const q = (parent: Command, spec: string, desc: string) => addPageFlags(parent.command(spec).description(desc));
 
   const qa = sub(program, "query").command("authz").description("authz queries");
   q(qa, "grants <granter> <grantee> [msg_type_url]", "the grants GRANTER gave GRANTEE (of one message type)").action(
@@ -94,5 +83,19 @@ export function registerAuthzCommands(program: Command, io: CliIO): void {
     async (grantee: string, opts: PageFlags, cmd: Command) => {
       print(cmd, await (await impl()).queryGranteeGrants(nodeUrl(cmd, io), grantee, opts));
     },
+  );
+}
+
+/** --node, --height and the SDK's pagination flags (PageFlags) of a list query. */
+export function addPageFlags(cmd: Command): Command {
+  return addNodeOption(
+    cmd
+      .option("--height <h>", "query state at this height (default: latest)")
+      .option("--limit <n>", "page size", "100")
+      .option("--offset <n>", "skip this many (not with --page-key)")
+      .option("--page <n>", "page number, from 1 (sets the offset from --limit)")
+      .option("--page-key <base64>", "start at this key: the next_key a previous page printed")
+      .option("--count-total", "count the total number of grants", false)
+      .option("--reverse", "results in descending order", false),
   );
 }

@@ -4,10 +4,10 @@ import type { KeyInfo } from "../../chain/keyring/keyring.ts";
 import { CliError, type CliIO, globalsOf, printResult, toYaml } from "./context.ts";
 import { addKeyringOptions, confirm, openKeyring } from "./keyring-flags.ts";
 
-const MNEMONIC_NOTICE =
+export const MNEMONIC_NOTICE =
   "**Important** write this mnemonic phrase in a safe place.\nIt is the only way to recover your account if you ever forget your password.\n";
 
-function keyText(k: KeyInfo | KeyInfo[]): string {
+export function keyText(k: KeyInfo | KeyInfo[]): string {
   const list = Array.isArray(k) ? k : [k];
   if (list.length === 0) return "No keys found.\n";
   return toYaml(list.map((x) => ({ name: x.name, type: x.type, address: x.address, pubkey: x.pubkey })));

@@ -3,10 +3,12 @@
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
 import { LOG_LEVELS } from "../../chain/node/config.ts";
+import { registerAgentCommands } from "./agent.ts";
 import { registerAuthzCommands } from "./authz.ts";
 import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
+import { registerFeegrantCommands } from "./feegrant.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
@@ -54,6 +56,8 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerGovCommands(program, io);
   registerStakingCommands(program, io);
   registerAuthzCommands(program, io);
+  registerFeegrantCommands(program, io);
+  registerAgentCommands(program, io);
   registerInferenceCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);

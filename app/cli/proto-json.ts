@@ -40,9 +40,34 @@ export function anyFromJson(json: unknown, what: string): Any {
   const desc = messageType(typeUrl.slice(1));
   try {
     const msg = fromJson(desc, fields as JsonValue, { registry: protoRegistry() });
+    cosmosAnyUrls(msg);
     return { typeUrl, value: toBinary(desc, msg) };
   } catch (e) {
     throw new CliError(`invalid ${what} (${typeUrl}): ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Rewrites the Anys nested in a parsed message (packed ones included) from protobuf-es's
+ * "type.googleapis.com/pkg.Msg" to the Cosmos form "/pkg.Msg": the chain resolves only the latter
+ * (e.g. the allowance inside an AllowedMsgAllowance).
+ */
+function cosmosAnyUrls(value: unknown): void {
+  if (Array.isArray(value)) for (const v of value) cosmosAnyUrls(v);
+  else if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
+    const o = value as Record<string, unknown>;
+    if (o.$typeName === "google.protobuf.Any" && typeof o.typeUrl === "string" && o.value instanceof Uint8Array) {
+      const name = o.typeUrl.slice(o.typeUrl.lastIndexOf("/") + 1);
+      const desc = protoRegistry().getMessage(name);
+      if (desc) {
+        const inner = fromBinary(desc, o.value);
+        cosmosAnyUrls(inner);
+        o.value = toBinary(desc, inner);
+      }
+      o.typeUrl = `/${name}`;
+      return;
+    }
+    for (const v of Object.values(o)) cosmosAnyUrls(v);
   }
 }
 

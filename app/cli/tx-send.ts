@@ -89,6 +89,8 @@ export async function signAndBroadcast(
   if (opts.fees !== undefined && opts.gasPrices !== undefined)
     throw new CliError("cannot provide both --fees and --gas-prices");
   const fees = opts.fees !== undefined ? parseCoins(opts.fees) : undefined;
+  if (opts.feeGranter !== undefined) parseAddress(opts.feeGranter);
+  const granter = opts.feeGranter !== undefined ? { granter: opts.feeGranter } : {};
   const gasPrice = parseGasPrice(opts.gasPrices ?? DEFAULT_GAS_PRICE);
   const autoGas = opts.gas === "auto";
   const gasLimit = opts.gas === undefined || autoGas ? DEFAULT_GAS_LIMIT : parsePositiveInt(opts.gas, "gas");
@@ -108,10 +110,12 @@ export async function signAndBroadcast(
         throw new CliError(`--chain-id ${opts.chainId} does not match the node's chain id ${chainId}`);
       }
       const msgs = makeMsgs(key.address);
-      const feeFor = (gas: number): StdFee =>
-        fees
+      const feeFor = (gas: number): StdFee => ({
+        ...(fees
           ? { amount: fees.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), gas: String(gas) }
-          : calculateFee(gas, GasPrice.fromString(gasPrice));
+          : calculateFee(gas, GasPrice.fromString(gasPrice))),
+        ...granter,
+      });
       let gas = gasLimit;
       if (autoGas)
         gas = Math.ceil(

@@ -11,6 +11,8 @@ export const DEFAULT_GAS_PRICE = "0.025udgrid";
 export interface SendFlags {
   chainId?: string;
   fees?: string;
+  /** fee.granter: the account whose fee allowance (x/feegrant) pays the fee */
+  feeGranter?: string;
   gasPrices?: string;
   gas?: string;
   gasAdjustment: string;
@@ -56,6 +58,7 @@ export function addTxFlags(cmd: Command, defaults: { gas?: "auto" } = {}): Comma
   cmd
     .option("--chain-id <id>", "chain id; must match the node's")
     .option("--fees <coins>", "fee to pay, e.g. 5000udgrid")
+    .option("--fee-granter <address>", "charge the fee to this account's fee allowance for the signer (x/feegrant)")
     .option(
       "--gas-prices <price>",
       `gas price to pay per unit, e.g. ${DEFAULT_GAS_PRICE} (default when --fees is absent)`,

@@ -15,10 +15,13 @@ import {
   ScalarType,
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import fc from "fast-check";
 import { isMsgService } from "../../chain/services/catalog.ts";
 import { dgridAminoConverters, dgridAminoMsgs } from "../../client/amino.ts";
+import { authzAminoAuthorizations, authzAminoConverters } from "../../client/amino-authz.ts";
 import { type FieldSpec, type MessageSpec, oneofKey } from "../../client/amino-json.ts";
+import { registry } from "../inference/chain-setup.ts";
 
 const descriptors = createFileRegistry(
   fromBinary(
@@ -50,7 +53,13 @@ function checkField(f: DescField, s: FieldSpec, at: string) {
   assert.equal(s.repeated ?? false, f.fieldKind === "list", `${at}: repeated`);
   const message = f.fieldKind === "message" ? f.message : f.fieldKind === "list" ? f.message : undefined;
   const scalar = f.fieldKind === "scalar" ? f.scalar : f.fieldKind === "list" ? f.scalar : undefined;
-  if (typeof s.type === "string") assert.equal(scalar, SCALARS[s.type], `${at}: scalar type`);
+  if (s.type === "timestamp" || s.type === "duration")
+    assert.equal(
+      message?.typeName,
+      s.type === "timestamp" ? "google.protobuf.Timestamp" : "google.protobuf.Duration",
+      at,
+    );
+  else if (typeof s.type === "string") assert.equal(scalar, SCALARS[s.type], `${at}: scalar type`);
   else {
     assert.ok(message, `${at}: a message field`);
     checkMessage(message, s.type);
@@ -199,6 +208,134 @@ describe("DGrid amino converters", () => {
   });
 });
 
+describe("authz amino converters", () => {
+  const grant = authzAminoConverters[MsgGrant.typeUrl];
+  const exec = authzAminoConverters[MsgExec.typeUrl];
+  const revoke = authzAminoConverters[MsgRevoke.typeUrl];
+  const inference = authzAminoAuthorizations.find((a) => a.aminoType === "dgrid/InferenceAuthorization")!;
+  const send = authzAminoAuthorizations.find((a) => a.aminoType === "cosmos-sdk/SendAuthorization")!;
+
+  it("the authorization tables agree with the protos' fields and amino names; the Msgs' names are the protos'", () => {
+    for (const a of authzAminoAuthorizations) {
+      const desc = descriptors.getMessage(a.spec.name)!;
+      assert.ok(desc, a.spec.name);
+      assert.equal(a.aminoType, getOption(desc, AMINO_NAME), `${a.spec.name}: amino.name`);
+      assert.equal(a.typeUrl, `/${a.spec.name}`);
+      checkMessage(desc, a.spec);
+    }
+    for (const [typeUrl, c] of Object.entries(authzAminoConverters))
+      assert.equal(c.aminoType, getOption(descriptors.getMessage(typeUrl.slice(1))!, AMINO_NAME), typeUrl);
+  });
+
+  it("write the SDK's amino JSON: Anys as {type, value}, times RFC 3339, durations in nanoseconds, nested Msgs converted", () => {
+    const auth = {
+      typeUrl: inference.typeUrl,
+      value: inference.codec
+        .encode(
+          inference.codec.fromPartial({
+            spendLimit: [{ denom: "udgrid", amount: "10" }],
+            allowedModels: ["m"],
+            period: { seconds: 86_400n, nanos: 0 },
+            periodSpendLimit: [{ denom: "udgrid", amount: "5" }],
+            periodReset: { seconds: 1_893_456_000n, nanos: 500_000_000 },
+          }),
+        )
+        .finish(),
+    };
+    const m = {
+      granter: "a",
+      grantee: "b",
+      grant: { authorization: auth, expiration: { seconds: 4_102_444_800n, nanos: 250_000 } },
+    };
+    assert.deepEqual(grant.toAmino(m), {
+      granter: "a",
+      grantee: "b",
+      grant: {
+        authorization: {
+          type: "dgrid/InferenceAuthorization",
+          value: {
+            spend_limit: [{ denom: "udgrid", amount: "10" }],
+            allowed_models: ["m"],
+            period: "86400000000000",
+            period_spend_limit: [{ denom: "udgrid", amount: "5" }],
+            period_reset: "2030-01-01T00:00:00.5Z",
+          },
+        },
+        expiration: "2100-01-01T00:00:00.00025Z",
+      },
+    });
+    // an empty spend limit is written [] (dont_omitempty); no grant at all is still {} (non-nullable)
+    const empty = { typeUrl: send.typeUrl, value: send.codec.encode(send.codec.fromPartial({})).finish() };
+    assert.deepEqual(grant.toAmino({ granter: "a", grantee: "b", grant: { authorization: empty } }).grant, {
+      authorization: { type: "cosmos-sdk/SendAuthorization", value: { spend_limit: [] } },
+    });
+    assert.deepEqual(grant.toAmino({ granter: "a", grantee: "b" }), { granter: "a", grantee: "b", grant: {} });
+
+    const sendMsg = {
+      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+      value: { fromAddress: "a", toAddress: "c", amount: [{ denom: "udgrid", amount: "7" }] },
+    };
+    const e = { grantee: "b", msgs: [registry.encodeAsAny(sendMsg)] };
+    assert.deepEqual(exec.toAmino(e), {
+      grantee: "b",
+      msgs: [
+        {
+          type: "cosmos-sdk/MsgSend",
+          value: { from_address: "a", to_address: "c", amount: [{ denom: "udgrid", amount: "7" }] },
+        },
+      ],
+    });
+    assert.deepEqual(revoke.toAmino({ granter: "a", grantee: "b", msgTypeUrl: "/x.Msg" }), {
+      granter: "a",
+      grantee: "b",
+      msg_type_url: "/x.Msg",
+    });
+  });
+
+  it("fromAmino(toAmino(x)) gives back the same bytes: grants of every authorization, execs of Msgs (also nested), revokes", () => {
+    const bytes = (typeUrl: string, v: unknown) => registry.encode({ typeUrl, value: v });
+    const roundTrip = (typeUrl: string, v: unknown) => {
+      const c = authzAminoConverters[typeUrl];
+      const back = c.fromAmino(JSON.parse(JSON.stringify(c.toAmino(v))));
+      assert.deepEqual(bytes(typeUrl, back), bytes(typeUrl, v), typeUrl);
+    };
+    for (const a of authzAminoAuthorizations)
+      fc.assert(
+        fc.property(
+          messageArb(a.spec),
+          fc.option(valueArb({ name: "t", prop: "t", type: "timestamp" }, 0), { nil: undefined }),
+          (x, expiration) => {
+            const authorization = { typeUrl: a.typeUrl, value: a.codec.encode(a.codec.fromPartial(x)).finish() };
+            roundTrip(MsgGrant.typeUrl, { granter: "g", grantee: "h", grant: { authorization, expiration } });
+          },
+        ),
+        { numRuns: 60 },
+      );
+    const inner = registry.encodeAsAny({
+      typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+      value: {
+        requester: "r",
+        modelId: "m",
+        inputs: [{ name: "x", dtype: "float32", shape: [1], data: new Uint8Array([1, 2, 3, 4]) }],
+        maxFee: { denom: "udgrid", amount: "3" },
+        redundancy: 1,
+      },
+    });
+    const nested = { typeUrl: MsgExec.typeUrl, value: MsgExec.encode({ grantee: "x", msgs: [inner] }).finish() };
+    roundTrip(MsgExec.typeUrl, { grantee: "b", msgs: [inner, nested] });
+    roundTrip(MsgRevoke.typeUrl, { granter: "a", grantee: "b", msgTypeUrl: "/x.Msg" });
+    assert.throws(
+      () => exec.toAmino({ grantee: "b", msgs: [{ typeUrl: "/no.Such", value: new Uint8Array() }] }),
+      /msgs\[0\]: \/no.Such has no amino form/,
+    );
+    assert.throws(
+      () => exec.fromAmino({ grantee: "b", msgs: [{ type: "nope/Msg", value: {} }] }),
+      /msgs\[0\]: unknown type nope\/Msg/,
+    );
+    assert.throws(() => grant.fromAmino({ grant: { authorization: { type: "x/Y", value: {} } } }), /unknown type x\/Y/);
+  });
+});
+
 /** Random ts-proto values for a field table (valid Coins: cosmos.Int amounts are integers). */
 function messageArb(spec: MessageSpec, depth = 0): fc.Arbitrary<Record<string, unknown>> {
   const plain = spec.fields.filter((f) => !f.oneof);
@@ -235,5 +372,15 @@ function valueArb(f: FieldSpec, depth: number): fc.Arbitrary<unknown> {
       return fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
     case "bytes":
       return fc.uint8Array({ maxLength: 8 });
+    case "timestamp":
+      // 0001-01-01 .. 9999-12-31, as RFC 3339 can write
+      return fc.record({
+        seconds: fc.bigInt({ min: -62_135_596_800n, max: 253_402_300_799n }),
+        nanos: fc.integer({ min: 0, max: 999_999_999 }),
+      });
+    case "duration":
+      return fc
+        .bigInt({ min: -(10n ** 18n), max: 10n ** 18n })
+        .map((ns) => ({ seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) }));
   }
 }
