@@ -106,6 +106,7 @@ const InferenceParamsSpec = msg(
   field("slash_fraction_ppm", "uint64"),
   field("slash_min_support_ppm", "uint64"),
   field("max_pending_requests", "uint64"),
+  field("max_batch", "uint32"),
 );
 
 const ReputationParamsSpec = msg(
@@ -151,6 +152,9 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
       field("inputs", NamedTensor, { repeated: true }),
       field("max_fee", Coin),
       field("redundancy", "uint32"),
+      field("items", msg("dgrid.inference.v1.InferenceItem", field("inputs", NamedTensor, { repeated: true })), {
+        repeated: true,
+      }),
     ),
     MsgRequestInference,
   ),

@@ -30,6 +30,7 @@ export interface RegisterModelFlags extends SendFlags {
 export interface RequestFlags extends SendFlags {
   from?: string;
   input: string[];
+  inputsFile?: string;
   maxFee?: string;
   redundancy: string;
   wait: boolean;
@@ -82,17 +83,25 @@ export function registerInferenceCommands(program: Command, io: CliIO): void {
   addTxFlags(
     inference
       .command("request <model_id>")
-      .description("request an inference: --input name=FILE.json per input tensor (see app/cli/README.md)")
+      .description(
+        "request an inference: --input name=FILE.json per input tensor, or a batch: --inputs-file ITEMS.json (see app/cli/README.md)",
+      )
       .option("--from <key>", "the requester's key")
       .option("--input <name=file>", "an input tensor JSON file (repeat per input)", collect, [])
-      .option("--max-fee <coin>", "most to pay, e.g. 3000udgrid (price x redundancy must fit)")
+      .option(
+        "--inputs-file <file>",
+        'a batch: a JSON array of items, each {"NAME": tensor, ...} (at most the max_batch param)',
+      )
+      .option("--max-fee <coin>", "most to pay, e.g. 3000udgrid (price x items x redundancy must fit)")
       .option("--redundancy <k>", "executors (0 = the chain's default)", "0")
       .option("--wait", "wait for the finalized result and print it", false),
     { gas: "auto" },
   ).action(async (modelId: string, opts: RequestFlags, cmd: Command) => {
     if (!opts.from) throw new CliError("--from is required");
     if (!opts.maxFee) throw new CliError("--max-fee is required");
-    if (opts.input.length === 0) throw new CliError("at least one --input name=FILE.json is required");
+    if (opts.input.length > 0 && opts.inputsFile) throw new CliError("pass --input or --inputs-file, not both");
+    if (opts.input.length === 0 && !opts.inputsFile)
+      throw new CliError("at least one --input name=FILE.json (or a batch: --inputs-file ITEMS.json) is required");
     const { requestInference } = await impl();
     const result = await requestInference(io, cmd, modelId, opts);
     printTxResult(io, cmd, result, yaml);
