@@ -33,7 +33,7 @@ async function directRows(rows: Float32Array[]): Promise<Record<string, Tensor>[
   const session = await ort.InferenceSession.create(DEMO, { ...PINNED, executionProviders: ["cpu"] });
   try {
     const data = new Float32Array(rows.length * 16);
-    rows.forEach((r, i) => data.set(r, i * 16));
+    for (const [i, r] of rows.entries()) data.set(r, i * 16);
     const out = await session.run({ input: new ort.Tensor("float32", data, [rows.length, 16]) });
     const y = out[session.outputNames[0]];
     const width = Number(y.dims[1]);
