@@ -88,7 +88,8 @@ describe("registry: genesis and migration", () => {
       mutate((g) => void (g.model_stats[0].model_id = modelId(9))),
       mutate((g) => void ((g.models[i1] as { card: Record<string, unknown> }).card.tags = ["Bad Tag"])),
     ];
-    for (const [i, g] of bad.entries()) assert.throws(() => validateGenesis(g), /registry genesis|invalid model card/, `case ${i}`);
+    for (const [i, g] of bad.entries())
+      assert.throws(() => validateGenesis(g), /registry genesis|invalid model card/, `case ${i}`);
   });
 
   it("v1 -> v2: a store of card-less models gets its indexes; consensus version is 2", async () => {
