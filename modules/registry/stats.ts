@@ -2,6 +2,7 @@
 // bounded: counters, one coin per fee denom, and a ring of the latest LATENCY_WINDOW latencies from
 // which the p50 / p99 are recomputed on each settlement.
 import { addCoins, fromProtoCoins, toProtoCoins } from "../../chain/baseapp/coins.ts";
+import type { Context } from "../../chain/baseapp/context.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import type { CreatorEarnings, ModelStats } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 
@@ -25,6 +26,14 @@ export interface SettlementRecord {
   latencyBlocks?: number;
   /** finalized only: what the model's creator was paid */
   creatorFee?: { denom: string; amount: string };
+}
+
+/**
+ * What the inference module needs of the registry at settlement (its expected keeper, CONTRACTS.md):
+ * one call per settled or refunded request, in the block that settles it. RegistryKeeper implements it.
+ */
+export interface SettlementRecorderI {
+  recordSettlement(ctx: Context, modelId: string, record: SettlementRecord): Promise<unknown>;
 }
 
 export function emptyStats(modelId: string): ModelStats {
