@@ -272,6 +272,18 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       why: "no such model",
     },
     {
+      method: "/dgrid.registry.v1.Query/ModelLineage",
+      where: (r) => r.id !== MODEL_ID,
+      code: NOT_FOUND,
+      why: "no such model",
+    },
+    {
+      method: "/dgrid.registry.v1.Query/DiscoverModels",
+      where: (r) => r.sort === "x",
+      code: INVALID_ARGUMENT,
+      why: "an unknown sort",
+    },
+    {
       method: "/cosmos.tx.v1beta1.Service/GetTx",
       where: (r) => r.hash === "AB".repeat(32),
       code: NOT_FOUND,
