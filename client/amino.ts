@@ -12,6 +12,7 @@ import {
   MsgRegisterModel,
   MsgReportConformance,
   MsgServeModel,
+  MsgUpdateModelCard,
   MsgUpdateParams as MsgUpdateRegistryParams,
   MsgWithdrawModel,
 } from "../proto/gen/dgrid/registry/v1/tx.ts";
@@ -70,6 +71,18 @@ const AgreementPolicy = msg(
   ),
   policyCase("argmax", msg("dgrid.registry.v1.ArgmaxPolicy"), "dgrid/ArgmaxPolicy"),
   policyCase("topk", msg("dgrid.registry.v1.TopKPolicy", field("k", "uint32")), "dgrid/TopKPolicy"),
+);
+
+const ModelCard = msg(
+  "dgrid.registry.v1.ModelCard",
+  field("task", "string"),
+  field("description", "string"),
+  field("license", "string"),
+  field("tags", "string", { repeated: true }),
+  field("source_uri", "string"),
+  field("input_doc", "string"),
+  field("output_doc", "string"),
+  field("supersedes", "string"),
 );
 
 const GoldenVector = msg(
@@ -179,8 +192,19 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
       field("creator_share_ppm", "uint64"),
       field("golden_vectors", GoldenVector, { repeated: true }),
       field("size_bytes", "uint64"),
+      field("card", ModelCard),
     ),
     MsgRegisterModel,
+  ),
+  entry(
+    "dgrid/MsgUpdateModelCard",
+    msg(
+      "dgrid.registry.v1.MsgUpdateModelCard",
+      field("creator", "string"),
+      field("model_id", "string"),
+      field("card", ModelCard, { dontOmitEmpty: true }),
+    ),
+    MsgUpdateModelCard,
   ),
   entry(
     "dgrid/MsgServeModel",

@@ -38,6 +38,7 @@ import { MODELS_URL_KEY } from "../node-status.ts";
 import { CliError, type CliIO } from "./context.ts";
 import type { RegisterModelFlags, RequestFlags } from "./inference.ts";
 import { nodeUrl, rpcCall, withNode } from "./node-client.ts";
+import { cardFromFlags } from "./registry-impl.ts";
 
 /** PUTs the file to `<base>/models`, drawing a progress bar on stderr; returns the stored id and size. */
 export async function uploadModel(io: CliIO, base: string, file: string): Promise<{ id: string; size: number }> {
@@ -187,6 +188,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
       `${opts.golden} was made with session options ${JSON.stringify(golden.sessionOptions)}; registration pins ${JSON.stringify(pinned)}`,
     );
   }
+  const card = cardFromFlags(opts);
   const endpoint = await modelsEndpoint(io, cmd, opts.nodeModels);
   // the tensor specs come from onnxruntime's view of the file (symbolic dims stay symbolic)
   const prober = new ModelProber({ timeoutMs: 60_000 }, { logger: pino({ level: "silent" }) });
@@ -221,6 +223,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
           creatorSharePpm: share,
           goldenVectors: goldenVectorsToProto(golden.vectors),
           sizeBytes: BigInt(uploaded.size),
+          card,
         },
       },
     ],

@@ -73,6 +73,8 @@ describe("inference CLI against the in-process app", () => {
         models: [demoModel(alice)],
         servers: [{ modelId: DEMO_ID, validator: valoper, provider: "cpu", sinceHeight: 0n }],
         conformanceFailures: [],
+        modelStats: [],
+        creatorEarnings: [],
       }),
     );
     const dgrid = new DGridApp(
