@@ -49,8 +49,10 @@ export function buildGateway(options: GatewayOptions, deps: GatewayDeps): Fastif
     logger.info({ method: request.method, url: request.url, status: reply.statusCode }, "request");
   });
   app.setErrorHandler((err, request, reply) => {
-    logger.error({ err, url: request.url }, "request failed");
     const status = (err as { statusCode?: number }).statusCode ?? 500;
+    // a client's malformed request is the client's problem: no stack in the gateway's error log
+    if (status < 500) logger.info({ url: request.url, status, reason: (err as Error).message }, "bad request");
+    else logger.error({ err, url: request.url }, "request failed");
     reply.code(status).send({
       error: status < 500 ? "bad_request" : "internal_error",
       message: err instanceof Error ? err.message : String(err),

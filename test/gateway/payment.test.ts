@@ -187,7 +187,7 @@ describe("x402 payment checks", () => {
     refused(() => decodePayment(g), "invalid_payload", /is not the tx signer/);
   });
 
-  it("refuses another chain id, account number, a stale sequence and an unknown signer", async () => {
+  it("refuses another chain id, account number, a stale or future sequence and an unknown signer", async () => {
     const req = offer();
     const other = decodePayment(await sign(req, { chainId: "other-1" }));
     refused(() => checkSignature(other, CHAIN, account), "invalid_signature", /signature/);
@@ -196,5 +196,7 @@ describe("x402 payment checks", () => {
     const stale = decodePayment(await sign(req, { sequence: 6 }));
     refused(() => checkSignature(stale, CHAIN, account), "payment_already_used", /sequence 6/);
     refused(() => checkSignature(stale, CHAIN, null), "invalid_payload", /no account/);
+    const ahead = decodePayment(await sign(req, { sequence: 8 }));
+    refused(() => checkSignature(ahead, CHAIN, account), "invalid_payload", /sequence 8, ahead/);
   });
 });
