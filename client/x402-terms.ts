@@ -77,12 +77,52 @@ export function extraInputs(extra: DGridPaymentExtra): NamedTensor[] {
   return list;
 }
 
-/** The MsgRequestInference the requirements ask `requester` to sign. */
-export function requestForTerms(requester: string, extra: DGridPaymentExtra): MsgRequestInference {
+/** The path of a gateway's paid route for one model: `/v1/models/{id}/infer`. */
+export const INFER_PATH = /\/v1\/models\/([0-9a-f]{64})\/infer$/;
+
+/**
+ * The inputs of a gateway request body, by name (sorted): `{"inputs": {"NAME": tensor}}`, or one
+ * tensor (the CLI's tensor JSON form) for a model whose only input is `inputNames[0]`. The one
+ * definition of the body format, used by the gateway to price a call and by a paying client to check
+ * that the terms are for the inputs it sent. Throws naming what is wrong; shapes are not checked here.
+ */
+export function bodyInputs(body: unknown, inputNames: readonly string[]): NamedTensor[] {
+  // a bare array goes on to tensorFromJson, which says what a tensor looks like
+  if (!body || typeof body !== "object") throw new Error('the body must be {"inputs": {"NAME": tensor}} or one tensor');
+  const b = body as Record<string, unknown>;
+  let named: Record<string, unknown>;
+  if (!Array.isArray(b) && "inputs" in b) {
+    if (!b.inputs || typeof b.inputs !== "object" || Array.isArray(b.inputs))
+      throw new Error('"inputs" must be an object of tensors by name');
+    named = b.inputs as Record<string, unknown>;
+  } else if (inputNames.length === 1) {
+    named = { [inputNames[0]]: b };
+  } else {
+    throw new Error(`the model has ${inputNames.length} inputs: give "inputs"`);
+  }
+  return Object.keys(named)
+    .sort()
+    .map((name) => ({ name, ...tensorFromJson(named[name] as TensorJson, `input ${name}`) }));
+}
+
+/** The input names of `extra.inputSpecs` (proto JSON TensorSpecs). */
+export function specNames(extra: Pick<DGridPaymentExtra, "inputSpecs">): string[] {
+  return (Array.isArray(extra.inputSpecs) ? extra.inputSpecs : []).map((s) => String((s as { name?: unknown }).name));
+}
+
+/**
+ * The MsgRequestInference the requirements ask `requester` to sign: with `inputs` (the caller's own,
+ * already checked against `extra.inputHash`) or else the ones `extra` carries.
+ */
+export function requestForTerms(
+  requester: string,
+  extra: DGridPaymentExtra,
+  inputs: NamedTensor[] = extraInputs(extra),
+): MsgRequestInference {
   return MsgRequestInference.fromPartial({
     requester,
     modelId: extra.modelId,
-    inputs: extraInputs(extra),
+    inputs,
     maxFee: { denom: DGRID_ASSET, amount: extra.inferenceFee },
     redundancy: extra.redundancy,
   });

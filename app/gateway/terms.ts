@@ -4,10 +4,11 @@
 // rounded up, as CosmJS calculateFee does).
 import { calculateFee, GasPrice } from "@cosmjs/stargate";
 import type { PaymentRequired, PaymentRequirements } from "@x402/core/types";
-import { type TensorJson, tensorFromJson, tensorToJson } from "../../chain/tensor/json.ts";
+import { tensorToJson } from "../../chain/tensor/json.ts";
 import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import {
+  bodyInputs,
   cosmosNetwork,
   DGRID_ASSET,
   DGRID_SCHEME,
@@ -45,27 +46,14 @@ export interface PricingOptions {
  * a model with one input. Checked against the model's input specs; a 400 names what is wrong.
  */
 export function parseInputs(body: unknown, model: Model): NamedTensor[] {
-  // a bare array goes on to tensorFromJson, which says what a tensor looks like
-  if (!body || typeof body !== "object")
-    throw new GatewayError(400, "invalid_input", 'the body must be {"inputs": {"NAME": tensor}} or one tensor');
-  const b = body as Record<string, unknown>;
-  let named: Record<string, unknown>;
-  if (!Array.isArray(b) && "inputs" in b) {
-    if (!b.inputs || typeof b.inputs !== "object" || Array.isArray(b.inputs))
-      throw new GatewayError(400, "invalid_input", '"inputs" must be an object of tensors by name');
-    named = b.inputs as Record<string, unknown>;
-  } else if (model.inputs.length === 1) {
-    named = { [model.inputs[0].name]: b };
-  } else {
-    throw new GatewayError(400, "invalid_input", `model ${model.id} has ${model.inputs.length} inputs: give "inputs"`);
-  }
-  const list: NamedTensor[] = [];
-  for (const name of Object.keys(named).sort()) {
-    try {
-      list.push({ name, ...tensorFromJson(named[name] as TensorJson, `input ${name}`) });
-    } catch (e) {
-      throw new GatewayError(400, "invalid_input", (e as Error).message);
-    }
+  let list: NamedTensor[];
+  try {
+    list = bodyInputs(
+      body,
+      model.inputs.map((s) => s.name),
+    );
+  } catch (e) {
+    throw new GatewayError(400, "invalid_input", `${(e as Error).message} (model ${model.id})`);
   }
   try {
     matchSpecs(model.inputs, list, "inputs");

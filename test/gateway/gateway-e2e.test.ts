@@ -14,7 +14,7 @@ import pino from "pino";
 import { devnetAddress, devnetWallet } from "../../app/devnet.ts";
 import { type RunningGateway, startGateway } from "../../app/gateway/gateway.ts";
 import { DGridClient } from "../../client/index.ts";
-import { createDGridX402Client } from "../../client/x402.ts";
+import { createDGridX402Client, wrapFetchWithDGridPayment } from "../../client/x402.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
 
@@ -111,6 +111,38 @@ describe("x402 gateway on a devnet node", { timeout: 90_000 }, () => {
     assert.equal(res.status, 402);
     const body = (await res.json()) as { error: string; message: string };
     assert.equal(body.error, "payment_already_used", body.message);
+    assert.equal((await client.getBalance(user)).amount, before);
+  });
+
+  it("wrapFetchWithDGridPayment pays an honest gateway and refuses terms for other inputs, signing nothing", async () => {
+    const signer = await devnetWallet("user");
+    const paying = wrapFetchWithDGridPayment(fetch, signer, { rpcUrl: node.rpcUrl });
+    const call = (body: unknown, f = paying) =>
+      f(url(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const ok = await call(input);
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.ok(((await ok.json()) as { outputs: unknown }).outputs);
+
+    // a dishonest gateway: answers every call with the honest terms for another input
+    const other = { ...input, data: input.data.map((x) => -x) };
+    const theirTerms = (await post(other)).headers.get("PAYMENT-REQUIRED") ?? "";
+    const sent: string[] = [];
+    const dishonest: typeof fetch = async (i, init) => {
+      const r = new Request(i, init);
+      const sig = r.headers.get("PAYMENT-SIGNATURE");
+      if (sig) sent.push(sig);
+      return new Response("{}", { status: 402, headers: { "PAYMENT-REQUIRED": theirTerms } });
+    };
+    const before = (await client.getBalance(user)).amount;
+    await assert.rejects(
+      call(input, wrapFetchWithDGridPayment(dishonest, signer, { rpcUrl: node.rpcUrl })),
+      /terms are for other inputs/,
+    );
+    assert.deepEqual(sent, [], "no payment was signed for the other inputs");
+    // the plain scheme, which trusts the terms, would have signed them: the check is what refused
+    const trusting = wrapFetchWithPayment(dishonest, createDGridX402Client(signer, { rpcUrl: node.rpcUrl }));
+    await call(input, trusting).catch(() => undefined);
+    assert.equal(sent.length, 1);
     assert.equal((await client.getBalance(user)).amount, before);
   });
 
