@@ -1,0 +1,6 @@
+// Every fuzz target, by name (the order `npm run fuzz` runs them in).
+import type { FuzzTarget } from "../target.ts";
+import { rpcTarget } from "./rpc.ts";
+import { txTarget } from "./tx.ts";
+
+export const TARGETS: readonly FuzzTarget<any>[] = [txTarget, rpcTarget];
