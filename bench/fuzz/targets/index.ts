@@ -1,6 +1,7 @@
 // Every fuzz target, by name (the order `npm run fuzz` runs them in).
 import type { FuzzTarget } from "../target.ts";
+import { p2pTarget } from "./p2p.ts";
 import { rpcTarget } from "./rpc.ts";
 import { txTarget } from "./tx.ts";
 
-export const TARGETS: readonly FuzzTarget<any>[] = [txTarget, rpcTarget];
+export const TARGETS: readonly FuzzTarget<any>[] = [txTarget, rpcTarget, p2pTarget];
