@@ -230,7 +230,9 @@ export const rpcTarget: FuzzTarget<RpcInput> = {
         counters.add(`${input.kind} ${res.statusCode}`);
         if (input.kind === "get" && res.statusCode === 404 && /^text\/plain/.test(String(res.headers["content-type"])))
           return;
-        const endpointList = input.kind === "post" ? input.body.trim() === "" : /^\/(\?|$)/.test(input.url);
+        // the root route lists the endpoints ("/", and paths that normalize to it such as "/.")
+        const endpointList =
+          input.kind === "post" ? input.body.trim() === "" : text.startsWith("<html><body><br>Available endpoints");
         if (endpointList && res.statusCode === 200 && /^text\/html/.test(String(res.headers["content-type"]))) return;
         if (input.kind === "post" && res.statusCode === 200 && text === "") return; // a batch of notifications
         let parsed: unknown;
