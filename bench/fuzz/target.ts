@@ -42,7 +42,11 @@ const ENGINE_ERRORS: readonly (new (...args: any[]) => Error)[] = [
   URIError,
 ];
 
+/** protobuf readers (cosmjs-types, ts-proto, protobufjs) refuse truncated input with a RangeError */
+const PROTOBUF_REFUSAL = /^(premature EOF|index out of range|invalid wire type|illegal tag|invalid varint)/;
+
 export function isEngineError(e: unknown): boolean {
+  if (e instanceof RangeError && PROTOBUF_REFUSAL.test(e.message)) return false;
   return ENGINE_ERRORS.some((c) => e instanceof c);
 }
 

@@ -3,5 +3,6 @@ import type { FuzzTarget } from "../target.ts";
 import { p2pTarget } from "./p2p.ts";
 import { rpcTarget } from "./rpc.ts";
 import { txTarget } from "./tx.ts";
+import { voteExtensionTarget } from "./vote-extension.ts";
 
-export const TARGETS: readonly FuzzTarget<any>[] = [txTarget, rpcTarget, p2pTarget];
+export const TARGETS: readonly FuzzTarget<any>[] = [txTarget, rpcTarget, p2pTarget, voteExtensionTarget];
