@@ -11,7 +11,6 @@ import {
   ResponseVerifyVoteExtension_VerifyStatus,
 } from "cosmjs-types/tendermint/abci/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import fc from "fast-check";
 import type { DGridApp } from "../../../app/app.ts";
 import { checkVoteExtension, encodeInjected } from "../../../modules/inference/vote-extensions.ts";
 import { ExecutionError, VoteExtension } from "../../../proto/gen/dgrid/inference/v1/inference.ts";
