@@ -68,8 +68,23 @@ function fromValues(dtype: DType, v: (number | string | boolean)[], what: string
     case "int32":
       return new Uint8Array(Int32Array.from(v, num).buffer);
     case "int64":
-      return new Uint8Array(BigInt64Array.from(v, (x) => BigInt(x as number | string)).buffer);
+      return new Uint8Array(BigInt64Array.from(v, (x) => int64Element(x, what)).buffer);
   }
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** An int64 element: an integer number, a decimal integer string or a bool, within int64. */
+function int64Element(x: unknown, what: string): bigint {
+  let n: bigint | undefined;
+  if (typeof x === "boolean") n = x ? 1n : 0n;
+  else if (typeof x === "number" && Number.isInteger(x)) n = BigInt(x);
+  else if (typeof x === "string" && /^\s*[-+]?\d+\s*$/.test(x)) n = BigInt(x.trim());
+  if (n === undefined)
+    throw new Error(`${what}: bad int64 element ${JSON.stringify(x)} (an integer or a decimal string)`);
+  if (n < INT64_MIN || n > INT64_MAX) throw new Error(`${what}: int64 element ${x} out of range`);
+  return n;
 }
 
 /** The JSON form with the data as base64. */

@@ -28,6 +28,22 @@ describe("tensor JSON", () => {
     assert.throws(() => tensorFromJson({ dtype: "int8", shape: [1], data: "%%" }), /not valid base64/);
   });
 
+  it("refuses int64 elements that are not integers in range with a plain Error naming the tensor (fuzz)", () => {
+    // bench/fuzz tensor target, seed 1: a null element threw "TypeError: Cannot convert null to a BigInt"
+    const fuzzed = [false, 0, false, 0, 0, false, null, "1", "1", 0, "1", false, 0, 0, 0, 0];
+    const bad: unknown[][] = [fuzzed, [null], ["abc"], [1.5], [""], ["1e3"], ["9223372036854775808"], [-(2 ** 63) * 2]];
+    for (const data of bad) {
+      assert.throws(
+        () => tensorFromJson({ dtype: "int64", shape: [data.length], data: data as never }, "t"),
+        (e: unknown) =>
+          e instanceof Error && e.constructor === Error && /^t: (bad int64 element|int64 element)/.test(e.message),
+        JSON.stringify(data),
+      );
+    }
+    const ok = tensorFromJson({ dtype: "int64", shape: [4], data: ["-5", 7, true, " 9223372036854775807 "] });
+    assert.deepEqual([...new BigInt64Array(ok.data.buffer)], [-5n, 7n, 1n, 9223372036854775807n]);
+  });
+
   it("tensorToJson and tensorFromJson round trip every dtype (property)", () => {
     const tensor = fc
       .record({
