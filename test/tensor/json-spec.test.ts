@@ -95,6 +95,17 @@ describe("tensor specs", () => {
     for (const [s, re] of bad) assert.throws(() => checkSpecs(s, "inputs", limits), re);
   });
 
+  it("matchSpecs refuses a spec of an unknown dtype with a plain Error (fuzz)", () => {
+    // bench/fuzz tensor target, seed 3: "TypeError: Cannot read properties of undefined (reading 'size')"
+    const spec = [{ name: "x", dtype: "float16", shape: [] }];
+    const tensors = [{ name: "x", dtype: "float16", shape: [], data: new Uint8Array(4) }];
+    assert.throws(
+      () => matchSpecs(spec, tensors, "inputs"),
+      (e: unknown) =>
+        e instanceof Error && e.constructor === Error && /inputs\.x: unknown dtype "float16"/.test(e.message),
+    );
+  });
+
   it("matchSpecs binds each symbol to one value and counts the data bytes", () => {
     assert.equal(matchSpecs(specs, [named("x", "float32", [2, 3]), named("m", "int64", [2])], "inputs"), 40);
     const bad: [NamedTensor[], RegExp][] = [
