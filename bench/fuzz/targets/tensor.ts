@@ -94,7 +94,7 @@ const tensorJsonArb: fc.Arbitrary<unknown> = fc.oneof(
         dataFor(t.dtype, t.shape).map((d) => ({ ...t, data: Buffer.from(d).toString("base64") })),
         fc
           .array(jsonValueArb, {
-            minLength: Math.min(16, Math.max(0, t.shape.reduce((a, b) => a * b, 1) || 0)),
+            minLength: Math.floor(Math.min(16, Math.max(0, t.shape.reduce((a, b) => a * b, 1) || 0))),
             maxLength: 16,
           })
           .map((data) => ({ ...t, data })),
@@ -117,6 +117,45 @@ const specArb: fc.Arbitrary<TensorSpec> = fc.record({
     { maxLength: 4 },
   ),
 });
+
+/** Tensors that fit `specs` (each symbol bound to one value), then sometimes one field disturbed. */
+function tensorsFitting(specs: TensorSpec[]): fc.Arbitrary<NamedTensor[]> {
+  return fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).chain(([a, b]) => {
+    const bind = (sym: string) => (sym.length % 2 === 0 ? a : b);
+    const parts = specs.map((spec) => {
+      const shape = spec.shape.map((d) => (d.symbol !== "" ? bind(d.symbol) : d.size));
+      return dataFor(spec.dtype, shape).map((data) => ({ name: spec.name, dtype: spec.dtype, shape, data }));
+    });
+    return fc.tuple(...parts);
+  });
+}
+
+const fittingSpecsArb = fc
+  .array(specArb, { minLength: 1, maxLength: 3 })
+  .chain((specs) =>
+    fc.record({
+      kind: fc.constant("specs" as const),
+      specs: fc.constant(specs),
+      tensors: tensorsFitting(specs),
+      policy: fc.constant<Policy>({ kind: "exact" }),
+    }),
+  )
+  .chain((x) => policyArb.map((policy) => ({ ...x, policy })));
+
+const metaSpecs = (meta: ModelMeta): TensorSpec[] =>
+  meta.inputs.map((i) => ({
+    name: i.name,
+    dtype: i.type,
+    shape: i.shape.map((d) => (typeof d === "number" ? { size: d, symbol: "" } : { size: 0, symbol: d ?? "any" })),
+  }));
+
+const fittingInputsArb = fc.nat({ max: MODEL_METAS.length - 1 }).chain((model) =>
+  tensorsFitting(metaSpecs(MODEL_METAS[model])).map((list) => ({
+    kind: "inputs" as const,
+    model,
+    inputs: Object.fromEntries(list.map((t) => [t.name, { dtype: t.dtype, shape: t.shape, data: t.data }])),
+  })),
+);
 
 const policyArb: fc.Arbitrary<Policy> = fc.oneof(
   fc.constant({ kind: "exact" as const }),
@@ -202,7 +241,9 @@ export const tensorTarget: FuzzTarget<TensorInput> = {
           policy: policyArb,
         }),
       },
-      { weight: 2, arbitrary: modelInputsArb },
+      { weight: 2, arbitrary: fittingSpecsArb },
+      { weight: 1, arbitrary: modelInputsArb },
+      { weight: 1, arbitrary: fittingInputsArb },
     );
   },
   async open(): Promise<FuzzInstance<TensorInput>> {
