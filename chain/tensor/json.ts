@@ -4,7 +4,7 @@
 // int64 numbers may be JSON numbers or decimal strings; bool as true/false or 0/1. Written out
 // (tensorToJson) always as base64.
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
-import { DTYPE_NAMES, DTYPES, type DType, isDType, type Tensor } from "./dtype.ts";
+import { DTYPE_NAMES, DTYPES, type DType, elementCount, isDType, type Tensor } from "./dtype.ts";
 
 export interface TensorJson {
   dtype: string;
@@ -41,7 +41,15 @@ export function tensorFromJson(j: TensorJson, what = "tensor"): Tensor {
   } else {
     throw new Error(`${what}: data must be an array of numbers or a base64 string`);
   }
-  const want = j.shape.reduce((a, b) => a * b, 1) * DTYPES[dtype].size;
+  // elementCount as checkTensor counts: a shape whose running product leaves the safe integers is
+  // refused even when a later 0 dimension would make it empty
+  let elements: number;
+  try {
+    elements = elementCount(j.shape);
+  } catch (e) {
+    throw new Error(`${what}: shape ${JSON.stringify(j.shape)}: ${(e as Error).message}`);
+  }
+  const want = elements * DTYPES[dtype].size;
   if (data.length !== want)
     throw new Error(`${what}: ${data.length} data bytes, shape ${JSON.stringify(j.shape)} of ${dtype} needs ${want}`);
   return { dtype, shape: [...j.shape], data };

@@ -44,6 +44,16 @@ describe("tensor JSON", () => {
     assert.deepEqual([...new BigInt64Array(ok.data.buffer)], [-5n, 7n, 1n, 9223372036854775807n]);
   });
 
+  it("refuses a shape whose element count leaves the safe integers, as checkTensor does (fuzz)", () => {
+    // bench/fuzz tensor target, seed 46: accepted with 0 bytes (2^31 x (2^32+1) x 0), then
+    // checkTensor and canonicalOutput refused the tensor it returned ("tensor too large")
+    assert.throws(
+      () => tensorFromJson({ dtype: "int8", shape: [2147483648, 4294967297, 0], data: "" }, "t"),
+      /^Error: t: shape \[2147483648,4294967297,0\]: tensor too large/,
+    );
+    assert.equal(tensorFromJson({ dtype: "int8", shape: [0, 4294967297], data: "" }).data.length, 0);
+  });
+
   it("tensorToJson and tensorFromJson round trip every dtype (property)", () => {
     const tensor = fc
       .record({
