@@ -72,6 +72,8 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
     const lost = watch.take();
     if (lost !== undefined) throw new FuzzCrash(`unhandled rejection: ${describeError(lost)}`, { cause: lost });
     if (runs % 1000 === 0) {
+      // a target that only awaits microtasks never lets the event loop run signal handlers and timers
+      await new Promise<void>((r) => setImmediate(r));
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
       const now = performance.now();
       if (opts.log && now - lastLog > (opts.progressEveryMs ?? 10_000)) {
@@ -81,6 +83,19 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
       }
     }
   });
+  // Ctrl-C (or SIGTERM) during a long run: print the figures so far, then stop
+  const interrupted = (signal: NodeJS.Signals) => {
+    const s = (performance.now() - started) / 1000;
+    const rss = mb(process.memoryUsage.rss());
+    opts.log?.(
+      `${target.name}: interrupted (${signal}) after ${runs} inputs, ${Math.round(runs / s)}/s, ${Math.round(s)}s, ` +
+        `crashes 0, rss ${mb(rssStart)} -> ${rss} MB (peak ${mb(Math.max(rssPeak, process.memoryUsage.rss()))}), ` +
+        `outcomes ${JSON.stringify(instance.stats())}`,
+    );
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   let result: fc.RunDetails<[T]>;
   try {
     result = await fc.check(property, {
@@ -91,6 +106,8 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
     });
   } finally {
     watch.stop();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   const seconds = (performance.now() - started) / 1000;
   const stats = instance.stats();
