@@ -4,7 +4,7 @@
 // int64 numbers may be JSON numbers or decimal strings; bool as true/false or 0/1. Written out
 // (tensorToJson) always as base64.
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
-import { DTYPE_NAMES, DTYPES, type DType, isDType, type Tensor } from "./dtype.ts";
+import { DTYPE_NAMES, DTYPES, type DType, elementCount, isDType, type Tensor } from "./dtype.ts";
 
 export interface TensorJson {
   dtype: string;
@@ -41,7 +41,15 @@ export function tensorFromJson(j: TensorJson, what = "tensor"): Tensor {
   } else {
     throw new Error(`${what}: data must be an array of numbers or a base64 string`);
   }
-  const want = j.shape.reduce((a, b) => a * b, 1) * DTYPES[dtype].size;
+  // elementCount as checkTensor counts: a shape whose running product leaves the safe integers is
+  // refused even when a later 0 dimension would make it empty
+  let elements: number;
+  try {
+    elements = elementCount(j.shape);
+  } catch (e) {
+    throw new Error(`${what}: shape ${JSON.stringify(j.shape)}: ${(e as Error).message}`);
+  }
+  const want = elements * DTYPES[dtype].size;
   if (data.length !== want)
     throw new Error(`${what}: ${data.length} data bytes, shape ${JSON.stringify(j.shape)} of ${dtype} needs ${want}`);
   return { dtype, shape: [...j.shape], data };
@@ -68,8 +76,23 @@ function fromValues(dtype: DType, v: (number | string | boolean)[], what: string
     case "int32":
       return new Uint8Array(Int32Array.from(v, num).buffer);
     case "int64":
-      return new Uint8Array(BigInt64Array.from(v, (x) => BigInt(x as number | string)).buffer);
+      return new Uint8Array(BigInt64Array.from(v, (x) => int64Element(x, what)).buffer);
   }
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** An int64 element: an integer number, a decimal integer string or a bool, within int64. */
+function int64Element(x: unknown, what: string): bigint {
+  let n: bigint | undefined;
+  if (typeof x === "boolean") n = x ? 1n : 0n;
+  else if (typeof x === "number" && Number.isInteger(x)) n = BigInt(x);
+  else if (typeof x === "string" && /^\s*[-+]?\d+\s*$/.test(x)) n = BigInt(x.trim());
+  if (n === undefined)
+    throw new Error(`${what}: bad int64 element ${JSON.stringify(x)} (an integer or a decimal string)`);
+  if (n < INT64_MIN || n > INT64_MAX) throw new Error(`${what}: int64 element ${x} out of range`);
+  return n;
 }
 
 /** The JSON form with the data as base64. */

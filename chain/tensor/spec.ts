@@ -53,6 +53,8 @@ export function matchSpecs(specs: readonly TensorSpec[], tensors: readonly Named
   for (const s of specs) {
     const t = byName.get(s.name);
     if (!t) throw new Error(`${what}: missing tensor ${s.name}`);
+    // specs on chain passed checkSpecs; one that did not (unknown dtype) is refused, never read blindly
+    if (!isDType(s.dtype)) throw new Error(`${what}.${s.name}: unknown dtype "${s.dtype}" in the spec`);
     if (t.dtype !== s.dtype) throw new Error(`${what}.${s.name}: dtype ${t.dtype}, spec says ${s.dtype}`);
     if (t.shape.length !== s.shape.length)
       throw new Error(`${what}.${s.name}: rank ${t.shape.length}, spec says ${s.shape.length}`);
@@ -69,7 +71,7 @@ export function matchSpecs(specs: readonly TensorSpec[], tensors: readonly Named
         throw new Error(`${what}.${s.name}: dimension ${i} is ${v}, spec says ${d.size}`);
       }
     }
-    const want = elementCount(t.shape) * DTYPES[s.dtype as keyof typeof DTYPES].size;
+    const want = elementCount(t.shape) * DTYPES[s.dtype].size;
     if (t.data.length !== want) throw new Error(`${what}.${s.name}: ${t.data.length} data bytes, shape needs ${want}`);
     bytes += t.data.length;
   }

@@ -28,6 +28,32 @@ describe("tensor JSON", () => {
     assert.throws(() => tensorFromJson({ dtype: "int8", shape: [1], data: "%%" }), /not valid base64/);
   });
 
+  it("refuses int64 elements that are not integers in range with a plain Error naming the tensor (fuzz)", () => {
+    // bench/fuzz tensor target, seed 1: a null element threw "TypeError: Cannot convert null to a BigInt"
+    const fuzzed = [false, 0, false, 0, 0, false, null, "1", "1", 0, "1", false, 0, 0, 0, 0];
+    const bad: unknown[][] = [fuzzed, [null], ["abc"], [1.5], [""], ["1e3"], ["9223372036854775808"], [-(2 ** 63) * 2]];
+    for (const data of bad) {
+      assert.throws(
+        () => tensorFromJson({ dtype: "int64", shape: [data.length], data: data as never }, "t"),
+        (e: unknown) =>
+          e instanceof Error && e.constructor === Error && /^t: (bad int64 element|int64 element)/.test(e.message),
+        JSON.stringify(data),
+      );
+    }
+    const ok = tensorFromJson({ dtype: "int64", shape: [4], data: ["-5", 7, true, " 9223372036854775807 "] });
+    assert.deepEqual([...new BigInt64Array(ok.data.buffer)], [-5n, 7n, 1n, 9223372036854775807n]);
+  });
+
+  it("refuses a shape whose element count leaves the safe integers, as checkTensor does (fuzz)", () => {
+    // bench/fuzz tensor target, seed 46: accepted with 0 bytes (2^31 x (2^32+1) x 0), then
+    // checkTensor and canonicalOutput refused the tensor it returned ("tensor too large")
+    assert.throws(
+      () => tensorFromJson({ dtype: "int8", shape: [2147483648, 4294967297, 0], data: "" }, "t"),
+      /^Error: t: shape \[2147483648,4294967297,0\]: tensor too large/,
+    );
+    assert.equal(tensorFromJson({ dtype: "int8", shape: [0, 4294967297], data: "" }).data.length, 0);
+  });
+
   it("tensorToJson and tensorFromJson round trip every dtype (property)", () => {
     const tensor = fc
       .record({
@@ -77,6 +103,17 @@ describe("tensor specs", () => {
       [[spec("waytoolong", "int8", [])], /invalid tensor name/],
     ];
     for (const [s, re] of bad) assert.throws(() => checkSpecs(s, "inputs", limits), re);
+  });
+
+  it("matchSpecs refuses a spec of an unknown dtype with a plain Error (fuzz)", () => {
+    // bench/fuzz tensor target, seed 3: "TypeError: Cannot read properties of undefined (reading 'size')"
+    const spec = [{ name: "x", dtype: "float16", shape: [] }];
+    const tensors = [{ name: "x", dtype: "float16", shape: [], data: new Uint8Array(4) }];
+    assert.throws(
+      () => matchSpecs(spec, tensors, "inputs"),
+      (e: unknown) =>
+        e instanceof Error && e.constructor === Error && /inputs\.x: unknown dtype "float16"/.test(e.message),
+    );
   });
 
   it("matchSpecs binds each symbol to one value and counts the data bytes", () => {
