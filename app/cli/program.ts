@@ -18,6 +18,7 @@ import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
 import { registerLocalnetCommand, registerStartCommands, type StartNode, startDGridNode } from "./node-commands.ts";
 import { registerQueryCommands } from "./query.ts";
+import { registerRollbackCommand } from "./rollback.ts";
 import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";
 
@@ -63,6 +64,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerChainRegistryCommand(program, io);
   registerGatewayCommand(program, io);
   registerStartCommands(program, startNode);
+  registerRollbackCommand(program, io);
   registerLocalnetCommand(program);
   return program;
 }

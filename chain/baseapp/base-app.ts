@@ -35,7 +35,7 @@ import {
 import type { ConsensusParams } from "cosmjs-types/tendermint/types/params";
 import type { Logger } from "pino";
 import type { Application } from "../abci/application.ts";
-import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from "../errors/errors.ts";
+import { abciInfo, ErrInvalidHeight, ErrInvalidRequest, ErrNotSupported, ErrUnknownRequest } from "../errors/errors.ts";
 import type { CacheMultiStore, CommitId, MultiStore, StoreQueryResult } from "../store/types.ts";
 import "../types/binary-writer.ts";
 import type { AnteHandler } from "./ante-handler.ts";
@@ -78,6 +78,8 @@ export interface AppCommitStore {
   commit(): Promise<CommitId>;
   readAt(version: number): Promise<MultiStore>;
   query(storeName: string, key: Uint8Array, version: number, prove: boolean): Promise<StoreQueryResult>;
+  /** makes a committed version the latest again (`dgrid rollback`, on a stopped node) */
+  rollbackTo?(version: number): Promise<CommitId>;
 }
 
 /** Where InitChain keeps the consensus params consensus starts with (SDK: baseapp's ParamStore, x/consensus). */
@@ -190,6 +192,18 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
       })();
     }
     return this.loading;
+  }
+
+  /**
+   * Rolls the committed state back to `height` (SDK `rollback`: CommitMultiStore().RollbackToVersion),
+   * so the next start re-executes the blocks above it. For a stopped node only.
+   */
+  async rollbackTo(height: number): Promise<CommitId> {
+    await this.load();
+    if (!this.store.rollbackTo) throw ErrNotSupported.wrap("this app's store cannot roll back");
+    const last = await this.store.rollbackTo(height);
+    this.resetCheckState({ height: last.version, timeMs: 0, chainId: this.chainId });
+    return last;
   }
 
   private resetCheckState(block: BlockInfo): void {

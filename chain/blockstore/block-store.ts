@@ -211,6 +211,33 @@ export class BlockStore {
     return v ? ResponseFinalizeBlock.decode(v) : undefined;
   }
 
+  /**
+   * Deletes the block at the tip (CometBFT DeleteLatestBlock, for `dgrid rollback --hard`): its
+   * block, meta, hash index, seen and extended commits, its FinalizeBlock response and the canonical
+   * commit of the height below that it carried. Works on a tip whose records do not decode.
+   */
+  async deleteLatestBlock(): Promise<number> {
+    const s = this.current();
+    if (s.height === 0) throw new BlockStoreError("the block store is empty: no block to delete");
+    const h = s.height;
+    const ops: ({ type: "del"; key: Uint8Array } | { type: "put"; key: Uint8Array; value: Uint8Array })[] = [];
+    try {
+      const meta = await this.loadBlockMeta(h);
+      if (meta) ops.push({ type: "del", key: key(PREFIX.hash, meta.blockId.hash) });
+    } catch {
+      // an undecodable meta: its hash index entry stays behind, pointing above the store's height
+    }
+    for (const p of [PREFIX.block, PREFIX.meta, PREFIX.seenCommit, PREFIX.extendedCommit, PREFIX.finalizeResponse])
+      ops.push({ type: "del", key: heightKey(p, h) });
+    if (h > 1) ops.push({ type: "del", key: heightKey(PREFIX.commit, h - 1) });
+    const next: StoreState = h === s.base ? { base: 0, height: 0 } : { base: s.base, height: h - 1 };
+    ops.push({ type: "put", key: STATE_KEY, value: encodeState(next) });
+    await this.db.batch(ops);
+    this.state = next;
+    this.recent.delete(h);
+    return next.height;
+  }
+
   /** Deletes blocks below retainHeight (CometBFT PruneBlocks); returns how many were pruned. */
   async pruneBlocks(retainHeight: number): Promise<number> {
     const s = this.current();

@@ -10,12 +10,22 @@ import { bytesEqual } from "../types/bytes.ts";
 import { type BlockExecutor, mergeParams, updateState } from "./block-executor.ts";
 import { toHex } from "./crypto.ts";
 import type { BlockStoreLike } from "./deps.ts";
+import {
+  ErrAppAheadOfBlockStore,
+  ErrAppBelowBlockStoreBase,
+  ErrAppHashMismatch,
+  ErrBlockStoreAheadOfState,
+  ErrBlockUnreadable,
+  ErrEmptyValidatorSet,
+  ErrInvalidAppHeight,
+  ErrStateAheadOfBlockStore,
+  HandshakeError,
+  recovery,
+} from "./startup-errors.ts";
 import { copyState, type State, type StateStore } from "./state.ts";
 import { ValidatorSet } from "./validator-set.ts";
 
-export class HandshakeError extends Error {
-  override name = "HandshakeError";
-}
+export { HandshakeError } from "./startup-errors.ts";
 
 export interface HandshakeDeps {
   stateStore: StateStore;
@@ -25,6 +35,8 @@ export interface HandshakeDeps {
   appStateBytes: Uint8Array;
   /** The genesis State (genesisStateFromDoc): InitChain's validators/params when the app restarts from 0 later on. */
   genesis?: State;
+  /** the node's home, named in the errors' recovery steps */
+  home?: string;
 }
 
 /** Runs the handshake; returns the (possibly updated, and saved) State the engine starts from. */
@@ -37,7 +49,8 @@ export async function handshake(
   const log = deps.logger.child({ module: "handshake" });
   const info = await app.info({ version: "0.38.0", blockVersion: 11n, p2pVersion: 8n, abciVersion: "2.0.0" });
   const appHeight = info.lastBlockHeight;
-  if (appHeight < 0n) throw new HandshakeError(`app reported a negative height ${appHeight}`);
+  const fix = recovery(deps.home ?? "<home>");
+  if (appHeight < 0n) throw new HandshakeError(ErrInvalidAppHeight, `app reported a negative height ${appHeight}`);
   let appHash = info.lastBlockAppHash;
   log.info({ appHeight: appHeight.toString(), appHash: toHex(appHash) }, "ABCI handshake");
 
@@ -56,23 +69,52 @@ export async function handshake(
   const storeBase = BigInt(blockStore.base());
   const storeHeight = BigInt(blockStore.height());
   const stateHeight = s.lastBlockHeight;
+  // CometBFT's handshake cases: what replay can fix (the app, or the state, one block behind the
+  // store) is replayed below; everything else is an inconsistent data dir, refused with its heights.
+  const ends = storeHeight === 0n ? "the block store is empty" : `the block store ends at ${storeHeight}`;
+  if (appHeight > storeHeight)
+    throw new HandshakeError(
+      ErrAppAheadOfBlockStore,
+      `stored app state is at height ${appHeight} but ${ends}: the data dir is inconsistent; ${fix.rollback}`,
+    );
+  if (stateHeight > storeHeight)
+    throw new HandshakeError(
+      ErrStateAheadOfBlockStore,
+      `stored consensus state is at height ${stateHeight} but ${ends}: the data dir is inconsistent; ${fix.resync}`,
+    );
   if (storeHeight === 0n) {
-    checkAppHash(s.appHash, appHash, "genesis");
+    checkAppHash(s.appHash, appHash, "genesis", fix.resync);
     return s;
   }
-  if (storeBase > 0n && appHeight < storeBase - 1n)
-    throw new HandshakeError(`app height ${appHeight} is below the block store base ${storeBase}`);
-  if (storeHeight < appHeight)
-    throw new HandshakeError(`app height ${appHeight} is ahead of the block store ${storeHeight}`);
-  if (storeHeight < stateHeight)
-    throw new HandshakeError(`state height ${stateHeight} is ahead of the block store ${storeHeight}`);
   if (storeHeight > stateHeight + 1n)
-    throw new HandshakeError(`block store ${storeHeight} is more than one block ahead of the state ${stateHeight}`);
+    throw new HandshakeError(
+      ErrBlockStoreAheadOfState,
+      `the block store ends at ${storeHeight} but the stored consensus state is at height ${stateHeight} ` +
+        `(replay covers one block): the data dir is inconsistent; ${fix.resync}`,
+    );
+  if (storeBase > 0n && appHeight < storeBase - 1n)
+    throw new HandshakeError(
+      ErrAppBelowBlockStoreBase,
+      `stored app state is at height ${appHeight} but the block store starts at ${storeBase} (pruned): ` +
+        `blocks ${appHeight + 1n}..${storeBase - 1n} cannot be replayed; ${fix.resync}`,
+    );
+  await mustReadTip(blockStore, storeHeight, fix.hard);
+  // The app's committed hash must be the one the chain recorded for its height (the header of the
+  // block above it) before any block is replayed on top of it.
+  if (appHeight < storeHeight && appHeight + 1n >= storeBase) {
+    const next = await mustLoadBlock(blockStore, appHeight + 1n);
+    if (!bytesEqual(next.header.appHash, appHash))
+      throw new HandshakeError(
+        ErrAppHashMismatch,
+        `stored app state at height ${appHeight} has app hash ${toHex(appHash)} but block ${appHeight + 1n}'s ` +
+          `header records ${toHex(next.header.appHash)}: the app state is corrupt; ${fix.rollback}`,
+      );
+  }
 
   if (storeHeight === stateHeight) {
     // State is saved for the last block: only the app may be behind.
     if (appHeight < storeHeight) appHash = await replayAppOnly(app, s, blockStore, deps, appHeight + 1n, storeHeight);
-    checkAppHash(s.appHash, appHash, `height ${storeHeight}`);
+    checkAppHash(s.appHash, appHash, `height ${storeHeight}`, fix.rollback);
     return s;
   }
 
@@ -80,11 +122,15 @@ export async function handshake(
   if (appHeight < stateHeight) await replayAppOnly(app, s, blockStore, deps, appHeight + 1n, stateHeight);
   const block = await mustLoadBlock(blockStore, storeHeight);
   const meta = await blockStore.loadBlockMeta(Number(storeHeight));
-  if (!meta) throw new HandshakeError(`no block meta at ${storeHeight}`);
+  if (!meta) throw new HandshakeError(ErrBlockUnreadable, `no block meta at ${storeHeight}; ${fix.hard}`);
   if (appHeight === storeHeight) {
     // The app committed the block: rebuild the state from the saved FinalizeBlock response.
     const resp = await blockStore.loadFinalizeBlockResponse(Number(storeHeight));
-    if (!resp) throw new HandshakeError(`no saved FinalizeBlock response at ${storeHeight}`);
+    if (!resp)
+      throw new HandshakeError(
+        ErrBlockUnreadable,
+        `no saved FinalizeBlock response at ${storeHeight} to rebuild the consensus state from; ${fix.resync}`,
+      );
     s = updateState(s, meta.blockId, block.header, resp);
     await deps.stateStore.save(s);
     await deps.executor.recordCommittedEvidence(s, block);
@@ -93,7 +139,7 @@ export async function handshake(
     s = await deps.executor.applyBlock(s, meta.blockId, block);
   }
   const after = await app.info({ version: "0.38.0", blockVersion: 11n, p2pVersion: 8n, abciVersion: "2.0.0" });
-  checkAppHash(s.appHash, after.lastBlockAppHash, `height ${storeHeight}`);
+  checkAppHash(s.appHash, after.lastBlockAppHash, `height ${storeHeight}`, fix.rollback);
   return s;
 }
 
@@ -123,7 +169,7 @@ function applyInitChain(state: State, res: ResponseInitChain): State {
     s.validators = vals;
     s.nextValidators = vals.copyIncrementProposerPriority(1);
   } else if (s.validators.isEmpty()) {
-    throw new HandshakeError("validator set is empty after InitChain");
+    throw new HandshakeError(ErrEmptyValidatorSet, "validator set is empty after InitChain");
   }
   if (res.consensusParams) {
     s.consensusParams = mergeParams(s.consensusParams, res.consensusParams);
@@ -145,7 +191,7 @@ async function replayAppOnly(
   for (let h = from; h <= to; h++) {
     const block = await mustLoadBlock(blockStore, h);
     const meta = await blockStore.loadBlockMeta(Number(h));
-    if (!meta) throw new HandshakeError(`no block meta at ${h}`);
+    if (!meta) throw new HandshakeError(ErrBlockUnreadable, `no block meta at ${h}`);
     const lastVals = h > state.initialHeight ? await deps.stateStore.loadValidators(h - 1n) : undefined;
     const lc = block.lastCommit;
     const decidedLastCommit =
@@ -174,19 +220,48 @@ async function replayAppOnly(
     const next = h < BigInt(blockStore.height()) ? await blockStore.loadBlock(Number(h + 1n)) : undefined;
     if (next && !bytesEqual(next.header.appHash, appHash))
       throw new HandshakeError(
-        `app hash mismatch replaying height ${h}: app ${toHex(appHash)}, chain ${toHex(next.header.appHash)}`,
+        ErrAppHashMismatch,
+        `app hash mismatch replaying height ${h}: app ${toHex(appHash)}, chain ${toHex(next.header.appHash)} ` +
+          `(the app computes a different state than the chain did: a different app version?)`,
       );
   }
   return appHash;
 }
 
 async function mustLoadBlock(blockStore: BlockStoreLike, h: bigint): Promise<Block> {
-  const b = await blockStore.loadBlock(Number(h));
-  if (!b) throw new HandshakeError(`block ${h} missing from the block store`);
+  let b: Block | undefined | null;
+  try {
+    b = await blockStore.loadBlock(Number(h));
+  } catch (e) {
+    throw new HandshakeError(ErrBlockUnreadable, `block ${h} cannot be decoded (${(e as Error).message})`);
+  }
+  if (!b?.header) throw new HandshakeError(ErrBlockUnreadable, `block ${h} missing from the block store`);
   return b;
 }
 
-function checkAppHash(expected: Uint8Array, got: Uint8Array, where: string): void {
+/** The block store's tip (block and meta) must load and decode: it is what the node builds on. */
+async function mustReadTip(blockStore: BlockStoreLike, h: bigint, fix: string): Promise<void> {
+  let problem: string | undefined;
+  try {
+    const block = await blockStore.loadBlock(Number(h));
+    const meta = await blockStore.loadBlockMeta(Number(h));
+    if (!block?.header || !meta) problem = "is missing";
+    else if (block.header.height !== h || meta.header?.height !== h) problem = "holds another height";
+  } catch (e) {
+    problem = `cannot be decoded (${(e as Error).message})`;
+  }
+  if (problem)
+    throw new HandshakeError(
+      ErrBlockUnreadable,
+      `the block store ends at ${h} but its block ${h} ${problem}: the data dir is corrupt; ${fix}`,
+    );
+}
+
+function checkAppHash(expected: Uint8Array, got: Uint8Array, where: string, fix: string): void {
   if (!bytesEqual(expected, got))
-    throw new HandshakeError(`app hash mismatch at ${where}: app has ${toHex(got)}, state has ${toHex(expected)}`);
+    throw new HandshakeError(
+      ErrAppHashMismatch,
+      `app hash mismatch at ${where}: the stored app state has ${toHex(got)}, the consensus state records ` +
+        `${toHex(expected)}: the data dir is inconsistent; ${fix}`,
+    );
 }

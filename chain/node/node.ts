@@ -3,10 +3,9 @@
 // It knows no application: the composition root (app/node.ts) hands it a factory that builds the
 // Application (in process over the node's state database, or a proxy to an app in another
 // process) and the services that run beside it.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AbstractLevel } from "abstract-level";
-import { ClassicLevel } from "classic-level";
 import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
@@ -47,6 +46,7 @@ import {
 } from "./config.ts";
 import { limitProblems } from "./limits.ts";
 import { NodeMetrics } from "./metrics.ts";
+import { type NodeDb, openNodeDb, subDb } from "./node-db.ts";
 import { NodeRpcBackend } from "./rpc-backend.ts";
 
 export const COMETBFT_VERSION = "0.38.17";
@@ -132,7 +132,7 @@ export interface NodeDeps {
   onFatal?: (err: Error) => void;
 }
 
-type Db = ClassicLevel<Uint8Array, Uint8Array>;
+type Db = NodeDb;
 
 export class Node {
   readonly config: NodeConfig;
@@ -176,16 +176,10 @@ export class Node {
     const { home } = this.options;
     const cfg = this.config;
     const logger = this.deps.logger;
-    mkdirSync(dataDir(home), { recursive: true });
-    const db: Db = new ClassicLevel(join(dataDir(home), "dgrid.db"), { keyEncoding: "view", valueEncoding: "view" });
-    await db.open();
+    const db = await openNodeDb(home);
     this.db = db;
     // Each component gets its own key prefix (a sublevel) of the one database.
-    const sub = (name: string) =>
-      db.sublevel<Uint8Array, Uint8Array>(name, {
-        keyEncoding: "view",
-        valueEncoding: "view",
-      }) as unknown as AbstractLevel<any, Uint8Array, Uint8Array>;
+    const sub = (name: string) => subDb(db, name);
 
     const valKey = loadPrivValidatorKey(privValidatorKeyPath(home));
     // one prom-client registry per node: the app's services register into it before NodeMetrics exists
@@ -300,6 +294,7 @@ export class Node {
       logger,
       appStateBytes,
       genesis: genesisState,
+      home,
     });
     syncState = state;
     // limits that disagree (README "Limits"): said once at start, naming the keys

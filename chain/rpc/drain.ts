@@ -1,7 +1,8 @@
 // Answering a refused request (a body over the limit, a parse error mid-body) only after reading and
 // discarding the rest of its body: answering and closing while the client still uploads makes its
 // socket fail (EPIPE / ECONNRESET) before it can read the answer. Shared by the RPC and REST servers.
-import type { IncomingMessage } from "node:http";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 
 /** The most of a refused request's body read and discarded before its answer (then the socket closes). */
 export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
@@ -31,4 +32,32 @@ export function drainRequest(raw: IncomingMessage, maxBytes: number, maxMs: numb
     raw.once("error", done);
     raw.resume();
   });
+}
+
+/**
+ * Writes `answer` and ends a raw socket gracefully: what the client still sends is read and
+ * discarded (up to `maxBytes` or `maxMs`) until it closes its side, so the answer is never lost
+ * to a reset of a socket closed under unread data.
+ */
+export function answerAndEnd(socket: Duplex, answer: string, maxBytes: number, maxMs: number): void {
+  let read = 0;
+  const timer = setTimeout(() => socket.destroy(), maxMs);
+  timer.unref();
+  socket.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > maxBytes) socket.destroy();
+  });
+  socket.once("close", () => clearTimeout(timer));
+  socket.once("end", () => socket.destroy());
+  socket.on("error", () => socket.destroy());
+  socket.end(answer);
+  socket.resume();
+}
+
+/** A whole HTTP/1.1 answer, for a socket no longer (or not yet) under the HTTP server's control. */
+export function rawHttpAnswer(status: number, contentType: string, body: string, headers = ""): string {
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nConnection: close\r\nContent-Type: ${contentType}\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`
+  );
 }

@@ -1,18 +1,21 @@
 // The CometBFT-compatible RPC server (fastify): JSON-RPC 2.0 over HTTP POST at `/` (single and batch),
 // the GET URI form (`/block?height=5`), and `/websocket` with event subscriptions.
 
+import type { Duplex } from "node:stream";
 import { toBase64 } from "@cosmjs/encoding";
 import cors from "@fastify/cors";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
+import type { WebSocket } from "ws";
 import type { EventBus, PublishedEvent } from "../events/event-bus.ts";
 import type { RpcBackend } from "./backend.ts";
 import { maxBroadcastTxBytes, maxSimulateTxBytes } from "./body-limit.ts";
+import { ConnectionLimit } from "./connection-limit.ts";
 import { cometCorsOptions } from "./cors.ts";
-import { DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainRequest } from "./drain.ts";
+import { answerAndEnd, DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainRequest, rawHttpAnswer } from "./drain.ts";
 import * as enc from "./encode.ts";
-import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, toRpcError } from "./errors.ts";
+import { errorResponse, INVALID_REQUEST, PARSE_ERROR, RpcError, SERVER_ERROR, toRpcError } from "./errors.ts";
 import { handleRequest, type JsonRpcResponse, lookupMethod, serialize } from "./jsonrpc.ts";
 import { METHODS, type MethodContext } from "./methods.ts";
 import { paramsFromUri } from "./params.ts";
@@ -90,6 +93,7 @@ export class RpcServer {
   private readonly listen: { host: string; port: number };
   private readonly connections = new Set<WsConnection>();
   private boundUrl: string | undefined;
+  private connectionLimit: ConnectionLimit | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -117,7 +121,17 @@ export class RpcServer {
 
   async start(): Promise<void> {
     await this.app.listen({ host: this.listen.host, port: this.listen.port });
-    this.app.server.maxConnections = this.options.maxOpenConnections ?? 900;
+    this.connectionLimit = new ConnectionLimit(
+      { max: this.options.maxOpenConnections ?? 900 },
+      { server: this.app.server },
+    );
+    // A refused websocket handshake (no key, a bad version, ...) is answered like `ws` answers it,
+    // but the socket ends gracefully, so a client that already sends frames still reads the 400.
+    this.app.websocketServer.on("wsClientError", (err: Error, socket: Duplex) => {
+      this.logger.debug({ err: err.message }, "websocket handshake refused");
+      const extra = /Sec-WebSocket-Version/.test(err.message) ? "Sec-WebSocket-Version: 13, 8\r\n" : "";
+      answerAndEnd(socket, rawHttpAnswer(400, "text/plain", err.message, extra), DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+    });
     const addr = this.app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : this.listen.port;
     const host = this.listen.host.includes(":") ? `[${this.listen.host}]` : this.listen.host;
@@ -158,6 +172,29 @@ export class RpcServer {
       });
     else app.options("*", async (_req, reply) => reply.code(204).send());
 
+    // A connection accepted past max_open_connections gets a 503 naming the limit, then closes.
+    app.addHook("onRequest", async (req, reply) => {
+      const limit = this.connectionLimit;
+      if (!limit?.refuses(req.raw.socket)) return;
+      const err = new RpcError(
+        SERVER_ERROR,
+        `too many open connections (limit ${limit.max}, rpc max_open_connections); try again later`,
+      );
+      if (req.raw.headers.upgrade) {
+        // a websocket upgrade: its socket is outside the HTTP server's keeping; answer and end it here
+        reply.hijack();
+        const body = serialize(errorResponse(null, err));
+        answerAndEnd(req.raw.socket, rawHttpAnswer(503, "application/json", body), DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+        return reply;
+      }
+      await drainRequest(req.raw, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+      return reply
+        .code(503)
+        .header("connection", "close")
+        .type("application/json")
+        .send(serialize(errorResponse(null, err)));
+    });
+
     app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
       // An early refusal (413, or a parse error mid-body) is answered only once the rest of the body
@@ -190,7 +227,10 @@ export class RpcServer {
       maxBufferedBytes: 16 * 1024 * 1024,
     };
 
-    app.register(websocket, { options: { maxPayload: bodyLimit } });
+    app.register(websocket, {
+      options: { maxPayload: bodyLimit },
+      errorHandler: (err, socket) => this.onWsError(err, socket, bodyLimit),
+    });
     app.register(async (scope) => {
       scope.get("/websocket", { websocket: true }, (socket) => {
         const conn = new WsConnection(socket, this.ctx, eventBus, limits, shared, this.logger);
@@ -222,6 +262,27 @@ export class RpcServer {
         .type("application/json")
         .send(serialize(res));
     });
+  }
+
+  /**
+   * A websocket error. A protocol error (`ws`'s WS_ERR_* codes: a message over rpc.max_body_bytes,
+   * a bad frame) has already had its close frame (1009, 1002, ...) queued by `ws`, which then reads
+   * and discards what the client still sends and ends the connection once the close frame is out:
+   * terminating here (the plugin's default) would destroy the socket under unread data, resetting it
+   * before the client reads why (CometBFT's gorilla read limit likewise answers with close 1009).
+   * Other errors are the socket's own (a reset peer) and end it at once.
+   */
+  private onWsError(err: Error & { code?: string }, socket: WebSocket, bodyLimit: number): void {
+    if (err.code?.startsWith("WS_ERR_")) {
+      const tooBig = err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+      this.logger.debug(
+        { err: err.message, code: err.code, ...(tooBig ? { limit: bodyLimit, key: "rpc.max_body_bytes" } : {}) },
+        "websocket message refused; closing",
+      );
+      return;
+    }
+    this.logger.debug({ err: err.message }, "websocket socket error");
+    socket.terminate();
   }
 
   private async handlePost(body: unknown, reply: FastifyReply): Promise<FastifyReply> {

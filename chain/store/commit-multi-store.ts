@@ -2,6 +2,7 @@
 // versions committed atomically in one LevelDB batch, app hash over the stores' root hashes.
 import type { Logger } from "pino";
 import { ErrInvalidHeight, ErrInvalidRequest, ErrLogic } from "../errors/errors.ts";
+import { prefixEnd } from "../types/bytes.ts";
 import { type Bytes, be64, keyString, readBe64 } from "./bytes.ts";
 import { CacheMulti } from "./cache-multi.ts";
 import { commitmentProof } from "./iavl/proof.ts";
@@ -203,6 +204,35 @@ export class CommitMultiStore {
     } finally {
       this.committing = false;
     }
+  }
+
+  /**
+   * Makes committed `version` the latest again (Cosmos rootmulti RollbackToVersion), for `dgrid
+   * rollback` on a stopped node: the root records of later versions and the orphan records their
+   * commits wrote go (a node they orphaned is live again at `version` and must not be pruned), and
+   * each store's flat index is rebuilt from its tree at `version`, all in one batch. Tree nodes
+   * written by the later versions stay as unreferenced garbage (content-addressed: a re-execution
+   * writes the same ones again).
+   */
+  async rollbackTo(version: number): Promise<CommitId> {
+    if (this.pending || this.committing) throw ErrLogic.wrap("rollback while a version is being committed");
+    this.checkVersion(version);
+    const ops: BatchOp[] = [];
+    for (const { name, tree, root } of this.rootsAt(version)) {
+      const flat = this.flats.get(name) as FlatStore;
+      const end = prefixEnd(flat.prefix);
+      for await (const k of this.db.keys(end ? { gte: flat.prefix, lt: end } : { gte: flat.prefix }))
+        ops.push({ type: "del", key: k });
+      // (a batch applies in order: these puts win over the deletes above)
+      for (const [k, v] of tree.iterate(root ?? undefined)) ops.push({ type: "put", key: flat.dbKey(k), value: v });
+      for (let v = version + 1; v <= this.version; v++) ops.push({ type: "del", key: tree.rootKey(v) });
+      for await (const k of this.db.keys(tree.orphanRange(version, this.version))) ops.push({ type: "del", key: k });
+    }
+    ops.push({ type: "put", key: META_LATEST, value: be64(version) });
+    await this.db.batch(ops);
+    this.logger?.info({ from: this.version, to: version }, "store rolled back");
+    await this.load();
+    return this.lastCommitId();
   }
 
   /** Deletes of versions <= newVersion - keepRecent - 1: their orphaned nodes and root records. */
