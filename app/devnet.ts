@@ -107,6 +107,8 @@ export async function buildDevnetGenesis(
       models,
       servers: models.map((m) => ({ modelId: m.id, validator: valoper, provider: "cpu", sinceHeight: 0n })),
       conformanceFailures: [],
+      modelStats: [],
+      creatorEarnings: [],
     }),
   );
   appState.inference = snakeKeys(

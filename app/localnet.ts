@@ -165,7 +165,14 @@ export async function buildLocalnetGenesis(
   // then sends MsgServeModel with its operator key (config inference.operatorKey)
   const model = demoModel(await devnetAddress("creator"));
   appState.registry = snakeKeys(
-    RegistryGenesis.toJSON({ params: undefined, models: [model], servers: [], conformanceFailures: [] }),
+    RegistryGenesis.toJSON({
+      params: undefined,
+      models: [model],
+      servers: [],
+      conformanceFailures: [],
+      modelStats: [],
+      creatorEarnings: [],
+    }),
   );
   doc.consensus_params.abci.vote_extensions_enable_height =
     params.voteExtensionsEnableHeight ?? d.voteExtensionsEnableHeight;

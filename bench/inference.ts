@@ -122,6 +122,8 @@ async function registryEntry(
     sizeBytes: BigInt(bytes.length),
     registeredHeight: 0n,
     delisted: false,
+    card: undefined,
+    supersededBy: "",
   };
 }
 

@@ -12,6 +12,7 @@ import {
   MsgRegisterModel,
   MsgReportConformance,
   MsgServeModel,
+  MsgUpdateModelCard,
   MsgUpdateParams as MsgUpdateRegistryParams,
   MsgWithdrawModel,
 } from "../proto/gen/dgrid/registry/v1/tx.ts";
@@ -72,6 +73,18 @@ const AgreementPolicy = msg(
   policyCase("topk", msg("dgrid.registry.v1.TopKPolicy", field("k", "uint32")), "dgrid/TopKPolicy"),
 );
 
+const ModelCard = msg(
+  "dgrid.registry.v1.ModelCard",
+  field("task", "string"),
+  field("description", "string"),
+  field("license", "string"),
+  field("tags", "string", { repeated: true }),
+  field("source_uri", "string"),
+  field("input_doc", "string"),
+  field("output_doc", "string"),
+  field("supersedes", "string"),
+);
+
 const GoldenVector = msg(
   "dgrid.registry.v1.GoldenVector",
   field("inputs", NamedTensor, { repeated: true }),
@@ -106,6 +119,7 @@ const InferenceParamsSpec = msg(
   field("slash_fraction_ppm", "uint64"),
   field("slash_min_support_ppm", "uint64"),
   field("max_pending_requests", "uint64"),
+  field("max_batch", "uint32"),
 );
 
 const ReputationParamsSpec = msg(
@@ -151,6 +165,9 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
       field("inputs", NamedTensor, { repeated: true }),
       field("max_fee", Coin),
       field("redundancy", "uint32"),
+      field("items", msg("dgrid.inference.v1.InferenceItem", field("inputs", NamedTensor, { repeated: true })), {
+        repeated: true,
+      }),
     ),
     MsgRequestInference,
   ),
@@ -175,8 +192,19 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
       field("creator_share_ppm", "uint64"),
       field("golden_vectors", GoldenVector, { repeated: true }),
       field("size_bytes", "uint64"),
+      field("card", ModelCard),
     ),
     MsgRegisterModel,
+  ),
+  entry(
+    "dgrid/MsgUpdateModelCard",
+    msg(
+      "dgrid.registry.v1.MsgUpdateModelCard",
+      field("creator", "string"),
+      field("model_id", "string"),
+      field("card", ModelCard, { dontOmitEmpty: true }),
+    ),
+    MsgUpdateModelCard,
   ),
   entry(
     "dgrid/MsgServeModel",

@@ -221,10 +221,36 @@ export class SigningDGridClient extends DGridClient {
    * chain refuses throws (CheckTx: CosmJS BroadcastTxError with code/codespace; in the block:
    * TxFailedError).
    */
-  async requestInference(
+  requestInference(
     modelId: string,
     inputs: Record<string, RequestTensor | Tensor> | readonly NamedTensor[],
     opts: RequestInferenceOptions = {},
+  ): Promise<{ requestId: bigint; height: number; transactionHash: string }> {
+    return this.submitRequest(
+      modelId,
+      { inputs: namedTensors(inputs as Record<string, Tensor> | readonly NamedTensor[]), items: [] },
+      opts,
+    );
+  }
+
+  /**
+   * Submits a batched MsgRequestInference: one input set per item (at most the max_batch param, all
+   * of the same shapes), one fee of price x items x redundancy. Results per item: Query/Result
+   * (`result(id).items`, or `resultItem(id, i)` with its Merkle path).
+   */
+  requestInferenceBatch(
+    modelId: string,
+    items: readonly (Record<string, RequestTensor | Tensor> | readonly NamedTensor[])[],
+    opts: RequestInferenceOptions = {},
+  ): Promise<{ requestId: bigint; height: number; transactionHash: string }> {
+    const sets = items.map((i) => ({ inputs: namedTensors(i as Record<string, Tensor> | readonly NamedTensor[]) }));
+    return this.submitRequest(modelId, { inputs: [], items: sets }, opts);
+  }
+
+  private async submitRequest(
+    modelId: string,
+    what: { inputs: NamedTensor[]; items: { inputs: NamedTensor[] }[] },
+    opts: RequestInferenceOptions,
   ): Promise<{ requestId: bigint; height: number; transactionHash: string }> {
     const maxFee =
       typeof opts.maxFee === "string"
@@ -233,7 +259,7 @@ export class SigningDGridClient extends DGridClient {
     const value = {
       requester: this.address,
       modelId,
-      inputs: namedTensors(inputs as Record<string, Tensor> | readonly NamedTensor[]),
+      ...what,
       maxFee,
       redundancy: opts.redundancy ?? 0,
     };

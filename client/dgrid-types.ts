@@ -10,6 +10,7 @@ import * as reputation from "../proto/gen/dgrid/reputation/v1/tx.ts";
 
 const codecs: Record<string, unknown> = {
   "/dgrid.registry.v1.MsgRegisterModel": registry.MsgRegisterModel,
+  "/dgrid.registry.v1.MsgUpdateModelCard": registry.MsgUpdateModelCard,
   "/dgrid.registry.v1.MsgServeModel": registry.MsgServeModel,
   "/dgrid.registry.v1.MsgWithdrawModel": registry.MsgWithdrawModel,
   "/dgrid.registry.v1.MsgReportConformance": registry.MsgReportConformance,

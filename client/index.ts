@@ -1,13 +1,14 @@
 // @dgrid/client: a TypeScript SDK for DGrid over CosmJS, for Node and browsers. This file only
 // re-exports; each part lives in its own file.
 export { type TensorJson, tensorFromJson, tensorToJson, tensorValues } from "../chain/tensor/json.ts";
-export type { InferenceRequest, InferenceResult } from "../proto/gen/dgrid/inference/v1/inference.ts";
+export type { InferenceRequest, InferenceResult, ItemResult } from "../proto/gen/dgrid/inference/v1/inference.ts";
 export { RequestStatus } from "../proto/gen/dgrid/inference/v1/inference.ts";
 export type { Model, ModelServer, NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 export type { Reputation } from "../proto/gen/dgrid/reputation/v1/reputation.ts";
 export { dgridAminoConverters, dgridAminoMsgs } from "./amino.ts";
 export { authzAminoAuthorizations, authzAminoConverters } from "./amino-authz.ts";
 export { feegrantAminoAllowances, feegrantAminoConverters } from "./amino-feegrant.ts";
+export { itemOutcomeHash, verifyResultItem } from "./batch-proof.ts";
 export {
   BASE_DENOM,
   BECH32_PREFIXES,

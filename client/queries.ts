@@ -34,6 +34,8 @@ export interface DGridExtension {
     request(id: RequestId): Promise<InferenceRequest>;
     /** Rejects with a not-found error while the request is not settled. */
     result(id: RequestId): Promise<InferenceResult>;
+    /** Item `item` of a settled batch with its Merkle path (check it with verifyResultItem). */
+    resultItem(id: RequestId, item: number): Promise<iq.QueryResultResponse>;
     requestsByRequester(requester: string, pagination?: Pagination): Promise<iq.QueryRequestsByRequesterResponse>;
     pendingRequests(pagination?: Pagination): Promise<iq.QueryPendingRequestsResponse>;
     params(): Promise<InferenceParams>;
@@ -94,6 +96,8 @@ export function setupDGridExtension(base: QueryClient): DGridExtension {
           (await inference("Result", iq.QueryResultRequest, iq.QueryResultResponse, { id: BigInt(id) })).result,
           `the result of request ${id}`,
         ),
+      resultItem: (id, item) =>
+        inference("Result", iq.QueryResultRequest, iq.QueryResultResponse, { id: BigInt(id), item }),
       requestsByRequester: (requester, p) =>
         inference("RequestsByRequester", iq.QueryRequestsByRequesterRequest, iq.QueryRequestsByRequesterResponse, {
           requester,

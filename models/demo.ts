@@ -84,5 +84,7 @@ export function demoModel(creator: string): Model {
     sizeBytes: BigInt(bytes.length),
     registeredHeight: 0n,
     delisted: false,
+    card: undefined,
+    supersededBy: "",
   };
 }

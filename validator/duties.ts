@@ -20,6 +20,9 @@
 //   over the max_output_bytes param (which the chain would refuse in a reveal). Failures of this
 //   node (timeout, crashed sandbox, missing model, full queue, memory, GPU) yield no commitment:
 //   the chain records the validator as missing.
+// - A batched request (DutyRequest.items) runs as one session.run along the model's batch dimension
+//   when its specs declare one, else item by item (batch-run.ts); its commitment and reveal are one
+//   Merkle root over the item outcomes plus the items (modules/inference/batch.ts).
 // - Finished work is written to the state file once per extension() call, before the extension that
 //   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
@@ -27,7 +30,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
-import { commitmentHash } from "../modules/inference/commitment.ts";
+import { canonicalBatch } from "../modules/inference/batch.ts";
+import { commitmentHash, sha256 } from "../modules/inference/commitment.ts";
 import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
 import {
   canonicalOutcome,
@@ -38,6 +42,7 @@ import {
 } from "../modules/inference/outcome.ts";
 import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { runBatch } from "./batch-run.ts";
 import { ErrBadInput, ErrModelRuntime, ErrQueueFull } from "./errors.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
@@ -73,12 +78,22 @@ export interface DutiesDeps {
   metricsRegistry?: Registry;
 }
 
+type SavedTensor = { name: string; dtype: string; shape: number[]; data: string };
+
 interface SavedWork {
   salt: string;
   commitment: string;
-  outputs: { name: string; dtype: string; shape: number[]; data: string }[];
+  outputs: SavedTensor[];
   /** ExecutionError of an error outcome (absent: outputs) */
   error?: number;
+  /** a batch: the item outcomes */
+  items?: { outputs: SavedTensor[]; error?: number }[];
+}
+
+/** One item's outcome of a batch, as revealed. */
+interface ItemWork {
+  outputs: NamedTensor[];
+  error: ExecutionError;
 }
 
 type Work =
@@ -91,9 +106,25 @@ type Work =
       outputs: NamedTensor[];
       /** EXECUTION_ERROR_UNSPECIFIED for outputs */
       error: ExecutionError;
+      /** a batch: one outcome per item (outputs empty, error UNSPECIFIED) */
+      items: ItemWork[];
       commitment: Uint8Array;
       bytes: number;
     };
+
+function fromSaved(t: SavedTensor): NamedTensor {
+  return { ...t, data: Buffer.from(t.data, "base64") };
+}
+
+function toSaved(t: NamedTensor): SavedTensor {
+  return { ...t, data: Buffer.from(t.data).toString("base64") };
+}
+
+/** Approximate encoded size of a reveal's outputs (the extension budget). */
+function sizeOf(outputs: NamedTensor[], items: ItemWork[]): number {
+  const bytes = (ts: NamedTensor[]) => ts.reduce((n, t) => n + t.data.length + t.name.length + 16, 0);
+  return bytes(outputs) + items.reduce((n, i) => n + bytes(i.outputs) + 8, 0);
+}
 
 /** The error class of an executor failure that is the input's fault, or undefined for a node-local one. */
 export function executionErrorOf(e: unknown): ExecutionError | undefined {
@@ -189,10 +220,16 @@ export class InferenceDuties implements InferenceDutiesI {
       const w = this.work.get(r.requestId);
       if (w?.state !== "done") continue;
       if (r.phase === "reveal" && r.committed && !r.revealed) {
-        const size = w.bytes + 64 + 32 * w.outputs.length;
+        const size = w.bytes + 64 + 32 * (w.outputs.length + w.items.length);
         if (size > budget) continue; // sent at a later height, when the extension has room
         budget -= size;
-        reveals.push({ requestId: r.requestId, salt: w.salt, outputs: w.outputs, error: w.error });
+        reveals.push({
+          requestId: r.requestId,
+          salt: w.salt,
+          outputs: w.outputs,
+          error: w.error,
+          items: w.items.map((i) => ({ outputs: i.outputs, error: i.error, hash: new Uint8Array(), invalid: false })),
+        });
       }
     }
     return { commitments, reveals };
@@ -203,14 +240,19 @@ export class InferenceDuties implements InferenceDutiesI {
     try {
       const json = JSON.parse(readFileSync(this.stateFile, "utf8")) as Record<string, SavedWork>;
       for (const [id, w] of Object.entries(json)) {
-        const outputs = w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data, "base64") }));
+        const outputs = w.outputs.map(fromSaved);
+        const items = (w.items ?? []).map((i) => ({
+          outputs: i.outputs.map(fromSaved),
+          error: i.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        }));
         this.work.set(BigInt(id), {
           state: "done",
           salt: Buffer.from(w.salt, "base64"),
           commitment: Buffer.from(w.commitment, "base64"),
           outputs,
           error: w.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
-          bytes: outputs.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+          items,
+          bytes: sizeOf(outputs, items),
         });
       }
     } catch (e) {
@@ -227,8 +269,16 @@ export class InferenceDuties implements InferenceDutiesI {
       out[id.toString()] = {
         salt: Buffer.from(w.salt).toString("base64"),
         commitment: Buffer.from(w.commitment).toString("base64"),
-        outputs: w.outputs.map((t) => ({ ...t, data: Buffer.from(t.data).toString("base64") })),
+        outputs: w.outputs.map(toSaved),
         ...(w.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED ? { error: w.error } : {}),
+        ...(w.items.length > 0
+          ? {
+              items: w.items.map((i) => ({
+                outputs: i.outputs.map(toSaved),
+                ...(i.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED ? { error: i.error } : {}),
+              })),
+            }
+          : {}),
       };
     }
     try {
@@ -301,11 +351,11 @@ export class InferenceDuties implements InferenceDutiesI {
     }
   }
 
-  /** The request's outcome on this node's executor; throws for a failure of this node (no commitment). */
-  private async outcome(r: DutyRequest): Promise<Outcome> {
+  /** One input set's outcome on this node's executor; throws for a failure of this node (no commitment). */
+  private async outcome(r: DutyRequest, inputs: Record<string, Tensor>): Promise<Outcome> {
     let outputs: Record<string, Tensor>;
     try {
-      outputs = await this.execute(r, tensorsFromNamed(r.inputs) as Record<string, Tensor>);
+      outputs = await this.execute(r, inputs);
     } catch (e) {
       const error = executionErrorOf(e);
       if (error === undefined) throw e;
@@ -315,6 +365,11 @@ export class InferenceDuties implements InferenceDutiesI {
       );
       return { error };
     }
+    return this.outputsOutcome(r, outputs);
+  }
+
+  /** Outputs over max_output_bytes are the OUTPUT_TOO_LARGE error outcome (the chain would refuse them). */
+  private outputsOutcome(r: DutyRequest, outputs: Record<string, Tensor>): Outcome {
     if (outputBytes(Object.values(outputs)) > r.maxOutputBytes) {
       this.logger.info(
         { requestId: r.requestId.toString(), modelId: r.modelId, max: r.maxOutputBytes },
@@ -325,23 +380,53 @@ export class InferenceDuties implements InferenceDutiesI {
     return { outputs };
   }
 
+  /** A batch's item outcomes: one session.run along the batch dimension when the model has one. */
+  private async batchOutcomes(r: DutyRequest, items: NamedTensor[][]): Promise<Outcome[]> {
+    const { outcomes, runs } = await runBatch(
+      items.map((i) => tensorsFromNamed(i) as Record<string, Tensor>),
+      r.batchable === true,
+      {
+        execute: (inputs) => this.execute(r, inputs),
+        itemOutcome: (inputs) => this.outcome(r, inputs),
+        outputsOutcome: (outputs) => this.outputsOutcome(r, outputs),
+        isInputError: (e) => executionErrorOf(e) !== undefined,
+      },
+    );
+    this.logger.debug({ requestId: r.requestId.toString(), items: items.length, runs }, "batch finished");
+    return outcomes;
+  }
+
   private async run(r: DutyRequest): Promise<void> {
     await this.acquire();
     const end = this.jobSeconds?.startTimer();
     try {
-      const o = await this.outcome(r);
-      const canonical = canonicalOutcome(o);
       const salt = this.random(32);
-      const named = o.outputs ? namedFromTensors(o.outputs) : [];
+      let o: Outcome | undefined;
+      let items: ItemWork[] = [];
+      let canonical: Uint8Array;
+      if (r.items && r.items.length > 0) {
+        const outcomes = await this.batchOutcomes(r, r.items);
+        items = outcomes.map((x) => ({
+          outputs: x.outputs ? namedFromTensors(x.outputs) : [],
+          error: x.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        }));
+        // the batch outcome: the Merkle root over the items' outcome hashes
+        canonical = canonicalBatch(outcomes.map((x) => sha256(canonicalOutcome(x))));
+      } else {
+        o = await this.outcome(r, tensorsFromNamed(r.inputs) as Record<string, Tensor>);
+        canonical = canonicalOutcome(o);
+      }
+      const named = o?.outputs ? namedFromTensors(o.outputs) : [];
       this.work.set(r.requestId, {
         state: "done",
         salt,
         outputs: named,
-        error: o.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        error: o?.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        items,
         commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
-        bytes: named.reduce((n, t) => n + t.data.length + t.name.length + 16, 0),
+        bytes: sizeOf(named, items),
       });
-      this.jobs?.inc({ result: o.error !== undefined ? "error_outcome" : "ok" });
+      this.jobs?.inc({ result: o?.error !== undefined ? "error_outcome" : "ok" });
       this.dirty = true;
       this.logger.debug({ requestId: r.requestId.toString(), modelId: r.modelId }, "inference finished");
     } catch (e) {

@@ -12,6 +12,7 @@ interface GatewayFlags {
   gasPrice: string;
   redundancy: string;
   timeout: string;
+  maxHeaderBytes?: string;
 }
 
 export function registerGatewayCommand(program: Command, _io: CliIO): void {
@@ -28,6 +29,10 @@ export function registerGatewayCommand(program: Command, _io: CliIO): void {
     )
     .option("--redundancy <n>", "executors per request (0 = the chain's default_redundancy)", "0")
     .option("--timeout <seconds>", "maxTimeoutSeconds: how long a paid call is followed", "120")
+    .option(
+      "--max-header-bytes <n>",
+      "largest HTTP header section read (default: Node's, 16384): bounds the input size, which rides in the payment header",
+    )
     .action(async (flags: GatewayFlags, cmd: Command) => {
       const g = globalsOf(cmd);
       const logger = makeNodeLogger(g.logLevel, "auto");
@@ -41,6 +46,9 @@ export function registerGatewayCommand(program: Command, _io: CliIO): void {
           node: flags.node,
           laddr: flags.laddr,
           redundancy: num(flags.redundancy, "redundancy"),
+          ...(flags.maxHeaderBytes === undefined
+            ? {}
+            : { maxHeaderBytes: num(flags.maxHeaderBytes, "max-header-bytes") }),
           pricing: {
             gasLimit: num(flags.gas, "gas"),
             gasPrice: flags.gasPrice,

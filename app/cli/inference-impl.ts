@@ -8,7 +8,7 @@ import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Command } from "commander";
 import pino from "pino";
 import { policyFromProto } from "../../chain/tensor/agreement.ts";
-import { tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
+import { type TensorJson, tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
 import { DEFAULT_SESSION_OPTIONS, goldenVectorsToProto, parseCoin, sha256Hex, specFromIo } from "../../models/demo.ts";
@@ -38,6 +38,7 @@ import { MODELS_URL_KEY } from "../node-status.ts";
 import { CliError, type CliIO } from "./context.ts";
 import type { RegisterModelFlags, RequestFlags } from "./inference.ts";
 import { nodeUrl, rpcCall, withNode } from "./node-client.ts";
+import { cardFromFlags } from "./registry-impl.ts";
 
 /** PUTs the file to `<base>/models`, drawing a progress bar on stderr; returns the stored id and size. */
 export async function uploadModel(io: CliIO, base: string, file: string): Promise<{ id: string; size: number }> {
@@ -187,6 +188,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
       `${opts.golden} was made with session options ${JSON.stringify(golden.sessionOptions)}; registration pins ${JSON.stringify(pinned)}`,
     );
   }
+  const card = cardFromFlags(opts);
   const endpoint = await modelsEndpoint(io, cmd, opts.nodeModels);
   // the tensor specs come from onnxruntime's view of the file (symbolic dims stay symbolic)
   const prober = new ModelProber({ timeoutMs: 60_000 }, { logger: pino({ level: "silent" }) });
@@ -221,6 +223,7 @@ export async function registerModel(io: CliIO, cmd: Command, file: string, opts:
           creatorSharePpm: share,
           goldenVectors: goldenVectorsToProto(golden.vectors),
           sizeBytes: BigInt(uploaded.size),
+          card,
         },
       },
     ],
@@ -260,6 +263,36 @@ async function waitServed(url: string, id: string, timeoutMs: number): Promise<s
   }
 }
 
+/** An item's tensors by name, sorted by name. */
+function namedOf(entries: [string, unknown][], what: string): NamedTensor[] {
+  const out: NamedTensor[] = [];
+  for (const [name, json] of entries) {
+    try {
+      out.push({ name, ...tensorFromJson(json as TensorJson, `${what} ${name}`) });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** --inputs-file: a JSON array of items, each an object of tensors by input name. */
+function readItems(file: string): NamedTensor[][] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new CliError(`--inputs-file ${file}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(json) || json.length === 0)
+    throw new CliError(`--inputs-file ${file}: expected a non-empty JSON array of items, each {"NAME": tensor, ...}`);
+  return json.map((item, i) => {
+    if (!item || typeof item !== "object" || Array.isArray(item))
+      throw new CliError(`--inputs-file ${file}: item ${i} must be an object of tensors by input name`);
+    return namedOf(Object.entries(item), `--inputs-file item ${i}`);
+  });
+}
+
 export async function requestInference(io: CliIO, cmd: Command, modelId: string, opts: RequestFlags) {
   const inputs: NamedTensor[] = [];
   for (const spec of opts.input) {
@@ -267,14 +300,16 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
     if (eq <= 0) throw new CliError(`--input ${spec}: expected name=FILE.json`);
     const name = spec.slice(0, eq);
     const file = spec.slice(eq + 1);
+    let json: unknown;
     try {
-      const t = tensorFromJson(JSON.parse(readFileSync(file, "utf8")), `--input ${name}`);
-      inputs.push({ name, ...t });
+      json = JSON.parse(readFileSync(file, "utf8"));
     } catch (e) {
       throw new CliError((e as Error).message);
     }
+    inputs.push(...namedOf([[name, json]], "--input"));
   }
   inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const items = opts.inputsFile ? readItems(opts.inputsFile).map((i) => ({ inputs: i })) : [];
   let maxFee: { denom: string; amount: string };
   try {
     maxFee = parseCoin(opts.maxFee!);
@@ -284,7 +319,7 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
   const redundancy = Number(opts.redundancy);
   if (!Number.isSafeInteger(redundancy) || redundancy < 0) throw new CliError(`bad --redundancy ${opts.redundancy}`);
   const url = nodeUrl(cmd, io);
-  await checkRequest(url, modelId, maxFee, redundancy, opts.maxFee!);
+  await checkRequest(url, modelId, maxFee, redundancy, opts.maxFee!, Math.max(1, items.length));
   const { signAndBroadcast } = await import("./tx-send.ts");
   const result = await signAndBroadcast(
     io,
@@ -293,11 +328,17 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
     (address) => [
       {
         typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-        value: { requester: address, modelId, inputs, maxFee, redundancy },
+        value: { requester: address, modelId, inputs, maxFee, redundancy, items },
       },
     ],
     { ...opts, broadcastMode: "block" },
-    (address) => ({ requester: address, model_id: modelId, max_fee: opts.maxFee, redundancy }),
+    (address) => ({
+      requester: address,
+      model_id: modelId,
+      max_fee: opts.maxFee,
+      redundancy,
+      ...(items.length > 0 ? { items: items.length } : {}),
+    }),
     dgridMsgTypes,
   );
   const ev = (result.events as { type: string; attributes: { key: string; value: string }[] }[] | undefined)?.find(
@@ -323,7 +364,7 @@ export async function requestInference(io: CliIO, cmd: Command, modelId: string,
 
 /**
  * What the chain would refuse or refund, said before anything is signed: an unknown model, a model
- * no validator serves yet, a max fee below price x executors (naming the amount that is needed).
+ * no validator serves yet, a max fee below price x items x executors (naming the amount that is needed).
  */
 async function checkRequest(
   url: string,
@@ -331,6 +372,7 @@ async function checkRequest(
   maxFee: { denom: string; amount: string },
   redundancy: number,
   maxFeeText: string,
+  items: number,
 ): Promise<void> {
   let price: { denom: string; amount: string } | undefined;
   try {
@@ -353,11 +395,12 @@ async function checkRequest(
   ).params;
   const k = redundancy === 0 ? (params?.defaultRedundancy ?? 1) : redundancy;
   if (!price || BigInt(price.amount) === 0n) return;
-  const needed = BigInt(price.amount) * BigInt(k);
+  const needed = BigInt(price.amount) * BigInt(items) * BigInt(k);
   if (maxFee.denom !== price.denom || BigInt(maxFee.amount) < needed) {
     const executors = redundancy === 0 ? `${k} executors, the chain's default redundancy` : `${k} executors`;
+    const batch = items > 1 ? ` x ${items} items` : "";
     throw new CliError(
-      `--max-fee ${maxFeeText} does not cover this request: it costs ${needed}${price.denom} (the model's price ${price.amount}${price.denom} per execution x ${executors}); pass --max-fee ${needed}${price.denom}`,
+      `--max-fee ${maxFeeText} does not cover this request: it costs ${needed}${price.denom} (the model's price ${price.amount}${price.denom} per execution${batch} x ${executors}); pass --max-fee ${needed}${price.denom}`,
     );
   }
 }

@@ -93,11 +93,10 @@ export class DGridFacilitator implements FacilitatorClient {
   async check(payload: PaymentPayload, req: PaymentRequirements): Promise<DecodedPayment> {
     if (payload.x402Version !== X402_VERSION)
       throw new PaymentError("invalid_x402_version", `x402Version ${payload.x402Version}; this gateway speaks 2`);
-    if (req.scheme !== DGRID_SCHEME || req.network !== this.network)
-      throw new PaymentError(
-        "unsupported_scheme",
-        `${req.scheme} on ${req.network} is not supported (${DGRID_SCHEME} on ${this.network})`,
-      );
+    if (req.scheme !== DGRID_SCHEME)
+      throw new PaymentError("unsupported_scheme", `scheme ${req.scheme} is not supported (${DGRID_SCHEME})`);
+    if (req.network !== this.network)
+      throw new PaymentError("invalid_network", `network ${req.network} is not this facilitator's ${this.network}`);
     const p = decodePayment(payload);
     if (this.#seen.has(p.txHash))
       throw new PaymentError("payment_already_used", `the payment tx ${p.txHash} was already settled`);
@@ -106,7 +105,7 @@ export class DGridFacilitator implements FacilitatorClient {
     try {
       await this.deps.chain.simulate(p.txBytes);
     } catch (e) {
-      if (e instanceof ChainRefusal) throw new PaymentError("transaction_simulation_failed", e.message);
+      if (e instanceof ChainRefusal) throw new PaymentError(simulationReason(e), e.message);
       throw e;
     }
     return p;
@@ -169,6 +168,15 @@ export class DGridFacilitator implements FacilitatorClient {
     const max = this.options.rememberTxs ?? 100_000;
     if (this.#seen.size > max) this.#seen.delete(this.#seen.values().next().value as string);
   }
+}
+
+/**
+ * The x402 reason for a refused simulation: the SDK's insufficient funds (sdk code 5: a balance, or
+ * an InferenceAuthorization's spend limit, below the payment) is x402's `insufficient_funds`; any
+ * other refusal (expired or missing grant, refused input, ...) is `transaction_simulation_failed`.
+ */
+export function simulationReason(e: ChainRefusal): string {
+  return e.codespace === "sdk" && e.code === 5 ? "insufficient_funds" : "transaction_simulation_failed";
 }
 
 function invalid(e: unknown): VerifyResponse & { invalidReason: string; invalidMessage: string } {

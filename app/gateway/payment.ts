@@ -157,10 +157,16 @@ export interface SignerAccount {
 /** The signature is the signer's over (body, auth info, chainId, account number) and the sequence is current. */
 export function checkSignature(p: DecodedPayment, chainId: string, account: SignerAccount | null): void {
   if (!account) throw new PaymentError("invalid_payload", `the signer ${p.signer} has no account on ${chainId}`);
-  if (p.sequence !== BigInt(account.sequence))
+  if (p.sequence < BigInt(account.sequence))
     fail(
       "payment_already_used",
       `the tx is signed with sequence ${p.sequence}, the account ${p.signer} is at ${account.sequence}: a replayed or stale payment`,
+    );
+  // a later sequence could only be included after other txs of the signer: not payable now
+  if (p.sequence > BigInt(account.sequence))
+    fail(
+      "invalid_payload",
+      `the tx is signed with sequence ${p.sequence}, ahead of the account ${p.signer}'s ${account.sequence}`,
     );
   const signDoc = SignDoc.fromPartial({
     bodyBytes: p.raw.bodyBytes,

@@ -2,6 +2,8 @@
 // until a PAYMENT-SIGNATURE carries a DGrid tx that pays for exactly this call; then it settles the
 // payment on chain, follows the request to its result and answers 200 with the outputs, a receipt and
 // PAYMENT-RESPONSE. GET /supported, POST /verify and POST /settle serve x402 facilitator clients.
+
+import { maxHeaderSize } from "node:http";
 import {
   decodePaymentSignatureHeader,
   encodePaymentRequiredHeader,
@@ -13,6 +15,7 @@ import type pino from "pino";
 import { dgridExtra } from "../../client/x402-terms.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ChainRefusal, type DGridFacilitator } from "./facilitator.ts";
+import { OTHER_HEADERS, paymentSignatureSize } from "./header-limit.ts";
 import type { NodeChain } from "./node-chain.ts";
 import { PaymentError } from "./payment.ts";
 import { receiptFor, refundReason } from "./receipt.ts";
@@ -31,6 +34,11 @@ export interface GatewayOptions {
   redundancy: number;
   /** largest request body, bytes */
   bodyLimit?: number;
+  /**
+   * largest request header section the server reads, bytes (default: Node's, 16 KiB unless
+   * --max-http-header-size): an input whose paid retry would not fit is refused with a 413
+   */
+  maxHeaderBytes?: number;
 }
 
 export interface GatewayDeps {
@@ -44,13 +52,20 @@ const EXPOSE = "PAYMENT-REQUIRED, PAYMENT-RESPONSE";
 export function buildGateway(options: GatewayOptions, deps: GatewayDeps): FastifyInstance {
   const { chain, facilitator } = deps;
   const logger = deps.logger.child({ module: "x402-gateway" });
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1 << 20 });
+  const headerLimit = options.maxHeaderBytes ?? maxHeaderSize;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1 << 20,
+    http: { maxHeaderSize: headerLimit },
+  });
   app.addHook("onResponse", async (request, reply) => {
     logger.info({ method: request.method, url: request.url, status: reply.statusCode }, "request");
   });
   app.setErrorHandler((err, request, reply) => {
-    logger.error({ err, url: request.url }, "request failed");
     const status = (err as { statusCode?: number }).statusCode ?? 500;
+    // a client's malformed request is the client's problem: no stack in the gateway's error log
+    if (status < 500) logger.info({ url: request.url, status, reason: (err as Error).message }, "bad request");
+    else logger.error({ err, url: request.url }, "request failed");
     reply.code(status).send({
       error: status < 500 ? "bad_request" : "internal_error",
       message: err instanceof Error ? err.message : String(err),
@@ -73,6 +88,16 @@ export function buildGateway(options: GatewayOptions, deps: GatewayDeps): Fastif
       const inputs = parseInputs(request.body, model);
       const redundancy = options.redundancy || (await chain.defaultRedundancy());
       offered = requirementsFor(model, inputs, redundancy, pricing);
+      // the inputs ride in the terms and again in the payment: refuse what the paid retry cannot carry
+      const size = paymentSignatureSize(paymentRequired(url, model, offered), headerLimit);
+      if (size.bytes + OTHER_HEADERS > headerLimit)
+        throw new GatewayError(
+          413,
+          "input_too_large",
+          `inputs of ${size.inputBytes} bytes need a PAYMENT-SIGNATURE header of about ${size.bytes} bytes, over this ` +
+            `gateway's ${headerLimit}-byte HTTP header limit (the x402 terms and the signed tx both carry the inputs); ` +
+            `at most about ${size.maxInputBytes} bytes of input data fit`,
+        );
     } catch (e) {
       if (e instanceof GatewayError) return sendError(reply, e.status, e.reason, e.message);
       throw e;

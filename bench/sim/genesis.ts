@@ -76,9 +76,11 @@ export async function randomGenesis(rng: Rng, chainId: string, modules: readonly
   appState.registry = snakeKeys(
     RegistryGenesis.toJSON({
       params: undefined,
-      models: models.map((m) => ({ ...m, registeredHeight: 0n, delisted: false })),
+      models: models.map((m) => ({ ...m, registeredHeight: 0n, delisted: false, supersededBy: "" })),
       servers: [],
       conformanceFailures: [],
+      modelStats: [],
+      creatorEarnings: [],
     }),
   ) as Record<string, unknown>;
   appState.registry.params = registryParams;

@@ -37,6 +37,7 @@ export function randomModel(rng: Rng, creator: string): MsgRegisterModel {
     creator,
     id: Buffer.from(rng.bytes(32)).toString("hex"),
     name: `sim-${rng.u32().toString(16)}`,
+    card: undefined,
     version: String(rng.range(1, 9)),
     inputs: [
       {

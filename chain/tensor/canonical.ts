@@ -60,6 +60,18 @@ export function canonicalOutput(outputs: Outputs): Uint8Array {
   return out;
 }
 
+/**
+ * The canonical bytes of an error outcome, 0xee | u32be(error code): what executors commit to when
+ * the model cannot run an input (modules/inference/outcome.ts). Its first byte differs from an
+ * output's version byte, so no output shares an error's bytes.
+ */
+export function canonicalErrorCode(code: number): Uint8Array {
+  const out = new Uint8Array(5);
+  out[0] = 0xee;
+  new DataView(out.buffer).setUint32(1, code);
+  return out;
+}
+
 /** The proto NamedTensor shape (dgrid.registry.v1.NamedTensor), structurally. */
 export interface NamedTensorLike {
   name: string;

@@ -11,3 +11,8 @@ export const ErrRequestNotFound = register(Codespace, 7, "request not found");
 export const ErrInvalidParams = register(Codespace, 8, "invalid inference params");
 export const ErrInvalidVoteExtension = register(Codespace, 9, "invalid vote extension");
 export const ErrNoExecutors = register(Codespace, 10, "no eligible executor can serve the request");
+export const ErrInvalidBatch = register(
+  Codespace,
+  11,
+  "invalid batch: no items, over max_batch, items of different shapes, or both inputs and items",
+);

@@ -116,7 +116,14 @@ export function requestFailed(a: Settled & { error: string }): SdkEvent {
   return newEvent("request_failed", { ...settledAttributes(a), error: a.error });
 }
 
-export function requestRefunded(id: bigint, requester: string, amount: string, reason: string): SdkEvent {
+/**
+ * Why fees go back to a requester (request_refunded.reason, InferenceResult.reason): no executor
+ * could be assigned, no outcome reached the quorum, nobody committed, or (a batch) some items reached
+ * no quorum and their part of the fee went back while the others settled.
+ */
+export type RefundReason = "no_executors" | "no_quorum" | "expired" | "items_no_quorum";
+
+export function requestRefunded(id: bigint, requester: string, amount: string, reason: RefundReason): SdkEvent {
   return newEvent("request_refunded", { request_id: id.toString(), requester, amount, reason });
 }
 

@@ -60,7 +60,12 @@ export interface RequestHooksI {
 export interface DutyRequest {
   requestId: bigint;
   modelId: string;
+  /** a single request's inputs (empty for a batch) */
   inputs: NamedTensor[];
+  /** a batch: one input set per item (absent or empty: a single request) */
+  items?: NamedTensor[][];
+  /** a batch may run as one session.run: the model's specs have a symbolic first dim everywhere */
+  batchable?: boolean;
   sessionOptions: {
     graphOptimizationLevel: string;
     executionMode: string;

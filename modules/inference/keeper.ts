@@ -7,7 +7,7 @@ import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
 import { policyFromProto } from "../../chain/tensor/agreement.ts";
-import { canonicalOutput, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
 import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
@@ -22,9 +22,11 @@ import {
   type VoteExtension,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
-import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import type { Model, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { type Candidate, decide, minSupport } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
+import { checkedItems, checkSameShapes, hasBatchDimension, isBatch, rootOfCanonicalBatch } from "./batch.ts";
+import { settleBatch } from "./batch-settlement.ts";
 import { commitmentHash, sha256 } from "./commitment.ts";
 import {
   ErrFeeTooLow,
@@ -34,6 +36,7 @@ import {
   ErrNoExecutors,
   ErrTooManyPending,
 } from "./errors.ts";
+import type { RefundReason } from "./events.ts";
 import * as ev from "./events.ts";
 import type {
   BankKeeperI,
@@ -64,8 +67,9 @@ import {
   UnassignedPrefix,
   unassignedKey,
 } from "./keys.ts";
-import { canonicalError, errorName, isKnownError, outputBytes } from "./outcome.ts";
+import { errorName } from "./outcome.ts";
 import { defaultParams, type InferenceParams, PPM } from "./params.ts";
+import { revealForm } from "./reveal.ts";
 import { splitFee } from "./settlement.ts";
 import { consAddress } from "./vote-extensions.ts";
 
@@ -86,9 +90,9 @@ export interface RequestPlan {
   requested: number;
   /** min(requested, eligible executors) */
   redundancy: number;
-  /** price x redundancy: what is escrowed */
+  /** price x items x redundancy: what is escrowed */
   fee: Coin;
-  /** price x (requested - redundancy): never taken from the requester */
+  /** price x items x (requested - redundancy): never taken from the requester */
   uncharged: Coin;
   maxFee: { denom: string; amount: string };
   pending: bigint;
@@ -181,7 +185,7 @@ export class InferenceKeeper {
   /**
    * Every check of a request that writes nothing: CheckTx runs it (ante.ts) and createRequest runs it
    * again in the block. The effective redundancy is min(requested, eligible executors now); the fee
-   * is price x effective redundancy. A request no eligible executor can serve (fewer than the quorum
+   * is price x items x effective redundancy (a single request is one item). A request no eligible executor can serve (fewer than the quorum
    * of its effective redundancy, which is: none) is refused with ErrNoExecutors.
    */
   async checkRequest(ctx: Context, msg: MsgRequestInference): Promise<RequestPlan> {
@@ -195,21 +199,29 @@ export class InferenceKeeper {
     const model = await this.deps.registryKeeper.getModel(ctx, msg.modelId);
     if (!model) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is not registered`);
     if (model.delisted) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is delisted`);
-    if (msg.inputs.length > p.maxInputTensors)
-      throw ErrInvalidInput.wrap(
-        `${msg.inputs.length} input tensors over the max_input_tensors param (${p.maxInputTensors})`,
-      );
-    // the sizes first, so an oversized tensor is named by the limit it breaks
-    const rawBytes = msg.inputs.reduce((n, t) => n + t.data.length, 0);
+    const items = checkedItems(msg, p.maxBatch);
+    const batch = isBatch(msg);
+    const which = (i: number) => (batch ? `items[${i}].inputs` : "inputs");
+    for (let i = 0; i < items.length; i++) {
+      if (items[i].length > p.maxInputTensors)
+        throw ErrInvalidInput.wrap(
+          `${which(i)}: ${items[i].length} input tensors over the max_input_tensors param (${p.maxInputTensors})`,
+        );
+    }
+    // the sizes first, so an oversized tensor is named by the limit it breaks (a batch: all items together)
+    const rawBytes = items.reduce((n, inputs) => inputs.reduce((m, t) => m + t.data.length, n), 0);
     if (BigInt(rawBytes) > p.maxInputBytes)
       throw ErrInvalidInput.wrap(
         `inputs of ${rawBytes} bytes over the max_input_bytes param (${p.maxInputBytes}) of the inference module`,
       );
-    try {
-      matchSpecs(model.inputs, msg.inputs, "inputs");
-    } catch (e) {
-      throw ErrInvalidInput.wrap(e instanceof Error ? e.message : String(e));
+    for (let i = 0; i < items.length; i++) {
+      try {
+        matchSpecs(model.inputs, items[i], which(i));
+      } catch (e) {
+        throw ErrInvalidInput.wrap(e instanceof Error ? e.message : String(e));
+      }
     }
+    checkSameShapes(items);
     const requested = msg.redundancy === 0 ? p.defaultRedundancy : msg.redundancy;
     if (requested < 1 || requested > p.maxRedundancy)
       throw ErrInvalidRequest.wrap(`redundancy ${requested} outside 1..${p.maxRedundancy} (the max_redundancy param)`);
@@ -221,7 +233,9 @@ export class InferenceKeeper {
       );
     const price = model.pricePerCall ?? { denom: "udgrid", amount: "0" };
     const unit = BigInt(price.amount);
-    const fee: Coin = { denom: price.denom, amount: unit * BigInt(redundancy) };
+    // one fee for the whole request: price x items x redundancy
+    const n = BigInt(items.length);
+    const fee: Coin = { denom: price.denom, amount: unit * n * BigInt(redundancy) };
     const maxFee = msg.maxFee ?? { denom: fee.denom, amount: "0" };
     if (!/^\d+$/.test(maxFee.amount)) throw ErrInvalidRequest.wrap(`invalid max fee amount "${maxFee.amount}"`);
     if (fee.amount > 0n && (maxFee.denom !== fee.denom || BigInt(maxFee.amount) < fee.amount))
@@ -234,7 +248,7 @@ export class InferenceKeeper {
       requested,
       redundancy,
       fee,
-      uncharged: { denom: price.denom, amount: unit * BigInt(requested - redundancy) },
+      uncharged: { denom: price.denom, amount: unit * n * BigInt(requested - redundancy) },
       maxFee,
       pending,
     };
@@ -264,6 +278,7 @@ export class InferenceKeeper {
       executors: [],
       quorum: 0,
       requestedRedundancy: plan.requested,
+      items: msg.items,
     });
     store.set(unassignedKey(id), new Uint8Array());
     store.set(pendingKey(id), new Uint8Array());
@@ -343,6 +358,7 @@ export class InferenceKeeper {
         invalidOutput: false,
         outcome: ExecutorOutcome.EXECUTOR_OUTCOME_UNSPECIFIED,
         error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        items: [],
       }));
       r.quorum = minSupport(chosen.length, p.quorumPpm);
       r.status = RequestStatus.REQUEST_STATUS_COMMIT;
@@ -482,46 +498,39 @@ export class InferenceKeeper {
         }
         // the first accepted reveal counts; copies sent again before it showed on chain are ignored
         if (a.revealed) continue;
-        // the outcome: an error class (no outputs) or outputs within max_output_bytes
-        let canonical: Uint8Array;
-        if (rev.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED) {
-          if (!isKnownError(rev.error) || rev.outputs.length > 0) {
-            reject("malformed", a.validator);
-            continue;
-          }
-          canonical = canonicalError(rev.error);
-        } else {
-          if (BigInt(outputBytes(rev.outputs)) > p.maxOutputBytes) {
-            reject("too_large", a.validator);
-            continue;
-          }
-          try {
-            canonical = canonicalOutput(tensorsFromNamed(rev.outputs));
-          } catch {
-            reject("malformed", a.validator);
-            continue;
-          }
+        // the outcome: an error class (no outputs) or outputs within max_output_bytes; a batch: one per item
+        const form = revealForm(rev, r.items.length, p.maxOutputBytes);
+        if (!form.ok) {
+          reject(form.reason, a.validator);
+          continue;
         }
+        const canonical = form.canonical;
         if (!bytesEqual(commitmentHash(r.id, cons, rev.salt, canonical), a.commitment)) {
           reject("mismatch", a.validator);
           continue;
         }
-        let valid = true;
-        if (rev.error === ExecutionError.EXECUTION_ERROR_UNSPECIFIED) {
-          const model = await modelOf(r.modelId);
-          valid = !!model;
+        // an output that does not fit the model's output spec is recorded invalid (dissent; it cannot win)
+        const model = await modelOf(r.modelId);
+        const fits = (o: { outputs: NamedTensor[]; error: ExecutionError }) => {
+          if (o.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED) return true;
+          if (!model) return false;
           try {
-            if (model) matchSpecs(model.outputs, rev.outputs, "outputs");
+            matchSpecs(model.outputs, o.outputs, "outputs");
+            return true;
           } catch {
-            valid = false;
+            return false;
           }
-        }
+        };
+        for (const it of form.items) it.invalid = !fits(it);
+        const valid = form.items.length > 0 ? form.items.every((it) => !it.invalid) : fits(rev);
         a.revealed = true;
         a.revealHeight = BigInt(ctx.height);
         a.outputs = rev.outputs;
         a.error = rev.error;
-        a.outputHash = sha256(canonical);
-        a.invalidOutput = !valid;
+        a.items = form.items;
+        // a batch: the Merkle root of its item hashes stands for the outcome
+        a.outputHash = isBatch(r) ? rootOfCanonicalBatch(canonical) : sha256(canonical);
+        a.invalidOutput = form.items.length > 0 ? false : !valid;
         ctx.eventManager.emit(ev.outputRevealed(r.id, a.validator, a.outputHash, valid, errorName(a.error)));
       }
     }
@@ -556,7 +565,7 @@ export class InferenceKeeper {
   // ---- settlement ----
 
   /** Marks the executors that did not reveal as missing (the request's record only); returns them. */
-  private markMissing(r: InferenceRequest): string[] {
+  markMissing(r: InferenceRequest): string[] {
     const missing: string[] = [];
     for (const e of r.executors) {
       if (e.revealed) continue;
@@ -578,6 +587,7 @@ export class InferenceKeeper {
    * leaves it unchanged, so no stream of requests, runnable or not, can lower an honest executor's score.
    */
   async settle(ctx: Context, r: InferenceRequest): Promise<void> {
+    if (isBatch(r)) return settleBatch(this, ctx, r);
     const p = await this.getParams(ctx);
     const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
     const revealed = r.executors.filter((e) => e.revealed);
@@ -634,25 +644,7 @@ export class InferenceKeeper {
       if (agreed && !failed) await rep.recordOutcome(ctx, e.validator, "agree");
       else if (!agreed && supermajority) await rep.recordOutcome(ctx, e.validator, "dissent");
     }
-    // provable dissent: a revealed outcome (bound by its commitment) against a supermajority
-    const staking = this.deps.stakingKeeper;
-    if (staking && p.slashFractionPpm > 0n && supermajority) {
-      for (const e of r.executors) {
-        if (e.outcome !== ExecutorOutcome.EXECUTOR_OUTCOME_DISSENTED) continue;
-        const v = await staking.validatorByConsAddr(ctx, e.consAddress);
-        // gone, or unbonded since its commitment (its stake left; staking refuses to slash it: the
-        // SDK's slashing and evidence modules skip unbonded validators the same way)
-        if (!v || v.status === BondStatus.BOND_STATUS_UNBONDED) continue;
-        await staking.slash(
-          ctx,
-          e.consAddress,
-          Number(e.commitHeight),
-          staking.powerOf(v),
-          p.slashFractionPpm * 10n ** 12n,
-        );
-        ctx.eventManager.emit(ev.executorSlashed(r.id, e.validator, p.slashFractionPpm));
-      }
-    }
+    if (supermajority) await this.slashDissenters(ctx, r, p, new Set(dissenting));
     const coin = (a: bigint) => ({ denom, amount: a.toString() });
     const status = failed ? RequestStatus.REQUEST_STATUS_FAILED : RequestStatus.REQUEST_STATUS_FINALIZED;
     this.setResult(ctx, {
@@ -670,6 +662,8 @@ export class InferenceKeeper {
       refunded: coin(0n),
       reason: failed ? "input_failed" : "",
       error: winner.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+      items: [],
+      itemsRoot: new Uint8Array(),
     });
     await this.close(ctx, r, status);
     const settled = {
@@ -688,8 +682,32 @@ export class InferenceKeeper {
     );
   }
 
+  /**
+   * Provable dissent: a revealed outcome (bound by its commitment) against a supermajority. Slashes
+   * the executors in `who` (valoper addresses; the caller decided the supermajority).
+   */
+  async slashDissenters(ctx: Context, r: InferenceRequest, p: InferenceParams, who: Set<string>): Promise<void> {
+    const staking = this.deps.stakingKeeper;
+    if (!staking || p.slashFractionPpm === 0n) return;
+    for (const e of r.executors) {
+      if (!who.has(e.validator)) continue;
+      const v = await staking.validatorByConsAddr(ctx, e.consAddress);
+      // gone, or unbonded since its commitment (its stake left; staking refuses to slash it: the
+      // SDK's slashing and evidence modules skip unbonded validators the same way)
+      if (!v || v.status === BondStatus.BOND_STATUS_UNBONDED) continue;
+      await staking.slash(
+        ctx,
+        e.consAddress,
+        Number(e.commitHeight),
+        staking.powerOf(v),
+        p.slashFractionPpm * 10n ** 12n,
+      );
+      ctx.eventManager.emit(ev.executorSlashed(r.id, e.validator, p.slashFractionPpm));
+    }
+  }
+
   /** Returns the whole escrowed fee to the requester. */
-  async refund(ctx: Context, r: InferenceRequest, reason: string, missing?: string[]): Promise<void> {
+  async refund(ctx: Context, r: InferenceRequest, reason: RefundReason, missing?: string[]): Promise<void> {
     const fee = BigInt(r.fee?.amount ?? "0");
     const denom = r.fee?.denom ?? "udgrid";
     if (fee > 0n) {
@@ -714,13 +732,15 @@ export class InferenceKeeper {
       refunded: coin(fee),
       reason,
       error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+      items: [],
+      itemsRoot: new Uint8Array(),
     });
     await this.close(ctx, r, RequestStatus.REQUEST_STATUS_REFUNDED);
     ctx.eventManager.emit(ev.requestRefunded(r.id, r.requester, `${fee}${denom}`, reason));
   }
 
   /** Final state of a settled request: indexes removed, revealed outputs dropped (the result keeps the winner). */
-  private async close(ctx: Context, r: InferenceRequest, status: RequestStatus): Promise<void> {
+  async close(ctx: Context, r: InferenceRequest, status: RequestStatus): Promise<void> {
     const store = ctx.kvStore(StoreKey);
     store.delete(pendingKey(r.id));
     store.delete(unassignedKey(r.id));
@@ -729,6 +749,7 @@ export class InferenceKeeper {
     for (const e of r.executors) {
       store.delete(byExecutorKey(e.consAddress, r.id));
       e.outputs = [];
+      e.items = [];
     }
     r.status = status;
     this.setRequest(ctx, r);
@@ -770,6 +791,8 @@ function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBy
     requestId: r.id,
     modelId: r.modelId,
     inputs: r.inputs,
+    items: r.items.map((i) => i.inputs),
+    batchable: hasBatchDimension(model),
     sessionOptions: model.sessionOptions ?? {
       graphOptimizationLevel: "all",
       executionMode: "sequential",

@@ -8,16 +8,13 @@
 // The first bytes differ, so no output can share an error's commitment or hash. The commitment is
 // over the canonical outcome (commitment.ts), so an error outcome cannot be copied any more than an
 // output can.
-import { canonicalOutput } from "../../chain/tensor/canonical.ts";
+import { canonicalErrorCode, canonicalOutput } from "../../chain/tensor/canonical.ts";
 import type { Outputs } from "../../chain/tensor/dtype.ts";
-import { u32be } from "../../chain/types/bytes.ts";
 import { ExecutionError } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 
 export { ExecutionError };
 
 export type Outcome = { outputs: Outputs; error?: undefined } | { error: ExecutionError; outputs?: undefined };
-
-const ERROR_TAG = 0xee;
 
 /** The classes an executor may reveal (UNSPECIFIED means "no error" and is not one of them). */
 export const KNOWN_ERRORS: readonly ExecutionError[] = [
@@ -46,10 +43,7 @@ export function errorName(e: ExecutionError): string {
 
 export function canonicalError(e: ExecutionError): Uint8Array {
   if (!isKnownError(e)) throw new Error(`unknown execution error ${e}`);
-  const out = new Uint8Array(5);
-  out[0] = ERROR_TAG;
-  out.set(u32be(e), 1);
-  return out;
+  return canonicalErrorCode(e);
 }
 
 /** The bytes commitments hash: canonical outputs, or the error's bytes. Throws on a malformed outcome. */

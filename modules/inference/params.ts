@@ -4,6 +4,8 @@ import { ErrInvalidParams } from "./errors.ts";
 
 export type InferenceParams = Params;
 export const PPM = 1_000_000n;
+/** the largest max_batch governance may set */
+export const MAX_BATCH_LIMIT = 1024;
 
 export function defaultParams(): InferenceParams {
   return {
@@ -20,6 +22,7 @@ export function defaultParams(): InferenceParams {
     slashFractionPpm: 10_000n,
     slashMinSupportPpm: 666_666n,
     maxPendingRequests: 10_000n,
+    maxBatch: 64,
   };
 }
 
@@ -46,4 +49,6 @@ export function validateParams(p: InferenceParams): void {
   if (p.maxInputTensors < 1) fail("max_input_tensors must be at least 1");
   if (p.maxVoteExtensionBytes < 1024n) fail("max_vote_extension_bytes must be at least 1024");
   if (p.maxPendingRequests < 1n) fail("max_pending_requests must be at least 1");
+  // a batch's reveal carries every item: the bound keeps it within reach of one vote extension
+  if (p.maxBatch < 1 || p.maxBatch > MAX_BATCH_LIMIT) fail(`max_batch must be in 1..${MAX_BATCH_LIMIT}`);
 }

@@ -3,6 +3,7 @@ import { invalidArgument, notFound } from "../../chain/baseapp/grpc-errors.ts";
 import type { Configurator } from "../../chain/baseapp/module.ts";
 import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
+import { batchProof } from "../../chain/tensor/batch-merkle.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import {
   QueryParamsRequest,
@@ -38,7 +39,18 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
         const req = await k.getRequest(ctx, r.id);
         throw notFound(req ? `request ${r.id} is not settled yet` : `request ${r.id}`);
       }
-      return { result: res };
+      if (r.item === undefined) return { result: res, itemProof: [], itemCount: res.items.length };
+      // one item of a batch with its Merkle path to items_root (a client checks it without the others)
+      if (res.items.length === 0) throw invalidArgument(`request ${r.id} is not a batch: it has no items`);
+      if (r.item >= res.items.length)
+        throw invalidArgument(`item ${r.item} outside 0..${res.items.length - 1} of request ${r.id}`);
+      const hashes = res.items.map((i) => i.outputHash);
+      return {
+        result: { ...res, items: [] },
+        item: res.items[r.item],
+        itemProof: batchProof(hashes, r.item),
+        itemCount: res.items.length,
+      };
     }),
   );
   cfg.registerQuery(

@@ -12,3 +12,6 @@ export const ErrInvalidParams = register(Codespace, 8, "invalid registry params"
 export const ErrInvalidValidator = register(Codespace, 9, "invalid validator address");
 export const ErrInvalidReport = register(Codespace, 10, "invalid conformance report");
 export const ErrUnknownValidator = register(Codespace, 11, "validator not found");
+export const ErrInvalidCard = register(Codespace, 12, "invalid model card");
+export const ErrNotCreator = register(Codespace, 13, "signer is not the model's creator");
+export const ErrInvalidLineage = register(Codespace, 14, "invalid model lineage");

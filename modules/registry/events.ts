@@ -24,3 +24,7 @@ export function conformanceFailed(modelId: string, validator: string, provider: 
 export function conformancePassed(modelId: string, validator: string): SdkEvent {
   return newEvent("conformance_passed", { model_id: modelId, validator });
 }
+
+export function modelCardUpdated(modelId: string, task: string, supersedes: string): SdkEvent {
+  return newEvent("model_card_updated", { model_id: modelId, task, supersedes });
+}

@@ -1,21 +1,41 @@
-// RegistryKeeper: models, the validators that serve them, and the validators whose golden-vector
-// runs failed (ConformanceFailure, one per model and validator).
+// RegistryKeeper: models (with their cards), the validators that serve them, the validators whose
+// golden-vector runs failed (ConformanceFailure, one per model and validator), the stats settlement
+// records per model and creator, and the discovery indexes kept in step with models and stats.
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
-import { ConformanceFailure, Model, ModelServer } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { toHex } from "../../chain/types/bytes.ts";
+import {
+  ConformanceFailure,
+  CreatorEarnings,
+  Model,
+  ModelServer,
+  ModelStats,
+} from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ErrModelNotFound } from "./errors.ts";
 import type { StakingKeeperI } from "./expected-keepers.ts";
+import { indexKeys } from "./indexes.ts";
 import {
+  CreatorModelsPrefix,
+  creatorModelKey,
+  DiscoveryPrefix,
+  EarningsPrefix,
+  earningsKey,
   FailuresPrefix,
   failureKey,
   failuresPrefix,
+  ModelsPrefix,
   modelKey,
   ParamsKey,
+  StatsPrefix,
   StoreKey,
   serverKey,
   serversPrefix,
+  statsKey,
 } from "./keys.ts";
 import { decodeParams, defaultParams, encodeParams, type RegistryParams } from "./params.ts";
+import { applyEarnings, applySettlement, emptyStats, type SettlementRecord } from "./stats.ts";
+
+const PRESENT = new Uint8Array([0x01]);
 
 export class RegistryKeeper {
   readonly storeKey = StoreKey;
@@ -42,13 +62,103 @@ export class RegistryKeeper {
     return m;
   }
 
-  setModel(ctx: Context, m: Model): void {
-    ctx.kvStore(StoreKey).set(modelKey(m.id), Model.encode(m).finish());
+  /** Stores a model and moves its discovery index entries to where the new record belongs. */
+  async setModel(ctx: Context, m: Model): Promise<void> {
+    const store = ctx.kvStore(StoreKey);
+    const prev = await this.getModel(ctx, m.id);
+    const stats = await this.getStats(ctx, m.id);
+    store.set(modelKey(m.id), Model.encode(m).finish());
+    this.moveIndex(ctx, prev ? indexKeys(prev, stats) : [], indexKeys(m, stats));
+    if (!prev) store.set(creatorModelKey(m.creator, m.id), PRESENT);
+  }
+
+  /** Deletes the keys only in `before`, sets those only in `after` (an unchanged entry is not rewritten). */
+  private moveIndex(ctx: Context, before: Uint8Array[], after: Uint8Array[]): void {
+    const store = ctx.kvStore(StoreKey);
+    const next = new Set(after.map(toHex));
+    const prev = new Set(before.map(toHex));
+    for (const k of before) if (!next.has(toHex(k))) store.delete(k);
+    for (const k of after) if (!prev.has(toHex(k))) store.set(k, PRESENT);
+  }
+
+  /** The stats settlement recorded for a model (undefined: nothing settled yet). */
+  async getStats(ctx: Context, modelId: string): Promise<ModelStats | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(statsKey(modelId));
+    return b ? ModelStats.decode(b) : undefined;
+  }
+
+  async getEarnings(ctx: Context, creator: string): Promise<CreatorEarnings> {
+    const b = await ctx.kvStore(StoreKey).get(earningsKey(creator));
+    return b ? CreatorEarnings.decode(b) : { creator, fees: [], requestsFinalized: 0n };
+  }
+
+  /**
+   * The inference module reports each settled request here (SettlementRecorderI): the model's stats
+   * and its creator's earnings are updated, and the model's usage / agreement / latency index
+   * entries move with them. Throws ErrModelNotFound for an unknown model.
+   */
+  async recordSettlement(ctx: Context, modelId: string, record: SettlementRecord): Promise<ModelStats> {
+    const model = await this.mustGetModel(ctx, modelId);
+    const prev = await this.getStats(ctx, modelId);
+    const next = applySettlement(prev ?? emptyStats(modelId), record, ctx.height);
+    const store = ctx.kvStore(StoreKey);
+    store.set(statsKey(modelId), ModelStats.encode(next).finish());
+    this.moveIndex(ctx, indexKeys(model, prev), indexKeys(model, next));
+    const earnings = applyEarnings(await this.getEarnings(ctx, model.creator), record);
+    store.set(earningsKey(model.creator), CreatorEarnings.encode(earnings).finish());
+    return next;
+  }
+
+  /** Genesis: a stats record as exported (the indexes are rebuilt by rebuildIndexes). */
+  setStatsRaw(ctx: Context, s: ModelStats): void {
+    ctx.kvStore(StoreKey).set(statsKey(s.modelId), ModelStats.encode(s).finish());
+  }
+
+  setEarnings(ctx: Context, e: CreatorEarnings): void {
+    ctx.kvStore(StoreKey).set(earningsKey(e.creator), CreatorEarnings.encode(e).finish());
+  }
+
+  async allStats(ctx: Context): Promise<ModelStats[]> {
+    const out: ModelStats[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), StatsPrefix)) out.push(ModelStats.decode(v));
+    return out;
+  }
+
+  async allEarnings(ctx: Context): Promise<CreatorEarnings[]> {
+    const out: CreatorEarnings[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), EarningsPrefix)) out.push(CreatorEarnings.decode(v));
+    return out;
+  }
+
+  /** The index keys (discovery and creator) the models and stats call for, sorted. */
+  async expectedIndexKeys(ctx: Context): Promise<Uint8Array[]> {
+    const keys: Uint8Array[] = [];
+    for (const m of await this.allModels(ctx)) {
+      keys.push(...indexKeys(m, await this.getStats(ctx, m.id)), creatorModelKey(m.creator, m.id));
+    }
+    return keys.sort((a, b) => (toHex(a) < toHex(b) ? -1 : toHex(a) > toHex(b) ? 1 : 0));
+  }
+
+  /** The index keys in the store, in store order. */
+  async storedIndexKeys(ctx: Context): Promise<Uint8Array[]> {
+    const keys: Uint8Array[] = [];
+    for (const prefix of [DiscoveryPrefix, CreatorModelsPrefix]) {
+      for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), prefix))
+        keys.push(Uint8Array.from([...prefix, ...k]));
+    }
+    return keys;
+  }
+
+  /** Drops every index entry and writes them again from the models and stats (genesis, migration). */
+  async rebuildIndexes(ctx: Context): Promise<void> {
+    const store = ctx.kvStore(StoreKey);
+    for (const k of await this.storedIndexKeys(ctx)) store.delete(k);
+    for (const k of await this.expectedIndexKeys(ctx)) store.set(k, PRESENT);
   }
 
   async allModels(ctx: Context): Promise<Model[]> {
     const out: Model[] = [];
-    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), new Uint8Array([0x01]))) out.push(Model.decode(v));
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), ModelsPrefix)) out.push(Model.decode(v));
     return out;
   }
 

@@ -35,3 +35,35 @@ export function failuresPrefix(modelId: string): Uint8Array {
 export function failureKey(modelId: string, validator: string): Uint8Array {
   return concat(failuresPrefix(modelId), enc.encode(validator));
 }
+
+/** 0x04 | model id (64 ascii hex) -> ModelStats */
+export const StatsPrefix = new Uint8Array([0x04]);
+/** 0x05 | creator (ascii bech32) -> CreatorEarnings */
+export const EarningsPrefix = new Uint8Array([0x05]);
+/** 0x06 | discovery index (indexes.ts) -> 0x01 */
+export const DiscoveryPrefix = new Uint8Array([0x06]);
+/** 0x07 | len(creator) u8 | creator | model id -> 0x01: every model of a creator, delisted ones too */
+export const CreatorModelsPrefix = new Uint8Array([0x07]);
+
+export function statsKey(modelId: string): Uint8Array {
+  return concat(StatsPrefix, enc.encode(modelId));
+}
+
+export function earningsKey(creator: string): Uint8Array {
+  return concat(EarningsPrefix, enc.encode(creator));
+}
+
+/** A u8 length then the ascii bytes, so that no value is a prefix of another (creators, tags). */
+export function lengthPrefixed(s: string): Uint8Array {
+  const b = enc.encode(s);
+  if (b.length > 255) throw new Error(`index component longer than 255 bytes: ${s.slice(0, 32)}...`);
+  return concat([b.length], b);
+}
+
+export function creatorModelsPrefix(creator: string): Uint8Array {
+  return concat(CreatorModelsPrefix, lengthPrefixed(creator));
+}
+
+export function creatorModelKey(creator: string, modelId: string): Uint8Array {
+  return concat(creatorModelsPrefix(creator), enc.encode(modelId));
+}

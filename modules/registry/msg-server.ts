@@ -1,5 +1,5 @@
-// Registry Msg service: RegisterModel, ServeModel, WithdrawModel, ReportConformance, DelistModel,
-// UpdateParams.
+// Registry Msg service: RegisterModel, UpdateModelCard, ServeModel, WithdrawModel, ReportConformance,
+// DelistModel, UpdateParams.
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrUnauthorized } from "../../chain/errors/errors.ts";
 import { valoperToAccount as accountOfValoper, addressFromString } from "../../chain/types/address.ts";
@@ -12,14 +12,26 @@ import {
   MsgReportConformanceResponse,
   MsgServeModel,
   MsgServeModelResponse,
+  MsgUpdateModelCard,
+  MsgUpdateModelCardResponse,
   MsgUpdateParams,
   MsgUpdateParamsResponse,
   MsgWithdrawModel,
   MsgWithdrawModelResponse,
 } from "../../proto/gen/dgrid/registry/v1/tx.ts";
-import { ErrInvalidValidator, ErrModelDelisted, ErrModelExists, ErrNotServing, ErrUnknownValidator } from "./errors.ts";
+import { validateCard } from "./card.ts";
+import {
+  ErrInvalidCard,
+  ErrInvalidValidator,
+  ErrModelDelisted,
+  ErrModelExists,
+  ErrNotCreator,
+  ErrNotServing,
+  ErrUnknownValidator,
+} from "./errors.ts";
 import * as ev from "./events.ts";
 import type { RegistryKeeper } from "./keeper.ts";
+import { checkSupersedes, relink } from "./lineage.ts";
 import { validateParams } from "./params.ts";
 import { validateRegistration, validateReport } from "./validate.ts";
 
@@ -62,7 +74,23 @@ export const MsgRegisterModelType: MsgType<MsgRegisterModel> = {
   decode: (b) => MsgRegisterModel.decode(b),
   encode: (m) => MsgRegisterModel.encode(m).finish(),
   signers: (m) => [m.creator],
-  validateBasic: (m) => void accAddress(m.creator, "creator"),
+  validateBasic: (m) => {
+    accAddress(m.creator, "creator");
+    if (m.card) validateCard(m.card, m.id);
+  },
+};
+
+export const MsgUpdateModelCardType: MsgType<MsgUpdateModelCard> = {
+  typeUrl: `${PKG}MsgUpdateModelCard`,
+  decode: (b) => MsgUpdateModelCard.decode(b),
+  encode: (m) => MsgUpdateModelCard.encode(m).finish(),
+  signers: (m) => [m.creator],
+  validateBasic: (m) => {
+    accAddress(m.creator, "creator");
+    if (m.modelId === "") throw ErrInvalidCard.wrap("empty model id");
+    if (!m.card) throw ErrInvalidCard.wrap("card is required");
+    validateCard(m.card, m.modelId);
+  },
 };
 
 export const MsgServeModelType: MsgType<MsgServeModel> = {
@@ -104,6 +132,7 @@ export const MsgUpdateParamsType: MsgType<MsgUpdateParams> = {
 /** Type URL -> ts-proto codec, for a CosmJS Registry (client side). */
 export const registryMsgCodecs = {
   [MsgRegisterModelType.typeUrl]: MsgRegisterModel,
+  [MsgUpdateModelCardType.typeUrl]: MsgUpdateModelCard,
   [MsgServeModelType.typeUrl]: MsgServeModel,
   [MsgWithdrawModelType.typeUrl]: MsgWithdrawModel,
   [MsgReportConformanceType.typeUrl]: MsgReportConformance,
@@ -116,7 +145,7 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
     accAddress(msg.creator, "creator");
     validateRegistration(msg, await k.getParams(ctx));
     if (await k.getModel(ctx, msg.id)) throw ErrModelExists.wrap(`model ${msg.id}`);
-    k.setModel(ctx, {
+    const model = {
       id: msg.id,
       name: msg.name,
       version: msg.version,
@@ -131,9 +160,30 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
       sizeBytes: msg.sizeBytes,
       registeredHeight: BigInt(ctx.height),
       delisted: false,
-    });
+      card: msg.card,
+      supersededBy: "",
+    };
+    const supersedes = msg.card?.supersedes ?? "";
+    if (supersedes !== "") await checkSupersedes(ctx, k, model, supersedes);
+    await k.setModel(ctx, model);
+    await relink(ctx, k, model.id, "", supersedes);
     ctx.eventManager.emit(ev.modelRegistered(msg.id, msg.creator, msg.name, msg.version));
+    if (msg.card) ctx.eventManager.emit(ev.modelCardUpdated(msg.id, msg.card.task, supersedes));
     return response(`${PKG}MsgRegisterModelResponse`, MsgRegisterModelResponse.encode({ id: msg.id }).finish());
+  });
+
+  cfg.registerMsg(MsgUpdateModelCardType, async (ctx, msg) => {
+    const model = await k.mustGetModel(ctx, msg.modelId);
+    if (model.creator !== msg.creator)
+      throw ErrNotCreator.wrap(`model ${msg.modelId} was registered by ${model.creator}, not ${msg.creator}`);
+    if (model.delisted) throw ErrModelDelisted.wrap(`model ${msg.modelId}`);
+    const card = msg.card!;
+    const before = model.card?.supersedes ?? "";
+    if (card.supersedes !== "" && card.supersedes !== before) await checkSupersedes(ctx, k, model, card.supersedes);
+    await k.setModel(ctx, { ...model, card });
+    await relink(ctx, k, model.id, before, card.supersedes);
+    ctx.eventManager.emit(ev.modelCardUpdated(msg.modelId, card.task, card.supersedes));
+    return response(`${PKG}MsgUpdateModelCardResponse`, MsgUpdateModelCardResponse.encode({}).finish());
   });
 
   cfg.registerMsg(MsgServeModelType, async (ctx, msg) => {
@@ -204,7 +254,7 @@ export function registerMsgServer(cfg: Configurator, k: RegistryKeeper, authorit
       throw ErrUnauthorized.wrap(`invalid authority; expected ${authority}, got ${msg.authority}`);
     const model = await k.mustGetModel(ctx, msg.modelId);
     if (!model.delisted) {
-      k.setModel(ctx, { ...model, delisted: true });
+      await k.setModel(ctx, { ...model, delisted: true });
       ctx.eventManager.emit(ev.modelDelisted(msg.modelId));
     }
     return response(`${PKG}MsgDelistModelResponse`, MsgDelistModelResponse.encode({}).finish());

@@ -5,6 +5,7 @@ import { validateCoins } from "../../chain/baseapp/coins.ts";
 import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { checkSpecs, matchSpecs } from "../../chain/tensor/spec.ts";
 import type { MsgRegisterModel, MsgReportConformance } from "../../proto/gen/dgrid/registry/v1/tx.ts";
+import { validateCard } from "./card.ts";
 import { ErrInvalidModel, ErrInvalidReport } from "./errors.ts";
 import type { RegistryParams } from "./params.ts";
 
@@ -16,7 +17,7 @@ function fail(e: unknown): never {
   throw ErrInvalidModel.wrap(e instanceof Error ? e.message : String(e));
 }
 
-/** Throws ErrInvalidModel with the reason. */
+/** Throws ErrInvalidModel with the reason (ErrInvalidCard for the card's fields). */
 export function validateRegistration(m: MsgRegisterModel, p: RegistryParams): void {
   if (!HEX64.test(m.id)) fail("id must be the lowercase hex sha256 of the ONNX file");
   if (m.name === "" || m.name.length > p.maxNameLength) fail(`name must have 1..${p.maxNameLength} characters`);
@@ -40,7 +41,7 @@ export function validateRegistration(m: MsgRegisterModel, p: RegistryParams): vo
   if (so.intraOpNumThreads > 1024) fail("intra_op_num_threads above 1024");
   if (!m.pricePerCall) fail("price_per_call is required");
   try {
-    if (!/^\d+$/.test(m.pricePerCall.amount)) throw new Error(`invalid price amount "${m.pricePerCall.amount}"`);
+    if (!/^\d{1,78}$/.test(m.pricePerCall.amount)) throw new Error(`invalid price amount "${m.pricePerCall.amount}"`);
     validateCoins(
       [{ denom: m.pricePerCall.denom, amount: BigInt(m.pricePerCall.amount) }].filter((c) => c.amount > 0n),
     );
@@ -65,6 +66,7 @@ export function validateRegistration(m: MsgRegisterModel, p: RegistryParams): vo
     }
   });
   if (total > p.maxGoldenBytes) fail(`golden vectors of ${total} bytes are over the limit of ${p.maxGoldenBytes}`);
+  if (m.card) validateCard(m.card, m.id);
 }
 
 /** Longest failure reason a report may carry (bytes of UTF-8): the record stays small. */

@@ -100,7 +100,7 @@ describe("DGrid amino converters", () => {
         for (const method of service.methods) msgs.push(method.input.typeName);
       }
     }
-    assert.equal(msgs.length, 9);
+    assert.equal(msgs.length, 10);
     assert.deepEqual(dgridAminoMsgs.map((m) => m.spec.name).sort(), msgs.sort());
     const names = new Set<string>();
     for (const m of dgridAminoMsgs) {

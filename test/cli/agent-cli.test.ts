@@ -61,6 +61,8 @@ describe("agent CLI against the in-process app", () => {
         models: [demoModel(alice)],
         servers: [{ modelId: DEMO_ID, validator: validator.operator, provider: "cpu", sinceHeight: 0n }],
         conformanceFailures: [],
+        modelStats: [],
+        creatorEarnings: [],
       }),
     );
     const dgrid = new DGridApp(

@@ -73,6 +73,8 @@ describe("inference CLI against the in-process app", () => {
         models: [demoModel(alice)],
         servers: [{ modelId: DEMO_ID, validator: valoper, provider: "cpu", sinceHeight: 0n }],
         conformanceFailures: [],
+        modelStats: [],
+        creatorEarnings: [],
       }),
     );
     const dgrid = new DGridApp(
@@ -141,6 +143,33 @@ describe("inference CLI against the in-process app", () => {
     assert.equal(app.node.calls.filter((c) => c.params?.path === "/cosmos.tx.v1beta1.Service/Simulate").length, 1);
     const res = await app.deliver();
     assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+  });
+
+  it("--inputs-file sends a batch: the max fee covers price x items x executors, the request carries the items", async () => {
+    const items = join(home, "items.json");
+    const row = (v: number) => ({ input: { dtype: "float32", shape: [1, 16], data: new Array(16).fill(v) } });
+    writeFileSync(items, JSON.stringify([row(0.1), row(0.2), row(0.3)]));
+    const low = await request([DEMO_ID, "--inputs-file", items, "--max-fee", "3000udgrid"]);
+    assert.equal(low.code, 1);
+    assert.match(low.stderr, /it costs 9000udgrid \(.* per execution x 3 items x 3 executors/);
+    const both = await request([
+      DEMO_ID,
+      "--inputs-file",
+      items,
+      "--input",
+      `input=${input}`,
+      "--max-fee",
+      "9000udgrid",
+    ]);
+    assert.match(both.stderr, /--input or --inputs-file, not both/);
+    const r = await request([DEMO_ID, "--inputs-file", items, "--max-fee", "9000udgrid"]);
+    assert.equal(r.code, 0, r.stderr);
+    const res = await app.deliver();
+    assert.equal(res.txResults[0].code, 0, res.txResults[0].log);
+    const created = res.txResults[0].events.find((e) => e.type === "request_created");
+    // one validator serves the model: 3 items x 1 executor charged, the other executions never are
+    const attr = (k: string) => created?.attributes.find((a) => a.key === k)?.value;
+    assert.deepEqual([attr("fee"), attr("uncharged")], ["3000udgrid", "6000udgrid"]);
   });
 
   it("register-model uploads to the endpoint the node reports and registers; an unserved model is refused", async () => {

@@ -182,6 +182,9 @@ function requestsFor(k: Known): Record<string, JsonObject[]> {
     "/dgrid.registry.v1.Query/Model": [{ id: MODEL_ID }, { id: "00".repeat(32) }],
     "/dgrid.registry.v1.Query/Models": [{}, { pagination: { limit: "1", count_total: true } }],
     "/dgrid.registry.v1.Query/ModelServers": [{ model_id: MODEL_ID }],
+    "/dgrid.registry.v1.Query/ModelLineage": [{ id: MODEL_ID }, { id: "00".repeat(32) }],
+    "/dgrid.registry.v1.Query/CreatorModels": [{ creator: k.user }],
+    "/dgrid.registry.v1.Query/DiscoverModels": [{}, { sort: "usage", pagination: { limit: "1" } }, { sort: "x" }],
     "/dgrid.reputation.v1.Query/Reputation": [{ validator: k.valoper }],
     // node-served
     "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight": [{ height: k.sendHeight }, { height: "99999999" }],
@@ -267,6 +270,18 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       where: (r) => r.id !== MODEL_ID,
       code: NOT_FOUND,
       why: "no such model",
+    },
+    {
+      method: "/dgrid.registry.v1.Query/ModelLineage",
+      where: (r) => r.id !== MODEL_ID,
+      code: NOT_FOUND,
+      why: "no such model",
+    },
+    {
+      method: "/dgrid.registry.v1.Query/DiscoverModels",
+      where: (r) => r.sort === "x",
+      code: INVALID_ARGUMENT,
+      why: "an unknown sort",
     },
     {
       method: "/cosmos.tx.v1beta1.Service/GetTx",

@@ -1,7 +1,9 @@
 // The x402 gateway in process against one devnet node: the unpaid 402's shape; a paid call through
 // @x402/fetch's wrapFetchWithPayment with createDGridX402Client returns the output the chain stored,
 // with PAYMENT-RESPONSE and a receipt; the same PAYMENT-SIGNATURE replayed is refused; a wrong-shaped
-// input gets a 400 and moves no balance. Run under `flock /tmp/dgrid-e2e.lock`.
+// input gets a 400 and moves no balance; an input too large for the payment header is a 413 naming the
+// most that fits, and that much round-trips through @x402/fetch under Node's default 16 KiB header
+// limit. Run under `flock /tmp/dgrid-e2e.lock`.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -126,5 +128,36 @@ describe("x402 gateway on a devnet node", { timeout: 90_000 }, () => {
     assert.equal(body.error, "invalid_input");
     assert.match(body.message, /input/);
     assert.equal((await client.getBalance(user)).amount, before);
+  });
+
+  it("refuses an input too large for the payment header with 413; the size it names round-trips", async () => {
+    const rows = (n: number) => ({
+      dtype: "float32",
+      shape: [n, 16],
+      data: Array.from({ length: n * 16 }, (_, i) => (i % 9) / 9),
+    });
+    const before = (await client.getBalance(user)).amount;
+    const big = await post(rows(80));
+    assert.equal(big.status, 413);
+    assert.equal(big.headers.get("PAYMENT-REQUIRED"), null);
+    const body = (await big.json()) as { error: string; message: string };
+    assert.equal(body.error, "input_too_large");
+    assert.match(body.message, /5120 bytes .* over this gateway's 16384-byte HTTP header limit/);
+    assert.equal((await client.getBalance(user)).amount, before);
+    const fit = Number(/at most about (\d+) bytes/.exec(body.message)?.[1]);
+    assert.ok(fit > 3000 && fit < 4100, body.message);
+    // the largest whole batch under that: 64 bytes a row
+    const paying = wrapFetchWithPayment(
+      fetch,
+      createDGridX402Client(await devnetWallet("user"), { rpcUrl: node.rpcUrl }),
+    );
+    const res = await paying(url(), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(rows(Math.floor(fit / 64))),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const out = (await res.json()) as { outputs: { output: { shape: number[] } } };
+    assert.deepEqual(out.outputs.output.shape, [Math.floor(fit / 64), 4]);
   });
 });

@@ -3,9 +3,6 @@
 // from the terms (inputs, fee, gas, chain id, sequence, signer, message) is refused with its reason.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
-import { toBase64 } from "@cosmjs/encoding";
-import { DirectSecp256k1HdWallet, encodePubkey, makeAuthInfoBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import {
   decodePaymentRequiredHeader,
   decodePaymentSignatureHeader,
@@ -13,7 +10,6 @@ import {
   encodePaymentSignatureHeader,
 } from "@x402/core/http";
 import type { PaymentRequirements } from "@x402/core/types";
-import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { checkSignature, checkTerms, decodePayment, PaymentError } from "../../app/gateway/payment.ts";
 import {
   GatewayError,
@@ -23,14 +19,11 @@ import {
   sameTerms,
   txFee,
 } from "../../app/gateway/terms.ts";
-import { dgridRegistry } from "../../client/config.ts";
-import { dgridMsgTypes } from "../../client/dgrid-types.ts";
-import { dgridExtra, paymentMessage, requestForTerms } from "../../client/x402-terms.ts";
+import { dgridExtra } from "../../client/x402-terms.ts";
 import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import { OFFLINE_CHAIN_ID, signPaymentOffline } from "../support/x402-payment.ts";
 
-const MNEMONIC =
-  "just blush fossil main social sheriff print course finger dawn pair garlic erode senior copy doll token flip win eyebrow joke scene trouble obvious";
-const CHAIN = "dgrid-test-1";
+const CHAIN = OFFLINE_CHAIN_ID;
 const model = {
   id: "ab".repeat(32),
   name: "m",
@@ -64,41 +57,7 @@ function offer(b: unknown = body): PaymentRequirements {
   return requirementsFor(model, parseInputs(b, model), 2, pricing);
 }
 
-async function sign(
-  req: PaymentRequirements,
-  o: {
-    chainId?: string;
-    sequence?: number;
-    accountNumber?: number;
-    granter?: boolean;
-    mutate?: (m: any) => void;
-    fee?: string;
-    gas?: number;
-  } = {},
-) {
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(MNEMONIC, { prefix: "dgrid" });
-  const [acct] = await wallet.getAccounts();
-  const extra = dgridExtra(req);
-  const granter = "dgrid1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqn4q8jp";
-  const request = requestForTerms(o.granter ? granter : acct.address, extra);
-  o.mutate?.(request);
-  const registry = dgridRegistry(dgridMsgTypes);
-  const msg = paymentMessage(request, o.granter ? acct.address : undefined);
-  const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages: [registry.encodeAsAny(msg)] })).finish();
-  const authInfoBytes = makeAuthInfoBytes(
-    [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(acct.pubkey)), sequence: o.sequence ?? 7 }],
-    [{ denom: "udgrid", amount: o.fee ?? extra.txFee }],
-    o.gas ?? extra.gasLimit,
-    undefined,
-    undefined,
-  );
-  const { signature } = await wallet.signDirect(
-    acct.address,
-    makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN, o.accountNumber ?? 3),
-  );
-  const tx = TxRaw.fromPartial({ bodyBytes, authInfoBytes, signatures: [Buffer.from(signature.signature, "base64")] });
-  return { x402Version: 2, accepted: req, payload: { transaction: toBase64(TxRaw.encode(tx).finish()) } };
-}
+const sign = signPaymentOffline;
 
 const account = { accountNumber: 3, sequence: 7 };
 
@@ -187,7 +146,7 @@ describe("x402 payment checks", () => {
     refused(() => decodePayment(g), "invalid_payload", /is not the tx signer/);
   });
 
-  it("refuses another chain id, account number, a stale sequence and an unknown signer", async () => {
+  it("refuses another chain id, account number, a stale or future sequence and an unknown signer", async () => {
     const req = offer();
     const other = decodePayment(await sign(req, { chainId: "other-1" }));
     refused(() => checkSignature(other, CHAIN, account), "invalid_signature", /signature/);
@@ -196,5 +155,7 @@ describe("x402 payment checks", () => {
     const stale = decodePayment(await sign(req, { sequence: 6 }));
     refused(() => checkSignature(stale, CHAIN, account), "payment_already_used", /sequence 6/);
     refused(() => checkSignature(stale, CHAIN, null), "invalid_payload", /no account/);
+    const ahead = decodePayment(await sign(req, { sequence: 8 }));
+    refused(() => checkSignature(ahead, CHAIN, account), "invalid_payload", /sequence 8, ahead/);
   });
 });

@@ -82,10 +82,14 @@ function modelGenesis(operators: string[], creator: string) {
           sizeBytes: 1234n,
           registeredHeight: 0n,
           delisted: false,
+          card: undefined,
+          supersededBy: "",
         },
       ],
       servers: operators.map((v) => ({ modelId: MODEL_ID, validator: v, provider: "cpu", sinceHeight: 0n })),
       conformanceFailures: [],
+      modelStats: [],
+      creatorEarnings: [],
     }),
   );
 }

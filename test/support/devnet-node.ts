@@ -1,8 +1,12 @@
 // One `dgrid start` process from the devnet genesis (app/devnet.ts) on free ports: the validator
 // bonded by a gentx, vote extensions on, redundancy 1, the demo MLP in genesis and in the node's
 // model store, so a request for it is assigned, committed, revealed and finalized within a few blocks.
-import { addDevnetOperatorKey, prepareDevnetHome } from "../../app/devnet.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { addDevnetOperatorKey, buildDevnetGenesis, prepareDevnetHome } from "../../app/devnet.ts";
 import { loadConfig, writeConfig } from "../../chain/node/config.ts";
+import { genesisToJson } from "../../chain/types/genesis.ts";
+import type { Model } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { freePort, spawnNode } from "./node-process.ts";
 import { testTempDir } from "./temp-dir.ts";
 
@@ -19,10 +23,25 @@ export interface DevnetNode {
   stop(): Promise<void>;
 }
 
-export async function startDevnetNode(opts: { timeoutCommitMs?: number } = {}): Promise<DevnetNode> {
+export interface DevnetNodeOptions {
+  timeoutCommitMs?: number;
+  /**
+   * registered in genesis and served by the validator (app/devnet.ts buildDevnetGenesis); their files
+   * are NOT put in the node's model store, so a request for one is assigned but never committed
+   * (the chain refunds it as expired at the commit deadline)
+   */
+  extraModels?: Model[];
+}
+
+export async function startDevnetNode(opts: DevnetNodeOptions = {}): Promise<DevnetNode> {
   const home = testTempDir("dgrid-devnode-");
   prepareDevnetHome(home);
   await addDevnetOperatorKey(home);
+  if (opts.extraModels?.length)
+    writeFileSync(
+      join(home, "config", "genesis.json"),
+      genesisToJson(await buildDevnetGenesis({ extraModels: opts.extraModels })),
+    );
   const cfg = loadConfig(home);
   const rpcPort = await freePort();
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;

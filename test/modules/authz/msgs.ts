@@ -56,6 +56,7 @@ export function requestInference(requester: string, modelId: string): AnyMsg {
       inputs: [],
       maxFee: { denom: "udgrid", amount: "1000000" },
       redundancy: 0,
+      items: [],
     }).finish(),
   };
 }

@@ -204,6 +204,34 @@ export interface Assignment {
   outcome: ExecutorOutcome;
   /** the revealed outcome is this error (outputs empty); output_hash is then the hash of the error outcome */
   error: ExecutionError;
+  /** a batch: the revealed item outcomes (until settlement); output_hash is then their Merkle root */
+  items: ItemOutcome[];
+}
+
+/** One item of a batched request: the inputs of one execution. */
+export interface InferenceItem {
+  inputs: NamedTensor[];
+}
+
+/** One item's outcome in a batch reveal: its outputs, or (outputs empty) the error class. */
+export interface ItemOutcome {
+  outputs: NamedTensor[];
+  error: ExecutionError;
+  /** set by the chain when it records a reveal (must be empty in a reveal): sha256 of the canonical outcome */
+  hash: Uint8Array;
+  /** set by the chain: the outputs do not fit the model's output spec */
+  invalid: boolean;
+}
+
+/** The settlement of one item of a batch. */
+export interface ItemResult {
+  /** FINALIZED (an output won), FAILED (an error class won) or REFUNDED (no quorum: its part of the fee went back) */
+  status: RequestStatus;
+  outputs: NamedTensor[];
+  /** sha256 of the winning canonical outcome; empty when refunded */
+  outputHash: Uint8Array;
+  error: ExecutionError;
+  agreeing: string[];
 }
 
 /** InferenceRequest is a request and its progress. */
@@ -233,6 +261,8 @@ export interface InferenceRequest {
   quorum: number;
   /** the redundancy the request asked for (0 resolved to default_redundancy) */
   requestedRedundancy: number;
+  /** a batch: the items (inputs empty); a single request has none */
+  items: InferenceItem[];
 }
 
 /** Result of a finalized request (or the record of a refund). */
@@ -256,6 +286,10 @@ export interface InferenceResult {
   reason: string;
   /** FAILED: the error class the executors agreed on */
   error: ExecutionError;
+  /** a batch: every item's settlement, in request order */
+  items: ItemResult[];
+  /** a batch: Merkle root over the items' output_hash (modules/inference/README.md#batches) */
+  itemsRoot: Uint8Array;
 }
 
 /** Params of the inference module. */
@@ -284,6 +318,8 @@ export interface Params {
   slashMinSupportPpm: bigint;
   /** requests waiting for settlement at once */
   maxPendingRequests: bigint;
+  /** items in one batched request */
+  maxBatch: number;
 }
 
 /** GenesisState of the inference module. */
@@ -309,6 +345,8 @@ export interface OutputReveal {
   salt: Uint8Array;
   outputs: NamedTensor[];
   error: ExecutionError;
+  /** a batch: one outcome per item (outputs and error empty) */
+  items: ItemOutcome[];
 }
 
 /** VoteExtension is what a validator's precommit carries for the inference module. */
@@ -330,6 +368,7 @@ function createBaseAssignment(): Assignment {
     invalidOutput: false,
     outcome: 0,
     error: 0,
+    items: [],
   };
 }
 
@@ -373,6 +412,9 @@ export const Assignment: MessageFns<Assignment> = {
     }
     if (message.error !== 0) {
       writer.uint32(88).int32(message.error);
+    }
+    for (const v of message.items) {
+      ItemOutcome.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -478,6 +520,14 @@ export const Assignment: MessageFns<Assignment> = {
             message.error = reader.int32() as any;
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.items.push(ItemOutcome.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -523,6 +573,7 @@ export const Assignment: MessageFns<Assignment> = {
         : false,
       outcome: isSet(object.outcome) ? executorOutcomeFromJSON(object.outcome) : 0,
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemOutcome.fromJSON(e)) : [],
     };
   },
 
@@ -561,6 +612,9 @@ export const Assignment: MessageFns<Assignment> = {
     if (message.error !== 0) {
       obj.error = executionErrorToJSON(message.error);
     }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemOutcome.toJSON(e));
+    }
     return obj;
   },
 
@@ -584,6 +638,330 @@ export const Assignment: MessageFns<Assignment> = {
     message.invalidOutput = object.invalidOutput ?? false;
     message.outcome = object.outcome ?? 0;
     message.error = object.error ?? 0;
+    message.items = object.items?.map((e) => ItemOutcome.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseInferenceItem(): InferenceItem {
+  return { inputs: [] };
+}
+
+export const InferenceItem: MessageFns<InferenceItem> = {
+  encode(message: InferenceItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.inputs) {
+      NamedTensor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InferenceItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInferenceItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inputs.push(NamedTensor.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InferenceItem {
+    return {
+      inputs: globalThis.Array.isArray(object?.inputs) ? object.inputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: InferenceItem): unknown {
+    const obj: any = {};
+    if (message.inputs?.length) {
+      obj.inputs = message.inputs.map((e) => NamedTensor.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<InferenceItem>): InferenceItem {
+    return InferenceItem.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<InferenceItem>): InferenceItem {
+    const message = createBaseInferenceItem();
+    message.inputs = object.inputs?.map((e) => NamedTensor.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseItemOutcome(): ItemOutcome {
+  return { outputs: [], error: 0, hash: new Uint8Array(0), invalid: false };
+}
+
+export const ItemOutcome: MessageFns<ItemOutcome> = {
+  encode(message: ItemOutcome, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.outputs) {
+      NamedTensor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== 0) {
+      writer.uint32(16).int32(message.error);
+    }
+    if (message.hash.length !== 0) {
+      writer.uint32(26).bytes(message.hash);
+    }
+    if (message.invalid !== false) {
+      writer.uint32(32).bool(message.invalid);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemOutcome {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemOutcome();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outputs.push(NamedTensor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.error = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hash = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.invalid = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemOutcome {
+    return {
+      outputs: globalThis.Array.isArray(object?.outputs) ? object.outputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
+      error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
+      invalid: isSet(object.invalid) ? globalThis.Boolean(object.invalid) : false,
+    };
+  },
+
+  toJSON(message: ItemOutcome): unknown {
+    const obj: any = {};
+    if (message.outputs?.length) {
+      obj.outputs = message.outputs.map((e) => NamedTensor.toJSON(e));
+    }
+    if (message.error !== 0) {
+      obj.error = executionErrorToJSON(message.error);
+    }
+    if (message.hash.length !== 0) {
+      obj.hash = base64FromBytes(message.hash);
+    }
+    if (message.invalid !== false) {
+      obj.invalid = message.invalid;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ItemOutcome>): ItemOutcome {
+    return ItemOutcome.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ItemOutcome>): ItemOutcome {
+    const message = createBaseItemOutcome();
+    message.outputs = object.outputs?.map((e) => NamedTensor.fromPartial(e)) || [];
+    message.error = object.error ?? 0;
+    message.hash = object.hash ?? new Uint8Array(0);
+    message.invalid = object.invalid ?? false;
+    return message;
+  },
+};
+
+function createBaseItemResult(): ItemResult {
+  return { status: 0, outputs: [], outputHash: new Uint8Array(0), error: 0, agreeing: [] };
+}
+
+export const ItemResult: MessageFns<ItemResult> = {
+  encode(message: ItemResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
+    for (const v of message.outputs) {
+      NamedTensor.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.outputHash.length !== 0) {
+      writer.uint32(26).bytes(message.outputHash);
+    }
+    if (message.error !== 0) {
+      writer.uint32(32).int32(message.error);
+    }
+    for (const v of message.agreeing) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outputs.push(NamedTensor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outputHash = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.error = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agreeing.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemResult {
+    return {
+      status: isSet(object.status) ? requestStatusFromJSON(object.status) : 0,
+      outputs: globalThis.Array.isArray(object?.outputs) ? object.outputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
+      outputHash: isSet(object.outputHash)
+        ? bytesFromBase64(object.outputHash)
+        : isSet(object.output_hash)
+        ? bytesFromBase64(object.output_hash)
+        : new Uint8Array(0),
+      error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
+      agreeing: globalThis.Array.isArray(object?.agreeing) ? object.agreeing.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ItemResult): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = requestStatusToJSON(message.status);
+    }
+    if (message.outputs?.length) {
+      obj.outputs = message.outputs.map((e) => NamedTensor.toJSON(e));
+    }
+    if (message.outputHash.length !== 0) {
+      obj.outputHash = base64FromBytes(message.outputHash);
+    }
+    if (message.error !== 0) {
+      obj.error = executionErrorToJSON(message.error);
+    }
+    if (message.agreeing?.length) {
+      obj.agreeing = message.agreeing;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ItemResult>): ItemResult {
+    return ItemResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ItemResult>): ItemResult {
+    const message = createBaseItemResult();
+    message.status = object.status ?? 0;
+    message.outputs = object.outputs?.map((e) => NamedTensor.fromPartial(e)) || [];
+    message.outputHash = object.outputHash ?? new Uint8Array(0);
+    message.error = object.error ?? 0;
+    message.agreeing = object.agreeing?.map((e) => e) || [];
     return message;
   },
 };
@@ -604,6 +982,7 @@ function createBaseInferenceRequest(): InferenceRequest {
     executors: [],
     quorum: 0,
     requestedRedundancy: 0,
+    items: [],
   };
 }
 
@@ -662,6 +1041,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     }
     if (message.requestedRedundancy !== 0) {
       writer.uint32(112).uint32(message.requestedRedundancy);
+    }
+    for (const v of message.items) {
+      InferenceItem.encode(v!, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -791,6 +1173,14 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
             message.requestedRedundancy = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.items.push(InferenceItem.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -845,6 +1235,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
         : isSet(object.requested_redundancy)
         ? globalThis.Number(object.requested_redundancy)
         : 0,
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => InferenceItem.fromJSON(e))
+        : [],
     };
   },
 
@@ -892,6 +1285,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     if (message.requestedRedundancy !== 0) {
       obj.requestedRedundancy = Math.round(message.requestedRedundancy);
     }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => InferenceItem.toJSON(e));
+    }
     return obj;
   },
 
@@ -922,6 +1318,7 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     message.executors = object.executors?.map((e) => Assignment.fromPartial(e)) || [];
     message.quorum = object.quorum ?? 0;
     message.requestedRedundancy = object.requestedRedundancy ?? 0;
+    message.items = object.items?.map((e) => InferenceItem.fromPartial(e)) || [];
     return message;
   },
 };
@@ -942,6 +1339,8 @@ function createBaseInferenceResult(): InferenceResult {
     refunded: undefined,
     reason: "",
     error: 0,
+    items: [],
+    itemsRoot: new Uint8Array(0),
   };
 }
 
@@ -994,6 +1393,12 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     }
     if (message.error !== 0) {
       writer.uint32(112).int32(message.error);
+    }
+    for (const v of message.items) {
+      ItemResult.encode(v!, writer.uint32(122).fork()).join();
+    }
+    if (message.itemsRoot.length !== 0) {
+      writer.uint32(130).bytes(message.itemsRoot);
     }
     return writer;
   },
@@ -1123,6 +1528,22 @@ export const InferenceResult: MessageFns<InferenceResult> = {
             message.error = reader.int32() as any;
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.items.push(ItemResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.itemsRoot = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1173,6 +1594,14 @@ export const InferenceResult: MessageFns<InferenceResult> = {
       refunded: isSet(object.refunded) ? Coin.fromJSON(object.refunded) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => ItemResult.fromJSON(e))
+        : [],
+      itemsRoot: isSet(object.itemsRoot)
+        ? bytesFromBase64(object.itemsRoot)
+        : isSet(object.items_root)
+        ? bytesFromBase64(object.items_root)
+        : new Uint8Array(0),
     };
   },
 
@@ -1220,6 +1649,12 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     if (message.error !== 0) {
       obj.error = executionErrorToJSON(message.error);
     }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemResult.toJSON(e));
+    }
+    if (message.itemsRoot.length !== 0) {
+      obj.itemsRoot = base64FromBytes(message.itemsRoot);
+    }
     return obj;
   },
 
@@ -1250,6 +1685,8 @@ export const InferenceResult: MessageFns<InferenceResult> = {
       : undefined;
     message.reason = object.reason ?? "";
     message.error = object.error ?? 0;
+    message.items = object.items?.map((e) => ItemResult.fromPartial(e)) || [];
+    message.itemsRoot = object.itemsRoot ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1269,6 +1706,7 @@ function createBaseParams(): Params {
     slashFractionPpm: 0n,
     slashMinSupportPpm: 0n,
     maxPendingRequests: 0n,
+    maxBatch: 0,
   };
 }
 
@@ -1342,6 +1780,9 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.maxPendingRequests of type uint64 too large");
       }
       writer.uint32(104).uint64(message.maxPendingRequests);
+    }
+    if (message.maxBatch !== 0) {
+      writer.uint32(112).uint32(message.maxBatch);
     }
     return writer;
   },
@@ -1463,6 +1904,14 @@ export const Params: MessageFns<Params> = {
             message.maxPendingRequests = reader.uint64() as bigint;
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.maxBatch = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1542,6 +1991,11 @@ export const Params: MessageFns<Params> = {
         : isSet(object.max_pending_requests)
         ? BigInt(object.max_pending_requests)
         : 0n,
+      maxBatch: isSet(object.maxBatch)
+        ? globalThis.Number(object.maxBatch)
+        : isSet(object.max_batch)
+        ? globalThis.Number(object.max_batch)
+        : 0,
     };
   },
 
@@ -1586,6 +2040,9 @@ export const Params: MessageFns<Params> = {
     if (message.maxPendingRequests !== 0n) {
       obj.maxPendingRequests = message.maxPendingRequests.toString();
     }
+    if (message.maxBatch !== 0) {
+      obj.maxBatch = Math.round(message.maxBatch);
+    }
     return obj;
   },
 
@@ -1626,6 +2083,7 @@ export const Params: MessageFns<Params> = {
     message.maxPendingRequests = (object.maxPendingRequests !== undefined && object.maxPendingRequests !== null)
       ? BigInt(object.maxPendingRequests)
       : 0n;
+    message.maxBatch = object.maxBatch ?? 0;
     return message;
   },
 };
@@ -1855,7 +2313,7 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
 };
 
 function createBaseOutputReveal(): OutputReveal {
-  return { requestId: 0n, salt: new Uint8Array(0), outputs: [], error: 0 };
+  return { requestId: 0n, salt: new Uint8Array(0), outputs: [], error: 0, items: [] };
 }
 
 export const OutputReveal: MessageFns<OutputReveal> = {
@@ -1874,6 +2332,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     }
     if (message.error !== 0) {
       writer.uint32(32).int32(message.error);
+    }
+    for (const v of message.items) {
+      ItemOutcome.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1923,6 +2384,14 @@ export const OutputReveal: MessageFns<OutputReveal> = {
             message.error = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.items.push(ItemOutcome.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1945,6 +2414,7 @@ export const OutputReveal: MessageFns<OutputReveal> = {
       salt: isSet(object.salt) ? bytesFromBase64(object.salt) : new Uint8Array(0),
       outputs: globalThis.Array.isArray(object?.outputs) ? object.outputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemOutcome.fromJSON(e)) : [],
     };
   },
 
@@ -1962,6 +2432,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     if (message.error !== 0) {
       obj.error = executionErrorToJSON(message.error);
     }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemOutcome.toJSON(e));
+    }
     return obj;
   },
 
@@ -1974,6 +2447,7 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     message.salt = object.salt ?? new Uint8Array(0);
     message.outputs = object.outputs?.map((e) => NamedTensor.fromPartial(e)) || [];
     message.error = object.error ?? 0;
+    message.items = object.items?.map((e) => ItemOutcome.fromPartial(e)) || [];
     return message;
   },
 };

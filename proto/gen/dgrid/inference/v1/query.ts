@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { InferenceRequest, InferenceResult, Params } from "./inference.js";
+import { InferenceRequest, InferenceResult, ItemResult, Params } from "./inference.js";
 
 export const protobufPackage = "dgrid.inference.v1";
 
@@ -28,11 +28,24 @@ export interface QueryRequestResponse {
 /** QueryResultRequest asks for the result of a request. */
 export interface QueryResultRequest {
   id: bigint;
+  /** a batch: answer this item (0-based) with its Merkle path instead of every item */
+  item?: number | undefined;
 }
 
 /** QueryResultResponse is the result (NotFound while the request is pending). */
 export interface QueryResultResponse {
-  result: InferenceResult | undefined;
+  /** with `item` asked: the result without its items (items_root kept) */
+  result:
+    | InferenceResult
+    | undefined;
+  /** the item asked for */
+  item:
+    | ItemResult
+    | undefined;
+  /** its Merkle path to result.items_root: sibling hashes from the leaf up */
+  itemProof: Uint8Array[];
+  /** items in the batch */
+  itemCount: number;
 }
 
 /** QueryRequestsByRequesterRequest pages over one requester's requests (by id). */
@@ -207,7 +220,7 @@ export const QueryRequestResponse: MessageFns<QueryRequestResponse> = {
 };
 
 function createBaseQueryResultRequest(): QueryResultRequest {
-  return { id: 0n };
+  return { id: 0n, item: undefined };
 }
 
 export const QueryResultRequest: MessageFns<QueryResultRequest> = {
@@ -217,6 +230,9 @@ export const QueryResultRequest: MessageFns<QueryResultRequest> = {
         throw new globalThis.Error("value provided for field message.id of type uint64 too large");
       }
       writer.uint32(8).uint64(message.id);
+    }
+    if (message.item !== undefined) {
+      writer.uint32(16).uint32(message.item);
     }
     return writer;
   },
@@ -242,6 +258,14 @@ export const QueryResultRequest: MessageFns<QueryResultRequest> = {
             message.id = reader.uint64() as bigint;
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.item = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -255,13 +279,19 @@ export const QueryResultRequest: MessageFns<QueryResultRequest> = {
   },
 
   fromJSON(object: any): QueryResultRequest {
-    return { id: isSet(object.id) ? BigInt(object.id) : 0n };
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      item: isSet(object.item) ? globalThis.Number(object.item) : undefined,
+    };
   },
 
   toJSON(message: QueryResultRequest): unknown {
     const obj: any = {};
     if (message.id !== 0n) {
       obj.id = message.id.toString();
+    }
+    if (message.item !== undefined) {
+      obj.item = Math.round(message.item);
     }
     return obj;
   },
@@ -272,18 +302,28 @@ export const QueryResultRequest: MessageFns<QueryResultRequest> = {
   fromPartial(object: DeepPartial<QueryResultRequest>): QueryResultRequest {
     const message = createBaseQueryResultRequest();
     message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.item = object.item ?? undefined;
     return message;
   },
 };
 
 function createBaseQueryResultResponse(): QueryResultResponse {
-  return { result: undefined };
+  return { result: undefined, item: undefined, itemProof: [], itemCount: 0 };
 }
 
 export const QueryResultResponse: MessageFns<QueryResultResponse> = {
   encode(message: QueryResultResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.result !== undefined) {
       InferenceResult.encode(message.result, writer.uint32(10).fork()).join();
+    }
+    if (message.item !== undefined) {
+      ItemResult.encode(message.item, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.itemProof) {
+      writer.uint32(26).bytes(v!);
+    }
+    if (message.itemCount !== 0) {
+      writer.uint32(32).uint32(message.itemCount);
     }
     return writer;
   },
@@ -309,6 +349,30 @@ export const QueryResultResponse: MessageFns<QueryResultResponse> = {
             message.result = InferenceResult.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.item = ItemResult.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.itemProof.push(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.itemCount = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -322,13 +386,35 @@ export const QueryResultResponse: MessageFns<QueryResultResponse> = {
   },
 
   fromJSON(object: any): QueryResultResponse {
-    return { result: isSet(object.result) ? InferenceResult.fromJSON(object.result) : undefined };
+    return {
+      result: isSet(object.result) ? InferenceResult.fromJSON(object.result) : undefined,
+      item: isSet(object.item) ? ItemResult.fromJSON(object.item) : undefined,
+      itemProof: globalThis.Array.isArray(object?.itemProof)
+        ? object.itemProof.map((e: any) => bytesFromBase64(e))
+        : globalThis.Array.isArray(object?.item_proof)
+        ? object.item_proof.map((e: any) => bytesFromBase64(e))
+        : [],
+      itemCount: isSet(object.itemCount)
+        ? globalThis.Number(object.itemCount)
+        : isSet(object.item_count)
+        ? globalThis.Number(object.item_count)
+        : 0,
+    };
   },
 
   toJSON(message: QueryResultResponse): unknown {
     const obj: any = {};
     if (message.result !== undefined) {
       obj.result = InferenceResult.toJSON(message.result);
+    }
+    if (message.item !== undefined) {
+      obj.item = ItemResult.toJSON(message.item);
+    }
+    if (message.itemProof?.length) {
+      obj.itemProof = message.itemProof.map((e) => base64FromBytes(e));
+    }
+    if (message.itemCount !== 0) {
+      obj.itemCount = Math.round(message.itemCount);
     }
     return obj;
   },
@@ -341,6 +427,11 @@ export const QueryResultResponse: MessageFns<QueryResultResponse> = {
     message.result = (object.result !== undefined && object.result !== null)
       ? InferenceResult.fromPartial(object.result)
       : undefined;
+    message.item = (object.item !== undefined && object.item !== null)
+      ? ItemResult.fromPartial(object.item)
+      : undefined;
+    message.itemProof = object.itemProof?.map((e) => e) || [];
+    message.itemCount = object.itemCount ?? 0;
     return message;
   },
 };
@@ -799,6 +890,31 @@ export const QueryParamsResponse: MessageFns<QueryParamsResponse> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

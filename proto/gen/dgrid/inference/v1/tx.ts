@@ -8,7 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
 import { NamedTensor } from "../../registry/v1/registry.js";
-import { Params } from "./inference.js";
+import { InferenceItem, Params } from "./inference.js";
 
 export const protobufPackage = "dgrid.inference.v1";
 
@@ -16,17 +16,23 @@ export const protobufFileName = "dgrid/inference/v1/tx.proto";
 
 /** dgrid.inference.v1 Msg service. */
 
-/** MsgRequestInference asks for one execution of a model by `redundancy` validators. */
+/**
+ * MsgRequestInference asks for executions of a model by `redundancy` validators: one input set in
+ * `inputs` (a single request, as before batching), or up to the max_batch param of them in `items` (a
+ * batch); exactly one of the two is set.
+ */
 export interface MsgRequestInference {
   requester: string;
   modelId: string;
   inputs: NamedTensor[];
-  /** the most the requester pays; the fee is price_per_call x redundancy */
+  /** the most the requester pays; the fee is price_per_call x items x redundancy */
   maxFee:
     | Coin
     | undefined;
   /** 0 = the default_redundancy param */
   redundancy: number;
+  /** a batch: one input set per item, every item of the same names, dtypes and shapes (inputs empty) */
+  items: InferenceItem[];
 }
 
 /** MsgRequestInferenceResponse returns the request id. */
@@ -45,7 +51,7 @@ export interface MsgUpdateParamsResponse {
 }
 
 function createBaseMsgRequestInference(): MsgRequestInference {
-  return { requester: "", modelId: "", inputs: [], maxFee: undefined, redundancy: 0 };
+  return { requester: "", modelId: "", inputs: [], maxFee: undefined, redundancy: 0, items: [] };
 }
 
 export const MsgRequestInference: MessageFns<MsgRequestInference> = {
@@ -64,6 +70,9 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
     }
     if (message.redundancy !== 0) {
       writer.uint32(40).uint32(message.redundancy);
+    }
+    for (const v of message.items) {
+      InferenceItem.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -121,6 +130,14 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
             message.redundancy = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.items.push(InferenceItem.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -148,6 +165,7 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
         ? Coin.fromJSON(object.max_fee)
         : undefined,
       redundancy: isSet(object.redundancy) ? globalThis.Number(object.redundancy) : 0,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => InferenceItem.fromJSON(e)) : [],
     };
   },
 
@@ -168,6 +186,9 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
     if (message.redundancy !== 0) {
       obj.redundancy = Math.round(message.redundancy);
     }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => InferenceItem.toJSON(e));
+    }
     return obj;
   },
 
@@ -183,6 +204,7 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
       ? Coin.fromPartial(object.maxFee)
       : undefined;
     message.redundancy = object.redundancy ?? 0;
+    message.items = object.items?.map((e) => InferenceItem.fromPartial(e)) || [];
     return message;
   },
 };

@@ -21,6 +21,16 @@ export interface EventModelRegistered {
   version: string;
 }
 
+/**
+ * EventModelCardUpdated: type "model_card_updated", attributes model_id, task, supersedes (emitted
+ * by MsgUpdateModelCard and by a MsgRegisterModel that carries a card).
+ */
+export interface EventModelCardUpdated {
+  modelId: string;
+  task: string;
+  supersedes: string;
+}
+
 /** EventModelServed: type "model_served", attributes model_id, validator, provider. */
 export interface EventModelServed {
   modelId: string;
@@ -173,6 +183,111 @@ export const EventModelRegistered: MessageFns<EventModelRegistered> = {
     message.creator = object.creator ?? "";
     message.name = object.name ?? "";
     message.version = object.version ?? "";
+    return message;
+  },
+};
+
+function createBaseEventModelCardUpdated(): EventModelCardUpdated {
+  return { modelId: "", task: "", supersedes: "" };
+}
+
+export const EventModelCardUpdated: MessageFns<EventModelCardUpdated> = {
+  encode(message: EventModelCardUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.task !== "") {
+      writer.uint32(18).string(message.task);
+    }
+    if (message.supersedes !== "") {
+      writer.uint32(26).string(message.supersedes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventModelCardUpdated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventModelCardUpdated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.supersedes = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventModelCardUpdated {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      supersedes: isSet(object.supersedes) ? globalThis.String(object.supersedes) : "",
+    };
+  },
+
+  toJSON(message: EventModelCardUpdated): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.supersedes !== "") {
+      obj.supersedes = message.supersedes;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventModelCardUpdated>): EventModelCardUpdated {
+    return EventModelCardUpdated.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventModelCardUpdated>): EventModelCardUpdated {
+    const message = createBaseEventModelCardUpdated();
+    message.modelId = object.modelId ?? "";
+    message.task = object.task ?? "";
+    message.supersedes = object.supersedes ?? "";
     return message;
   },
 };

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { ConformanceFailure, Model, ModelServer, Params } from "./registry.js";
+import { ConformanceFailure, CreatorEarnings, Model, ModelServer, ModelStats, Params } from "./registry.js";
 
 export const protobufPackage = "dgrid.registry.v1";
 
@@ -39,6 +39,12 @@ export interface QueryModelResponse {
   model: Model | undefined;
   servers: ModelServer[];
   conformanceFailures: ConformanceFailure[];
+  /** what settlement recorded (empty counters when nothing settled yet) */
+  stats:
+    | ModelStats
+    | undefined;
+  /** the newest version: the end of the superseded_by chain (the model itself when nothing supersedes it) */
+  latest: string;
 }
 
 /** QueryModelServersRequest lists the validators serving a model. */
@@ -60,6 +66,59 @@ export interface QueryParamsRequest {
 /** QueryParamsResponse is the module params. */
 export interface QueryParamsResponse {
   params: Params | undefined;
+}
+
+/**
+ * QueryDiscoverModelsRequest: filters (empty: any) and a sort. sort is price (cheapest first, models
+ * grouped by price denom), usage (most finalized requests first), agreement (highest unanimous rate
+ * first) or latency (lowest p50 then p99 blocks first; models without latencies last); empty = price.
+ * Ties go by model id. pagination.reverse reverses the order.
+ */
+export interface QueryDiscoverModelsRequest {
+  task: string;
+  tag: string;
+  creator: string;
+  sort: string;
+  pagination: PageRequest | undefined;
+}
+
+/** DiscoveredModel is a model (without its golden vectors: the Model query has them) and its stats. */
+export interface DiscoveredModel {
+  model: Model | undefined;
+  stats: ModelStats | undefined;
+}
+
+/** QueryDiscoverModelsResponse lists the matching models in order. */
+export interface QueryDiscoverModelsResponse {
+  models: DiscoveredModel[];
+  pagination: PageResponse | undefined;
+}
+
+/** QueryModelLineageRequest names a model. */
+export interface QueryModelLineageRequest {
+  id: string;
+}
+
+/** QueryModelLineageResponse is the model's lineage, oldest first, and its newest version. */
+export interface QueryModelLineageResponse {
+  ids: string[];
+  latest: string;
+}
+
+/** QueryCreatorModelsRequest names a creator (bech32 account). */
+export interface QueryCreatorModelsRequest {
+  creator: string;
+  pagination: PageRequest | undefined;
+}
+
+/**
+ * QueryCreatorModelsResponse is a page of the creator's models (by id, without golden vectors) and
+ * the creator's earnings over all of them.
+ */
+export interface QueryCreatorModelsResponse {
+  models: DiscoveredModel[];
+  earnings: CreatorEarnings | undefined;
+  pagination: PageResponse | undefined;
 }
 
 function createBaseQueryModelsRequest(): QueryModelsRequest {
@@ -286,7 +345,7 @@ export const QueryModelRequest: MessageFns<QueryModelRequest> = {
 };
 
 function createBaseQueryModelResponse(): QueryModelResponse {
-  return { model: undefined, servers: [], conformanceFailures: [] };
+  return { model: undefined, servers: [], conformanceFailures: [], stats: undefined, latest: "" };
 }
 
 export const QueryModelResponse: MessageFns<QueryModelResponse> = {
@@ -299,6 +358,12 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
     }
     for (const v of message.conformanceFailures) {
       ConformanceFailure.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.stats !== undefined) {
+      ModelStats.encode(message.stats, writer.uint32(34).fork()).join();
+    }
+    if (message.latest !== "") {
+      writer.uint32(42).string(message.latest);
     }
     return writer;
   },
@@ -340,6 +405,22 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
             message.conformanceFailures.push(ConformanceFailure.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stats = ModelStats.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.latest = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -361,6 +442,8 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
         : globalThis.Array.isArray(object?.conformance_failures)
         ? object.conformance_failures.map((e: any) => ConformanceFailure.fromJSON(e))
         : [],
+      stats: isSet(object.stats) ? ModelStats.fromJSON(object.stats) : undefined,
+      latest: isSet(object.latest) ? globalThis.String(object.latest) : "",
     };
   },
 
@@ -375,6 +458,12 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
     if (message.conformanceFailures?.length) {
       obj.conformanceFailures = message.conformanceFailures.map((e) => ConformanceFailure.toJSON(e));
     }
+    if (message.stats !== undefined) {
+      obj.stats = ModelStats.toJSON(message.stats);
+    }
+    if (message.latest !== "") {
+      obj.latest = message.latest;
+    }
     return obj;
   },
 
@@ -386,6 +475,10 @@ export const QueryModelResponse: MessageFns<QueryModelResponse> = {
     message.model = (object.model !== undefined && object.model !== null) ? Model.fromPartial(object.model) : undefined;
     message.servers = object.servers?.map((e) => ModelServer.fromPartial(e)) || [];
     message.conformanceFailures = object.conformanceFailures?.map((e) => ConformanceFailure.fromPartial(e)) || [];
+    message.stats = (object.stats !== undefined && object.stats !== null)
+      ? ModelStats.fromPartial(object.stats)
+      : undefined;
+    message.latest = object.latest ?? "";
     return message;
   },
 };
@@ -684,6 +777,663 @@ export const QueryParamsResponse: MessageFns<QueryParamsResponse> = {
     const message = createBaseQueryParamsResponse();
     message.params = (object.params !== undefined && object.params !== null)
       ? Params.fromPartial(object.params)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryDiscoverModelsRequest(): QueryDiscoverModelsRequest {
+  return { task: "", tag: "", creator: "", sort: "", pagination: undefined };
+}
+
+export const QueryDiscoverModelsRequest: MessageFns<QueryDiscoverModelsRequest> = {
+  encode(message: QueryDiscoverModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== "") {
+      writer.uint32(10).string(message.task);
+    }
+    if (message.tag !== "") {
+      writer.uint32(18).string(message.tag);
+    }
+    if (message.creator !== "") {
+      writer.uint32(26).string(message.creator);
+    }
+    if (message.sort !== "") {
+      writer.uint32(34).string(message.sort);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryDiscoverModelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryDiscoverModelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.creator = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sort = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryDiscoverModelsRequest {
+    return {
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : "",
+      creator: isSet(object.creator) ? globalThis.String(object.creator) : "",
+      sort: isSet(object.sort) ? globalThis.String(object.sort) : "",
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryDiscoverModelsRequest): unknown {
+    const obj: any = {};
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    if (message.creator !== "") {
+      obj.creator = message.creator;
+    }
+    if (message.sort !== "") {
+      obj.sort = message.sort;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryDiscoverModelsRequest>): QueryDiscoverModelsRequest {
+    return QueryDiscoverModelsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryDiscoverModelsRequest>): QueryDiscoverModelsRequest {
+    const message = createBaseQueryDiscoverModelsRequest();
+    message.task = object.task ?? "";
+    message.tag = object.tag ?? "";
+    message.creator = object.creator ?? "";
+    message.sort = object.sort ?? "";
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDiscoveredModel(): DiscoveredModel {
+  return { model: undefined, stats: undefined };
+}
+
+export const DiscoveredModel: MessageFns<DiscoveredModel> = {
+  encode(message: DiscoveredModel, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== undefined) {
+      Model.encode(message.model, writer.uint32(10).fork()).join();
+    }
+    if (message.stats !== undefined) {
+      ModelStats.encode(message.stats, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DiscoveredModel {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDiscoveredModel();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = Model.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stats = ModelStats.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DiscoveredModel {
+    return {
+      model: isSet(object.model) ? Model.fromJSON(object.model) : undefined,
+      stats: isSet(object.stats) ? ModelStats.fromJSON(object.stats) : undefined,
+    };
+  },
+
+  toJSON(message: DiscoveredModel): unknown {
+    const obj: any = {};
+    if (message.model !== undefined) {
+      obj.model = Model.toJSON(message.model);
+    }
+    if (message.stats !== undefined) {
+      obj.stats = ModelStats.toJSON(message.stats);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DiscoveredModel>): DiscoveredModel {
+    return DiscoveredModel.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DiscoveredModel>): DiscoveredModel {
+    const message = createBaseDiscoveredModel();
+    message.model = (object.model !== undefined && object.model !== null) ? Model.fromPartial(object.model) : undefined;
+    message.stats = (object.stats !== undefined && object.stats !== null)
+      ? ModelStats.fromPartial(object.stats)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryDiscoverModelsResponse(): QueryDiscoverModelsResponse {
+  return { models: [], pagination: undefined };
+}
+
+export const QueryDiscoverModelsResponse: MessageFns<QueryDiscoverModelsResponse> = {
+  encode(message: QueryDiscoverModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      DiscoveredModel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryDiscoverModelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryDiscoverModelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(DiscoveredModel.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryDiscoverModelsResponse {
+    return {
+      models: globalThis.Array.isArray(object?.models)
+        ? object.models.map((e: any) => DiscoveredModel.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryDiscoverModelsResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => DiscoveredModel.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryDiscoverModelsResponse>): QueryDiscoverModelsResponse {
+    return QueryDiscoverModelsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryDiscoverModelsResponse>): QueryDiscoverModelsResponse {
+    const message = createBaseQueryDiscoverModelsResponse();
+    message.models = object.models?.map((e) => DiscoveredModel.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryModelLineageRequest(): QueryModelLineageRequest {
+  return { id: "" };
+}
+
+export const QueryModelLineageRequest: MessageFns<QueryModelLineageRequest> = {
+  encode(message: QueryModelLineageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryModelLineageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryModelLineageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryModelLineageRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: QueryModelLineageRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryModelLineageRequest>): QueryModelLineageRequest {
+    return QueryModelLineageRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryModelLineageRequest>): QueryModelLineageRequest {
+    const message = createBaseQueryModelLineageRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryModelLineageResponse(): QueryModelLineageResponse {
+  return { ids: [], latest: "" };
+}
+
+export const QueryModelLineageResponse: MessageFns<QueryModelLineageResponse> = {
+  encode(message: QueryModelLineageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.ids) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.latest !== "") {
+      writer.uint32(18).string(message.latest);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryModelLineageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryModelLineageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.latest = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryModelLineageResponse {
+    return {
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+      latest: isSet(object.latest) ? globalThis.String(object.latest) : "",
+    };
+  },
+
+  toJSON(message: QueryModelLineageResponse): unknown {
+    const obj: any = {};
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    if (message.latest !== "") {
+      obj.latest = message.latest;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryModelLineageResponse>): QueryModelLineageResponse {
+    return QueryModelLineageResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryModelLineageResponse>): QueryModelLineageResponse {
+    const message = createBaseQueryModelLineageResponse();
+    message.ids = object.ids?.map((e) => e) || [];
+    message.latest = object.latest ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryCreatorModelsRequest(): QueryCreatorModelsRequest {
+  return { creator: "", pagination: undefined };
+}
+
+export const QueryCreatorModelsRequest: MessageFns<QueryCreatorModelsRequest> = {
+  encode(message: QueryCreatorModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.creator !== "") {
+      writer.uint32(10).string(message.creator);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCreatorModelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCreatorModelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.creator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCreatorModelsRequest {
+    return {
+      creator: isSet(object.creator) ? globalThis.String(object.creator) : "",
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryCreatorModelsRequest): unknown {
+    const obj: any = {};
+    if (message.creator !== "") {
+      obj.creator = message.creator;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryCreatorModelsRequest>): QueryCreatorModelsRequest {
+    return QueryCreatorModelsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryCreatorModelsRequest>): QueryCreatorModelsRequest {
+    const message = createBaseQueryCreatorModelsRequest();
+    message.creator = object.creator ?? "";
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryCreatorModelsResponse(): QueryCreatorModelsResponse {
+  return { models: [], earnings: undefined, pagination: undefined };
+}
+
+export const QueryCreatorModelsResponse: MessageFns<QueryCreatorModelsResponse> = {
+  encode(message: QueryCreatorModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      DiscoveredModel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.earnings !== undefined) {
+      CreatorEarnings.encode(message.earnings, writer.uint32(18).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCreatorModelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCreatorModelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(DiscoveredModel.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.earnings = CreatorEarnings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCreatorModelsResponse {
+    return {
+      models: globalThis.Array.isArray(object?.models)
+        ? object.models.map((e: any) => DiscoveredModel.fromJSON(e))
+        : [],
+      earnings: isSet(object.earnings) ? CreatorEarnings.fromJSON(object.earnings) : undefined,
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryCreatorModelsResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => DiscoveredModel.toJSON(e));
+    }
+    if (message.earnings !== undefined) {
+      obj.earnings = CreatorEarnings.toJSON(message.earnings);
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryCreatorModelsResponse>): QueryCreatorModelsResponse {
+    return QueryCreatorModelsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryCreatorModelsResponse>): QueryCreatorModelsResponse {
+    const message = createBaseQueryCreatorModelsResponse();
+    message.models = object.models?.map((e) => DiscoveredModel.fromPartial(e)) || [];
+    message.earnings = (object.earnings !== undefined && object.earnings !== null)
+      ? CreatorEarnings.fromPartial(object.earnings)
+      : undefined;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
       : undefined;
     return message;
   },

@@ -122,6 +122,74 @@ export interface Model {
   registeredHeight: bigint;
   /** delisted by governance: no new requests; pending ones settle */
   delisted: boolean;
+  /** what the model does, for people (optional; MsgUpdateModelCard changes it) */
+  card:
+    | ModelCard
+    | undefined;
+  /** the id of the model whose card supersedes this one (kept by the registry; empty: newest) */
+  supersededBy: string;
+}
+
+/**
+ * ModelCard describes a model for people and discovery. Every field is optional except task, and
+ * limited in length and charset (modules/registry/card.ts); the hash, specs and price never change
+ * with it (a new version is a new model that supersedes the old one).
+ */
+export interface ModelCard {
+  /** classification | detection | ocr | speech | embedding | generation | other */
+  task: string;
+  /** plain text, at most 1024 bytes */
+  description: string;
+  /** an SPDX license id ("MIT", "Apache-2.0", "LicenseRef-x"), at most 64 characters */
+  license: string;
+  /** at most 8 distinct tags of 1..32 characters [a-z0-9-] */
+  tags: string[];
+  /** where the model comes from (scheme:rest, printable ascii), at most 256 characters */
+  sourceUri: string;
+  /** what the inputs mean (plain text, at most 1024 bytes) */
+  inputDoc: string;
+  /** what the outputs mean (plain text, at most 1024 bytes) */
+  outputDoc: string;
+  /** the id of an earlier model of the same creator that this one replaces (empty: none) */
+  supersedes: string;
+}
+
+/**
+ * ModelStats is what the inference module reports at settlement (RegistryKeeper.recordSettlement):
+ * counters and a fixed-size window of latencies, so the record stays bounded.
+ */
+export interface ModelStats {
+  modelId: string;
+  /** requests settled with a result */
+  requestsFinalized: bigint;
+  /** requests refunded (no executors, no quorum, expired) */
+  requestsRefunded: bigint;
+  /** items (batch rows) of the finalized requests */
+  items: bigint;
+  /** finalized requests by agreement: every executor agreed, a majority agreed; refunds for lack of quorum */
+  unanimous: bigint;
+  majority: bigint;
+  noQuorum: bigint;
+  /** the fees paid to the creator, summed (one coin per denom, sorted by denom) */
+  creatorFees: Coin[];
+  /** blocks from inclusion to result of the latest finalized requests: a ring of at most 64 entries */
+  latencyWindow: number[];
+  /** where the next latency goes in latency_window once it is full */
+  latencyNext: number;
+  /** nearest-rank percentiles of latency_window (0 while it is empty) */
+  latencyP50: number;
+  latencyP99: number;
+  /** unanimous / (unanimous + majority + no_quorum) in parts per million (0 while nothing settled) */
+  agreementPpm: bigint;
+  lastHeight: bigint;
+}
+
+/** CreatorEarnings sums what a creator's models earned (one coin per denom, sorted by denom). */
+export interface CreatorEarnings {
+  creator: string;
+  fees: Coin[];
+  /** finalized requests of the creator's models */
+  requestsFinalized: bigint;
 }
 
 /** ModelServer records that a validator serves a model (its node passed the golden vectors). */
@@ -176,6 +244,9 @@ export interface GenesisState {
   models: Model[];
   servers: ModelServer[];
   conformanceFailures: ConformanceFailure[];
+  /** the discovery indexes are not exported: InitGenesis rebuilds them from models and stats */
+  modelStats: ModelStats[];
+  creatorEarnings: CreatorEarnings[];
 }
 
 function createBaseNamedTensor(): NamedTensor {
@@ -1090,6 +1161,8 @@ function createBaseModel(): Model {
     sizeBytes: 0n,
     registeredHeight: 0n,
     delisted: false,
+    card: undefined,
+    supersededBy: "",
   };
 }
 
@@ -1145,6 +1218,12 @@ export const Model: MessageFns<Model> = {
     }
     if (message.delisted !== false) {
       writer.uint32(112).bool(message.delisted);
+    }
+    if (message.card !== undefined) {
+      ModelCard.encode(message.card, writer.uint32(122).fork()).join();
+    }
+    if (message.supersededBy !== "") {
+      writer.uint32(130).string(message.supersededBy);
     }
     return writer;
   },
@@ -1274,6 +1353,22 @@ export const Model: MessageFns<Model> = {
             message.delisted = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.card = ModelCard.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.supersededBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1326,6 +1421,12 @@ export const Model: MessageFns<Model> = {
         ? BigInt(object.registered_height)
         : 0n,
       delisted: isSet(object.delisted) ? globalThis.Boolean(object.delisted) : false,
+      card: isSet(object.card) ? ModelCard.fromJSON(object.card) : undefined,
+      supersededBy: isSet(object.supersededBy)
+        ? globalThis.String(object.supersededBy)
+        : isSet(object.superseded_by)
+        ? globalThis.String(object.superseded_by)
+        : "",
     };
   },
 
@@ -1373,6 +1474,12 @@ export const Model: MessageFns<Model> = {
     if (message.delisted !== false) {
       obj.delisted = message.delisted;
     }
+    if (message.card !== undefined) {
+      obj.card = ModelCard.toJSON(message.card);
+    }
+    if (message.supersededBy !== "") {
+      obj.supersededBy = message.supersededBy;
+    }
     return obj;
   },
 
@@ -1405,6 +1512,702 @@ export const Model: MessageFns<Model> = {
       ? BigInt(object.registeredHeight)
       : 0n;
     message.delisted = object.delisted ?? false;
+    message.card = (object.card !== undefined && object.card !== null) ? ModelCard.fromPartial(object.card) : undefined;
+    message.supersededBy = object.supersededBy ?? "";
+    return message;
+  },
+};
+
+function createBaseModelCard(): ModelCard {
+  return {
+    task: "",
+    description: "",
+    license: "",
+    tags: [],
+    sourceUri: "",
+    inputDoc: "",
+    outputDoc: "",
+    supersedes: "",
+  };
+}
+
+export const ModelCard: MessageFns<ModelCard> = {
+  encode(message: ModelCard, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== "") {
+      writer.uint32(10).string(message.task);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.license !== "") {
+      writer.uint32(26).string(message.license);
+    }
+    for (const v of message.tags) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.sourceUri !== "") {
+      writer.uint32(42).string(message.sourceUri);
+    }
+    if (message.inputDoc !== "") {
+      writer.uint32(50).string(message.inputDoc);
+    }
+    if (message.outputDoc !== "") {
+      writer.uint32(58).string(message.outputDoc);
+    }
+    if (message.supersedes !== "") {
+      writer.uint32(66).string(message.supersedes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelCard {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelCard();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.license = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceUri = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.inputDoc = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.outputDoc = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.supersedes = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelCard {
+    return {
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      license: isSet(object.license) ? globalThis.String(object.license) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      sourceUri: isSet(object.sourceUri)
+        ? globalThis.String(object.sourceUri)
+        : isSet(object.source_uri)
+        ? globalThis.String(object.source_uri)
+        : "",
+      inputDoc: isSet(object.inputDoc)
+        ? globalThis.String(object.inputDoc)
+        : isSet(object.input_doc)
+        ? globalThis.String(object.input_doc)
+        : "",
+      outputDoc: isSet(object.outputDoc)
+        ? globalThis.String(object.outputDoc)
+        : isSet(object.output_doc)
+        ? globalThis.String(object.output_doc)
+        : "",
+      supersedes: isSet(object.supersedes) ? globalThis.String(object.supersedes) : "",
+    };
+  },
+
+  toJSON(message: ModelCard): unknown {
+    const obj: any = {};
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.license !== "") {
+      obj.license = message.license;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.sourceUri !== "") {
+      obj.sourceUri = message.sourceUri;
+    }
+    if (message.inputDoc !== "") {
+      obj.inputDoc = message.inputDoc;
+    }
+    if (message.outputDoc !== "") {
+      obj.outputDoc = message.outputDoc;
+    }
+    if (message.supersedes !== "") {
+      obj.supersedes = message.supersedes;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ModelCard>): ModelCard {
+    return ModelCard.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ModelCard>): ModelCard {
+    const message = createBaseModelCard();
+    message.task = object.task ?? "";
+    message.description = object.description ?? "";
+    message.license = object.license ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.sourceUri = object.sourceUri ?? "";
+    message.inputDoc = object.inputDoc ?? "";
+    message.outputDoc = object.outputDoc ?? "";
+    message.supersedes = object.supersedes ?? "";
+    return message;
+  },
+};
+
+function createBaseModelStats(): ModelStats {
+  return {
+    modelId: "",
+    requestsFinalized: 0n,
+    requestsRefunded: 0n,
+    items: 0n,
+    unanimous: 0n,
+    majority: 0n,
+    noQuorum: 0n,
+    creatorFees: [],
+    latencyWindow: [],
+    latencyNext: 0,
+    latencyP50: 0,
+    latencyP99: 0,
+    agreementPpm: 0n,
+    lastHeight: 0n,
+  };
+}
+
+export const ModelStats: MessageFns<ModelStats> = {
+  encode(message: ModelStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelId !== "") {
+      writer.uint32(10).string(message.modelId);
+    }
+    if (message.requestsFinalized !== 0n) {
+      if (BigInt.asUintN(64, message.requestsFinalized) !== message.requestsFinalized) {
+        throw new globalThis.Error("value provided for field message.requestsFinalized of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.requestsFinalized);
+    }
+    if (message.requestsRefunded !== 0n) {
+      if (BigInt.asUintN(64, message.requestsRefunded) !== message.requestsRefunded) {
+        throw new globalThis.Error("value provided for field message.requestsRefunded of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.requestsRefunded);
+    }
+    if (message.items !== 0n) {
+      if (BigInt.asUintN(64, message.items) !== message.items) {
+        throw new globalThis.Error("value provided for field message.items of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.items);
+    }
+    if (message.unanimous !== 0n) {
+      if (BigInt.asUintN(64, message.unanimous) !== message.unanimous) {
+        throw new globalThis.Error("value provided for field message.unanimous of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.unanimous);
+    }
+    if (message.majority !== 0n) {
+      if (BigInt.asUintN(64, message.majority) !== message.majority) {
+        throw new globalThis.Error("value provided for field message.majority of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.majority);
+    }
+    if (message.noQuorum !== 0n) {
+      if (BigInt.asUintN(64, message.noQuorum) !== message.noQuorum) {
+        throw new globalThis.Error("value provided for field message.noQuorum of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.noQuorum);
+    }
+    for (const v of message.creatorFees) {
+      Coin.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.latencyWindow.length !== 0) {
+      writer.uint32(74).fork();
+      for (const v of message.latencyWindow) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.latencyNext !== 0) {
+      writer.uint32(80).uint32(message.latencyNext);
+    }
+    if (message.latencyP50 !== 0) {
+      writer.uint32(88).uint32(message.latencyP50);
+    }
+    if (message.latencyP99 !== 0) {
+      writer.uint32(96).uint32(message.latencyP99);
+    }
+    if (message.agreementPpm !== 0n) {
+      if (BigInt.asUintN(64, message.agreementPpm) !== message.agreementPpm) {
+        throw new globalThis.Error("value provided for field message.agreementPpm of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.agreementPpm);
+    }
+    if (message.lastHeight !== 0n) {
+      if (BigInt.asIntN(64, message.lastHeight) !== message.lastHeight) {
+        throw new globalThis.Error("value provided for field message.lastHeight of type int64 too large");
+      }
+      writer.uint32(112).int64(message.lastHeight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.requestsFinalized = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requestsRefunded = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.items = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.unanimous = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.majority = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.noQuorum = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.creatorFees.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag === 72) {
+              message.latencyWindow.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.latencyWindow.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.latencyNext = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.latencyP50 = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.latencyP99 = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.agreementPpm = reader.uint64() as bigint;
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.lastHeight = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelStats {
+    return {
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      requestsFinalized: isSet(object.requestsFinalized)
+        ? BigInt(object.requestsFinalized)
+        : isSet(object.requests_finalized)
+        ? BigInt(object.requests_finalized)
+        : 0n,
+      requestsRefunded: isSet(object.requestsRefunded)
+        ? BigInt(object.requestsRefunded)
+        : isSet(object.requests_refunded)
+        ? BigInt(object.requests_refunded)
+        : 0n,
+      items: isSet(object.items) ? BigInt(object.items) : 0n,
+      unanimous: isSet(object.unanimous) ? BigInt(object.unanimous) : 0n,
+      majority: isSet(object.majority) ? BigInt(object.majority) : 0n,
+      noQuorum: isSet(object.noQuorum)
+        ? BigInt(object.noQuorum)
+        : isSet(object.no_quorum)
+        ? BigInt(object.no_quorum)
+        : 0n,
+      creatorFees: globalThis.Array.isArray(object?.creatorFees)
+        ? object.creatorFees.map((e: any) => Coin.fromJSON(e))
+        : globalThis.Array.isArray(object?.creator_fees)
+        ? object.creator_fees.map((e: any) => Coin.fromJSON(e))
+        : [],
+      latencyWindow: globalThis.Array.isArray(object?.latencyWindow)
+        ? object.latencyWindow.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.latency_window)
+        ? object.latency_window.map((e: any) => globalThis.Number(e))
+        : [],
+      latencyNext: isSet(object.latencyNext)
+        ? globalThis.Number(object.latencyNext)
+        : isSet(object.latency_next)
+        ? globalThis.Number(object.latency_next)
+        : 0,
+      latencyP50: isSet(object.latencyP50)
+        ? globalThis.Number(object.latencyP50)
+        : isSet(object.latency_p50)
+        ? globalThis.Number(object.latency_p50)
+        : 0,
+      latencyP99: isSet(object.latencyP99)
+        ? globalThis.Number(object.latencyP99)
+        : isSet(object.latency_p99)
+        ? globalThis.Number(object.latency_p99)
+        : 0,
+      agreementPpm: isSet(object.agreementPpm)
+        ? BigInt(object.agreementPpm)
+        : isSet(object.agreement_ppm)
+        ? BigInt(object.agreement_ppm)
+        : 0n,
+      lastHeight: isSet(object.lastHeight)
+        ? BigInt(object.lastHeight)
+        : isSet(object.last_height)
+        ? BigInt(object.last_height)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ModelStats): unknown {
+    const obj: any = {};
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.requestsFinalized !== 0n) {
+      obj.requestsFinalized = message.requestsFinalized.toString();
+    }
+    if (message.requestsRefunded !== 0n) {
+      obj.requestsRefunded = message.requestsRefunded.toString();
+    }
+    if (message.items !== 0n) {
+      obj.items = message.items.toString();
+    }
+    if (message.unanimous !== 0n) {
+      obj.unanimous = message.unanimous.toString();
+    }
+    if (message.majority !== 0n) {
+      obj.majority = message.majority.toString();
+    }
+    if (message.noQuorum !== 0n) {
+      obj.noQuorum = message.noQuorum.toString();
+    }
+    if (message.creatorFees?.length) {
+      obj.creatorFees = message.creatorFees.map((e) => Coin.toJSON(e));
+    }
+    if (message.latencyWindow?.length) {
+      obj.latencyWindow = message.latencyWindow.map((e) => Math.round(e));
+    }
+    if (message.latencyNext !== 0) {
+      obj.latencyNext = Math.round(message.latencyNext);
+    }
+    if (message.latencyP50 !== 0) {
+      obj.latencyP50 = Math.round(message.latencyP50);
+    }
+    if (message.latencyP99 !== 0) {
+      obj.latencyP99 = Math.round(message.latencyP99);
+    }
+    if (message.agreementPpm !== 0n) {
+      obj.agreementPpm = message.agreementPpm.toString();
+    }
+    if (message.lastHeight !== 0n) {
+      obj.lastHeight = message.lastHeight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ModelStats>): ModelStats {
+    return ModelStats.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ModelStats>): ModelStats {
+    const message = createBaseModelStats();
+    message.modelId = object.modelId ?? "";
+    message.requestsFinalized = (object.requestsFinalized !== undefined && object.requestsFinalized !== null)
+      ? BigInt(object.requestsFinalized)
+      : 0n;
+    message.requestsRefunded = (object.requestsRefunded !== undefined && object.requestsRefunded !== null)
+      ? BigInt(object.requestsRefunded)
+      : 0n;
+    message.items = (object.items !== undefined && object.items !== null) ? BigInt(object.items) : 0n;
+    message.unanimous = (object.unanimous !== undefined && object.unanimous !== null) ? BigInt(object.unanimous) : 0n;
+    message.majority = (object.majority !== undefined && object.majority !== null) ? BigInt(object.majority) : 0n;
+    message.noQuorum = (object.noQuorum !== undefined && object.noQuorum !== null) ? BigInt(object.noQuorum) : 0n;
+    message.creatorFees = object.creatorFees?.map((e) => Coin.fromPartial(e)) || [];
+    message.latencyWindow = object.latencyWindow?.map((e) => e) || [];
+    message.latencyNext = object.latencyNext ?? 0;
+    message.latencyP50 = object.latencyP50 ?? 0;
+    message.latencyP99 = object.latencyP99 ?? 0;
+    message.agreementPpm = (object.agreementPpm !== undefined && object.agreementPpm !== null)
+      ? BigInt(object.agreementPpm)
+      : 0n;
+    message.lastHeight = (object.lastHeight !== undefined && object.lastHeight !== null)
+      ? BigInt(object.lastHeight)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseCreatorEarnings(): CreatorEarnings {
+  return { creator: "", fees: [], requestsFinalized: 0n };
+}
+
+export const CreatorEarnings: MessageFns<CreatorEarnings> = {
+  encode(message: CreatorEarnings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.creator !== "") {
+      writer.uint32(10).string(message.creator);
+    }
+    for (const v of message.fees) {
+      Coin.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.requestsFinalized !== 0n) {
+      if (BigInt.asUintN(64, message.requestsFinalized) !== message.requestsFinalized) {
+        throw new globalThis.Error("value provided for field message.requestsFinalized of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.requestsFinalized);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatorEarnings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreatorEarnings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.creator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fees.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requestsFinalized = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreatorEarnings {
+    return {
+      creator: isSet(object.creator) ? globalThis.String(object.creator) : "",
+      fees: globalThis.Array.isArray(object?.fees) ? object.fees.map((e: any) => Coin.fromJSON(e)) : [],
+      requestsFinalized: isSet(object.requestsFinalized)
+        ? BigInt(object.requestsFinalized)
+        : isSet(object.requests_finalized)
+        ? BigInt(object.requests_finalized)
+        : 0n,
+    };
+  },
+
+  toJSON(message: CreatorEarnings): unknown {
+    const obj: any = {};
+    if (message.creator !== "") {
+      obj.creator = message.creator;
+    }
+    if (message.fees?.length) {
+      obj.fees = message.fees.map((e) => Coin.toJSON(e));
+    }
+    if (message.requestsFinalized !== 0n) {
+      obj.requestsFinalized = message.requestsFinalized.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreatorEarnings>): CreatorEarnings {
+    return CreatorEarnings.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreatorEarnings>): CreatorEarnings {
+    const message = createBaseCreatorEarnings();
+    message.creator = object.creator ?? "";
+    message.fees = object.fees?.map((e) => Coin.fromPartial(e)) || [];
+    message.requestsFinalized = (object.requestsFinalized !== undefined && object.requestsFinalized !== null)
+      ? BigInt(object.requestsFinalized)
+      : 0n;
     return message;
   },
 };
@@ -1915,7 +2718,7 @@ export const Params: MessageFns<Params> = {
 };
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, models: [], servers: [], conformanceFailures: [] };
+  return { params: undefined, models: [], servers: [], conformanceFailures: [], modelStats: [], creatorEarnings: [] };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -1931,6 +2734,12 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.conformanceFailures) {
       ConformanceFailure.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.modelStats) {
+      ModelStats.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.creatorEarnings) {
+      CreatorEarnings.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1980,6 +2789,22 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.conformanceFailures.push(ConformanceFailure.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.modelStats.push(ModelStats.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.creatorEarnings.push(CreatorEarnings.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2002,6 +2827,16 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.conformance_failures)
         ? object.conformance_failures.map((e: any) => ConformanceFailure.fromJSON(e))
         : [],
+      modelStats: globalThis.Array.isArray(object?.modelStats)
+        ? object.modelStats.map((e: any) => ModelStats.fromJSON(e))
+        : globalThis.Array.isArray(object?.model_stats)
+        ? object.model_stats.map((e: any) => ModelStats.fromJSON(e))
+        : [],
+      creatorEarnings: globalThis.Array.isArray(object?.creatorEarnings)
+        ? object.creatorEarnings.map((e: any) => CreatorEarnings.fromJSON(e))
+        : globalThis.Array.isArray(object?.creator_earnings)
+        ? object.creator_earnings.map((e: any) => CreatorEarnings.fromJSON(e))
+        : [],
     };
   },
 
@@ -2019,6 +2854,12 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.conformanceFailures?.length) {
       obj.conformanceFailures = message.conformanceFailures.map((e) => ConformanceFailure.toJSON(e));
     }
+    if (message.modelStats?.length) {
+      obj.modelStats = message.modelStats.map((e) => ModelStats.toJSON(e));
+    }
+    if (message.creatorEarnings?.length) {
+      obj.creatorEarnings = message.creatorEarnings.map((e) => CreatorEarnings.toJSON(e));
+    }
     return obj;
   },
 
@@ -2033,6 +2874,8 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.models = object.models?.map((e) => Model.fromPartial(e)) || [];
     message.servers = object.servers?.map((e) => ModelServer.fromPartial(e)) || [];
     message.conformanceFailures = object.conformanceFailures?.map((e) => ConformanceFailure.fromPartial(e)) || [];
+    message.modelStats = object.modelStats?.map((e) => ModelStats.fromPartial(e)) || [];
+    message.creatorEarnings = object.creatorEarnings?.map((e) => CreatorEarnings.fromPartial(e)) || [];
     return message;
   },
 };

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
-import { AgreementPolicy, GoldenVector, Params, SessionOptions, TensorSpec } from "./registry.js";
+import { AgreementPolicy, GoldenVector, ModelCard, Params, SessionOptions, TensorSpec } from "./registry.js";
 
 export const protobufPackage = "dgrid.registry.v1";
 
@@ -30,6 +30,8 @@ export interface MsgRegisterModel {
   creatorSharePpm: bigint;
   goldenVectors: GoldenVector[];
   sizeBytes: bigint;
+  /** optional: what the model does (MsgUpdateModelCard changes it later) */
+  card: ModelCard | undefined;
 }
 
 /** MsgRegisterModelResponse returns the model id. */
@@ -104,6 +106,20 @@ export interface MsgUpdateParams {
 export interface MsgUpdateParamsResponse {
 }
 
+/**
+ * MsgUpdateModelCard replaces a model's card (signed by its creator). The model's hash, specs and
+ * price stay; a new version is a new model whose card supersedes this one.
+ */
+export interface MsgUpdateModelCard {
+  creator: string;
+  modelId: string;
+  card: ModelCard | undefined;
+}
+
+/** MsgUpdateModelCardResponse is empty. */
+export interface MsgUpdateModelCardResponse {
+}
+
 function createBaseMsgRegisterModel(): MsgRegisterModel {
   return {
     creator: "",
@@ -118,6 +134,7 @@ function createBaseMsgRegisterModel(): MsgRegisterModel {
     creatorSharePpm: 0n,
     goldenVectors: [],
     sizeBytes: 0n,
+    card: undefined,
   };
 }
 
@@ -164,6 +181,9 @@ export const MsgRegisterModel: MessageFns<MsgRegisterModel> = {
         throw new globalThis.Error("value provided for field message.sizeBytes of type uint64 too large");
       }
       writer.uint32(96).uint64(message.sizeBytes);
+    }
+    if (message.card !== undefined) {
+      ModelCard.encode(message.card, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -277,6 +297,14 @@ export const MsgRegisterModel: MessageFns<MsgRegisterModel> = {
             message.sizeBytes = reader.uint64() as bigint;
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.card = ModelCard.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -323,6 +351,7 @@ export const MsgRegisterModel: MessageFns<MsgRegisterModel> = {
         : isSet(object.size_bytes)
         ? BigInt(object.size_bytes)
         : 0n,
+      card: isSet(object.card) ? ModelCard.fromJSON(object.card) : undefined,
     };
   },
 
@@ -364,6 +393,9 @@ export const MsgRegisterModel: MessageFns<MsgRegisterModel> = {
     if (message.sizeBytes !== 0n) {
       obj.sizeBytes = message.sizeBytes.toString();
     }
+    if (message.card !== undefined) {
+      obj.card = ModelCard.toJSON(message.card);
+    }
     return obj;
   },
 
@@ -392,6 +424,7 @@ export const MsgRegisterModel: MessageFns<MsgRegisterModel> = {
       : 0n;
     message.goldenVectors = object.goldenVectors?.map((e) => GoldenVector.fromPartial(e)) || [];
     message.sizeBytes = (object.sizeBytes !== undefined && object.sizeBytes !== null) ? BigInt(object.sizeBytes) : 0n;
+    message.card = (object.card !== undefined && object.card !== null) ? ModelCard.fromPartial(object.card) : undefined;
     return message;
   },
 };
@@ -1226,6 +1259,163 @@ export const MsgUpdateParamsResponse: MessageFns<MsgUpdateParamsResponse> = {
   },
   fromPartial(_: DeepPartial<MsgUpdateParamsResponse>): MsgUpdateParamsResponse {
     const message = createBaseMsgUpdateParamsResponse();
+    return message;
+  },
+};
+
+function createBaseMsgUpdateModelCard(): MsgUpdateModelCard {
+  return { creator: "", modelId: "", card: undefined };
+}
+
+export const MsgUpdateModelCard: MessageFns<MsgUpdateModelCard> = {
+  encode(message: MsgUpdateModelCard, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.creator !== "") {
+      writer.uint32(10).string(message.creator);
+    }
+    if (message.modelId !== "") {
+      writer.uint32(18).string(message.modelId);
+    }
+    if (message.card !== undefined) {
+      ModelCard.encode(message.card, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateModelCard {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateModelCard();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.creator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.card = ModelCard.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgUpdateModelCard {
+    return {
+      creator: isSet(object.creator) ? globalThis.String(object.creator) : "",
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      card: isSet(object.card) ? ModelCard.fromJSON(object.card) : undefined,
+    };
+  },
+
+  toJSON(message: MsgUpdateModelCard): unknown {
+    const obj: any = {};
+    if (message.creator !== "") {
+      obj.creator = message.creator;
+    }
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.card !== undefined) {
+      obj.card = ModelCard.toJSON(message.card);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgUpdateModelCard>): MsgUpdateModelCard {
+    return MsgUpdateModelCard.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgUpdateModelCard>): MsgUpdateModelCard {
+    const message = createBaseMsgUpdateModelCard();
+    message.creator = object.creator ?? "";
+    message.modelId = object.modelId ?? "";
+    message.card = (object.card !== undefined && object.card !== null) ? ModelCard.fromPartial(object.card) : undefined;
+    return message;
+  },
+};
+
+function createBaseMsgUpdateModelCardResponse(): MsgUpdateModelCardResponse {
+  return {};
+}
+
+export const MsgUpdateModelCardResponse: MessageFns<MsgUpdateModelCardResponse> = {
+  encode(_: MsgUpdateModelCardResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateModelCardResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateModelCardResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgUpdateModelCardResponse {
+    return {};
+  },
+
+  toJSON(_: MsgUpdateModelCardResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgUpdateModelCardResponse>): MsgUpdateModelCardResponse {
+    return MsgUpdateModelCardResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgUpdateModelCardResponse>): MsgUpdateModelCardResponse {
+    const message = createBaseMsgUpdateModelCardResponse();
     return message;
   },
 };

@@ -1,0 +1,54 @@
+// How a validator runs one batched request (modules/inference/README.md#batches): as ONE session.run
+// along the model's batch dimension when its specs declare one (every input and output with a
+// symbolic first dim; the items concatenated along dim 0 and the outputs split back by each item's
+// rows), else item by item. When the batched run fails on the input (the executor's bad-input or
+// runtime error classes) or its outputs cannot be split back, the items run one by one, so that each
+// item gets the outcome every executor reaches for it alone (one bad item never fails the others).
+// A failure of this node (timeout, crashed sandbox, missing model) propagates: no commitment.
+import type { Outcome } from "../modules/inference/outcome.ts";
+import type { Tensor } from "./executor/types.ts";
+import { concatRows, type ModelMeta, splitRows } from "./onnx/tensor.ts";
+
+export interface BatchRunDeps {
+  /** runs one set of inputs on the executor (errors as the executor's CodedErrors) */
+  execute(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /** one item's outcome on its own (the single-request path: error classes, output size limit) */
+  itemOutcome(inputs: Record<string, Tensor>): Promise<Outcome>;
+  /** the outcome of outputs already computed (the output size limit) */
+  outputsOutcome(outputs: Record<string, Tensor>): Outcome;
+  /** whether an executor error is the input's fault (an error class) rather than this node's */
+  isInputError(e: unknown): boolean;
+}
+
+/** The items' outcomes, in item order; `batchable`: the model's specs declare a batch dimension. */
+export async function runBatch(
+  items: Record<string, Tensor>[],
+  batchable: boolean,
+  deps: BatchRunDeps,
+): Promise<{ outcomes: Outcome[]; runs: number }> {
+  const names = Object.keys(items[0] ?? {}).sort();
+  // rows of an item: the same first dim on every input (else the inputs cannot be stacked alike)
+  const sameRows = names.every(
+    (n) => items[0][n].shape.length > 0 && items[0][n].shape[0] === items[0][names[0]].shape[0],
+  );
+  if (batchable && items.length > 1 && names.length > 0 && sameRows) {
+    const meta: ModelMeta = { inputs: names.map((name) => ({ name, type: "", shape: [] })), outputs: [] };
+    const { inputs, rows } = concatRows(meta, items);
+    let outputs: Record<string, Tensor> | undefined;
+    try {
+      outputs = await deps.execute(inputs);
+    } catch (e) {
+      if (!deps.isInputError(e)) throw e;
+    }
+    if (outputs) {
+      try {
+        return { outcomes: splitRows(outputs, rows).map((o) => deps.outputsOutcome(o)), runs: 1 };
+      } catch {
+        // outputs whose first dim is not the batch's: run the items one by one
+      }
+    }
+  }
+  const outcomes: Outcome[] = [];
+  for (const item of items) outcomes.push(await deps.itemOutcome(item));
+  return { outcomes, runs: items.length };
+}
