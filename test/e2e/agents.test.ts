@@ -11,7 +11,8 @@
 // - the owner's balance fell by exactly the settled payouts (creator, executors, community pool, from
 //   the request_finalized events) plus the tx fees its fee allowance paid; the agent still holds none;
 // - a replayed PAYMENT-SIGNATURE is refused; a revoked grant is refused from the block of the revoke;
-//   a grant made with a short --expiration is refused once the chain's time passes it.
+//   a grant made with a short --expiration (by another owner, validator 1's operator, so that it runs
+//   beside the README's commands) is refused once the chain's time passes it.
 // Run under `flock /tmp/dgrid-e2e.lock`.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -110,9 +111,11 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
   let env: NodeJS.ProcessEnv;
   let owner = "";
   let agent: AgentFile;
-  /** revoked in its test; expires during the run */
+  /** revoked in its test */
   let agent2: AgentFile;
+  /** its grants, from validator 1's operator, expire during the run */
   let agent3: AgentFile;
+  let agent3Created: Promise<AgentFile>;
   let agent3Expiry = 0;
   let ownerBefore = 0n;
   /** finalized requests paid by the owner since ownerBefore, and the paid txs (each one TX_FEE) */
@@ -123,12 +126,12 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
 
   const balance = async (a: string) => BigInt((await client.getBalance(a, "udgrid")).amount);
   /** the agent's inference limit left from the owner at `height` (latest when absent); null: no grant */
-  const limitLeft = async (grantee: string, height?: number): Promise<bigint | null> => {
+  const limitLeft = async (grantee: string, height?: number, granter = owner): Promise<bigint | null> => {
     let value: Uint8Array;
     try {
       ({ value } = await qc.queryAbci(
         "/cosmos.authz.v1beta1.Query/Grants",
-        QueryGrantsRequest.encode({ granter: owner, grantee, msgTypeUrl: REQUEST_MSG }).finish(),
+        QueryGrantsRequest.encode({ granter, grantee, msgTypeUrl: REQUEST_MSG }).finish(),
         height,
       ));
     } catch (e) {
@@ -184,7 +187,8 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
     assert.ok(agrees(policyFromProto(model.policy!), expected, outputs), `request ${requestId}: outputs disagree`);
   };
   /** balances of the owner and the agents: a refused call moves none */
-  const balances = async () => Promise.all([owner, agent.address, agent2.address, agent3.address].map(balance));
+  const balances = async () =>
+    Promise.all([owner, agent.address, agent2.address, agent3.owner, agent3.address].map(balance));
 
   before(async () => {
     net = await createTestLocalnet({ validators: 2, params: { inference: { default_redundancy: 2 } } });
@@ -202,6 +206,16 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
       if (servers.length === 2) break;
       await new Promise((r) => setTimeout(r, 500));
     }
+    // an agent whose grants expire during the run: `agent create --expiration` by another owner (validator
+    // 1's operator, whose node sent its last tx, MsgServeModel, above), so it runs beside the README's
+    // commands; the CLI must start, sign and get into a block before the expiry: minutes here at worst
+    agent3Expiry = Math.floor(Date.now() / 1000) + 120;
+    agent3Created = dgrid([
+      ...["agent", "create", "agent3", "--owner", "validator", "--spend-limit", "10000udgrid"],
+      ...["--expiration", `${agent3Expiry}`, "-y", "--home", net.nodes[1].home, "--keyring-backend", "test"],
+      ...["--node", rpcUrl, "-o", "json"],
+    ]).then((r) => ({ name: "agent3", ...JSON.parse(r.stdout) }));
+    agent3Created.catch(() => {}); // awaited in the first test
   });
   after(async () => {
     await gateway?.stop();
@@ -233,6 +247,11 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
       DGRID_GATEWAY: gatewayUrl,
     };
 
+    const [gatewayLine] = shellCommands(blocks[1]);
+    assert.match(gatewayLine, /^npx dgrid gateway --node /);
+    gateway = runBash(sub(gatewayLine), env, { detached: true });
+    const running = gateway;
+
     // 1. the owner's key, the agent and its limits in one tx, what is left
     const create = shellCommands(blocks[0]).find((c) => c.startsWith("npx dgrid agent create"))!;
     assert.match(create, /--spend-limit 10000udgrid/);
@@ -251,7 +270,7 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
     assert.equal(await limitLeft(agent.address), 10_000n);
 
     // a second agent, its grants signed in process with the messages `agent create` sends (for the
-    // revoke below); a third through the CLI with a short --expiration, while the gateway starts
+    // revoke below)
     const ownerClient = await DGridClient.connectWithSigner(rpcUrl, await devnetWallet("user"));
     const wallet2 = await DirectSecp256k1HdWallet.generate(24, { prefix: "dgrid" });
     const [account2] = await wallet2.getAccounts();
@@ -259,26 +278,8 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
     await ownerClient.submit(agentGrantMsgs(agent2.address, { spendLimit: "10000udgrid" })(owner, false));
     ownerClient.disconnect();
     assert.equal(await limitLeft(agent2.address), 10_000n);
-    // the CLI must start, sign and get into a block before it: minutes on a loaded machine
-    agent3Expiry = Math.floor(Date.now() / 1000) + 120;
-    const created3 = cli([
-      "agent",
-      "create",
-      "agent3",
-      "--owner",
-      "owner",
-      "--spend-limit",
-      "10000udgrid",
-      "--expiration",
-      `${agent3Expiry}`,
-      "-y",
-    ]);
 
-    // 2. the gateway, as its own process, until Ctrl-C
-    const [gatewayLine] = shellCommands(blocks[1]);
-    assert.match(gatewayLine, /^npx dgrid gateway --node /);
-    gateway = runBash(sub(gatewayLine), env, { detached: true });
-    const running = gateway;
+    // 2. the gateway (started with step 1: it needs only the node), until Ctrl-C
     for (let i = 0; ; i++) {
       if (running.child.exitCode !== null) assert.fail(`the gateway exited:\n${running.output()}`);
       if (
@@ -291,9 +292,9 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
       assert.ok(i < 120, `the gateway did not answer:\n${running.output()}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    agent3 = { name: "agent3", ...(await created3) };
-    assert.equal(agent3.owner, owner);
-    assert.equal(await limitLeft(agent3.address), 10_000n);
+    agent3 = await agent3Created;
+    assert.equal(agent3.owner, net.nodes[1].operatorAddress);
+    assert.equal(await limitLeft(agent3.address, undefined, agent3.owner), 10_000n);
     ownerBefore = await balance(owner);
 
     // 3. the agent's first call, through the example
