@@ -11,6 +11,7 @@ import type { CacheMultiStore } from "../chain/store/types.ts";
 import { moduleAddress } from "../chain/types/address.ts";
 import { dgridAminoConverters } from "../client/amino.ts";
 import { authzAminoConverters } from "../client/amino-authz.ts";
+import { feegrantAminoConverters } from "../client/amino-feegrant.ts";
 import { newAnteHandler, newSigVerifyAhead } from "../modules/auth/ante.ts";
 import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
@@ -186,9 +187,9 @@ export class DGridApp extends BaseApp {
       bankKeeper: this.bankKeeper,
       feegrantKeeper: this.feegrantKeeper,
       sigVerifier: this.sigVerifier,
-      // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages and authz's (CosmJS has none for them; the
-      // client signs with these same converters); the other SDK modules' types carry their own
-      aminoConverters: { ...authzAminoConverters, ...dgridAminoConverters },
+      // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages, authz's and feegrant's (CosmJS has none for
+      // them; the client signs with these same converters); the other SDK modules' types carry their own
+      aminoConverters: { ...authzAminoConverters, ...feegrantAminoConverters, ...dgridAminoConverters },
     };
     const authAnte = newAnteHandler(anteDeps);
     // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx

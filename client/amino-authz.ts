@@ -3,7 +3,8 @@
 // MsgExec, written as the SDK v0.50 aminojson encoder writes them. Their Anys become {type: amino name,
 // value}: a grant's authorization (cosmos-sdk/GenericAuthorization, cosmos-sdk/SendAuthorization,
 // dgrid/InferenceAuthorization) and each message of a MsgExec, converted by the converter of its own
-// type: CosmJS's defaults, the DGrid messages (amino.ts) and these (a MsgExec of a MsgGrant, ...).
+// type: CosmJS's defaults, the DGrid messages (amino.ts), feegrant's (amino-feegrant.ts) and these (a
+// MsgExec of a MsgGrant, ...).
 // The app uses the same converters to check amino signatures, so client and node agree byte for byte.
 import { Registry } from "@cosmjs/proto-signing";
 import {
@@ -18,6 +19,7 @@ import { SendAuthorization } from "cosmjs-types/cosmos/bank/v1beta1/authz";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { InferenceAuthorization } from "../proto/gen/dgrid/inference/v1/authz.ts";
 import { Coin, dgridAminoConverters, field, msg } from "./amino.ts";
+import { feegrantAminoConverters } from "./amino-feegrant.ts";
 import { type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
 
@@ -140,6 +142,7 @@ function execTypes() {
     const converters: AminoConverters = {
       ...createDefaultAminoConverters(),
       ...dgridAminoConverters,
+      ...feegrantAminoConverters,
       ...authzAminoConverters,
     };
     const byType = new Map<string, AminoConverter>();

@@ -1,5 +1,6 @@
 // x/feegrant Msg service (SDK v0.50 x/feegrant/keeper/msg_server.go): MsgGrantAllowance,
-// MsgRevokeAllowance, MsgPruneAllowances.
+// MsgRevokeAllowance, MsgPruneAllowances. Their amino JSON is the client's (client/amino-feegrant.ts),
+// which the app hands the ante.
 import {
   MsgGrantAllowance,
   MsgGrantAllowanceResponse,
@@ -12,7 +13,6 @@ import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { decodeAllowance, validateAllowance } from "./allowance.ts";
-import { grantAllowanceToAmino, pruneAllowancesToAmino, revokeAllowanceToAmino } from "./amino.ts";
 import { pruneEvent } from "./events.ts";
 import type { FeegrantKeeper } from "./keeper.ts";
 
@@ -32,7 +32,6 @@ export const MsgGrantAllowanceType: MsgType<MsgGrantAllowance> = {
   decode: (b) => MsgGrantAllowance.decode(b),
   encode: (m) => MsgGrantAllowance.encode(m).finish(),
   signers: (m) => [m.granter],
-  toAmino: grantAllowanceToAmino,
 };
 
 export const MsgRevokeAllowanceType: MsgType<MsgRevokeAllowance> = {
@@ -40,7 +39,6 @@ export const MsgRevokeAllowanceType: MsgType<MsgRevokeAllowance> = {
   decode: (b) => MsgRevokeAllowance.decode(b),
   encode: (m) => MsgRevokeAllowance.encode(m).finish(),
   signers: (m) => [m.granter],
-  toAmino: revokeAllowanceToAmino,
 };
 
 export const MsgPruneAllowancesType: MsgType<MsgPruneAllowances> = {
@@ -48,7 +46,6 @@ export const MsgPruneAllowancesType: MsgType<MsgPruneAllowances> = {
   decode: (b) => MsgPruneAllowances.decode(b),
   encode: (m) => MsgPruneAllowances.encode(m).finish(),
   signers: (m) => [m.pruner],
-  toAmino: pruneAllowancesToAmino,
 };
 
 export function registerMsgServer(cfg: Configurator, keeper: FeegrantKeeper): void {

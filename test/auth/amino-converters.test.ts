@@ -16,10 +16,13 @@ import {
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
+import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/feegrant";
+import { MsgGrantAllowance, MsgPruneAllowances, MsgRevokeAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/tx";
 import fc from "fast-check";
 import { isMsgService } from "../../chain/services/catalog.ts";
 import { dgridAminoConverters, dgridAminoMsgs } from "../../client/amino.ts";
 import { authzAminoAuthorizations, authzAminoConverters } from "../../client/amino-authz.ts";
+import { feegrantAminoAllowances, feegrantAminoConverters } from "../../client/amino-feegrant.ts";
 import { type FieldSpec, type MessageSpec, oneofKey } from "../../client/amino-json.ts";
 import { registry } from "../inference/chain-setup.ts";
 
@@ -333,6 +336,120 @@ describe("authz amino converters", () => {
       /msgs\[0\]: unknown type nope\/Msg/,
     );
     assert.throws(() => grant.fromAmino({ grant: { authorization: { type: "x/Y", value: {} } } }), /unknown type x\/Y/);
+  });
+});
+
+describe("feegrant amino converters", () => {
+  const grant = feegrantAminoConverters[MsgGrantAllowance.typeUrl];
+  const codecs: Record<string, { encode(m: any): { finish(): Uint8Array }; fromPartial(m: any): any }> = {
+    [BasicAllowance.typeUrl]: BasicAllowance,
+    [PeriodicAllowance.typeUrl]: PeriodicAllowance,
+    [AllowedMsgAllowance.typeUrl]: AllowedMsgAllowance,
+  };
+  const any = (typeUrl: string, v: unknown) => ({
+    typeUrl,
+    value: codecs[typeUrl].encode(codecs[typeUrl].fromPartial(v)).finish(),
+  });
+
+  it("the allowance tables agree with the protos' fields and amino names; the Msgs' names are the protos'", () => {
+    for (const a of feegrantAminoAllowances) {
+      const desc = descriptors.getMessage(a.spec.name)!;
+      assert.ok(desc, a.spec.name);
+      assert.equal(a.aminoType, getOption(desc, AMINO_NAME), `${a.spec.name}: amino.name`);
+      assert.equal(a.typeUrl, `/${a.spec.name}`);
+      if (a.typeUrl !== AllowedMsgAllowance.typeUrl) {
+        checkMessage(desc, a.spec);
+        continue;
+      }
+      // AllowedMsgAllowance: its allowance Any is converted by type, the rest by the table
+      assert.deepEqual(desc.fields.map((f) => f.name).sort(), ["allowance", "allowed_messages"]);
+      assert.equal(desc.field.allowance.message?.typeName, "google.protobuf.Any");
+      checkField(desc.field.allowedMessages, a.spec.fields[0], `${a.spec.name}.allowed_messages`);
+    }
+    for (const [typeUrl, c] of Object.entries(feegrantAminoConverters))
+      assert.equal(c.aminoType, getOption(descriptors.getMessage(typeUrl.slice(1))!, AMINO_NAME), typeUrl);
+  });
+
+  it("write the SDK's amino JSON: allowances as {type, value}, limits always written, times RFC 3339, durations in nanoseconds", () => {
+    const basic = {
+      spendLimit: [{ denom: "udgrid", amount: "100000" }],
+      expiration: { seconds: 4_102_444_800n, nanos: 5e8 },
+    };
+    const allowed = any(AllowedMsgAllowance.typeUrl, {
+      allowance: any(PeriodicAllowance.typeUrl, {
+        basic,
+        period: { seconds: 86_400n, nanos: 0 },
+        periodSpendLimit: [{ denom: "udgrid", amount: "10" }],
+        periodReset: { seconds: 1_893_456_000n, nanos: 0 },
+      }),
+      allowedMessages: ["/cosmos.authz.v1beta1.MsgExec"],
+    });
+    assert.deepEqual(grant.toAmino({ granter: "a", grantee: "b", allowance: allowed }), {
+      granter: "a",
+      grantee: "b",
+      allowance: {
+        type: "cosmos-sdk/AllowedMsgAllowance",
+        value: {
+          allowance: {
+            type: "cosmos-sdk/PeriodicAllowance",
+            value: {
+              basic: { spend_limit: [{ denom: "udgrid", amount: "100000" }], expiration: "2100-01-01T00:00:00.5Z" },
+              period: "86400000000000",
+              period_spend_limit: [{ denom: "udgrid", amount: "10" }],
+              period_can_spend: [],
+              period_reset: "2030-01-01T00:00:00Z",
+            },
+          },
+          allowed_messages: ["/cosmos.authz.v1beta1.MsgExec"],
+        },
+      },
+    });
+    // a BasicAllowance with no limit and no expiration: spend_limit [] (dont_omitempty), no expiration
+    assert.deepEqual(
+      grant.toAmino({ granter: "a", grantee: "b", allowance: any(BasicAllowance.typeUrl, {}) }).allowance,
+      {
+        type: "cosmos-sdk/BasicAllowance",
+        value: { spend_limit: [] },
+      },
+    );
+    assert.deepEqual(feegrantAminoConverters[MsgRevokeAllowance.typeUrl].toAmino({ granter: "a", grantee: "b" }), {
+      granter: "a",
+      grantee: "b",
+    });
+    assert.deepEqual(feegrantAminoConverters[MsgPruneAllowances.typeUrl].toAmino({ pruner: "p" }), { pruner: "p" });
+    assert.throws(
+      () => grant.toAmino({ granter: "a", grantee: "b", allowance: { typeUrl: "/no.Such", value: new Uint8Array() } }),
+      /allowance \/no.Such has no amino form/,
+    );
+    assert.throws(() => grant.fromAmino({ allowance: { type: "x/Y", value: {} } }), /unknown allowance type x\/Y/);
+  });
+
+  it("fromAmino(toAmino(x)) gives back the same bytes: grants of every allowance (also nested), revokes, prunes", () => {
+    const msgCodecs: Record<string, { encode(m: any): { finish(): Uint8Array } }> = {
+      [MsgGrantAllowance.typeUrl]: MsgGrantAllowance,
+      [MsgRevokeAllowance.typeUrl]: MsgRevokeAllowance,
+      [MsgPruneAllowances.typeUrl]: MsgPruneAllowances,
+    };
+    const bytes = (typeUrl: string, v: unknown) => msgCodecs[typeUrl].encode(v).finish();
+    const roundTrip = (typeUrl: string, v: unknown) => {
+      const c = feegrantAminoConverters[typeUrl];
+      const back = c.fromAmino(JSON.parse(JSON.stringify(c.toAmino(v))));
+      assert.deepEqual(bytes(typeUrl, back), bytes(typeUrl, v), typeUrl);
+    };
+    const [basicSpec, periodicSpec, allowedSpec] = feegrantAminoAllowances.map((a) => a.spec);
+    const allowanceArb = fc.oneof(
+      messageArb(basicSpec).map((x) => any(BasicAllowance.typeUrl, x)),
+      messageArb(periodicSpec).map((x) => any(PeriodicAllowance.typeUrl, x)),
+    );
+    fc.assert(
+      fc.property(allowanceArb, messageArb(allowedSpec), fc.boolean(), (inner, allowed, wrap) => {
+        const allowance = wrap ? any(AllowedMsgAllowance.typeUrl, { ...allowed, allowance: inner }) : inner;
+        roundTrip(MsgGrantAllowance.typeUrl, { granter: "g", grantee: "h", allowance });
+      }),
+      { numRuns: 100 },
+    );
+    roundTrip(MsgRevokeAllowance.typeUrl, { granter: "g", grantee: "h" });
+    roundTrip(MsgPruneAllowances.typeUrl, { pruner: "p" });
   });
 });
 
