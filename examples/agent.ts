@@ -1,17 +1,17 @@
 // An AI agent buys one inference through a DGrid x402 gateway, paid from its owner's account within the
-// limits `dgrid agent create` granted it: @x402/fetch's wrapFetchWithPayment answers the gateway's
-// `402 Payment Required` by signing a MsgExec of the MsgRequestInference the terms describe (the owner
-// pays the inference fee through the agent's InferenceAuthorization, and the tx fee through its fee
-// allowance) and retries with it. The agent never holds udgrid.
+// limits `dgrid agent create` granted it: wrapFetchWithDGridPayment (@x402/fetch underneath) answers the
+// gateway's `402 Payment Required` by signing a MsgExec of a MsgRequestInference of the agent's own
+// input, after checking that the terms are for that model and input (the owner pays the inference fee
+// through the agent's InferenceAuthorization, and the tx fee through its fee allowance), and retries
+// with it. The agent never holds udgrid.
 //
 //   npm run example:agent -- AGENT_FILE      # the JSON `dgrid agent create ... -o json` wrote
 //   DGRID_RPC=http://127.0.0.1:26667 DGRID_GATEWAY=http://127.0.0.1:8402 npm run example:agent -- AGENT_FILE
 //
-// In your own project, `npm install @dgrid/client @x402/fetch` and copy this file as it is.
+// In your own project, `npm install @dgrid/client` and copy this file as it is.
 import { readFileSync } from "node:fs";
 import { DGridClient, type TensorJson, tensorFromJson, tensorValues, walletFromMnemonic } from "@dgrid/client";
-import { createDGridX402Client } from "@dgrid/client/x402";
-import { wrapFetchWithPayment } from "@x402/fetch";
+import { wrapFetchWithDGridPayment } from "@dgrid/client/x402";
 
 const rpcUrl = process.env.DGRID_RPC || "http://127.0.0.1:26657";
 const gateway = process.env.DGRID_GATEWAY || "http://127.0.0.1:8402";
@@ -23,10 +23,7 @@ if (!file) throw new Error("usage: npm run example:agent -- AGENT_FILE (the outp
 const agent = JSON.parse(readFileSync(file, "utf8")) as { address: string; mnemonic: string; owner: string };
 
 const signer = await walletFromMnemonic(agent.mnemonic);
-const pay = wrapFetchWithPayment(
-  fetch,
-  createDGridX402Client(signer, { rpcUrl, granter: agent.owner, feeGranter: agent.owner }),
-);
+const pay = wrapFetchWithDGridPayment(fetch, signer, { rpcUrl, granter: agent.owner, feeGranter: agent.owner });
 
 const input = { dtype: "float32", shape: [1, 16], data: Array.from({ length: 16 }, (_, i) => i / 4 - 2) };
 console.log(`agent ${agent.address} (owner ${agent.owner}) calls model ${modelId} through ${gateway}`);
