@@ -3,7 +3,7 @@
 // more than the signer has or names a validator that does not exist.
 
 import { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
-import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
+import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import {
   MsgBeginRedelegate,
   MsgCreateValidator,
@@ -37,10 +37,17 @@ function operatorOf(env: OpEnv, v: Validator) {
   return acc && !env.used.has(acc.address) ? acc : undefined;
 }
 
-/** a delegation of a free signer, with its tokens */
+/**
+ * a delegation of a free signer, with its tokens: a random account first, then one of its delegations
+ * (as the SDK's SimulateMsgUndelegate), so the cost is that account's delegations, not every one in state
+ */
 async function someDelegation(env: OpEnv) {
-  const all = await env.view.delegations();
-  const mine = all.filter((d) => env.byAddress.has(d.delegatorAddress) && !env.used.has(d.delegatorAddress));
+  let mine: Delegation[] = [];
+  for (let i = 0; i < 8 && mine.length === 0; i++) {
+    const from = await env.freeAccount();
+    if (!from) return undefined;
+    mine = await env.app.stakingKeeper.delegatorDelegations(env.ctx, from.address);
+  }
   if (mine.length === 0) return undefined;
   const d = env.rng.pick(mine);
   const v = await env.view.validator(d.validatorAddress);

@@ -5,7 +5,7 @@
 import type { Grant } from "cosmjs-types/cosmos/authz/v1beta1/authz";
 import type { Proposal } from "cosmjs-types/cosmos/gov/v1/gov";
 import { ProposalStatus } from "cosmjs-types/cosmos/gov/v1/gov";
-import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
+import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { DGridApp } from "../../../app/app.ts";
 import type { Context } from "../../../chain/baseapp/context.ts";
 import { ActiveProposalQueuePrefix, InactiveProposalQueuePrefix } from "../../../modules/gov/keys.ts";
@@ -50,10 +50,6 @@ export class StateView {
       async () => new Map((await this.validators()).map((v) => [v.operatorAddress, v])),
     );
     return byOperator.get(operator);
-  }
-
-  delegations(): Promise<Delegation[]> {
-    return this.once("delegations", () => this.app.stakingKeeper.getAllDelegations(this.ctx));
   }
 
   /**
