@@ -2,8 +2,8 @@
 // SIGN_MODE_DIRECT signing of any messages with a chosen fee, gas, fee granter and, for the invalid
 // operations, a corrupted signature, a wrong sequence or a wrong chain id.
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { toBech32 } from "@cosmjs/encoding";
-import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { ripemd160 } from "@noble/hashes/legacy.js";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
@@ -23,10 +23,22 @@ export interface SimAccount {
 
 const sha256 = (b: Uint8Array | string): Uint8Array => new Uint8Array(createHash("sha256").update(b).digest());
 
+/**
+ * The `secp256k1` package (libsecp256k1, with its own pure-JS fallback) the node verifies with: its
+ * RFC 6979 signatures are byte for byte those of @noble/curves, about 7x faster (signing was a tenth
+ * of the simulation's CPU).
+ */
+interface Libsecp256k1 {
+  privateKeyVerify(priv: Uint8Array): boolean;
+  publicKeyCreate(priv: Uint8Array, compressed: boolean): Uint8Array;
+  ecdsaSign(msg32: Uint8Array, priv: Uint8Array): { signature: Uint8Array };
+}
+const secp: Libsecp256k1 = createRequire(import.meta.url)("secp256k1");
+
 export function randomAccount(rng: Rng): SimAccount {
   let priv = rng.bytes(32);
-  while (!secp256k1.utils.isValidSecretKey(priv)) priv = sha256(priv);
-  const pub = secp256k1.getPublicKey(priv, true);
+  while (!secp.privateKeyVerify(priv)) priv = sha256(priv);
+  const pub = secp.publicKeyCreate(priv, true);
   const raw = ripemd160(sha256(pub));
   return { priv, pub, address: toBech32("dgrid", raw), valoper: addressToString(raw, Bech32PrefixValAddr) };
 }
@@ -68,7 +80,7 @@ export function signTx(from: SimAccount, msgs: Any[], o: SignOptions): Uint8Arra
     chainId: o.chainId,
     accountNumber: o.accountNumber,
   }).finish();
-  const sig = secp256k1.sign(signBytes, from.priv);
+  const sig = Uint8Array.from(secp.ecdsaSign(sha256(signBytes), from.priv).signature);
   if (o.corruptSignature) sig[7] ^= 0x5a;
   return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [sig] }).finish();
 }

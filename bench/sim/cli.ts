@@ -1,4 +1,4 @@
-// npm run sim -- --seed S --blocks N [--seeds a,b,c] [--max-txs 12] [--no-determinism] [--no-export]
+// npm run sim -- --seed S --blocks N [--seeds a,b,c] [--max-txs 12] [--invariants-every 1] [--no-determinism] [--no-export]
 // Runs the simulation from each seed and prints, per seed: blocks, txs ok/failed per operation,
 // invariant checks, elapsed time, the final app hash, the determinism and export/import results.
 // Exits 1 (printing the seed, the height and the last operations) on any failure.
@@ -11,6 +11,7 @@ const { values: flags } = parseArgs({
     seeds: { type: "string" },
     blocks: { type: "string", default: "500" },
     "max-txs": { type: "string", default: "12" },
+    "invariants-every": { type: "string", default: "1" },
     "no-determinism": { type: "boolean", default: false },
     "no-export": { type: "boolean", default: false },
     progress: { type: "string", default: "1000" },
@@ -21,7 +22,8 @@ function report(r: SimResult): void {
   const lines = [
     `seed ${r.seed}: ${r.blocks} blocks, ${r.txs} txs in ${(r.elapsedMs / 1000).toFixed(1)} s (${(r.elapsedMs / r.blocks).toFixed(1)} ms/block)`,
     `  app hash ${r.appHash}`,
-    `  invariants: ${r.invariantChecks} checks x ${r.invariantRoutes.length} (${r.invariantRoutes.join(", ")}), 0 broken`,
+    `  wall time: plan ${(r.phaseMs.plan / 1000).toFixed(1)} s, blocks (ABCI++ on both nodes) ${(r.phaseMs.blocks / 1000).toFixed(1)} s, invariants ${(r.phaseMs.invariants / 1000).toFixed(1)} s`,
+    `  invariants: ${r.invariantChecks} checks (every ${r.invariantsEvery === 1 ? "block" : `${r.invariantsEvery} blocks and the last`}) x ${r.invariantRoutes.length} (${r.invariantRoutes.join(", ")}), 0 broken`,
     `  determinism (replica app hash at every height): ${r.determinism}`,
   ];
   if (r.exportImport) {
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       seed,
       blocks,
       maxTxs: Number(flags["max-txs"]),
+      invariantsEvery: Number(flags["invariants-every"]),
       determinism: !flags["no-determinism"],
       exportImport: !flags["no-export"],
       progressEvery: Number(flags.progress),

@@ -12,6 +12,7 @@ import { randomGenesis } from "./genesis.ts";
 import { ChainInvariants } from "./invariants.ts";
 import { allOperations } from "./ops/index.ts";
 import type { OpEnv } from "./ops/types.ts";
+import { StateView } from "./ops/view.ts";
 import { Rng } from "./rng.ts";
 
 export interface SimOptions {
@@ -19,6 +20,12 @@ export interface SimOptions {
   blocks: number;
   /** most txs in a block (default 12) */
   maxTxs?: number;
+  /**
+   * check the invariants every N blocks and at the last one (default 1: every block). SDK simulation's
+   * invariant period: the module invariants are full scans of their stores, so their cost grows with
+   * the state; a long run may space them out. The determinism check still runs at every height.
+   */
+  invariantsEvery?: number;
   /** run the replica node and compare app hashes at every height (default true) */
   determinism?: boolean;
   /** export, import into a fresh app and compare (default true) */
@@ -42,6 +49,8 @@ export interface SimResult {
   txs: number;
   ops: Record<string, OpTally>;
   invariantChecks: number;
+  /** the invariants' period in blocks (1 = every block) */
+  invariantsEvery: number;
   invariantRoutes: string[];
   elapsedMs: number;
   appHash: string;
@@ -49,7 +58,19 @@ export interface SimResult {
   exportImport?: ExportImportResult;
   /** validators jailed / double-sign evidence submitted / requests settled (for the report) */
   events: Record<string, number>;
+  /** wall time by phase over the whole run: planning the ops, the ABCI++ calls of both nodes, the invariants */
+  phaseMs: PhaseTimes;
 }
+
+export interface PhaseTimes {
+  plan: number;
+  blocks: number;
+  invariants: number;
+}
+
+const ms = (t0: number) => performance.now() - t0;
+const perBlock = (t: PhaseTimes, n: number) =>
+  `plan ${(t.plan / n).toFixed(0)} + blocks ${(t.blocks / n).toFixed(0)} + invariants ${(t.invariants / n).toFixed(0)} ms/block`;
 
 /** Thrown with everything needed to reproduce: seed, height, and the last operations. */
 export class SimulationError extends Error {
@@ -82,6 +103,9 @@ type Corruption = "signature" | "sequence" | "chain-id" | "fee" | undefined;
 
 export async function simulate(o: SimOptions): Promise<SimResult> {
   const start = performance.now();
+  const every = o.invariantsEvery ?? 1;
+  if (!Number.isSafeInteger(every) || every < 1)
+    throw new Error(`invariantsEvery must be a positive integer, got ${every}`);
   const rng = new Rng(o.seed);
   const chain = new SimChain({ chainId: CHAIN_ID, replica: o.determinism ?? true }, rng.fork());
   const opLog: string[] = [];
@@ -95,6 +119,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     await chain.init(gen.appState, GENESIS_TIME_MS);
     const accounts: SimAccount[] = [...gen.accounts];
     const byAddress = new Map(accounts.map((a) => [a.address, a]));
+    const byValoper = new Map(accounts.map((a) => [a.valoper, a]));
     const ops = allOperations();
     const weights = ops.map((op) => op.weight);
     const tally: Record<string, OpTally> = Object.fromEntries(
@@ -106,17 +131,22 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     let txCount = 0;
     let checks = 0;
     let timeMs = GENESIS_TIME_MS;
+    const phaseMs: PhaseTimes = { plan: 0, blocks: 0, invariants: 0 };
+    let window: PhaseTimes = { ...phaseMs };
     for (let b = 0; b < o.blocks; b++) {
       const height = chain.height + 1;
+      let t0 = performance.now();
       const ctx = chain.queryContext();
       const used = new Set<string>();
       const env: OpEnv = {
         rng,
         ctx,
+        view: new StateView(chain.primary.app, ctx),
         app: chain.primary.app,
         chain,
         accounts,
         byAddress,
+        byValoper,
         used,
         async freeAccount() {
           for (let i = 0; i < 8; i++) {
@@ -130,6 +160,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           const a = randomAccount(rng);
           accounts.push(a);
           byAddress.set(a.address, a);
+          byValoper.set(a.valoper, a);
           return a;
         },
       };
@@ -181,6 +212,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       const doubleSigners = rng.chance(0.004) && set.size > 3 ? [rng.pick([...set.keys()].sort())] : [];
       timeMs += rng.chance(0.02) ? rng.range(60, 3600) * 1000 : rng.range(1, 10) * 1000;
       let out: Awaited<ReturnType<SimChain["block"]>>;
+      phaseMs.plan += ms(t0);
+      t0 = performance.now();
       try {
         out = await chain.block({ txs: planned.map((p) => p.tx), timeMs, down: downNow, doubleSigners });
       } catch (e) {
@@ -211,14 +244,26 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       for (const e of [...out.response.events, ...out.response.txResults.flatMap((r) => r.events)])
         if (COUNTED_EVENTS.includes(e.type)) events[e.type] = (events[e.type] ?? 0) + 1;
       await chain.idle();
-      const broken = [...(await chain.primary.app.checkInvariants()), ...(await invariants.check(chain))];
-      checks++;
-      if (broken.length > 0)
-        throw new SimulationError(o.seed, height, `invariant broken:\n${broken.join("\n")}`, opLog);
-      if (o.onProgress && o.progressEvery && height % o.progressEvery === 0)
+      phaseMs.blocks += ms(t0);
+      t0 = performance.now();
+      if (height % every === 0 || b === o.blocks - 1) {
+        const broken = [...(await chain.primary.app.checkInvariants()), ...(await invariants.check(chain))];
+        checks++;
+        if (broken.length > 0)
+          throw new SimulationError(o.seed, height, `invariant broken:\n${broken.join("\n")}`, opLog);
+      }
+      phaseMs.invariants += ms(t0);
+      if (o.onProgress && o.progressEvery && height % o.progressEvery === 0) {
+        const last = {
+          plan: phaseMs.plan - window.plan,
+          blocks: phaseMs.blocks - window.blocks,
+          invariants: phaseMs.invariants - window.invariants,
+        };
+        window = { ...phaseMs };
         o.onProgress(
-          `seed ${o.seed}: height ${height}, ${txCount} txs, ${((performance.now() - start) / 1000).toFixed(1)} s`,
+          `seed ${o.seed}: height ${height}, ${txCount} txs, ${((performance.now() - start) / 1000).toFixed(1)} s; last ${o.progressEvery}: ${perBlock(last, o.progressEvery)}`,
         );
+      }
     }
     let exportResult: ExportImportResult | undefined;
     if (o.exportImport ?? true) {
@@ -237,12 +282,14 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       txs: txCount,
       ops: tally,
       invariantChecks: checks,
+      invariantsEvery: every,
       invariantRoutes: [...chain.primary.app.invariantRoutes(), "sim/consensus-set", "sim/no-minting"],
       elapsedMs: performance.now() - start,
       appHash: toHex(chain.primary.app.store.lastCommitId().hash).toUpperCase(),
       determinism: o.determinism === false ? "off" : "pass",
       exportImport: exportResult,
       events,
+      phaseMs,
     };
   } catch (e) {
     if (e instanceof SimulationError) throw e;

@@ -245,8 +245,12 @@ export class CommitMultiStore {
     const pruneTo = newVersion - this.keepRecent - 1;
     const from = Math.max(this.earliest, 1);
     if (pruneTo < from) return { earliest: undefined, forget };
-    for (const tree of this.trees.values()) {
-      for await (const k of this.db.keys(tree.orphanRange(from, pruneTo))) {
+    // every store's orphan records read at once (one LevelDB round trip each, in parallel) rather than
+    // key by key and store after store: under load each round trip costs a thread-pool turn
+    const trees = [...this.trees.values()];
+    const orphans = await Promise.all(trees.map((tree) => this.db.keys(tree.orphanRange(from, pruneTo)).all()));
+    for (const [i, tree] of trees.entries()) {
+      for (const k of orphans[i]) {
         const hash = Uint8Array.from(tree.orphanHash(k));
         ops.push({ type: "del", key: k });
         ops.push({ type: "del", key: tree.nodeKey(hash) });

@@ -24,4 +24,11 @@ describe("simulation smoke", () => {
     // inference requests went through the vote-extension commit/reveal path
     assert.ok((r.events.output_revealed ?? 0) > 0, JSON.stringify(r.events));
   });
+
+  it("--invariants-every N checks at every N-th height and at the last one", async () => {
+    const r = await simulate({ seed: 5, blocks: 5, invariantsEvery: 2, determinism: false, exportImport: false });
+    assert.equal(r.invariantsEvery, 2);
+    assert.equal(r.invariantChecks, 3, "heights 2, 4 and the last, 5");
+    await assert.rejects(simulate({ seed: 5, blocks: 1, invariantsEvery: 0 }), /invariantsEvery must be a positive/);
+  });
 });

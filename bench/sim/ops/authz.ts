@@ -1,7 +1,7 @@
 // x/authz operations: grants (generic, SendAuthorization, InferenceAuthorization; some expiring soon,
 // some already expired), MsgExec of what a grant allows (a send or an inference request paid by the
 // granter) or of what it does not, and revokes.
-import { GenericAuthorization, type Grant } from "cosmjs-types/cosmos/authz/v1beta1/authz";
+import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
 import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import { SendAuthorization } from "cosmjs-types/cosmos/bank/v1beta1/authz";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
@@ -13,6 +13,7 @@ import { MsgRequestInference } from "../../../proto/gen/dgrid/inference/v1/tx.ts
 import { requestMsg } from "./inference.ts";
 import type { OpEnv, Operation } from "./types.ts";
 import { udgrid } from "./types.ts";
+import type { GrantRow } from "./view.ts";
 
 const INFERENCE_AUTH = "/dgrid.inference.v1.InferenceAuthorization";
 const REQUEST = "/dgrid.inference.v1.MsgRequestInference";
@@ -42,20 +43,6 @@ function authorization(env: OpEnv): Any {
   return { typeUrl: INFERENCE_AUTH, value: InferenceAuthorization.encode(auth).finish() };
 }
 
-interface GrantRow {
-  granter: string;
-  grantee: string;
-  grant: Grant;
-}
-
-async function grants(env: OpEnv): Promise<GrantRow[]> {
-  const out: GrantRow[] = [];
-  await env.app.authzKeeper.iterateGrants(env.ctx, (granter, grantee, grant) => {
-    out.push({ granter, grantee, grant });
-  });
-  return out;
-}
-
 /** the message a grant's grantee would exec, with the granter as its signer */
 async function execFor(env: OpEnv, g: GrantRow): Promise<Any | undefined> {
   const url = g.grant.authorization?.typeUrl;
@@ -66,7 +53,7 @@ async function execFor(env: OpEnv, g: GrantRow): Promise<Any | undefined> {
   const generic =
     url === GenericAuthorization.typeUrl ? GenericAuthorization.decode(g.grant.authorization!.value).msg : undefined;
   if (generic === MsgDelegate.typeUrl) {
-    const vs = await env.app.stakingKeeper.getAllValidators(env.ctx);
+    const vs = await env.view.validators();
     if (vs.length === 0) return undefined;
     const msg = MsgDelegate.fromPartial({
       delegatorAddress: g.granter,
@@ -115,7 +102,9 @@ export const authzOps: Operation[] = [
     name: "authz/exec",
     weight: 25,
     async plan(env) {
-      const all = (await grants(env)).filter((g) => env.byAddress.has(g.grantee) && !env.used.has(g.grantee));
+      const all = (await env.view.authzGrants()).filter(
+        (g) => env.byAddress.has(g.grantee) && !env.used.has(g.grantee),
+      );
       if (all.length === 0) return undefined;
       const g = env.rng.pick(all);
       const inner = await execFor(env, g);
@@ -129,7 +118,9 @@ export const authzOps: Operation[] = [
     name: "authz/revoke",
     weight: 4,
     async plan(env) {
-      const all = (await grants(env)).filter((g) => env.byAddress.has(g.granter) && !env.used.has(g.granter));
+      const all = (await env.view.authzGrants()).filter(
+        (g) => env.byAddress.has(g.granter) && !env.used.has(g.granter),
+      );
       if (all.length === 0) return undefined;
       const g = env.rng.pick(all);
       const url = g.grant.authorization?.typeUrl;

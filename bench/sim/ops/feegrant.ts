@@ -51,9 +51,7 @@ export const feegrantOps: Operation[] = [
     name: "feegrant/revoke",
     weight: 3,
     async plan(env) {
-      const all = (await env.app.feegrantKeeper.allGrants(env.ctx)).filter(
-        (g) => env.byAddress.has(g.granter) && !env.used.has(g.granter),
-      );
+      const all = (await env.view.feeGrants()).filter((g) => env.byAddress.has(g.granter) && !env.used.has(g.granter));
       if (all.length === 0) return undefined;
       const g = env.rng.pick(all);
       const msg = MsgRevokeAllowance.fromPartial({ granter: g.granter, grantee: g.grantee });
@@ -67,9 +65,7 @@ export const feegrantOps: Operation[] = [
     name: "feegrant/use",
     weight: 12,
     async plan(env) {
-      const all = (await env.app.feegrantKeeper.allGrants(env.ctx)).filter(
-        (g) => env.byAddress.has(g.grantee) && !env.used.has(g.grantee),
-      );
+      const all = (await env.view.feeGrants()).filter((g) => env.byAddress.has(g.grantee) && !env.used.has(g.grantee));
       // a tx whose fee a grant pays; one in ten names a granter that granted nothing
       const bogus = all.length === 0 || env.rng.chance(0.1);
       const grantee = bogus ? await env.freeAccount() : env.byAddress.get(env.rng.pick(all).grantee);

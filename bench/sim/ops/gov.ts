@@ -18,7 +18,7 @@ async function proposalMessages(env: OpEnv): Promise<{ msgs: Any[]; invalid: boo
   const kind = env.rng.int(4);
   if (kind === 0) return { msgs: [], invalid: false }; // a text proposal
   if (kind === 1) {
-    const p = await env.app.inferenceKeeper.getParams(env.ctx);
+    const p = await env.view.inferenceParams();
     const broken = env.rng.chance(0.1);
     const params = {
       ...p,
@@ -40,14 +40,10 @@ async function proposalMessages(env: OpEnv): Promise<{ msgs: Any[]; invalid: boo
     const value = ReputationUpdateParams.encode({ authority, params }).finish();
     return { msgs: [{ typeUrl: "/dgrid.reputation.v1.MsgUpdateParams", value }], invalid: false };
   }
-  const models = await env.app.registryKeeper.allModels(env.ctx);
+  const models = await env.view.models();
   if (models.length <= 1) return { msgs: [], invalid: false };
   const value = MsgDelistModel.encode({ authority, modelId: env.rng.pick(models).id }).finish();
   return { msgs: [{ typeUrl: "/dgrid.registry.v1.MsgDelistModel", value }], invalid: false };
-}
-
-async function proposalsIn(env: OpEnv, status: ProposalStatus) {
-  return (await env.app.govKeeper.getProposals(env.ctx)).filter((p) => p.status === status);
 }
 
 export const govOps: Operation[] = [
@@ -82,7 +78,7 @@ export const govOps: Operation[] = [
     name: "gov/deposit",
     weight: 10,
     async plan(env) {
-      const open = await proposalsIn(env, ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD);
+      const open = await env.view.proposalsIn(ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD);
       const from = await env.freeAccount();
       if (!from) return undefined;
       const id = open.length > 0 && env.rng.chance(0.9) ? env.rng.pick(open).id : BigInt(env.rng.range(1, 1000));
@@ -98,7 +94,7 @@ export const govOps: Operation[] = [
     name: "gov/vote",
     weight: 25,
     async plan(env) {
-      const open = await proposalsIn(env, ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
+      const open = await env.view.proposalsIn(ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
       if (open.length === 0) return undefined;
       const from = await env.freeAccount();
       if (!from) return undefined;
@@ -118,7 +114,7 @@ export const govOps: Operation[] = [
     name: "gov/vote-weighted",
     weight: 10,
     async plan(env) {
-      const open = await proposalsIn(env, ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
+      const open = await env.view.proposalsIn(ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
       if (open.length === 0) return undefined;
       const from = await env.freeAccount();
       if (!from) return undefined;

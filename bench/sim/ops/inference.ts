@@ -11,10 +11,10 @@ export async function requestMsg(
   env: OpEnv,
   requester: string,
 ): Promise<{ msg: MsgRequestInference; invalid: boolean } | undefined> {
-  const models = await env.app.registryKeeper.allModels(env.ctx);
+  const models = await env.view.models();
   if (models.length === 0) return undefined;
   const model = env.rng.pick(models);
-  const params = await env.app.inferenceKeeper.getParams(env.ctx);
+  const params = await env.view.inferenceParams();
   const redundancy = env.rng.chance(0.5) ? 0 : env.rng.range(1, params.maxRedundancy + (env.rng.chance(0.05) ? 3 : 0));
   const k = BigInt(redundancy === 0 ? params.defaultRedundancy : redundancy);
   const price = BigInt(model.pricePerCall?.amount ?? "0");

@@ -11,11 +11,11 @@ import { randomModel } from "../model.ts";
 import type { OpEnv, Operation, PlannedTx } from "./types.ts";
 
 async function operatorWithModel(env: OpEnv) {
-  const vs: Validator[] = await env.app.stakingKeeper.getAllValidators(env.ctx);
-  const models = (await env.app.registryKeeper.allModels(env.ctx)).filter((m) => !m.delisted);
+  const vs: Validator[] = await env.view.validators();
+  const models = (await env.view.models()).filter((m) => !m.delisted);
   if (vs.length === 0 || models.length === 0) return undefined;
   const v = env.rng.pick(vs);
-  const signer = env.accounts.find((a) => a.valoper === v.operatorAddress);
+  const signer = env.byValoper.get(v.operatorAddress);
   if (!signer || env.used.has(signer.address)) return undefined;
   return { v, signer, model: env.rng.pick(models) };
 }
@@ -34,7 +34,7 @@ export const registryOps: Operation[] = [
       const from = await env.freeAccount();
       if (!from) return undefined;
       const msg = randomModel(env.rng, from.address);
-      const models = await env.app.registryKeeper.allModels(env.ctx);
+      const models = await env.view.models();
       const again = models.length > 0 && env.rng.chance(0.1);
       if (again) msg.id = env.rng.pick(models).id;
       return one(from, "/dgrid.registry.v1.MsgRegisterModel", MsgRegisterModel.encode(msg).finish(), again);

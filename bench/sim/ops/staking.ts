@@ -3,7 +3,7 @@
 // more than the signer has or names a validator that does not exist.
 
 import { MsgUnjail } from "cosmjs-types/cosmos/slashing/v1beta1/tx";
-import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
+import type { Delegation, Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import {
   MsgBeginRedelegate,
   MsgCreateValidator,
@@ -21,7 +21,7 @@ import type { OpEnv, Operation, PlannedTx } from "./types.ts";
 const coin = (amount: bigint) => ({ denom: "udgrid", amount: amount.toString() });
 
 async function validators(env: OpEnv): Promise<Validator[]> {
-  return env.app.stakingKeeper.getAllValidators(env.ctx);
+  return env.view.validators();
 }
 
 /** a validator from state, or (one in twenty) an address with no validator */
@@ -33,17 +33,24 @@ async function someValidator(env: OpEnv): Promise<{ address: string; invalid: bo
 
 /** the operator account the simulation holds for a validator, if it signs nothing else in this block */
 function operatorOf(env: OpEnv, v: Validator) {
-  const acc = env.accounts.find((a) => a.valoper === v.operatorAddress);
+  const acc = env.byValoper.get(v.operatorAddress);
   return acc && !env.used.has(acc.address) ? acc : undefined;
 }
 
-/** a delegation of a free signer, with its tokens */
+/**
+ * a delegation of a free signer, with its tokens: a random account first, then one of its delegations
+ * (as the SDK's SimulateMsgUndelegate), so the cost is that account's delegations, not every one in state
+ */
 async function someDelegation(env: OpEnv) {
-  const all = await env.app.stakingKeeper.getAllDelegations(env.ctx);
-  const mine = all.filter((d) => env.byAddress.has(d.delegatorAddress) && !env.used.has(d.delegatorAddress));
+  let mine: Delegation[] = [];
+  for (let i = 0; i < 8 && mine.length === 0; i++) {
+    const from = await env.freeAccount();
+    if (!from) return undefined;
+    mine = await env.app.stakingKeeper.delegatorDelegations(env.ctx, from.address);
+  }
   if (mine.length === 0) return undefined;
   const d = env.rng.pick(mine);
-  const v = (await validators(env)).find((x) => x.operatorAddress === d.validatorAddress);
+  const v = await env.view.validator(d.validatorAddress);
   if (!v || sharesOf(v) === 0n) return undefined;
   const tokens = (decFromProtoString(d.shares) * tokensOf(v)) / sharesOf(v);
   return { d, v, tokens, signer: env.byAddress.get(d.delegatorAddress)! };
@@ -60,7 +67,7 @@ export const stakingOps: Operation[] = [
     async plan(env) {
       const from = await env.freeAccount();
       if (!from) return undefined;
-      const exists = (await validators(env)).some((v) => v.operatorAddress === from.valoper);
+      const exists = (await env.view.validator(from.valoper)) !== undefined;
       const balance = (await env.app.bankKeeper.getBalance(env.ctx, from.address, "udgrid")).amount;
       const { amount, invalid } = amountWithin(env, balance);
       const key = Ed25519Key.fromSeed(env.rng.bytes(32));

@@ -7,15 +7,20 @@ import type { Context } from "../../../chain/baseapp/context.ts";
 import type { SimAccount } from "../accounts.ts";
 import type { SimChain } from "../chain.ts";
 import type { Rng } from "../rng.ts";
+import type { StateView } from "./view.ts";
 
 export interface OpEnv {
   rng: Rng;
   /** the latest committed state of the primary node */
   ctx: Context;
+  /** lists of that state, read once per block */
+  view: StateView;
   app: DGridApp;
   chain: SimChain;
   accounts: readonly SimAccount[];
   byAddress: ReadonlyMap<string, SimAccount>;
+  /** the simulation's accounts by operator address */
+  byValoper: ReadonlyMap<string, SimAccount>;
   /** accounts that already sign a tx in this block (one tx per signer per block keeps sequences simple) */
   used: Set<string>;
   /** a random account that exists on chain and signs nothing else in this block */
