@@ -124,7 +124,8 @@ describe("@dgrid/client as an installed package", () => {
     assert.deepEqual(bad, []);
     assert.ok(
       Object.keys(manifest.dependencies).every(
-        (d) => d.startsWith("@cosmjs/") || ["cosmjs-types", "@bufbuild/protobuf", "@x402/core", "@x402/fetch"].includes(d),
+        (d) =>
+          d.startsWith("@cosmjs/") || ["cosmjs-types", "@bufbuild/protobuf", "@x402/core", "@x402/fetch"].includes(d),
       ),
     );
   });
