@@ -55,7 +55,7 @@ function cardOptions(c: Command): Command {
 }
 
 /** The SDK's pagination flags. */
-function pageOptions(c: Command): Command {
+export function pageOptions(c: Command): Command {
   return c
     .option("--limit <n>", "page size", "100")
     .option("--offset <n>", "skip this many (not with --page-key)")

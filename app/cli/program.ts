@@ -18,6 +18,7 @@ import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
 import { registerLocalnetCommand, registerStartCommands, type StartNode, startDGridNode } from "./node-commands.ts";
 import { registerQueryCommands } from "./query.ts";
+import { registerReputationCommands } from "./reputation.ts";
 import { registerRollbackCommand } from "./rollback.ts";
 import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";
@@ -60,6 +61,7 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerFeegrantCommands(program, io);
   registerAgentCommands(program, io);
   registerInferenceCommands(program, io);
+  registerReputationCommands(program, io);
   registerConfigCommands(program, io);
   registerChainRegistryCommand(program, io);
   registerGatewayCommand(program, io);

@@ -18,6 +18,7 @@ import {
   ExecutionError,
   ExecutorOutcome,
   type InferenceRequest,
+  type InferenceResult,
   type ItemResult,
   RequestStatus,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
@@ -138,7 +139,7 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
   const agreeing = revealed.filter((e) => !dissented.has(e.validator)).map((e) => e.validator);
   const dissenting = revealed.filter((e) => dissented.has(e.validator)).map((e) => e.validator);
   const coin = (a: bigint) => ({ denom, amount: a.toString() });
-  k.setResult(ctx, {
+  const result: InferenceResult = {
     requestId: r.id,
     status,
     outputs: [],
@@ -155,8 +156,9 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
     error: NONE,
     items: results,
     itemsRoot: root,
-  });
-  await k.close(ctx, r, status);
+  };
+  k.setResult(ctx, result);
+  await k.close(ctx, r, result);
   const settled = {
     id: r.id,
     modelId: r.modelId,

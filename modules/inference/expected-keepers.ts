@@ -5,6 +5,10 @@ import type { Context } from "../../chain/baseapp/context.ts";
 import type { Dec } from "../../chain/baseapp/dec.ts";
 import type { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { Model, ModelServer, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import type { SettlementRecord } from "../registry/stats.ts";
+import type { Job } from "../reputation/validator-stats.ts";
+
+export type { Job, SettlementRecord };
 
 /** modules/bank BankKeeper */
 export interface BankKeeperI {
@@ -36,6 +40,8 @@ export interface RegistryKeeperI {
   getModel(ctx: Context, id: string): Promise<Model | undefined>;
   /** sorted by validator (valoper) address */
   serversOf(ctx: Context, modelId: string): Promise<ModelServer[]>;
+  /** SettlementRecorderI: once per settled or refunded request, in the block that settles it */
+  recordSettlement(ctx: Context, modelId: string, record: SettlementRecord): Promise<unknown>;
 }
 
 /** modules/reputation ReputationKeeper */
@@ -43,6 +49,8 @@ export interface ReputationKeeperI {
   score(ctx: Context, validator: string): Promise<bigint>;
   floor(ctx: Context): Promise<bigint>;
   recordOutcome(ctx: Context, validator: string, outcome: "agree" | "dissent" | "missing"): Promise<bigint>;
+  /** the per-validator inference stats: once per assigned executor of a settled or refunded request */
+  recordJob(ctx: Context, validator: string, job: Job): Promise<unknown>;
 }
 
 /**

@@ -71,6 +71,7 @@ import { errorName } from "./outcome.ts";
 import { defaultParams, type InferenceParams, PPM } from "./params.ts";
 import { revealForm } from "./reveal.ts";
 import { splitFee } from "./settlement.ts";
+import { reportSettlement } from "./settlement-report.ts";
 import { consAddress } from "./vote-extensions.ts";
 
 export interface InferenceKeeperDeps {
@@ -647,7 +648,7 @@ export class InferenceKeeper {
     if (supermajority) await this.slashDissenters(ctx, r, p, new Set(dissenting));
     const coin = (a: bigint) => ({ denom, amount: a.toString() });
     const status = failed ? RequestStatus.REQUEST_STATUS_FAILED : RequestStatus.REQUEST_STATUS_FINALIZED;
-    this.setResult(ctx, {
+    const result: InferenceResult = {
       requestId: r.id,
       status,
       outputs: failed ? [] : winnerAssignment.outputs,
@@ -664,8 +665,9 @@ export class InferenceKeeper {
       error: winner.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
       items: [],
       itemsRoot: new Uint8Array(),
-    });
-    await this.close(ctx, r, status);
+    };
+    this.setResult(ctx, result);
+    await this.close(ctx, r, result);
     const settled = {
       id: r.id,
       modelId: r.modelId,
@@ -717,7 +719,7 @@ export class InferenceKeeper {
       await this.deps.hooks?.afterFeeRefunded(ctx, r.id, { denom, amount: fee });
     }
     const coin = (a: bigint) => ({ denom, amount: a.toString() });
-    this.setResult(ctx, {
+    const result: InferenceResult = {
       requestId: r.id,
       status: RequestStatus.REQUEST_STATUS_REFUNDED,
       outputs: [],
@@ -734,13 +736,19 @@ export class InferenceKeeper {
       error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
       items: [],
       itemsRoot: new Uint8Array(),
-    });
-    await this.close(ctx, r, RequestStatus.REQUEST_STATUS_REFUNDED);
+    };
+    this.setResult(ctx, result);
+    await this.close(ctx, r, result);
     ctx.eventManager.emit(ev.requestRefunded(r.id, r.requester, `${fee}${denom}`, reason));
   }
 
-  /** Final state of a settled request: indexes removed, revealed outputs dropped (the result keeps the winner). */
-  async close(ctx: Context, r: InferenceRequest, status: RequestStatus): Promise<void> {
+  /**
+   * Final state of a settled request: its stats reported (registry, reputation), indexes removed,
+   * revealed outputs dropped (the result keeps the winner).
+   */
+  async close(ctx: Context, r: InferenceRequest, result: InferenceResult): Promise<void> {
+    await reportSettlement(this.deps, ctx, r, result);
+    const status = result.status;
     const store = ctx.kvStore(StoreKey);
     store.delete(pendingKey(r.id));
     store.delete(unassignedKey(r.id));

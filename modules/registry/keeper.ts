@@ -183,6 +183,13 @@ export class RegistryKeeper {
     return out;
   }
 
+  /** How many validators serve a model (executors serving it; bounded by the validator set). */
+  async serverCount(ctx: Context, modelId: string): Promise<number> {
+    let n = 0;
+    for await (const _ of iteratePrefix(ctx.kvStore(StoreKey), serversPrefix(modelId))) n++;
+    return n;
+  }
+
   async allServers(ctx: Context): Promise<ModelServer[]> {
     const out: ModelServer[] = [];
     for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), new Uint8Array([0x02])))

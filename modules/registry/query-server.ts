@@ -32,10 +32,14 @@ import { emptyStats } from "./stats.ts";
 
 const P = "/dgrid.registry.v1.Query/";
 
-/** A model for a listing: without its golden vectors (the Model query has them), with its stats. */
+/** A model for a listing: without its golden vectors (the Model query has them), with its stats and server count. */
 async function discovered(ctx: Context, k: RegistryKeeper, id: string): Promise<DiscoveredModel> {
   const model = await k.mustGetModel(ctx, id);
-  return { model: { ...model, goldenVectors: [] }, stats: (await k.getStats(ctx, id)) ?? emptyStats(id) };
+  return {
+    model: { ...model, goldenVectors: [] },
+    stats: (await k.getStats(ctx, id)) ?? emptyStats(id),
+    servers: await k.serverCount(ctx, id),
+  };
 }
 
 export function registerQueryServer(cfg: Configurator, k: RegistryKeeper): void {

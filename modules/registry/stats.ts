@@ -22,6 +22,11 @@ export interface SettlementRecord {
   agreement: Agreement;
   /** items (batch rows) the request carried; 1 for an unbatched request */
   items: number;
+  /**
+   * of those, the items whose fee went back: all of a refunded request's (the default when refunded);
+   * a finalized batch's items without a quorum (default 0 when finalized)
+   */
+  itemsRefunded?: number;
   /** finalized only: blocks from the request's inclusion to its result */
   latencyBlocks?: number;
   /** finalized only: what the model's creator was paid */
@@ -52,6 +57,7 @@ export function emptyStats(modelId: string): ModelStats {
     latencyP99: 0,
     agreementPpm: 0n,
     lastHeight: 0n,
+    itemsRefunded: 0n,
   };
 }
 
@@ -64,6 +70,11 @@ export function percentile(values: readonly number[], p: number): number {
 
 export function checkRecord(r: SettlementRecord): void {
   if (!Number.isSafeInteger(r.items) || r.items < 0) throw ErrInvalidRequest.wrap(`settlement items ${r.items}`);
+  const back = r.itemsRefunded;
+  if (back !== undefined && (!Number.isSafeInteger(back) || back < 0 || back > r.items))
+    throw ErrInvalidRequest.wrap(`settlement items_refunded ${back} outside 0..${r.items}`);
+  if (r.finalized && back !== undefined && back >= r.items && r.items > 0)
+    throw ErrInvalidRequest.wrap("a finalized request settles at least one item");
   if (r.finalized && r.agreement !== "unanimous" && r.agreement !== "majority")
     throw ErrInvalidRequest.wrap(`a finalized request's agreement is unanimous or majority, not ${r.agreement}`);
   if (!r.finalized && r.agreement !== "no_quorum" && r.agreement !== "none")
@@ -79,8 +90,10 @@ export function applySettlement(prev: ModelStats, r: SettlementRecord, height: n
   checkRecord(r);
   const s: ModelStats = { ...prev, latencyWindow: [...prev.latencyWindow], lastHeight: BigInt(height) };
   if (r.finalized) {
+    const back = r.itemsRefunded ?? 0;
     s.requestsFinalized += 1n;
-    s.items += BigInt(r.items);
+    s.items += BigInt(r.items - back);
+    s.itemsRefunded += BigInt(back);
     if (r.agreement === "unanimous") s.unanimous += 1n;
     else s.majority += 1n;
     if (r.latencyBlocks !== undefined) {
@@ -95,6 +108,7 @@ export function applySettlement(prev: ModelStats, r: SettlementRecord, height: n
       s.creatorFees = toProtoCoins(addCoins(fromProtoCoins(s.creatorFees), fromProtoCoins([r.creatorFee])));
   } else {
     s.requestsRefunded += 1n;
+    s.itemsRefunded += BigInt(r.itemsRefunded ?? r.items);
     if (r.agreement === "no_quorum") s.noQuorum += 1n;
   }
   const judged = s.unanimous + s.majority + s.noQuorum;

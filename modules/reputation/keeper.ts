@@ -1,10 +1,18 @@
 // ReputationKeeper: a score per validator (valoper address), in parts per million.
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
-import { Params, Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
+import { Params, Reputation, ValidatorStats } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import * as ev from "./events.ts";
-import { ParamsKey, ReputationsPrefix, reputationKey, StoreKey } from "./keys.ts";
+import {
+  ParamsKey,
+  ReputationsPrefix,
+  reputationKey,
+  StoreKey,
+  ValidatorStatsPrefix,
+  validatorStatsKey,
+} from "./keys.ts";
 import { defaultParams, nextScore, type Outcome, type ReputationParams, recoveredScore } from "./params.ts";
+import { addSample, applyJob, emptyValidatorStats, type Job } from "./validator-stats.ts";
 
 export class ReputationKeeper {
   readonly storeKey = StoreKey;
@@ -75,6 +83,46 @@ export class ReputationKeeper {
       this.setReputation(ctx, { ...r, scorePpm: next, updatedHeight: BigInt(ctx.height) });
       ctx.eventManager.emit(ev.reputationUpdated(r.validator, "recovery", r.scorePpm, next));
     }
+  }
+
+  async getValidatorStats(ctx: Context, validator: string): Promise<ValidatorStats | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(validatorStatsKey(validator));
+    return b ? ValidatorStats.decode(b) : undefined;
+  }
+
+  setValidatorStats(ctx: Context, s: ValidatorStats): void {
+    ctx.kvStore(StoreKey).set(validatorStatsKey(s.validator), ValidatorStats.encode(s).finish());
+  }
+
+  /**
+   * Settlement hook: one assigned executor's job in a settled or refunded request (the inference
+   * module calls it once per assignment). One read and one write.
+   */
+  async recordJob(ctx: Context, validator: string, job: Job): Promise<ValidatorStats> {
+    const prev = (await this.getValidatorStats(ctx, validator)) ?? emptyValidatorStats(validator);
+    const next = applyJob(prev, job, ctx.height);
+    this.setValidatorStats(ctx, next);
+    return next;
+  }
+
+  /**
+   * EndBlock, after recovery: at every multiple of score_sample_interval_blocks, each validator with
+   * stats gets a (height, score) sample in its ring (key order; one write per validator).
+   */
+  async sampleScores(ctx: Context): Promise<void> {
+    const p = await this.getParams(ctx);
+    if (p.scoreSampleIntervalBlocks <= 0n || BigInt(ctx.height) % p.scoreSampleIntervalBlocks !== 0n) return;
+    for (const s of await this.allValidatorStats(ctx)) {
+      const scorePpm = (await this.getReputation(ctx, s.validator))?.scorePpm ?? p.initialScorePpm;
+      this.setValidatorStats(ctx, addSample(s, { height: BigInt(ctx.height), scorePpm }));
+    }
+  }
+
+  async allValidatorStats(ctx: Context): Promise<ValidatorStats[]> {
+    const out: ValidatorStats[] = [];
+    for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), ValidatorStatsPrefix))
+      out.push(ValidatorStats.decode(v));
+    return out;
   }
 
   async all(ctx: Context): Promise<Reputation[]> {

@@ -24,8 +24,12 @@ export class ReputationModule extends KeeperModule<ReputationKeeper> {
     );
   }
 
-  /** Runs before the inference module's EndBlock (module order), so assignment sees recovered scores. */
+  /**
+   * Runs before the inference module's EndBlock (module order), so assignment sees recovered scores;
+   * the score samples are taken after recovery (what assignment will weigh).
+   */
   async endBlock(ctx: Context): Promise<void> {
     await this.keeper.recover(ctx);
+    await this.keeper.sampleScores(ctx);
   }
 }

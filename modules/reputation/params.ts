@@ -16,6 +16,8 @@ export function defaultParams(): ReputationParams {
     neutralScorePpm: 800_000n,
     recoveryPpm: 100_000n,
     recoveryIntervalBlocks: 100n,
+    // the score history of ValidatorStats: one sample per executor every 100 blocks
+    scoreSampleIntervalBlocks: 100n,
   };
 }
 
@@ -32,6 +34,8 @@ export function validateParams(p: ReputationParams): void {
     if (v < 0n || v > PPM) throw ErrInvalidParams.wrap(`${name} must be in 0..1000000`);
   }
   if (p.recoveryIntervalBlocks < 0n) throw ErrInvalidParams.wrap("recovery_interval_blocks must not be negative");
+  if (p.scoreSampleIntervalBlocks < 0n)
+    throw ErrInvalidParams.wrap("score_sample_interval_blocks must not be negative");
   if (p.recoveryIntervalBlocks > 0n && p.recoveryPpm > 0n && p.neutralScorePpm <= p.floorPpm)
     throw ErrInvalidParams.wrap(
       "neutral_score_ppm must be above floor_ppm, or recovery never lifts a score over the floor",

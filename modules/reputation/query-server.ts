@@ -5,16 +5,29 @@ import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import { addressFromString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import {
+  QueryAllValidatorStatsRequest,
+  QueryAllValidatorStatsResponse,
   QueryParamsRequest,
   QueryParamsResponse,
   QueryReputationRequest,
   QueryReputationResponse,
   QueryReputationsRequest,
   QueryReputationsResponse,
+  QueryValidatorStatsRequest,
+  QueryValidatorStatsResponse,
 } from "../../proto/gen/dgrid/reputation/v1/query.ts";
-import { Reputation } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
+import { Reputation, ValidatorStats } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import type { ReputationKeeper } from "./keeper.ts";
-import { ReputationsPrefix, StoreKey } from "./keys.ts";
+import { ReputationsPrefix, StoreKey, ValidatorStatsPrefix } from "./keys.ts";
+import { emptyValidatorStats } from "./validator-stats.ts";
+
+function checkValoper(validator: string): void {
+  try {
+    addressFromString(validator, Bech32PrefixValAddr);
+  } catch (e) {
+    throw invalidArgument(`invalid validator address: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 const P = "/dgrid.reputation.v1.Query/";
 
@@ -22,11 +35,7 @@ export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): voi
   cfg.registerQuery(
     `${P}Reputation`,
     queryHandler(QueryReputationRequest, QueryReputationResponse, async (ctx, r) => {
-      try {
-        addressFromString(r.validator, Bech32PrefixValAddr);
-      } catch (e) {
-        throw invalidArgument(`invalid validator address: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      checkValoper(r.validator);
       return { reputation: await k.reputationOf(ctx, r.validator) };
     }),
   );
@@ -37,6 +46,25 @@ export function registerQueryServer(cfg: Configurator, k: ReputationKeeper): voi
         Reputation.decode(v),
       );
       return { reputations: items, pagination };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}ValidatorStats`,
+    queryHandler(QueryValidatorStatsRequest, QueryValidatorStatsResponse, async (ctx, r) => {
+      checkValoper(r.validator);
+      return {
+        stats: (await k.getValidatorStats(ctx, r.validator)) ?? emptyValidatorStats(r.validator),
+        reputation: await k.reputationOf(ctx, r.validator),
+      };
+    }),
+  );
+  cfg.registerQuery(
+    `${P}AllValidatorStats`,
+    queryHandler(QueryAllValidatorStatsRequest, QueryAllValidatorStatsResponse, async (ctx, r) => {
+      const { items, pagination } = await paginate(ctx.kvStore(StoreKey), ValidatorStatsPrefix, r.pagination, (_k, v) =>
+        ValidatorStats.decode(v),
+      );
+      return { stats: items, pagination };
     }),
   );
   cfg.registerQuery(

@@ -137,6 +137,7 @@ export async function setup(
       ReputationGenesis.toJSON({
         params: { ...reputationDefaults(), ...options.reputation.params },
         reputations: options.reputation.reputations ?? [],
+        validatorStats: [],
       }),
     );
   }

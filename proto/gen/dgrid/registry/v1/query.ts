@@ -85,7 +85,11 @@ export interface QueryDiscoverModelsRequest {
 /** DiscoveredModel is a model (without its golden vectors: the Model query has them) and its stats. */
 export interface DiscoveredModel {
   model: Model | undefined;
-  stats: ModelStats | undefined;
+  stats:
+    | ModelStats
+    | undefined;
+  /** executors serving it: the validators whose nodes passed its golden vectors (ModelServers) */
+  servers: number;
 }
 
 /** QueryDiscoverModelsResponse lists the matching models in order. */
@@ -918,7 +922,7 @@ export const QueryDiscoverModelsRequest: MessageFns<QueryDiscoverModelsRequest> 
 };
 
 function createBaseDiscoveredModel(): DiscoveredModel {
-  return { model: undefined, stats: undefined };
+  return { model: undefined, stats: undefined, servers: 0 };
 }
 
 export const DiscoveredModel: MessageFns<DiscoveredModel> = {
@@ -928,6 +932,9 @@ export const DiscoveredModel: MessageFns<DiscoveredModel> = {
     }
     if (message.stats !== undefined) {
       ModelStats.encode(message.stats, writer.uint32(18).fork()).join();
+    }
+    if (message.servers !== 0) {
+      writer.uint32(24).uint32(message.servers);
     }
     return writer;
   },
@@ -961,6 +968,14 @@ export const DiscoveredModel: MessageFns<DiscoveredModel> = {
             message.stats = ModelStats.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.servers = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -977,6 +992,7 @@ export const DiscoveredModel: MessageFns<DiscoveredModel> = {
     return {
       model: isSet(object.model) ? Model.fromJSON(object.model) : undefined,
       stats: isSet(object.stats) ? ModelStats.fromJSON(object.stats) : undefined,
+      servers: isSet(object.servers) ? globalThis.Number(object.servers) : 0,
     };
   },
 
@@ -987,6 +1003,9 @@ export const DiscoveredModel: MessageFns<DiscoveredModel> = {
     }
     if (message.stats !== undefined) {
       obj.stats = ModelStats.toJSON(message.stats);
+    }
+    if (message.servers !== 0) {
+      obj.servers = Math.round(message.servers);
     }
     return obj;
   },
@@ -1000,6 +1019,7 @@ export const DiscoveredModel: MessageFns<DiscoveredModel> = {
     message.stats = (object.stats !== undefined && object.stats !== null)
       ? ModelStats.fromPartial(object.stats)
       : undefined;
+    message.servers = object.servers ?? 0;
     return message;
   },
 };

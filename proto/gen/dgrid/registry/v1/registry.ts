@@ -160,13 +160,17 @@ export interface ModelCard {
  */
 export interface ModelStats {
   modelId: string;
-  /** requests settled with a result */
+  /** requests settled with an agreed outcome (status FINALIZED, or FAILED: the executors agreed on an input error) */
   requestsFinalized: bigint;
-  /** requests refunded (no executors, no quorum, expired) */
+  /** requests refunded whole (no executors, no quorum, expired) */
   requestsRefunded: bigint;
-  /** items (batch rows) of the finalized requests */
+  /** items (batch rows; 1 for an unbatched request) settled with an agreed outcome */
   items: bigint;
-  /** finalized requests by agreement: every executor agreed, a majority agreed; refunds for lack of quorum */
+  /**
+   * finalized requests by agreement: unanimous (every revealed outcome was the winner's, on every item),
+   * majority (the winner reached the quorum over a dissent, or some batch item had no quorum);
+   * no_quorum: requests refunded because no outcome reached the quorum
+   */
   unanimous: bigint;
   majority: bigint;
   noQuorum: bigint;
@@ -182,6 +186,8 @@ export interface ModelStats {
   /** unanimous / (unanimous + majority + no_quorum) in parts per million (0 while nothing settled) */
   agreementPpm: bigint;
   lastHeight: bigint;
+  /** items whose fee went back: those of refunded requests, and a batch's items without a quorum */
+  itemsRefunded: bigint;
 }
 
 /** CreatorEarnings sums what a creator's models earned (one coin per denom, sorted by denom). */
@@ -1736,6 +1742,7 @@ function createBaseModelStats(): ModelStats {
     latencyP99: 0,
     agreementPpm: 0n,
     lastHeight: 0n,
+    itemsRefunded: 0n,
   };
 }
 
@@ -1810,6 +1817,12 @@ export const ModelStats: MessageFns<ModelStats> = {
         throw new globalThis.Error("value provided for field message.lastHeight of type int64 too large");
       }
       writer.uint32(112).int64(message.lastHeight);
+    }
+    if (message.itemsRefunded !== 0n) {
+      if (BigInt.asUintN(64, message.itemsRefunded) !== message.itemsRefunded) {
+        throw new globalThis.Error("value provided for field message.itemsRefunded of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.itemsRefunded);
     }
     return writer;
   },
@@ -1949,6 +1962,14 @@ export const ModelStats: MessageFns<ModelStats> = {
             message.lastHeight = reader.int64() as bigint;
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.itemsRefunded = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2021,6 +2042,11 @@ export const ModelStats: MessageFns<ModelStats> = {
         : isSet(object.last_height)
         ? BigInt(object.last_height)
         : 0n,
+      itemsRefunded: isSet(object.itemsRefunded)
+        ? BigInt(object.itemsRefunded)
+        : isSet(object.items_refunded)
+        ? BigInt(object.items_refunded)
+        : 0n,
     };
   },
 
@@ -2068,6 +2094,9 @@ export const ModelStats: MessageFns<ModelStats> = {
     if (message.lastHeight !== 0n) {
       obj.lastHeight = message.lastHeight.toString();
     }
+    if (message.itemsRefunded !== 0n) {
+      obj.itemsRefunded = message.itemsRefunded.toString();
+    }
     return obj;
   },
 
@@ -2097,6 +2126,9 @@ export const ModelStats: MessageFns<ModelStats> = {
       : 0n;
     message.lastHeight = (object.lastHeight !== undefined && object.lastHeight !== null)
       ? BigInt(object.lastHeight)
+      : 0n;
+    message.itemsRefunded = (object.itemsRefunded !== undefined && object.itemsRefunded !== null)
+      ? BigInt(object.itemsRefunded)
       : 0n;
     return message;
   },

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { Params, Reputation } from "./reputation.js";
+import { Params, Reputation, ValidatorStats } from "./reputation.js";
 
 export const protobufPackage = "dgrid.reputation.v1";
 
@@ -33,6 +33,31 @@ export interface QueryReputationsRequest {
 /** QueryReputationsResponse lists scores. */
 export interface QueryReputationsResponse {
   reputations: Reputation[];
+  pagination: PageResponse | undefined;
+}
+
+/** QueryValidatorStatsRequest asks for one validator's inference stats (valoper address). */
+export interface QueryValidatorStatsRequest {
+  validator: string;
+}
+
+/**
+ * QueryValidatorStatsResponse: the stats (zero counters, no samples for a validator never assigned)
+ * and the current reputation (the initial score for a validator never scored).
+ */
+export interface QueryValidatorStatsResponse {
+  stats: ValidatorStats | undefined;
+  reputation: Reputation | undefined;
+}
+
+/** QueryAllValidatorStatsRequest pages over every validator with stats, by valoper address. */
+export interface QueryAllValidatorStatsRequest {
+  pagination: PageRequest | undefined;
+}
+
+/** QueryAllValidatorStatsResponse lists stats. */
+export interface QueryAllValidatorStatsResponse {
+  stats: ValidatorStats[];
   pagination: PageResponse | undefined;
 }
 
@@ -332,6 +357,318 @@ export const QueryReputationsResponse: MessageFns<QueryReputationsResponse> = {
   fromPartial(object: DeepPartial<QueryReputationsResponse>): QueryReputationsResponse {
     const message = createBaseQueryReputationsResponse();
     message.reputations = object.reputations?.map((e) => Reputation.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryValidatorStatsRequest(): QueryValidatorStatsRequest {
+  return { validator: "" };
+}
+
+export const QueryValidatorStatsRequest: MessageFns<QueryValidatorStatsRequest> = {
+  encode(message: QueryValidatorStatsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryValidatorStatsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryValidatorStatsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryValidatorStatsRequest {
+    return { validator: isSet(object.validator) ? globalThis.String(object.validator) : "" };
+  },
+
+  toJSON(message: QueryValidatorStatsRequest): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryValidatorStatsRequest>): QueryValidatorStatsRequest {
+    return QueryValidatorStatsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryValidatorStatsRequest>): QueryValidatorStatsRequest {
+    const message = createBaseQueryValidatorStatsRequest();
+    message.validator = object.validator ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryValidatorStatsResponse(): QueryValidatorStatsResponse {
+  return { stats: undefined, reputation: undefined };
+}
+
+export const QueryValidatorStatsResponse: MessageFns<QueryValidatorStatsResponse> = {
+  encode(message: QueryValidatorStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stats !== undefined) {
+      ValidatorStats.encode(message.stats, writer.uint32(10).fork()).join();
+    }
+    if (message.reputation !== undefined) {
+      Reputation.encode(message.reputation, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryValidatorStatsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryValidatorStatsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stats = ValidatorStats.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reputation = Reputation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryValidatorStatsResponse {
+    return {
+      stats: isSet(object.stats) ? ValidatorStats.fromJSON(object.stats) : undefined,
+      reputation: isSet(object.reputation) ? Reputation.fromJSON(object.reputation) : undefined,
+    };
+  },
+
+  toJSON(message: QueryValidatorStatsResponse): unknown {
+    const obj: any = {};
+    if (message.stats !== undefined) {
+      obj.stats = ValidatorStats.toJSON(message.stats);
+    }
+    if (message.reputation !== undefined) {
+      obj.reputation = Reputation.toJSON(message.reputation);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryValidatorStatsResponse>): QueryValidatorStatsResponse {
+    return QueryValidatorStatsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryValidatorStatsResponse>): QueryValidatorStatsResponse {
+    const message = createBaseQueryValidatorStatsResponse();
+    message.stats = (object.stats !== undefined && object.stats !== null)
+      ? ValidatorStats.fromPartial(object.stats)
+      : undefined;
+    message.reputation = (object.reputation !== undefined && object.reputation !== null)
+      ? Reputation.fromPartial(object.reputation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryAllValidatorStatsRequest(): QueryAllValidatorStatsRequest {
+  return { pagination: undefined };
+}
+
+export const QueryAllValidatorStatsRequest: MessageFns<QueryAllValidatorStatsRequest> = {
+  encode(message: QueryAllValidatorStatsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryAllValidatorStatsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryAllValidatorStatsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryAllValidatorStatsRequest {
+    return { pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined };
+  },
+
+  toJSON(message: QueryAllValidatorStatsRequest): unknown {
+    const obj: any = {};
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryAllValidatorStatsRequest>): QueryAllValidatorStatsRequest {
+    return QueryAllValidatorStatsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryAllValidatorStatsRequest>): QueryAllValidatorStatsRequest {
+    const message = createBaseQueryAllValidatorStatsRequest();
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryAllValidatorStatsResponse(): QueryAllValidatorStatsResponse {
+  return { stats: [], pagination: undefined };
+}
+
+export const QueryAllValidatorStatsResponse: MessageFns<QueryAllValidatorStatsResponse> = {
+  encode(message: QueryAllValidatorStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.stats) {
+      ValidatorStats.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryAllValidatorStatsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryAllValidatorStatsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stats.push(ValidatorStats.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryAllValidatorStatsResponse {
+    return {
+      stats: globalThis.Array.isArray(object?.stats) ? object.stats.map((e: any) => ValidatorStats.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryAllValidatorStatsResponse): unknown {
+    const obj: any = {};
+    if (message.stats?.length) {
+      obj.stats = message.stats.map((e) => ValidatorStats.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryAllValidatorStatsResponse>): QueryAllValidatorStatsResponse {
+    return QueryAllValidatorStatsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryAllValidatorStatsResponse>): QueryAllValidatorStatsResponse {
+    const message = createBaseQueryAllValidatorStatsResponse();
+    message.stats = object.stats?.map((e) => ValidatorStats.fromPartial(e)) || [];
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageResponse.fromPartial(object.pagination)
       : undefined;

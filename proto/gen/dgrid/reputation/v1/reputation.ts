@@ -48,12 +48,45 @@ export interface Params {
   recoveryPpm: bigint;
   /** blocks between recovery steps; 0 = no recovery */
   recoveryIntervalBlocks: bigint;
+  /** blocks between samples of every executor's score into its ValidatorStats.score_history; 0 = no samples */
+  scoreSampleIntervalBlocks: bigint;
+}
+
+/** ScoreSample is a validator's score at a height (EndBlock of every score_sample_interval_blocks-th height). */
+export interface ScoreSample {
+  height: bigint;
+  scorePpm: bigint;
+}
+
+/**
+ * ValidatorStats is what a validator did as an inference executor, counted once per assignment when
+ * its request settles or is refunded (the inference module reports it), and its score over time.
+ * Bounded: four counters and a ring of at most 96 samples.
+ */
+export interface ValidatorStats {
+  /** bech32 valoper address */
+  validator: string;
+  /** revealed the outcome that won (an output or an agreed input error) */
+  jobsDone: bigint;
+  /** assigned but sent no commitment, or committed and sent no reveal once reveals were open */
+  jobsMissed: bigint;
+  /** revealed an outcome (or an invalid one) that lost to the winning outcome (a batch: on any item) */
+  jobsDissented: bigint;
+  /** did its part but no outcome reached the quorum (the request was refunded) */
+  jobsUnresolved: bigint;
+  /** height of the latest settlement counted here */
+  lastJobHeight: bigint;
+  /** the latest score samples: a ring of at most 96 entries */
+  scoreHistory: ScoreSample[];
+  /** where the next sample goes in score_history once it is full */
+  historyNext: number;
 }
 
 /** GenesisState of the reputation module. */
 export interface GenesisState {
   params: Params | undefined;
   reputations: Reputation[];
+  validatorStats: ValidatorStats[];
 }
 
 /**
@@ -251,6 +284,7 @@ function createBaseParams(): Params {
     neutralScorePpm: 0n,
     recoveryPpm: 0n,
     recoveryIntervalBlocks: 0n,
+    scoreSampleIntervalBlocks: 0n,
   };
 }
 
@@ -303,6 +337,14 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.recoveryIntervalBlocks of type int64 too large");
       }
       writer.uint32(64).int64(message.recoveryIntervalBlocks);
+    }
+    if (message.scoreSampleIntervalBlocks !== 0n) {
+      if (BigInt.asIntN(64, message.scoreSampleIntervalBlocks) !== message.scoreSampleIntervalBlocks) {
+        throw new globalThis.Error(
+          "value provided for field message.scoreSampleIntervalBlocks of type int64 too large",
+        );
+      }
+      writer.uint32(72).int64(message.scoreSampleIntervalBlocks);
     }
     return writer;
   },
@@ -384,6 +426,14 @@ export const Params: MessageFns<Params> = {
             message.recoveryIntervalBlocks = reader.int64() as bigint;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.scoreSampleIntervalBlocks = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -438,6 +488,11 @@ export const Params: MessageFns<Params> = {
         : isSet(object.recovery_interval_blocks)
         ? BigInt(object.recovery_interval_blocks)
         : 0n,
+      scoreSampleIntervalBlocks: isSet(object.scoreSampleIntervalBlocks)
+        ? BigInt(object.scoreSampleIntervalBlocks)
+        : isSet(object.score_sample_interval_blocks)
+        ? BigInt(object.score_sample_interval_blocks)
+        : 0n,
     };
   },
 
@@ -466,6 +521,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.recoveryIntervalBlocks !== 0n) {
       obj.recoveryIntervalBlocks = message.recoveryIntervalBlocks.toString();
+    }
+    if (message.scoreSampleIntervalBlocks !== 0n) {
+      obj.scoreSampleIntervalBlocks = message.scoreSampleIntervalBlocks.toString();
     }
     return obj;
   },
@@ -498,12 +556,352 @@ export const Params: MessageFns<Params> = {
       (object.recoveryIntervalBlocks !== undefined && object.recoveryIntervalBlocks !== null)
         ? BigInt(object.recoveryIntervalBlocks)
         : 0n;
+    message.scoreSampleIntervalBlocks =
+      (object.scoreSampleIntervalBlocks !== undefined && object.scoreSampleIntervalBlocks !== null)
+        ? BigInt(object.scoreSampleIntervalBlocks)
+        : 0n;
+    return message;
+  },
+};
+
+function createBaseScoreSample(): ScoreSample {
+  return { height: 0n, scorePpm: 0n };
+}
+
+export const ScoreSample: MessageFns<ScoreSample> = {
+  encode(message: ScoreSample, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(8).int64(message.height);
+    }
+    if (message.scorePpm !== 0n) {
+      if (BigInt.asUintN(64, message.scorePpm) !== message.scorePpm) {
+        throw new globalThis.Error("value provided for field message.scorePpm of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.scorePpm);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreSample {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreSample();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.scorePpm = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreSample {
+    return {
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      scorePpm: isSet(object.scorePpm)
+        ? BigInt(object.scorePpm)
+        : isSet(object.score_ppm)
+        ? BigInt(object.score_ppm)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ScoreSample): unknown {
+    const obj: any = {};
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.scorePpm !== 0n) {
+      obj.scorePpm = message.scorePpm.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ScoreSample>): ScoreSample {
+    return ScoreSample.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScoreSample>): ScoreSample {
+    const message = createBaseScoreSample();
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.scorePpm = (object.scorePpm !== undefined && object.scorePpm !== null) ? BigInt(object.scorePpm) : 0n;
+    return message;
+  },
+};
+
+function createBaseValidatorStats(): ValidatorStats {
+  return {
+    validator: "",
+    jobsDone: 0n,
+    jobsMissed: 0n,
+    jobsDissented: 0n,
+    jobsUnresolved: 0n,
+    lastJobHeight: 0n,
+    scoreHistory: [],
+    historyNext: 0,
+  };
+}
+
+export const ValidatorStats: MessageFns<ValidatorStats> = {
+  encode(message: ValidatorStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.jobsDone !== 0n) {
+      if (BigInt.asUintN(64, message.jobsDone) !== message.jobsDone) {
+        throw new globalThis.Error("value provided for field message.jobsDone of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.jobsDone);
+    }
+    if (message.jobsMissed !== 0n) {
+      if (BigInt.asUintN(64, message.jobsMissed) !== message.jobsMissed) {
+        throw new globalThis.Error("value provided for field message.jobsMissed of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.jobsMissed);
+    }
+    if (message.jobsDissented !== 0n) {
+      if (BigInt.asUintN(64, message.jobsDissented) !== message.jobsDissented) {
+        throw new globalThis.Error("value provided for field message.jobsDissented of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.jobsDissented);
+    }
+    if (message.jobsUnresolved !== 0n) {
+      if (BigInt.asUintN(64, message.jobsUnresolved) !== message.jobsUnresolved) {
+        throw new globalThis.Error("value provided for field message.jobsUnresolved of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.jobsUnresolved);
+    }
+    if (message.lastJobHeight !== 0n) {
+      if (BigInt.asIntN(64, message.lastJobHeight) !== message.lastJobHeight) {
+        throw new globalThis.Error("value provided for field message.lastJobHeight of type int64 too large");
+      }
+      writer.uint32(48).int64(message.lastJobHeight);
+    }
+    for (const v of message.scoreHistory) {
+      ScoreSample.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.historyNext !== 0) {
+      writer.uint32(64).uint32(message.historyNext);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidatorStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidatorStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.jobsDone = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.jobsMissed = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.jobsDissented = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.jobsUnresolved = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lastJobHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.scoreHistory.push(ScoreSample.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.historyNext = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidatorStats {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      jobsDone: isSet(object.jobsDone)
+        ? BigInt(object.jobsDone)
+        : isSet(object.jobs_done)
+        ? BigInt(object.jobs_done)
+        : 0n,
+      jobsMissed: isSet(object.jobsMissed)
+        ? BigInt(object.jobsMissed)
+        : isSet(object.jobs_missed)
+        ? BigInt(object.jobs_missed)
+        : 0n,
+      jobsDissented: isSet(object.jobsDissented)
+        ? BigInt(object.jobsDissented)
+        : isSet(object.jobs_dissented)
+        ? BigInt(object.jobs_dissented)
+        : 0n,
+      jobsUnresolved: isSet(object.jobsUnresolved)
+        ? BigInt(object.jobsUnresolved)
+        : isSet(object.jobs_unresolved)
+        ? BigInt(object.jobs_unresolved)
+        : 0n,
+      lastJobHeight: isSet(object.lastJobHeight)
+        ? BigInt(object.lastJobHeight)
+        : isSet(object.last_job_height)
+        ? BigInt(object.last_job_height)
+        : 0n,
+      scoreHistory: globalThis.Array.isArray(object?.scoreHistory)
+        ? object.scoreHistory.map((e: any) => ScoreSample.fromJSON(e))
+        : globalThis.Array.isArray(object?.score_history)
+        ? object.score_history.map((e: any) => ScoreSample.fromJSON(e))
+        : [],
+      historyNext: isSet(object.historyNext)
+        ? globalThis.Number(object.historyNext)
+        : isSet(object.history_next)
+        ? globalThis.Number(object.history_next)
+        : 0,
+    };
+  },
+
+  toJSON(message: ValidatorStats): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.jobsDone !== 0n) {
+      obj.jobsDone = message.jobsDone.toString();
+    }
+    if (message.jobsMissed !== 0n) {
+      obj.jobsMissed = message.jobsMissed.toString();
+    }
+    if (message.jobsDissented !== 0n) {
+      obj.jobsDissented = message.jobsDissented.toString();
+    }
+    if (message.jobsUnresolved !== 0n) {
+      obj.jobsUnresolved = message.jobsUnresolved.toString();
+    }
+    if (message.lastJobHeight !== 0n) {
+      obj.lastJobHeight = message.lastJobHeight.toString();
+    }
+    if (message.scoreHistory?.length) {
+      obj.scoreHistory = message.scoreHistory.map((e) => ScoreSample.toJSON(e));
+    }
+    if (message.historyNext !== 0) {
+      obj.historyNext = Math.round(message.historyNext);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ValidatorStats>): ValidatorStats {
+    return ValidatorStats.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ValidatorStats>): ValidatorStats {
+    const message = createBaseValidatorStats();
+    message.validator = object.validator ?? "";
+    message.jobsDone = (object.jobsDone !== undefined && object.jobsDone !== null) ? BigInt(object.jobsDone) : 0n;
+    message.jobsMissed = (object.jobsMissed !== undefined && object.jobsMissed !== null)
+      ? BigInt(object.jobsMissed)
+      : 0n;
+    message.jobsDissented = (object.jobsDissented !== undefined && object.jobsDissented !== null)
+      ? BigInt(object.jobsDissented)
+      : 0n;
+    message.jobsUnresolved = (object.jobsUnresolved !== undefined && object.jobsUnresolved !== null)
+      ? BigInt(object.jobsUnresolved)
+      : 0n;
+    message.lastJobHeight = (object.lastJobHeight !== undefined && object.lastJobHeight !== null)
+      ? BigInt(object.lastJobHeight)
+      : 0n;
+    message.scoreHistory = object.scoreHistory?.map((e) => ScoreSample.fromPartial(e)) || [];
+    message.historyNext = object.historyNext ?? 0;
     return message;
   },
 };
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, reputations: [] };
+  return { params: undefined, reputations: [], validatorStats: [] };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -513,6 +911,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.reputations) {
       Reputation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.validatorStats) {
+      ValidatorStats.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -546,6 +947,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.reputations.push(Reputation.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validatorStats.push(ValidatorStats.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -564,6 +973,11 @@ export const GenesisState: MessageFns<GenesisState> = {
       reputations: globalThis.Array.isArray(object?.reputations)
         ? object.reputations.map((e: any) => Reputation.fromJSON(e))
         : [],
+      validatorStats: globalThis.Array.isArray(object?.validatorStats)
+        ? object.validatorStats.map((e: any) => ValidatorStats.fromJSON(e))
+        : globalThis.Array.isArray(object?.validator_stats)
+        ? object.validator_stats.map((e: any) => ValidatorStats.fromJSON(e))
+        : [],
     };
   },
 
@@ -574,6 +988,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     if (message.reputations?.length) {
       obj.reputations = message.reputations.map((e) => Reputation.toJSON(e));
+    }
+    if (message.validatorStats?.length) {
+      obj.validatorStats = message.validatorStats.map((e) => ValidatorStats.toJSON(e));
     }
     return obj;
   },
@@ -587,6 +1004,7 @@ export const GenesisState: MessageFns<GenesisState> = {
       ? Params.fromPartial(object.params)
       : undefined;
     message.reputations = object.reputations?.map((e) => Reputation.fromPartial(e)) || [];
+    message.validatorStats = object.validatorStats?.map((e) => ValidatorStats.fromPartial(e)) || [];
     return message;
   },
 };
