@@ -160,6 +160,7 @@ export function prepareDevnetHome(home: string, opts: { reset?: boolean; rpcLadd
     cfg.inference.keyringBackend = "test";
     cfg.models.import = [DEMO_MODEL_PATH];
     cfg.api.enable = true;
+    cfg.api.explorer = true;
     cfg.grpc.enable = true;
     allowLocalOrigins(cfg);
     writeConfig(home, cfg);

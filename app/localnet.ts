@@ -261,6 +261,7 @@ export async function initLocalnet(opts: LocalnetOptions): Promise<Localnet> {
     // the REST gateway, and CORS for pages served from this machine (examples/browser)
     cfg.api.enable = Boolean(n.apiPort);
     cfg.api.address = n.apiPort ? `tcp://127.0.0.1:${n.apiPort}` : cfg.api.address;
+    cfg.api.explorer = true;
     allowLocalOrigins(cfg);
     cfg.grpc.enable = Boolean(n.grpcPort);
     cfg.grpc.address = n.grpcPort ? `127.0.0.1:${n.grpcPort}` : cfg.grpc.address;

@@ -16,6 +16,7 @@ import type { InferenceExecutor } from "../validator/executor/types.ts";
 import { NodeInference } from "../validator/node-inference.ts";
 import { APP_VERSION, DGridApp } from "./app.ts";
 import { DESCRIPTORS_PATH } from "./descriptors.ts";
+import { dgridExplorer } from "./explorer.ts";
 import { warnInferenceLimits } from "./limits.ts";
 import { MODELS_URL_KEY } from "./node-status.ts";
 
@@ -109,6 +110,7 @@ export function dgridServices(): AppServices {
       // the Cosmos SDK API level the REST and gRPC doors follow (explorers pick their routes by it)
       cosmosSdkVersion: "v0.50",
     },
+    explorer: dgridExplorer(),
   };
 }
 

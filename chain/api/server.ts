@@ -2,7 +2,8 @@
 // looks the request up in the route table (from the protos' google.api.http bindings), builds the
 // protobuf request from the path, query and body, calls the dispatcher (node-served handler or ABCI
 // query at x-cosmos-block-height) and writes the answer as the SDK's gateway JSON. Also serves the
-// OpenAPI document (/swagger/openapi.json) and Swagger UI (/swagger), and CORS when enabled.
+// OpenAPI document (/swagger/openapi.json) and Swagger UI (/swagger), a static site (the explorer at
+// /ui) when given, and CORS when enabled.
 import { type DescMessage, fromBinary, toBinary } from "@bufbuild/protobuf";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
@@ -18,6 +19,7 @@ import { errorBody, httpStatusOf } from "./errors.ts";
 import { buildOpenApi, OPENAPI_INFO } from "./openapi.ts";
 import { BadRequestError, type QueryValues, readRequest } from "./request.ts";
 import { type RouteMatch, RouteTable } from "./route-table.ts";
+import { registerStaticSite, type StaticSiteOptions } from "./static-site.ts";
 
 /** The request header of a historical query, and the response header the SDK's gateway answers with. */
 export const BLOCK_HEIGHT_HEADER = "x-cosmos-block-height";
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
   enabledUnsafeCors?: boolean;
   /** serve /swagger (Swagger UI) and /swagger/openapi.json (api.swagger; default true) */
   swagger?: boolean;
+  /** a static front-end under a prefix (the explorer at /ui, api.explorer) */
+  site?: StaticSiteOptions;
 }
 
 export interface ApiServerDeps {
@@ -77,6 +81,11 @@ export class ApiServer {
   get url(): string {
     if (!this.boundUrl) throw new Error("api server not started");
     return this.boundUrl;
+  }
+
+  /** whether a static site (options.site) is served */
+  get servesSite(): boolean {
+    return this.options.site !== undefined;
   }
 
   get routes(): RouteTable {
@@ -158,6 +167,8 @@ export class ApiServer {
       app.register(swaggerUi, { routePrefix: "/swagger" });
       app.get("/swagger/openapi.json", async (_req, reply) => reply.type("application/json").send(document));
     }
+
+    if (this.options.site) registerStaticSite(app, this.options.site);
 
     app.route({
       method: ["GET", "POST", "PUT", "DELETE", "PATCH"],

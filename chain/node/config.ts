@@ -69,6 +69,8 @@ export interface NodeConfig {
     enable: boolean;
     /** serve Swagger UI at /swagger and the OpenAPI document at /swagger/openapi.json */
     swagger: boolean;
+    /** serve the app's explorer build (AppServices.explorer) at /ui */
+    explorer: boolean;
     /** tcp://host:port. Flag `--api.laddr` (which also enables it). */
     address: string;
     maxOpenConnections: number;

@@ -3,7 +3,7 @@
 // It knows no application: the composition root (app/node.ts) hands it a factory that builds the
 // Application (in process over the node's state database, or a proxy to an app in another
 // process) and the services that run beside it.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AbstractLevel } from "abstract-level";
 import { RequestQuery } from "cosmjs-types/tendermint/abci/types";
@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Application } from "../abci/application.ts";
 import { ApiServer } from "../api/server.ts";
+import type { StaticSiteOptions } from "../api/static-site.ts";
 import { BlockStore } from "../blockstore/block-store.ts";
 import { type ConsensusHooks, ConsensusState } from "../consensus/consensus-state.ts";
 import { handshake } from "../consensus/handshake.ts";
@@ -50,6 +51,9 @@ import { type NodeDb, openNodeDb, subDb } from "./node-db.ts";
 import { NodeRpcBackend } from "./rpc-backend.ts";
 
 export const COMETBFT_VERSION = "0.38.17";
+
+/** where the REST server serves the app's explorer */
+export const EXPLORER_PREFIX = "/ui";
 
 export interface NodeOptions {
   home: string;
@@ -111,6 +115,15 @@ export interface AppServices {
   consensusAddressPrefix: string;
   /** what GetNodeInfo reports as application_version */
   applicationVersion: ApplicationVersion;
+  /** the app's explorer: a static build the REST server serves at /ui when api.explorer is on */
+  explorer?: AppExplorer;
+}
+
+export interface AppExplorer {
+  /** folder of the build (index.html and assets/) */
+  dir: string;
+  /** what the page reads from /ui/config.json besides the node's RPC URL and chain id */
+  config?(ctx: { chainId: string }): Record<string, unknown>;
 }
 
 export type AppFactory = (ctx: AppFactoryContext) => Promise<BuiltApp>;
@@ -150,6 +163,8 @@ export class Node {
   grpcAddress = "";
   /** the REST gateway's URL when it runs (config api.enable) */
   apiUrl = "";
+  /** the explorer's URL when the REST server serves it (config api.explorer) */
+  explorerUrl = "";
   /** the app's services and the one dispatcher the REST and gRPC doors call (when the app declares services) */
   serviceCatalog?: ServiceCatalog;
   serviceDispatcher?: ServiceDispatcher;
@@ -385,6 +400,7 @@ export class Node {
             readTimeoutMs: cfg.api.readTimeoutMs,
             enabledUnsafeCors: cfg.api.enabledUnsafeCors,
             swagger: cfg.api.swagger,
+            site: this.explorerSite(built.grpcServices?.explorer),
           },
           { catalog: this.serviceCatalog, dispatcher: this.serviceDispatcher, logger },
         );
@@ -422,6 +438,7 @@ export class Node {
     if (this.api) {
       await this.api.start();
       this.apiUrl = this.api.url;
+      if (this.api.servesSite) this.explorerUrl = `${this.apiUrl}${EXPLORER_PREFIX}/`;
     }
     if (this.grpc) {
       await this.grpc.start();
@@ -473,6 +490,22 @@ export class Node {
   }
 
   /** Stops accepting requests, lets consensus finish its current step, then closes the database. */
+  /** The explorer's site when api.explorer is on and the app has a build (else none, with a warning). */
+  private explorerSite(explorer: AppExplorer | undefined): StaticSiteOptions | undefined {
+    if (!this.config.api.explorer) return undefined;
+    if (!explorer || !existsSync(join(explorer.dir, "index.html"))) {
+      this.log.warn({ dir: explorer?.dir }, "api.explorer is set but the app has no explorer build: no /ui");
+      return undefined;
+    }
+    const chainId = this.genesis.chain_id;
+    return {
+      prefix: EXPLORER_PREFIX,
+      dir: explorer.dir,
+      // the page reaches this node's RPC (the REST server is the page's own origin)
+      config: () => ({ rpc: this.rpcUrl, chainId, ...explorer.config?.({ chainId }) }),
+    };
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.api?.close();

@@ -80,6 +80,7 @@ function sampleConfig(): NodeConfig {
   c.api = {
     enable: true,
     swagger: false,
+    explorer: true,
     address: "tcp://0.0.0.0:1318",
     maxOpenConnections: 5,
     readTimeoutMs: 2500,

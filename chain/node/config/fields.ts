@@ -250,6 +250,12 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     true,
     "Serve Swagger UI at /swagger and the OpenAPI document at /swagger/openapi.json",
   ),
+  "api.explorer": inApp(
+    "api.explorer",
+    bool,
+    false,
+    "Serve the app's explorer (a static web front-end on the RPC and REST) at /ui (on for the devnet and localnet)",
+  ),
   "api.address": inApp("api.address", str, "tcp://127.0.0.1:1317", "Address the REST gateway listens on"),
   "api.maxOpenConnections": inApp(
     "api.max-open-connections",
