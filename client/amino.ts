@@ -134,6 +134,7 @@ const ReputationParamsSpec = msg(
     "recovery_ppm",
   ].map((name) => field(name, "uint64")),
   field("recovery_interval_blocks", "int64"),
+  field("score_sample_interval_blocks", "int64"),
 );
 
 const updateParams = (pkg: string, params: MessageSpec) =>
