@@ -162,7 +162,9 @@ describe("measured stats (issue 17)", () => {
             seen.noQuorum += m.noQuorum;
           }
 
-          seen.itemsNoQuorum += allEvents(s.net, "request_refunded").filter((e) => e.reason === "items_no_quorum").length;
+          seen.itemsNoQuorum += allEvents(s.net, "request_refunded").filter(
+            (e) => e.reason === "items_no_quorum",
+          ).length;
 
           // the validators
           for (const n of s.net.nodes) {
