@@ -116,7 +116,7 @@ export async function updateModelCard(
 /** A listing entry: the model without golden vectors, its card and stats. */
 function entry(json: Record<string, unknown>) {
   const { golden_vectors: _, ...model } = (json.model ?? {}) as Record<string, unknown>;
-  return { ...model, stats: json.stats };
+  return { ...model, stats: json.stats, servers: json.servers ?? 0 };
 }
 
 const b64 = (b: Uint8Array | undefined) => (b && b.length > 0 ? Buffer.from(b).toString("base64") : null);

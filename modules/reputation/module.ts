@@ -2,6 +2,7 @@
 import type { Context } from "../../chain/baseapp/context.ts";
 import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
 import * as genesis from "./genesis.ts";
+import { validatorStatsInvariant } from "./invariants.ts";
 import type { ReputationKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
@@ -19,6 +20,7 @@ export class ReputationModule extends KeeperModule<ReputationKeeper> {
           registerQueryServer(cfg, k);
         },
         genesis,
+        invariants: { "validator-stats": validatorStatsInvariant },
       },
       keeper,
     );

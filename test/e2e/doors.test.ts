@@ -186,6 +186,7 @@ function requestsFor(k: Known): Record<string, JsonObject[]> {
     "/dgrid.registry.v1.Query/CreatorModels": [{ creator: k.user }],
     "/dgrid.registry.v1.Query/DiscoverModels": [{}, { sort: "usage", pagination: { limit: "1" } }, { sort: "x" }],
     "/dgrid.reputation.v1.Query/Reputation": [{ validator: k.valoper }],
+    "/dgrid.reputation.v1.Query/ValidatorStats": [{ validator: k.valoper }, { validator: "x" }],
     // node-served
     "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight": [{ height: k.sendHeight }, { height: "99999999" }],
     "/cosmos.base.tendermint.v1beta1.Service/GetValidatorSetByHeight": [{ height: h }],
@@ -276,6 +277,12 @@ const EXPECTED_ERRORS: { method: string; where?: (req: JsonObject, k: Known) => 
       where: (r) => r.id !== MODEL_ID,
       code: NOT_FOUND,
       why: "no such model",
+    },
+    {
+      method: "/dgrid.reputation.v1.Query/ValidatorStats",
+      where: (r) => r.validator === "x",
+      code: INVALID_ARGUMENT,
+      why: "not a valoper address",
     },
     {
       method: "/dgrid.registry.v1.Query/DiscoverModels",

@@ -11,6 +11,10 @@ describe("simulation smoke", () => {
     assert.equal(r.blocks, 100);
     assert.equal(r.invariantChecks, 100);
     assert.ok(r.invariantRoutes.includes("bank/total-supply") && r.invariantRoutes.includes("inference/escrow"));
+    assert.ok(
+      r.invariantRoutes.includes("registry/indexes") && r.invariantRoutes.includes("reputation/validator-stats"),
+    );
+    assert.ok(r.ops["registry/update-model-card"].ok > 0, JSON.stringify(r.ops["registry/update-model-card"]));
     assert.equal(r.determinism, "pass");
     assert.ok(r.exportImport?.pass, r.exportImport?.diffs.join("\n"));
     assert.ok((r.exportImport?.compared.staking ?? 0) > 0, "the stores were compared");
