@@ -3,6 +3,7 @@
 // FinalizeBlock, Commit (+ mempool update) and tx indexing, over a real LevelDB. Prints the median wall
 // time of each phase per block and the CPU time per tx, so store / ante / indexing changes can be
 // compared on a busy machine. Usage: node --import tsx bench/app-blocks.ts [--txs 1500] [--blocks 4]
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { DGridApp } from "../app/app.ts";
 import { Mempool } from "../chain/mempool/mempool.ts";
 import { TxIndexer } from "../chain/txindex/tx-indexer.ts";
 import { makeAccounts, signSend } from "./presign.ts";
+import { median } from "./stats.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,10 +28,6 @@ const blocks = Number(flags.blocks);
 const CHAIN_ID = "dgrid-bench-app";
 const DENOM = "udgrid";
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

@@ -10,6 +10,7 @@
 // Prints p50/p99 latency per side, the gateway/direct ratios, and the gateway process's CPU ms per
 // call (from /proc/<pid>/stat) as medians over the rounds.
 // Usage: node --import tsx bench/gateway.ts [--n 10] [--rounds 3] [--block-ms 200] [--json PATH] [--keep]
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -23,6 +24,8 @@ import { startDevnetNode } from "../test/support/devnet-node.ts";
 import { seededFloats } from "../test/support/mlp-model.ts";
 import { dgridBin, freePort } from "../test/support/node-process.ts";
 import { percentile } from "./follow.ts";
+import { processCpuSeconds } from "./proc-cpu.ts";
+import { median } from "./stats.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -52,28 +55,10 @@ const GAS_PRICE = "0.025udgrid";
 const MODEL_ID = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
     : "-";
-
-/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** The demo MLP's input for call i: 16 seeded floats, so no two txs are alike. */
 const inputOf = (i: number) => ({ dtype: "float32", shape: [1, 16], data: Array.from(seededFloats(7000 + i, 16)) });

@@ -5,6 +5,7 @@
 // executor batched, then the next run), median inferences/s, the ratio to direct, and the median CPU
 // time per inference (this process plus the executor's sandbox processes, from /proc): wall-clock
 // rates on a shared machine move with its load; CPU time per inference much less.
+
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
@@ -13,6 +14,7 @@ import { buildMlpModel, seededFloats } from "../test/support/mlp-model.ts";
 import { fileBytes, MemoryModelStore, OCR_CLS_MODEL_PATH, PINNED } from "../test/support/models.ts";
 import { OnnxExecutor } from "../validator/executor/onnx-executor.ts";
 import type { Tensor } from "../validator/executor/types.ts";
+import { median } from "./stats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -84,12 +86,6 @@ async function measure(n: number, pids: number[], fn: () => Promise<void>): Prom
   await fn();
   const wall = (performance.now() - t0) / 1000;
   return [n / wall, ((cpuSeconds(pids) - c0) / n) * 1e6];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function direct(session: ort.InferenceSession, c: Case, inputs: Record<string, Tensor>[]) {

@@ -3,6 +3,7 @@
 // processes on 127.0.0.1 (libp2p gossip, real BFT rounds). Prints committed tx/s, block interval,
 // p50/p99 broadcast-to-commit latency and the native secp256k1 verify rate measured in the same run,
 // per run and as medians over runs. Usage: node --import tsx bench/localnet-throughput.ts [--help]
+
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../test/su
 import { rpcCall } from "../test/support/node-process.ts";
 import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
+import { median } from "./stats.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
 const { values: flags } = parseArgs({
@@ -181,11 +183,6 @@ async function oneRun(net: TestLocalnet, txs: { tx: SignedTx; node: number }[]):
     timedOut,
   };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
   const load = loadavg().map((x) => x.toFixed(2));

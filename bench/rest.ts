@@ -3,7 +3,7 @@
 // one devnet node; prints queries/s and p50/p99 latency per door and each door's ratio to abci_query.
 // Usage: node --import tsx bench/rest.ts [--help]
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEVNET_ACCOUNT_COINS, devnetAccountAddress } from "../app/devnet.ts";
@@ -11,6 +11,8 @@ import { startDevnetNode } from "../test/support/devnet-node.ts";
 import { type BalanceQuery, balanceDoors, type Door } from "./balance-doors.ts";
 import { type LoadOptions, runClosedLoop } from "./closed-loop.ts";
 import { percentile } from "./follow.ts";
+import { processCpuSeconds } from "./proc-cpu.ts";
+import { median } from "./stats.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -52,25 +54,6 @@ const blockMs = positive("block-ms", flags["block-ms"]);
 function log(s: string): void {
   process.stderr.write(`[bench] ${s}\n`);
 }
-
-/** CPU seconds (user + system, all threads) a process has used so far, from /proc; NaN where unreadable. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 interface RoundFigures {
   qps: number;

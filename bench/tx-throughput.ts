@@ -12,6 +12,8 @@ import { NODE_V8_FLAGS } from "../chain/node/v8-flags.ts";
 import { createTestNode, dgridBin, type TestNode, waitForHeight } from "../test/support/node-process.ts";
 import { followBlocks, percentile, rpc, tallyResults } from "./follow.ts";
 import { type BenchAccount, makeAccounts, type SignedTx, signSend } from "./presign.ts";
+import { processCpuSeconds } from "./proc-cpu.ts";
+import { median } from "./stats.ts";
 import { nativeVerifyRate } from "./verify-rate.ts";
 
 const { values: flags } = parseArgs({
@@ -103,18 +105,6 @@ async function startNode(node: TestNode, profDir?: string): Promise<void> {
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   await waitForHeight(node.rpcUrl, 2, 30_000, () => child.exitCode !== null, node.logs);
-}
-
-/** CPU seconds (user + system, all threads) a process has used so far, from /proc; NaN where unreadable. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Sends `txs` (at most the server's batch limit) as one JSON-RPC batch of broadcast_tx_sync calls. */
@@ -368,13 +358,6 @@ async function runOnce(run: number, accounts: BenchAccount[]): Promise<RunResult
     else log(`node home kept at ${node.home}`);
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main(): Promise<void> {
   const total = nAccounts * perAccount;
