@@ -5,57 +5,15 @@
 // goes the documented path with the documented flags only (models/README.md), is requested, and the
 // README's param change, voted by the validator's key, passes when its voting period ends.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fixturePath, VAD_MODEL_PATH } from "../support/models.ts";
 import { dgrid, dgridBin, freePort, repoRoot } from "../support/node-process.ts";
+import { type BashRun, readmeSection, runBash, shellCommands } from "../support/readme.ts";
 import { testTempDir } from "../support/temp-dir.ts";
 
 const DEMO_HOME = "~/.dgrid-demo";
-
-/** The fenced `sh` blocks of the README's "Using it" section, and the section's text. */
-function usingIt(): { text: string; blocks: string[] } {
-  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-  const start = readme.indexOf("\n## Using it\n");
-  assert.ok(start >= 0, 'README.md has a "Using it" section');
-  const end = readme.indexOf("\n## ", start + 1);
-  const text = readme.slice(start, end < 0 ? undefined : end);
-  return { text, blocks: [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]) };
-}
-
-/** One command per entry: backslash-continued lines joined, blank lines dropped. */
-function commands(block: string): string[] {
-  return block
-    .replace(/\\\n\s*/g, "")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-}
-
-/** `npx dgrid ...` runs this checkout's bin/dgrid.js (npx would too, after resolving the package). */
-const PRELUDE = `set -euo pipefail
-npx() { if [ "$1" = dgrid ]; then shift; node "$DGRID_BIN" "$@"; else command npx "$@"; fi; }
-`;
-
-function bash(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  opts: { detached?: boolean } = {},
-): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
-  const child = spawn("bash", ["-c", PRELUDE + script], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: opts.detached,
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const done = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
-  return { child, output: () => out, done };
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -68,19 +26,14 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 describe("the README's first hour, literally", { timeout: 300_000 }, () => {
-  let node: ReturnType<typeof bash> | undefined;
+  let node: BashRun | undefined;
   after(async () => {
-    if (node && node.child.exitCode === null) {
-      process.kill(-node.child.pid!, "SIGTERM");
-      const t = setTimeout(() => process.kill(-node!.child.pid!, "SIGKILL"), 15_000);
-      await node.done;
-      clearTimeout(t);
-    }
+    await node?.stop();
   });
 
   it("init, start, send, serve and run models, and a param change voted through by the validator", async () => {
     const began = Date.now();
-    const { text, blocks } = usingIt();
+    const { text, blocks } = readmeSection("Using it");
     assert.equal(blocks.length, 3, "setup, the node, the second terminal");
     // what the README tells a user to change, and how
     assert.match(text, /`~\/\.dgrid-demo` below: any folder\s+will do, replace it everywhere/);
@@ -93,16 +46,16 @@ describe("the README's first hour, literally", { timeout: 300_000 }, () => {
     const env = { ...process.env, DGRID_BIN: dgridBin, DGRID_NODE: rpcUrl, DGRID_HOME: "" };
 
     // 1. init, keys, genesis account
-    const setup = bash(sub(blocks[0]), env);
+    const setup = runBash(sub(blocks[0]), env);
     assert.equal(await setup.done, 0, setup.output());
     assert.match(setup.output(), /validator key: +"validator" \(created, test keyring\)/);
     assert.match(setup.output(), /added genesis account dgrid1\w+ with 1000000000udgrid/);
 
     // 2. the node, in the background, on free ports (the flags the README gives for that)
-    const [startLine] = commands(blocks[1]);
+    const [startLine] = shellCommands(blocks[1]);
     assert.match(startLine, /^npx dgrid start --home /);
     const ports = ` --p2p.laddr tcp://127.0.0.1:${p2p} --rpc.laddr tcp://127.0.0.1:${rpc} --models.laddr tcp://127.0.0.1:${models} --metrics.laddr tcp://127.0.0.1:${metrics}`;
-    node = bash(sub(startLine) + ports, env, { detached: true });
+    node = runBash(sub(startLine) + ports, env, { detached: true });
     const running = node;
     await until(
       "the start banner",
@@ -118,7 +71,7 @@ describe("the README's first hour, literally", { timeout: 300_000 }, () => {
       assert.ok(running.output().includes(url), `the banner lists ${url}`);
 
     // 3. the second terminal: send, register and run the demo model, the proposal and the vote
-    const second = bash(sub(blocks[2]), env);
+    const second = runBash(sub(blocks[2]), env);
     const code = await second.done;
     const out = second.output();
     assert.equal(code, 0, `${out.slice(-4000)}\n--- node:\n${running.output().slice(-3000)}`);
@@ -137,7 +90,7 @@ describe("the README's first hour, literally", { timeout: 300_000 }, () => {
 
     // 4. a third-party model the documented way: the README's register-model command, the file,
     // golden vectors and names its own, the policy flag models/README.md documents
-    const register = commands(blocks[2]).find((c) => c.startsWith("npx dgrid tx registry register-model"))!;
+    const register = shellCommands(blocks[2]).find((c) => c.startsWith("npx dgrid tx registry register-model"))!;
     const documented = new Set([...register.matchAll(/\s(--?[a-z-]+)/g)].map((m) => m[1]));
     const modelsReadme = readFileSync(join(repoRoot, "models", "README.md"), "utf8");
     assert.match(modelsReadme, /--policy tolerance:/, "models/README.md documents --policy");
