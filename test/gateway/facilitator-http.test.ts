@@ -15,13 +15,13 @@ import { HTTPFacilitatorClient } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 import { MsgGrant } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import pino from "pino";
 import { DEVNET_MNEMONIC, devnetAddress, devnetWallet } from "../../app/devnet.ts";
-import { type RunningGateway, startGateway } from "../../app/gateway/gateway.ts";
+import type { RunningGateway } from "../../app/gateway/gateway.ts";
 import { DGridClient, type SigningDGridClient } from "../../client/index.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { InferenceAuthorization } from "../../proto/gen/dgrid/inference/v1/authz.ts";
 import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
+import { startTestGateway } from "../support/test-gateway.ts";
 import { offeredTerms, signPayment } from "../support/x402-payment.ts";
 
 const MODEL_ID = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
@@ -41,15 +41,7 @@ describe("x402 facilitator routes through HTTPFacilitatorClient", { timeout: 120
 
   before(async () => {
     node = await startDevnetNode();
-    gw = await startGateway(
-      {
-        node: node.rpcUrl,
-        laddr: "tcp://127.0.0.1:0",
-        redundancy: 0,
-        pricing: { gasLimit: 400_000, gasPrice: "0.025udgrid", maxTimeoutSeconds: 60 },
-      },
-      { logger: pino({ level: "warn" }) },
-    );
+    gw = await startTestGateway(node.rpcUrl);
     client = await DGridClient.connect(node.rpcUrl);
     userSigner = await devnetWallet("user");
     user = await devnetAddress("user");

@@ -10,13 +10,13 @@ import { after, before, describe, it } from "node:test";
 import { toHex } from "@cosmjs/encoding";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
 import { wrapFetchWithPayment } from "@x402/fetch";
-import pino from "pino";
 import { devnetAddress, devnetWallet } from "../../app/devnet.ts";
-import { type RunningGateway, startGateway } from "../../app/gateway/gateway.ts";
+import type { RunningGateway } from "../../app/gateway/gateway.ts";
 import { DGridClient } from "../../client/index.ts";
 import { createDGridX402Client, wrapFetchWithDGridPayment } from "../../client/x402.ts";
 import { DEMO_MODEL_PATH, sha256Hex } from "../../models/demo.ts";
 import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
+import { startTestGateway } from "../support/test-gateway.ts";
 
 const MODEL_ID = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
 const input = { dtype: "float32", shape: [1, 16], data: Array.from({ length: 16 }, (_, i) => i / 8 - 1) };
@@ -28,15 +28,7 @@ describe("x402 gateway on a devnet node", { timeout: 90_000 }, () => {
   let user = "";
   before(async () => {
     node = await startDevnetNode();
-    gw = await startGateway(
-      {
-        node: node.rpcUrl,
-        laddr: "tcp://127.0.0.1:0",
-        redundancy: 0,
-        pricing: { gasLimit: 400_000, gasPrice: "0.025udgrid", maxTimeoutSeconds: 60 },
-      },
-      { logger: pino({ level: "warn" }) },
-    );
+    gw = await startTestGateway(node.rpcUrl);
     client = await DGridClient.connect(node.rpcUrl);
     user = await devnetAddress("user");
   });

@@ -15,15 +15,15 @@ import { createProtobufRpcClient, QueryClient } from "@cosmjs/stargate";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { QueryClientImpl as AuthzQuery } from "cosmjs-types/cosmos/authz/v1beta1/query";
 import { MsgGrant } from "cosmjs-types/cosmos/authz/v1beta1/tx";
-import pino from "pino";
 import { DEVNET_MNEMONIC, devnetAddress, devnetWallet } from "../../app/devnet.ts";
-import { type RunningGateway, startGateway } from "../../app/gateway/gateway.ts";
+import type { RunningGateway } from "../../app/gateway/gateway.ts";
 import { nsToTimestamp } from "../../chain/baseapp/time.ts";
 import { DGridClient, type SigningDGridClient } from "../../client/index.ts";
 import { createDGridX402Client, type DGridX402Options } from "../../client/x402.ts";
 import { DEMO_MODEL_PATH, demoModel, sha256Hex } from "../../models/demo.ts";
 import { InferenceAuthorization } from "../../proto/gen/dgrid/inference/v1/authz.ts";
 import { type DevnetNode, startDevnetNode } from "../support/devnet-node.ts";
+import { startTestGateway } from "../support/test-gateway.ts";
 
 const DEMO_ID = sha256Hex(new Uint8Array(readFileSync(DEMO_MODEL_PATH)));
 /** the demo model's entry under an id no file has: served on chain, runnable nowhere */
@@ -45,15 +45,7 @@ describe("x402 gateway refunds and refusals on a devnet node", { timeout: 120_00
   before(async () => {
     const creator = await devnetAddress("creator");
     node = await startDevnetNode({ extraModels: [{ ...demoModel(creator), id: ABSENT_ID, name: "absent" }] });
-    gw = await startGateway(
-      {
-        node: node.rpcUrl,
-        laddr: "tcp://127.0.0.1:0",
-        redundancy: 0,
-        pricing: { gasLimit: 400_000, gasPrice: "0.025udgrid", maxTimeoutSeconds: 60 },
-      },
-      { logger: pino({ level: "warn" }) },
-    );
+    gw = await startTestGateway(node.rpcUrl);
     client = await DGridClient.connect(node.rpcUrl);
     authz = new AuthzQuery(createProtobufRpcClient(new QueryClient(client.comet)));
     userSigner = await devnetWallet("user");
