@@ -1,5 +1,6 @@
 // The Merkle tree of a batched inference request (pure, no `node:` import: the client verifies with
-// it too). A binary sha256 tree over per-item hashes, the RFC 6962 shape CometBFT's crypto/merkle uses:
+// it too). A binary sha256 tree over per-item hashes, the RFC 6962 shape CometBFT's crypto/merkle uses
+// (chain/types/merkle-shape.ts, shared with the block hashes):
 //
 //   leaf(x)     = sha256(0x00 | x)          x: the item's 32-byte outcome hash (empty: an item refunded)
 //   node(l, r)  = sha256(0x01 | l | r)
@@ -10,6 +11,7 @@
 // A path is the sibling hashes from the leaf up; with the item's index and the item count it
 // recomputes the root. A batch has at least one item, so the empty tree is never needed.
 import { sha256 } from "@cosmjs/crypto";
+import { type MerkleHasher, type MerkleProof, merkleProofs, merkleRoot, rootFromAunts } from "../types/merkle-shape.ts";
 
 const LEAF = 0x00;
 const NODE = 0x01;
@@ -33,27 +35,23 @@ export function merkleNode(left: Uint8Array, right: Uint8Array): Uint8Array {
   return hashWith(NODE, left, right);
 }
 
-/** Largest power of two strictly below n (n >= 2). */
-function split(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
+/** RFC 6962 hashing with a pure-JS sha256, for the shape CometBFT's blocks use (merkle-shape.ts). */
+const BATCH_HASHER: MerkleHasher = {
+  leaf: merkleLeaf,
+  inner: merkleNode,
+  empty: () => {
+    throw new Error("a batch Merkle tree needs at least one item");
+  },
+};
 
 function checkCount(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error("a batch Merkle tree needs at least one item");
 }
 
-function rootOfLeaves(leaves: readonly Uint8Array[]): Uint8Array {
-  if (leaves.length === 1) return leaves[0];
-  const k = split(leaves.length);
-  return merkleNode(rootOfLeaves(leaves.slice(0, k)), rootOfLeaves(leaves.slice(k)));
-}
-
 /** The root over the items' hashes, in item order. */
 export function batchRoot(itemHashes: readonly Uint8Array[]): Uint8Array {
   checkCount(itemHashes.length);
-  return rootOfLeaves(itemHashes.map(merkleLeaf));
+  return merkleRoot(itemHashes, BATCH_HASHER);
 }
 
 /** The path of item `index`: sibling hashes from its leaf up to the root. */
@@ -61,20 +59,7 @@ export function batchProof(itemHashes: readonly Uint8Array[], index: number): Ui
   checkCount(itemHashes.length);
   if (!Number.isInteger(index) || index < 0 || index >= itemHashes.length)
     throw new Error(`item ${index} outside 0..${itemHashes.length - 1}`);
-  const path: Uint8Array[] = [];
-  const walk = (leaves: Uint8Array[], i: number): void => {
-    if (leaves.length === 1) return;
-    const k = split(leaves.length);
-    if (i < k) {
-      walk(leaves.slice(0, k), i);
-      path.push(rootOfLeaves(leaves.slice(k)));
-    } else {
-      walk(leaves.slice(k), i - k);
-      path.push(rootOfLeaves(leaves.slice(0, k)));
-    }
-  };
-  walk(itemHashes.map(merkleLeaf), index);
-  return path;
+  return (merkleProofs(itemHashes, BATCH_HASHER).proofs[index] as MerkleProof).aunts;
 }
 
 /** The root that item `index` of `count` with hash `itemHash` and path `path` leads to; undefined if the path has the wrong length. */
@@ -84,30 +69,8 @@ export function rootFromPath(
   count: number,
   path: readonly Uint8Array[],
 ): Uint8Array | undefined {
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
-    return undefined;
-  // the sides from the root down, then hashed from the leaf up
-  const sides: boolean[] = []; // true: this subtree is the right child
-  let n = count;
-  let i = index;
-  while (n > 1) {
-    const k = split(n);
-    if (i < k) {
-      sides.push(false);
-      n = k;
-    } else {
-      sides.push(true);
-      i -= k;
-      n -= k;
-    }
-  }
-  if (sides.length !== path.length) return undefined;
-  let h = merkleLeaf(itemHash);
-  for (let j = 0; j < path.length; j++) {
-    const right = sides[sides.length - 1 - j];
-    h = right ? merkleNode(path[j], h) : merkleNode(h, path[j]);
-  }
-  return h;
+  if (!Number.isInteger(count) || !Number.isInteger(index)) return undefined;
+  return rootFromAunts(index, count, BATCH_HASHER.leaf(itemHash), path, BATCH_HASHER);
 }
 
 /** Whether item `index` of `count` with hash `itemHash` is in the tree of `root` by `path`. */
