@@ -13,6 +13,7 @@
 //    case, "value": {<case field>: ...}}, or null when no case is set.
 // Key order does not matter: sign docs are serialized with sorted keys (@cosmjs/amino serializeSignDoc).
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
+import { formatRfc3339 } from "../chain/types/time.ts";
 
 export type ScalarType =
   | "string"
@@ -36,9 +37,7 @@ function timestampToJson(value: unknown, path: string): string {
   const t = value as SecondsNanos;
   if (typeof t?.seconds !== "bigint" || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos >= 1e9)
     throw new Error(`amino JSON: ${path}: expected a Timestamp`);
-  const base = new Date(Number(t.seconds) * 1000).toISOString().slice(0, 19);
-  const frac = t.nanos === 0 ? "" : `.${String(t.nanos).padStart(9, "0").replace(/0+$/, "")}`;
-  return `${base}${frac}Z`;
+  return formatRfc3339(t);
 }
 
 function timestampFromJson(json: unknown, path: string): SecondsNanos {
