@@ -4,11 +4,10 @@
 // when an agent command runs.
 import type { JsonValue } from "@bufbuild/protobuf";
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import { MsgRevokeAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/tx";
 import { BASE_DENOM, parseCoins } from "./args.ts";
 import { grantMsg, INFERENCE_AUTHORIZATION, parseExpiration, queryGrants } from "./authz-impl.ts";
 import { CliError } from "./context.ts";
-import { grantAllowanceMsg, queryAllowance } from "./feegrant-impl.ts";
+import { grantAllowanceMsg, queryAllowance, revokeAllowanceMsg } from "./feegrant-impl.ts";
 
 export const REQUEST_INFERENCE = "/dgrid.inference.v1.MsgRequestInference";
 export const MSG_EXEC = "/cosmos.authz.v1beta1.MsgExec";
@@ -101,17 +100,10 @@ export function agentGrantMsgs(
     },
     now,
   );
+  const revoke = revokeAllowanceMsg(agent);
   return (owner, replaceAllowance) => {
     if (owner === agent) throw new CliError("the agent cannot be its own owner");
-    const revoke: EncodeObject[] = replaceAllowance
-      ? [
-          {
-            typeUrl: MsgRevokeAllowance.typeUrl,
-            value: MsgRevokeAllowance.fromPartial({ granter: owner, grantee: agent }),
-          },
-        ]
-      : [];
-    return [grant(owner), ...revoke, allowance(owner)];
+    return [grant(owner), ...(replaceAllowance ? [revoke(owner)] : []), allowance(owner)];
   };
 }
 
