@@ -16,26 +16,9 @@ import { APP_VERSION } from "./app.ts";
 import { DEVNET_CHAIN_ID } from "./devnet.ts";
 import { LOCALNET_CHAIN_ID } from "./localnet.ts";
 
-export type NetworkName = "localnet" | "devnet";
+import { DEFAULT_ENDPOINTS, type Endpoints, type NetworkName } from "./network-endpoints.ts";
 
-export interface Endpoints {
-  /** CometBFT RPC URL */
-  rpc: string;
-  /** REST (LCD) URL */
-  rest: string;
-  /** gRPC host:port */
-  grpc: string;
-}
-
-/**
- * Where the first node of each network answers by default: the devnet node on RPC 26657 and the
- * Cosmos SDK's REST 1317 and gRPC 9090; localnet node 0 on its ports (app/localnet.ts, base 26650:
- * RPC +7, REST +5, gRPC +4).
- */
-export const DEFAULT_ENDPOINTS: Record<NetworkName, Endpoints> = {
-  devnet: { rpc: "http://127.0.0.1:26657", rest: "http://127.0.0.1:1317", grpc: "127.0.0.1:9090" },
-  localnet: { rpc: "http://127.0.0.1:26657", rest: "http://127.0.0.1:26655", grpc: "127.0.0.1:26654" },
-};
+export { DEFAULT_ENDPOINTS, type Endpoints, type NetworkName };
 
 export const NETWORKS: Record<NetworkName, { chainId: string; chainName: string; prettyName: string }> = {
   localnet: { chainId: LOCALNET_CHAIN_ID, chainName: "dgridlocalnet", prettyName: "DGrid Localnet" },

@@ -1,7 +1,7 @@
 // `dgrid chain-registry --out DIR`: writes chain.json and assetlist.json (cosmos/chain-registry) and
 // keplr.json (Keplr's ChainInfo) for the localnet or the devnet (app/registry-files.ts).
 import { type Command, Option } from "commander";
-import { chainRegistryFiles, DEFAULT_ENDPOINTS, type NetworkName, writeWalletFiles } from "../registry-files.ts";
+import { DEFAULT_ENDPOINTS, type NetworkName } from "../network-endpoints.ts";
 import { type CliIO, globalsOf, printResult } from "./context.ts";
 
 /** "localnet node 0: X, devnet: Y" for a flag's help */
@@ -30,8 +30,10 @@ export function registerChainRegistryCommand(program: Command, io: CliIO): void 
     .option("--rpc <url>", `CometBFT RPC URL (default: ${endpointDefaults("rpc")})`)
     .option("--rest <url>", `REST (LCD) URL (default: ${endpointDefaults("rest")})`)
     .option("--grpc <host:port>", `gRPC address (default: ${endpointDefaults("grpc")})`)
-    .action((flags: ChainRegistryFlags, cmd: Command) => {
+    .action(async (flags: ChainRegistryFlags, cmd: Command) => {
       const g = globalsOf(cmd);
+      // loaded here, not at startup: it pulls in the whole app (every module's registrations)
+      const { chainRegistryFiles, writeWalletFiles } = await import("../registry-files.ts");
       const files = chainRegistryFiles({
         network: flags.network,
         chainId: flags.chainId,

@@ -5,26 +5,71 @@ import { Command, CommanderError, Option } from "commander";
 import { LOG_LEVELS } from "../../chain/node/config.ts";
 import { registerAgentCommands } from "./agent.ts";
 import { registerAuthzCommands } from "./authz.ts";
-import { registerChainRegistryCommand } from "./chain-registry.ts";
 import { registerConfigCommands } from "./config.ts";
 import { type CliIO, defaultHome } from "./context.ts";
 import { registerFeegrantCommands } from "./feegrant.ts";
-import { registerGatewayCommand } from "./gateway.ts";
-import { registerGenesisCommands } from "./genesis.ts";
 import { registerGovCommands } from "./gov.ts";
 import { registerInferenceCommands } from "./inference.ts";
-import { registerInitCommand } from "./init.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerModelsCommands } from "./models.ts";
 import { registerLocalnetCommand, registerStartCommands, type StartNode, startDGridNode } from "./node-commands.ts";
 import { registerQueryCommands } from "./query.ts";
 import { registerReputationCommands } from "./reputation.ts";
-import { registerRollbackCommand } from "./rollback.ts";
 import { registerStakingCommands } from "./staking.ts";
 import { registerTxCommands } from "./tx.ts";
 
-/** The command tree; `startNode` runs the node of `dgrid start` (tests pass a probe). */
-export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): Command {
+type Register = (program: Command, io: CliIO) => void;
+
+/**
+ * Top-level commands whose code pulls in most of the app (every module's registrations, the node
+ * store, the gateway's server): imported only when the command line names them or when the whole
+ * tree is needed (help, an unknown command), so that `dgrid query ...` and `dgrid tx ...` do not pay
+ * for them. Each CLI process spent about 4 s of CPU loading modules before this.
+ */
+export const HEAVY_COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import("./init.ts")).registerInitCommand,
+  genesis: async () => (await import("./genesis.ts")).registerGenesisCommands,
+  "chain-registry": async () => (await import("./chain-registry.ts")).registerChainRegistryCommand,
+  gateway: async () => (await import("./gateway.ts")).registerGatewayCommand,
+  rollback: async () => (await import("./rollback.ts")).registerRollbackCommand,
+};
+
+/** Top-level commands of the always-loaded groups (test/cli/program-lazy.test.ts keeps this true). */
+export const LIGHT_COMMANDS = [
+  "keys",
+  "query",
+  "status",
+  "tx",
+  "models",
+  "agent",
+  "config",
+  "start",
+  "devnet",
+  "localnet",
+];
+
+/** Global options that take a value (so the word after them is not the command's name). */
+const VALUED_GLOBALS = new Set(["--home", "--log-level", "--log-format", "-o", "--output"]);
+
+/** The top-level command a command line names (the first word that is not a global option). */
+export function commandNameOf(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
+/**
+ * The command tree; `startNode` runs the node of `dgrid start` (tests pass a probe). With `args`, only
+ * the heavy command they name is loaded (all of them when they name none of the light ones).
+ */
+export async function buildProgram(
+  io: CliIO,
+  startNode: StartNode = startDGridNode,
+  args?: string[],
+): Promise<Command> {
   const program = new Command("dgrid");
   program
     .description("DGrid node and client")
@@ -49,8 +94,16 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
     .exitOverride()
     .showHelpAfterError("(add --help for usage)");
 
-  registerInitCommand(program, io);
-  registerGenesisCommands(program, io);
+  const name = args ? commandNameOf(args) : undefined;
+  // load every heavy command unless the line names one of them or a command that is not heavy
+  const light = new Set(LIGHT_COMMANDS);
+  const wanted = (heavyName: string) =>
+    name === undefined || name === heavyName || !(name in HEAVY_COMMANDS || light.has(name));
+  const heavy = async (heavyName: string) => {
+    if (wanted(heavyName)) (await HEAVY_COMMANDS[heavyName]())(program, io);
+  };
+  await heavy("init");
+  await heavy("genesis");
   registerKeysCommands(program, io);
   registerQueryCommands(program, io);
   registerTxCommands(program, io);
@@ -63,10 +116,10 @@ export function buildProgram(io: CliIO, startNode: StartNode = startDGridNode): 
   registerInferenceCommands(program, io);
   registerReputationCommands(program, io);
   registerConfigCommands(program, io);
-  registerChainRegistryCommand(program, io);
-  registerGatewayCommand(program, io);
+  await heavy("chain-registry");
+  await heavy("gateway");
   registerStartCommands(program, startNode);
-  registerRollbackCommand(program, io);
+  await heavy("rollback");
   registerLocalnetCommand(program);
   return program;
 }
@@ -113,7 +166,7 @@ export function readOneLine(input: NodeJS.ReadableStream & { pause(): unknown; u
 
 /** Runs one command line (arguments after the program name); resolves to the exit code. */
 export async function run(args: string[], io: CliIO = processIO()): Promise<number> {
-  const program = buildProgram(io);
+  const program = await buildProgram(io, startDGridNode, args);
   try {
     await program.parseAsync(args, { from: "user" });
     return 0;

@@ -62,9 +62,10 @@ describe("gRPC config", () => {
     const io: CliIO = { out: () => {}, err: () => {}, readStdin: async () => "", readLine: async () => "", env: {} };
     const startConfig = async (args: string[]): Promise<NodeConfig> => {
       let seen: NodeConfig | undefined;
-      await buildProgram(io, async (_home, config) => {
+      const program = await buildProgram(io, async (_home, config) => {
         seen = config;
-      }).parseAsync(["start", ...args], { from: "user" });
+      });
+      await program.parseAsync(["start", ...args], { from: "user" });
       assert.ok(seen);
       return seen;
     };

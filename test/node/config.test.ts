@@ -284,7 +284,7 @@ describe("node config: CLI", () => {
   /** The config `dgrid start <args>` would run the node with. */
   async function startConfig(args: string[]): Promise<NodeConfig> {
     let seen: NodeConfig | undefined;
-    const program = buildProgram(io, async (_home, config) => {
+    const program = await buildProgram(io, async (_home, config) => {
       seen = config;
     });
     await program.parseAsync(["start", ...args], { from: "user" });
