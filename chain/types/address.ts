@@ -51,6 +51,15 @@ function decodeAddress(addr: string, prefix: string): Uint8Array {
   return decoded.data;
 }
 
+/** ValidateBasic's address check: ErrInvalidAddress naming the field ("invalid granter address: ..."). */
+export function checkAddress(addr: string, what: string): void {
+  try {
+    addressFromString(addr);
+  } catch (e) {
+    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function isValidAddress(addr: string): boolean {
   try {
     addressFromString(addr);

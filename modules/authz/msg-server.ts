@@ -16,7 +16,7 @@ import {
   ErrTxDecode,
   ErrUnauthorized,
 } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
+import { checkAddress } from "../../chain/types/address.ts";
 import { unpackAuthorization } from "./authorization.ts";
 import { ErrGranteeIsGranter } from "./errors.ts";
 import type { MsgRouterI } from "./expected-keepers.ts";
@@ -27,14 +27,6 @@ import type { AuthzKeeper, ExecMsg } from "./keeper.ts";
  * and a tx of nested MsgExecs must not exhaust the node's stack.
  */
 export const MaxExecDepth = 8;
-
-function checkAddress(addr: string, what: string): void {
-  try {
-    addressFromString(addr);
-  } catch (e) {
-    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 export const MsgGrantType: MsgType<MsgGrant> = {
   typeUrl: MsgGrant.typeUrl,

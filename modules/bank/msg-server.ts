@@ -12,19 +12,11 @@ import {
 } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { type Coin, fromProtoCoins, validateCoins, validateDenom } from "../../chain/baseapp/coins.ts";
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
-import { ErrGovInvalidSigner, ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
+import { ErrGovInvalidSigner, ErrInvalidCoins, ErrUnauthorized } from "../../chain/errors/errors.ts";
+import { checkAddress } from "../../chain/types/address.ts";
 import type { BankKeeper } from "./keeper.ts";
 import { validateInputOutputs } from "./keeper.ts";
 import { paramsFromJson } from "./params.ts";
-
-function checkAddress(addr: string, what: string): void {
-  try {
-    addressFromString(addr);
-  } catch (e) {
-    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 function positiveCoins(list: { denom: string; amount: string }[]): Coin[] {
   const coins = fromProtoCoins(list);

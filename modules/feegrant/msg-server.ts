@@ -11,21 +11,13 @@ import {
 } from "cosmjs-types/cosmos/feegrant/v1beta1/tx";
 import type { Configurator, MsgType } from "../../chain/baseapp/module.ts";
 import { ErrInvalidAddress, ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
+import { checkAddress } from "../../chain/types/address.ts";
 import { decodeAllowance, validateAllowance } from "./allowance.ts";
 import { pruneEvent } from "./events.ts";
 import type { FeegrantKeeper } from "./keeper.ts";
 
 /** grants pruned per MsgPruneAllowances (the SDK's fixed 75) */
 export const PRUNE_LIMIT = 75;
-
-function checkAddress(addr: string, what: string): void {
-  try {
-    addressFromString(addr);
-  } catch (e) {
-    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 export const MsgGrantAllowanceType: MsgType<MsgGrantAllowance> = {
   typeUrl: MsgGrantAllowance.typeUrl,

@@ -21,8 +21,8 @@ import type { Context } from "../../chain/baseapp/context.ts";
 import { DEC_ONE, parseDec } from "../../chain/baseapp/dec.ts";
 import type { Configurator, MsgHandler, MsgType } from "../../chain/baseapp/module.ts";
 import { nsToTimestamp } from "../../chain/baseapp/time.ts";
-import { ErrInvalidAddress, ErrInvalidCoins, ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
+import { ErrInvalidCoins, ErrInvalidRequest } from "../../chain/errors/errors.ts";
+import { checkAddress } from "../../chain/types/address.ts";
 import {
   ErrInvalidProposalContent,
   ErrInvalidProposalMsg,
@@ -40,14 +40,6 @@ import {
   weightedOptionsString,
 } from "./keeper.ts";
 import { validateParams } from "./params.ts";
-
-function checkAddress(addr: string, what: string): void {
-  try {
-    addressFromString(addr);
-  } catch (e) {
-    throw ErrInvalidAddress.wrap(`invalid ${what} address: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 function coinsOf(list: { denom: string; amount: string }[]): Coin[] {
   try {
