@@ -4,7 +4,6 @@
 // in the SDK's JSON. Loaded only when an authz command runs.
 import { readFileSync } from "node:fs";
 import { fromBase64 } from "@cosmjs/encoding";
-import type { EncodeObject } from "@cosmjs/proto-signing";
 import {
   QueryGranteeGrantsRequest,
   QueryGranterGrantsRequest,
@@ -17,8 +16,7 @@ import { abciQueryJson } from "./abci-query.ts";
 import { parseAddress, parseCoins, parseDurationSeconds, parsePositiveInt } from "./args.ts";
 import { CliError } from "./context.ts";
 import { anyFromJson } from "./proto-json.ts";
-
-type MakeMsg = (address: string) => EncodeObject;
+import type { MakeMsg } from "./tx-send.ts";
 
 export const GENERIC_AUTHORIZATION = "/cosmos.authz.v1beta1.GenericAuthorization";
 export const SEND_AUTHORIZATION = "/cosmos.bank.v1beta1.SendAuthorization";

@@ -1,8 +1,3 @@
-// The work behind `dgrid tx feegrant grant|revoke` and `dgrid query feegrant grant|grants-by-grantee|
-// grants-by-granter`, as simd v0.50 (x/feegrant/client/cli/tx.go and its autocli): the allowance is a
-// BasicAllowance, a PeriodicAllowance when a period is given, wrapped in an AllowedMsgAllowance when
-// messages are listed; queries print the SDK's JSON. Loaded only when a feegrant command runs.
-import type { EncodeObject } from "@cosmjs/proto-signing";
 import {
   QueryAllowanceRequest,
   QueryAllowancesByGranterRequest,
@@ -22,8 +17,7 @@ import {
 } from "./authz-impl.ts";
 import { CliError } from "./context.ts";
 import { anyFromJson } from "./proto-json.ts";
-
-type MakeMsg = (address: string) => EncodeObject;
+import type { MakeMsg } from "./tx-send.ts";
 
 export const BASIC_ALLOWANCE = "/cosmos.feegrant.v1beta1.BasicAllowance";
 export const PERIODIC_ALLOWANCE = "/cosmos.feegrant.v1beta1.PeriodicAllowance";

@@ -4,7 +4,7 @@
 // staking or slashing command runs.
 import { readFileSync } from "node:fs";
 import { toBase64, toBech32 } from "@cosmjs/encoding";
-import type { EncodeObject, GeneratedType } from "@cosmjs/proto-signing";
+import type { GeneratedType } from "@cosmjs/proto-signing";
 import { QueryClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { PageResponse } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
@@ -67,6 +67,7 @@ import {
 import { parseAddress, parseCoins } from "./args.ts";
 import { CliError } from "./context.ts";
 import { withNode } from "./node-client.ts";
+import type { MakeMsg } from "./tx-send.ts";
 
 /** Message types the staking/slashing commands sign beyond CosmJS's defaults. */
 export const STAKING_TX_TYPES: [string, GeneratedType][] = [[MsgUnjail.typeUrl, MsgUnjail]];
@@ -107,8 +108,6 @@ function intArg(text: string, what: string): string {
 }
 
 // ---- messages ----
-
-export type MakeMsg = (address: string) => EncodeObject;
 
 /** `create-validator FILE`: the SDK v0.50 validator JSON file. */
 export interface ValidatorFile {

@@ -24,6 +24,9 @@ import { DEFAULT_GAS_LIMIT, DEFAULT_GAS_PRICE, printTxResult, type SendFlags } f
 /** how often block mode looks for the tx */
 const TX_POLL_MS = 300;
 
+/** A message built from the signer's address (what `sendMsg` signs). */
+export type MakeMsg = (address: string) => EncodeObject;
+
 /**
  * One message signed by `--from` (the message built from the signer's address), broadcast, printed;
  * a failed tx fails the command. `summary` is what the confirmation prompt shows besides `from`.
@@ -32,7 +35,7 @@ export async function sendMsg(
   io: CliIO,
   cmd: Command,
   opts: SendFlags & { from?: string },
-  make: (address: string) => EncodeObject,
+  make: MakeMsg,
   summary: Record<string, unknown>,
   types: Iterable<[string, GeneratedType]>,
 ): Promise<void> {
