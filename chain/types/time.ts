@@ -43,3 +43,15 @@ export function compareTimestamps(a: Timestamp, b: Timestamp): number {
   if (a.seconds !== b.seconds) return a.seconds < b.seconds ? -1 : 1;
   return a.nanos === b.nanos ? 0 : a.nanos < b.nanos ? -1 : 1;
 }
+
+/**
+ * sdk.FormatTimeBytes of a time in nanoseconds since the epoch: "2006-01-02T15:04:05.000000000" in
+ * UTC, nine fraction digits, so that store keys sort as times (years 0..9999). The queues of staking,
+ * authz and feegrant key their entries by it.
+ */
+export function formatTimeBytes(ns: bigint): Uint8Array {
+  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n);
+  const iso = new Date(Number(ms)).toISOString(); // 2006-01-02T15:04:05.000Z
+  const frac = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, "0");
+  return new TextEncoder().encode(`${iso.slice(0, 19)}.${frac}`);
+}

@@ -1,6 +1,8 @@
 // Store layout of x/authz (SDK v0.50 x/authz/keeper/keys.go), store key "authz", plus the index of
 // inference requests paid under an InferenceAuthorization (prefixes 0x03 / 0x04, DGrid's own).
+
 import { concat, u64be } from "../../chain/types/bytes.ts";
+import { formatTimeBytes } from "../../chain/types/time.ts";
 
 export const StoreKey = "authz";
 export const ModuleName = "authz";
@@ -43,14 +45,6 @@ export function parseGrantKey(rest: Uint8Array): { granter: Uint8Array; grantee:
   const n2 = rest[1 + n1];
   const grantee = rest.subarray(2 + n1, 2 + n1 + n2);
   return { granter, grantee, msgType: dec.decode(rest.subarray(2 + n1 + n2)) };
-}
-
-/** sdk.FormatTimeBytes: "2006-01-02T15:04:05.000000000" in UTC (sorts as time for years 0..9999). */
-export function formatTimeBytes(ns: bigint): Uint8Array {
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  const frac = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, "0");
-  return enc.encode(`${iso.slice(0, 19)}.${frac}`);
 }
 
 export function grantQueueTimePrefix(ns: bigint): Uint8Array {

@@ -2,7 +2,9 @@
 //   0x00 | len(grantee) | grantee | len(granter) | granter            -> Grant proto
 //   0x01 | FormatTimeBytes(expiration) | len(grantee) | grantee | len(granter) | granter -> empty
 // Grants sit under their grantee, so "allowances of a grantee" is one prefix scan.
+
 import { concat } from "../../chain/types/bytes.ts";
+import { formatTimeBytes } from "../../chain/types/time.ts";
 
 export const ModuleName = "feegrant";
 export const StoreKey = "feegrant";
@@ -13,7 +15,6 @@ export const FeeAllowanceQueueKeyPrefix = new Uint8Array([0x01]);
 /** length of sdk.FormatTimeBytes: "2006-01-02T15:04:05.000000000" */
 const TIME_BYTES_LEN = 29;
 
-const enc = new TextEncoder();
 
 function lengthPrefixed(addr: Uint8Array): Uint8Array {
   if (addr.length > 255) throw new Error(`address length ${addr.length} exceeds 255`);
@@ -44,14 +45,6 @@ export function parseGranteeGranterKey(key: Uint8Array): { grantee: Uint8Array; 
     throw new Error("malformed fee allowance key");
   }
   return { grantee, granter };
-}
-
-/** sdk.FormatTimeBytes of a time in nanoseconds since the epoch (UTC, nine fraction digits). */
-export function formatTimeBytes(ns: bigint): Uint8Array {
-  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n);
-  const iso = new Date(Number(ms)).toISOString(); // 2006-01-02T15:04:05.000Z
-  const frac = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, "0");
-  return enc.encode(`${iso.slice(0, 19)}.${frac}`);
 }
 
 /** 0x01 | FormatTimeBytes(exp): every queue entry up to and including exp sorts at or before this */

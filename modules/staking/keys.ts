@@ -3,6 +3,7 @@
 // sdk.FormatTimeBytes form ("2006-01-02T15:04:05.000000000", UTC) so byte order is time order.
 
 import { concat, readU64be, u64be } from "../../chain/types/bytes.ts";
+import { formatTimeBytes } from "../../chain/types/time.ts";
 
 export const StoreKey = "staking";
 export const ModuleName = "staking";
@@ -48,7 +49,6 @@ export const ParamsKey = new Uint8Array([0x51]);
 /** 0x61 -> ValidatorUpdates proto (the updates of the last EndBlock) */
 export const ValidatorUpdatesKey = new Uint8Array([0x61]);
 
-const enc = new TextEncoder();
 
 export function lengthPrefixed(addr: Uint8Array): Uint8Array {
   if (addr.length > 255) throw new Error(`address length ${addr.length} exceeds 255`);
@@ -143,10 +143,9 @@ export function redsByDstDelegatorPrefix(dst: Uint8Array, del: Uint8Array): Uint
   return concat(RedelegationByValDstIndexKey, lengthPrefixed(dst), lengthPrefixed(del));
 }
 
-/** sdk.FormatTimeBytes for a time in milliseconds: "2006-01-02T15:04:05.000000000" (UTC). */
-export function formatTimeBytes(ms: number): Uint8Array {
-  const iso = new Date(ms).toISOString(); // 2006-01-02T15:04:05.000Z
-  return enc.encode(`${iso.slice(0, 23)}000000`);
+/** sdk.FormatTimeBytes of a time in milliseconds (staking keeps its queue times in ms). */
+function formatTimeBytesMs(ms: number): Uint8Array {
+  return formatTimeBytes(BigInt(ms) * 1_000_000n);
 }
 
 export function parseTimeBytes(b: Uint8Array): number {
@@ -155,15 +154,15 @@ export function parseTimeBytes(b: Uint8Array): number {
 }
 
 export function ubdQueueKey(ms: number): Uint8Array {
-  return concat(UnbondingQueueKey, formatTimeBytes(ms));
+  return concat(UnbondingQueueKey, formatTimeBytesMs(ms));
 }
 
 export function redQueueKey(ms: number): Uint8Array {
-  return concat(RedelegationQueueKey, formatTimeBytes(ms));
+  return concat(RedelegationQueueKey, formatTimeBytesMs(ms));
 }
 
 export function validatorQueueKey(ms: number, height: bigint): Uint8Array {
-  const t = formatTimeBytes(ms);
+  const t = formatTimeBytesMs(ms);
   return concat(ValidatorQueueKey, u64be(BigInt(t.length)), t, u64be(height));
 }
 
