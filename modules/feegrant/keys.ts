@@ -15,7 +15,6 @@ export const FeeAllowanceQueueKeyPrefix = new Uint8Array([0x01]);
 /** length of sdk.FormatTimeBytes: "2006-01-02T15:04:05.000000000" */
 const TIME_BYTES_LEN = 29;
 
-
 function lengthPrefixed(addr: Uint8Array): Uint8Array {
   if (addr.length > 255) throw new Error(`address length ${addr.length} exceeds 255`);
   return concat([addr.length], addr);

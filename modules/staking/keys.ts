@@ -49,7 +49,6 @@ export const ParamsKey = new Uint8Array([0x51]);
 /** 0x61 -> ValidatorUpdates proto (the updates of the last EndBlock) */
 export const ValidatorUpdatesKey = new Uint8Array([0x61]);
 
-
 export function lengthPrefixed(addr: Uint8Array): Uint8Array {
   if (addr.length > 255) throw new Error(`address length ${addr.length} exceeds 255`);
   return concat(new Uint8Array([addr.length]), addr);
