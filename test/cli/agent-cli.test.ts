@@ -9,15 +9,12 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pino } from "pino";
-import { DGridApp } from "../../app/app.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { appStoreNames, block, CHAIN_ID, genesis, initApp } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { genesis } from "../app/helpers.ts";
 import { FakeStakingKeeper, fakeValidator } from "../inference/harness.ts";
-import { type AppNode, startAppNode } from "./app-node.ts";
+import { type AppNode, startGenesisAppNode } from "./app-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 
 const DEMO_ID = createHash("sha256").update(readFileSync(DEMO_MODEL_PATH)).digest("hex");
@@ -65,18 +62,7 @@ describe("agent CLI against the in-process app", () => {
         creatorEarnings: [],
       }),
     );
-    const dgrid = new DGridApp(
-      { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
-      {
-        db: undefined as never,
-        logger: pino({ level: "silent" }),
-        store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
-        stakingKeeper: new FakeStakingKeeper([validator]),
-      },
-    );
-    await initApp(dgrid, state);
-    await block(dgrid, 1, []);
-    app = await startAppNode(dgrid);
+    app = (await startGenesisAppNode(state, { stakingKeeper: new FakeStakingKeeper([validator]) })).node;
   });
   after(async () => {
     await app?.node.close();

@@ -1,8 +1,11 @@
 // The fake CometBFT RPC (fake-node.ts) in front of a real DGridApp over the in-memory store: queries
 // and simulations are the app's answers, a broadcast tx goes through the app's CheckTx (refused
 // ones are reported as a node reports them), and `deliver()` puts the accepted txs in a block.
-import type { DGridApp } from "../../app/app.ts";
-import { block, CHAIN_ID } from "../app/helpers.ts";
+import { pino } from "pino";
+import { DGridApp } from "../../app/app.ts";
+import type { StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
+import { appStoreNames, block, CHAIN_ID, initApp } from "../app/helpers.ts";
+import { MemCommitMultiStore } from "../app/memory-store.ts";
 import { type FakeNode, startFakeNode } from "./fake-node.ts";
 
 export interface AppNode {
@@ -40,4 +43,46 @@ export async function startAppNode(
       return block(app, height++, txs);
     },
   };
+}
+
+/**
+ * A DGridApp on the in-memory store (chain id CHAIN_ID, minimum gas price 0.025udgrid), InitChain'ed
+ * from `state`, one block in, behind the fake RPC: what the CLI tests run their commands against.
+ */
+export async function startGenesisAppNode(
+  state: Record<string, unknown>,
+  opts: { stakingKeeper?: StakingKeeperI; statusOther?: Record<string, string> } = {},
+): Promise<{ app: DGridApp; node: AppNode }> {
+  const app = new DGridApp(
+    { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
+    {
+      db: undefined as never,
+      logger: pino({ level: "silent" }),
+      store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
+      ...(opts.stakingKeeper ? { stakingKeeper: opts.stakingKeeper } : {}),
+    },
+  );
+  await initApp(app, state);
+  await block(app, 1, []);
+  return { app, node: await startAppNode(app, { statusOther: opts.statusOther }) };
+}
+
+/** InitChain of a fresh in-memory DGridApp from a genesis.json document (what `dgrid init` wrote). */
+export async function initChainFromGenesisDoc(doc: { chain_id: string; app_state?: unknown }) {
+  const app = new DGridApp(
+    { chainId: doc.chain_id, minGasPrices: "0.025udgrid" },
+    {
+      db: undefined as never,
+      logger: pino({ level: "silent" }),
+      store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
+    },
+  );
+  return app.initChain({
+    time: { seconds: 1_700_000_000n, nanos: 0 },
+    chainId: doc.chain_id,
+    consensusParams: undefined,
+    validators: [],
+    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
+    initialHeight: 1n,
+  });
 }

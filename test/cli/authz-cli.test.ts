@@ -6,12 +6,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
-import { pino } from "pino";
-import { DGridApp } from "../../app/app.ts";
 import { authorizationJson, pageRequest, parseExpiration } from "../../app/cli/authz-impl.ts";
-import { appStoreNames, genesis, initApp, block as nextBlock } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
-import { type AppNode, startAppNode } from "./app-node.ts";
+import { genesis } from "../app/helpers.ts";
+import { type AppNode, startGenesisAppNode } from "./app-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 
 const CAROL = toBech32("dgrid", new Uint8Array(20).fill(7));
@@ -55,23 +52,14 @@ describe("authz CLI against the in-process app", () => {
     assert.equal(r.code, 0, r.stderr);
     bob = JSON.parse(r.stdout).address;
     const coins = [{ denom: "udgrid", amount: "1000000000" }];
-    const dgrid = new DGridApp(
-      { chainId: "dgrid-test-1", minGasPrices: "0.025udgrid" },
-      {
-        db: undefined as never,
-        logger: pino({ level: "silent" }),
-        store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
-      },
-    );
-    await initApp(
-      dgrid,
-      genesis([
-        { address: alice, coins },
-        { address: bob, coins },
-      ]),
-    );
-    await nextBlock(dgrid, 1, []);
-    app = await startAppNode(dgrid);
+    app = (
+      await startGenesisAppNode(
+        genesis([
+          { address: alice, coins },
+          { address: bob, coins },
+        ]),
+      )
+    ).node;
   });
   after(async () => {
     await app?.node.close();

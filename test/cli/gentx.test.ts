@@ -6,12 +6,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import pino from "pino";
-import { DGridApp } from "../../app/app.ts";
 import { buildGenesisWithGentxs } from "../../app/cli/gentx.ts";
 import { Ed25519Key, loadPrivValidatorKey } from "../../chain/types/keys.ts";
-import { appStoreNames } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { initChainFromGenesisDoc } from "./app-node.ts";
 import { cli, tempHome } from "./helpers.ts";
 
 const TEST = ["--keyring-backend", "test"];
@@ -28,22 +25,6 @@ async function home(chainId: string, moniker: string): Promise<{ home: string; a
 
 function readJson(p: string): any {
   return JSON.parse(readFileSync(p, "utf8"));
-}
-
-async function initChain(doc: any) {
-  const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
-  const app = new DGridApp(
-    { chainId: doc.chain_id, minGasPrices: "0.025udgrid" },
-    { db: undefined as any, logger: pino({ level: "silent" }), store },
-  );
-  return app.initChain({
-    time: { seconds: 1_700_000_000n, nanos: 0 },
-    chainId: doc.chain_id,
-    consensusParams: undefined,
-    validators: [],
-    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
-    initialHeight: 1n,
-  });
 }
 
 describe("genesis gentx / collect-gentxs", () => {
@@ -92,7 +73,7 @@ describe("genesis gentx / collect-gentxs", () => {
     r = await cli(["genesis", "validate", "--home", a.home]);
     assert.equal(r.code, 0, r.stderr);
 
-    const init = await initChain(doc);
+    const init = await initChainFromGenesisDoc(doc);
     const keyA = loadPrivValidatorKey(join(a.home, "config", "priv_validator_key.json")).pubKey;
     const keyB = loadPrivValidatorKey(join(b.home, "config", "priv_validator_key.json")).pubKey;
     const got = new Map(init.validators.map((u) => [Buffer.from(u.pubKey?.ed25519 ?? []).toString("hex"), u.power]));
@@ -142,7 +123,7 @@ describe("genesis gentx / collect-gentxs", () => {
     });
     assert.equal(peers.length, 3);
     assert.equal((genesis.app_state as any).staking.params.unbonding_time, "60s");
-    const init = await initChain(JSON.parse(JSON.stringify(genesis)));
+    const init = await initChainFromGenesisDoc(JSON.parse(JSON.stringify(genesis)));
     assert.deepEqual(
       init.validators.map((u) => u.power),
       [30n, 20n, 10n],

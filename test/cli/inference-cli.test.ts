@@ -8,16 +8,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pino } from "pino";
-import { DGridApp } from "../../app/app.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { DEMO_MODEL_PATH, demoModel } from "../../models/demo.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { appStoreNames, block, CHAIN_ID, genesis, initApp } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { genesis } from "../app/helpers.ts";
 import { FakeStakingKeeper, fakeValidator } from "../inference/harness.ts";
 import { fixturePath, VAD_MODEL_PATH } from "../support/models.ts";
-import { type AppNode, startAppNode } from "./app-node.ts";
+import { type AppNode, startGenesisAppNode } from "./app-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 
 const DEMO_ID = createHash("sha256").update(readFileSync(DEMO_MODEL_PATH)).digest("hex");
@@ -77,20 +74,14 @@ describe("inference CLI against the in-process app", () => {
         creatorEarnings: [],
       }),
     );
-    const dgrid = new DGridApp(
-      { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
-      {
-        db: undefined as never,
-        logger: pino({ level: "silent" }),
-        store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
-        stakingKeeper: new FakeStakingKeeper([validator]),
-      },
-    );
-    await initApp(dgrid, state);
-    await block(dgrid, 1, []);
     endpoint = await fakeModelEndpoint();
     // as a node listening on every interface reports it: the CLI reaches it where the RPC is
-    app = await startAppNode(dgrid, { statusOther: { models_url: `http://0.0.0.0:${endpoint.port}` } });
+    app = (
+      await startGenesisAppNode(state, {
+        stakingKeeper: new FakeStakingKeeper([validator]),
+        statusOther: { models_url: `http://0.0.0.0:${endpoint.port}` },
+      })
+    ).node;
     writeFileSync(input, JSON.stringify({ dtype: "float32", shape: [1, 16], data: new Array(16).fill(0.5) }));
   });
   after(async () => {

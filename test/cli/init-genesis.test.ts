@@ -4,12 +4,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
-import pino from "pino";
 import { parse as parseToml } from "smol-toml";
-import { DGridApp } from "../../app/app.ts";
 import { parseGenesis } from "../../chain/types/genesis.ts";
-import { appStoreNames } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { initChainFromGenesisDoc } from "./app-node.ts";
 import { cli, tempHome } from "./helpers.ts";
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
@@ -24,22 +21,6 @@ async function initHome(chainId = "test-chain-1"): Promise<string> {
   const r = await cli(["init", "--home", home, "--chain-id", chainId, "--moniker", "alpha", "--no-validator"]);
   assert.equal(r.code, 0, r.stderr);
   return home;
-}
-
-async function initChain(doc: any) {
-  const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
-  const app = new DGridApp(
-    { chainId: doc.chain_id, minGasPrices: "0.025udgrid" },
-    { db: undefined as any, logger: pino({ level: "silent" }), store },
-  );
-  return app.initChain({
-    time: { seconds: 1_700_000_000n, nanos: 0 },
-    chainId: doc.chain_id,
-    consensusParams: undefined,
-    validators: [],
-    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
-    initialHeight: 1n,
-  });
 }
 
 describe("dgrid init", () => {
@@ -143,7 +124,7 @@ describe("dgrid init", () => {
 
     const v = await cli(["genesis", "validate", "--home", home]);
     assert.equal(v.code, 0, v.stderr);
-    const init = await initChain(doc);
+    const init = await initChainFromGenesisDoc(doc);
     assert.equal(init.validators.length, 1);
     assert.deepEqual(Buffer.from(init.validators[0].pubKey?.ed25519 ?? []), pub);
     assert.equal(init.validators[0].power, 100n);

@@ -8,16 +8,14 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { pino } from "pino";
-import { DGridApp } from "../../app/app.ts";
+import type { DGridApp } from "../../app/app.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { DEMO_GOLDEN_PATH, DEMO_MODEL_PATH } from "../../models/demo.ts";
 import type { SettlementRecord } from "../../modules/registry/stats.ts";
-import { appStoreNames, block, CHAIN_ID, genesis, initApp } from "../app/helpers.ts";
-import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { genesis } from "../app/helpers.ts";
 import { FakeStakingKeeper, fakeValidator } from "../inference/harness.ts";
 import { fixturePath, VAD_MODEL_PATH } from "../support/models.ts";
-import { type AppNode, startAppNode } from "./app-node.ts";
+import { type AppNode, startGenesisAppNode } from "./app-node.ts";
 import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -56,19 +54,11 @@ describe("registry CLI: model cards and discovery", () => {
     assert.equal(r.code, 0, r.stderr);
     alice = JSON.parse(r.stdout).address as string;
     const state = genesis([{ address: alice, coins: [{ denom: "udgrid", amount: "1000000000" }] }]);
-    dgrid = new DGridApp(
-      { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
-      {
-        db: undefined as never,
-        logger: pino({ level: "silent" }),
-        store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
-        stakingKeeper: new FakeStakingKeeper([fakeValidator("val")]),
-      },
-    );
-    await initApp(dgrid, state);
-    await block(dgrid, 1, []);
     endpoint = await modelEndpoint();
-    app = await startAppNode(dgrid, { statusOther: { models_url: `http://127.0.0.1:${endpoint.port}` } });
+    ({ app: dgrid, node: app } = await startGenesisAppNode(state, {
+      stakingKeeper: new FakeStakingKeeper([fakeValidator("val")]),
+      statusOther: { models_url: `http://127.0.0.1:${endpoint.port}` },
+    }));
   });
   after(async () => {
     await app?.node.close();
