@@ -26,7 +26,6 @@ registry.register(MsgUnjail.typeUrl, MsgUnjail);
 
 const T0 = 1_700_000_000n;
 const consKey = (n: string) => new Uint8Array(createHash("sha256").update(`due-cons-${n}`).digest());
-const iso = (s: bigint) => new Date(Number(s) * 1000).toISOString().replace(".000Z", "Z");
 const udgrid = (amount: bigint) => [{ denom: "udgrid", amount: amount.toString() }];
 
 /** One block at an explicit time; `absent` validators' votes are missing from its last commit. */
@@ -194,6 +193,7 @@ describe("genesis import of entries due but not yet pruned", () => {
 
     // the new chain starts a minute later: everything above is due at its genesis time
     const G = T0 + 80n;
+    assert.ok(jailedUntil < Number(G), "the jail term is over at the new genesis time");
     const carolBefore = await balanceOf(app, carol.address);
     const copy = newApp();
     await initApp(copy, exported, G);
@@ -229,7 +229,6 @@ describe("genesis import of entries due but not yet pruned", () => {
     await blockAt(copy, 2, G + 10n, [unjail]);
     const final = (await copy.exportAppState()) as any;
     assert.equal(final.staking.validators.find((v: any) => v.operator_address === aliceVal).jailed, false);
-    assert.ok(iso(G) > iso(BigInt(jailedUntil)));
   });
 });
 
