@@ -79,7 +79,13 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
       if (opts.log && now - lastLog > (opts.progressEveryMs ?? 10_000)) {
         lastLog = now;
         const rate = Math.round((runs / (now - started)) * 1000);
-        opts.log(`  ${target.name}: ${runs} inputs, ${rate}/s, rss ${mb(process.memoryUsage.rss())} MB`);
+        // after a GC (when exposed), so that a line-to-line rise is retained memory, not garbage
+        const rss = settle();
+        const { heapUsed, arrayBuffers } = process.memoryUsage();
+        opts.log(
+          `  ${target.name}: ${runs} inputs, ${rate}/s, rss ${mb(rss)} MB, heap used ${mb(heapUsed)} MB, ` +
+            `array buffers ${mb(arrayBuffers)} MB`,
+        );
       }
     }
   });

@@ -30,10 +30,6 @@ export const SKIPPED: Record<string, Record<string, string>> = {
     // as v0.50's removeFromGrantQueue, a revoke leaves an empty queue item until its time comes
     // (BeginBlock deletes it); genesis rebuilds the queue from the grants. The SDK skips it too.
     "02": "grant expiry queue (rebuilt from the grants; empty items are left by revokes)",
-    // DGrid deviation documented in modules/authz/genesis.ts: the index of inference requests paid
-    // under an InferenceAuthorization is not exported (their refunds credit nothing after an import)
-    "03": "granted-request index (not exported)",
-    "04": "granted-request index by pair (not exported)",
   },
 };
 

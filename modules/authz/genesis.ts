@@ -1,13 +1,18 @@
 // x/authz genesis (SDK v0.50 x/authz/keeper/genesis.go): every grant with its granter, grantee,
 // authorization (an Any in proto3 JSON, "@type" first) and expiration. Grants already expired at
-// genesis time are skipped on import. The index of inference requests paid under a grant is not
-// exported: after a restart from genesis, their refunds credit nothing.
+// genesis time are skipped on import. DGrid adds `granted_requests`, the index of inference requests
+// paid under an InferenceAuthorization (what their refunds may still credit back); an entry whose
+// pair has no InferenceAuthorization after the import (expired, or never there) is dropped, as an
+// expiry or revoke drops it on a running chain.
 
 import type { Context } from "../../chain/baseapp/context.ts";
 import { msToNs, nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { type Authorization, authorizationKind, unpackAuthorization } from "./authorization.ts";
+import { MsgRequestInferenceTypeUrl } from "./authorizations/inference.ts";
+import { iterateGrantedRequests, restoreGrantedRequest } from "./granted-requests.ts";
+import { type GrantedRequestJson, grantedRequestToJson, parseGrantedRequests } from "./granted-requests-json.ts";
 import type { AuthzKeeper } from "./keeper.ts";
 
 export interface GrantAuthorizationJson {
@@ -19,10 +24,12 @@ export interface GrantAuthorizationJson {
 
 export interface GenesisJson {
   authorization: GrantAuthorizationJson[];
+  /** DGrid: the refund index of requests paid under an InferenceAuthorization (absent: none) */
+  granted_requests?: GrantedRequestJson[];
 }
 
 export function defaultGenesis(): GenesisJson {
-  return { authorization: [] };
+  return { authorization: [], granted_requests: [] };
 }
 
 interface ParsedEntry {
@@ -64,6 +71,7 @@ export function validateGenesis(json: unknown): void {
   const g = (json ?? defaultGenesis()) as GenesisJson;
   if (!Array.isArray(g.authorization)) throw ErrInvalidRequest.wrap("authz genesis: authorization must be a list");
   g.authorization.forEach(parseEntry);
+  parseGrantedRequests(g.granted_requests);
 }
 
 export async function initGenesis(ctx: Context, keeper: AuthzKeeper, json: unknown): Promise<void> {
@@ -74,6 +82,11 @@ export async function initGenesis(ctx: Context, keeper: AuthzKeeper, json: unkno
     if (p.expirationNs !== undefined && p.expirationNs < now) continue;
     const exp = p.expirationNs === undefined ? undefined : nsToTimestamp(p.expirationNs);
     await keeper.saveGrant(ctx, p.granter, p.grantee, p.authorization, exp);
+  }
+  // after every grant: saving an InferenceAuthorization forfeits what its pair was owed
+  for (const { id, record } of parseGrantedRequests(g.granted_requests)) {
+    if (!(await keeper.getGrant(ctx, record.granter, record.grantee, MsgRequestInferenceTypeUrl))) continue;
+    restoreGrantedRequest(ctx, id, record);
   }
 }
 
@@ -88,5 +101,9 @@ export async function exportGenesis(ctx: Context, keeper: AuthzKeeper): Promise<
       expiration: grant.expiration ? timeToJson(timestampToNs(grant.expiration)) : null,
     });
   });
-  return { authorization: out };
+  const granted: GrantedRequestJson[] = [];
+  await iterateGrantedRequests(ctx, (id, r) => {
+    granted.push(grantedRequestToJson(id, r));
+  });
+  return { authorization: out, granted_requests: granted };
 }

@@ -8,7 +8,13 @@ import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { readU64be } from "../../chain/types/bytes.ts";
 import { GrantedRequest } from "../../proto/gen/dgrid/inference/v1/authz.ts";
-import { grantedRequestKey, grantedRequestPairKey, grantedRequestPairPrefix, StoreKey } from "./keys.ts";
+import {
+  GrantedRequestPrefix,
+  grantedRequestKey,
+  grantedRequestPairKey,
+  grantedRequestPairPrefix,
+  StoreKey,
+} from "./keys.ts";
 
 export interface GrantedRequestRecord {
   granter: string;
@@ -62,4 +68,21 @@ export async function forfeitGrantedRequests(ctx: Context, granter: Uint8Array, 
     store.delete(grantedRequestKey(id));
     store.delete(grantedRequestPairKey(granter, grantee, id));
   }
+}
+
+/** Every record of the index, by request id (genesis export). */
+export async function iterateGrantedRequests(
+  ctx: Context,
+  fn: (id: bigint, r: GrantedRequest) => void | Promise<void>,
+): Promise<void> {
+  for await (const [k, v] of iteratePrefix(ctx.kvStore(StoreKey), GrantedRequestPrefix))
+    await fn(readU64be(k), GrantedRequest.decode(v));
+}
+
+/** Writes a record and its pair entry as they were exported (genesis import). */
+export function restoreGrantedRequest(ctx: Context, id: bigint, r: GrantedRequest): void {
+  setGrantedRequest(ctx, id, r);
+  ctx
+    .kvStore(StoreKey)
+    .set(grantedRequestPairKey(addressFromString(r.granter), addressFromString(r.grantee), id), new Uint8Array());
 }

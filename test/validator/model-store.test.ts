@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -105,6 +105,31 @@ describe("ModelStore", () => {
       (await store.list()).map((m) => m.id),
       [mlpId],
     );
+  });
+
+  it("fsyncs only a file it keeps: a refused upload costs no disk flush", async () => {
+    // FileHandle.prototype.sync, counted: the file (and then the directory) of a kept model only
+    const probe = await open(join(home, "sync-probe"), "w");
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const original = proto.sync;
+    let syncs = 0;
+    proto.sync = function (this: unknown) {
+      syncs++;
+      return original.call(this);
+    };
+    try {
+      await rejectsWith(store.put(mlp.subarray(0, 200)), ErrInvalidModel, "truncated");
+      await rejectsWith(store.put(buildExternalDataModel()), ErrModelExternalData, "external data");
+      assert.equal(syncs, 0, "refused uploads are not flushed");
+      const kept = await store.put(buildMlpModel({ inputs: 4, hidden: 4, outputs: 2, seed: 3 }));
+      assert.equal(kept.created, true);
+      assert.equal(syncs, 2, "the kept file and its directory");
+      assert.equal(await store.delete(kept.id), true);
+    } finally {
+      proto.sync = original;
+      await rm(join(home, "sync-probe"), { force: true });
+    }
   });
 
   it("enforces the size limit while streaming", async () => {

@@ -1,10 +1,10 @@
 // Content-addressed ONNX model files: <home>/data/models/<sha256>.onnx.
 //
 // put() streams into a temp file while hashing and counting (over the limit -> ErrModelTooLarge
-// before the rest is read), fsyncs it, checks the expected id if one was given, validates it in a
+// before the rest is read), checks the expected id if one was given, validates it in a
 // onnxruntime sandbox process (not a loadable, self-contained ONNX model -> ErrInvalidModel
 // / ErrModelExternalData; a file that crashes or hangs onnxruntime costs only that process), then
-// renames it into place and fsyncs the directory. read() verifies the sha256 every time.
+// fsyncs it, renames it into place and fsyncs the directory. read() verifies the sha256 every time.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -98,6 +98,7 @@ export class ModelStore implements ModelStoreReader {
     let keep = false;
     const fh = await open(tmp, "wx");
     try {
+      let result: PutResult;
       try {
         const chunks: AsyncIterable<Uint8Array> | Uint8Array[] = source instanceof Uint8Array ? [source] : source;
         for await (const chunk of chunks) {
@@ -109,25 +110,24 @@ export class ModelStore implements ModelStoreReader {
           await fh.write(chunk);
         }
         if (size === 0) throw ErrModelEmpty.wrap("0 bytes");
+        const id = hash.digest("hex");
+        if (opts.expectedId !== undefined && id !== opts.expectedId) {
+          throw ErrModelHashMismatch.wrap(`got ${id}, want ${opts.expectedId}`);
+        }
+        if (await exists(this.path(id))) return { id, size, created: false };
+        // the sandbox reads the written (not yet durable) file; only a file that will be kept is
+        // fsynced, so a refused upload costs no disk flush
+        const meta = (this.options.validate ?? true) ? await this.probe(tmp) : undefined;
         await fh.sync();
+        result = { id, size, created: true, meta };
       } finally {
         await fh.close();
       }
-      const id = hash.digest("hex");
-      if (opts.expectedId !== undefined && id !== opts.expectedId) {
-        throw ErrModelHashMismatch.wrap(`got ${id}, want ${opts.expectedId}`);
-      }
-      const final = this.path(id);
-      if (await exists(final)) return { id, size, created: false };
-      let meta: ModelMeta | undefined;
-      if (this.options.validate ?? true) {
-        meta = await this.probe(tmp);
-      }
-      await rename(tmp, final);
+      await rename(tmp, this.path(result.id));
       keep = true;
       await fsyncDir(this.dir);
-      this.logger.info({ model: id, size }, "model stored");
-      return { id, size, created: true, meta };
+      this.logger.info({ model: result.id, size }, "model stored");
+      return result;
     } finally {
       if (!keep) await unlink(tmp).catch(() => {});
     }
