@@ -16,9 +16,10 @@
 //
 //   npm run bench:app-inference -- [--txs 500] [--blocks 6] [--items 64] [--batch-txs 20] [--runs 3]
 //     [--streams send,single,batch]
-//   node --cpu-prof --cpu-prof-dir DIR --import tsx bench/app-inference-blocks.ts --streams single
-//     (a V8 profile of the main thread; sigVerifyWorkers is 0, so signature checks are in it)
-import { mkdtempSync, rmSync } from "node:fs";
+// `--cpu-prof DIR` writes DIR/<stream>-<run>.cpuprofile: a V8 profile of the main thread over the
+// measured blocks only (not signing or genesis; sigVerifyWorkers is 0, so signature checks are in it).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +38,7 @@ import { Mempool } from "../chain/mempool/mempool.ts";
 import { namedFromTensors } from "../chain/tensor/canonical.ts";
 import { TxIndexer } from "../chain/txindex/tx-indexer.ts";
 import { encodeFinalizeBlockResponse } from "../chain/types/encoding.ts";
+import type { GenesisDoc } from "../chain/types/genesis.ts";
 import { voteExtensionSignBytes } from "../chain/types/vote.ts";
 import { DEMO_PRICE, demoModel } from "../models/demo.ts";
 import { MsgRequestInference } from "../proto/gen/dgrid/inference/v1/tx.ts";
@@ -53,6 +55,7 @@ const { values: flags } = parseArgs({
     "batch-txs": { type: "string", default: "20" }, // batched requests per block
     runs: { type: "string", default: "3" },
     streams: { type: "string", default: "send,single,batch" },
+    "cpu-prof": { type: "string" }, // a directory: a V8 profile of each stream's measured blocks
   },
 });
 const TXS = Number(flags.txs);
@@ -88,6 +91,26 @@ function input(i: number): Tensor {
 }
 
 type Stream = "send" | "single" | "batch";
+
+/** V8's sampling profiler through the inspector, around the measured blocks only. */
+class Profiler {
+  private readonly session = new Session();
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.session.connect();
+  }
+  private post(method: string): Promise<any> {
+    return new Promise((res, rej) => this.session.post(method, (e, r) => (e ? rej(e) : res(r))));
+  }
+  async start(): Promise<void> {
+    await this.post("Profiler.enable");
+    await this.post("Profiler.start");
+  }
+  async stop(name: string): Promise<void> {
+    const { profile } = await this.post("Profiler.stop");
+    writeFileSync(join(this.dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+}
 
 function signBlocks(stream: Stream, accounts: BenchAccount[]): Uint8Array[][] {
   const perBlock = stream === "batch" ? BATCH_TXS : TXS;
@@ -132,7 +155,14 @@ interface StreamResult {
   settled: number;
 }
 
-async function runStream(stream: Stream, accounts: BenchAccount[], signed: Uint8Array[][]): Promise<StreamResult> {
+async function runStream(
+  stream: Stream,
+  genesis: GenesisDoc,
+  accounts: BenchAccount[],
+  signed: Uint8Array[][],
+  run: number,
+  profiler?: Profiler,
+): Promise<StreamResult> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-app-inference-bench-"));
   const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, "db"), { keyEncoding: "view", valueEncoding: "view" });
   const sub = (name: string) =>
@@ -151,8 +181,7 @@ async function runStream(stream: Stream, accounts: BenchAccount[], signed: Uint8
   const mempool = new Mempool({ maxTxs: perBlock * 2, cacheSize: perBlock * BLOCKS * 2 }, { app, logger });
   const indexer = new TxIndexer({}, { db: sub("txindex") });
   try {
-    const genesis = await buildDevnetGenesis({ chainId: CHAIN_ID });
-    const appState = genesis.app_state as Record<string, any>;
+    const appState = structuredClone(genesis.app_state) as Record<string, any>;
     const first = appState.auth.accounts.length;
     appState.auth.accounts.push(
       ...accounts.map((a) => ({
@@ -188,6 +217,7 @@ async function runStream(stream: Stream, accounts: BenchAccount[], signed: Uint8
     let pending = 0;
     let h = 0;
     let txsSent = 0;
+    await profiler?.start();
     for (let b = 0; b < BLOCKS || pending > 0; b++) {
       if (b > BLOCKS + 40) throw new Error(`${pending} requests still pending 40 blocks after the stream`);
       h++;
@@ -292,6 +322,7 @@ async function runStream(stream: Stream, accounts: BenchAccount[], signed: Uint8
       settled += done;
       pending += created - done;
     }
+    await profiler?.stop(`${stream}-${run}`);
     const total = PHASES.reduce((s, p) => s + totals[p], 0);
     if (stream !== "send" && settled !== txsSent) throw new Error(`${stream}: ${settled} of ${txsSent} settled`);
     return {
@@ -312,16 +343,19 @@ async function main(): Promise<void> {
   const streams = (flags.streams ?? "").split(",").filter(Boolean) as Stream[];
   for (const s of streams) if (!["send", "single", "batch"].includes(s)) throw new Error(`unknown stream ${s}`);
   // devnet genesis has 3 accounts (user, creator, operator): bench accounts are numbered after them
-  const genesisAccounts = ((await buildDevnetGenesis({ chainId: CHAIN_ID })).app_state as any).auth.accounts.length;
+  // (built once: its wallets' key derivation costs seconds)
+  const genesis = await buildDevnetGenesis({ chainId: CHAIN_ID });
+  const genesisAccounts = (genesis.app_state as any).auth.accounts.length;
   const accounts = makeAccounts(Math.max(TXS, BATCH_TXS) + genesisAccounts)
     .slice(0, Math.max(TXS, BATCH_TXS))
     .map((a, i) => ({ ...a, accountNumber: BigInt(genesisAccounts + i) }));
   process.stderr.write(`[app-inference] signing ${streams.join(", ")} streams\n`);
   const signed = Object.fromEntries(streams.map((s) => [s, signBlocks(s, accounts)])) as Record<Stream, Uint8Array[][]>;
   const results: Record<string, StreamResult[]> = {};
+  const profiler = flags["cpu-prof"] ? new Profiler(flags["cpu-prof"]) : undefined;
   for (let r = 0; r < RUNS; r++) {
     for (const s of streams) {
-      const res = await runStream(s, accounts, signed[s]);
+      const res = await runStream(s, genesis, accounts, signed[s], r + 1, profiler);
       (results[s] ??= []).push(res);
       const phases = PHASES.map((p) => `${p} ${res.perPhase[p].toFixed(3)}`).join(", ");
       process.stderr.write(
