@@ -48,11 +48,17 @@ export function signSend(from: BenchAccount, to: string, sequence: bigint, p: Se
     toAddress: to,
     amount: [{ denom: p.denom, amount: "1" }],
   });
-  const bodyBytes = TxBody.encode(
-    TxBody.fromPartial({
-      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode(msg).finish() }],
-    }),
-  ).finish();
+  return signTx(from, [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode(msg).finish() }], sequence, p);
+}
+
+/** A tx of `messages` (encoded Anys) from `from` at `sequence`, signed SIGN_MODE_DIRECT. */
+export function signTx(
+  from: BenchAccount,
+  messages: { typeUrl: string; value: Uint8Array }[],
+  sequence: bigint,
+  p: SendParams,
+): SignedTx {
+  const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages })).finish();
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
       signerInfos: [

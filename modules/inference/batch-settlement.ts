@@ -14,6 +14,7 @@ import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { batchRoot } from "../../chain/tensor/batch-merkle.ts";
 import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import { valoperToAccount } from "../../chain/types/address.ts";
+import { sha256 } from "../../chain/types/merkle.ts";
 import {
   ExecutionError,
   ExecutorOutcome,
@@ -135,7 +136,10 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
 
   const finalized = results.some((x) => x.status === RequestStatus.REQUEST_STATUS_FINALIZED);
   const status = finalized ? RequestStatus.REQUEST_STATUS_FINALIZED : RequestStatus.REQUEST_STATUS_FAILED;
-  const root = batchRoot(results.map((x) => x.outputHash));
+  const root = batchRoot(
+    results.map((x) => x.outputHash),
+    sha256,
+  );
   const agreeing = revealed.filter((e) => !dissented.has(e.validator)).map((e) => e.validator);
   const dissenting = revealed.filter((e) => dissented.has(e.validator)).map((e) => e.validator);
   const coin = (a: bigint) => ({ denom, amount: a.toString() });

@@ -12,6 +12,7 @@
 //   symbolic first dimension (the batch dimension); otherwise executors run it item by item.
 import { batchRoot } from "../../chain/tensor/batch-merkle.ts";
 import { u32be } from "../../chain/types/bytes.ts";
+import { sha256 } from "../../chain/types/merkle.ts";
 import type { InferenceItem } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { Model, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ErrInvalidBatch } from "./errors.ts";
@@ -72,7 +73,7 @@ export function checkSameShapes(items: readonly NamedTensor[][]): void {
 
 /** The bytes an executor's commitment hashes for a batch: 0xba | u32be(n) | Merkle root of the item hashes. */
 export function canonicalBatch(itemHashes: readonly Uint8Array[]): Uint8Array {
-  const root = batchRoot(itemHashes);
+  const root = batchRoot(itemHashes, sha256); // node:crypto (the pure-JS default is for browsers)
   const out = new Uint8Array(5 + root.length);
   out[0] = BATCH_TAG;
   out.set(u32be(itemHashes.length), 1);

@@ -331,6 +331,7 @@ export class InferenceKeeper {
     const seed = ctx.block.hash && ctx.block.hash.length > 0 ? ctx.block.hash : sha256(u64be(BigInt(ctx.height)));
     const duties: DutyRequest[] = [];
     const cache = new Map<string, WeightedCandidate[]>();
+    const models = new Map<string, Model | undefined>();
     for (const id of ids) {
       store.delete(unassignedKey(id));
       const r = await this.getRequest(ctx, id);
@@ -376,7 +377,9 @@ export class InferenceKeeper {
         ),
       );
       if (self && chosen.some((c) => bytesEqual(c.consAddress, self))) {
-        const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+        // (assignment writes no model: one read of each per block)
+        if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
+        const model = models.get(r.modelId);
         if (model) duties.push(dutyOf(r, model, self, p.maxOutputBytes));
       }
     }
@@ -775,10 +778,13 @@ export class InferenceKeeper {
     const out: DutyRequest[] = [];
     if (ids.length === 0) return out;
     const { maxOutputBytes } = await this.getParams(ctx);
+    // one read of each model per call (this runs at every precommit over every pending duty)
+    const models = new Map<string, Model | undefined>();
     for (const id of ids) {
       const r = await this.getRequest(ctx, id);
       if (!r || !isPending(r.status) || r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) continue;
-      const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+      if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
+      const model = models.get(r.modelId);
       if (model) out.push(dutyOf(r, model, cons, maxOutputBytes));
     }
     return out;

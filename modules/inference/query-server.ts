@@ -5,6 +5,7 @@ import { paginate } from "../../chain/baseapp/pagination.ts";
 import { queryHandler } from "../../chain/baseapp/query-handler.ts";
 import { batchProof } from "../../chain/tensor/batch-merkle.ts";
 import { addressFromString } from "../../chain/types/address.ts";
+import { sha256 } from "../../chain/types/merkle.ts";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -48,7 +49,7 @@ export function registerQueryServer(cfg: Configurator, k: InferenceKeeper): void
       return {
         result: { ...res, items: [] },
         item: res.items[r.item],
-        itemProof: batchProof(hashes, r.item),
+        itemProof: batchProof(hashes, r.item, sha256),
         itemCount: res.items.length,
       };
     }),

@@ -11,7 +11,7 @@
 //   usage      u64 (2^64-1 - requests_finalized)                (most used first)
 //   agreement  u64 (2^64-1 - agreement_ppm)                     (highest unanimous rate first)
 //   latency    u32 p50 | u32 p99, both 2^32-1 with no latency   (fastest first, unmeasured last)
-import { concat, u32be, u64be } from "../../chain/types/bytes.ts";
+import { bytesEqual, concat, u32be, u64be } from "../../chain/types/bytes.ts";
 import type { Model, ModelStats } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { DiscoveryPrefix, lengthPrefixed } from "./keys.ts";
 
@@ -75,14 +75,26 @@ export function scopesOf(model: Model): Scope[] {
   return scopes;
 }
 
-/** Every discovery key of a model with these stats. */
-export function indexKeys(model: Model, stats: ModelStats | undefined): Uint8Array[] {
+/** The sorts whose values come from the stats (price comes from the model alone). */
+export const STATS_SORTS: readonly Sort[] = ["usage", "agreement", "latency"];
+
+/** Every discovery key of a model with these stats (only those of `sorts`, when given). */
+export function indexKeys(model: Model, stats: ModelStats | undefined, sorts: readonly Sort[] = SORTS): Uint8Array[] {
   const id = enc.encode(model.id);
-  const values = SORTS.map((s) => [s, sortValue(s, model, stats)] as const);
+  const values = sorts.map((s) => [s, sortValue(s, model, stats)] as const);
   return scopesOf(model).flatMap((scope) => values.map(([s, v]) => concat(sortPrefix(scope, s), v, id)));
 }
 
 /** The model id an index key ends with. */
 export function modelIdOfKey(key: Uint8Array): string {
   return new TextDecoder().decode(key.subarray(key.length - MODEL_ID_BYTES));
+}
+
+/**
+ * The sorts in which a model's keys move when its stats go from `prev` to `next` (a settlement):
+ * the others keep every key, so a settlement rewrites only these (one sort value per sort, and a
+ * key ends with its sort value then the fixed-length id, so a changed value changes every key of it).
+ */
+export function changedStatsSorts(model: Model, prev: ModelStats | undefined, next: ModelStats): Sort[] {
+  return STATS_SORTS.filter((s) => !bytesEqual(sortValue(s, model, prev), sortValue(s, model, next)));
 }

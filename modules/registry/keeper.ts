@@ -13,7 +13,7 @@ import {
 } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { ErrModelNotFound } from "./errors.ts";
 import type { StakingKeeperI } from "./expected-keepers.ts";
-import { indexKeys } from "./indexes.ts";
+import { changedStatsSorts, indexKeys } from "./indexes.ts";
 import {
   CreatorModelsPrefix,
   creatorModelKey,
@@ -103,7 +103,9 @@ export class RegistryKeeper {
     const next = applySettlement(prev ?? emptyStats(modelId), record, ctx.height);
     const store = ctx.kvStore(StoreKey);
     store.set(statsKey(modelId), ModelStats.encode(next).finish());
-    this.moveIndex(ctx, indexKeys(model, prev), indexKeys(model, next));
+    // only the sorts whose values changed move (usage at every finalized request; the others seldom)
+    const moved = changedStatsSorts(model, prev, next);
+    if (moved.length > 0) this.moveIndex(ctx, indexKeys(model, prev, moved), indexKeys(model, next, moved));
     const earnings = applyEarnings(await this.getEarnings(ctx, model.creator), record);
     store.set(earningsKey(model.creator), CreatorEarnings.encode(earnings).finish());
     return next;

@@ -12,7 +12,7 @@ import {
   rootFromPath,
   verifyBatchProof,
 } from "../../chain/tensor/batch-merkle.ts";
-import { simpleHashFromByteSlices } from "../../chain/types/merkle.ts";
+import { sha256 as nodeSha256, simpleHashFromByteSlices } from "../../chain/types/merkle.ts";
 
 const h = (s: string) => new Uint8Array(createHash("sha256").update(s).digest());
 const items = (n: number) => Array.from({ length: n }, (_, i) => h(`item ${i}`));
@@ -26,6 +26,13 @@ describe("batch Merkle tree", () => {
   it("is the RFC 6962 tree CometBFT builds over the same item hashes", () => {
     for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 31, 64, 100]) {
       assert.deepEqual(batchRoot(items(n)), simpleHashFromByteSlices(items(n)), `n = ${n}`);
+    }
+  });
+
+  it("gives the same roots and paths with the node's sha256 as with the pure-JS default", () => {
+    for (const n of [1, 2, 3, 5, 8, 9, 64]) {
+      assert.deepEqual(batchRoot(items(n), nodeSha256), batchRoot(items(n)), `n = ${n}`);
+      for (let i = 0; i < n; i++) assert.deepEqual(batchProof(items(n), i, nodeSha256), batchProof(items(n), i));
     }
   });
 
