@@ -148,7 +148,7 @@ function ScoreChart({ stats }: { stats: Stats | undefined }) {
   const s = useMemo(() => (stats ? scoreSeries(stats) : { heights: [], percent: [] }), [stats]);
   return (
     <div class="charts">
-      <Chart id="chart-score" title="Reputation over time" unit="%" heights={s.heights} values={s.percent} />
+      <Chart id="chart-score" title="Reputation over time" unit="%" heights={s.heights} values={s.percent} points />
       {s.heights.length === 0 && <p class="muted">no score samples yet</p>}
     </div>
   );
