@@ -104,7 +104,16 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
     // stake, then the user's yes vote: the tally has a yes count
     user = await DGridClient.connectWithSigner(node.rpcUrl, await devnetWallet("user"));
     const params = await reader.query.inference.params();
+    const keplrAccount = (await (await devnetWallet("creator")).getAccounts())[0].address;
     const submitted = await user.submit([
+      {
+        typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+        value: {
+          fromAddress: user.address,
+          toAddress: keplrAccount,
+          amount: [{ denom: "udgrid", amount: "10000000" }],
+        },
+      },
       {
         typeUrl: "/cosmos.staking.v1beta1.MsgDelegate",
         value: {
@@ -153,8 +162,9 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
     await net?.cleanup();
   });
 
-  async function open(hash: string): Promise<Page> {
+  async function open(hash: string, setup?: (page: Page) => Promise<void>): Promise<Page> {
     const page = await browser!.newPage();
+    await setup?.(page);
     page.on("console", (m) => pageLog.push(`console.${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => pageLog.push(`pageerror: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     page.on("response", (r) => {
@@ -385,6 +395,84 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
       { timeout: 30_000 },
     );
     await live.close();
+    await page.close();
+    assertNoErrors();
+  });
+
+  it("try it with a Keplr-style window.keplr: the chain suggested, the request signed by its signer, finalized", async () => {
+    // a stand-in for the extension: window.keplr whose signer forwards signDirect to the creator's
+    // devnet key in this process (bytes as base64 across the page boundary)
+    const wallet = await devnetWallet("creator");
+    const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
+    const bytes = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
+    const page = await open(`#/model/${modelId}`, async (p) => {
+      await p.exposeFunction("keplrAccounts", async () =>
+        (await wallet.getAccounts()).map((a) => ({ address: a.address, algo: a.algo, pubkey: b64(a.pubkey) })),
+      );
+      await p.exposeFunction(
+        "keplrSignDirect",
+        async (
+          signer: string,
+          d: { bodyBytes: string; authInfoBytes: string; chainId: string; accountNumber: string },
+        ) => {
+          const r = await wallet.signDirect(signer, {
+            bodyBytes: bytes(d.bodyBytes),
+            authInfoBytes: bytes(d.authInfoBytes),
+            chainId: d.chainId,
+            accountNumber: BigInt(d.accountNumber),
+          });
+          return {
+            signed: {
+              bodyBytes: b64(r.signed.bodyBytes),
+              authInfoBytes: b64(r.signed.authInfoBytes),
+              chainId: r.signed.chainId,
+              accountNumber: String(r.signed.accountNumber),
+            },
+            signature: r.signature,
+          };
+        },
+      );
+      await p.evaluateOnNewDocument(`(() => {
+        const b64 = (u) => btoa(String.fromCharCode(...u));
+        const bytes = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+        window.keplrCalls = [];
+        window.keplr = {
+          async experimentalSuggestChain(info) { window.keplrCalls.push("suggest " + info.chainId); },
+          async enable(chainId) { window.keplrCalls.push("enable " + chainId); },
+          getOfflineSigner(chainId) {
+            return {
+              getAccounts: async () => (await window.keplrAccounts()).map((a) => ({ ...a, pubkey: bytes(a.pubkey) })),
+              signDirect: async (signer, d) => {
+                const r = await window.keplrSignDirect(signer, {
+                  bodyBytes: b64(d.bodyBytes), authInfoBytes: b64(d.authInfoBytes),
+                  chainId: d.chainId, accountNumber: String(d.accountNumber),
+                });
+                return {
+                  signed: { bodyBytes: bytes(r.signed.bodyBytes), authInfoBytes: bytes(r.signed.authInfoBytes),
+                    chainId: r.signed.chainId, accountNumber: BigInt(r.signed.accountNumber) },
+                  signature: r.signature,
+                };
+              },
+            };
+          },
+        };
+      })()`);
+    });
+    await waitFor(page, "#send-keplr", "the try-it form's Keplr button");
+    await page.click("#send-keplr");
+    await page.waitForFunction(
+      `document.querySelector("#outcome[data-state]") || document.querySelector("#try-error")`,
+      {
+        timeout: 90_000,
+      },
+    );
+    const error = await page.$eval("#try-error", (el) => el.textContent).catch(() => "");
+    assert.equal(error, "", pageLog.join("\n"));
+    assert.equal(await page.$eval("#outcome", (el) => el.getAttribute("data-state")), "finalized");
+    const requestId = (await page.$eval("#request-id", (el) => el.getAttribute("data-id"))) ?? "";
+    const request = await reader!.query.inference.request(BigInt(requestId));
+    assert.equal(request.requester, (await wallet.getAccounts())[0].address, "signed by the wallet's account");
+    assert.deepEqual(await page.evaluate("window.keplrCalls"), [`suggest ${net!.chainId}`, `enable ${net!.chainId}`]);
     await page.close();
     assertNoErrors();
   });
