@@ -16,6 +16,7 @@ import { snakeKeys } from "../chain/types/proto-json.ts";
 import { DEMO_MODEL_PATH, demoModel } from "../models/demo.ts";
 import type { ParamsJson as GovParamsJson } from "../modules/gov/params.ts";
 import { defaultGenesis as defaultInferenceGenesis } from "../modules/inference/genesis.ts";
+import { defaultGenesis as defaultReputationGenesis } from "../modules/reputation/genesis.ts";
 import { defaultGenesis as defaultSlashingGenesis } from "../modules/slashing/genesis.ts";
 import type { ParamsJson as SlashingParamsJson } from "../modules/slashing/params.ts";
 import type { ParamsJson as StakingParamsJson } from "../modules/staking/params.ts";
@@ -63,6 +64,8 @@ export interface LocalnetGenesisParams {
   gov?: Partial<GovParamsJson>;
   /** dgrid.inference.v1.Params fields in genesis JSON form (snake_case), e.g. { default_redundancy: 2 } */
   inference?: Record<string, string | number>;
+  /** dgrid.reputation.v1.Params fields in genesis JSON form, e.g. { score_sample_interval_blocks: 5 } */
+  reputation?: Record<string, string | number>;
   /** consensus_params.abci.vote_extensions_enable_height ("0" = off) */
   voteExtensionsEnableHeight?: string;
 }
@@ -82,6 +85,7 @@ export function localnetGenesisParams(): Required<LocalnetGenesisParams> {
     staking: { unbonding_time: "60s" },
     gov: govPeriods(LOCALNET_VOTING_PERIOD_S),
     inference: {},
+    reputation: { score_sample_interval_blocks: "10" },
     voteExtensionsEnableHeight: "2",
   };
 }
@@ -161,6 +165,9 @@ export async function buildLocalnetGenesis(
     const g = (appState.inference ?? defaultInferenceGenesis()) as { params: Record<string, unknown> };
     appState.inference = { ...g, params: { ...g.params, ...inference } };
   }
+  const reputation = { ...d.reputation, ...params.reputation };
+  const rep = (appState.reputation ?? defaultReputationGenesis()) as { params: Record<string, unknown> };
+  appState.reputation = { ...rep, params: { ...rep.params, ...reputation } };
   // the demo model, registered with no servers: each validator's node checks its golden vectors and
   // then sends MsgServeModel with its operator key (config inference.operatorKey)
   const model = demoModel(await devnetAddress("creator"));

@@ -14,10 +14,22 @@ import * as iq from "../proto/gen/dgrid/inference/v1/query.ts";
 import * as rq from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model, Params as RegistryParams } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import * as pq from "../proto/gen/dgrid/reputation/v1/query.ts";
-import type { Reputation, Params as ReputationParams } from "../proto/gen/dgrid/reputation/v1/reputation.ts";
+import type {
+  Reputation,
+  Params as ReputationParams,
+  ValidatorStats,
+} from "../proto/gen/dgrid/reputation/v1/reputation.ts";
 
 /** A page request: any subset of key / offset / limit / countTotal / reverse. */
 export type Pagination = Partial<PageRequest>;
+
+/** DiscoverModels' filters (empty or absent: any) and sort (price | usage | agreement | latency; default price). */
+export interface DiscoverFilter {
+  task?: string;
+  tag?: string;
+  creator?: string;
+  sort?: "price" | "usage" | "agreement" | "latency" | "";
+}
 
 /** Request ids as the chain numbers them (uint64); numbers and decimal strings are accepted too. */
 export type RequestId = bigint | number | string;
@@ -28,6 +40,12 @@ export interface DGridExtension {
     /** The model, its servers and the validators whose golden-vector check failed. */
     model(id: string): Promise<rq.QueryModelResponse & { model: Model }>;
     modelServers(modelId: string, pagination?: Pagination): Promise<rq.QueryModelServersResponse>;
+    /** Listed models matching every filter, in the sort's order, each with its stats and server count. */
+    discoverModels(filter?: DiscoverFilter, pagination?: Pagination): Promise<rq.QueryDiscoverModelsResponse>;
+    /** The model's versions, oldest first (its supersedes chain), and the newest one. */
+    modelLineage(id: string): Promise<rq.QueryModelLineageResponse>;
+    /** A page of a creator's models (delisted ones too) and what they earned over all of them. */
+    creatorModels(creator: string, pagination?: Pagination): Promise<rq.QueryCreatorModelsResponse>;
     params(): Promise<RegistryParams>;
   };
   readonly inference: {
@@ -43,6 +61,9 @@ export interface DGridExtension {
   readonly reputation: {
     reputation(validator: string): Promise<Reputation>;
     reputations(pagination?: Pagination): Promise<pq.QueryReputationsResponse>;
+    /** A validator's inference jobs (done, missed, dissented, unresolved), score samples and reputation. */
+    validatorStats(validator: string): Promise<pq.QueryValidatorStatsResponse & { stats: ValidatorStats }>;
+    allValidatorStats(pagination?: Pagination): Promise<pq.QueryAllValidatorStatsResponse>;
     params(): Promise<ReputationParams>;
   };
 }
@@ -82,6 +103,20 @@ export function setupDGridExtension(base: QueryClient): DGridExtension {
           modelId,
           pagination: page(p),
         }),
+      discoverModels: (f = {}, p) =>
+        registry("DiscoverModels", rq.QueryDiscoverModelsRequest, rq.QueryDiscoverModelsResponse, {
+          task: f.task ?? "",
+          tag: f.tag ?? "",
+          creator: f.creator ?? "",
+          sort: f.sort ?? "",
+          pagination: page(p),
+        }),
+      modelLineage: (id) => registry("ModelLineage", rq.QueryModelLineageRequest, rq.QueryModelLineageResponse, { id }),
+      creatorModels: (creator, p) =>
+        registry("CreatorModels", rq.QueryCreatorModelsRequest, rq.QueryCreatorModelsResponse, {
+          creator,
+          pagination: page(p),
+        }),
       params: async () =>
         must((await registry("Params", rq.QueryParamsRequest, rq.QueryParamsResponse, {})).params, "params"),
     },
@@ -119,6 +154,16 @@ export function setupDGridExtension(base: QueryClient): DGridExtension {
         ),
       reputations: (p) =>
         reputation("Reputations", pq.QueryReputationsRequest, pq.QueryReputationsResponse, { pagination: page(p) }),
+      validatorStats: async (validator) => {
+        const r = await reputation("ValidatorStats", pq.QueryValidatorStatsRequest, pq.QueryValidatorStatsResponse, {
+          validator,
+        });
+        return { ...r, stats: must(r.stats, `the stats of ${validator}`) };
+      },
+      allValidatorStats: (p) =>
+        reputation("AllValidatorStats", pq.QueryAllValidatorStatsRequest, pq.QueryAllValidatorStatsResponse, {
+          pagination: page(p),
+        }),
       params: async () =>
         must((await reputation("Params", pq.QueryParamsRequest, pq.QueryParamsResponse, {})).params, "params"),
     },

@@ -6,7 +6,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { GoldenVector, Model, NamedTensor, TensorSpec } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import type {
+  GoldenVector,
+  Model,
+  ModelCard,
+  NamedTensor,
+  TensorSpec,
+} from "../proto/gen/dgrid/registry/v1/registry.ts";
 import type { PinnedSessionOptions, Tensor } from "../validator/executor/types.ts";
 import { parseGoldenFile } from "../validator/golden/format.ts";
 import type { IoSpec } from "../validator/onnx/tensor.ts";
@@ -64,7 +70,20 @@ export function parseCoin(text: string): { denom: string; amount: string } {
   return { amount: BigInt(m[1]).toString(), denom: m[2] };
 }
 
-/** The demo model's registry entry (registered in the devnet genesis). */
+/** The demo model's card: what the explorer's marketplace shows for it out of the box. */
+export const DEMO_MODEL_CARD: ModelCard = {
+  task: "classification",
+  description:
+    "A small demonstration MLP (16 inputs, 32 hidden units, 4 outputs; weights generated from a fixed seed). It classifies nothing real: it is there to try requests, executors and settlement end to end.",
+  license: "MIT",
+  tags: ["demo", "mlp"],
+  sourceUri: "",
+  inputDoc: "input: float32[batch, 16], any 16 numbers per row",
+  outputDoc: "output: float32[batch, 4], one score per class (the largest wins)",
+  supersedes: "",
+};
+
+/** The demo model's registry entry with its card (registered in the devnet and localnet genesis). */
 export function demoModel(creator: string): Model {
   const bytes = new Uint8Array(readFileSync(DEMO_MODEL_PATH));
   const golden = JSON.parse(readFileSync(DEMO_GOLDEN_PATH, "utf8"));
@@ -84,7 +103,7 @@ export function demoModel(creator: string): Model {
     sizeBytes: BigInt(bytes.length),
     registeredHeight: 0n,
     delisted: false,
-    card: undefined,
+    card: { ...DEMO_MODEL_CARD, tags: [...DEMO_MODEL_CARD.tags] },
     supersededBy: "",
   };
 }

@@ -1,11 +1,13 @@
 // What `dgrid start`, `dgrid devnet` and `dgrid localnet` print once a node's RPC answers: where to
-// reach each node (RPC, REST, gRPC, model uploads, metrics, p2p), so nobody has to find a port in a log line.
+// reach each node (RPC, REST, the explorer, gRPC, model uploads, metrics, p2p), so nobody has to find a port in a log line.
 
 export interface NodeEndpoints {
   name: string;
   rpc: string;
   /** the REST (LCD) gateway's URL ("" = off) */
   api: string;
+  /** whether the REST server serves the explorer at /ui (api.explorer) */
+  explorer: boolean;
   /** the gRPC server's host:port ("" = off) */
   grpc: string;
   /** the model endpoint's base URL ("" = none) */
@@ -21,6 +23,7 @@ export function endpointLines(n: NodeEndpoints, indent = "  "): string[] {
   return [
     `${indent}RPC:      ${n.rpc}`,
     `${indent}REST:     ${n.api ? `${n.api} (Swagger UI: ${n.api}/swagger)` : "(off)"}`,
+    ...(n.api && n.explorer ? [`${indent}explorer: ${n.api}/ui/`] : []),
     `${indent}gRPC:     ${n.grpc ? `${n.grpc} (server reflection on)` : "(off)"}`,
     `${indent}models:   ${n.models ? `${n.models} (uploads: dgrid tx registry register-model)` : "(no endpoint)"}`,
     `${indent}metrics:  ${n.metrics || "(off)"}`,

@@ -10,9 +10,11 @@ export interface ChartProps {
   values: (number | null)[];
   unit: string;
   bars?: boolean;
+  /** mark each value with a dot (sparse series: a single sample draws no line) */
+  points?: boolean;
 }
 
-export function Chart({ title, id, heights, values, unit, bars }: ChartProps) {
+export function Chart({ title, id, heights, values, unit, bars, points }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
@@ -30,7 +32,7 @@ export function Chart({ title, id, heights, values, unit, bars }: ChartProps) {
           stroke: "#2563eb",
           fill: "rgba(37,99,235,0.12)",
           paths: bars ? uPlot.paths.bars?.({ size: [0.8] }) : undefined,
-          points: { show: false },
+          points: { show: Boolean(points), size: 6 },
         },
       ],
     };
@@ -39,7 +41,7 @@ export function Chart({ title, id, heights, values, unit, bars }: ChartProps) {
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [title, unit, bars]);
+  }, [title, unit, bars, points]);
   useEffect(() => {
     plot.current?.setData([heights, values]);
   }, [heights, values]);

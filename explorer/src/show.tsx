@@ -13,7 +13,14 @@ export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (da
 /** A value, or "not available" when its route is missing. */
 export function orNa<T>(loaded: Loaded<T>, value: (data: T) => ComponentChildren): ComponentChildren {
   if (loaded.unavailable) return <span class="muted na">not available</span>;
-  if (loaded.data === undefined) return loaded.error ? <span class="error">error</span> : "…";
+  if (loaded.data === undefined)
+    return loaded.error ? (
+      <span class="error" title={loaded.error.message}>
+        error
+      </span>
+    ) : (
+      "…"
+    );
   return value(loaded.data);
 }
 

@@ -85,6 +85,21 @@ export interface Reputation {
   missed: string;
   updated_height: string;
 }
+export interface ScoreSample {
+  height: string;
+  score_ppm: string;
+}
+/** dgrid.reputation.v1.ValidatorStats: every assignment a validator's settled requests gave it */
+export interface ValidatorStats {
+  validator: string;
+  jobs_done?: string;
+  jobs_missed?: string;
+  jobs_dissented?: string;
+  jobs_unresolved?: string;
+  last_job_height?: string;
+  score_history?: ScoreSample[];
+  history_next?: number;
+}
 export interface InferenceRequest {
   id: string;
   requester: string;

@@ -49,11 +49,12 @@ describe("dgrid localnet", { timeout: 300_000 }, () => {
       for (const u of urls) await waitForHeight(u, 3, 150_000, () => first.child.exitCode !== null, first.output);
       const text = first.output();
       assert.match(text, /chain id: +dgrid-localnet-1; gov voting period 60s/);
-      // per node: RPC, REST, model uploads, metrics (the banner comes once every RPC answers)
+      // per node: RPC, REST, the explorer, model uploads, metrics (the banner comes once every RPC answers)
       for (const n of nodes) {
         for (const u of [
           `RPC:      http://127.0.0.1:${n.rpcPort}`,
           `REST:     http://127.0.0.1:${n.apiPort} (Swagger UI: http://127.0.0.1:${n.apiPort}/swagger)`,
+          `explorer: http://127.0.0.1:${n.apiPort}/ui/`,
           `models:   http://127.0.0.1:${n.modelsPort}`,
           `metrics:  http://127.0.0.1:${n.metricsPort}/metrics`,
         ])

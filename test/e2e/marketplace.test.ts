@@ -197,6 +197,26 @@ describe("marketplace: measured usage and quality on a localnet (issue 17)", { t
       const rev = await rest(sort, true);
       assert.deepEqual(order(rev.map((m) => m.model.id)), [...want[sort]].reverse(), `REST sort=${sort} reversed`);
     }
+    // ... and through the client's typed query (one sort each way is enough: it is the same query)
+    const typed = await user.query.registry.discoverModels({ tag: "marketplace", sort: "usage" });
+    assert.deepEqual(order(typed.models.map((m) => m.model?.id ?? "")), want.usage, "client discoverModels");
+    assert.deepEqual(
+      typed.models.map((m) => [m.stats?.requestsFinalized, m.servers]),
+      [
+        [BigInt(SENT.a), 3],
+        [BigInt(SENT.b), 3],
+      ],
+    );
+    const typedRev = await user.query.registry.discoverModels({ tag: "marketplace", sort: "price" }, { reverse: true });
+    assert.deepEqual(order(typedRev.models.map((m) => m.model?.id ?? "")), [...want.price].reverse());
+    const creator = (await (await devnetWallet("creator")).getAccounts())[0].address;
+    const mine = await user.query.registry.creatorModels(creator);
+    for (const id of [ID.a, ID.b])
+      assert.ok(
+        mine.models.some((m) => m.model?.id === id),
+        `creatorModels lists ${id}`,
+      );
+    assert.deepEqual(await user.query.registry.modelLineage(ID.a), { ids: [ID.a], latest: ID.a });
 
     for (const m of cli.usage) {
       const key = order([m.id])[0] as "a" | "b";
@@ -229,6 +249,14 @@ describe("marketplace: measured usage and quality on a localnet (issue 17)", { t
       json(["query", "reputation", "validator-stats"]),
     ]);
     assert.deepEqual([bad.stats.jobs_done, bad.stats.jobs_missed, bad.stats.jobs_dissented], ["3", "0", "1"]);
+    const typed = await user.query.reputation.validatorStats(valoper(2));
+    assert.deepEqual([typed.stats.jobsDone, typed.stats.jobsMissed, typed.stats.jobsDissented], [3n, 0n, 1n]);
+    assert.equal(typed.reputation?.scorePpm, BigInt(bad.reputation.score_ppm));
+    const typedAll = await user.query.reputation.allValidatorStats();
+    assert.deepEqual(
+      typedAll.stats.map((x) => x.validator),
+      [0, 1, 2].map(valoper).sort(),
+    );
     assert.ok(BigInt(bad.reputation.score_ppm) < 800_000n, "its score fell");
     assert.deepEqual(
       (all.stats as { validator: string }[]).map((s) => s.validator),

@@ -46,7 +46,7 @@ export function Block({ height }: { height: number }) {
                   </thead>
                   <tbody>
                     {txs.map((t) => (
-                      <tr key={t.hash}>
+                      <tr key={t.hash} data-hash={t.hash}>
                         <td class="mono">
                           <a href={href(["tx", t.hash])}>{short(t.hash)}</a>
                         </td>

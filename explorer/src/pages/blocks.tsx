@@ -33,13 +33,13 @@ export function Blocks({ before }: { before?: number }) {
               </thead>
               <tbody>
                 {metas.map((m) => (
-                  <tr key={m.header.height}>
+                  <tr key={m.header.height} data-height={m.header.height} data-hash={m.block_id.hash}>
                     <td>
                       <a href={href(["block", m.header.height])}>{m.header.height}</a>
                     </td>
                     <td class="mono">{short(m.block_id.hash)}</td>
                     <td>{time(m.header.time)}</td>
-                    <td>{m.num_txs}</td>
+                    <td data-field="txs">{m.num_txs}</td>
                     <td class="mono">{short(m.header.proposer_address)}</td>
                   </tr>
                 ))}

@@ -20,7 +20,7 @@ function Tally({ tally }: { tally: TallyResult }) {
       {OPTIONS.map(([k, label]) => {
         const pct = total ? Number((BigInt(tally[k]) * 1000n) / total) / 10 : 0;
         return (
-          <div key={k} class={`bar ${label}`} title={`${label}: ${tally[k]}`}>
+          <div key={k} class={`bar ${label}`} title={`${label}: ${tally[k]}`} data-option={label} data-count={tally[k]}>
             <span style={{ width: `${pct}%` }} />
             {label} {tally[k]} ({pct}%)
           </div>
@@ -61,7 +61,7 @@ export function Proposals() {
           ) : (
             <div id="proposals">
               {list.map(({ p, tally }) => (
-                <article key={p.id} class="proposal" data-id={p.id}>
+                <article key={p.id} class="proposal" data-id={p.id} data-status={p.status}>
                   <h3>
                     #{p.id} {p.title} <span class="tag">{enumName(p.status, "PROPOSAL_STATUS_")}</span>
                   </h3>

@@ -1,5 +1,6 @@
 // Live requests: the pending ones with their phase (commit, reveal), executors and deadlines,
-// refreshed every second; one request's page follows it to its result.
+// refreshed twice a second (a request is pending for a few blocks only); one request's page follows
+// it to its result.
 import { useChain } from "../chain.ts";
 import { coin, enumName, short } from "../format.ts";
 import { href } from "../router.ts";
@@ -16,7 +17,7 @@ export function Requests() {
     () =>
       rest.get<{ requests: InferenceRequest[] }>("/dgrid/inference/v1/pending_requests", { "pagination.limit": 100 }),
     [rest],
-    1000,
+    500,
   );
   return (
     <section>
@@ -40,14 +41,14 @@ export function Requests() {
               </thead>
               <tbody>
                 {requests.map((r) => (
-                  <tr key={r.id}>
+                  <tr key={r.id} data-id={r.id}>
                     <td>
                       <a href={href(["request", r.id])}>{r.id}</a>
                     </td>
                     <td class="mono">
                       <a href={href(["model", r.model_id])}>{short(r.model_id, 8)}</a>
                     </td>
-                    <td>{phase(r)}</td>
+                    <td data-field="phase">{phase(r)}</td>
                     <td>{r.created_height}</td>
                     <td>{r.commit_deadline}</td>
                     <td>{r.reveal_deadline}</td>

@@ -1,12 +1,23 @@
-// The validators: voting power, tokens, reputation, inference jobs (agreed / dissented / missed) and
-// missed blocks; one validator's page with the same figures.
+// The validators: voting power, tokens, reputation, inference jobs (done / missed / dissented, from
+// reputation's ValidatorStats) and missed blocks; one validator's page with the same figures, its
+// unresolved jobs and its reputation over time as a chart of the score samples.
 import type { ComponentChildren } from "preact";
+import { useMemo } from "preact/hooks";
 import { useChain } from "../chain.ts";
+import { Chart } from "../chart.tsx";
 import { ppm, short } from "../format.ts";
 import { href } from "../router.ts";
 import { Fields, orNa, Show } from "../show.tsx";
 import { useData } from "../use-data.ts";
-import { missedBlocks, reputations, stakingValidators, type ValidatorRow, votingPower } from "../validators-data.ts";
+import {
+  missedBlocks,
+  reputations,
+  scoreSeries,
+  stakingValidators,
+  type ValidatorRow,
+  validatorStats,
+  votingPower,
+} from "../validators-data.ts";
 
 function useValidatorData() {
   const chain = useChain();
@@ -15,6 +26,7 @@ function useValidatorData() {
     power: useData(() => votingPower(chain), [chain], 3000),
     missed: useData(() => missedBlocks(chain), [chain], 3000),
     reputation: useData(() => reputations(chain), [chain], 3000),
+    jobs: useData(() => validatorStats(chain), [chain], 3000),
   };
 }
 
@@ -25,14 +37,26 @@ const COLUMNS = [
   "voting power",
   "tokens",
   "reputation",
-  "jobs agreed",
-  "jobs dissented",
+  "jobs done",
   "jobs missed",
+  "jobs dissented",
   "missed blocks",
 ] as const;
 
+type Stats = NonNullable<ReturnType<NonNullable<Data["jobs"]["data"]>["get"]>>;
+
+/** A counter of the validator's stats; "0" for one never assigned a job (it has no record). */
+const jobsOf =
+  (d: Data, v: ValidatorRow) =>
+  (f: (s: Stats) => string | undefined): ComponentChildren =>
+    orNa(d.jobs, (m) => {
+      const s = m.get(v.operator);
+      return s ? (f(s) ?? "0") : "0";
+    });
+
 /** The figures of one validator, in the order of COLUMNS. */
 function figures(d: Data, v: ValidatorRow): [(typeof COLUMNS)[number], ComponentChildren][] {
+  const jobs = jobsOf(d, v);
   const rep = (f: (r: NonNullable<ReturnType<NonNullable<Data["reputation"]["data"]>["get"]>>) => string) =>
     orNa(d.reputation, (m) => {
       const r = m.get(v.operator);
@@ -43,9 +67,9 @@ function figures(d: Data, v: ValidatorRow): [(typeof COLUMNS)[number], Component
     ["voting power", orNa(d.power, (m) => m.get(v.consAddress) ?? "0")],
     ["tokens", v.tokens],
     ["reputation", rep((r) => ppm(r.score_ppm))],
-    ["jobs agreed", rep((r) => r.agreed)],
-    ["jobs dissented", rep((r) => r.dissented)],
-    ["jobs missed", rep((r) => r.missed)],
+    ["jobs done", jobs((s) => s.jobs_done)],
+    ["jobs missed", jobs((s) => s.jobs_missed)],
+    ["jobs dissented", jobs((s) => s.jobs_dissented)],
     ["missed blocks", orNa(d.missed, (m) => m.get(v.consAddress)?.missed_blocks_counter ?? "0")],
   ];
 }
@@ -106,12 +130,26 @@ export function Validator({ operator }: { operator: string }) {
                   ["operator", <span class="mono">{v.operator}</span>],
                   ["consensus address", <span class="mono">{v.consAddress}</span>],
                   ...figures(d, v),
+                  ["jobs unresolved", jobsOf(d, v)((s) => s.jobs_unresolved)],
+                  ["last job at height", jobsOf(d, v)((s) => s.last_job_height)],
                 ]}
               />
+              <ScoreChart stats={d.jobs.data?.get(v.operator)} />
             </>
           );
         }}
       </Show>
     </section>
+  );
+}
+
+/** The validator's reputation over time: its score samples (every score_sample_interval_blocks). */
+function ScoreChart({ stats }: { stats: Stats | undefined }) {
+  const s = useMemo(() => (stats ? scoreSeries(stats) : { heights: [], percent: [] }), [stats]);
+  return (
+    <div class="charts">
+      <Chart id="chart-score" title="Reputation over time" unit="%" heights={s.heights} values={s.percent} points />
+      {s.heights.length === 0 && <p class="muted">no score samples yet</p>}
+    </div>
   );
 }
