@@ -23,6 +23,8 @@ export interface RequestRound {
   items: number;
   finalized: number;
   refunded: number;
+  /** refund reason (request_refunded.reason) -> requests */
+  refundReasons: Record<string, number>;
   /** finalized requests / (last settlement seen - first broadcast) */
   finalizedPerSec: number;
   finalizedItemsPerSec: number;
@@ -99,7 +101,9 @@ export async function requestRound(
   const fromInclusion: number[] = [];
   let last = t0;
   let refunded = 0;
+  const refundReasons: Record<string, number> = {};
   for (const [id, d] of follower.settled) {
+    if (d.refunded) refundReasons[d.reason ?? "?"] = (refundReasons[d.reason ?? "?"] ?? 0) + 1;
     const hash = follower.idToHash.get(id)!;
     const s = sent.get(hash);
     const inc = follower.created.get(hash)!;
@@ -122,6 +126,7 @@ export async function requestRound(
     items: itemsPerRequest,
     finalized,
     refunded,
+    refundReasons,
     finalizedPerSec: round(finalized / seconds, 2),
     finalizedItemsPerSec: round((finalized * itemsPerRequest) / seconds, 2),
     broadcastPerSec: round(n / (broadcastMs / 1000), 1),

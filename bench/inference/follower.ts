@@ -23,7 +23,7 @@ export class Follower {
   readonly created = new Map<string, { id: string; height: number }>();
   readonly idToHash = new Map<string, string>();
   /** request id -> settlement */
-  readonly settled = new Map<string, { ms: number; height: number; refunded: boolean }>();
+  readonly settled = new Map<string, { ms: number; height: number; refunded: boolean; reason?: string }>();
   readonly blocks: SeenBlock[] = [];
   tip: number;
   private following = true;
@@ -94,7 +94,12 @@ export class Follower {
       if (e.type !== "request_finalized" && e.type !== "request_refunded") continue;
       const id = attr(e, "request_id");
       if (id && this.idToHash.has(id) && !this.settled.has(id))
-        this.settled.set(id, { ms: seenAt, height, refunded: e.type === "request_refunded" });
+        this.settled.set(id, {
+          ms: seenAt,
+          height,
+          refunded: e.type === "request_refunded",
+          reason: e.type === "request_refunded" ? attr(e, "reason") : undefined,
+        });
     }
     this.blocks.push({ height, time: Date.parse(block.header.time), requests });
     this.tip = height;

@@ -55,6 +55,7 @@ function summarize(c: ConfigResult, batchItems: number) {
     msgsend_committed_per_s: c.sends.length ? median(c.sends.map((s) => s.committedPerSec)) : undefined,
     finalized_by_run: c.rounds.map((r) => r.finalized),
     refunded_by_run: c.rounds.map((r) => r.refunded),
+    refund_reasons_by_run: c.rounds.map((r) => r.refundReasons),
     finalized_items_per_s_by_run: c.rounds.map((r) => r.finalizedItemsPerSec),
     raw_per_s_by_run: c.raw.map((r) => round(r.perSec)),
     ratio: round(median(ratios), 5),
@@ -171,6 +172,10 @@ async function main() {
     [
       "finalized requests/s / items/s",
       `${s.finalized_requests_per_s} / ${s.finalized_items_per_s} (n = ${args.n}, items/s by run ${s.finalized_items_per_s_by_run.join(", ")})`,
+    ],
+    [
+      "refunded requests (reasons)",
+      `${s.refunded_by_run.join(", ")} ${JSON.stringify(s.refund_reasons_by_run)}${s.refunded_by_run.some((x) => x > 0) ? " !!! REFUNDS" : ""}`,
     ],
     ["finalized items/s ÷ (raw runs/s ÷ k)", `${s.ratio} (by run ${s.ratio_by_run.join(", ")})`],
     ["broadcast (CheckTx) tx/s", String(s.broadcast_tx_per_s)],

@@ -109,7 +109,14 @@ async function startDevnet(o: NetworkOptions): Promise<BenchNetwork> {
 
 async function startLocalnet(o: NetworkOptions, validators: number): Promise<BenchNetwork> {
   if (o.nodeFlags.length > 0 || o.cpuProf) throw new Error("--node-flags and --cpu-prof apply to the devnet node only");
-  const net = await createTestLocalnet({ validators, timeoutCommitMs: o.blockMs });
+  // the node's default round timeouts (as bench/localnet-throughput): the tests' fast ones keep a loaded
+  // 2-core machine from ever committing with 4 validators
+  const net = await createTestLocalnet({
+    validators,
+    timeoutCommitMs: o.blockMs,
+    timeoutProposeMs: 3000,
+    timeoutVoteMs: 1000,
+  });
   const stop = async () => {
     if (o.keep) {
       await net.stopAll();
@@ -139,7 +146,7 @@ async function startLocalnet(o: NetworkOptions, validators: number): Promise<Ben
       writeConfig(n.home, cfg);
     }
     for (let i = 0; i < net.nodes.length; i++) net.start(i);
-    await waitAllHeight(net.nodes, 3, 180_000);
+    await waitAllHeight(net.nodes, 3, 300_000);
     return {
       kind: "localnet",
       nodes: net.nodes.map((n) => ({
