@@ -1,6 +1,6 @@
 // The onnxruntime-node SessionOptions a registry entry's pinned options map to. One function, used by
 // the sandbox child (the node's executor) and by anything that must run a model exactly as a node
-// does (bench/inference.ts's direct runs), so the two cannot drift apart.
+// does (bench/inference/direct.ts's raw runs), so the two cannot drift apart.
 import type ort from "onnxruntime-node";
 import type { PinnedSessionOptions } from "../executor/types.ts";
 
