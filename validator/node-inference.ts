@@ -113,7 +113,7 @@ const BLOB_DEFAULTS = {
   maxBytes: 16 * 1024 * 1024,
   maxTotalBytes: 1024 * 1024 * 1024,
   retentionMs: 3_600_000,
-  fetchWaitMs: 5_000,
+  fetchWaitMs: 2_000,
 };
 
 export class NodeInference {

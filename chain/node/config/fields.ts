@@ -309,7 +309,7 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   "blobs.fetchWaitMs": inApp(
     "blobs.fetch-wait",
     duration,
-    5_000,
+    2_000,
     "How long an executor tries to obtain a request's input blobs before it reports them unavailable",
   ),
 
