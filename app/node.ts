@@ -47,7 +47,13 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
       // every node keeps models and an executor; the duties only ever get work when this node's
       // key is an assigned validator
       inference = new NodeInference(
-        { home, consAddress: validatorAddress, models: config.models, inference: config.inference },
+        {
+          home,
+          consAddress: validatorAddress,
+          models: config.models,
+          blobs: config.blobs,
+          inference: config.inference,
+        },
         {
           logger,
           metricsRegistry,

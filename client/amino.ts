@@ -42,6 +42,13 @@ const NamedTensor = msg(
   field("data", "bytes"),
 );
 
+const InputBlob = msg(
+  "dgrid.inference.v1.InputBlob",
+  field("name", "string"),
+  field("sha256", "bytes"),
+  field("size_bytes", "uint64"),
+);
+
 const Dim = msg("dgrid.registry.v1.Dim", field("size", "uint32"), field("symbol", "string"));
 
 const TensorSpec = msg(
@@ -120,6 +127,8 @@ const InferenceParamsSpec = msg(
   field("slash_min_support_ppm", "uint64"),
   field("max_pending_requests", "uint64"),
   field("max_batch", "uint32"),
+  field("blob_threshold_bytes", "uint64"),
+  field("blob_max_bytes", "uint64"),
 );
 
 const ReputationParamsSpec = msg(
@@ -166,9 +175,16 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
       field("inputs", NamedTensor, { repeated: true }),
       field("max_fee", Coin),
       field("redundancy", "uint32"),
-      field("items", msg("dgrid.inference.v1.InferenceItem", field("inputs", NamedTensor, { repeated: true })), {
-        repeated: true,
-      }),
+      field(
+        "items",
+        msg(
+          "dgrid.inference.v1.InferenceItem",
+          field("inputs", NamedTensor, { repeated: true }),
+          field("blobs", InputBlob, { repeated: true }),
+        ),
+        { repeated: true },
+      ),
+      field("input_blobs", InputBlob, { repeated: true }),
     ),
     MsgRequestInference,
   ),

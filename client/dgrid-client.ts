@@ -15,10 +15,11 @@ import {
   setupBankExtension,
 } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import type { InferenceResult } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import type { InferenceItem, InferenceResult, InputBlob } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import { MsgRequestInferenceResponse } from "../proto/gen/dgrid/inference/v1/tx.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import type { MsgRegisterModel } from "../proto/gen/dgrid/registry/v1/tx.ts";
+import { BLOB_ENDPOINT_STATUS_KEY, offloadLargeInputs, uploadBlob } from "./blob-upload.ts";
 import { type ConnectOptions, DEFAULT_RPC, DGRID_DENOM, signingOptions, walletFromMnemonic } from "./config.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
 import { type DGridExtension, isNotFound, type RequestId, setupDGridExtension } from "./queries.ts";
@@ -57,6 +58,11 @@ export interface RequestInferenceOptions {
   /** transaction fee (default "auto": simulate) */
   fee?: StdFee | "auto" | number;
   memo?: string;
+  /**
+   * base URL of the node blob endpoint that inputs over the blob_threshold_bytes param are uploaded
+   * to (default: the models_url the RPC node advertises in its status)
+   */
+  blobUrl?: string;
 }
 
 /** MsgRegisterModel without the creator (the signer); `pricePerCall` may be a string ("1000udgrid"). */
@@ -247,11 +253,48 @@ export class SigningDGridClient extends DGridClient {
     return this.submitRequest(modelId, { inputs: [], items: sets }, opts);
   }
 
-  private async submitRequest(
-    modelId: string,
+  /** The node blob endpoint: opts.blobUrl, else the models_url the RPC node advertises. */
+  private async blobEndpoint(opts: RequestInferenceOptions): Promise<string> {
+    if (opts.blobUrl) return opts.blobUrl;
+    const status = await this.comet.status();
+    const url = status.nodeInfo.other.get(BLOB_ENDPOINT_STATUS_KEY);
+    if (!url)
+      throw new Error(
+        `the node at ${this.rpcUrl} advertises no blob endpoint (node_info.other.${BLOB_ENDPOINT_STATUS_KEY}): pass blobUrl`,
+      );
+    return url;
+  }
+
+  /** Inputs over the blob_threshold_bytes param uploaded as blobs (README.md#blobs), the rest unchanged. */
+  private async withBlobs(
     what: { inputs: NamedTensor[]; items: { inputs: NamedTensor[] }[] },
     opts: RequestInferenceOptions,
+  ): Promise<{ inputs: NamedTensor[]; items: InferenceItem[]; inputBlobs: InputBlob[] }> {
+    const sets = what.items.length > 0 ? what.items.map((i) => i.inputs) : [what.inputs];
+    const largest = Math.max(0, ...sets.flat().map((t) => t.data.length));
+    const plain = {
+      inputs: what.inputs,
+      items: what.items.map((i) => ({ inputs: i.inputs, blobs: [] })),
+      inputBlobs: [],
+    };
+    // small requests skip the params query: only a tensor above the smallest sane threshold can need it
+    if (largest <= 1024) return plain;
+    const threshold = (await this.query.inference.params()).blobThresholdBytes;
+    if (threshold === 0n || BigInt(largest) <= threshold) return plain;
+    const base = await this.blobEndpoint(opts);
+    const upload = (bytes: Uint8Array) => uploadBlob(base, bytes);
+    const done = await Promise.all(sets.map((inputs) => offloadLargeInputs(inputs, threshold, upload)));
+    if (what.items.length > 0)
+      return { inputs: [], items: done.map((d) => ({ inputs: d.inputs, blobs: d.blobs })), inputBlobs: [] };
+    return { inputs: done[0].inputs, items: [], inputBlobs: done[0].blobs };
+  }
+
+  private async submitRequest(
+    modelId: string,
+    request: { inputs: NamedTensor[]; items: { inputs: NamedTensor[] }[] },
+    opts: RequestInferenceOptions,
   ): Promise<{ requestId: bigint; height: number; transactionHash: string }> {
+    const what = await this.withBlobs(request, opts);
     const maxFee =
       typeof opts.maxFee === "string"
         ? parseCoins(opts.maxFee)[0]

@@ -23,6 +23,10 @@
 // - A batched request (DutyRequest.items) runs as one session.run along the model's batch dimension
 //   when its specs declare one, else item by item (batch-run.ts); its commitment and reveal are one
 //   Merkle root over the item outcomes plus the items (modules/inference/batch.ts).
+// - Inputs by content hash (DutyRequest.inputBlobs / itemBlobs): the bytes are obtained first
+//   (deps.blobs: this node's blob store, else peers by hash); when they cannot be, the extension
+//   carries OutputCommitment{blob_unavailable} instead of a commitment, and the chain refunds the
+//   request (blob_unavailable) once too few executors committed.
 // - Finished work is written to the state file once per extension() call, before the extension that
 //   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
@@ -30,7 +34,9 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
+import { toHex } from "../chain/types/bytes.ts";
 import { canonicalBatch } from "../modules/inference/batch.ts";
+import { withBlobData } from "../modules/inference/blobs.ts";
 import { commitmentHash, sha256 } from "../modules/inference/commitment.ts";
 import type { DutyRequest, InferenceDutiesI } from "../modules/inference/expected-keepers.ts";
 import {
@@ -40,10 +46,15 @@ import {
   type Outcome,
   outputBytes,
 } from "../modules/inference/outcome.ts";
-import type { OutputCommitment, OutputReveal, VoteExtension } from "../proto/gen/dgrid/inference/v1/inference.ts";
+import type {
+  InputBlob,
+  OutputCommitment,
+  OutputReveal,
+  VoteExtension,
+} from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { runBatch } from "./batch-run.ts";
-import { ErrBadInput, ErrModelRuntime, ErrQueueFull } from "./errors.ts";
+import { ErrBadInput, ErrBlobUnavailable, ErrModelRuntime, ErrQueueFull } from "./errors.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
 /** extension() calls a request may be missing from the chain's view before its work is dropped */
@@ -76,6 +87,12 @@ export interface DutiesDeps {
   randomBytes?: (n: number) => Uint8Array;
   /** the node's prom-client registry (NodeMetrics.registry); none: no metrics */
   metricsRegistry?: Registry;
+  /**
+   * obtains an input blob's bytes (hash: lowercase hex sha256), checked against the hash and size
+   * (validator/blob-store/fetch.ts); throws ErrBlobUnavailable. None: requests with blobs are
+   * reported unavailable.
+   */
+  blobs?: { obtain(hash: string, size: number): Promise<Uint8Array> };
 }
 
 type SavedTensor = { name: string; dtype: string; shape: number[]; data: string };
@@ -98,6 +115,8 @@ interface ItemWork {
 
 type Work =
   | { state: "running" }
+  /** the request's input blobs could not be obtained: the extension says so instead of committing */
+  | { state: "unavailable" }
   | { state: "failed"; error: string }
   | {
       state: "done";
@@ -138,6 +157,7 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly executor: InferenceExecutor;
   private readonly logger: Logger;
   private readonly random: (n: number) => Uint8Array;
+  private readonly blobs?: DutiesDeps["blobs"];
   private readonly work = new Map<bigint, Work>();
   private readonly inFlight = new Set<Promise<void>>();
   /** consecutive extension() calls that did not list a request */
@@ -159,6 +179,7 @@ export class InferenceDuties implements InferenceDutiesI {
     this.executor = deps.executor;
     this.logger = deps.logger.child({ component: "inference-duties" });
     this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.blobs = deps.blobs;
     this.stateFile = options.stateFile;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 64);
     this.load();
@@ -166,7 +187,7 @@ export class InferenceDuties implements InferenceDutiesI {
       const registers = [deps.metricsRegistry];
       this.jobs = new Counter({
         name: "dgrid_inference_duty_jobs_total",
-        help: "Inference jobs this validator ran, by result (ok, error_outcome: the model cannot run the input, failed: no commitment)",
+        help: "Inference jobs this validator ran, by result (ok, error_outcome: the model cannot run the input, failed: no commitment, blob_unavailable: the input blobs could not be obtained)",
         labelNames: ["result"],
         registers,
       });
@@ -209,11 +230,15 @@ export class InferenceDuties implements InferenceDutiesI {
     let budget = maxBytes - 64;
     for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
       const w = this.work.get(r.requestId);
-      if (w?.state !== "done") continue;
+      if (w?.state !== "done" && w?.state !== "unavailable") continue;
       if (r.phase === "commit" && !r.committed) {
         if (budget < 48) continue;
         budget -= 48;
-        commitments.push({ requestId: r.requestId, commitment: w.commitment });
+        commitments.push(
+          w.state === "done"
+            ? { requestId: r.requestId, commitment: w.commitment, blobUnavailable: false }
+            : { requestId: r.requestId, commitment: new Uint8Array(), blobUnavailable: true },
+        );
       }
     }
     for (const r of [...pending].sort((a, b) => (a.requestId < b.requestId ? -1 : 1))) {
@@ -396,7 +421,42 @@ export class InferenceDuties implements InferenceDutiesI {
     return outcomes;
   }
 
-  private async run(r: DutyRequest): Promise<void> {
+  /** The request with its input blobs' bytes in place; undefined when one cannot be obtained. */
+  private async withBlobs(r: DutyRequest): Promise<DutyRequest | undefined> {
+    const single = r.inputBlobs ?? [];
+    const perItem = r.itemBlobs ?? [];
+    if (single.length === 0 && perItem.every((b) => b.length === 0)) return r;
+    const bytes = new Map<string, Uint8Array>();
+    try {
+      for (const b of [...single, ...perItem.flat()]) {
+        const hash = toHex(b.sha256);
+        if (bytes.has(hash)) continue;
+        if (!this.blobs) throw ErrBlobUnavailable.wrap("this node has no blob store");
+        bytes.set(hash, await this.blobs.obtain(hash, Number(b.sizeBytes)));
+      }
+    } catch (e) {
+      this.logger.warn(
+        { requestId: r.requestId.toString(), err: e instanceof Error ? e.message : String(e) },
+        "input blob unavailable: reporting it instead of committing",
+      );
+      return undefined;
+    }
+    const of = (b: InputBlob) => bytes.get(toHex(b.sha256))!;
+    return {
+      ...r,
+      inputs: withBlobData(r.inputs, single, of),
+      items: (r.items ?? []).map((inputs, i) => withBlobData(inputs, perItem[i] ?? [], of)),
+    };
+  }
+
+  private async run(request: DutyRequest): Promise<void> {
+    const resolved = await this.withBlobs(request);
+    if (!resolved) {
+      this.work.set(request.requestId, { state: "unavailable" });
+      this.jobs?.inc({ result: "blob_unavailable" });
+      return;
+    }
+    const r = resolved;
     await this.acquire();
     const end = this.jobSeconds?.startTimer();
     try {

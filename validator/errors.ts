@@ -26,3 +26,18 @@ export const ErrUnsupportedDType = register(ExecutorCodespace, 10, "unsupported 
 export const ErrConformance = register(ExecutorCodespace, 11, "golden vectors failed");
 /** onnxruntime refused to run the model on this input (deterministic: an error outcome, not a node failure) */
 export const ErrModelRuntime = register(ExecutorCodespace, 12, "the model failed on this input");
+
+export const BlobStoreCodespace = "blobstore";
+export const ErrInvalidBlobHash = register(BlobStoreCodespace, 2, "invalid blob hash (want 64 lowercase hex sha256)");
+export const ErrBlobTooLarge = register(BlobStoreCodespace, 3, "blob over the size limit");
+export const ErrBlobHashMismatch = register(
+  BlobStoreCodespace,
+  4,
+  "blob bytes do not match the expected sha256 or size",
+);
+export const ErrBlobNotFound = register(BlobStoreCodespace, 5, "blob not found");
+export const ErrBlobUnavailable = register(
+  BlobStoreCodespace,
+  6,
+  "blob could not be obtained from this node or any peer",
+);

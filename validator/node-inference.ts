@@ -1,6 +1,9 @@
 // Everything a node runs for inference, wired in one place for the composition root (app/node.ts):
 // - the content-addressed ModelStore (<home>/data/models) with its HTTP endpoint (own listener,
 //   config models.laddr; PUT only from loopback clients), files from config models.import put at start;
+// - the BlobStore of inference input blobs (<home>/data/blobs, config [blobs]) on the same listener
+//   (PUT/GET/HEAD /blobs/<sha256>), and the BlobFetcher the duties obtain blobs with (own store, else
+//   models.peers by hash); blobs past blobs.retention are pruned on each sync pass;
 // - the OnnxExecutor (config inference.executionProvider; a missing CUDA provider is a startup error);
 // - the InferenceDuties handed to DGridApp (commit/reveal work of this node's validator);
 // - a sync loop (every inference.syncIntervalMs, after the node started): for each registered model
@@ -35,6 +38,9 @@ import {
   QueryModelsResponse,
 } from "../proto/gen/dgrid/registry/v1/query.ts";
 import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
+import { BlobStore } from "./blob-store/blob-store.ts";
+import { BlobFetcher } from "./blob-store/fetch.ts";
+import { blobStoreRoutes } from "./blob-store/http.ts";
 import { ConformanceChecker, type ConformanceModel, type ConformanceResult, underPolicy } from "./conformance.ts";
 import { InferenceDuties } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
@@ -50,6 +56,8 @@ export interface NodeInferenceOptions {
   /** consensus address (20 bytes) of this node's validator key */
   consAddress: Uint8Array;
   models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
+  /** the input blob store (config [blobs]); absent: the config defaults */
+  blobs?: { maxBytes: number; maxTotalBytes: number; retentionMs: number; fetchWaitMs: number };
   inference: {
     executionProvider: ExecutionProvider;
     workers: number;
@@ -100,8 +108,19 @@ export function parseHostPort(laddr: string): { host: string; port: number } {
   return { host: m[1] || "0.0.0.0", port: Number(m[2]) };
 }
 
+/** config [blobs] defaults (chain/node/config/fields.ts) */
+const BLOB_DEFAULTS = {
+  maxBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 1024 * 1024 * 1024,
+  retentionMs: 3_600_000,
+  fetchWaitMs: 2_000,
+};
+
 export class NodeInference {
   readonly store: ModelStore;
+  /** inference input blobs (<home>/data/blobs), served on the model endpoint */
+  readonly blobStore: BlobStore;
+  private readonly blobFetcher: BlobFetcher;
   executor?: OnnxExecutor;
   duties?: InferenceDuties;
   checker?: ConformanceChecker;
@@ -123,11 +142,26 @@ export class NodeInference {
       { home: options.home, maxModelBytes: options.models.maxModelBytes },
       { logger: deps.logger },
     );
+    const blobs = options.blobs ?? BLOB_DEFAULTS;
+    this.blobStore = new BlobStore(
+      {
+        home: options.home,
+        maxBlobBytes: blobs.maxBytes,
+        maxTotalBytes: blobs.maxTotalBytes,
+        retentionMs: blobs.retentionMs,
+      },
+      { logger: deps.logger },
+    );
+    this.blobFetcher = new BlobFetcher(
+      { peers: options.models.peers, waitMs: blobs.fetchWaitMs },
+      { store: this.blobStore, logger: deps.logger },
+    );
   }
 
   /** Store, imports, executor (provider checked), duties and the model endpoint. */
   async start(): Promise<void> {
     await this.store.init();
+    await this.blobStore.init();
     for (const file of this.options.models.import) {
       const res = await this.store.put(createReadStream(file));
       this.logger.info({ file, model: res.id, created: res.created }, "model imported");
@@ -158,6 +192,7 @@ export class NodeInference {
       {
         executor: this.deps.dutiesExecutor?.(executor) ?? executor,
         logger: this.deps.logger,
+        blobs: this.blobFetcher,
         metricsRegistry: this.deps.metricsRegistry,
       },
     );
@@ -171,13 +206,15 @@ export class NodeInference {
       // per-request logs only at warn and above
       loggerInstance: this.deps.logger.child({ module: "model-store-http" }, { level: "warn" }) as FastifyBaseLogger,
     }) as unknown as FastifyInstance;
-    // uploads only from this machine (the CLI next to the node); peers may GET / HEAD
+    // model uploads only from this machine (the CLI next to the node); peers may GET / HEAD; blobs
+    // from anyone (hash-checked, size-bounded)
     app.addHook("onRequest", async (req, reply) => {
-      if (req.method === "PUT" && !LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+      if (req.method === "PUT" && req.url.startsWith("/models") && !LOOPBACK.has(req.socket.remoteAddress ?? "")) {
         return reply.code(403).send({ codespace: "modelstore", code: 1, message: "uploads only from localhost" });
       }
     });
     await app.register(modelStoreRoutes(this.store));
+    await app.register(blobStoreRoutes(this.blobStore));
     await app.listen({ host, port });
     const addr = app.server.address();
     this.http = app;
@@ -199,6 +236,7 @@ export class NodeInference {
   /** One pass over the registered models: fetch missing files; check, serve or withdraw. */
   async syncOnce(deps: SyncDeps): Promise<ModelSyncReport[]> {
     const reports: ModelSyncReport[] = [];
+    await this.blobStore.prune().catch((err) => this.logger.warn({ err }, "blob prune failed"));
     let models: Model[];
     try {
       models = await this.allModels(deps.query);

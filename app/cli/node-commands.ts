@@ -62,7 +62,7 @@ export const startDGridNode: StartNode = async (home, config, opts = {}) => {
 /**
  * The flags that set a config key (global --log-level; --rpc.laddr, --api.laddr (which also turns
  * the REST gateway on), --grpc.laddr, --p2p.laddr, --metrics.laddr,
- * --execution-provider, --models.laddr, --abci, --proxy-app): each overrides the home's config only
+ * --execution-provider, --models.laddr, --blobs.max-bytes, --abci, --proxy-app): each overrides the home's config only
  * when given.
  */
 export function applyConfigFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
@@ -82,6 +82,12 @@ export function applyConfigFlags(config: NodeConfig, flags: Record<string, unkno
   if (typeof flags.executionProvider === "string")
     config.inference.executionProvider = flags.executionProvider as "cpu" | "cuda";
   if (typeof flags["models.laddr"] === "string") config.models.laddr = flags["models.laddr"];
+  if (typeof flags["blobs.maxBytes"] === "string") {
+    const n = Number(flags["blobs.maxBytes"]);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new Error(`--blobs.max-bytes: "${flags["blobs.maxBytes"]}" is not a positive integer`);
+    config.blobs.maxBytes = n;
+  }
   if (typeof flags.abci === "string") config.abci.laddr = flags.abci;
   if (typeof flags.proxyApp === "string") config.proxyApp = flags.proxyApp;
   return config;
@@ -135,6 +141,9 @@ export function registerStartCommands(program: Command, startNode: StartNode = s
     .addOption(apiLaddrOption())
     .addOption(executionProviderOption())
     .addOption(new Option("--models.laddr <addr>", "model endpoint listen address (default tcp://127.0.0.1:26659)"))
+    .addOption(
+      new Option("--blobs.max-bytes <n>", "largest input blob the model endpoint accepts (config blobs.max-bytes)"),
+    )
     .addOption(new Option("--p2p.laddr <addr>", "p2p listen address (default tcp://0.0.0.0:26656)"))
     .addOption(
       new Option("--metrics.laddr <addr>", "Prometheus metrics listen address (default tcp://127.0.0.1:26660)"),

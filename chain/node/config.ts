@@ -101,6 +101,20 @@ export interface NodeConfig {
     /** ONNX files put into the store at start (the devnet's demo model) */
     import: string[];
   };
+  /**
+   * the blob store (<home>/data/blobs): inference inputs sent by content hash, served on the model
+   * endpoint (PUT/GET/HEAD /blobs/<sha256>; PUT from anyone, up to maxBytes) and fetched from models.peers
+   */
+  blobs: {
+    /** largest blob the endpoint accepts (a larger upload: 413) */
+    maxBytes: number;
+    /** bytes kept in all; the oldest blobs go first */
+    maxTotalBytes: number;
+    /** blobs older than this are pruned (well after their requests settle) */
+    retentionMs: number;
+    /** how long an executor keeps trying to obtain a request's blobs before it reports them unavailable */
+    fetchWaitMs: number;
+  };
   /** the gRPC server (chain/grpc): the query services, reflection; app.toml [grpc] as the SDK's */
   grpc: {
     enable: boolean;

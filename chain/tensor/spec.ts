@@ -37,9 +37,15 @@ export function checkSpecs(specs: readonly TensorSpec[], what: string, limits: S
 /**
  * Throws a plain Error unless `tensors` has exactly the spec's names, each with the spec's dtype,
  * rank and fixed sizes, every symbol bound to one value across the set, and data of the right length.
- * Returns the total data bytes.
+ * Returns the total data bytes. `sizes` gives the data length of tensors whose bytes travel apart
+ * (an inference input blob: data empty on chain), by name.
  */
-export function matchSpecs(specs: readonly TensorSpec[], tensors: readonly NamedTensor[], what: string): number {
+export function matchSpecs(
+  specs: readonly TensorSpec[],
+  tensors: readonly NamedTensor[],
+  what: string,
+  sizes?: ReadonlyMap<string, number>,
+): number {
   const byName = new Map<string, NamedTensor>();
   for (const t of tensors) {
     if (byName.has(t.name)) throw new Error(`${what}: duplicate tensor ${t.name}`);
@@ -72,8 +78,9 @@ export function matchSpecs(specs: readonly TensorSpec[], tensors: readonly Named
       }
     }
     const want = elementCount(t.shape) * DTYPES[s.dtype].size;
-    if (t.data.length !== want) throw new Error(`${what}.${s.name}: ${t.data.length} data bytes, shape needs ${want}`);
-    bytes += t.data.length;
+    const length = sizes?.get(s.name) ?? t.data.length;
+    if (length !== want) throw new Error(`${what}.${s.name}: ${length} data bytes, shape needs ${want}`);
+    bytes += length;
   }
   return bytes;
 }

@@ -16,3 +16,8 @@ export const ErrInvalidBatch = register(
   11,
   "invalid batch: no items, over max_batch, items of different shapes, or both inputs and items",
 );
+export const ErrInvalidBlob = register(
+  Codespace,
+  12,
+  "invalid input blob reference: unknown tensor, bad sha256, inline data beside it, or over blob_max_bytes",
+);

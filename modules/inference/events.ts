@@ -121,7 +121,12 @@ export function requestFailed(a: Settled & { error: string }): SdkEvent {
  * could be assigned, no outcome reached the quorum, nobody committed, or (a batch) some items reached
  * no quorum and their part of the fee went back while the others settled.
  */
-export type RefundReason = "no_executors" | "no_quorum" | "expired" | "items_no_quorum";
+export type RefundReason = "no_executors" | "no_quorum" | "expired" | "items_no_quorum" | "blob_unavailable";
+
+/** An executor could not obtain a request's input blobs (its extension said so instead of committing). */
+export function blobUnavailable(id: bigint, validator: string): SdkEvent {
+  return newEvent("blob_unavailable", { request_id: id.toString(), validator });
+}
 
 export function requestRefunded(id: bigint, requester: string, amount: string, reason: RefundReason): SdkEvent {
   return newEvent("request_refunded", { request_id: id.toString(), requester, amount, reason });

@@ -3,7 +3,7 @@ import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import type { Dec } from "../../chain/baseapp/dec.ts";
-import type { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { InputBlob, VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { Model, ModelServer, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import type { SettlementRecord } from "../registry/stats.ts";
 import type { Job } from "../reputation/validator-stats.ts";
@@ -72,6 +72,10 @@ export interface DutyRequest {
   inputs: NamedTensor[];
   /** a batch: one input set per item (absent or empty: a single request) */
   items?: NamedTensor[][];
+  /** a single request's inputs whose bytes travel as blobs (their data empty in `inputs`) */
+  inputBlobs?: InputBlob[];
+  /** a batch: each item's blobs */
+  itemBlobs?: InputBlob[][];
   /** a batch may run as one session.run: the model's specs have a symbolic first dim everywhere */
   batchable?: boolean;
   sessionOptions: {

@@ -27,9 +27,11 @@ import { type Candidate, decide, minSupport } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
 import { checkedItems, checkSameShapes, hasBatchDimension, isBatch, rootOfCanonicalBatch } from "./batch.ts";
 import { settleBatch } from "./batch-settlement.ts";
+import { blobBytes, checkItemBlobs, hasBlobs, itemBlobs } from "./blobs.ts";
 import { commitmentHash, sha256 } from "./commitment.ts";
 import {
   ErrFeeTooLow,
+  ErrInvalidBlob,
   ErrInvalidInput,
   ErrInvalidRequest,
   ErrModelUnavailable,
@@ -215,9 +217,16 @@ export class InferenceKeeper {
       throw ErrInvalidInput.wrap(
         `inputs of ${rawBytes} bytes over the max_input_bytes param (${p.maxInputBytes}) of the inference module`,
       );
+    // blob references (README.md#blobs): sizes checked against the shapes below, the bytes never here
+    const blobs = itemBlobs(msg);
+    if (batch && msg.inputBlobs.length > 0) throw ErrInvalidBlob.wrap("a batch carries its blobs in its items");
+    const blobSizes = items.map((inputs, i) => checkItemBlobs(inputs, blobs[i] ?? [], which(i), p.blobThresholdBytes));
+    const totalBlobBytes = blobBytes(msg);
+    if (totalBlobBytes > p.blobMaxBytes)
+      throw ErrInvalidBlob.wrap(`blobs of ${totalBlobBytes} bytes over the blob_max_bytes param (${p.blobMaxBytes})`);
     for (let i = 0; i < items.length; i++) {
       try {
-        matchSpecs(model.inputs, items[i], which(i));
+        matchSpecs(model.inputs, items[i], which(i), blobSizes[i]);
       } catch (e) {
         throw ErrInvalidInput.wrap(e instanceof Error ? e.message : String(e));
       }
@@ -280,6 +289,7 @@ export class InferenceKeeper {
       quorum: 0,
       requestedRedundancy: plan.requested,
       items: msg.items,
+      inputBlobs: msg.inputBlobs,
     });
     store.set(unassignedKey(id), new Uint8Array());
     store.set(pendingKey(id), new Uint8Array());
@@ -361,6 +371,7 @@ export class InferenceKeeper {
         outcome: ExecutorOutcome.EXECUTOR_OUTCOME_UNSPECIFIED,
         error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
         items: [],
+        blobUnavailable: false,
       }));
       r.quorum = minSupport(chosen.length, p.quorumPpm);
       r.status = RequestStatus.REQUEST_STATUS_COMMIT;
@@ -426,7 +437,13 @@ export class InferenceKeeper {
     if (committed < r.quorum) {
       // no outcome can reach the quorum: nobody can tell whose fault that was, so nobody loses reputation
       const missing = this.markMissing(r);
-      await this.refund(ctx, r, committed === 0 ? "expired" : "no_quorum", missing);
+      // an executor said (in its extension) that it could not obtain the input blobs
+      const reason = r.executors.some((e) => e.blobUnavailable)
+        ? "blob_unavailable"
+        : committed === 0
+          ? "expired"
+          : "no_quorum";
+      await this.refund(ctx, r, reason, missing);
       return;
     }
     const p = await this.getParams(ctx);
@@ -545,7 +562,15 @@ export class InferenceKeeper {
         const r = await load(c.requestId);
         if (!r || r.status !== RequestStatus.REQUEST_STATUS_COMMIT) continue;
         const a = r.executors.find((e) => bytesEqual(e.consAddress, cons));
-        if (!a || a.commitment.length > 0 || c.commitment.length !== 32) continue;
+        if (!a || a.commitment.length > 0 || a.blobUnavailable) continue;
+        if (c.blobUnavailable) {
+          // only a request with blobs can lack its bytes; the marker closes this executor's commit phase
+          if (c.commitment.length !== 0 || !hasBlobs(r)) continue;
+          a.blobUnavailable = true;
+          ctx.eventManager.emit(ev.blobUnavailable(r.id, a.validator));
+          continue;
+        }
+        if (c.commitment.length !== 32) continue;
         a.commitment = c.commitment;
         a.commitHeight = BigInt(ctx.height);
         ctx.eventManager.emit(ev.outputCommitted(r.id, a.validator, c.commitment));
@@ -556,7 +581,7 @@ export class InferenceKeeper {
     for (const id of [...touched.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       const r = touched.get(id)!;
       if (r.status === RequestStatus.REQUEST_STATUS_COMMIT) {
-        if (r.executors.every((e) => e.commitment.length > 0)) await this.closeCommitPhase(ctx, r);
+        if (r.executors.every((e) => e.commitment.length > 0 || e.blobUnavailable)) await this.closeCommitPhase(ctx, r);
         else this.setRequest(ctx, r);
       } else if (r.status === RequestStatus.REQUEST_STATUS_REVEAL && !commitmentsOnly) {
         const committed = r.executors.filter((e) => e.commitment.length > 0);
@@ -806,6 +831,8 @@ function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBy
     modelId: r.modelId,
     inputs: r.inputs,
     items: r.items.map((i) => i.inputs),
+    inputBlobs: r.inputBlobs,
+    itemBlobs: r.items.map((i) => i.blobs),
     batchable: hasBatchDimension(model),
     sessionOptions: model.sessionOptions ?? {
       graphOptimizationLevel: "all",
@@ -813,7 +840,7 @@ function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBy
       intraOpNumThreads: 0,
     },
     phase: r.status === RequestStatus.REQUEST_STATUS_REVEAL ? "reveal" : "commit",
-    committed: (a?.commitment.length ?? 0) > 0,
+    committed: (a?.commitment.length ?? 0) > 0 || (a?.blobUnavailable ?? false),
     revealed: a?.revealed ?? false,
     maxOutputBytes: Number(maxOutputBytes),
   };

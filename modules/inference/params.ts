@@ -23,6 +23,8 @@ export function defaultParams(): InferenceParams {
     slashMinSupportPpm: 666_666n,
     maxPendingRequests: 10_000n,
     maxBatch: 64,
+    blobThresholdBytes: 256n * 1024n,
+    blobMaxBytes: 16n * 1024n * 1024n,
   };
 }
 
@@ -50,5 +52,7 @@ export function validateParams(p: InferenceParams): void {
   if (p.maxVoteExtensionBytes < 1024n) fail("max_vote_extension_bytes must be at least 1024");
   if (p.maxPendingRequests < 1n) fail("max_pending_requests must be at least 1");
   // a batch's reveal carries every item: the bound keeps it within reach of one vote extension
+  if (p.blobThresholdBytes < 1n) fail("blob_threshold_bytes must be positive");
+  if (p.blobMaxBytes < 1n) fail("blob_max_bytes must be positive");
   if (p.maxBatch < 1 || p.maxBatch > MAX_BATCH_LIMIT) fail(`max_batch must be in 1..${MAX_BATCH_LIMIT}`);
 }

@@ -48,7 +48,8 @@ export function checkVoteExtension(bytes: Uint8Array, maxBytes: bigint): VoteExt
   const ve = VoteExtension.decode(bytes);
   const seen = new Set<bigint>();
   for (const c of ve.commitments) {
-    if (c.commitment.length !== 32) throw new Error("commitment must be 32 bytes");
+    if (c.blobUnavailable ? c.commitment.length !== 0 : c.commitment.length !== 32)
+      throw new Error("commitment must be 32 bytes (empty with blob_unavailable)");
     if (seen.has(c.requestId)) throw new Error(`two commitments for request ${c.requestId}`);
     seen.add(c.requestId);
   }

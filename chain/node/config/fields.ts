@@ -293,6 +293,26 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   ),
   "models.import": inApp("models.import", list, [], "ONNX files put into the model store at start"),
 
+  "blobs.maxBytes": inApp(
+    "blobs.max-bytes",
+    int(1),
+    16 * 1024 * 1024,
+    "Largest inference input blob the model endpoint accepts (PUT /blobs/<sha256>), in bytes (--blobs.max-bytes)",
+  ),
+  "blobs.maxTotalBytes": inApp(
+    "blobs.max-total-bytes",
+    int(1),
+    1024 * 1024 * 1024,
+    "Bytes the blob store keeps in all",
+  ),
+  "blobs.retentionMs": inApp("blobs.retention", duration, 3_600_000, "How long a blob is kept after it arrived"),
+  "blobs.fetchWaitMs": inApp(
+    "blobs.fetch-wait",
+    duration,
+    2_000,
+    "How long an executor tries to obtain a request's input blobs before it reports them unavailable",
+  ),
+
   "inference.enabled": inApp("inference.enabled", bool, true, "Run inference (model store, executor, duties)"),
   "inference.executionProvider": inApp(
     "inference.execution-provider",

@@ -57,6 +57,7 @@ export function requestInference(requester: string, modelId: string): AnyMsg {
       maxFee: { denom: "udgrid", amount: "1000000" },
       redundancy: 0,
       items: [],
+      inputBlobs: [],
     }).finish(),
   };
 }

@@ -184,6 +184,19 @@ export function executorOutcomeToJSON(object: ExecutorOutcome): string {
   }
 }
 
+/**
+ * InputBlob names an input tensor whose bytes travel off the block (README.md#blobs): the request's
+ * NamedTensor of that name keeps its dtype and shape with empty data, and the bytes (shape x element
+ * size of them, raw little-endian) are fetched by their sha256 from the nodes' blob endpoints.
+ */
+export interface InputBlob {
+  /** the input tensor's name */
+  name: string;
+  /** sha256 of the raw tensor bytes (32 bytes) */
+  sha256: Uint8Array;
+  sizeBytes: bigint;
+}
+
 /** Assignment of one executor to a request, with its commitment and reveal. */
 export interface Assignment {
   /** bech32 valoper address */
@@ -206,11 +219,15 @@ export interface Assignment {
   error: ExecutionError;
   /** a batch: the revealed item outcomes (until settlement); output_hash is then their Merkle root */
   items: ItemOutcome[];
+  /** the executor reported that it could not obtain the request's input blobs (instead of a commitment) */
+  blobUnavailable: boolean;
 }
 
 /** One item of a batched request: the inputs of one execution. */
 export interface InferenceItem {
   inputs: NamedTensor[];
+  /** this item's inputs that travel as blobs (their NamedTensor data empty) */
+  blobs: InputBlob[];
 }
 
 /** One item's outcome in a batch reveal: its outputs, or (outputs empty) the error class. */
@@ -263,6 +280,8 @@ export interface InferenceRequest {
   requestedRedundancy: number;
   /** a batch: the items (inputs empty); a single request has none */
   items: InferenceItem[];
+  /** a single request's inputs that travel as blobs (a batch's are in its items) */
+  inputBlobs: InputBlob[];
 }
 
 /** Result of a finalized request (or the record of a refund). */
@@ -320,6 +339,10 @@ export interface Params {
   maxPendingRequests: bigint;
   /** items in one batched request */
   maxBatch: number;
+  /** an input tensor with more data bytes than this must travel as a blob (NamedTensor.blob) */
+  blobThresholdBytes: bigint;
+  /** the most blob bytes one request may name (all its blobs together) */
+  blobMaxBytes: bigint;
 }
 
 /** GenesisState of the inference module. */
@@ -330,10 +353,16 @@ export interface GenesisState {
   results: InferenceResult[];
 }
 
-/** A commitment to a finished output, carried in a vote extension. */
+/**
+ * A commitment to a finished output, carried in a vote extension.
+ * With blob_unavailable set (commitment empty) the executor says it could not obtain the request's
+ * input blobs by the commit deadline: the request is refunded (reason blob_unavailable) when too few
+ * executors committed, as decided from the extensions alone.
+ */
 export interface OutputCommitment {
   requestId: bigint;
   commitment: Uint8Array;
+  blobUnavailable: boolean;
 }
 
 /**
@@ -355,6 +384,114 @@ export interface VoteExtension {
   reveals: OutputReveal[];
 }
 
+function createBaseInputBlob(): InputBlob {
+  return { name: "", sha256: new Uint8Array(0), sizeBytes: 0n };
+}
+
+export const InputBlob: MessageFns<InputBlob> = {
+  encode(message: InputBlob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(18).bytes(message.sha256);
+    }
+    if (message.sizeBytes !== 0n) {
+      if (BigInt.asUintN(64, message.sizeBytes) !== message.sizeBytes) {
+        throw new globalThis.Error("value provided for field message.sizeBytes of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.sizeBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InputBlob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInputBlob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sha256 = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sizeBytes = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InputBlob {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      sha256: isSet(object.sha256) ? bytesFromBase64(object.sha256) : new Uint8Array(0),
+      sizeBytes: isSet(object.sizeBytes)
+        ? BigInt(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? BigInt(object.size_bytes)
+        : 0n,
+    };
+  },
+
+  toJSON(message: InputBlob): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.sizeBytes !== 0n) {
+      obj.sizeBytes = message.sizeBytes.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<InputBlob>): InputBlob {
+    return InputBlob.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<InputBlob>): InputBlob {
+    const message = createBaseInputBlob();
+    message.name = object.name ?? "";
+    message.sha256 = object.sha256 ?? new Uint8Array(0);
+    message.sizeBytes = (object.sizeBytes !== undefined && object.sizeBytes !== null) ? BigInt(object.sizeBytes) : 0n;
+    return message;
+  },
+};
+
 function createBaseAssignment(): Assignment {
   return {
     validator: "",
@@ -369,6 +506,7 @@ function createBaseAssignment(): Assignment {
     outcome: 0,
     error: 0,
     items: [],
+    blobUnavailable: false,
   };
 }
 
@@ -415,6 +553,9 @@ export const Assignment: MessageFns<Assignment> = {
     }
     for (const v of message.items) {
       ItemOutcome.encode(v!, writer.uint32(98).fork()).join();
+    }
+    if (message.blobUnavailable !== false) {
+      writer.uint32(104).bool(message.blobUnavailable);
     }
     return writer;
   },
@@ -528,6 +669,14 @@ export const Assignment: MessageFns<Assignment> = {
             message.items.push(ItemOutcome.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.blobUnavailable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -574,6 +723,11 @@ export const Assignment: MessageFns<Assignment> = {
       outcome: isSet(object.outcome) ? executorOutcomeFromJSON(object.outcome) : 0,
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemOutcome.fromJSON(e)) : [],
+      blobUnavailable: isSet(object.blobUnavailable)
+        ? globalThis.Boolean(object.blobUnavailable)
+        : isSet(object.blob_unavailable)
+        ? globalThis.Boolean(object.blob_unavailable)
+        : false,
     };
   },
 
@@ -615,6 +769,9 @@ export const Assignment: MessageFns<Assignment> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => ItemOutcome.toJSON(e));
     }
+    if (message.blobUnavailable !== false) {
+      obj.blobUnavailable = message.blobUnavailable;
+    }
     return obj;
   },
 
@@ -639,18 +796,22 @@ export const Assignment: MessageFns<Assignment> = {
     message.outcome = object.outcome ?? 0;
     message.error = object.error ?? 0;
     message.items = object.items?.map((e) => ItemOutcome.fromPartial(e)) || [];
+    message.blobUnavailable = object.blobUnavailable ?? false;
     return message;
   },
 };
 
 function createBaseInferenceItem(): InferenceItem {
-  return { inputs: [] };
+  return { inputs: [], blobs: [] };
 }
 
 export const InferenceItem: MessageFns<InferenceItem> = {
   encode(message: InferenceItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.inputs) {
       NamedTensor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.blobs) {
+      InputBlob.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -676,6 +837,14 @@ export const InferenceItem: MessageFns<InferenceItem> = {
             message.inputs.push(NamedTensor.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.blobs.push(InputBlob.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -691,6 +860,7 @@ export const InferenceItem: MessageFns<InferenceItem> = {
   fromJSON(object: any): InferenceItem {
     return {
       inputs: globalThis.Array.isArray(object?.inputs) ? object.inputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
+      blobs: globalThis.Array.isArray(object?.blobs) ? object.blobs.map((e: any) => InputBlob.fromJSON(e)) : [],
     };
   },
 
@@ -698,6 +868,9 @@ export const InferenceItem: MessageFns<InferenceItem> = {
     const obj: any = {};
     if (message.inputs?.length) {
       obj.inputs = message.inputs.map((e) => NamedTensor.toJSON(e));
+    }
+    if (message.blobs?.length) {
+      obj.blobs = message.blobs.map((e) => InputBlob.toJSON(e));
     }
     return obj;
   },
@@ -708,6 +881,7 @@ export const InferenceItem: MessageFns<InferenceItem> = {
   fromPartial(object: DeepPartial<InferenceItem>): InferenceItem {
     const message = createBaseInferenceItem();
     message.inputs = object.inputs?.map((e) => NamedTensor.fromPartial(e)) || [];
+    message.blobs = object.blobs?.map((e) => InputBlob.fromPartial(e)) || [];
     return message;
   },
 };
@@ -983,6 +1157,7 @@ function createBaseInferenceRequest(): InferenceRequest {
     quorum: 0,
     requestedRedundancy: 0,
     items: [],
+    inputBlobs: [],
   };
 }
 
@@ -1044,6 +1219,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     }
     for (const v of message.items) {
       InferenceItem.encode(v!, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.inputBlobs) {
+      InputBlob.encode(v!, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -1181,6 +1359,14 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
             message.items.push(InferenceItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.inputBlobs.push(InputBlob.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1238,6 +1424,11 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
       items: globalThis.Array.isArray(object?.items)
         ? object.items.map((e: any) => InferenceItem.fromJSON(e))
         : [],
+      inputBlobs: globalThis.Array.isArray(object?.inputBlobs)
+        ? object.inputBlobs.map((e: any) => InputBlob.fromJSON(e))
+        : globalThis.Array.isArray(object?.input_blobs)
+        ? object.input_blobs.map((e: any) => InputBlob.fromJSON(e))
+        : [],
     };
   },
 
@@ -1288,6 +1479,9 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => InferenceItem.toJSON(e));
     }
+    if (message.inputBlobs?.length) {
+      obj.inputBlobs = message.inputBlobs.map((e) => InputBlob.toJSON(e));
+    }
     return obj;
   },
 
@@ -1319,6 +1513,7 @@ export const InferenceRequest: MessageFns<InferenceRequest> = {
     message.quorum = object.quorum ?? 0;
     message.requestedRedundancy = object.requestedRedundancy ?? 0;
     message.items = object.items?.map((e) => InferenceItem.fromPartial(e)) || [];
+    message.inputBlobs = object.inputBlobs?.map((e) => InputBlob.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1707,6 +1902,8 @@ function createBaseParams(): Params {
     slashMinSupportPpm: 0n,
     maxPendingRequests: 0n,
     maxBatch: 0,
+    blobThresholdBytes: 0n,
+    blobMaxBytes: 0n,
   };
 }
 
@@ -1783,6 +1980,18 @@ export const Params: MessageFns<Params> = {
     }
     if (message.maxBatch !== 0) {
       writer.uint32(112).uint32(message.maxBatch);
+    }
+    if (message.blobThresholdBytes !== 0n) {
+      if (BigInt.asUintN(64, message.blobThresholdBytes) !== message.blobThresholdBytes) {
+        throw new globalThis.Error("value provided for field message.blobThresholdBytes of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.blobThresholdBytes);
+    }
+    if (message.blobMaxBytes !== 0n) {
+      if (BigInt.asUintN(64, message.blobMaxBytes) !== message.blobMaxBytes) {
+        throw new globalThis.Error("value provided for field message.blobMaxBytes of type uint64 too large");
+      }
+      writer.uint32(128).uint64(message.blobMaxBytes);
     }
     return writer;
   },
@@ -1912,6 +2121,22 @@ export const Params: MessageFns<Params> = {
             message.maxBatch = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.blobThresholdBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.blobMaxBytes = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1996,6 +2221,16 @@ export const Params: MessageFns<Params> = {
         : isSet(object.max_batch)
         ? globalThis.Number(object.max_batch)
         : 0,
+      blobThresholdBytes: isSet(object.blobThresholdBytes)
+        ? BigInt(object.blobThresholdBytes)
+        : isSet(object.blob_threshold_bytes)
+        ? BigInt(object.blob_threshold_bytes)
+        : 0n,
+      blobMaxBytes: isSet(object.blobMaxBytes)
+        ? BigInt(object.blobMaxBytes)
+        : isSet(object.blob_max_bytes)
+        ? BigInt(object.blob_max_bytes)
+        : 0n,
     };
   },
 
@@ -2043,6 +2278,12 @@ export const Params: MessageFns<Params> = {
     if (message.maxBatch !== 0) {
       obj.maxBatch = Math.round(message.maxBatch);
     }
+    if (message.blobThresholdBytes !== 0n) {
+      obj.blobThresholdBytes = message.blobThresholdBytes.toString();
+    }
+    if (message.blobMaxBytes !== 0n) {
+      obj.blobMaxBytes = message.blobMaxBytes.toString();
+    }
     return obj;
   },
 
@@ -2084,6 +2325,12 @@ export const Params: MessageFns<Params> = {
       ? BigInt(object.maxPendingRequests)
       : 0n;
     message.maxBatch = object.maxBatch ?? 0;
+    message.blobThresholdBytes = (object.blobThresholdBytes !== undefined && object.blobThresholdBytes !== null)
+      ? BigInt(object.blobThresholdBytes)
+      : 0n;
+    message.blobMaxBytes = (object.blobMaxBytes !== undefined && object.blobMaxBytes !== null)
+      ? BigInt(object.blobMaxBytes)
+      : 0n;
     return message;
   },
 };
@@ -2221,7 +2468,7 @@ export const GenesisState: MessageFns<GenesisState> = {
 };
 
 function createBaseOutputCommitment(): OutputCommitment {
-  return { requestId: 0n, commitment: new Uint8Array(0) };
+  return { requestId: 0n, commitment: new Uint8Array(0), blobUnavailable: false };
 }
 
 export const OutputCommitment: MessageFns<OutputCommitment> = {
@@ -2234,6 +2481,9 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
     }
     if (message.commitment.length !== 0) {
       writer.uint32(18).bytes(message.commitment);
+    }
+    if (message.blobUnavailable !== false) {
+      writer.uint32(24).bool(message.blobUnavailable);
     }
     return writer;
   },
@@ -2267,6 +2517,14 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
             message.commitment = reader.bytes();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.blobUnavailable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2287,6 +2545,11 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
         ? BigInt(object.request_id)
         : 0n,
       commitment: isSet(object.commitment) ? bytesFromBase64(object.commitment) : new Uint8Array(0),
+      blobUnavailable: isSet(object.blobUnavailable)
+        ? globalThis.Boolean(object.blobUnavailable)
+        : isSet(object.blob_unavailable)
+        ? globalThis.Boolean(object.blob_unavailable)
+        : false,
     };
   },
 
@@ -2298,6 +2561,9 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
     if (message.commitment.length !== 0) {
       obj.commitment = base64FromBytes(message.commitment);
     }
+    if (message.blobUnavailable !== false) {
+      obj.blobUnavailable = message.blobUnavailable;
+    }
     return obj;
   },
 
@@ -2308,6 +2574,7 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
     const message = createBaseOutputCommitment();
     message.requestId = (object.requestId !== undefined && object.requestId !== null) ? BigInt(object.requestId) : 0n;
     message.commitment = object.commitment ?? new Uint8Array(0);
+    message.blobUnavailable = object.blobUnavailable ?? false;
     return message;
   },
 };

@@ -8,7 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
 import { NamedTensor } from "../../registry/v1/registry.js";
-import { InferenceItem, Params } from "./inference.js";
+import { InferenceItem, InputBlob, Params } from "./inference.js";
 
 export const protobufPackage = "dgrid.inference.v1";
 
@@ -19,7 +19,10 @@ export const protobufFileName = "dgrid/inference/v1/tx.proto";
 /**
  * MsgRequestInference asks for executions of a model by `redundancy` validators: one input set in
  * `inputs` (a single request, as before batching), or up to the max_batch param of them in `items` (a
- * batch); exactly one of the two is set.
+ * batch); exactly one of the two is set. An input tensor above the blob_threshold_bytes param carries
+ * an InputBlob{name, sha256, size_bytes} in input_blobs (a batch: in its item's blobs) and empty data:
+ * the requester uploads the bytes to a node's blob endpoint (PUT /blobs/<sha256>) before broadcasting,
+ * and the executors fetch them by hash.
  */
 export interface MsgRequestInference {
   requester: string;
@@ -33,6 +36,8 @@ export interface MsgRequestInference {
   redundancy: number;
   /** a batch: one input set per item, every item of the same names, dtypes and shapes (inputs empty) */
   items: InferenceItem[];
+  /** the inputs (of a single request) whose bytes travel as blobs */
+  inputBlobs: InputBlob[];
 }
 
 /** MsgRequestInferenceResponse returns the request id. */
@@ -51,7 +56,7 @@ export interface MsgUpdateParamsResponse {
 }
 
 function createBaseMsgRequestInference(): MsgRequestInference {
-  return { requester: "", modelId: "", inputs: [], maxFee: undefined, redundancy: 0, items: [] };
+  return { requester: "", modelId: "", inputs: [], maxFee: undefined, redundancy: 0, items: [], inputBlobs: [] };
 }
 
 export const MsgRequestInference: MessageFns<MsgRequestInference> = {
@@ -73,6 +78,9 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
     }
     for (const v of message.items) {
       InferenceItem.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.inputBlobs) {
+      InputBlob.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -138,6 +146,14 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
             message.items.push(InferenceItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.inputBlobs.push(InputBlob.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -166,6 +182,11 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
         : undefined,
       redundancy: isSet(object.redundancy) ? globalThis.Number(object.redundancy) : 0,
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => InferenceItem.fromJSON(e)) : [],
+      inputBlobs: globalThis.Array.isArray(object?.inputBlobs)
+        ? object.inputBlobs.map((e: any) => InputBlob.fromJSON(e))
+        : globalThis.Array.isArray(object?.input_blobs)
+        ? object.input_blobs.map((e: any) => InputBlob.fromJSON(e))
+        : [],
     };
   },
 
@@ -189,6 +210,9 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => InferenceItem.toJSON(e));
     }
+    if (message.inputBlobs?.length) {
+      obj.inputBlobs = message.inputBlobs.map((e) => InputBlob.toJSON(e));
+    }
     return obj;
   },
 
@@ -205,6 +229,7 @@ export const MsgRequestInference: MessageFns<MsgRequestInference> = {
       : undefined;
     message.redundancy = object.redundancy ?? 0;
     message.items = object.items?.map((e) => InferenceItem.fromPartial(e)) || [];
+    message.inputBlobs = object.inputBlobs?.map((e) => InputBlob.fromPartial(e)) || [];
     return message;
   },
 };
