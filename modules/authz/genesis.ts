@@ -8,11 +8,15 @@
 import type { Context } from "../../chain/baseapp/context.ts";
 import { msToNs, nsToTimestamp, timeFromJson, timestampToNs, timeToJson } from "../../chain/baseapp/time.ts";
 import { ErrInvalidRequest } from "../../chain/errors/errors.ts";
-import { addressFromString } from "../../chain/types/address.ts";
 import { type Authorization, authorizationKind, unpackAuthorization } from "./authorization.ts";
 import { MsgRequestInferenceTypeUrl } from "./authorizations/inference.ts";
 import { iterateGrantedRequests, restoreGrantedRequest } from "./granted-requests.ts";
-import { type GrantedRequestJson, grantedRequestToJson, parseGrantedRequests } from "./granted-requests-json.ts";
+import {
+  checkGranterGrantee,
+  type GrantedRequestJson,
+  grantedRequestToJson,
+  parseGrantedRequests,
+} from "./granted-requests-json.ts";
 import type { AuthzKeeper } from "./keeper.ts";
 
 export interface GrantAuthorizationJson {
@@ -42,16 +46,7 @@ interface ParsedEntry {
 function parseEntry(e: GrantAuthorizationJson, i: number): ParsedEntry {
   const where = `authz genesis authorization ${i}`;
   if (!e || typeof e !== "object") throw ErrInvalidRequest.wrap(`${where}: not an object`);
-  for (const [what, a] of [
-    ["granter", e.granter],
-    ["grantee", e.grantee],
-  ]) {
-    try {
-      addressFromString(a);
-    } catch (err) {
-      throw ErrInvalidRequest.wrap(`${where}: invalid ${what}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  checkGranterGrantee(e, (what) => ErrInvalidRequest.wrap(`${where}: ${what}`));
   const json = e.authorization ?? {};
   const typeUrl = json["@type"];
   if (typeof typeUrl !== "string") throw ErrInvalidRequest.wrap(`${where}: authorization has no @type`);

@@ -14,6 +14,20 @@ export interface GrantedRequestJson {
   period_reset: string | null;
 }
 
+/** A genesis entry's granter and grantee must be account addresses; `fail` names the entry. */
+export function checkGranterGrantee(e: { granter: unknown; grantee: unknown }, fail: (what: string) => Error): void {
+  for (const [what, a] of [
+    ["granter", e.granter],
+    ["grantee", e.grantee],
+  ] as const) {
+    try {
+      addressFromString(a as string);
+    } catch (err) {
+      throw fail(`invalid ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
 export function grantedRequestToJson(id: bigint, r: GrantedRequest): GrantedRequestJson {
   return {
     request_id: id.toString(),
@@ -30,16 +44,7 @@ function parseOne(e: GrantedRequestJson, i: number): { id: bigint; record: Grant
   if (!e || typeof e !== "object") throw fail("not an object");
   if (typeof e.request_id !== "string" || !/^[1-9][0-9]{0,19}$/.test(e.request_id) || BigInt(e.request_id) >= 2n ** 64n)
     throw fail(`invalid request_id ${JSON.stringify(e.request_id)}`);
-  for (const [what, a] of [
-    ["granter", e.granter],
-    ["grantee", e.grantee],
-  ]) {
-    try {
-      addressFromString(a);
-    } catch (err) {
-      throw fail(`invalid ${what}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  checkGranterGrantee(e, fail);
   const c = e.creditable;
   if (!c || typeof c !== "object" || typeof c.denom !== "string" || typeof c.amount !== "string")
     throw fail("creditable must be a coin {denom, amount}");
