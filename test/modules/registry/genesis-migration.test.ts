@@ -56,7 +56,7 @@ describe("registry: genesis and migration", () => {
     assert.deepEqual(await b.keeper.storedIndexKeys(b.ctx()), await a.keeper.storedIndexKeys(a.ctx()));
     assert.deepEqual(await orders(b), await orders(a));
     assert.equal((await indexesInvariant(b.ctx(), b.keeper)).broken, false);
-    assert.deepEqual((await orders(a))['usage {"creator":"' + alice + '"}'], [modelId(1), modelId(2)]);
+    assert.deepEqual((await orders(a))[`usage {"creator":"${alice}"}`], [modelId(1), modelId(2)]);
   });
 
   it("refuses genesis whose lineage links disagree, loop or cross creators, and stats out of bounds", async () => {
