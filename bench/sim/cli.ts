@@ -30,7 +30,7 @@ function report(r: SimResult): void {
     const e = r.exportImport;
     const keys = Object.values(e.compared).reduce((s, n) => s + n, 0);
     lines.push(
-      `  export/import: ${e.pass ? "pass" : "FAIL"} (${e.exportBytes} bytes of genesis, ${keys} keys compared, ${e.skipped} skipped; app hash ${e.appHashEqual ? "equal" : "differs (skipped prefixes)"})`,
+      `  export/import: ${e.pass ? "pass" : "FAIL"} (${e.exportBytes} bytes of genesis, ${keys} keys compared, ${e.skipped} skipped, ${e.droppedExpired} expired fee allowances dropped; app hash ${e.appHashEqual ? "equal" : "differs (skipped prefixes)"})`,
     );
   }
   lines.push(`  ${"operation".padEnd(28)} ${"ok".padStart(7)} ${"failed".padStart(7)} ${"unexpected".padStart(10)}`);

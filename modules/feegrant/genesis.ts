@@ -37,13 +37,30 @@ export function validateGenesis(json: unknown): void {
   }
 }
 
+/**
+ * Whether InitGenesis at `nowNs` drops this allowance. An export carries allowances that expired but
+ * wait for pruning (v0.50 prunes only through MsgPruneAllowances, 75 at a time): they are dropped on
+ * import (as authz's import drops expired grants), not refused, so export -> import works.
+ */
+function droppedAt(allowance: FeeAllowance, nowNs: bigint): boolean {
+  const exp = expiresAt(allowance);
+  return exp !== undefined && exp < nowNs;
+}
+
+/** The allowances of a feegrant genesis that InitGenesis at `nowNs` drops (the simulation's export check). */
+export function allowancesDroppedAt(
+  json: unknown,
+  nowNs: bigint,
+): { granter: string; grantee: string; expirationNs: bigint }[] {
+  return parse(json)
+    .filter((g) => droppedAt(g.allowance, nowNs))
+    .map((g) => ({ granter: g.granter, grantee: g.grantee, expirationNs: expiresAt(g.allowance) as bigint }));
+}
+
 export async function initGenesis(ctx: Context, keeper: FeegrantKeeper, json: unknown): Promise<void> {
   const now = msToNs(ctx.timeMs);
   for (const g of parse(json)) {
-    // an export carries allowances that expired but wait for EndBlock's pruning: they are dropped
-    // here (as authz's import drops expired grants), not refused, so export -> import round-trips
-    const exp = expiresAt(g.allowance);
-    if (exp !== undefined && exp < now) continue;
+    if (droppedAt(g.allowance, now)) continue;
     await keeper.grantAllowance(ctx, g.granter, g.grantee, g.allowance);
   }
 }
