@@ -76,6 +76,12 @@ async function assertShowsEventually<T>(what: string, shown: () => Promise<T>, a
 }
 
 const DELEGATED = "2000000";
+/**
+ * waitForFunction polls on a timer: puppeteer's default polls on animation frames, which a page in a
+ * background tab (the live-requests tab while the model tab is in front) does not get, so a condition
+ * not already true at the first check was never checked again.
+ */
+const POLL_MS = 200;
 
 describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 }, () => {
   let net: TestLocalnet | undefined;
@@ -352,9 +358,7 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
     await page.click("#send-dev");
     await page.waitForFunction(
       `document.querySelector("#outcome[data-state]") || document.querySelector("#try-error")`,
-      {
-        timeout: 90_000,
-      },
+      { timeout: 90_000, polling: POLL_MS },
     );
     const error = await page.$eval("#try-error", (el) => el.textContent).catch(() => "");
     assert.equal(error, "", pageLog.join("\n"));
@@ -384,15 +388,18 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
     assert.ok(mine.length > 0, `the live page listed request ${requestId} while pending (saw ${seen.join(" ")})`);
     for (const p of mine) assert.ok(["commit", "reveal"].includes(p ?? ""), `a pending phase: ${p}`);
     await live.goto(`${node.apiUrl}/ui/#/request/${requestId}`, { waitUntil: "load" });
+    await live.bringToFront();
     await live.waitForFunction(`document.querySelector('dd[data-field="status"]')?.textContent === "finalized"`, {
       timeout: 30_000,
+      polling: POLL_MS,
     });
     assert.equal(await live.$eval('dd[data-field="phase"]', (d) => d.textContent), "finalized");
 
     // the model page's usage moves with it: one more finalized request than before
+    await page.bringToFront();
     await page.waitForFunction(
       `document.querySelector('dd[data-field="finalized"]')?.textContent === "${(before?.requestsFinalized ?? 0n) + 1n}"`,
-      { timeout: 30_000 },
+      { timeout: 30_000, polling: POLL_MS },
     );
     await live.close();
     await page.close();
@@ -462,9 +469,7 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
     await page.click("#send-keplr");
     await page.waitForFunction(
       `document.querySelector("#outcome[data-state]") || document.querySelector("#try-error")`,
-      {
-        timeout: 90_000,
-      },
+      { timeout: 90_000, polling: POLL_MS },
     );
     const error = await page.$eval("#try-error", (el) => el.textContent).catch(() => "");
     assert.equal(error, "", pageLog.join("\n"));
@@ -575,7 +580,10 @@ describe("the explorer at /ui in headless Chromium", { skip, timeout: 480_000 },
       60_000,
     );
     await page.waitForSelector("#chart-score .u-over", { timeout: 10_000 });
-    await page.waitForFunction(`!document.querySelector("#chart-score + p.muted")`, { timeout: 15_000 });
+    await page.waitForFunction(`!document.querySelector("#chart-score + p.muted")`, {
+      timeout: 15_000,
+      polling: POLL_MS,
+    });
     const validatorShot = join(shots, "validator.png");
     await page.screenshot({ path: validatorShot, fullPage: true });
     t.diagnostic(`screenshot: ${validatorShot}`);
