@@ -5,7 +5,6 @@
 // to test-output/browser-example.png. Without a chromium binary the test is skipped, unless CI is
 // set: there a missing browser is a failure (.ci/run installs Debian's chromium).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -14,25 +13,12 @@ import { DEVNET_MNEMONIC } from "../../app/devnet.ts";
 import { DGridClient, RequestStatus, resultTensors, tensorToArray } from "../../client/index.ts";
 import { buildBrowserExample } from "../../examples/browser/build.ts";
 import { type ExampleServer, serveBrowserExample } from "../../examples/browser/serve.ts";
+import { chromium, chromiumSkip } from "../support/chromium.ts";
 import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
 import { waitFor as waitUntil } from "../support/localnet-staking.ts";
 import { repoRoot } from "../support/node-process.ts";
 
-function findChromium(): string | undefined {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      return execFileSync("which", [name], { encoding: "utf8" }).trim() || undefined;
-    } catch {
-      // not on PATH under this name
-    }
-  }
-  return undefined;
-}
-
-const chromium = process.env.CHROMIUM_PATH || findChromium();
-const ci = Boolean(process.env.CI) && process.env.CI !== "false";
-const skip =
-  !chromium && !ci ? "no chromium binary on PATH (apt-get install chromium); with CI=true this fails" : false;
+const skip = chromiumSkip;
 const screenshotPath = join(repoRoot, "test-output", "browser-example.png");
 
 describe("examples/browser in headless Chromium", { skip, timeout: 300_000 }, () => {

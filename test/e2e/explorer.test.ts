@@ -10,7 +10,6 @@
 // page go to a temp dir (paths printed). Any console error, page error or HTTP error fails the test.
 // Without chromium the test is skipped, unless CI is set (as browser-example.test.ts).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,24 +28,11 @@ import {
 } from "../../client/index.ts";
 import { DEMO_MODEL_CARD } from "../../models/demo.ts";
 import { MsgUpdateParams as InferenceMsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
+import { chromium, chromiumSkip } from "../support/chromium.ts";
 import { createTestLocalnet, type RunningNode, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
 import { valoperOf, waitFor as waitUntil } from "../support/localnet-staking.ts";
 
-function findChromium(): string | undefined {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      return execFileSync("which", [name], { encoding: "utf8" }).trim() || undefined;
-    } catch {
-      // not on PATH under this name
-    }
-  }
-  return undefined;
-}
-
-const chromium = process.env.CHROMIUM_PATH || findChromium();
-const ci = Boolean(process.env.CI) && process.env.CI !== "false";
-const skip =
-  !chromium && !ci ? "no chromium binary on PATH (apt-get install chromium); with CI=true this fails" : false;
+const skip = chromiumSkip;
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
