@@ -50,6 +50,7 @@ export {
   type KeplrChainInfoOptions,
   type KeplrCurrency,
   type KeplrFeeCurrency,
+  type KeplrWallet,
   keplrChainInfo,
 } from "./keplr.ts";
 export { type DGridExtension, isNotFound, type Pagination, type RequestId, setupDGridExtension } from "./queries.ts";

@@ -1,6 +1,7 @@
 // Keplr's ChainInfo for a DGrid network, for `window.keplr.experimentalSuggestChain(info)`. The
 // interfaces follow Keplr's documented ChainInfo (docs.keplr.app, "Suggest chain"); typed here so the
 // client needs no Keplr package.
+import type { OfflineSigner } from "@cosmjs/proto-signing";
 import {
   BASE_DENOM,
   BECH32_PREFIXES,
@@ -29,6 +30,13 @@ export interface KeplrBech32Config {
   bech32PrefixValPub: string;
   bech32PrefixConsAddr: string;
   bech32PrefixConsPub: string;
+}
+
+/** The part of Keplr's `window.keplr` a DGrid page uses: suggest the chain, enable it, sign with it. */
+export interface KeplrWallet {
+  experimentalSuggestChain(info: KeplrChainInfo): Promise<void>;
+  enable(chainId: string): Promise<void>;
+  getOfflineSigner(chainId: string): OfflineSigner;
 }
 
 export interface KeplrChainInfo {

@@ -3,6 +3,7 @@
 // Bundled for the browser by build.ts from the @dgrid/client sources.
 import {
   DGridClient,
+  type KeplrWallet,
   keplrChainInfo,
   type Model,
   RequestStatus,
@@ -14,16 +15,9 @@ import {
   tensorToArray,
 } from "@dgrid/client";
 
-type Signer = Parameters<typeof DGridClient.connectWithSigner>[1];
-/** The part of Keplr's window.keplr this page uses. */
-interface Keplr {
-  experimentalSuggestChain(info: ReturnType<typeof keplrChainInfo>): Promise<void>;
-  enable(chainId: string): Promise<void>;
-  getOfflineSigner(chainId: string): Signer;
-}
 declare global {
   interface Window {
-    keplr?: Keplr;
+    keplr?: KeplrWallet;
   }
 }
 

@@ -3,6 +3,7 @@
 // Keplr (window.keplr, after suggesting the chain). Sends MsgRequestInference and follows it.
 import {
   DGridClient,
+  type KeplrWallet,
   keplrChainInfo,
   RequestStatus,
   type RequestUpdate,
@@ -14,16 +15,8 @@ import {
 } from "@dgrid/client";
 import type { TensorSpec } from "./types.ts";
 
-type Signer = Parameters<typeof DGridClient.connectWithSigner>[1];
-/** The part of Keplr's window.keplr the page uses. */
-interface Keplr {
-  experimentalSuggestChain(info: ReturnType<typeof keplrChainInfo>): Promise<void>;
-  enable(chainId: string): Promise<void>;
-  getOfflineSigner(chainId: string): Signer;
-}
-
-export function keplr(): Keplr | undefined {
-  return (window as { keplr?: Keplr }).keplr;
+export function keplr(): KeplrWallet | undefined {
+  return (window as { keplr?: KeplrWallet }).keplr;
 }
 
 export function connectDevKey(rpc: string, mnemonic: string): Promise<SigningDGridClient> {
