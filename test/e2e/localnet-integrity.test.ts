@@ -310,7 +310,7 @@ describe("inference integrity on a 4-validator localnet (issue 18)", { timeout: 
     const [res] = await awaitAll([requestId]);
     t.diagnostic(`settled after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED, res.reason);
-    assert.equal(res.agreeing.length, 3);
+    assert.deepEqual([res.agreeing.length, res.missing, res.dissenting], [3, [], []]);
     assert.deepEqual(res.outputs[0].shape, [rows, 4]);
     // the output is exactly max_output_bytes (256 KiB): within the reveal limit, in one vote extension
     assert.equal(BigInt(res.outputs[0].data.length), params.maxOutputBytes);

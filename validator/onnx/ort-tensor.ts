@@ -20,8 +20,10 @@ const TYPED: Record<DType, (b: ArrayBuffer) => ort.Tensor.DataType> = {
 export class UnsupportedOutputError extends Error {}
 
 export function toOrt(t: Tensor): ort.Tensor {
-  // a fresh, aligned buffer (the received view may start at any offset)
-  const buf = t.data.slice().buffer;
+  // a fresh, aligned buffer of exactly the tensor's bytes: the received view may start at any offset
+  // of a larger buffer, and a Node Buffer's slice() is a view, not a copy (a blob read into a Buffer
+  // and sent to the sandbox arrives as a view into the whole IPC message)
+  const buf = new Uint8Array(t.data).buffer;
   return new ort.Tensor(t.dtype, TYPED[t.dtype](buf) as any, t.shape);
 }
 
