@@ -43,6 +43,10 @@ export class BitmapChunk {
     else this.words[bit >> 6] &= ~m;
   }
 
+  isEmpty(): boolean {
+    return this.words.every((w) => w === 0n);
+  }
+
   count(): number {
     let c = 0;
     for (let i = 0; i < BITS; i++) if (this.test(i)) c++;

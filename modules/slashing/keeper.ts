@@ -207,7 +207,12 @@ export class SlashingKeeper {
     const chunkIndex = index / CHUNK;
     const c = await this.chunk(ctx, consAddr, chunkIndex);
     c.set(Number(index % CHUNK), missed);
-    ctx.kvStore(StoreKey).set(missedBlockBitmapKey(consAddr, chunkIndex), c.encode());
+    // a chunk with no missed block is deleted rather than kept as zeros (the SDK keeps it): genesis
+    // carries set bits only, so a kept empty chunk would make an exported and re-imported state
+    // differ, and the store would hold a key per validator and chunk that says nothing
+    const key = missedBlockBitmapKey(consAddr, chunkIndex);
+    if (c.isEmpty()) ctx.kvStore(StoreKey).delete(key);
+    else ctx.kvStore(StoreKey).set(key, c.encode());
   }
 
   async deleteMissedBlockBitmap(ctx: Context, consAddr: Uint8Array): Promise<void> {
