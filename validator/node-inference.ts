@@ -3,7 +3,8 @@
 //   config models.laddr; PUT only from loopback clients), files from config models.import put at start;
 // - the BlobStore of inference input blobs (<home>/data/blobs, config [blobs]) on the same listener
 //   (PUT/GET/HEAD /blobs/<sha256>), and the BlobFetcher the duties obtain blobs with (own store, else
-//   models.peers by hash); blobs past blobs.retention are pruned on each sync pass;
+//   models.peers by hash); on each sync pass, blobs no pending request names are pruned once their
+//   last upload or fetch is blobs.settled-grace old (their requests settled), any past blobs.retention;
 // - the OnnxExecutor (config inference.executionProvider; a missing CUDA provider is a startup error);
 // - the InferenceDuties handed to DGridApp (commit/reveal work of this node's validator);
 // - a sync loop (every inference.syncIntervalMs, after the node started): for each registered model
@@ -29,6 +30,7 @@ import { tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
+import { QueryPendingRequestsRequest, QueryPendingRequestsResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
 import {
   QueryModelRequest,
   QueryModelResponse,
@@ -57,7 +59,7 @@ export interface NodeInferenceOptions {
   consAddress: Uint8Array;
   models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
   /** the input blob store (config [blobs]); absent: the config defaults */
-  blobs?: { maxBytes: number; maxTotalBytes: number; retentionMs: number; fetchWaitMs: number };
+  blobs?: { maxBytes: number; maxTotalBytes: number; retentionMs: number; settledGraceMs: number; fetchWaitMs: number };
   inference: {
     executionProvider: ExecutionProvider;
     workers: number;
@@ -113,6 +115,7 @@ const BLOB_DEFAULTS = {
   maxBytes: 16 * 1024 * 1024,
   maxTotalBytes: 1024 * 1024 * 1024,
   retentionMs: 3_600_000,
+  settledGraceMs: 300_000,
   fetchWaitMs: 2_000,
 };
 
@@ -120,6 +123,7 @@ export class NodeInference {
   readonly store: ModelStore;
   /** inference input blobs (<home>/data/blobs), served on the model endpoint */
   readonly blobStore: BlobStore;
+  private readonly blobOptions: NonNullable<NodeInferenceOptions["blobs"]>;
   private readonly blobFetcher: BlobFetcher;
   executor?: OnnxExecutor;
   duties?: InferenceDuties;
@@ -143,6 +147,7 @@ export class NodeInference {
       { logger: deps.logger },
     );
     const blobs = options.blobs ?? BLOB_DEFAULTS;
+    this.blobOptions = blobs;
     this.blobStore = new BlobStore(
       {
         home: options.home,
@@ -236,7 +241,7 @@ export class NodeInference {
   /** One pass over the registered models: fetch missing files; check, serve or withdraw. */
   async syncOnce(deps: SyncDeps): Promise<ModelSyncReport[]> {
     const reports: ModelSyncReport[] = [];
-    await this.blobStore.prune().catch((err) => this.logger.warn({ err }, "blob prune failed"));
+    await this.pruneBlobs(deps.query).catch((err) => this.logger.warn({ err }, "blob prune failed"));
     let models: Model[];
     try {
       models = await this.allModels(deps.query);
@@ -320,6 +325,36 @@ export class NodeInference {
       }
     }
     return reports;
+  }
+
+  /** Blobs past the retention window; then, if any are left, those no pending request names. */
+  private async pruneBlobs(query: AppQuery): Promise<void> {
+    await this.blobStore.prune();
+    if ((await this.blobStore.list()).length === 0) return;
+    await this.blobStore.pruneSettled(await this.pendingBlobHashes(query), this.blobOptions.settledGraceMs);
+  }
+
+  /** The blob hashes (hex) the chain's pending requests name, single requests and batch items. */
+  private async pendingBlobHashes(query: AppQuery): Promise<Set<string>> {
+    const out = new Set<string>();
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    let key: Uint8Array = new Uint8Array();
+    for (;;) {
+      const res = QueryPendingRequestsResponse.decode(
+        await query(
+          "/dgrid.inference.v1.Query/PendingRequests",
+          QueryPendingRequestsRequest.encode({
+            pagination: { key, limit: 100n, offset: 0n, countTotal: false, reverse: false },
+          }).finish(),
+        ),
+      );
+      for (const r of res.requests) {
+        for (const b of r.inputBlobs) out.add(hex(b.sha256));
+        for (const item of r.items) for (const b of item.blobs) out.add(hex(b.sha256));
+      }
+      key = res.pagination?.nextKey ?? new Uint8Array();
+      if (key.length === 0) return out;
+    }
   }
 
   private async allModels(query: AppQuery): Promise<Model[]> {

@@ -112,6 +112,8 @@ export interface NodeConfig {
     maxTotalBytes: number;
     /** blobs older than this are pruned (well after their requests settle) */
     retentionMs: number;
+    /** a blob no pending request names is pruned this long after its last upload or fetch */
+    settledGraceMs: number;
     /** how long an executor keeps trying to obtain a request's blobs before it reports them unavailable */
     fetchWaitMs: number;
   };

@@ -4,6 +4,7 @@
 //   fetches it from its peer by hash; the request finalizes at k = 2 with outputs equal, under the
 //   model's policy, to a direct onnxruntime run (max_output_bytes raised in genesis for the 1 MiB
 //   output, which still rides the reveal);
+//   both nodes then prune the blob (no pending request names it; blobs.settled-grace set to 2 s);
 // - a request naming a blob that was never uploaded is refunded with reason blob_unavailable by the
 //   commit deadline (both executors say so in their extensions), and the escrow ends empty;
 // - bad input: bytes that do not match their hash (409, blobstore 4), a blob size that does not fit
@@ -11,7 +12,8 @@
 //   goes on.
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import ort from "onnxruntime-node";
 import { devnetWallet } from "../../app/devnet.ts";
@@ -41,6 +43,13 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
       timeoutCommitMs: 400,
       params: { inference: { max_output_bytes: "2097152" } },
     });
+    // blobs of settled requests go 2 s after their last upload or fetch (default 5 min)
+    for (const n of net.nodes) {
+      const file = join(n.home, "config", "app.toml");
+      const toml = readFileSync(file, "utf8");
+      assert.match(toml, /^settled-grace = "300s"$/m);
+      writeFileSync(file, toml.replace(/^settled-grace = "300s"$/m, 'settled-grace = "2s"'));
+    }
     net.start(0);
     net.start(1);
     await waitAllHeight(net.nodes, 2, 120_000);
@@ -89,6 +98,13 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
     };
     const policy = policyFromProto((await client.query.registry.model(modelId)).model.policy);
     assert.ok(agrees(policy, tensorsFromNamed(res.outputs), direct), `outputs equal a direct run under ${policy.kind}`);
+
+    // settled: both nodes prune the blob once no pending request names it and blobs.settled-grace passed
+    const hash = Buffer.from(req.inputBlobs[0].sha256).toString("hex");
+    for (const n of net.nodes) {
+      const url = `http://127.0.0.1:${n.modelsPort}/blobs/${hash}`;
+      await waitFor(`${n.name} to prune the settled blob`, async () => (await fetch(url)).status === 404, 60_000, 500);
+    }
   });
 
   it("a blob no executor can obtain refunds the request (blob_unavailable) by the commit deadline; escrow empty", async () => {

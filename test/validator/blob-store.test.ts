@@ -87,6 +87,27 @@ describe("blob store", () => {
     assert.equal(await s.size(hex(blobs[2])), 1000);
   });
 
+  it("after settlement: prunes the blobs no pending request names once past the grace; an upload again restarts it", async () => {
+    const s = store(join(dir, "settled"), { retention: 3_600_000 });
+    await s.init();
+    const [settled, pending, fresh, again] = [randomBytes(100), randomBytes(100), randomBytes(100), randomBytes(100)];
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    for (const b of [settled, pending, fresh, again]) await s.put(hex(b), b);
+    for (const b of [settled, pending, again]) await utimes(join(s.dir, hex(b)), ago(400_000), ago(400_000));
+    await utimes(join(s.dir, hex(fresh)), ago(10_000), ago(10_000));
+    // the next request with the same input uploads it again: its grace starts anew
+    assert.deepEqual(await s.put(hex(again), again), { created: false });
+    assert.equal(await s.pruneSettled(new Set([hex(pending)]), 300_000), 1);
+    assert.equal(await s.size(hex(settled)), undefined, "no pending request names it, past the grace");
+    assert.equal(await s.size(hex(pending)), 100, "a pending request names it");
+    assert.equal(await s.size(hex(fresh)), 100, "within the grace (its tx may not be in a block yet)");
+    assert.equal(await s.size(hex(again)), 100, "uploaded again within the grace");
+    // once its request settled too
+    assert.equal(await s.pruneSettled(new Set(), 300_000), 1);
+    assert.equal(await s.size(hex(pending)), undefined);
+    assert.equal((await s.list()).length, 2);
+  });
+
   it("HTTP: PUT 201, GET the bytes, 409 on a mismatch, 413 over the limit (registered error), 404 unknown", async () => {
     const s = store(join(dir, "c"));
     await s.init();

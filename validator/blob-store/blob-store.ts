@@ -2,10 +2,11 @@
 // blob, written whole (tmp + rename) only after its sha256 and size were checked. Size-bounded: a
 // blob over maxBlobBytes is refused; when the store would exceed maxTotalBytes the oldest blobs go
 // first. prune() deletes blobs older than the retention window (the requests naming them settle
-// within commit + reveal deadlines, minutes; the window is an hour by default). Node-local: nothing
+// within commit + reveal deadlines, minutes; the window is an hour by default); pruneSettled()
+// deletes sooner the blobs no pending request names (their requests settled). Node-local: nothing
 // here decides consensus (whether a blob was available is what executors' vote extensions say).
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { ErrBlobHashMismatch, ErrBlobNotFound, ErrBlobTooLarge, ErrInvalidBlobHash } from "../errors.ts";
@@ -60,7 +61,12 @@ export class BlobStore {
       throw ErrBlobHashMismatch.wrap(`${bytes.length} bytes, ${size} expected`);
     const got = sha256Hex(bytes);
     if (got !== hash) throw ErrBlobHashMismatch.wrap(`bytes hash to ${got}, not ${hash}`);
-    if (await this.size(hash)) return { created: false };
+    if (await this.size(hash)) {
+      // uploaded again (the next request with the same input): the grace and retention count anew
+      const now = new Date(this.now());
+      await utimes(join(this.dir, hash), now, now).catch(() => {});
+      return { created: false };
+    }
     await this.makeRoom(bytes.length);
     const file = join(this.dir, hash);
     const tmp = `${file}.${process.pid}.tmp`;
@@ -121,6 +127,25 @@ export class BlobStore {
       n++;
     }
     if (n > 0) this.logger.info({ pruned: n }, "blobs past their retention pruned");
+    return n;
+  }
+
+  /**
+   * Deletes the blobs no pending request names (`pending`: the blob hashes of the chain's pending
+   * requests) whose last upload or fetch is more than `graceMs` ago: the blobs of settled requests,
+   * and uploads no request used. The grace covers a client between its upload and its tx's block
+   * (and the next request with the same input, which uploads it again). Returns how many went.
+   */
+  async pruneSettled(pending: ReadonlySet<string>, graceMs: number): Promise<number> {
+    const cutoff = this.now() - graceMs;
+    let n = 0;
+    for (const b of await this.list()) {
+      if (b.mtimeMs >= cutoff) break; // oldest first
+      if (pending.has(b.hash)) continue;
+      await rm(join(this.dir, b.hash), { force: true });
+      n++;
+    }
+    if (n > 0) this.logger.info({ pruned: n }, "blobs no pending request names pruned");
     return n;
   }
 

@@ -306,6 +306,12 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     "Bytes the blob store keeps in all",
   ),
   "blobs.retentionMs": inApp("blobs.retention", duration, 3_600_000, "How long a blob is kept after it arrived"),
+  "blobs.settledGraceMs": inApp(
+    "blobs.settled-grace",
+    duration,
+    300_000,
+    "How long after its last upload or fetch a blob that no pending request names is kept (its requests settled)",
+  ),
   "blobs.fetchWaitMs": inApp(
     "blobs.fetch-wait",
     duration,
