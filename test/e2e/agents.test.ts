@@ -208,8 +208,9 @@ describe("AI agents on a localnet: the README's agent, x402 gateway and limits",
     }
     // an agent whose grants expire during the run: `agent create --expiration` by another owner (validator
     // 1's operator, whose node sent its last tx, MsgServeModel, above), so it runs beside the README's
-    // commands; the CLI must start, sign and get into a block before the expiry: minutes here at worst
-    agent3Expiry = Math.floor(Date.now() / 1000) + 120;
+    // commands; the CLI must start, sign and get into a block before the expiry (seconds; 75 s leaves
+    // room for a loaded machine, and the last test waits out what is left of it)
+    agent3Expiry = Math.floor(Date.now() / 1000) + 75;
     agent3Created = dgrid([
       ...["agent", "create", "agent3", "--owner", "validator", "--spend-limit", "10000udgrid"],
       ...["--expiration", `${agent3Expiry}`, "-y", "--home", net.nodes[1].home, "--keyring-backend", "test"],
