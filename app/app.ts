@@ -12,6 +12,7 @@ import { moduleAddress } from "../chain/types/address.ts";
 import { dgridAminoConverters } from "../client/amino.ts";
 import { authzAminoConverters } from "../client/amino-authz.ts";
 import { feegrantAminoConverters } from "../client/amino-feegrant.ts";
+import { govV1AminoConverters } from "../client/amino-gov.ts";
 import { newAnteHandler, newSigVerifyAhead } from "../modules/auth/ante.ts";
 import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
@@ -189,7 +190,12 @@ export class DGridApp extends BaseApp {
       sigVerifier: this.sigVerifier,
       // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages, authz's and feegrant's (CosmJS has none for
       // them; the client signs with these same converters); the other SDK modules' types carry their own
-      aminoConverters: { ...authzAminoConverters, ...feegrantAminoConverters, ...dgridAminoConverters },
+      aminoConverters: {
+        ...authzAminoConverters,
+        ...feegrantAminoConverters,
+        ...govV1AminoConverters,
+        ...dgridAminoConverters,
+      },
     };
     const authAnte = newAnteHandler(anteDeps);
     // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx

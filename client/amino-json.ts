@@ -5,7 +5,7 @@
 //  - a field at its proto3 default (0, "", false, empty bytes, empty list, unset message) is left out,
 //    unless it carries (amino.dont_omitempty): then the default is written (an unset message is an
 //    error, as in the SDK; an empty list is written []);
-//  - 64-bit integers are decimal strings, 32-bit ones JSON numbers, bytes standard base64, booleans
+//  - 64-bit integers are decimal strings, 32-bit ones and enums JSON numbers, bytes standard base64, booleans
 //    true; cosmos.Int strings are written "0" when empty;
 //  - google.protobuf.Timestamp is RFC 3339 in UTC, with the fraction's trailing zeros trimmed (none when
 //    whole seconds); google.protobuf.Duration is its total nanoseconds as a decimal string;
@@ -20,6 +20,8 @@ export type ScalarType =
   | "bool"
   | "uint32"
   | "int32"
+  /** a proto enum: its number, as int32 (the SDK encoder's default, as legacy amino) */
+  | "enum"
   | "uint64"
   | "int64"
   | "bytes"
@@ -103,6 +105,7 @@ function isDefault(value: unknown, f: FieldSpec): boolean {
       return value !== true;
     case "uint32":
     case "int32":
+    case "enum":
       return value === 0 || value === undefined;
     case "uint64":
     case "int64":
@@ -127,6 +130,7 @@ function scalarToJson(value: unknown, type: ScalarType, path: string): Json {
       return expect(value ?? false, "boolean", path) as boolean;
     case "uint32":
     case "int32":
+    case "enum":
       return expect(value ?? 0, "number", path) as number;
     case "uint64":
     case "int64":
@@ -193,7 +197,8 @@ function scalarFromJson(json: unknown, type: ScalarType, path: string): unknown 
     case "bool":
       return expect(json, "boolean", path);
     case "uint32":
-    case "int32": {
+    case "int32":
+    case "enum": {
       const n = expect(json, "number", path) as number;
       if (!Number.isInteger(n)) throw new Error(`amino JSON: ${path}: expected an integer`);
       return n;
@@ -222,6 +227,7 @@ function scalarDefault(type: ScalarType): unknown {
       return false;
     case "uint32":
     case "int32":
+    case "enum":
       return 0;
     case "uint64":
     case "int64":

@@ -157,7 +157,7 @@ export interface DGridAminoMsg {
   codec: { fromPartial(object: any): any; encode(message: any): { finish(): Uint8Array } };
 }
 
-const entry = (aminoType: string, spec: MessageSpec, codec: DGridAminoMsg["codec"]): DGridAminoMsg => ({
+export const entry = (aminoType: string, spec: MessageSpec, codec: DGridAminoMsg["codec"]): DGridAminoMsg => ({
   typeUrl: `/${spec.name}`,
   aminoType,
   spec,
@@ -262,7 +262,7 @@ export const dgridAminoMsgs: readonly DGridAminoMsg[] = [
   ),
 ];
 
-function converter(m: DGridAminoMsg): AminoConverter {
+export function converter(m: DGridAminoMsg): AminoConverter {
   return {
     aminoType: m.aminoType,
     toAmino: (value: unknown) => messageToAmino(m.spec, value),

@@ -4,46 +4,18 @@
 // DGrid MsgRequestInference) and MsgRevoke; the app checks those signatures with the same converters
 // and accepts every one in a block, and the exec'd messages take effect.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { Secp256k1Wallet } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
-import { AminoTypes, createDefaultAminoConverters, SigningStargateClient } from "@cosmjs/stargate";
 import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
 import { SendAuthorization } from "cosmjs-types/cosmos/bank/v1beta1/authz";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { dgridAminoConverters } from "../../client/amino.ts";
-import { authzAminoConverters } from "../../client/amino-authz.ts";
 import { InferenceAuthorization } from "../../proto/gen/dgrid/inference/v1/authz.ts";
 import { MODEL_ID, registry, requestMsg, setup } from "../inference/chain-setup.ts";
-import { CHAIN_ID, step } from "../inference/harness.ts";
+import { step } from "../inference/harness.ts";
+import { aminoSigner } from "./amino-signer.ts";
 
-const FEE = { amount: [{ denom: "udgrid", amount: "10000" }], gas: "400000" };
 const SEND = "/cosmos.bank.v1beta1.MsgSend";
 const DAVE = toBech32("dgrid", new Uint8Array(20).fill(4));
-
-/** an amino-only signer for testKey(name)'s private key at account `accountNumber` */
-async function aminoSigner(name: string, accountNumber: bigint) {
-  const wallet = await Secp256k1Wallet.fromKey(new Uint8Array(createHash("sha256").update(name).digest()), "dgrid");
-  const [account] = await wallet.getAccounts();
-  const client = await SigningStargateClient.offline(wallet, {
-    registry,
-    aminoTypes: new AminoTypes({ ...createDefaultAminoConverters(), ...dgridAminoConverters, ...authzAminoConverters }),
-  });
-  let sequence = 0;
-  return {
-    address: account.address,
-    async sign(...msgs: { typeUrl: string; value: unknown }[]): Promise<Uint8Array> {
-      const raw = await client.sign(account.address, msgs, FEE, "", {
-        accountNumber,
-        sequence: sequence++,
-        chainId: CHAIN_ID,
-      });
-      return TxRaw.encode(raw).finish();
-    },
-  };
-}
 
 const any = (typeUrl: string, codec: { encode(m: any): { finish(): Uint8Array } }, value: unknown) => ({
   typeUrl,
@@ -77,7 +49,7 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/authz", () => {
     });
 
     await expect([
-      await alice.sign(
+      await alice.sign([
         {
           typeUrl: SEND,
           value: {
@@ -107,7 +79,7 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/authz", () => {
           }),
         ),
         grant(any(GenericAuthorization.typeUrl, GenericAuthorization, { msg: "/cosmos.gov.v1beta1.MsgVote" })),
-      ),
+      ]),
     ]);
 
     const exec = (...msgs: { typeUrl: string; value: unknown }[]) => ({
@@ -115,13 +87,13 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/authz", () => {
       value: { grantee: grantee.address, msgs: msgs.map((m) => registry.encodeAsAny(m)) },
     });
     await expect([
-      await grantee.sign(
+      await grantee.sign([
         exec({
           typeUrl: SEND,
           value: { fromAddress: alice.address, toAddress: DAVE, amount: [{ denom: "udgrid", amount: "1200" }] },
         }),
-      ),
-      await grantee.sign(exec(requestMsg(s, [1, 2, 3, 4], 3))),
+      ]),
+      await grantee.sign([exec(requestMsg(s, [1, 2, 3, 4], 3))]),
     ]);
     const q = await node.app.query({
       path: "/cosmos.bank.v1beta1.Query/Balance",
@@ -136,10 +108,12 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/authz", () => {
     );
 
     await expect([
-      await alice.sign({
-        typeUrl: "/cosmos.authz.v1beta1.MsgRevoke",
-        value: { granter: alice.address, grantee: grantee.address, msgTypeUrl: SEND },
-      }),
+      await alice.sign([
+        {
+          typeUrl: "/cosmos.authz.v1beta1.MsgRevoke",
+          value: { granter: alice.address, grantee: grantee.address, msgTypeUrl: SEND },
+        },
+      ]),
     ]);
   });
 });

@@ -6,47 +6,12 @@
 // then has an amino-signed MsgExec of an inference request paid by the allowance (fee granter = owner);
 // the owner's amino-signed MsgRevokeAllowance is accepted, and the agent's next fee-granted tx refused.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { Secp256k1Wallet } from "@cosmjs/amino";
-import { AminoTypes, createDefaultAminoConverters, SigningStargateClient, type StdFee } from "@cosmjs/stargate";
 import { QueryAllowanceRequest, QueryAllowanceResponse } from "cosmjs-types/cosmos/feegrant/v1beta1/query";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { agentGrantMsgs } from "../../app/cli/agent-impl.ts";
-import { dgridAminoConverters } from "../../client/amino.ts";
-import { authzAminoConverters } from "../../client/amino-authz.ts";
-import { feegrantAminoConverters } from "../../client/amino-feegrant.ts";
 import { MODEL_ID, registry, requestMsg, setup } from "../inference/chain-setup.ts";
-import { CHAIN_ID, step } from "../inference/harness.ts";
-
-const FEE = { amount: [{ denom: "udgrid", amount: "10000" }], gas: "400000" };
-
-/** an amino-only signer for testKey(name)'s private key at account `accountNumber` */
-async function aminoSigner(name: string, accountNumber: bigint) {
-  const wallet = await Secp256k1Wallet.fromKey(new Uint8Array(createHash("sha256").update(name).digest()), "dgrid");
-  const [account] = await wallet.getAccounts();
-  const client = await SigningStargateClient.offline(wallet, {
-    registry,
-    aminoTypes: new AminoTypes({
-      ...createDefaultAminoConverters(),
-      ...dgridAminoConverters,
-      ...authzAminoConverters,
-      ...feegrantAminoConverters,
-    }),
-  });
-  let sequence = 0;
-  return {
-    address: account.address,
-    async sign(msgs: { typeUrl: string; value: unknown }[], fee: StdFee = FEE): Promise<Uint8Array> {
-      const raw = await client.sign(account.address, msgs, fee, "", {
-        accountNumber,
-        sequence: sequence++,
-        chainId: CHAIN_ID,
-      });
-      return TxRaw.encode(raw).finish();
-    },
-  };
-}
+import { step } from "../inference/harness.ts";
+import { AMINO_FEE, aminoSigner } from "./amino-signer.ts";
 
 describe("SIGN_MODE_LEGACY_AMINO_JSON for x/feegrant", () => {
   it("accepts amino-signed agent grants (Basic and Periodic allowances), a fee-granted MsgExec and MsgRevokeAllowance", async () => {
@@ -89,7 +54,7 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/feegrant", () => {
       typeUrl: "/cosmos.authz.v1beta1.MsgExec",
       value: { grantee: agent.address, msgs: [registry.encodeAsAny(requestMsg(s, [1, 2, 3, 4], 3))] },
     };
-    b = await block([await agent.sign([exec], { ...FEE, granter: owner.address })]);
+    b = await block([await agent.sign([exec], { ...AMINO_FEE, granter: owner.address })]);
     assert.deepEqual(b.codes, [0], b.log);
 
     // `agent grant` with a period: revoke + MsgGrant + MsgGrantAllowance (a Periodic allowance)
@@ -121,7 +86,7 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/feegrant", () => {
     ]);
     assert.deepEqual(b.codes, [0], b.log);
     assert.equal(await allowance(), undefined);
-    b = await block([await agent.sign([exec], { ...FEE, granter: owner.address })]);
+    b = await block([await agent.sign([exec], { ...AMINO_FEE, granter: owner.address })]);
     assert.notEqual(b.codes[0], 0, "no allowance left to pay the fee");
   });
 });

@@ -128,13 +128,14 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON", () => {
     assert.equal(bad.code, 4, bad.log);
     assert.match(bad.log, /signature verification failed; please verify account number \(0\), sequence \(10\)/);
 
-    // a message with no amino form in this app (gov v1's MsgVote; wallets vote with v1beta1's): refused
-    // before any signature check, whatever the signature
-    const vote = {
-      typeUrl: "/cosmos.gov.v1.MsgVote",
-      value: { proposalId: 1n, voter: alice, option: 1, metadata: "" },
+    // a message with no amino form in this app (gov v1's MsgSubmitProposal, whose messages are Anys of
+    // any module's Msg; votes and deposits have one, client/amino-gov.ts): refused before any
+    // signature check, whatever the signature
+    const submit = {
+      typeUrl: "/cosmos.gov.v1.MsgSubmitProposal",
+      value: { messages: [], initialDeposit: [], proposer: alice, metadata: "m", title: "t", summary: "s" },
     };
-    const bodyBytes = registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: [vote] } });
+    const bodyBytes = registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: [submit] } });
     const authInfoBytes = makeAuthInfoBytes(
       [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(signer.account.pubkey)), sequence: 10 }],
       FEE.amount,
@@ -146,7 +147,7 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON", () => {
     const unsupported = TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [new Uint8Array(64).fill(1)] }).finish();
     const r = await node.app.checkTx({ tx: unsupported, type: CheckTxType.NEW });
     assert.equal(r.code, 37, r.log);
-    assert.match(r.log, /MsgVote cannot be signed with SIGN_MODE_LEGACY_AMINO_JSON: no amino JSON converter/);
+    assert.match(r.log, /MsgSubmitProposal cannot be signed with SIGN_MODE_LEGACY_AMINO_JSON: no amino JSON converter/);
   });
 
   it("aminoJsonOf: the app's converter first, else the type's own toAmino; none is ErrNotSupported, a refusal ErrInvalidRequest", () => {
