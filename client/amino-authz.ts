@@ -3,27 +3,17 @@
 // MsgExec, written as the SDK v0.50 aminojson encoder writes them. Their Anys become {type: amino name,
 // value}: a grant's authorization (cosmos-sdk/GenericAuthorization, cosmos-sdk/SendAuthorization,
 // dgrid/InferenceAuthorization) and each message of a MsgExec, converted by the converter of its own
-// type: CosmJS's defaults, the DGrid messages (amino.ts), feegrant's (amino-feegrant.ts) and these (a
-// MsgExec of a MsgGrant, ...).
+// type (amino-any-msg.ts: CosmJS's defaults, the DGrid Msgs, feegrant, gov v1 and these).
 // The app uses the same converters to check amino signatures, so client and node agree byte for byte.
-import { Registry } from "@cosmjs/proto-signing";
-import {
-  type AminoConverter,
-  type AminoConverters,
-  createDefaultAminoConverters,
-  defaultRegistryTypes,
-} from "@cosmjs/stargate";
+import type { AminoConverter, AminoConverters } from "@cosmjs/stargate";
 import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
 import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import { SendAuthorization } from "cosmjs-types/cosmos/bank/v1beta1/authz";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { InferenceAuthorization } from "../proto/gen/dgrid/inference/v1/authz.ts";
-import { Coin, dgridAminoConverters, field, msg } from "./amino.ts";
-import { feegrantAminoConverters } from "./amino-feegrant.ts";
-import { type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
-import { dgridMsgTypes } from "./dgrid-types.ts";
-
-type AminoAny = { type: string; value: Record<string, unknown> };
+import { Coin, field, msg } from "./amino.ts";
+import { msgAnyFromAmino, msgAnyToAmino } from "./amino-any-msg.ts";
+import { type AminoAny, aminoAny, type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
 
 /** An authorization type: its type URL, amino name, field table and ts-proto codec. */
 export interface AminoAuthorization {
@@ -75,13 +65,6 @@ const byTypeUrl = new Map(authzAminoAuthorizations.map((a) => [a.typeUrl, a]));
 const byAminoType = new Map(authzAminoAuthorizations.map((a) => [a.aminoType, a]));
 
 /** {type, value} must be an object with a string type and an object value */
-function aminoAny(json: unknown, path: string): AminoAny {
-  const j = json as AminoAny | null;
-  if (!j || typeof j !== "object" || typeof j.type !== "string" || !j.value || typeof j.value !== "object")
-    throw new Error(`amino JSON: ${path}: expected {type, value}`);
-  return j;
-}
-
 function authorizationToAmino(any: Any): AminoAny {
   const a = byTypeUrl.get(any.typeUrl);
   if (!a) throw new Error(`amino JSON: authorization ${any.typeUrl} has no amino form`);
@@ -135,49 +118,18 @@ const msgRevoke: AminoConverter = {
   fromAmino: (v: unknown) => MsgRevoke.fromPartial(messageFromAmino(revokeSpec, v) as Partial<MsgRevoke>),
 };
 
-/** the registry and converters MsgExec resolves its messages with (built on first use) */
-let inner: { registry: Registry; byType: Map<string, AminoConverter>; converters: AminoConverters } | undefined;
-function execTypes() {
-  if (!inner) {
-    const converters: AminoConverters = {
-      ...createDefaultAminoConverters(),
-      ...dgridAminoConverters,
-      ...feegrantAminoConverters,
-      ...authzAminoConverters,
-    };
-    const byType = new Map<string, AminoConverter>();
-    for (const [typeUrl, c] of Object.entries(converters)) if (c) byType.set(c.aminoType, { ...c, aminoType: typeUrl });
-    inner = { registry: new Registry([...defaultRegistryTypes, ...dgridMsgTypes]), byType, converters };
-  }
-  return inner;
-}
-
 const msgExec: AminoConverter = {
   aminoType: "cosmos-sdk/MsgExec",
   toAmino: (m: MsgExec) => {
-    const { registry, converters } = execTypes();
     const value: Record<string, unknown> = m.grantee ? { grantee: m.grantee } : {};
-    if (m.msgs.length > 0)
-      value.msgs = m.msgs.map((any, i) => {
-        const c = Object.hasOwn(converters, any.typeUrl) ? converters[any.typeUrl] : undefined;
-        if (!c) throw new Error(`amino JSON: msgs[${i}]: ${any.typeUrl} has no amino form`);
-        return { type: c.aminoType, value: c.toAmino(registry.decode(any)) };
-      });
+    if (m.msgs.length > 0) value.msgs = m.msgs.map((any, i) => msgAnyToAmino(any, `msgs[${i}]`));
     return value;
   },
   fromAmino: (v: Record<string, unknown>) => {
-    const { registry, byType } = execTypes();
     const grantee = messageFromAmino(msg("MsgExec", field("grantee", "string")), v).grantee as string;
     const list = v.msgs ?? [];
     if (!Array.isArray(list)) throw new Error("amino JSON: msgs: expected an array");
-    const msgs = list.map((json, i) => {
-      const j = aminoAny(json, `msgs[${i}]`);
-      const c = byType.get(j.type);
-      // aminoType of the entries in byType holds the type URL
-      if (!c) throw new Error(`amino JSON: msgs[${i}]: unknown type ${j.type}`);
-      return registry.encodeAsAny({ typeUrl: c.aminoType, value: c.fromAmino(j.value) });
-    });
-    return MsgExec.fromPartial({ grantee, msgs });
+    return MsgExec.fromPartial({ grantee, msgs: list.map((json, i) => msgAnyFromAmino(json, `msgs[${i}]`)) });
   },
 };
 

@@ -10,9 +10,7 @@ import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from "cosmjs-t
 import { MsgGrantAllowance, MsgPruneAllowances, MsgRevokeAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { Coin, field, msg } from "./amino.ts";
-import { type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
-
-type AminoAny = { type: string; value: Record<string, unknown> };
+import { type AminoAny, aminoAny, type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
 
 const basicSpec = msg(
   "cosmos.feegrant.v1beta1.BasicAllowance",
@@ -49,13 +47,6 @@ export const feegrantAminoAllowances: readonly AminoAllowance[] = [
 ];
 
 const ZERO_TIME = { seconds: 0n, nanos: 0 };
-
-function aminoAny(json: unknown, path: string): AminoAny {
-  const j = json as AminoAny | null;
-  if (!j || typeof j !== "object" || typeof j.type !== "string" || !j.value || typeof j.value !== "object")
-    throw new Error(`amino JSON: ${path}: expected {type, value}`);
-  return j;
-}
 
 /** An allowance Any as amino JSON {type, value}. */
 export function allowanceToAmino(any: Any, path = "allowance"): AminoAny {

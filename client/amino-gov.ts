@@ -1,12 +1,15 @@
-// CosmJS amino converters for x/gov v1 votes and deposits (cosmos-sdk/v1/MsgVote, MsgVoteWeighted,
-// MsgDeposit): CosmJS ships converters for gov v1beta1 only, so a Ledger or Keplr amino signer could
-// not vote on DGrid, whose gov speaks v1. The field tables mirror proto/cosmos/gov/v1 (a test checks
-// them against the descriptors) and amino-json.ts writes them as the SDK's encoder does. Not here:
-// MsgSubmitProposal (its messages are Anys of any module's Msg), which stays SIGN_MODE_DIRECT.
+// CosmJS amino converters for x/gov v1 (cosmos-sdk/v1/MsgVote, MsgVoteWeighted, MsgDeposit,
+// MsgSubmitProposal): CosmJS ships converters for gov v1beta1 only, so a Ledger or Keplr amino signer
+// could not vote on DGrid, whose gov speaks v1. The field tables mirror proto/cosmos/gov/v1 (a test
+// checks them against the descriptors) and amino-json.ts writes them as the SDK's encoder does; a
+// proposal's messages are {type, value} of their own amino forms (amino-any-msg.ts), so a proposal
+// whose message has none cannot be signed this way.
 // Use: `new AminoTypes({ ...createDefaultAminoConverters(), ...govV1AminoConverters })`.
-import type { AminoConverters } from "@cosmjs/stargate";
-import { MsgDeposit, MsgVote, MsgVoteWeighted } from "cosmjs-types/cosmos/gov/v1/tx";
+import type { AminoConverter, AminoConverters } from "@cosmjs/stargate";
+import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from "cosmjs-types/cosmos/gov/v1/tx";
 import { Coin, converter, type DGridAminoMsg, entry, field, msg } from "./amino.ts";
+import { msgAnyFromAmino, msgAnyToAmino } from "./amino-any-msg.ts";
+import { messageFromAmino, messageToAmino } from "./amino-json.ts";
 
 const WeightedVoteOption = msg("cosmos.gov.v1.WeightedVoteOption", field("option", "enum"), field("weight", "string"));
 
@@ -47,7 +50,38 @@ export const govV1AminoMsgs: readonly DGridAminoMsg[] = [
   ),
 ];
 
-/** typeUrl -> CosmJS amino converter for the gov v1 votes and deposits. */
-export const govV1AminoConverters: AminoConverters = Object.fromEntries(
-  govV1AminoMsgs.map((m) => [m.typeUrl, converter(m)]),
+/** MsgSubmitProposal's fields but its messages (the Anys, converted one by one). */
+export const submitProposalSpec = msg(
+  "cosmos.gov.v1.MsgSubmitProposal",
+  // (amino.encoding) = "legacy_coins": a list of Coin objects, [] when empty
+  field("initial_deposit", Coin, { repeated: true, dontOmitEmpty: true }),
+  field("proposer", "string"),
+  field("metadata", "string"),
+  field("title", "string"),
+  field("summary", "string"),
+  field("expedited", "bool"),
 );
+
+const msgSubmitProposal: AminoConverter = {
+  aminoType: "cosmos-sdk/v1/MsgSubmitProposal",
+  toAmino: (m: MsgSubmitProposal) => {
+    const value: Record<string, unknown> = messageToAmino(submitProposalSpec, m);
+    // messages: a repeated Any without dont_omitempty, left out when empty
+    if (m.messages.length > 0) value.messages = m.messages.map((any, i) => msgAnyToAmino(any, `messages[${i}]`));
+    return value;
+  },
+  fromAmino: (v: Record<string, unknown>) => {
+    const list = v.messages ?? [];
+    if (!Array.isArray(list)) throw new Error("amino JSON: messages: expected an array");
+    return MsgSubmitProposal.fromPartial({
+      ...messageFromAmino(submitProposalSpec, v),
+      messages: list.map((json, i) => msgAnyFromAmino(json, `messages[${i}]`)),
+    });
+  },
+};
+
+/** typeUrl -> CosmJS amino converter for gov v1's Msgs (MsgUpdateParams, an authority's, aside). */
+export const govV1AminoConverters: AminoConverters = {
+  ...Object.fromEntries(govV1AminoMsgs.map((m) => [m.typeUrl, converter(m)])),
+  [MsgSubmitProposal.typeUrl]: msgSubmitProposal,
+};

@@ -281,3 +281,14 @@ export function messageFromAmino(spec: MessageSpec, json: unknown, path = spec.n
   }
   return out;
 }
+
+/** An Any in amino JSON: {type: amino name, value}. */
+export type AminoAny = { type: string; value: Record<string, unknown> };
+
+/** A {type, value} object, or an error naming `path`. */
+export function aminoAny(json: unknown, path: string): AminoAny {
+  const j = json as AminoAny | null;
+  if (!j || typeof j !== "object" || typeof j.type !== "string" || !j.value || typeof j.value !== "object")
+    throw new Error(`amino JSON: ${path}: expected {type, value}`);
+  return j;
+}

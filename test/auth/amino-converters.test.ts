@@ -16,15 +16,18 @@ import {
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { MsgExec, MsgGrant, MsgRevoke } from "cosmjs-types/cosmos/authz/v1beta1/tx";
+import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/feegrant";
 import { MsgGrantAllowance, MsgPruneAllowances, MsgRevokeAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/tx";
+import { MsgSubmitProposal } from "cosmjs-types/cosmos/gov/v1/tx";
 import fc from "fast-check";
 import { isMsgService } from "../../chain/services/catalog.ts";
 import { dgridAminoConverters, dgridAminoMsgs } from "../../client/amino.ts";
 import { authzAminoAuthorizations, authzAminoConverters } from "../../client/amino-authz.ts";
 import { feegrantAminoAllowances, feegrantAminoConverters } from "../../client/amino-feegrant.ts";
-import { govV1AminoConverters, govV1AminoMsgs } from "../../client/amino-gov.ts";
+import { govV1AminoConverters, govV1AminoMsgs, submitProposalSpec } from "../../client/amino-gov.ts";
 import { type FieldSpec, type MessageSpec, oneofKey } from "../../client/amino-json.ts";
+import { MsgDelistModel } from "../../proto/gen/dgrid/registry/v1/tx.ts";
 import { registry } from "../inference/chain-setup.ts";
 
 const descriptors = createFileRegistry(
@@ -226,6 +229,12 @@ describe("gov v1 amino converters", () => {
       govV1AminoMsgs.map((m) => m.typeUrl),
       ["/cosmos.gov.v1.MsgVote", "/cosmos.gov.v1.MsgVoteWeighted", "/cosmos.gov.v1.MsgDeposit"],
     );
+    assert.deepEqual(Object.keys(govV1AminoConverters).sort(), [
+      "/cosmos.gov.v1.MsgDeposit",
+      "/cosmos.gov.v1.MsgSubmitProposal",
+      "/cosmos.gov.v1.MsgVote",
+      "/cosmos.gov.v1.MsgVoteWeighted",
+    ]);
   });
 
   it("write the SDK's amino JSON: enums as numbers, proposal_id always, weights as their decimal strings, legacy coins", () => {
@@ -260,6 +269,65 @@ describe("gov v1 amino converters", () => {
       depositor: "dgrid1d",
       amount: [],
     });
+  });
+
+  it("MsgSubmitProposal: the proto's fields; its messages as {type, value} of their own amino forms", () => {
+    const desc = descriptors.getMessage("cosmos.gov.v1.MsgSubmitProposal")!;
+    assert.equal(getOption(desc, AMINO_NAME), "cosmos-sdk/v1/MsgSubmitProposal");
+    // the table holds every field but the Anys, which the converter writes itself
+    assert.deepEqual(
+      [...submitProposalSpec.fields.map((f) => f.name), "messages"].sort(),
+      desc.fields.map((f) => f.name).sort(),
+    );
+    for (const f of desc.fields.filter((x) => x.name !== "messages"))
+      checkField(f, submitProposalSpec.fields.find((x) => x.name === f.name)!, `MsgSubmitProposal.${f.name}`);
+    const c = govV1AminoConverters[MsgSubmitProposal.typeUrl];
+    const send = MsgSend.fromPartial({
+      fromAddress: "dgrid1g",
+      toAddress: "dgrid1t",
+      amount: [{ denom: "udgrid", amount: "9" }],
+    });
+    const delist = { authority: "dgrid1g", modelId: "ab" };
+    const proposal = MsgSubmitProposal.fromPartial({
+      messages: [
+        { typeUrl: MsgSend.typeUrl, value: MsgSend.encode(send).finish() },
+        { typeUrl: "/dgrid.registry.v1.MsgDelistModel", value: MsgDelistModel.encode(delist).finish() },
+      ],
+      initialDeposit: [],
+      proposer: "dgrid1p",
+      title: "t",
+      summary: "s",
+      expedited: true,
+    });
+    const json = c.toAmino(proposal);
+    assert.deepEqual(json, {
+      messages: [
+        {
+          type: "cosmos-sdk/MsgSend",
+          value: { from_address: "dgrid1g", to_address: "dgrid1t", amount: [{ denom: "udgrid", amount: "9" }] },
+        },
+        { type: "dgrid/MsgDelistModel", value: { authority: "dgrid1g", model_id: "ab" } },
+      ],
+      initial_deposit: [],
+      proposer: "dgrid1p",
+      title: "t",
+      summary: "s",
+      expedited: true,
+    });
+    const back = c.fromAmino(JSON.parse(JSON.stringify(json)));
+    assert.deepEqual(MsgSubmitProposal.encode(back).finish(), MsgSubmitProposal.encode(proposal).finish());
+    // a message without an amino form: named
+    const noAmino = MsgSubmitProposal.fromPartial({
+      messages: [{ typeUrl: "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade", value: new Uint8Array() }],
+    });
+    assert.throws(
+      () => c.toAmino(noAmino),
+      /messages\[0\]: \/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade has no amino form/,
+    );
+    assert.throws(
+      () => c.fromAmino({ messages: [{ type: "nope/Msg", value: {} }] }),
+      /messages\[0\]: unknown type nope\/Msg/,
+    );
   });
 
   it("fromAmino(toAmino(x)) == x for the gov v1 votes and deposits", () => {

@@ -1,7 +1,8 @@
 // SIGN_MODE_LEGACY_AMINO_JSON for x/gov v1 on the inference test chain: an amino-only voter (as Ledger
 // and Keplr's amino mode) with CosmJS's defaults plus client/amino-gov.ts signs a MsgDeposit, a
-// MsgVote and a MsgVoteWeighted on a proposal in its voting period; the app checks the signatures with
-// the same converters, accepts each in a block, and the gov state shows the deposit and the votes.
+// MsgVote and a MsgVoteWeighted on a proposal in its voting period, then its own MsgSubmitProposal of a
+// DGrid MsgUpdateParams; the app checks the signatures with the same converters, accepts each in a
+// block, and the gov state shows the deposit, the votes and the proposal with its message.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
@@ -10,9 +11,17 @@ import {
   QueryDepositResponse,
   QueryParamsRequest,
   QueryParamsResponse,
+  QueryProposalRequest,
+  QueryProposalResponse,
   QueryVoteRequest,
   QueryVoteResponse,
 } from "cosmjs-types/cosmos/gov/v1/query";
+import { moduleAddress } from "../../chain/types/address.ts";
+import {
+  QueryParamsRequest as QueryInferenceParamsRequest,
+  QueryParamsResponse as QueryInferenceParamsResponse,
+} from "../../proto/gen/dgrid/inference/v1/query.ts";
+import { MsgUpdateParams } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import { setup, signed } from "../inference/chain-setup.ts";
 import { step } from "../inference/harness.ts";
 import { aminoSigner } from "./amino-signer.ts";
@@ -124,5 +133,45 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON for x/gov v1", () => {
       { option: VoteOption.VOTE_OPTION_YES, weight: "0.700000000000000000" },
       { option: VoteOption.VOTE_OPTION_ABSTAIN, weight: "0.300000000000000000" },
     ]);
+
+    // the voter's own proposal, amino-signed: a DGrid MsgUpdateParams (its own amino form inside)
+    const inference = await query(
+      "/dgrid.inference.v1.Query/Params",
+      QueryInferenceParamsRequest.encode({}).finish(),
+      QueryInferenceParamsResponse.decode,
+    );
+    const update = {
+      authority: moduleAddress("gov"),
+      params: { ...inference.params!, defaultRedundancy: 2 },
+    };
+    b = await block([
+      await voter.sign([
+        {
+          typeUrl: "/cosmos.gov.v1.MsgSubmitProposal",
+          value: {
+            messages: [
+              { typeUrl: "/dgrid.inference.v1.MsgUpdateParams", value: MsgUpdateParams.encode(update).finish() },
+            ],
+            initialDeposit: [{ denom: "udgrid", amount: "100000" }],
+            proposer: voter.address,
+            metadata: "ipfs://amino-proposal",
+            title: "k = 2",
+            summary: "an amino-signed proposal",
+            expedited: false,
+          },
+        },
+      ]),
+    ]);
+    assert.deepEqual(b.codes, [0], b.log);
+    const proposal = await query(
+      "/cosmos.gov.v1.Query/Proposal",
+      QueryProposalRequest.encode({ proposalId: 2n }).finish(),
+      QueryProposalResponse.decode,
+    );
+    assert.equal(proposal.proposal?.proposer, voter.address);
+    assert.deepEqual(
+      proposal.proposal?.messages.map((m) => MsgUpdateParams.decode(m.value)),
+      [MsgUpdateParams.fromPartial(update)],
+    );
   });
 });

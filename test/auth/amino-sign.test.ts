@@ -9,7 +9,8 @@ import { encodeSecp256k1Pubkey, Secp256k1Wallet } from "@cosmjs/amino";
 import { encodePubkey, makeAuthInfoBytes } from "@cosmjs/proto-signing";
 import { AminoTypes, createDefaultAminoConverters, SigningStargateClient } from "@cosmjs/stargate";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
 import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
 import { namedFromTensors } from "../../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
@@ -128,14 +129,15 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON", () => {
     assert.equal(bad.code, 4, bad.log);
     assert.match(bad.log, /signature verification failed; please verify account number \(0\), sequence \(10\)/);
 
-    // a message with no amino form in this app (gov v1's MsgSubmitProposal, whose messages are Anys of
-    // any module's Msg; votes and deposits have one, client/amino-gov.ts): refused before any
-    // signature check, whatever the signature
-    const submit = {
-      typeUrl: "/cosmos.gov.v1.MsgSubmitProposal",
-      value: { messages: [], initialDeposit: [], proposer: alice, metadata: "m", title: "t", summary: "s" },
-    };
-    const bodyBytes = registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: [submit] } });
+    // a message with no amino form in this app (x/upgrade's MsgSoftwareUpgrade, which the SDK signs
+    // with its gov authority only; here signed by alice to reach the signature check): refused before
+    // any signature check, whatever the signature
+    const upgrade = MsgSoftwareUpgrade.fromPartial({ authority: alice, plan: { name: "v2", height: 100n } });
+    const bodyBytes = TxBody.encode(
+      TxBody.fromPartial({
+        messages: [{ typeUrl: MsgSoftwareUpgrade.typeUrl, value: MsgSoftwareUpgrade.encode(upgrade).finish() }],
+      }),
+    ).finish();
     const authInfoBytes = makeAuthInfoBytes(
       [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(signer.account.pubkey)), sequence: 10 }],
       FEE.amount,
@@ -147,7 +149,10 @@ describe("SIGN_MODE_LEGACY_AMINO_JSON", () => {
     const unsupported = TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [new Uint8Array(64).fill(1)] }).finish();
     const r = await node.app.checkTx({ tx: unsupported, type: CheckTxType.NEW });
     assert.equal(r.code, 37, r.log);
-    assert.match(r.log, /MsgSubmitProposal cannot be signed with SIGN_MODE_LEGACY_AMINO_JSON: no amino JSON converter/);
+    assert.match(
+      r.log,
+      /MsgSoftwareUpgrade cannot be signed with SIGN_MODE_LEGACY_AMINO_JSON: no amino JSON converter/,
+    );
   });
 
   it("aminoJsonOf: the app's converter first, else the type's own toAmino; none is ErrNotSupported, a refusal ErrInvalidRequest", () => {
