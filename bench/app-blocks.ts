@@ -13,6 +13,7 @@ import pino from "pino";
 import { DGridApp } from "../app/app.ts";
 import { Mempool } from "../chain/mempool/mempool.ts";
 import { TxIndexer } from "../chain/txindex/tx-indexer.ts";
+import { initChainRequest } from "../test/support/init-chain.ts";
 import { makeAccounts, signSend } from "./presign.ts";
 import { median } from "./stats.ts";
 
@@ -64,14 +65,7 @@ async function main(): Promise<void> {
         supply: [{ denom: DENOM, amount: (1_000_000_000n * BigInt(perBlock)).toString() }],
       },
     };
-    await app.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: CHAIN_ID,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-      initialHeight: 1n,
-    });
+    await app.initChain(initChainRequest(CHAIN_ID, appState));
     process.stderr.write(`[app-bench] signing ${perBlock * blocks} txs\n`);
     const params = { chainId: CHAIN_ID, denom: DENOM, feeAmount: "2000", gasLimit: 150_000n };
     const signed = Array.from({ length: blocks }, (_, b) =>

@@ -42,6 +42,7 @@ import type { GenesisDoc } from "../chain/types/genesis.ts";
 import { voteExtensionSignBytes } from "../chain/types/vote.ts";
 import { DEMO_PRICE, demoModel } from "../models/demo.ts";
 import { MsgRequestInference } from "../proto/gen/dgrid/inference/v1/tx.ts";
+import { initChainRequest } from "../test/support/init-chain.ts";
 import { InferenceDuties } from "../validator/duties.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../validator/executor/types.ts";
 import { type BenchAccount, makeAccounts, signSend, signTx } from "./presign.ts";
@@ -200,14 +201,7 @@ async function runStream(
     appState.bank.balances.sort((x: any, y: any) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
     const supply = appState.bank.supply.find((c: any) => c.denom === DENOM);
     supply.amount = (BigInt(supply.amount) + funds * BigInt(accounts.length)).toString();
-    await app.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: CHAIN_ID,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-      initialHeight: 1n,
-    });
+    await app.initChain(initChainRequest(CHAIN_ID, appState));
     // the validator's power, as FinalizeBlock's last commit lists it
     const power = 1_000n;
     // vote extensions start at height 2 (devnet consensus params): height 1 is the warm-up

@@ -6,6 +6,7 @@ import { DGridApp } from "../../app/app.ts";
 import type { StakingKeeperI } from "../../modules/inference/expected-keepers.ts";
 import { appStoreNames, block, CHAIN_ID, initApp } from "../app/helpers.ts";
 import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { initChainRequest } from "../support/init-chain.ts";
 import { type FakeNode, startFakeNode } from "./fake-node.ts";
 
 export interface AppNode {
@@ -77,12 +78,5 @@ export async function initChainFromGenesisDoc(doc: { chain_id: string; app_state
       store: new MemCommitMultiStore({ storeNames: appStoreNames() }),
     },
   );
-  return app.initChain({
-    time: { seconds: 1_700_000_000n, nanos: 0 },
-    chainId: doc.chain_id,
-    consensusParams: undefined,
-    validators: [],
-    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
-    initialHeight: 1n,
-  });
+  return app.initChain(initChainRequest(doc.chain_id, doc.app_state));
 }

@@ -27,6 +27,7 @@ import { ErrBadInput, ErrModelRuntime } from "../../validator/errors.ts";
 import type { InferenceExecutor, InferenceJob, Tensor } from "../../validator/executor/types.ts";
 import { appStoreNames } from "../app/helpers.ts";
 import { MemCommitMultiStore } from "../app/memory-store.ts";
+import { initChainRequest } from "../support/init-chain.ts";
 
 export const CHAIN_ID = "dgrid-inference-test";
 const sha = (s: string | Uint8Array) => new Uint8Array(createHash("sha256").update(s).digest());
@@ -184,14 +185,7 @@ export function newNet(validators: FakeValidator[], behaviours: Behaviour[]): Ne
 
 export async function initNet(net: Net, appState: unknown): Promise<void> {
   for (const n of net.nodes) {
-    await n.app.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: CHAIN_ID,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-      initialHeight: 1n,
-    });
+    await n.app.initChain(initChainRequest(CHAIN_ID, appState));
   }
 }
 
