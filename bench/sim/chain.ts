@@ -31,6 +31,7 @@ import type { Ed25519Key } from "../../chain/types/keys.ts";
 import { voteExtensionSignBytes } from "../../chain/types/vote.ts";
 import type { DutyRequest, InferenceDutiesI } from "../../modules/inference/expected-keepers.ts";
 import type { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import { initChainRequest } from "../../test/support/init-chain.ts";
 import { InferenceDuties } from "../../validator/duties.ts";
 import { SimExecutor } from "./model.ts";
 import type { Rng } from "./rng.ts";
@@ -170,14 +171,7 @@ export class SimChain {
 
   async init(appState: unknown, timeMs: number): Promise<void> {
     this.timeMs = timeMs;
-    const req = {
-      time: { seconds: BigInt(Math.floor(timeMs / 1000)), nanos: 0 },
-      chainId: this.options.chainId,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-      initialHeight: 1n,
-    };
+    const req = initChainRequest(this.options.chainId, appState, BigInt(Math.floor(timeMs / 1000)));
     const res = await this.primary.app.initChain(req);
     if (this.replica) await this.replica.app.initChain(req);
     this.applyUpdates(this.set, res.validators);

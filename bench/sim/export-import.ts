@@ -14,6 +14,7 @@ import { addressFromString } from "../../chain/types/address.ts";
 import { toHex } from "../../chain/types/bytes.ts";
 import { allowancesDroppedAt } from "../../modules/feegrant/genesis.ts";
 import { feeAllowanceKey, feeAllowanceQueueKey } from "../../modules/feegrant/keys.ts";
+import { initChainRequest } from "../../test/support/init-chain.ts";
 import type { SimChain } from "./chain.ts";
 
 /** store -> key prefixes (hex) genesis does not carry, with the reason */
@@ -102,14 +103,7 @@ export async function exportImport(chain: SimChain, o: { chainId: string }): Pro
         logger: pino({ level: "silent" }),
       },
     );
-    await fresh.initChain({
-      time: { seconds: BigInt(genesisMs / 1000), nanos: 0 },
-      chainId: o.chainId,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(json),
-      initialHeight: 1n,
-    });
+    await fresh.initChain(initChainRequest(o.chainId, exported, BigInt(genesisMs / 1000)));
     const again = JSON.stringify(await fresh.exportAppState());
     if (again !== expectedJson)
       diffs.push(`the imported app exports different genesis (${firstDifference(expectedJson, again)})`);

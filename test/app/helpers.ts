@@ -8,6 +8,7 @@ import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Event } from "cosmjs-types/tendermint/abci/types";
 import pino from "pino";
 import { DGridApp } from "../../app/app.ts";
+import { GENESIS_SECONDS, initChainRequest } from "../support/init-chain.ts";
 import { MemCommitMultiStore } from "./memory-store.ts";
 
 export const CHAIN_ID = "dgrid-test-1";
@@ -72,15 +73,8 @@ export function genesis(accounts: { address: string; coins: { denom: string; amo
   };
 }
 
-export async function initApp(app: DGridApp, appState: unknown, time = 1_700_000_000n) {
-  return app.initChain({
-    time: { seconds: time, nanos: 0 },
-    chainId: CHAIN_ID,
-    consensusParams: undefined,
-    validators: [],
-    appStateBytes: new TextEncoder().encode(JSON.stringify(appState)),
-    initialHeight: 1n,
-  });
+export async function initApp(app: DGridApp, appState: unknown, time = GENESIS_SECONDS) {
+  return app.initChain(initChainRequest(CHAIN_ID, appState, time));
 }
 
 export interface SignOpts {
