@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { toBech32 } from "@cosmjs/encoding";
 import { authorizationJson, pageRequest, parseExpiration } from "../../app/cli/authz-impl.ts";
-import { genesis } from "../app/helpers.ts";
-import { type AppNode, startGenesisAppNode } from "./app-node.ts";
-import { cli, KNOWN_MNEMONIC, tempHome } from "./helpers.ts";
+import { type AppNode, startAliceBobAppNode } from "./app-node.ts";
+import { cli, tempHome } from "./helpers.ts";
 
 const CAROL = toBech32("dgrid", new Uint8Array(20).fill(7));
 const INFERENCE = "/dgrid.inference.v1.InferenceAuthorization";
@@ -45,21 +44,7 @@ describe("authz CLI against the in-process app", () => {
     );
 
   before(async () => {
-    let r = await cli(["keys", "add", "alice", "--recover", ...ring, "-o", "json"], { stdin: KNOWN_MNEMONIC });
-    assert.equal(r.code, 0, r.stderr);
-    alice = JSON.parse(r.stdout).address;
-    r = await cli(["keys", "add", "bob", ...ring, "-o", "json"]);
-    assert.equal(r.code, 0, r.stderr);
-    bob = JSON.parse(r.stdout).address;
-    const coins = [{ denom: "udgrid", amount: "1000000000" }];
-    app = (
-      await startGenesisAppNode(
-        genesis([
-          { address: alice, coins },
-          { address: bob, coins },
-        ]),
-      )
-    ).node;
+    ({ alice, bob, node: app } = await startAliceBobAppNode(ring));
   });
   after(async () => {
     await app?.node.close();
