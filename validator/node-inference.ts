@@ -327,11 +327,10 @@ export class NodeInference {
     return reports;
   }
 
-  /** Blobs past the retention window; then, if any are left, those no pending request names. */
+  /** Blobs past the retention window; then those no pending request names, past the grace. */
   private async pruneBlobs(query: AppQuery): Promise<void> {
     await this.blobStore.prune();
-    if ((await this.blobStore.list()).length === 0) return;
-    await this.blobStore.pruneSettled(await this.pendingBlobHashes(query), this.blobOptions.settledGraceMs);
+    await this.blobStore.pruneSettled(() => this.pendingBlobHashes(query), this.blobOptions.settledGraceMs);
   }
 
   /** The blob hashes (hex) the chain's pending requests name, single requests and batch items. */

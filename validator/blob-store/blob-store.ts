@@ -131,18 +131,25 @@ export class BlobStore {
   }
 
   /**
-   * Deletes the blobs no pending request names (`pending`: the blob hashes of the chain's pending
-   * requests) whose last upload or fetch is more than `graceMs` ago: the blobs of settled requests,
-   * and uploads no request used. The grace covers a client between its upload and its tx's block
-   * (and the next request with the same input, which uploads it again). Returns how many went.
+   * Deletes the blobs no pending request names whose last upload or fetch is more than `graceMs` ago:
+   * the blobs of settled requests, and uploads no request used. The grace covers a client between
+   * its upload and its tx's block (and the next request with the same input, which uploads it again).
+   * `pending` (the blob hashes of the chain's pending requests) is asked only when some blob is past
+   * the grace. Returns how many went.
    */
-  async pruneSettled(pending: ReadonlySet<string>, graceMs: number): Promise<number> {
+  async pruneSettled(pending: () => Promise<ReadonlySet<string>>, graceMs: number): Promise<number> {
     const cutoff = this.now() - graceMs;
-    let n = 0;
+    const old = [];
     for (const b of await this.list()) {
       if (b.mtimeMs >= cutoff) break; // oldest first
-      if (pending.has(b.hash)) continue;
-      await rm(join(this.dir, b.hash), { force: true });
+      old.push(b.hash);
+    }
+    if (old.length === 0) return 0;
+    const named = await pending();
+    let n = 0;
+    for (const hash of old) {
+      if (named.has(hash)) continue;
+      await rm(join(this.dir, hash), { force: true });
       n++;
     }
     if (n > 0) this.logger.info({ pruned: n }, "blobs no pending request names pruned");
