@@ -22,7 +22,8 @@ import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import { moduleAddress } from "../../chain/types/address.ts";
 import { DGridClient, type SigningDGridClient, tensorFromArray } from "../../client/index.ts";
 import { DEMO_MODEL_PATH } from "../../models/demo.ts";
-import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import { type InputBlob, RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import type { NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../support/localnet.ts";
 import { waitFor } from "../support/localnet-staking.ts";
 import { seededFloats } from "../support/mlp-model.ts";
@@ -145,40 +146,33 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
     const missing = await fetch(`${blobUrl}/blobs/${wrong}`);
     assert.equal(missing.status, 404);
 
+    // a request of these inputs and blob references, built by hand (the client would upload a large input)
+    const raw = (inputs: NamedTensor[], inputBlobs: InputBlob[]) =>
+      client.submit([
+        {
+          typeUrl: "/dgrid.inference.v1.MsgRequestInference",
+          value: {
+            requester: client.address,
+            modelId,
+            inputs,
+            inputBlobs,
+            items: [],
+            maxFee: { denom: "udgrid", amount: "100000000" },
+            redundancy: 1,
+          },
+        },
+      ]);
     const threshold = (await client.query.inference.params()).blobThresholdBytes;
     const rows = Number(threshold) / 64 + 1; // one row over the threshold
     await assert.rejects(
-      client.submit([
-        {
-          typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-          value: {
-            requester: client.address,
-            modelId,
-            inputs: [tensorFromArray(seededFloats(1, rows * 16), [rows, 16])].map((t) => ({ name: "input", ...t })),
-            inputBlobs: [],
-            items: [],
-            maxFee: { denom: "udgrid", amount: "100000000" },
-            redundancy: 1,
-          },
-        },
-      ]),
+      raw([{ name: "input", ...tensorFromArray(seededFloats(1, rows * 16), [rows, 16]) }], []),
       /over the blob_threshold_bytes param/,
     );
     await assert.rejects(
-      client.submit([
-        {
-          typeUrl: "/dgrid.inference.v1.MsgRequestInference",
-          value: {
-            requester: client.address,
-            modelId,
-            inputs: [{ name: "input", dtype: "float32", shape: [8, 16], data: new Uint8Array() }],
-            inputBlobs: [{ name: "input", sha256: randomBytes(32), sizeBytes: 100n }],
-            items: [],
-            maxFee: { denom: "udgrid", amount: "100000000" },
-            redundancy: 1,
-          },
-        },
-      ]),
+      raw(
+        [{ name: "input", dtype: "float32", shape: [8, 16], data: new Uint8Array() }],
+        [{ name: "input", sha256: randomBytes(32), sizeBytes: 100n }],
+      ),
       /100 data bytes, shape needs 512/,
     );
     const h = Number(await client.getHeight());
