@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import { CodedError } from "../../chain/errors/errors.ts";
 import { ErrBlobHashMismatch, ErrBlobNotFound, ErrBlobTooLarge, ErrInvalidBlobHash } from "../errors.ts";
+import { sendCodedError } from "../http-error.ts";
 import { type BlobStore, checkBlobHash } from "./blob-store.ts";
 
 function statusOf(e: CodedError): number {
@@ -20,11 +21,7 @@ function statusOf(e: CodedError): number {
 }
 
 function sendError(reply: FastifyReply, e: unknown): FastifyReply {
-  if (e instanceof CodedError) {
-    return reply.code(statusOf(e)).send({ codespace: e.codespace, code: e.code, message: e.message });
-  }
-  reply.log.error({ err: e }, "blob request failed");
-  return reply.code(500).send({ codespace: "undefined", code: 1, message: "internal error" });
+  return sendCodedError(reply, e, statusOf, "blob request");
 }
 
 export function blobStoreRoutes(store: BlobStore): FastifyPluginAsync {

@@ -13,7 +13,7 @@ import Fastify, {
   type FastifyReply,
 } from "fastify";
 import type { Logger } from "pino";
-import { CodedError } from "../../chain/errors/errors.ts";
+import type { CodedError } from "../../chain/errors/errors.ts";
 import {
   ErrInvalidModelId,
   ErrModelCorrupt,
@@ -21,6 +21,7 @@ import {
   ErrModelNotFound,
   ErrModelTooLarge,
 } from "../errors.ts";
+import { sendCodedError } from "../http-error.ts";
 import { checkModelId, type ModelStore } from "./model-store.ts";
 
 function statusOf(e: CodedError): number {
@@ -33,11 +34,7 @@ function statusOf(e: CodedError): number {
 }
 
 function sendError(reply: FastifyReply, e: unknown): FastifyReply {
-  if (e instanceof CodedError) {
-    return reply.code(statusOf(e)).send({ codespace: e.codespace, code: e.code, message: e.message });
-  }
-  reply.log.error({ err: e }, "model store request failed");
-  return reply.code(500).send({ codespace: "undefined", code: 1, message: "internal error" });
+  return sendCodedError(reply, e, statusOf, "model store request");
 }
 
 export function modelStoreRoutes(store: ModelStore): FastifyPluginAsync {
