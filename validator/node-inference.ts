@@ -28,6 +28,7 @@ import { Keyring } from "../chain/keyring/keyring.ts";
 import { policyFromProto } from "../chain/tensor/agreement.ts";
 import { tensorsFromNamed } from "../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chain/types/address.ts";
+import { toHex } from "../chain/types/bytes.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
 import { QueryPendingRequestsRequest, QueryPendingRequestsResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
@@ -336,7 +337,6 @@ export class NodeInference {
   /** The blob hashes (hex) the chain's pending requests name, single requests and batch items. */
   private async pendingBlobHashes(query: AppQuery): Promise<Set<string>> {
     const out = new Set<string>();
-    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
     let key: Uint8Array = new Uint8Array();
     for (;;) {
       const res = QueryPendingRequestsResponse.decode(
@@ -348,8 +348,8 @@ export class NodeInference {
         ),
       );
       for (const r of res.requests) {
-        for (const b of r.inputBlobs) out.add(hex(b.sha256));
-        for (const item of r.items) for (const b of item.blobs) out.add(hex(b.sha256));
+        for (const b of r.inputBlobs) out.add(toHex(b.sha256));
+        for (const item of r.items) for (const b of item.blobs) out.add(toHex(b.sha256));
       }
       key = res.pagination?.nextKey ?? new Uint8Array();
       if (key.length === 0) return out;
