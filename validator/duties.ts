@@ -53,7 +53,7 @@ import type {
   VoteExtension,
 } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
-import { runBatch } from "./batch-run.ts";
+import { ITEM_CONCURRENCY, runBatch } from "./batch-run.ts";
 import { ErrBadInput, ErrBlobUnavailable, ErrModelRuntime, ErrQueueFull } from "./errors.ts";
 import type { InferenceExecutor, PinnedSessionOptions, Tensor } from "./executor/types.ts";
 
@@ -168,8 +168,8 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly maxInFlight: number;
   /** jobs on the executor now */
   private running = 0;
-  /** jobs waiting for a slot (FIFO) */
-  private readonly waiting: (() => void)[] = [];
+  /** requests waiting for their slots (FIFO) */
+  private readonly waiting: { n: number; grant: () => void }[] = [];
   /** finished work not yet written to the state file */
   private dirty = false;
 
@@ -343,19 +343,27 @@ export class InferenceDuties implements InferenceDutiesI {
     }
   }
 
-  /** Waits for one of the maxInFlight executor slots (FIFO: jobs start in assignment order). */
-  private async acquire(): Promise<void> {
-    if (this.running < this.maxInFlight) {
-      this.running++;
+  /**
+   * Waits for `n` of the maxInFlight executor slots (FIFO: jobs start in assignment order; a request
+   * whose items run one by one takes one slot per item it has on the executor at once).
+   */
+  private async acquire(n: number): Promise<void> {
+    if (this.waiting.length === 0 && this.running + n <= this.maxInFlight) {
+      this.running += n;
       return;
     }
-    await new Promise<void>((res) => this.waiting.push(res)); // the slot is handed over by release()
+    await new Promise<void>((grant) => this.waiting.push({ n, grant })); // granted by release()
   }
 
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
+  private release(n: number): void {
+    this.running -= n;
+    for (;;) {
+      const head = this.waiting[0];
+      if (!head || this.running + head.n > this.maxInFlight) return;
+      this.waiting.shift();
+      this.running += head.n;
+      head.grant();
+    }
   }
 
   /** executor.run, retried while the executor's queue is full (it is shared with conformance checks). */
@@ -405,8 +413,15 @@ export class InferenceDuties implements InferenceDutiesI {
     return { outputs };
   }
 
+  /** Executor jobs a request has at once: one, or for a batch run item by item, up to ITEM_CONCURRENCY. */
+  private slotsOf(r: DutyRequest): number {
+    const items = r.items?.length ?? 0;
+    if (items <= 1 || r.batchable === true) return 1;
+    return Math.min(items, ITEM_CONCURRENCY, this.maxInFlight);
+  }
+
   /** A batch's item outcomes: one session.run along the batch dimension when the model has one. */
-  private async batchOutcomes(r: DutyRequest, items: NamedTensor[][]): Promise<Outcome[]> {
+  private async batchOutcomes(r: DutyRequest, items: NamedTensor[][], slots: number): Promise<Outcome[]> {
     const { outcomes, runs } = await runBatch(
       items.map((i) => tensorsFromNamed(i) as Record<string, Tensor>),
       r.batchable === true,
@@ -416,6 +431,7 @@ export class InferenceDuties implements InferenceDutiesI {
         outputsOutcome: (outputs) => this.outputsOutcome(r, outputs),
         isInputError: (e) => executionErrorOf(e) !== undefined,
       },
+      slots,
     );
     this.logger.debug({ requestId: r.requestId.toString(), items: items.length, runs }, "batch finished");
     return outcomes;
@@ -457,7 +473,8 @@ export class InferenceDuties implements InferenceDutiesI {
       return;
     }
     const r = resolved;
-    await this.acquire();
+    const slots = this.slotsOf(r);
+    await this.acquire(slots);
     const end = this.jobSeconds?.startTimer();
     try {
       const salt = this.random(32);
@@ -465,7 +482,7 @@ export class InferenceDuties implements InferenceDutiesI {
       let items: ItemWork[] = [];
       let canonical: Uint8Array;
       if (r.items && r.items.length > 0) {
-        const outcomes = await this.batchOutcomes(r, r.items);
+        const outcomes = await this.batchOutcomes(r, r.items, slots);
         items = outcomes.map((x) => ({
           outputs: x.outputs ? namedFromTensors(x.outputs) : [],
           error: x.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
@@ -499,7 +516,7 @@ export class InferenceDuties implements InferenceDutiesI {
       );
     } finally {
       end?.();
-      this.release();
+      this.release(slots);
     }
   }
 }

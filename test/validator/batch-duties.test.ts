@@ -104,4 +104,41 @@ describe("validator duties: batched requests on onnxruntime", () => {
       assert.ok(!agrees(POLICY, tensorsFromNamed(rev.items[0].outputs), direct[1]));
     });
   }
+
+  it("items run one by one take one executor slot each: the executor never has more than maxInFlight jobs", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const executor: InferenceExecutor = {
+      provider: "cpu",
+      async run(job: InferenceJob) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        seen.push(job.requestId);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return { output: job.inputs.input };
+      },
+      close: async () => {},
+    };
+    const duties = new InferenceDuties({ consAddress: CONS, maxInFlight: 6 }, { executor, logger });
+    const items = Array.from({ length: 20 }, (_, i) => namedFromTensors({ input: row(i) }) as NamedTensor[]);
+    const single = (id: bigint): DutyRequest => ({
+      ...duty(modelId, [], false, "commit"),
+      requestId: id,
+      items: undefined,
+      inputs: items[0],
+    });
+    duties.onAssigned([
+      { ...duty(modelId, items, false, "commit"), requestId: 1n },
+      { ...duty(modelId, items, false, "commit"), requestId: 2n },
+      single(3n),
+    ]);
+    await duties.idle();
+    assert.equal(most, 6);
+    assert.equal(seen.length, 41);
+    // FIFO: the second batch and the single request start only when the first batch gives slots back
+    assert.deepEqual(seen.slice(0, 6), Array(6).fill("1"));
+    assert.equal(seen.lastIndexOf("1") < seen.indexOf("2"), true);
+  });
 });
