@@ -10,7 +10,7 @@ import type { Tensor } from "../../validator/executor/types.ts";
 function item(i: number): Record<string, Tensor> {
   return { x: { dtype: "int32", shape: [1], data: new Uint8Array(new Int32Array([i]).buffer) } };
 }
-const valueOf = (t: Record<string, Tensor>) => new Int32Array(t.x.data.slice().buffer)[0];
+const itemNo = (t: Record<string, Tensor>) => new Int32Array(t.x.data.slice().buffer)[0];
 
 function deps(itemOutcome: (inputs: Record<string, Tensor>) => Promise<Outcome>) {
   return {
@@ -33,7 +33,7 @@ describe("runBatch item by item", () => {
         inFlight++;
         most = Math.max(most, inFlight);
         // later items end first
-        await new Promise((r) => setTimeout(r, (n - valueOf(inputs)) % 7));
+        await new Promise((r) => setTimeout(r, (n - itemNo(inputs)) % 7));
         inFlight--;
         return { outputs: inputs };
       }),
@@ -41,7 +41,7 @@ describe("runBatch item by item", () => {
     assert.equal(runs, n);
     assert.equal(most, ITEM_CONCURRENCY);
     assert.deepEqual(
-      outcomes.map((o) => valueOf(o.outputs!)),
+      outcomes.map((o) => itemNo(o.outputs!)),
       Array.from({ length: n }, (_, i) => i),
     );
   });
@@ -54,7 +54,7 @@ describe("runBatch item by item", () => {
         Array.from({ length: n }, (_, i) => item(i)),
         false,
         deps(async (inputs) => {
-          const i = valueOf(inputs);
+          const i = itemNo(inputs);
           started.push(i);
           await new Promise((r) => setImmediate(r));
           if (i === 3) throw new Error("sandbox crashed");
