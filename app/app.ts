@@ -9,10 +9,7 @@ import { moduleVersions } from "../chain/baseapp/module-versions.ts";
 import { runTx } from "../chain/baseapp/run-tx.ts";
 import type { CacheMultiStore } from "../chain/store/types.ts";
 import { moduleAddress } from "../chain/types/address.ts";
-import { dgridAminoConverters } from "../client/amino.ts";
-import { authzAminoConverters } from "../client/amino-authz.ts";
-import { feegrantAminoConverters } from "../client/amino-feegrant.ts";
-import { govV1AminoConverters } from "../client/amino-gov.ts";
+import { clientAminoConverters } from "../client/amino-converters.ts";
 import { newAnteHandler, newSigVerifyAhead } from "../modules/auth/ante.ts";
 import { AccountKeeper } from "../modules/auth/keeper.ts";
 import { FeeCollectorName, GovModuleName } from "../modules/auth/keys.ts";
@@ -190,12 +187,7 @@ export class DGridApp extends BaseApp {
       sigVerifier: this.sigVerifier,
       // SIGN_MODE_LEGACY_AMINO_JSON for the DGrid messages, authz's and feegrant's (CosmJS has none for
       // them; the client signs with these same converters); the other SDK modules' types carry their own
-      aminoConverters: {
-        ...authzAminoConverters,
-        ...feegrantAminoConverters,
-        ...govV1AminoConverters,
-        ...dgridAminoConverters,
-      },
+      aminoConverters: clientAminoConverters(),
     };
     const authAnte = newAnteHandler(anteDeps);
     // the modules' own decorators after auth's (SDK order): inference checks requests in CheckTx

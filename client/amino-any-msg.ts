@@ -1,8 +1,8 @@
 // A Msg inside a Msg (a MsgExec's msgs, a gov v1 proposal's messages) in legacy amino JSON: the Any
 // becomes {type: the inner Msg's amino name, value: its amino JSON}, converted by the converter of
-// its own type (SDK v0.50 aminojson). The converters are CosmJS's defaults, the DGrid Msgs
-// (amino.ts), authz (amino-authz.ts: a MsgExec of a MsgGrant, ...), feegrant and gov v1; they are
-// gathered on first use, as some of those files use this one.
+// its own type (SDK v0.50 aminojson). The converters are CosmJS's defaults and every one the client
+// ships (amino-converters.ts: a MsgExec of a MsgGrant, ...); they are gathered on first use, as some
+// of those files use this one.
 import { Registry } from "@cosmjs/proto-signing";
 import {
   type AminoConverter,
@@ -11,23 +11,14 @@ import {
   defaultRegistryTypes,
 } from "@cosmjs/stargate";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { dgridAminoConverters } from "./amino.ts";
-import { authzAminoConverters } from "./amino-authz.ts";
-import { feegrantAminoConverters } from "./amino-feegrant.ts";
-import { govV1AminoConverters } from "./amino-gov.ts";
+import { clientAminoConverters } from "./amino-converters.ts";
 import { type AminoAny, aminoAny } from "./amino-json.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
 
 let inner: { registry: Registry; byType: Map<string, AminoConverter>; converters: AminoConverters } | undefined;
 function types() {
   if (!inner) {
-    const converters: AminoConverters = {
-      ...createDefaultAminoConverters(),
-      ...dgridAminoConverters,
-      ...feegrantAminoConverters,
-      ...authzAminoConverters,
-      ...govV1AminoConverters,
-    };
+    const converters: AminoConverters = { ...createDefaultAminoConverters(), ...clientAminoConverters() };
     // amino name -> the converter, with the type URL in place of its amino name
     const byType = new Map<string, AminoConverter>();
     for (const [typeUrl, c] of Object.entries(converters)) if (c) byType.set(c.aminoType, { ...c, aminoType: typeUrl });

@@ -3,6 +3,7 @@
 import { stringToPath } from "@cosmjs/crypto";
 import { DirectSecp256k1HdWallet, type GeneratedType, type OfflineSigner, Registry } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes, GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { dgridAminoTypes } from "./amino-converters.ts";
 import {
   BASE_DENOM,
   BECH32_PREFIXES,
@@ -59,6 +60,8 @@ export function signingOptions(opts: ConnectOptions) {
   return {
     gasPrice: dgridGasPrice(opts.gasPrice),
     registry: dgridRegistry(opts.extraTypes),
+    // amino-only signers (Ledger, Keplr's amino mode) sign DGrid, authz, feegrant and gov v1 Msgs too
+    aminoTypes: dgridAminoTypes(),
     broadcastTimeoutMs: opts.broadcastTimeoutMs,
     broadcastPollIntervalMs: opts.broadcastPollIntervalMs ?? 500,
   };

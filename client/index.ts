@@ -7,6 +7,7 @@ export type { Model, ModelServer, NamedTensor } from "../proto/gen/dgrid/registr
 export type { Reputation } from "../proto/gen/dgrid/reputation/v1/reputation.ts";
 export { dgridAminoConverters, dgridAminoMsgs } from "./amino.ts";
 export { authzAminoAuthorizations, authzAminoConverters } from "./amino-authz.ts";
+export { clientAminoConverters, dgridAminoTypes } from "./amino-converters.ts";
 export { feegrantAminoAllowances, feegrantAminoConverters } from "./amino-feegrant.ts";
 export { govV1AminoConverters, govV1AminoMsgs } from "./amino-gov.ts";
 export { itemOutcomeHash, verifyResultItem } from "./batch-proof.ts";

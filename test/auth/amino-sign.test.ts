@@ -1,13 +1,13 @@
 // SIGN_MODE_LEGACY_AMINO_JSON end to end on the inference test chain (four in-process apps): CosmJS's
 // SigningStargateClient with an amino-only signer (Secp256k1Wallet, as Keplr's amino mode and Ledger)
-// and the DGrid converters signs a MsgSend and every DGrid message; the app accepts them, refuses a
+// and the client's signing options (client/config.ts: DGridClient's) signs a MsgSend and every DGrid message; the app accepts them, refuses a
 // tampered signature with code 4 and a message that has no amino form with ErrNotSupported (37).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { encodeSecp256k1Pubkey, Secp256k1Wallet } from "@cosmjs/amino";
 import { encodePubkey, makeAuthInfoBytes } from "@cosmjs/proto-signing";
-import { AminoTypes, createDefaultAminoConverters, SigningStargateClient } from "@cosmjs/stargate";
+import { SigningStargateClient } from "@cosmjs/stargate";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgSoftwareUpgrade } from "cosmjs-types/cosmos/upgrade/v1beta1/tx";
@@ -15,6 +15,7 @@ import { CheckTxType } from "cosmjs-types/tendermint/abci/types";
 import { namedFromTensors } from "../../chain/tensor/canonical.ts";
 import { addressFromString, addressToString, Bech32PrefixValAddr } from "../../chain/types/address.ts";
 import { dgridAminoConverters } from "../../client/amino.ts";
+import { signingOptions } from "../../client/config.ts";
 import { aminoJsonOf } from "../../modules/auth/sign-modes.ts";
 import { defaultParams as inferenceDefaults } from "../../modules/inference/params.ts";
 import { defaultParams as registryDefaults } from "../../modules/registry/params.ts";
@@ -28,10 +29,8 @@ async function aminoSigner() {
   // the private key of test/app/helpers' testKey("alice"), alice being account 0 of the test chain
   const wallet = await Secp256k1Wallet.fromKey(new Uint8Array(createHash("sha256").update("alice").digest()), "dgrid");
   const [account] = await wallet.getAccounts();
-  const client = await SigningStargateClient.offline(wallet, {
-    registry,
-    aminoTypes: new AminoTypes({ ...createDefaultAminoConverters(), ...dgridAminoConverters }),
-  });
+  // the client's own signing options, as DGridClient.connectWithSigner uses them
+  const client = await SigningStargateClient.offline(wallet, { ...signingOptions({}), registry });
   let sequence = 0;
   return {
     account,

@@ -1,15 +1,13 @@
 // An amino-only signer (as Ledger and Keplr's amino mode) on the inference test chain: testKey(name)'s
 // private key in a CosmJS Secp256k1Wallet, signing SIGN_MODE_LEGACY_AMINO_JSON through
-// SigningStargateClient.offline with CosmJS's default converters plus every one the client ships
-// (DGrid, authz, feegrant, gov v1), at account `accountNumber` from sequence 0.
+// SigningStargateClient.offline with the client's own signing options (client/config.ts signingOptions,
+// what DGridClient.connectWithSigner uses: CosmJS's default converters plus every one the client
+// ships, DGrid, authz, feegrant and gov v1), at account `accountNumber` from sequence 0.
 import { createHash } from "node:crypto";
 import { Secp256k1Wallet } from "@cosmjs/amino";
-import { AminoTypes, createDefaultAminoConverters, SigningStargateClient, type StdFee } from "@cosmjs/stargate";
+import { SigningStargateClient, type StdFee } from "@cosmjs/stargate";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { dgridAminoConverters } from "../../client/amino.ts";
-import { authzAminoConverters } from "../../client/amino-authz.ts";
-import { feegrantAminoConverters } from "../../client/amino-feegrant.ts";
-import { govV1AminoConverters } from "../../client/amino-gov.ts";
+import { signingOptions } from "../../client/config.ts";
 import { registry } from "../inference/chain-setup.ts";
 import { CHAIN_ID } from "../inference/harness.ts";
 
@@ -25,14 +23,8 @@ export async function aminoSigner(name: string, accountNumber: bigint): Promise<
   const wallet = await Secp256k1Wallet.fromKey(new Uint8Array(createHash("sha256").update(name).digest()), "dgrid");
   const [account] = await wallet.getAccounts();
   const client = await SigningStargateClient.offline(wallet, {
+    ...signingOptions({}),
     registry,
-    aminoTypes: new AminoTypes({
-      ...createDefaultAminoConverters(),
-      ...dgridAminoConverters,
-      ...authzAminoConverters,
-      ...feegrantAminoConverters,
-      ...govV1AminoConverters,
-    }),
   });
   let sequence = 0;
   return {
