@@ -38,7 +38,7 @@ export function drawFault(rng: Prng, validators: number): Fault {
         nodes: rng
           .shuffle([...Array(validators).keys()])
           .slice(0, size)
-          .sort(),
+          .sort((a, b) => a - b),
         holdMs: rng.int(2000, 8000),
       };
     }
