@@ -1,5 +1,5 @@
-// The CLI's esbuild bundle (see dgrid.js): build/cli/b-<hash>/ (main.mjs and a chunk per lazily
-// imported command) and a manifest naming it and every file it was built from with its size and mtime. A bundle is used only while every one of
+// The CLI's esbuild bundle (see dgrid.js): build/cli/b-<hash>/ (main.mjs, a chunk per lazily
+// imported command, and sandbox-child.mjs: the onnxruntime sandbox process's entry) and a manifest naming it and every file it was built from with its size and mtime. A bundle is used only while every one of
 // those files is unchanged; otherwise it is rebuilt (about a second) before the command runs.
 // Concurrent processes may rebuild at once: each writes into a directory of its own, renamed to the
 // content-hashed name, and renames its manifest into place, so none ever reads a half-written file.
@@ -12,6 +12,8 @@ import { pathToFileURL } from "node:url";
 /** the checkout whose app/cli/main.ts `dgrid` runs */
 const ROOT = resolve(import.meta.dirname, "..");
 const ENTRY = "app/cli/main.ts";
+/** validator/onnx/sandbox.ts forks this one (bundled: DGRID_SANDBOX_CHILD, set by dgrid.js) */
+const SANDBOX_ENTRY = "validator/onnx/sandbox-child.ts";
 const FORMAT = 1;
 
 /**
@@ -22,7 +24,13 @@ export async function loadBundle(root = ROOT) {
   if (process.env.DGRID_NO_BUNDLE === "1") throw new Error("DGRID_NO_BUNDLE=1");
   const fresh = freshBundle(root);
   const file = fresh ?? (await build(root));
-  return { ...(await import(pathToFileURL(file).href)), built: fresh === undefined, file };
+  const sandboxChild = join(dirname(file), "sandbox-child.mjs");
+  return {
+    ...(await import(pathToFileURL(file).href)),
+    built: fresh === undefined,
+    file,
+    sandboxChild: existsSync(sandboxChild) ? sandboxChild : undefined,
+  };
 }
 
 const outDir = (root) => join(root, "build", "cli");
@@ -76,7 +84,10 @@ async function build(root) {
   const tmp = join(out, `.tmp-${process.pid}-${Date.now()}`);
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [ENTRY],
+    entryPoints: {
+      main: ENTRY,
+      ...(existsSync(join(root, SANDBOX_ENTRY)) ? { "sandbox-child": SANDBOX_ENTRY } : {}),
+    },
     bundle: true,
     // each command's lazy import() stays a chunk of its own, with its packages: `dgrid --help` or a
     // query loads neither onnxruntime nor libp2p

@@ -13,6 +13,8 @@ const entry = await loadBundle().catch((e) => {
   return undefined;
 });
 if (entry) {
+  // the onnxruntime sandboxes this process forks run the bundled child too (validator/onnx/sandbox.ts)
+  if (entry.sandboxChild) process.env.DGRID_SANDBOX_CHILD = entry.sandboxChild;
   await entry.main(process.argv);
 } else {
   const { register } = await import("tsx/esm/api");

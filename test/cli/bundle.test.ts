@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import pino from "pino";
 // @ts-expect-error: a plain .js module without types
 import { loadBundle } from "../../bin/cli-bundle.js";
+import { identityModel } from "../../validator/executor/probe-model.ts";
+import { OnnxSandbox } from "../../validator/onnx/sandbox.ts";
+import { PINNED } from "../support/models.ts";
 import { testTempDir } from "../support/temp-dir.ts";
 
 interface Loaded {
@@ -49,6 +53,33 @@ describe("dgrid's CLI bundle", () => {
       await assert.rejects(loadBundle(root), /DGRID_NO_BUNDLE/);
     } finally {
       delete process.env.DGRID_NO_BUNDLE;
+    }
+  });
+
+  it("the real checkout's bundle has the sandbox child; a sandbox forked from it opens a model", async () => {
+    const real = (await loadBundle()) as Loaded & { sandboxChild?: string };
+    assert.ok(real.sandboxChild?.endsWith("sandbox-child.mjs"), String(real.sandboxChild));
+    const before = process.env.DGRID_SANDBOX_CHILD;
+    process.env.DGRID_SANDBOX_CHILD = real.sandboxChild;
+    const sandbox = new OnnxSandbox({ name: "bundled" }, { logger: pino({ level: "silent" }) });
+    const alive = setInterval(() => {}, 1000); // an idle sandbox does not hold the event loop
+    try {
+      await sandbox.ready;
+      const cmdline = readFileSync(`/proc/${sandbox.pid}/cmdline`, "utf8").split("\0");
+      assert.ok(cmdline.includes(real.sandboxChild!), cmdline.join(" "));
+      assert.ok(!cmdline.some((a) => a.includes("tsx")), cmdline.join(" "));
+      const model = join(root, "identity.onnx");
+      writeFileSync(model, identityModel());
+      const reply = await sandbox.call({ op: "probe", path: model, options: PINNED, provider: "cpu" }, 60_000);
+      assert.deepEqual(
+        reply.meta?.inputs.map((i) => i.name),
+        ["x"],
+      );
+    } finally {
+      clearInterval(alive);
+      await sandbox.close();
+      if (before === undefined) delete process.env.DGRID_SANDBOX_CHILD;
+      else process.env.DGRID_SANDBOX_CHILD = before;
     }
   });
 });
