@@ -3,7 +3,7 @@
 // exactly --inputs inputs per target and every crash replays with the seed its job printed. Each
 // target's figures are merged: inputs and outcomes summed, inputs/s over the slowest job's time,
 // crashes summed, and every job's RSS (start -> end, peak) kept, since memory is per process.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import type { TargetReport } from "./runner.ts";
 
 export interface JobsOptions {
@@ -27,7 +27,13 @@ export function share(inputs: number, jobs: number, i: number): number {
   return Math.floor(inputs / jobs) + (i < inputs % jobs ? 1 : 0);
 }
 
-function runJob(i: number, o: JobsOptions): Promise<TargetReport[]> {
+interface Jobs {
+  children: ChildProcess[];
+  /** a signal was passed on: a job ending without a report is expected, not an error */
+  interrupted: boolean;
+}
+
+function runJob(i: number, o: JobsOptions, jobs: Jobs): Promise<TargetReport[]> {
   const args = [
     ...process.execArgv,
     process.argv[1],
@@ -41,6 +47,7 @@ function runJob(i: number, o: JobsOptions): Promise<TargetReport[]> {
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    jobs.children.push(child);
     let json: TargetReport[] | undefined;
     let rest = "";
     const onData = (chunk: Buffer) => {
@@ -57,6 +64,7 @@ function runJob(i: number, o: JobsOptions): Promise<TargetReport[]> {
     child.on("close", (code) => {
       if (rest.startsWith("JSON ")) json = JSON.parse(rest.slice(5)) as TargetReport[];
       if (json) resolve(json);
+      else if (jobs.interrupted) resolve([]);
       else reject(new Error(`job ${i} (seed ${o.seed + i}) exited with ${code} and no report`));
     });
   });
@@ -97,8 +105,26 @@ export function merge(perJob: TargetReport[][]): MergedReport[] {
   });
 }
 
-/** Runs the jobs side by side and merges their reports per target. */
+/**
+ * Runs the jobs side by side and merges their reports per target. Ctrl-C (or SIGTERM) is passed to
+ * every job, each prints its figures so far (runner.ts), and this process exits 130 once they are out.
+ */
 export async function runJobs(o: JobsOptions): Promise<MergedReport[]> {
-  const perJob = await Promise.all(Array.from({ length: o.jobs }, (_, i) => runJob(i, o)));
-  return merge(perJob);
+  const jobs: Jobs = { children: [], interrupted: false };
+  const forward = (signal: NodeJS.Signals) => {
+    jobs.interrupted = true;
+    for (const c of jobs.children) c.kill(signal);
+    Promise.allSettled(runs).then(() => process.exit(130));
+  };
+  process.once("SIGINT", forward);
+  process.once("SIGTERM", forward);
+  const runs = Array.from({ length: o.jobs }, (_, i) => runJob(i, o, jobs));
+  try {
+    const reports = await Promise.all(runs);
+    if (jobs.interrupted) await new Promise(() => {}); // forward() exits once every job is out
+    return merge(reports);
+  } finally {
+    process.off("SIGINT", forward);
+    process.off("SIGTERM", forward);
+  }
 }
