@@ -47,7 +47,11 @@ describe("watchRequest on a devnet node", () => {
       log,
     );
     // numerically: sort() alone compares as strings, and 10 < 9 there (heights 9 -> 10 failed the test)
-    assert.deepEqual([...live].sort((a, b) => (a ?? 0) - (b ?? 0)), live, log);
+    assert.deepEqual(
+      [...live].sort((a, b) => (a ?? 0) - (b ?? 0)),
+      live,
+      log,
+    );
     const last = updates[3];
     assert.equal(last.state, "finalized");
     if (last.state !== "finalized") return;
