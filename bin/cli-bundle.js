@@ -1,6 +1,7 @@
 // The CLI's esbuild bundle (see dgrid.js): build/cli/b-<hash>/ (main.mjs, a chunk per lazily
-// imported command, and sandbox-child.mjs: the onnxruntime sandbox process's entry) and a manifest naming it and every file it was built from with its size and mtime. A bundle is used only while every one of
-// those files is unchanged; otherwise it is rebuilt (about a second) before the command runs.
+// imported command, and sandbox-child.mjs: the onnxruntime sandbox process's entry) and a manifest
+// naming it and every file it was built from with its size and mtime. A bundle is used only while
+// every one of those files is unchanged; otherwise it is rebuilt (about a second) before the command runs.
 // Concurrent processes may rebuild at once: each writes into a directory of its own, renamed to the
 // content-hashed name, and renames its manifest into place, so none ever reads a half-written file.
 import { createHash } from "node:crypto";

@@ -16,8 +16,10 @@ export interface JobsOptions {
   log: (line: string) => void;
 }
 
+type JobFigures = Pick<TargetReport, "seed" | "inputs" | "seconds" | "rssStartMb" | "rssEndMb" | "rssPeakMb">;
+
 export interface MergedReport extends TargetReport {
-  jobs: { seed: number; inputs: number; seconds: number; rssStartMb: number; rssEndMb: number; rssPeakMb: number }[];
+  jobs: JobFigures[];
   /** each crashed job's report (its seed replays it) */
   crashedJobs: TargetReport[];
 }
