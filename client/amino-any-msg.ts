@@ -43,3 +43,18 @@ export function msgAnyFromAmino(json: unknown, path: string): Any {
   if (!c) throw new Error(`amino JSON: ${path}: unknown type ${j.type}`);
   return registry.encodeAsAny({ typeUrl: c.aminoType, value: c.fromAmino(j.value) });
 }
+
+/**
+ * A repeated Msg field (a MsgExec's msgs, a proposal's messages) in amino JSON: each Any converted,
+ * the field left out when empty (repeated Any without dont_omitempty). `name` names it in errors.
+ */
+export function msgListToAmino(anys: readonly Any[], name: string): AminoAny[] | undefined {
+  return anys.length > 0 ? anys.map((any, i) => msgAnyToAmino(any, `${name}[${i}]`)) : undefined;
+}
+
+/** The packed Msgs of a repeated Msg field in amino JSON (absent: none); throws for a non-array. */
+export function msgListFromAmino(json: unknown, name: string): Any[] {
+  const list = json ?? [];
+  if (!Array.isArray(list)) throw new Error(`amino JSON: ${name}: expected an array`);
+  return list.map((j, i) => msgAnyFromAmino(j, `${name}[${i}]`));
+}

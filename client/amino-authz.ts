@@ -12,7 +12,7 @@ import { SendAuthorization } from "cosmjs-types/cosmos/bank/v1beta1/authz";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { InferenceAuthorization } from "../proto/gen/dgrid/inference/v1/authz.ts";
 import { Coin, field, msg } from "./amino.ts";
-import { msgAnyFromAmino, msgAnyToAmino } from "./amino-any-msg.ts";
+import { msgListFromAmino, msgListToAmino } from "./amino-any-msg.ts";
 import { type AminoAny, aminoAny, type MessageSpec, messageFromAmino, messageToAmino } from "./amino-json.ts";
 
 /** An authorization type: its type URL, amino name, field table and ts-proto codec. */
@@ -122,14 +122,13 @@ const msgExec: AminoConverter = {
   aminoType: "cosmos-sdk/MsgExec",
   toAmino: (m: MsgExec) => {
     const value: Record<string, unknown> = m.grantee ? { grantee: m.grantee } : {};
-    if (m.msgs.length > 0) value.msgs = m.msgs.map((any, i) => msgAnyToAmino(any, `msgs[${i}]`));
+    const msgs = msgListToAmino(m.msgs, "msgs");
+    if (msgs) value.msgs = msgs;
     return value;
   },
   fromAmino: (v: Record<string, unknown>) => {
     const grantee = messageFromAmino(msg("MsgExec", field("grantee", "string")), v).grantee as string;
-    const list = v.msgs ?? [];
-    if (!Array.isArray(list)) throw new Error("amino JSON: msgs: expected an array");
-    return MsgExec.fromPartial({ grantee, msgs: list.map((json, i) => msgAnyFromAmino(json, `msgs[${i}]`)) });
+    return MsgExec.fromPartial({ grantee, msgs: msgListFromAmino(v.msgs, "msgs") });
   },
 };
 

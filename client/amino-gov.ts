@@ -4,11 +4,11 @@
 // checks them against the descriptors) and amino-json.ts writes them as the SDK's encoder does; a
 // proposal's messages are {type, value} of their own amino forms (amino-any-msg.ts), so a proposal
 // whose message has none cannot be signed this way.
-// Use: `new AminoTypes({ ...createDefaultAminoConverters(), ...govV1AminoConverters })`.
+// Use: dgridAminoTypes() (amino-converters.ts), which has these beside every other converter the client ships.
 import type { AminoConverter, AminoConverters } from "@cosmjs/stargate";
 import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from "cosmjs-types/cosmos/gov/v1/tx";
 import { Coin, converter, type DGridAminoMsg, entry, field, msg } from "./amino.ts";
-import { msgAnyFromAmino, msgAnyToAmino } from "./amino-any-msg.ts";
+import { msgListFromAmino, msgListToAmino } from "./amino-any-msg.ts";
 import { messageFromAmino, messageToAmino } from "./amino-json.ts";
 
 const WeightedVoteOption = msg("cosmos.gov.v1.WeightedVoteOption", field("option", "enum"), field("weight", "string"));
@@ -66,16 +66,14 @@ const msgSubmitProposal: AminoConverter = {
   aminoType: "cosmos-sdk/v1/MsgSubmitProposal",
   toAmino: (m: MsgSubmitProposal) => {
     const value: Record<string, unknown> = messageToAmino(submitProposalSpec, m);
-    // messages: a repeated Any without dont_omitempty, left out when empty
-    if (m.messages.length > 0) value.messages = m.messages.map((any, i) => msgAnyToAmino(any, `messages[${i}]`));
+    const messages = msgListToAmino(m.messages, "messages");
+    if (messages) value.messages = messages;
     return value;
   },
   fromAmino: (v: Record<string, unknown>) => {
-    const list = v.messages ?? [];
-    if (!Array.isArray(list)) throw new Error("amino JSON: messages: expected an array");
     return MsgSubmitProposal.fromPartial({
       ...messageFromAmino(submitProposalSpec, v),
-      messages: list.map((json, i) => msgAnyFromAmino(json, `messages[${i}]`)),
+      messages: msgListFromAmino(v.messages, "messages"),
     });
   },
 };

@@ -1,7 +1,7 @@
 // CosmJS amino converters for every DGrid message (SIGN_MODE_LEGACY_AMINO_JSON: Keplr's amino signing,
 // Ledger). The field tables below mirror proto/dgrid/*/v1 (names, types and amino annotations; a test
 // checks them against proto/gen/descriptors.binpb) and amino-json.ts writes them as the SDK would.
-// Use: `new AminoTypes({ ...createDefaultAminoConverters(), ...dgridAminoConverters })`.
+// Use: dgridAminoTypes() (amino-converters.ts), which has these beside every other converter the client ships.
 import type { AminoConverter, AminoConverters } from "@cosmjs/stargate";
 import {
   MsgRequestInference,
