@@ -48,10 +48,6 @@ export async function startAppNode(
   };
 }
 
-/**
- * A DGridApp on the in-memory store (chain id CHAIN_ID, minimum gas price 0.025udgrid), InitChain'ed
- * from `state`, one block in, behind the fake RPC: what the CLI tests run their commands against.
- */
 /** A DGridApp on the in-memory store with the minimum gas price 0.025udgrid, not yet InitChain'ed. */
 function memoryApp(chainId: string, stakingKeeper?: StakingKeeperI): DGridApp {
   return new DGridApp(
@@ -65,6 +61,10 @@ function memoryApp(chainId: string, stakingKeeper?: StakingKeeperI): DGridApp {
   );
 }
 
+/**
+ * A DGridApp on the in-memory store (chain id CHAIN_ID, minimum gas price 0.025udgrid), InitChain'ed
+ * from `state`, one block in, behind the fake RPC: what the CLI tests run their commands against.
+ */
 export async function startGenesisAppNode(
   state: Record<string, unknown>,
   opts: { stakingKeeper?: StakingKeeperI; statusOther?: Record<string, string> } = {},
