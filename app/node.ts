@@ -52,6 +52,7 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
           consAddress: validatorAddress,
           models: config.models,
           blobs: config.blobs,
+          outputs: config.outputs,
           inference: config.inference,
         },
         {

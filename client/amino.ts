@@ -129,6 +129,8 @@ const InferenceParamsSpec = msg(
   field("max_batch", "uint32"),
   field("blob_threshold_bytes", "uint64"),
   field("blob_max_bytes", "uint64"),
+  field("output_hash_threshold_bytes", "uint64"),
+  field("max_hashed_output_bytes", "uint64"),
 );
 
 const ReputationParamsSpec = msg(

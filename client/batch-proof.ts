@@ -1,10 +1,12 @@
 // Checking one item of a batched request without the others: Query/Result with `item` answers the
 // item, its Merkle path and the item count; the result's items_root is the root of the batch
 // Merkle tree (chain/tensor/batch-merkle.ts) over every item's outcome hash. verifyResultItem
-// recomputes the item's hash from its outputs (or its error class) and walks the path to the root.
+// recomputes the item's hash from its outputs (its reference to outputs by hash, or its error class)
+// and walks the path to the root.
 import { sha256 } from "@cosmjs/crypto";
 import { verifyBatchProof } from "../chain/tensor/batch-merkle.ts";
 import { canonicalErrorCode, canonicalOutput, tensorsFromNamed } from "../chain/tensor/canonical.ts";
+import { canonicalRef } from "../chain/tensor/digest.ts";
 import { type ItemResult, RequestStatus } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { QueryResultResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
 
@@ -12,6 +14,8 @@ import type { QueryResultResponse } from "../proto/gen/dgrid/inference/v1/query.
 export function itemOutcomeHash(item: ItemResult): Uint8Array {
   switch (item.status) {
     case RequestStatus.REQUEST_STATUS_FINALIZED:
+      // outputs by hash: the item stands for its reference (fetch and check the bytes: output-fetch.ts)
+      if (item.outputRef) return sha256(canonicalRef(item.outputRef));
       return sha256(canonicalOutput(tensorsFromNamed(item.outputs)));
     case RequestStatus.REQUEST_STATUS_FAILED:
       return sha256(canonicalErrorCode(item.error));

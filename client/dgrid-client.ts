@@ -15,6 +15,7 @@ import {
   setupBankExtension,
 } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { policyFromProto } from "../chain/tensor/agreement.ts";
 import type { InferenceItem, InferenceResult, InputBlob } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import { MsgRequestInferenceResponse } from "../proto/gen/dgrid/inference/v1/tx.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
@@ -22,6 +23,7 @@ import type { MsgRegisterModel } from "../proto/gen/dgrid/registry/v1/tx.ts";
 import { BLOB_ENDPOINT_STATUS_KEY, offloadLargeInputs, uploadBlob } from "./blob-upload.ts";
 import { type ConnectOptions, DEFAULT_RPC, DGRID_DENOM, signingOptions, walletFromMnemonic } from "./config.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
+import { fetchOutputsByHash } from "./output-fetch.ts";
 import { type DGridExtension, isNotFound, type RequestId, setupDGridExtension } from "./queries.ts";
 import { namedTensors, type Tensor } from "./tensor.ts";
 import { type RequestUpdate, type WatchOptions, watchRequest } from "./watch.ts";
@@ -170,6 +172,38 @@ export class DGridClient {
     }
   }
 
+  /**
+   * A settled request's outputs: inline ones as the result carries them; outputs revealed by hash
+   * (the result's output_ref) fetched from a node's GET /outputs/<sha256> and checked against the
+   * reference under the model's policy (output-fetch.ts). `item`: that item of a batch; `url`: the
+   * node endpoint (default: the models_url the RPC node advertises). Throws OutputFetchError when no
+   * bytes check out, and when the request is not settled.
+   */
+  async fetchOutputs(
+    requestId: RequestId,
+    opts: { item?: number; url?: string; fetch?: typeof fetch } = {},
+  ): Promise<NamedTensor[]> {
+    const result = await this.query.inference.result(requestId);
+    const target = opts.item === undefined ? result : result.items[opts.item];
+    if (!target) throw new Error(`request ${requestId} has no item ${opts.item}`);
+    if (!target.outputRef) return target.outputs;
+    const request = await this.query.inference.request(requestId);
+    const { model } = await this.query.registry.model(request.modelId);
+    const url = opts.url ?? (await this.modelsEndpoint("url"));
+    return fetchOutputsByHash(url, target, policyFromProto(model.policy), opts.fetch);
+  }
+
+  /** The models_url the RPC node advertises (its model, blob and output endpoint). */
+  protected async modelsEndpoint(option: string): Promise<string> {
+    const status = await this.comet.status();
+    const url = status.nodeInfo.other.get(BLOB_ENDPOINT_STATUS_KEY);
+    if (!url)
+      throw new Error(
+        `the node at ${this.rpcUrl} advertises no model endpoint (node_info.other.${BLOB_ENDPOINT_STATUS_KEY}): pass ${option}`,
+      );
+    return url;
+  }
+
   disconnect(): void {
     this.stargate.disconnect();
   }
@@ -255,14 +289,7 @@ export class SigningDGridClient extends DGridClient {
 
   /** The node blob endpoint: opts.blobUrl, else the models_url the RPC node advertises. */
   private async blobEndpoint(opts: RequestInferenceOptions): Promise<string> {
-    if (opts.blobUrl) return opts.blobUrl;
-    const status = await this.comet.status();
-    const url = status.nodeInfo.other.get(BLOB_ENDPOINT_STATUS_KEY);
-    if (!url)
-      throw new Error(
-        `the node at ${this.rpcUrl} advertises no blob endpoint (node_info.other.${BLOB_ENDPOINT_STATUS_KEY}): pass blobUrl`,
-      );
-    return url;
+    return opts.blobUrl ?? this.modelsEndpoint("blobUrl");
   }
 
   /** Inputs over the blob_threshold_bytes param uploaded as blobs (README.md#blobs), the rest unchanged. */

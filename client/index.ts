@@ -1,7 +1,13 @@
 // @dgrid/client: a TypeScript SDK for DGrid over CosmJS, for Node and browsers. This file only
 // re-exports; each part lives in its own file.
 export { type TensorJson, tensorFromJson, tensorToJson, tensorValues } from "../chain/tensor/json.ts";
-export type { InferenceRequest, InferenceResult, ItemResult } from "../proto/gen/dgrid/inference/v1/inference.ts";
+export type {
+  InferenceRequest,
+  InferenceResult,
+  ItemResult,
+  OutputRef,
+  OutputSource,
+} from "../proto/gen/dgrid/inference/v1/inference.ts";
 export { RequestStatus } from "../proto/gen/dgrid/inference/v1/inference.ts";
 export type { Model, ModelServer, NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 export type { Reputation } from "../proto/gen/dgrid/reputation/v1/reputation.ts";
@@ -55,6 +61,7 @@ export {
   type KeplrWallet,
   keplrChainInfo,
 } from "./keplr.ts";
+export { checkOutputBytes, fetchOutputsByHash, OutputFetchError, type OutputsByHash } from "./output-fetch.ts";
 export { type DGridExtension, isNotFound, type Pagination, type RequestId, setupDGridExtension } from "./queries.ts";
 export { SIMULATE_PATH, type SimulateWithFeeArgs, SimulationError, simulateWithFee } from "./simulate.ts";
 export {

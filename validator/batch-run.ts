@@ -19,8 +19,8 @@ export interface BatchRunDeps {
   execute(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>>;
   /** one item's outcome on its own (the single-request path: error classes, output size limit) */
   itemOutcome(inputs: Record<string, Tensor>): Promise<Outcome>;
-  /** the outcome of outputs already computed (the output size limit) */
-  outputsOutcome(outputs: Record<string, Tensor>): Outcome;
+  /** the outcome of outputs already computed (the output size limits; outputs by hash are stored) */
+  outputsOutcome(outputs: Record<string, Tensor>): Outcome | Promise<Outcome>;
   /** whether an executor error is the input's fault (an error class) rather than this node's */
   isInputError(e: unknown): boolean;
 }
@@ -46,13 +46,15 @@ export async function runBatch(
     } catch (e) {
       if (!deps.isInputError(e)) throw e;
     }
+    let split: Record<string, Tensor>[] | undefined;
     if (outputs) {
       try {
-        return { outcomes: splitRows(outputs, rows).map((o) => deps.outputsOutcome(o)), runs: 1 };
+        split = splitRows(outputs, rows);
       } catch {
         // outputs whose first dim is not the batch's: run the items one by one
       }
     }
+    if (split) return { outcomes: await Promise.all(split.map((o) => deps.outputsOutcome(o))), runs: 1 };
   }
   const outcomes: Outcome[] = new Array(items.length);
   let next = 0;

@@ -27,13 +27,19 @@
 //   (deps.blobs: this node's blob store, else peers by hash); when they cannot be, the extension
 //   carries OutputCommitment{blob_unavailable} instead of a commitment, and the chain refunds the
 //   request (blob_unavailable) once too few executors committed.
+// - Outputs by hash (DutyRequest.outputsByHash): outputs over the threshold are kept in the node's
+//   output store (deps.outputs, served on GET /outputs/<sha256>) and committed to and revealed as an
+//   OutputRef (chain/tensor/digest.ts): the sha256 and size of their canonical bytes, their layout,
+//   and the digest the model's policy compares.
 // - Finished work is written to the state file once per extension() call, before the extension that
 //   carries its commitment is returned (not once per job: that rewrote the whole file per job).
 import { randomBytes as nodeRandomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
+import type { Policy } from "../chain/tensor/agreement.ts";
+import { canonicalOutput, namedFromTensors, tensorsFromNamed } from "../chain/tensor/canonical.ts";
+import { outputRef } from "../chain/tensor/digest.ts";
 import { toHex } from "../chain/types/bytes.ts";
 import { canonicalBatch } from "../modules/inference/batch.ts";
 import { withBlobData } from "../modules/inference/blobs.ts";
@@ -46,11 +52,12 @@ import {
   type Outcome,
   outputBytes,
 } from "../modules/inference/outcome.ts";
-import type {
-  InputBlob,
-  OutputCommitment,
-  OutputReveal,
-  VoteExtension,
+import {
+  type InputBlob,
+  type OutputCommitment,
+  OutputRef,
+  type OutputReveal,
+  type VoteExtension,
 } from "../proto/gen/dgrid/inference/v1/inference.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { ITEM_CONCURRENCY, runBatch } from "./batch-run.ts";
@@ -93,6 +100,12 @@ export interface DutiesDeps {
    * reported unavailable.
    */
   blobs?: { obtain(hash: string, size: number): Promise<Uint8Array> };
+  /**
+   * keeps the canonical bytes of outputs revealed by hash (hash: lowercase hex sha256), which the
+   * node serves on GET /outputs/<sha256> (validator/blob-store). None: such outputs fail on this node
+   * (no commitment).
+   */
+  outputs?: { put(hash: string, bytes: Uint8Array): Promise<unknown> };
 }
 
 type SavedTensor = { name: string; dtype: string; shape: number[]; data: string };
@@ -103,14 +116,17 @@ interface SavedWork {
   outputs: SavedTensor[];
   /** ExecutionError of an error outcome (absent: outputs) */
   error?: number;
+  /** outputs by hash: the reference (OutputRef's proto JSON) */
+  outputRef?: unknown;
   /** a batch: the item outcomes */
-  items?: { outputs: SavedTensor[]; error?: number }[];
+  items?: { outputs: SavedTensor[]; error?: number; outputRef?: unknown }[];
 }
 
 /** One item's outcome of a batch, as revealed. */
 interface ItemWork {
   outputs: NamedTensor[];
   error: ExecutionError;
+  outputRef?: OutputRef;
 }
 
 type Work =
@@ -125,6 +141,8 @@ type Work =
       outputs: NamedTensor[];
       /** EXECUTION_ERROR_UNSPECIFIED for outputs */
       error: ExecutionError;
+      /** outputs by hash (outputs empty) */
+      outputRef?: OutputRef;
       /** a batch: one outcome per item (outputs empty, error UNSPECIFIED) */
       items: ItemWork[];
       commitment: Uint8Array;
@@ -139,10 +157,16 @@ function toSaved(t: NamedTensor): SavedTensor {
   return { ...t, data: Buffer.from(t.data).toString("base64") };
 }
 
-/** Approximate encoded size of a reveal's outputs (the extension budget). */
-function sizeOf(outputs: NamedTensor[], items: ItemWork[]): number {
-  const bytes = (ts: NamedTensor[]) => ts.reduce((n, t) => n + t.data.length + t.name.length + 16, 0);
-  return bytes(outputs) + items.reduce((n, i) => n + bytes(i.outputs) + 8, 0);
+function refFromSaved(json: unknown): { outputRef?: OutputRef } {
+  return json === undefined ? {} : { outputRef: OutputRef.fromJSON(json) };
+}
+
+/** Approximate encoded size of a reveal's outputs or references (the extension budget). */
+function sizeOf(outputs: NamedTensor[], items: ItemWork[], ref?: OutputRef): number {
+  const bytes = (ts: NamedTensor[]) =>
+    ts.reduce((n, t) => n + t.data.length + t.name.length + 16 + 4 * t.shape.length, 0);
+  const refBytes = (r?: OutputRef) => (r ? 48 + r.digest.length + bytes(r.layout) : 0);
+  return bytes(outputs) + refBytes(ref) + items.reduce((n, i) => n + bytes(i.outputs) + refBytes(i.outputRef) + 8, 0);
 }
 
 /** The error class of an executor failure that is the input's fault, or undefined for a node-local one. */
@@ -158,6 +182,7 @@ export class InferenceDuties implements InferenceDutiesI {
   private readonly logger: Logger;
   private readonly random: (n: number) => Uint8Array;
   private readonly blobs?: DutiesDeps["blobs"];
+  private readonly outputStore?: DutiesDeps["outputs"];
   private readonly work = new Map<bigint, Work>();
   private readonly inFlight = new Set<Promise<void>>();
   /** consecutive extension() calls that did not list a request */
@@ -180,6 +205,7 @@ export class InferenceDuties implements InferenceDutiesI {
     this.logger = deps.logger.child({ component: "inference-duties" });
     this.random = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
     this.blobs = deps.blobs;
+    this.outputStore = deps.outputs;
     this.stateFile = options.stateFile;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 64);
     this.load();
@@ -253,7 +279,14 @@ export class InferenceDuties implements InferenceDutiesI {
           salt: w.salt,
           outputs: w.outputs,
           error: w.error,
-          items: w.items.map((i) => ({ outputs: i.outputs, error: i.error, hash: new Uint8Array(), invalid: false })),
+          outputRef: w.outputRef,
+          items: w.items.map((i) => ({
+            outputs: i.outputs,
+            error: i.error,
+            hash: new Uint8Array(),
+            invalid: false,
+            outputRef: i.outputRef,
+          })),
         });
       }
     }
@@ -269,6 +302,7 @@ export class InferenceDuties implements InferenceDutiesI {
         const items = (w.items ?? []).map((i) => ({
           outputs: i.outputs.map(fromSaved),
           error: i.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+          ...refFromSaved(i.outputRef),
         }));
         this.work.set(BigInt(id), {
           state: "done",
@@ -276,8 +310,9 @@ export class InferenceDuties implements InferenceDutiesI {
           commitment: Buffer.from(w.commitment, "base64"),
           outputs,
           error: w.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+          ...refFromSaved(w.outputRef),
           items,
-          bytes: sizeOf(outputs, items),
+          bytes: sizeOf(outputs, items, w.outputRef === undefined ? undefined : OutputRef.fromJSON(w.outputRef)),
         });
       }
     } catch (e) {
@@ -296,11 +331,13 @@ export class InferenceDuties implements InferenceDutiesI {
         commitment: Buffer.from(w.commitment).toString("base64"),
         outputs: w.outputs.map(toSaved),
         ...(w.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED ? { error: w.error } : {}),
+        ...(w.outputRef ? { outputRef: OutputRef.toJSON(w.outputRef) } : {}),
         ...(w.items.length > 0
           ? {
               items: w.items.map((i) => ({
                 outputs: i.outputs.map(toSaved),
                 ...(i.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED ? { error: i.error } : {}),
+                ...(i.outputRef ? { outputRef: OutputRef.toJSON(i.outputRef) } : {}),
               })),
             }
           : {}),
@@ -401,16 +438,38 @@ export class InferenceDuties implements InferenceDutiesI {
     return this.outputsOutcome(r, outputs);
   }
 
-  /** Outputs over max_output_bytes are the OUTPUT_TOO_LARGE error outcome (the chain would refuse them). */
-  private outputsOutcome(r: DutyRequest, outputs: Record<string, Tensor>): Outcome {
-    if (outputBytes(Object.values(outputs)) > r.maxOutputBytes) {
+  /**
+   * Outputs over output_hash_threshold_bytes (where the request's model allows it) go by hash: stored
+   * here, revealed as a reference; outputs over max_hashed_output_bytes, or inline ones over
+   * max_output_bytes, are the OUTPUT_TOO_LARGE error outcome (the chain would refuse them), exactly
+   * as the chain's reveal form (modules/inference/reveal.ts) decides.
+   */
+  private async outputsOutcome(r: DutyRequest, outputs: Record<string, Tensor>): Promise<Outcome> {
+    const bytes = outputBytes(Object.values(outputs));
+    const byHash = r.outputsByHash;
+    const tooLarge = (param: string, max: number): Outcome => {
       this.logger.info(
-        { requestId: r.requestId.toString(), modelId: r.modelId, max: r.maxOutputBytes },
-        "outputs over max_output_bytes: committing the error outcome",
+        { requestId: r.requestId.toString(), modelId: r.modelId, bytes, max },
+        `outputs over ${param}: committing the error outcome`,
       );
       return { error: ExecutionError.EXECUTION_ERROR_OUTPUT_TOO_LARGE };
+    };
+    if (byHash && bytes > byHash.thresholdBytes) {
+      if (bytes > byHash.maxBytes) return tooLarge("max_hashed_output_bytes", byHash.maxBytes);
+      return { ref: await this.storeOutputs(byHash.policy, outputs) };
     }
+    if (bytes > r.maxOutputBytes) return tooLarge("max_output_bytes", r.maxOutputBytes);
     return { outputs };
+  }
+
+  /** Keeps outputs' canonical bytes in the node's output store; returns the reference to reveal. */
+  private async storeOutputs(policy: Policy, outputs: Record<string, Tensor>): Promise<OutputRef> {
+    if (!this.outputStore)
+      throw new Error("outputs over output_hash_threshold_bytes, and this node has no output store");
+    const canonical = canonicalOutput(outputs);
+    const hash = sha256(canonical);
+    await this.outputStore.put(toHex(hash), canonical);
+    return outputRef(policy, outputs, canonical, hash);
   }
 
   /** Executor jobs a request has at once: one, or for a batch run item by item, up to ITEM_CONCURRENCY. */
@@ -486,6 +545,7 @@ export class InferenceDuties implements InferenceDutiesI {
         items = outcomes.map((x) => ({
           outputs: x.outputs ? namedFromTensors(x.outputs) : [],
           error: x.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+          ...(x.ref ? { outputRef: x.ref } : {}),
         }));
         // the batch outcome: the Merkle root over the items' outcome hashes
         canonical = canonicalBatch(outcomes.map((x) => sha256(canonicalOutcome(x))));
@@ -499,9 +559,10 @@ export class InferenceDuties implements InferenceDutiesI {
         salt,
         outputs: named,
         error: o?.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
+        ...(o?.ref ? { outputRef: o.ref } : {}),
         items,
         commitment: commitmentHash(r.requestId, this.consAddress, salt, canonical),
-        bytes: sizeOf(named, items),
+        bytes: sizeOf(named, items, o?.ref),
       });
       this.jobs?.inc({ result: o?.error !== undefined ? "error_outcome" : "ok" });
       this.dirty = true;

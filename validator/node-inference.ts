@@ -5,6 +5,9 @@
 //   (PUT/GET/HEAD /blobs/<sha256>), and the BlobFetcher the duties obtain blobs with (own store, else
 //   models.peers by hash); on each sync pass, blobs no pending request names are pruned once their
 //   last upload or fetch is blobs.settled-grace old (their requests settled), any past blobs.retention;
+// - the output store (<home>/data/outputs, config [outputs]): outputs the duties revealed by hash,
+//   served on GET/HEAD /outputs/<sha256> (a node without them asks models.peers), pruned past
+//   outputs.retention;
 // - the OnnxExecutor (config inference.executionProvider; a missing CUDA provider is a startup error);
 // - the InferenceDuties handed to DGridApp (commit/reveal work of this node's validator);
 // - a sync loop (every inference.syncIntervalMs, after the node started): for each registered model
@@ -31,6 +34,7 @@ import { addressFromString, addressToString, Bech32PrefixValAddr } from "../chai
 import { toHex } from "../chain/types/bytes.ts";
 import { dgridMsgTypes } from "../client/dgrid-types.ts";
 import { dgridRegistry } from "../client/index.ts";
+import { MAX_HASHED_OUTPUT_LIMIT } from "../modules/inference/params.ts";
 import { QueryPendingRequestsRequest, QueryPendingRequestsResponse } from "../proto/gen/dgrid/inference/v1/query.ts";
 import {
   QueryModelRequest,
@@ -44,6 +48,7 @@ import type { Model } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import { BlobStore } from "./blob-store/blob-store.ts";
 import { BlobFetcher } from "./blob-store/fetch.ts";
 import { blobStoreRoutes } from "./blob-store/http.ts";
+import { outputStoreRoutes } from "./blob-store/output-routes.ts";
 import { ConformanceChecker, type ConformanceModel, type ConformanceResult, underPolicy } from "./conformance.ts";
 import { InferenceDuties } from "./duties.ts";
 import { ErrProviderUnavailable } from "./errors.ts";
@@ -61,6 +66,8 @@ export interface NodeInferenceOptions {
   models: { laddr: string; maxModelBytes: number; peers: string[]; import: string[] };
   /** the input blob store (config [blobs]); absent: the config defaults */
   blobs?: { maxBytes: number; maxTotalBytes: number; retentionMs: number; settledGraceMs: number; fetchWaitMs: number };
+  /** the output store (config [outputs]); absent: the config defaults */
+  outputs?: { maxTotalBytes: number; retentionMs: number };
   inference: {
     executionProvider: ExecutionProvider;
     workers: number;
@@ -120,12 +127,19 @@ const BLOB_DEFAULTS = {
   fetchWaitMs: 2_000,
 };
 
+/** config [outputs] defaults (chain/node/config/fields.ts) */
+const OUTPUT_DEFAULTS = { maxTotalBytes: 4 * 1024 * 1024 * 1024, retentionMs: 86_400_000 };
+/** the largest canonical output the store takes: max_hashed_output_bytes' bound plus the encoding's headers */
+const MAX_STORED_OUTPUT_BYTES = Number(MAX_HASHED_OUTPUT_LIMIT) + 1024 * 1024;
+
 export class NodeInference {
   readonly store: ModelStore;
   /** inference input blobs (<home>/data/blobs), served on the model endpoint */
   readonly blobStore: BlobStore;
   private readonly blobOptions: NonNullable<NodeInferenceOptions["blobs"]>;
   private readonly blobFetcher: BlobFetcher;
+  /** outputs this node's executor revealed by hash (<home>/data/outputs), served on GET /outputs/<sha256> */
+  readonly outputStore: BlobStore;
   executor?: OnnxExecutor;
   duties?: InferenceDuties;
   checker?: ConformanceChecker;
@@ -158,6 +172,17 @@ export class NodeInference {
       },
       { logger: deps.logger },
     );
+    const outputs = options.outputs ?? OUTPUT_DEFAULTS;
+    this.outputStore = new BlobStore(
+      {
+        home: options.home,
+        subdir: "outputs",
+        maxBlobBytes: MAX_STORED_OUTPUT_BYTES,
+        maxTotalBytes: outputs.maxTotalBytes,
+        retentionMs: outputs.retentionMs,
+      },
+      { logger: deps.logger },
+    );
     this.blobFetcher = new BlobFetcher(
       { peers: options.models.peers, waitMs: blobs.fetchWaitMs },
       { store: this.blobStore, logger: deps.logger },
@@ -168,6 +193,7 @@ export class NodeInference {
   async start(): Promise<void> {
     await this.store.init();
     await this.blobStore.init();
+    await this.outputStore.init();
     for (const file of this.options.models.import) {
       const res = await this.store.put(createReadStream(file));
       this.logger.info({ file, model: res.id, created: res.created }, "model imported");
@@ -199,6 +225,7 @@ export class NodeInference {
         executor: this.deps.dutiesExecutor?.(executor) ?? executor,
         logger: this.deps.logger,
         blobs: this.blobFetcher,
+        outputs: this.outputStore,
         metricsRegistry: this.deps.metricsRegistry,
       },
     );
@@ -221,6 +248,9 @@ export class NodeInference {
     });
     await app.register(modelStoreRoutes(this.store));
     await app.register(blobStoreRoutes(this.blobStore));
+    await app.register(
+      outputStoreRoutes(this.outputStore, { peers: this.options.models.peers }, { logger: this.deps.logger }),
+    );
     await app.listen({ host, port });
     const addr = app.server.address();
     this.http = app;
@@ -331,6 +361,7 @@ export class NodeInference {
   /** Blobs past the retention window; then those no pending request names, past the grace. */
   private async pruneBlobs(query: AppQuery): Promise<void> {
     await this.blobStore.prune();
+    await this.outputStore.prune();
     await this.blobStore.pruneSettled(() => this.pendingBlobHashes(query), this.blobOptions.settledGraceMs);
   }
 

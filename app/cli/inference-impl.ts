@@ -11,6 +11,7 @@ import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { type TensorJson, tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
+import { fetchOutputsByHash } from "../../client/output-fetch.ts";
 import { DEFAULT_SESSION_OPTIONS, goldenVectorsToProto, parseCoin, sha256Hex, specFromIo } from "../../models/demo.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import {
@@ -96,7 +97,11 @@ export async function uploadModel(io: CliIO, base: string, file: string): Promis
  */
 export async function modelsEndpoint(io: CliIO, cmd: Command, explicit?: string): Promise<string> {
   if (explicit) return explicit.replace(/\/+$/, "");
-  const url = nodeUrl(cmd, io);
+  return reportedModelsUrl(nodeUrl(cmd, io));
+}
+
+/** The model endpoint the node at `url` reports in its status. */
+async function reportedModelsUrl(url: string): Promise<string> {
   const status = await withNode(url, () => rpcCall(url, "status"));
   const reported = status?.node_info?.other?.[MODELS_URL_KEY];
   if (typeof reported !== "string" || reported === "") {
@@ -440,13 +445,50 @@ async function tryResult(url: string, id: string) {
   }
 }
 
-export async function queryResult(url: string, id: string) {
+/**
+ * A request's result. Outputs revealed by hash (output_ref) are fetched from the node's model
+ * endpoint (`modelsUrl`, else the one the node reports) and checked against the reference under the
+ * model's policy, so they print like inline ones; when that fails the result says why in
+ * `outputs_error` (the result itself stands).
+ */
+export async function queryResult(url: string, id: string, modelsUrl?: string) {
   const res = QueryResultResponse.decode(
     await abci(url, "/dgrid.inference.v1.Query/Result", QueryResultRequest.encode({ id: parseId(id) }).finish()),
   );
   const r = res.result!;
-  const json = snakeKeys(QueryResultResponse.toJSON(res)) as { result: Record<string, unknown> };
-  return { ...json.result, status: RequestStatus[r.status] ?? r.status, outputs: withValues(r.outputs) };
+  const json = snakeKeys(QueryResultResponse.toJSON(res)) as {
+    result: Record<string, unknown> & { items?: unknown[] };
+  };
+  const out: Record<string, unknown> = {
+    ...json.result,
+    status: RequestStatus[r.status] ?? r.status,
+    outputs: withValues(r.outputs),
+  };
+  const targets = [r, ...r.items].filter((t) => t.outputRef !== undefined);
+  if (targets.length === 0) return out;
+  try {
+    const request = QueryRequestResponse.decode(
+      await abci(url, "/dgrid.inference.v1.Query/Request", QueryRequestRequest.encode({ id: r.requestId }).finish()),
+    ).request!;
+    const model = QueryModelResponse.decode(
+      await abci(url, "/dgrid.registry.v1.Query/Model", QueryModelRequest.encode({ id: request.modelId }).finish()),
+    ).model!;
+    const base = modelsUrl ?? (await reportedModelsUrl(url));
+    const policy = policyFromProto(model.policy);
+    if (r.outputRef) out.outputs = withValues(await fetchOutputsByHash(base, r, policy));
+    if (r.items.some((it) => it.outputRef)) {
+      const items = (json.result.items ?? []) as Record<string, unknown>[];
+      for (let i = 0; i < r.items.length; i++) {
+        if (r.items[i].outputRef)
+          items[i] = { ...items[i], outputs: withValues(await fetchOutputsByHash(base, r.items[i], policy)) };
+      }
+      out.items = items;
+    }
+    out.outputs_from = base;
+  } catch (e) {
+    out.outputs_error = (e as Error).message;
+  }
+  return out;
 }
 
 export async function queryRequest(url: string, id: string) {

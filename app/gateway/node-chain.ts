@@ -61,6 +61,11 @@ export class NodeChain implements ChainAccess {
     return this.client.awaitResult(requestId, { timeoutMs, pollMs: 250 });
   }
 
+  /** A finalized result's outputs: inline, or revealed by hash and fetched from the node's /outputs (checked). */
+  async outputsOf(result: InferenceResult): Promise<InferenceResult["outputs"]> {
+    return result.outputRef ? this.client.fetchOutputs(result.requestId) : result.outputs;
+  }
+
   close(): void {
     this.client.disconnect();
   }

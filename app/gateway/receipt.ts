@@ -14,7 +14,10 @@ export interface Receipt {
   modelHash: string;
   /** sha256 of the canonical input bytes (the payment's extra.inputHash) */
   inputHash: string;
-  /** the result's output_hash: sha256 of the canonical output bytes */
+  /**
+   * the result's output_hash: sha256 of the canonical output bytes; for outputs revealed by hash,
+   * of the reference (the result's output_ref.sha256 is then the outputs', which the gateway checked)
+   */
   outputHash: string;
   agreeing: string[];
   height: number;

@@ -159,6 +159,12 @@ export function buildGateway(options: GatewayOptions, deps: GatewayDeps): Fastif
         `refunded: ${refund}`,
         `request ${requestId} settled without an output (${refund}); the chain returned ${result.refunded?.amount ?? 0}${result.refunded?.denom ?? ""} to ${paid.payer}`,
       );
+    // outputs revealed by hash (README#large-outputs) come from the executors' nodes, checked by the client
+    try {
+      result = { ...result, outputs: await chain.outputsOf(result) };
+    } catch (e) {
+      return sendError(reply, 502, "outputs_unavailable", `request ${requestId}: ${(e as Error).message}`);
+    }
     const extra = dgridExtra(offered);
     return reply.code(200).send({
       requestId,

@@ -117,6 +117,16 @@ export interface NodeConfig {
     /** how long an executor keeps trying to obtain a request's blobs before it reports them unavailable */
     fetchWaitMs: number;
   };
+  /**
+   * the output store (<home>/data/outputs): the canonical bytes of outputs this node's executor
+   * revealed by hash (modules/inference/README.md#large-outputs), served on GET /outputs/<sha256>
+   */
+  outputs: {
+    /** bytes kept in all; the oldest outputs go first */
+    maxTotalBytes: number;
+    /** outputs older than this are pruned: clients fetch them within this window */
+    retentionMs: number;
+  };
   /** the gRPC server (chain/grpc): the query services, reflection; app.toml [grpc] as the SDK's */
   grpc: {
     enable: boolean;

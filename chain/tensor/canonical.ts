@@ -8,7 +8,7 @@
 //
 // Plus the proto NamedTensor list <-> named tensors, and byte equality of two tensors.
 import { bytesEqual, compareBytes } from "../types/bytes.ts";
-import { checkTensor, DTYPES, isDType, type Outputs, type Tensor } from "./dtype.ts";
+import { checkTensor, DTYPES, type DType, elementCount, isDType, type Outputs, type Tensor } from "./dtype.ts";
 
 const enc = new TextEncoder();
 
@@ -57,6 +57,58 @@ export function canonicalOutput(outputs: Outputs): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
+  return out;
+}
+
+const dec = new TextDecoder("utf-8", { fatal: true });
+const CODE_TO_DTYPE = new Map(Object.entries(DTYPES).map(([name, d]) => [d.code, name as DType]));
+
+/**
+ * Canonical output bytes back to tensors (what a client fetched for outputs revealed by hash);
+ * throws a plain Error on anything that is not exactly the encoding of some outputs (bad version,
+ * unknown dtype, wrong lengths, names out of canonical order or repeated, bool bytes other than 0/1,
+ * trailing bytes), so that decoding and re-encoding give the same bytes.
+ */
+export function decodeCanonicalOutput(bytes: Uint8Array): Outputs {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const need = (o: number, n: number) => {
+    if (o + n > bytes.length) throw new Error("canonical output truncated");
+  };
+  need(0, 5);
+  if (bytes[0] !== 1) throw new Error(`canonical output version ${bytes[0]}, expected 1`);
+  const count = dv.getUint32(1);
+  const out: Outputs = {};
+  let prev: Uint8Array | undefined;
+  let o = 5;
+  for (let i = 0; i < count; i++) {
+    need(o, 4);
+    const nameLen = dv.getUint32(o);
+    o += 4;
+    need(o, nameLen + 5);
+    const nameBytes = bytes.subarray(o, o + nameLen);
+    if (prev && compareBytes(prev, nameBytes) >= 0) throw new Error("canonical output names out of order");
+    prev = nameBytes;
+    const name = dec.decode(nameBytes);
+    o += nameLen;
+    const dtype = CODE_TO_DTYPE.get(bytes[o]);
+    if (!dtype) throw new Error(`unknown dtype code ${bytes[o]}`);
+    const rank = dv.getUint32(o + 1);
+    o += 5;
+    need(o, 4 * rank + 8);
+    const shape: number[] = [];
+    for (let d = 0; d < rank; d++) shape.push(dv.getUint32(o + 4 * d));
+    o += 4 * rank;
+    const len = dv.getBigUint64(o);
+    o += 8;
+    const want = elementCount(shape) * DTYPES[dtype].size;
+    if (len !== BigInt(want)) throw new Error(`tensor ${name}: ${len} data bytes, shape needs ${want}`);
+    need(o, want);
+    const data = bytes.slice(o, o + want);
+    if (dtype === "bool" && data.some((b) => b > 1)) throw new Error(`tensor ${name}: bool bytes must be 0 or 1`);
+    o += want;
+    out[name] = { dtype, shape, data };
+  }
+  if (o !== bytes.length) throw new Error(`${bytes.length - o} trailing bytes after the canonical output`);
   return out;
 }
 

@@ -108,8 +108,23 @@ export async function submitRequest(
     if (u.state === "finalized" || u.state === "refunded") {
       const r = u.result;
       const failed = u.state === "finalized" && r.status === RequestStatus.REQUEST_STATUS_FAILED;
+      // outputs revealed by hash: fetched from the node's /outputs endpoint and checked by the client
+      let shown = r;
+      if (r.outputRef && !failed && u.state === "finalized") {
+        try {
+          shown = { ...r, outputs: await client.fetchOutputs(requestId) };
+        } catch (e) {
+          return {
+            requestId: requestId.toString(),
+            outcome: { state: u.state, outputs: {}, reason: `outputs by hash not fetched: ${(e as Error).message}` },
+          };
+        }
+      }
       const outputs = Object.fromEntries(
-        Object.entries(resultTensors(r)).map(([name, t]) => [name, Array.from(tensorToArray(t), String).join(", ")]),
+        Object.entries(resultTensors(shown)).map(([name, t]) => [
+          name,
+          Array.from(tensorToArray(t), String).join(", "),
+        ]),
       );
       return {
         requestId: requestId.toString(),

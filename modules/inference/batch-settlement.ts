@@ -10,9 +10,7 @@
 // one that agreed on every item it could and on at least one output is `agree`. Transfers are summed
 // per recipient (one bank send each), in the executors' assignment order.
 import type { Context } from "../../chain/baseapp/context.ts";
-import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { batchRoot } from "../../chain/tensor/batch-merkle.ts";
-import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
 import { valoperToAccount } from "../../chain/types/address.ts";
 import { sha256 } from "../../chain/types/merkle.ts";
 import {
@@ -23,7 +21,7 @@ import {
   type ItemResult,
   RequestStatus,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
-import { type Candidate, decide } from "./agreement.ts";
+import { type Candidate, candidateOf, decide, outputSources, policyOf } from "./agreement.ts";
 import * as ev from "./events.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { CommunityPoolAccountName, EscrowAccountName } from "./keys.ts";
@@ -38,7 +36,7 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
   const model = await k.deps.registryKeeper.getModel(ctx, r.modelId);
   const missing = k.markMissing(r);
   if (!model) return k.refund(ctx, r, "no_quorum", missing);
-  const policy = policyFromProto(model.policy);
+  const policy = policyOf(model);
   const n = r.items.length;
   const fee = BigInt(r.fee?.amount ?? "0");
   const denom = r.fee?.denom ?? "udgrid";
@@ -59,8 +57,7 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
     for (const e of revealed) {
       const it = e.items[i];
       if (!it || it.invalid) continue;
-      if (it.error !== NONE) cands.push({ id: e.validator, error: it.error, hash: it.hash });
-      else cands.push({ id: e.validator, outputs: tensorsFromNamed(it.outputs), hash: it.hash });
+      cands.push(candidateOf(e.validator, it, it.hash));
     }
     const d = decide(policy, cands, r.quorum);
     if (d.winner === undefined) {
@@ -71,6 +68,8 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
         outputHash: new Uint8Array(),
         error: NONE,
         agreeing: [],
+        outputRef: undefined,
+        outputSources: [],
       });
       continue;
     }
@@ -94,6 +93,8 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
       outputHash: winner.hash,
       error: winner.error ?? NONE,
       agreeing: d.supporters,
+      outputRef: item.outputRef,
+      outputSources: outputSources(d.supporters, (v) => revealed.find((e) => e.validator === v)?.items[i]?.outputRef),
     });
   }
   if (results.every((x) => x.status === RequestStatus.REQUEST_STATUS_REFUNDED))
@@ -147,6 +148,8 @@ export async function settleBatch(k: InferenceKeeper, ctx: Context, r: Inference
     requestId: r.id,
     status,
     outputs: [],
+    outputRef: undefined,
+    outputSources: [],
     outputHash: root,
     agreeing,
     dissenting,

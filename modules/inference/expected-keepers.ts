@@ -3,6 +3,7 @@ import type { Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import type { Dec } from "../../chain/baseapp/dec.ts";
+import type { Policy } from "../../chain/tensor/agreement.ts";
 import type { InputBlob, VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { Model, ModelServer, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import type { SettlementRecord } from "../registry/stats.ts";
@@ -89,8 +90,14 @@ export interface DutyRequest {
   committed: boolean;
   /** this validator's reveal is on chain */
   revealed: boolean;
-  /** the max_output_bytes param: larger outputs are committed as the OUTPUT_TOO_LARGE error outcome */
+  /** the max_output_bytes param: larger inline outputs are committed as the OUTPUT_TOO_LARGE error outcome */
   maxOutputBytes: number;
+  /**
+   * outputs by hash (README.md#large-outputs), where the params enable them and the model's policy
+   * allows them: outputs over thresholdBytes of data are kept in the node's output store and revealed
+   * as a reference; over maxBytes they are OUTPUT_TOO_LARGE
+   */
+  outputsByHash?: { thresholdBytes: number; maxBytes: number; policy: Policy };
 }
 
 /**

@@ -6,8 +6,7 @@ import { type Coin, coinsToString } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { ErrInvalidAddress } from "../../chain/errors/errors.ts";
-import { policyFromProto } from "../../chain/tensor/agreement.ts";
-import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { layoutDataSizes } from "../../chain/tensor/digest.ts";
 import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
 import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
@@ -17,13 +16,14 @@ import {
   ExecutorOutcome,
   InferenceRequest,
   InferenceResult,
+  type OutputRef,
   Params,
   RequestStatus,
   type VoteExtension,
 } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { MsgRequestInference } from "../../proto/gen/dgrid/inference/v1/tx.ts";
 import type { Model, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
-import { type Candidate, decide, minSupport } from "./agreement.ts";
+import { type Candidate, candidateOf, decide, minSupport, outputSources, policyOf } from "./agreement.ts";
 import { assignExecutors, type WeightedCandidate } from "./assignment.ts";
 import { checkedItems, checkSameShapes, hasBatchDimension, isBatch, rootOfCanonicalBatch } from "./batch.ts";
 import { settleBatch } from "./batch-settlement.ts";
@@ -71,7 +71,7 @@ import {
 } from "./keys.ts";
 import { errorName } from "./outcome.ts";
 import { defaultParams, type InferenceParams, PPM } from "./params.ts";
-import { revealForm } from "./reveal.ts";
+import { outputLimits, revealForm } from "./reveal.ts";
 import { splitFee } from "./settlement.ts";
 import { reportSettlement } from "./settlement-report.ts";
 import { consAddress } from "./vote-extensions.ts";
@@ -372,6 +372,7 @@ export class InferenceKeeper {
         error: ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
         items: [],
         blobUnavailable: false,
+        outputRef: undefined,
       }));
       r.quorum = minSupport(chosen.length, p.quorumPpm);
       r.status = RequestStatus.REQUEST_STATUS_COMMIT;
@@ -391,7 +392,7 @@ export class InferenceKeeper {
         // (assignment writes no model: one read of each per block)
         if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
         const model = models.get(r.modelId);
-        if (model) duties.push(dutyOf(r, model, self, p.maxOutputBytes));
+        if (model) duties.push(dutyOf(r, model, self, p));
       }
     }
     return duties;
@@ -519,8 +520,10 @@ export class InferenceKeeper {
         }
         // the first accepted reveal counts; copies sent again before it showed on chain are ignored
         if (a.revealed) continue;
-        // the outcome: an error class (no outputs) or outputs within max_output_bytes; a batch: one per item
-        const form = revealForm(rev, r.items.length, p.maxOutputBytes);
+        // the outcome: an error class, outputs within max_output_bytes, or a reference to outputs by
+        // hash where the params and the model's policy allow it; a batch: one per item
+        const model = await modelOf(r.modelId);
+        const form = revealForm(rev, r.items.length, outputLimits(p, model ? policyOf(model) : undefined));
         if (!form.ok) {
           reject(form.reason, a.validator);
           continue;
@@ -531,12 +534,14 @@ export class InferenceKeeper {
           continue;
         }
         // an output that does not fit the model's output spec is recorded invalid (dissent; it cannot win)
-        const model = await modelOf(r.modelId);
-        const fits = (o: { outputs: NamedTensor[]; error: ExecutionError }) => {
+        const fits = (o: { outputs: NamedTensor[]; error: ExecutionError; outputRef?: OutputRef }) => {
           if (o.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED) return true;
           if (!model) return false;
           try {
-            matchSpecs(model.outputs, o.outputs, "outputs");
+            // a reference: its layout (data empty, the sizes follow from the shapes) against the spec
+            if (o.outputRef)
+              matchSpecs(model.outputs, o.outputRef.layout, "outputs", layoutDataSizes(o.outputRef.layout));
+            else matchSpecs(model.outputs, o.outputs, "outputs");
             return true;
           } catch {
             return false;
@@ -547,6 +552,7 @@ export class InferenceKeeper {
         a.revealed = true;
         a.revealHeight = BigInt(ctx.height);
         a.outputs = rev.outputs;
+        a.outputRef = rev.outputRef;
         a.error = rev.error;
         a.items = form.items;
         // a batch: the Merkle root of its item hashes stands for the outcome
@@ -624,12 +630,10 @@ export class InferenceKeeper {
     if (model) {
       for (const e of revealed) {
         if (e.invalidOutput) continue;
-        if (e.error !== ExecutionError.EXECUTION_ERROR_UNSPECIFIED)
-          cands.push({ id: e.validator, error: e.error, hash: e.outputHash });
-        else cands.push({ id: e.validator, outputs: tensorsFromNamed(e.outputs), hash: e.outputHash });
+        cands.push(candidateOf(e.validator, e, e.outputHash));
       }
     }
-    const policy = model ? policyFromProto(model.policy) : { kind: "exact" as const };
+    const policy = model ? policyOf(model) : { kind: "exact" as const };
     const d = decide(policy, cands, r.quorum);
     const missing = this.markMissing(r);
     if (d.winner === undefined || !model) {
@@ -680,6 +684,8 @@ export class InferenceKeeper {
       requestId: r.id,
       status,
       outputs: failed ? [] : winnerAssignment.outputs,
+      outputRef: winnerAssignment.outputRef,
+      outputSources: outputSources(agreeing, (v) => r.executors.find((e) => e.validator === v)?.outputRef),
       outputHash: winner.hash,
       agreeing,
       dissenting,
@@ -751,6 +757,8 @@ export class InferenceKeeper {
       requestId: r.id,
       status: RequestStatus.REQUEST_STATUS_REFUNDED,
       outputs: [],
+      outputRef: undefined,
+      outputSources: [],
       outputHash: new Uint8Array(),
       agreeing: [],
       dissenting: [],
@@ -785,6 +793,7 @@ export class InferenceKeeper {
     for (const e of r.executors) {
       store.delete(byExecutorKey(e.consAddress, r.id));
       e.outputs = [];
+      e.outputRef = undefined;
       e.items = [];
     }
     r.status = status;
@@ -802,7 +811,7 @@ export class InferenceKeeper {
     for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), byExecutorPrefix(cons))) ids.push(readU64(k));
     const out: DutyRequest[] = [];
     if (ids.length === 0) return out;
-    const { maxOutputBytes } = await this.getParams(ctx);
+    const params = await this.getParams(ctx);
     // one read of each model per call (this runs at every precommit over every pending duty)
     const models = new Map<string, Model | undefined>();
     for (const id of ids) {
@@ -810,7 +819,7 @@ export class InferenceKeeper {
       if (!r || !isPending(r.status) || r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) continue;
       if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
       const model = models.get(r.modelId);
-      if (model) out.push(dutyOf(r, model, cons, maxOutputBytes));
+      if (model) out.push(dutyOf(r, model, cons, params));
     }
     return out;
   }
@@ -824,8 +833,9 @@ export function isPending(s: RequestStatus): boolean {
   );
 }
 
-function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBytes: bigint): DutyRequest {
+function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, p: InferenceParams): DutyRequest {
   const a: Assignment | undefined = r.executors.find((e) => bytesEqual(e.consAddress, cons));
+  const byHash = outputLimits(p, policyOf(model)).byHash;
   return {
     requestId: r.id,
     modelId: r.modelId,
@@ -842,7 +852,16 @@ function dutyOf(r: InferenceRequest, model: Model, cons: Uint8Array, maxOutputBy
     phase: r.status === RequestStatus.REQUEST_STATUS_REVEAL ? "reveal" : "commit",
     committed: (a?.commitment.length ?? 0) > 0 || (a?.blobUnavailable ?? false),
     revealed: a?.revealed ?? false,
-    maxOutputBytes: Number(maxOutputBytes),
+    maxOutputBytes: Number(p.maxOutputBytes),
+    ...(byHash
+      ? {
+          outputsByHash: {
+            thresholdBytes: Number(byHash.thresholdBytes),
+            maxBytes: Number(byHash.maxBytes),
+            policy: byHash.policy,
+          },
+        }
+      : {}),
   };
 }
 

@@ -3,18 +3,24 @@
 // are a small fixed enum, never free text, so that honest executors reach the same bytes.
 //
 //   canonical(outputs) = chain/tensor/canonical.ts canonicalOutput (first byte 0x01, its version)
+//   canonical(ref)     = chain/tensor/digest.ts canonicalRef (first byte 0x02): outputs by hash
 //   canonical(error)   = 0xee | u32be(error code)
 //
-// The first bytes differ, so no output can share an error's commitment or hash. The commitment is
+// The first bytes differ, so no output can share an error's or a reference's commitment or hash. The commitment is
 // over the canonical outcome (commitment.ts), so an error outcome cannot be copied any more than an
 // output can.
 import { canonicalErrorCode, canonicalOutput } from "../../chain/tensor/canonical.ts";
+import { canonicalRef } from "../../chain/tensor/digest.ts";
 import type { Outputs } from "../../chain/tensor/dtype.ts";
-import { ExecutionError } from "../../proto/gen/dgrid/inference/v1/inference.ts";
+import { ExecutionError, type OutputRef } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 
 export { ExecutionError };
 
-export type Outcome = { outputs: Outputs; error?: undefined } | { error: ExecutionError; outputs?: undefined };
+/** Outputs inline, outputs by hash (a reference: README.md#large-outputs), or an error class. */
+export type Outcome =
+  | { outputs: Outputs; error?: undefined; ref?: undefined }
+  | { ref: OutputRef; outputs?: undefined; error?: undefined }
+  | { error: ExecutionError; outputs?: undefined; ref?: undefined };
 
 /** The classes an executor may reveal (UNSPECIFIED means "no error" and is not one of them). */
 export const KNOWN_ERRORS: readonly ExecutionError[] = [
@@ -46,9 +52,10 @@ export function canonicalError(e: ExecutionError): Uint8Array {
   return canonicalErrorCode(e);
 }
 
-/** The bytes commitments hash: canonical outputs, or the error's bytes. Throws on a malformed outcome. */
+/** The bytes commitments hash: canonical outputs, a reference's or the error's bytes. Throws on a malformed outcome. */
 export function canonicalOutcome(o: Outcome): Uint8Array {
-  return o.error !== undefined ? canonicalError(o.error) : canonicalOutput(o.outputs);
+  if (o.error !== undefined) return canonicalError(o.error);
+  return o.ref !== undefined ? canonicalRef(o.ref) : canonicalOutput(o.outputs);
 }
 
 /** Total output data bytes (what max_output_bytes bounds; the keeper counts a reveal the same way). */

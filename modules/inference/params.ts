@@ -6,6 +6,8 @@ export type InferenceParams = Params;
 export const PPM = 1_000_000n;
 /** the largest max_batch governance may set */
 export const MAX_BATCH_LIMIT = 1024;
+/** the largest max_hashed_output_bytes governance may set (1 GiB) */
+export const MAX_HASHED_OUTPUT_LIMIT = 1n << 30n;
 
 export function defaultParams(): InferenceParams {
   return {
@@ -25,6 +27,8 @@ export function defaultParams(): InferenceParams {
     maxBatch: 64,
     blobThresholdBytes: 256n * 1024n,
     blobMaxBytes: 16n * 1024n * 1024n,
+    outputHashThresholdBytes: 256n * 1024n,
+    maxHashedOutputBytes: 64n * 1024n * 1024n,
   };
 }
 
@@ -54,5 +58,10 @@ export function validateParams(p: InferenceParams): void {
   // a batch's reveal carries every item: the bound keeps it within reach of one vote extension
   if (p.blobThresholdBytes < 1n) fail("blob_threshold_bytes must be positive");
   if (p.blobMaxBytes < 1n) fail("blob_max_bytes must be positive");
+  // outputs by hash: 0 turns them off; the bytes live in executors' output stores, hence a cap
+  if (p.outputHashThresholdBytes > 0n && p.maxHashedOutputBytes <= p.outputHashThresholdBytes)
+    fail("max_hashed_output_bytes must be over output_hash_threshold_bytes");
+  if (p.maxHashedOutputBytes > MAX_HASHED_OUTPUT_LIMIT)
+    fail(`max_hashed_output_bytes must be at most ${MAX_HASHED_OUTPUT_LIMIT}`);
   if (p.maxBatch < 1 || p.maxBatch > MAX_BATCH_LIMIT) fail(`max_batch must be in 1..${MAX_BATCH_LIMIT}`);
 }

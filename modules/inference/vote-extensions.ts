@@ -42,7 +42,7 @@ export function decodeInjected(tx: Uint8Array): ExtendedCommitInfo {
   return ExtendedCommitInfo.decode(tx.subarray(INJECTED_MAGIC.length));
 }
 
-/** Stateless checks of one extension: decodes, fits, 32-byte commitments and salts, no duplicate ids. */
+/** Stateless checks of one extension: decodes, fits, 32-byte commitments, salts and output hashes, no duplicate ids. */
 export function checkVoteExtension(bytes: Uint8Array, maxBytes: bigint): VoteExtension {
   if (BigInt(bytes.length) > maxBytes) throw new Error(`vote extension of ${bytes.length} bytes over ${maxBytes}`);
   const ve = VoteExtension.decode(bytes);
@@ -59,6 +59,11 @@ export function checkVoteExtension(bytes: Uint8Array, maxBytes: bigint): VoteExt
     if (seen.has(r.requestId)) throw new Error(`two reveals for request ${r.requestId}`);
     seen.add(r.requestId);
     for (const t of r.outputs) if (!isDType(t.dtype)) throw new Error(`unknown dtype ${t.dtype}`);
+    for (const ref of [r.outputRef, ...r.items.map((i) => i.outputRef)]) {
+      if (!ref) continue;
+      if (ref.sha256.length !== 32) throw new Error("output sha256 must be 32 bytes");
+      for (const t of ref.layout) if (!isDType(t.dtype)) throw new Error(`unknown dtype ${t.dtype}`);
+    }
   }
   return ve;
 }

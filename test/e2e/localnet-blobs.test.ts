@@ -1,9 +1,11 @@
 // Inputs by content hash end to end on a 2-validator localnet of `dgrid start` processes (one start):
 // - a 4 MiB input of the demo MLP ([65536, 16] float32, over the blob_threshold_bytes param) is
 //   uploaded by the client to node 0's blob endpoint and named by hash in the request; validator 1
-//   fetches it from its peer by hash; the request finalizes at k = 2 with outputs equal, under the
-//   model's policy, to a direct onnxruntime run (max_output_bytes raised in genesis for the 1 MiB
-//   output, which still rides the reveal);
+//   fetches it from its peer by hash; the request finalizes at k = 2; its 1 MiB output (over the
+//   output_hash_threshold_bytes param, exact policy) is revealed by hash, so the result carries an
+//   output_ref and no bytes, and DGridClient.fetchOutputs gets the bytes from node 0's /outputs
+//   endpoint (and from node 1's, which holds them as an executor) and checks them, as does the CLI's
+//   `query inference result`; they equal, under the model's policy, a direct onnxruntime run;
 //   both nodes then prune the blob (no pending request names it; blobs.settled-grace set to 2 s);
 // - a request naming a blob that was never uploaded is refunded with reason blob_unavailable by the
 //   commit deadline (both executors say so in their extensions), and the escrow ends empty;
@@ -28,6 +30,7 @@ import { createTestLocalnet, type TestLocalnet, waitAllHeight } from "../support
 import { waitFor } from "../support/localnet-staking.ts";
 import { seededFloats } from "../support/mlp-model.ts";
 import { PINNED } from "../support/models.ts";
+import { dgrid } from "../support/node-process.ts";
 
 const DEMO = new Uint8Array(readFileSync(DEMO_MODEL_PATH));
 const ROWS = 65_536; // x 16 float32 = 4 MiB
@@ -39,11 +42,7 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
   const modelId = createHash("sha256").update(DEMO).digest("hex");
 
   before(async () => {
-    net = await createTestLocalnet({
-      validators: 2,
-      timeoutCommitMs: 400,
-      params: { inference: { max_output_bytes: "2097152" } },
-    });
+    net = await createTestLocalnet({ validators: 2, timeoutCommitMs: 400 });
     // blobs of settled requests go 2 s after their last upload or fetch (default 5 min)
     for (const n of net.nodes) {
       const file = join(n.home, "config", "app.toml");
@@ -68,9 +67,9 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
     if (net) await net.cleanup();
   });
 
-  // the 1 MiB output rides the executors' reveals (within max_output_bytes); the uploading node holds
-  // the blob as a Buffer, which once reached onnxruntime as the whole IPC message (fixed in toOrt)
-  it("a 4 MiB input travels as a blob and finalizes with outputs equal to a direct run", async () => {
+  // the uploading node holds the blob as a Buffer, which once reached onnxruntime as the whole IPC
+  // message (fixed in toOrt)
+  it("a 4 MiB input travels as a blob, finalizes, and its 1 MiB output, by hash, equals a direct run", async () => {
     const x = seededFloats(4242, ROWS * 16);
     const price = BigInt((await client.query.registry.model(modelId)).model.pricePerCall!.amount);
     const { requestId } = await client.requestInference(
@@ -85,6 +84,25 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
     const res = await client.awaitResult(requestId, { timeoutMs: 120_000, pollMs: 300 });
     assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED, res.reason);
     assert.equal(res.agreeing.length, 2, "both executors obtained the blob (validator 1 from its peer)");
+    // the output went by hash: the chain keeps the reference, the executors' nodes the bytes
+    assert.deepEqual(res.outputs, []);
+    const ref = res.outputRef!;
+    assert.ok(ref.sizeBytes > 1024n * 1024n, `${ref.sizeBytes} canonical bytes`);
+    assert.equal(res.outputSources.length, 2);
+    const outputs = await client.fetchOutputs(requestId);
+    const node1 = `http://127.0.0.1:${net.nodes[1].modelsPort}`;
+    assert.deepEqual(await client.fetchOutputs(requestId, { url: node1 }), outputs);
+    // the CLI fetches and checks them too, and prints them like inline outputs
+    const cli = JSON.parse(
+      (await dgrid(["query", "inference", "result", String(requestId), "--node", net.nodes[0].rpcUrl, "-o", "json"]))
+        .stdout,
+    ) as { outputs: { name: string; data: string }[]; outputs_from?: string; outputs_error?: string };
+    assert.equal(cli.outputs_error, undefined);
+    assert.ok(cli.outputs_from);
+    assert.deepEqual(
+      cli.outputs.map((t) => [t.name, Buffer.from(t.data, "base64")]),
+      outputs.map((t) => [t.name, Buffer.from(t.data)]),
+    );
 
     const session = await ort.InferenceSession.create(DEMO, { ...PINNED, executionProviders: ["cpu"] });
     const out = await session.run({ input: new ort.Tensor("float32", x, [ROWS, 16]) });
@@ -98,7 +116,7 @@ describe("inputs by content hash on a 2-validator localnet", { timeout: 300_000 
       },
     };
     const policy = policyFromProto((await client.query.registry.model(modelId)).model.policy);
-    assert.ok(agrees(policy, tensorsFromNamed(res.outputs), direct), `outputs equal a direct run under ${policy.kind}`);
+    assert.ok(agrees(policy, tensorsFromNamed(outputs), direct), `outputs equal a direct run under ${policy.kind}`);
 
     // settled: both nodes prune the blob once no pending request names it and blobs.settled-grace passed
     const hash = Buffer.from(req.inputBlobs[0].sha256).toString("hex");

@@ -20,7 +20,7 @@ import {
   QueryResultRequest,
   QueryResultResponse,
 } from "../../proto/gen/dgrid/inference/v1/query.ts";
-import type { NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
+import type { AgreementPolicy, NamedTensor } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { GenesisState as RegistryGenesis } from "../../proto/gen/dgrid/registry/v1/registry.ts";
 import { QueryReputationRequest, QueryReputationResponse } from "../../proto/gen/dgrid/reputation/v1/query.ts";
 import {
@@ -42,7 +42,7 @@ export function f32(values: number[], shape: number[]) {
   return { dtype: "float32" as const, shape, data: new Uint8Array(Float32Array.from(values).buffer) };
 }
 
-function modelGenesis(operators: string[], creator: string) {
+function modelGenesis(operators: string[], creator: string, policy: AgreementPolicy = { exact: {} }) {
   const x = f32([1, 2, 3, 4], [1, 4]);
   const y = modelOutputs({ x });
   return snakeKeys(
@@ -75,7 +75,7 @@ function modelGenesis(operators: string[], creator: string) {
             },
           ],
           sessionOptions: { graphOptimizationLevel: "all", executionMode: "sequential", intraOpNumThreads: 1 },
-          policy: { exact: {} },
+          policy,
           pricePerCall: { denom: "udgrid", amount: PRICE.toString() },
           creatorSharePpm: 100_000n,
           goldenVectors: [{ inputs: namedFromTensors({ x }), outputs: namedFromTensors(y) }],
@@ -105,6 +105,8 @@ export interface SetupOptions {
   reputation?: { params?: Partial<ReputationParams>; reputations?: Reputation[] };
   /** alice's udgrid */
   funds?: bigint;
+  /** the test model's agreement policy (default exact) */
+  policy?: AgreementPolicy;
 }
 
 export async function setup(
@@ -123,6 +125,7 @@ export async function setup(
   state.registry = modelGenesis(
     vals.map((v) => v.operator),
     creator.address,
+    options.policy,
   );
   state.inference = snakeKeys(
     InferenceGenesis.toJSON({

@@ -3,6 +3,7 @@
 // node failures yield nothing, size budget; the test
 // faulty executors (test/support/faulty-executor.ts) around it.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { agrees } from "../../chain/tensor/agreement.ts";
 import { canonicalOutput, namedFromTensors, tensorsFromNamed } from "../../chain/tensor/canonical.ts";
+import { canonicalRef, outputDigest } from "../../chain/tensor/digest.ts";
 import { commitmentHash } from "../../modules/inference/commitment.ts";
 import type { DutyRequest } from "../../modules/inference/expected-keepers.ts";
 import { canonicalError, ExecutionError } from "../../modules/inference/outcome.ts";
@@ -154,6 +156,49 @@ describe("validator duties", () => {
     }
     assert.match(await reg.metrics(), /dgrid_inference_duty_jobs_total\{result="error_outcome"\} 2/);
     assert.match(await reg.metrics(), /dgrid_inference_duty_jobs_total\{result="failed"\} 3/);
+  });
+
+  it("outputs over the hash threshold are stored and revealed by reference, across a restart; without a store, no commitment", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dgrid-duties-"));
+    const stateFile = join(dir, "inference-duties.json");
+    const stored = new Map<string, Uint8Array>();
+    const outputs = { put: async (hash: string, bytes: Uint8Array) => stored.set(hash, bytes) };
+    const byHash = { outputsByHash: { thresholdBytes: 7, maxBytes: 1024, policy: { kind: "argmax" as const } } };
+    const a = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }), outputs },
+    );
+    // one row: y [1, 2] float32 = 8 bytes, over 7
+    a.onAssigned([req(1n, "aa", byHash), req(2n, "aa")]);
+    await a.idle();
+    const committed = (await a.extension([req(1n, "aa"), req(2n, "aa")], 1 << 20)).commitments;
+    const want = canonicalOutput(modelOutputs(x(1)));
+    const hex = createHash("sha256").update(want).digest("hex");
+    assert.deepEqual([...stored.keys()], [hex]);
+    assert.deepEqual(stored.get(hex), want);
+    const b = new InferenceDuties(
+      { consAddress: CONS, stateFile },
+      { executor: new FakeExecutor("honest"), logger: pino({ level: "silent" }), outputs },
+    );
+    const ve = await b.extension(
+      [req(1n, "aa", { phase: "reveal", committed: true }), req(2n, "aa", { phase: "reveal", committed: true })],
+      1 << 20,
+    );
+    const ref = ve.reveals[0].outputRef!;
+    assert.equal(ve.reveals[0].outputs.length, 0);
+    assert.equal(Buffer.from(ref.sha256).toString("hex"), hex);
+    assert.equal(ref.sizeBytes, BigInt(want.length));
+    assert.deepEqual(ref.digest, outputDigest({ kind: "argmax" }, modelOutputs(x(1))));
+    assert.deepEqual(commitmentHash(1n, CONS, ve.reveals[0].salt, canonicalRef(ref)), committed[0].commitment);
+    // the request without outputsByHash revealed inline
+    assert.equal(ve.reveals[1].outputRef, undefined);
+    assert.equal(ve.reveals[1].outputs.length, 1);
+    // no output store: the node cannot serve the bytes, so it does not commit
+    const c = duties(new FakeExecutor("honest"));
+    c.onAssigned([req(3n, "aa", byHash)]);
+    await c.idle();
+    assert.equal(c.status(3n), "failed");
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("outputs over max_output_bytes are committed as OUTPUT_TOO_LARGE; an error outcome survives a restart", async () => {

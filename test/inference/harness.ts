@@ -144,6 +144,18 @@ export interface Node {
   app: DGridApp;
   duties: InferenceDuties;
   executor: FakeExecutor;
+  /** the outputs this node revealed by hash (its output store) */
+  outputs: MemOutputStore;
+}
+
+/** An in-memory output store (the node's is a BlobStore under <home>/data/outputs). */
+export class MemOutputStore {
+  readonly bytes = new Map<string, Uint8Array>();
+  async put(hash: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+    const created = !this.bytes.has(hash);
+    this.bytes.set(hash, bytes);
+    return { created };
+  }
 }
 
 export interface Net {
@@ -168,17 +180,23 @@ export function newNet(validators: FakeValidator[], behaviours: Behaviour[]): Ne
     const logger = pino({ level: "silent" });
     const executor = new FakeExecutor(behaviours[i] ?? "honest", i);
     let n = 0;
+    const outputs = new MemOutputStore();
     const duties = new InferenceDuties(
       { consAddress: v.key.address },
       // deterministic salts (the protocol does not need them to be, but the test output is stable)
-      { executor, logger, randomBytes: (len) => sha(`${v.name} salt ${counter++} ${n++}`).slice(0, len) },
+      {
+        executor,
+        logger,
+        randomBytes: (len) => sha(`${v.name} salt ${counter++} ${n++}`).slice(0, len),
+        outputs,
+      },
     );
     const store = new MemCommitMultiStore({ storeNames: appStoreNames() });
     const app = new DGridApp(
       { chainId: CHAIN_ID, minGasPrices: "0.025udgrid" },
       { db: undefined as any, logger, store, stakingKeeper: stakings[i], inferenceDuties: duties },
     );
-    return { v, app, duties, executor };
+    return { v, app, duties, executor, outputs };
   });
   return { nodes, staking, height: 0, blocks: [] };
 }

@@ -164,7 +164,14 @@ describe("inference through vote extensions (4 validators)", () => {
     s.net.overrideExtension = (h, i, ext) => {
       const ve = VoteExtension.decode(ext);
       if (h === reqHeight + 1 && i === 0) {
-        ve.reveals.push({ requestId: 1n, salt: new Uint8Array(32), outputs: out, error: 0, items: [] });
+        ve.reveals.push({
+          requestId: 1n,
+          salt: new Uint8Array(32),
+          outputs: out,
+          error: 0,
+          items: [],
+          outputRef: undefined,
+        });
         return VoteExtension.encode(ve).finish();
       }
       if (i === 3 && ve.reveals.length > 0 && !tampered) {

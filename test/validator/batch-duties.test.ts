@@ -87,7 +87,7 @@ describe("validator duties: batched requests on onnxruntime", () => {
       assert.equal(rev.items.length, 16);
       assert.deepEqual(rev.outputs, []);
       // the chain's own check of the reveal: the commitment hashes the Merkle root of the items
-      const form = revealForm(rev, 16, 1n << 20n);
+      const form = revealForm(rev, 16, { maxOutputBytes: 1n << 20n });
       assert.ok(form.ok);
       assert.deepEqual(commitmentHash(5n, CONS, rev.salt, form.canonical), commit.commitments[0].commitment);
 

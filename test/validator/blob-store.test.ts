@@ -15,6 +15,7 @@ import { ErrInvalidBlob, ErrInvalidInput } from "../../modules/inference/errors.
 import { BlobStore } from "../../validator/blob-store/blob-store.ts";
 import { BlobFetcher } from "../../validator/blob-store/fetch.ts";
 import { blobStoreRoutes } from "../../validator/blob-store/http.ts";
+import { FORWARDED_HEADER, outputStoreRoutes } from "../../validator/blob-store/output-routes.ts";
 import {
   ErrBlobHashMismatch,
   ErrBlobNotFound,
@@ -164,6 +165,69 @@ describe("blob store", () => {
       assert.ok(Date.now() - t0 >= 400, "kept trying for the wait window");
     } finally {
       await app.close();
+      await liar.close();
+    }
+  });
+});
+
+describe("output store routes", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "dgrid-outputs-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const outputs = (home: string) =>
+    new BlobStore(
+      { home, subdir: "outputs", maxBlobBytes: 1 << 20, maxTotalBytes: 1 << 22, retentionMs: 60_000 },
+      { logger },
+    );
+  async function serveOutputs(store: BlobStore, peers: string[]) {
+    const app = Fastify() as unknown as FastifyInstance;
+    await app.register(outputStoreRoutes(store, { peers, peerTimeoutMs: 2000 }, { logger }));
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+  }
+
+  it("serves held outputs, asks peers once for others (keeping what hashes right), never forwards a forwarded request", async () => {
+    const executor = outputs(join(dir, "executor"));
+    await executor.init();
+    assert.ok(executor.dir.endsWith(join("data", "outputs")));
+    const bytes = randomBytes(5000);
+    await executor.put(hex(bytes), bytes);
+    const a = await serveOutputs(executor, []);
+    // a lying peer first: it answers every hash with other bytes
+    const liar = Fastify() as unknown as FastifyInstance;
+    liar.get("/outputs/:h", async (_req, reply) => reply.send(randomBytes(5000)));
+    await liar.listen({ host: "127.0.0.1", port: 0 });
+    const liarUrl = `http://127.0.0.1:${(liar.server.address() as { port: number }).port}`;
+    const local = outputs(join(dir, "client-node"));
+    await local.init();
+    const b = await serveOutputs(local, [liarUrl, a.url]);
+    try {
+      const head = await fetch(`${a.url}/outputs/${hex(bytes)}`, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get("content-length"), "5000");
+      // the client's node does not hold them: it asks its peers, skips the liar, keeps the right bytes
+      assert.equal((await fetch(`${b.url}/outputs/${hex(bytes)}`, { method: "HEAD" })).status, 404);
+      const res = await fetch(`${b.url}/outputs/${hex(bytes)}`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
+      assert.equal(await local.size(hex(bytes)), 5000);
+      // unknown anywhere: 404 with the registered code; a forwarded request is answered locally only
+      const unknown = hex(randomBytes(8));
+      const miss = await fetch(`${b.url}/outputs/${unknown}`);
+      assert.equal(miss.status, 404);
+      assert.equal(((await miss.json()) as { codespace: string }).codespace, "blobstore");
+      const fwd = await fetch(`${a.url}/outputs/${hex(randomBytes(8))}`, { headers: { [FORWARDED_HEADER]: "1" } });
+      assert.equal(fwd.status, 404);
+      assert.equal((await fetch(`${b.url}/outputs/not-a-hash`)).status, 400);
+      // read-only: no upload route
+      assert.equal((await fetch(`${b.url}/outputs/${hex(bytes)}`, { method: "PUT", body: bytes })).status, 404);
+    } finally {
+      await a.app.close();
+      await b.app.close();
       await liar.close();
     }
   });

@@ -5,6 +5,8 @@
 // within commit + reveal deadlines, minutes; the window is an hour by default); pruneSettled()
 // deletes sooner the blobs no pending request names (their requests settled). Node-local: nothing
 // here decides consensus (whether a blob was available is what executors' vote extensions say).
+// The node keeps a second one under <home>/data/outputs for the outputs its executor revealed by
+// hash (output-routes.ts serves them), pruned by its own retention only.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -24,6 +26,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 export interface BlobStoreOptions {
   home: string;
+  /** the folder under <home>/data: "blobs" (inputs, the default) or "outputs" (outputs by hash) */
+  subdir?: string;
   maxBlobBytes: number;
   maxTotalBytes: number;
   retentionMs: number;
@@ -38,7 +42,7 @@ export class BlobStore {
     private readonly options: BlobStoreOptions,
     deps: { logger: Logger; now?: () => number },
   ) {
-    this.dir = join(options.home, "data", "blobs");
+    this.dir = join(options.home, "data", options.subdir ?? "blobs");
     this.maxBlobBytes = options.maxBlobBytes;
     this.logger = deps.logger.child({ module: "blob-store" });
     this.now = deps.now ?? Date.now;

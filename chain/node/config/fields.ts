@@ -319,6 +319,19 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     "How long an executor tries to obtain a request's input blobs before it reports them unavailable",
   ),
 
+  "outputs.maxTotalBytes": inApp(
+    "outputs.max-total-bytes",
+    int(1),
+    4 * 1024 * 1024 * 1024,
+    "Bytes the output store (outputs revealed by hash, served on GET /outputs/<sha256>) keeps in all; the oldest go first",
+  ),
+  "outputs.retentionMs": inApp(
+    "outputs.retention",
+    duration,
+    86_400_000,
+    "How long this node keeps and serves the outputs it revealed by hash",
+  ),
+
   "inference.enabled": inApp("inference.enabled", bool, true, "Run inference (model store, executor, duties)"),
   "inference.executionProvider": inApp(
     "inference.execution-provider",

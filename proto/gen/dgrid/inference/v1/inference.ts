@@ -96,7 +96,10 @@ export enum ExecutionError {
   EXECUTION_ERROR_INVALID_INPUT = 1,
   /** EXECUTION_ERROR_RUNTIME_ERROR - onnxruntime failed while running the model on this input */
   EXECUTION_ERROR_RUNTIME_ERROR = 2,
-  /** EXECUTION_ERROR_OUTPUT_TOO_LARGE - the outputs are larger than the max_output_bytes param */
+  /**
+   * EXECUTION_ERROR_OUTPUT_TOO_LARGE - the outputs are larger than the max_output_bytes param (inline), or than max_hashed_output_bytes
+   * (outputs revealed by hash)
+   */
   EXECUTION_ERROR_OUTPUT_TOO_LARGE = 3,
   UNRECOGNIZED = -1,
 }
@@ -197,6 +200,41 @@ export interface InputBlob {
   sizeBytes: bigint;
 }
 
+/**
+ * OutputRef stands for outputs revealed by hash (modules/inference/README.md#large-outputs): an
+ * outcome whose output data is over output_hash_threshold_bytes, of a model whose policy is not
+ * tolerance. The executor's node keeps the bytes (the canonical output encoding,
+ * chain/tensor/canonical.ts) in its output store and serves them on GET /outputs/<sha256>; the chain
+ * keeps this reference and compares what the model's policy compares.
+ */
+export interface OutputRef {
+  /** sha256 of the canonical output bytes (32 bytes) */
+  sha256: Uint8Array;
+  /** length of the canonical output bytes */
+  sizeBytes: bigint;
+  /**
+   * the outputs' names, dtypes and shapes (data empty), in canonical (name) order; checked against
+   * the model's output spec
+   */
+  layout: NamedTensor[];
+  /**
+   * what the policy compares (chain/tensor/digest.ts): empty under exact (the sha256 is compared);
+   * under argmax and topk, per output in layout order and per row along the last axis, the indices
+   * of the largest values, u32be each
+   */
+  digest: Uint8Array;
+}
+
+/**
+ * OutputSource names an agreeing executor of a by-hash outcome and the sha256 of the bytes it
+ * committed to (under argmax or topk, honest executors' bytes may differ where their digests agree).
+ */
+export interface OutputSource {
+  /** bech32 valoper address */
+  validator: string;
+  sha256: Uint8Array;
+}
+
 /** Assignment of one executor to a request, with its commitment and reveal. */
 export interface Assignment {
   /** bech32 valoper address */
@@ -221,6 +259,8 @@ export interface Assignment {
   items: ItemOutcome[];
   /** the executor reported that it could not obtain the request's input blobs (instead of a commitment) */
   blobUnavailable: boolean;
+  /** the revealed outputs by hash (outputs empty; until settlement) */
+  outputRef: OutputRef | undefined;
 }
 
 /** One item of a batched request: the inputs of one execution. */
@@ -238,6 +278,8 @@ export interface ItemOutcome {
   hash: Uint8Array;
   /** set by the chain: the outputs do not fit the model's output spec */
   invalid: boolean;
+  /** the outputs by hash (outputs and error empty) */
+  outputRef: OutputRef | undefined;
 }
 
 /** The settlement of one item of a batch. */
@@ -249,6 +291,12 @@ export interface ItemResult {
   outputHash: Uint8Array;
   error: ExecutionError;
   agreeing: string[];
+  /** the winning outputs by hash (outputs empty); output_hash is then the hash of the reference */
+  outputRef:
+    | OutputRef
+    | undefined;
+  /** by hash: the agreeing executors and the sha256 of each one's bytes, in agreeing order */
+  outputSources: OutputSource[];
 }
 
 /** InferenceRequest is a request and its progress. */
@@ -309,6 +357,15 @@ export interface InferenceResult {
   items: ItemResult[];
   /** a batch: Merkle root over the items' output_hash (modules/inference/README.md#batches) */
   itemsRoot: Uint8Array;
+  /**
+   * the winning outputs by hash (outputs empty): fetch the bytes from a node's /outputs/<sha256>
+   * and check them (client: DGridClient.fetchOutputs); output_hash is then the hash of the reference
+   */
+  outputRef:
+    | OutputRef
+    | undefined;
+  /** by hash: the agreeing executors and the sha256 of each one's bytes, in agreeing order */
+  outputSources: OutputSource[];
 }
 
 /** Params of the inference module. */
@@ -343,6 +400,13 @@ export interface Params {
   blobThresholdBytes: bigint;
   /** the most blob bytes one request may name (all its blobs together) */
   blobMaxBytes: bigint;
+  /**
+   * outputs with more data bytes than this are revealed by hash (OutputRef) when the model's policy
+   * is exact, argmax or topk; 0: never (outputs stay inline, bounded by max_output_bytes)
+   */
+  outputHashThresholdBytes: bigint;
+  /** the most output data bytes of an outcome revealed by hash (larger: OUTPUT_TOO_LARGE) */
+  maxHashedOutputBytes: bigint;
 }
 
 /** GenesisState of the inference module. */
@@ -376,6 +440,8 @@ export interface OutputReveal {
   error: ExecutionError;
   /** a batch: one outcome per item (outputs and error empty) */
   items: ItemOutcome[];
+  /** the outputs by hash (outputs and error empty) */
+  outputRef: OutputRef | undefined;
 }
 
 /** VoteExtension is what a validator's precommit carries for the inference module. */
@@ -492,6 +558,215 @@ export const InputBlob: MessageFns<InputBlob> = {
   },
 };
 
+function createBaseOutputRef(): OutputRef {
+  return { sha256: new Uint8Array(0), sizeBytes: 0n, layout: [], digest: new Uint8Array(0) };
+}
+
+export const OutputRef: MessageFns<OutputRef> = {
+  encode(message: OutputRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sha256.length !== 0) {
+      writer.uint32(10).bytes(message.sha256);
+    }
+    if (message.sizeBytes !== 0n) {
+      if (BigInt.asUintN(64, message.sizeBytes) !== message.sizeBytes) {
+        throw new globalThis.Error("value provided for field message.sizeBytes of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.sizeBytes);
+    }
+    for (const v of message.layout) {
+      NamedTensor.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.digest.length !== 0) {
+      writer.uint32(34).bytes(message.digest);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutputRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutputRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sha256 = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sizeBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.layout.push(NamedTensor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.digest = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutputRef {
+    return {
+      sha256: isSet(object.sha256) ? bytesFromBase64(object.sha256) : new Uint8Array(0),
+      sizeBytes: isSet(object.sizeBytes)
+        ? BigInt(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? BigInt(object.size_bytes)
+        : 0n,
+      layout: globalThis.Array.isArray(object?.layout) ? object.layout.map((e: any) => NamedTensor.fromJSON(e)) : [],
+      digest: isSet(object.digest) ? bytesFromBase64(object.digest) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: OutputRef): unknown {
+    const obj: any = {};
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.sizeBytes !== 0n) {
+      obj.sizeBytes = message.sizeBytes.toString();
+    }
+    if (message.layout?.length) {
+      obj.layout = message.layout.map((e) => NamedTensor.toJSON(e));
+    }
+    if (message.digest.length !== 0) {
+      obj.digest = base64FromBytes(message.digest);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutputRef>): OutputRef {
+    return OutputRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutputRef>): OutputRef {
+    const message = createBaseOutputRef();
+    message.sha256 = object.sha256 ?? new Uint8Array(0);
+    message.sizeBytes = (object.sizeBytes !== undefined && object.sizeBytes !== null) ? BigInt(object.sizeBytes) : 0n;
+    message.layout = object.layout?.map((e) => NamedTensor.fromPartial(e)) || [];
+    message.digest = object.digest ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseOutputSource(): OutputSource {
+  return { validator: "", sha256: new Uint8Array(0) };
+}
+
+export const OutputSource: MessageFns<OutputSource> = {
+  encode(message: OutputSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(18).bytes(message.sha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutputSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutputSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sha256 = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutputSource {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      sha256: isSet(object.sha256) ? bytesFromBase64(object.sha256) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: OutputSource): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutputSource>): OutputSource {
+    return OutputSource.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutputSource>): OutputSource {
+    const message = createBaseOutputSource();
+    message.validator = object.validator ?? "";
+    message.sha256 = object.sha256 ?? new Uint8Array(0);
+    return message;
+  },
+};
+
 function createBaseAssignment(): Assignment {
   return {
     validator: "",
@@ -507,6 +782,7 @@ function createBaseAssignment(): Assignment {
     error: 0,
     items: [],
     blobUnavailable: false,
+    outputRef: undefined,
   };
 }
 
@@ -556,6 +832,9 @@ export const Assignment: MessageFns<Assignment> = {
     }
     if (message.blobUnavailable !== false) {
       writer.uint32(104).bool(message.blobUnavailable);
+    }
+    if (message.outputRef !== undefined) {
+      OutputRef.encode(message.outputRef, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -677,6 +956,14 @@ export const Assignment: MessageFns<Assignment> = {
             message.blobUnavailable = reader.bool();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.outputRef = OutputRef.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -728,6 +1015,11 @@ export const Assignment: MessageFns<Assignment> = {
         : isSet(object.blob_unavailable)
         ? globalThis.Boolean(object.blob_unavailable)
         : false,
+      outputRef: isSet(object.outputRef)
+        ? OutputRef.fromJSON(object.outputRef)
+        : isSet(object.output_ref)
+        ? OutputRef.fromJSON(object.output_ref)
+        : undefined,
     };
   },
 
@@ -772,6 +1064,9 @@ export const Assignment: MessageFns<Assignment> = {
     if (message.blobUnavailable !== false) {
       obj.blobUnavailable = message.blobUnavailable;
     }
+    if (message.outputRef !== undefined) {
+      obj.outputRef = OutputRef.toJSON(message.outputRef);
+    }
     return obj;
   },
 
@@ -797,6 +1092,9 @@ export const Assignment: MessageFns<Assignment> = {
     message.error = object.error ?? 0;
     message.items = object.items?.map((e) => ItemOutcome.fromPartial(e)) || [];
     message.blobUnavailable = object.blobUnavailable ?? false;
+    message.outputRef = (object.outputRef !== undefined && object.outputRef !== null)
+      ? OutputRef.fromPartial(object.outputRef)
+      : undefined;
     return message;
   },
 };
@@ -887,7 +1185,7 @@ export const InferenceItem: MessageFns<InferenceItem> = {
 };
 
 function createBaseItemOutcome(): ItemOutcome {
-  return { outputs: [], error: 0, hash: new Uint8Array(0), invalid: false };
+  return { outputs: [], error: 0, hash: new Uint8Array(0), invalid: false, outputRef: undefined };
 }
 
 export const ItemOutcome: MessageFns<ItemOutcome> = {
@@ -903,6 +1201,9 @@ export const ItemOutcome: MessageFns<ItemOutcome> = {
     }
     if (message.invalid !== false) {
       writer.uint32(32).bool(message.invalid);
+    }
+    if (message.outputRef !== undefined) {
+      OutputRef.encode(message.outputRef, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -952,6 +1253,14 @@ export const ItemOutcome: MessageFns<ItemOutcome> = {
             message.invalid = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outputRef = OutputRef.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -970,6 +1279,11 @@ export const ItemOutcome: MessageFns<ItemOutcome> = {
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
       hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       invalid: isSet(object.invalid) ? globalThis.Boolean(object.invalid) : false,
+      outputRef: isSet(object.outputRef)
+        ? OutputRef.fromJSON(object.outputRef)
+        : isSet(object.output_ref)
+        ? OutputRef.fromJSON(object.output_ref)
+        : undefined,
     };
   },
 
@@ -987,6 +1301,9 @@ export const ItemOutcome: MessageFns<ItemOutcome> = {
     if (message.invalid !== false) {
       obj.invalid = message.invalid;
     }
+    if (message.outputRef !== undefined) {
+      obj.outputRef = OutputRef.toJSON(message.outputRef);
+    }
     return obj;
   },
 
@@ -999,12 +1316,23 @@ export const ItemOutcome: MessageFns<ItemOutcome> = {
     message.error = object.error ?? 0;
     message.hash = object.hash ?? new Uint8Array(0);
     message.invalid = object.invalid ?? false;
+    message.outputRef = (object.outputRef !== undefined && object.outputRef !== null)
+      ? OutputRef.fromPartial(object.outputRef)
+      : undefined;
     return message;
   },
 };
 
 function createBaseItemResult(): ItemResult {
-  return { status: 0, outputs: [], outputHash: new Uint8Array(0), error: 0, agreeing: [] };
+  return {
+    status: 0,
+    outputs: [],
+    outputHash: new Uint8Array(0),
+    error: 0,
+    agreeing: [],
+    outputRef: undefined,
+    outputSources: [],
+  };
 }
 
 export const ItemResult: MessageFns<ItemResult> = {
@@ -1023,6 +1351,12 @@ export const ItemResult: MessageFns<ItemResult> = {
     }
     for (const v of message.agreeing) {
       writer.uint32(42).string(v!);
+    }
+    if (message.outputRef !== undefined) {
+      OutputRef.encode(message.outputRef, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.outputSources) {
+      OutputSource.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -1080,6 +1414,22 @@ export const ItemResult: MessageFns<ItemResult> = {
             message.agreeing.push(reader.string());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outputRef = OutputRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.outputSources.push(OutputSource.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1103,6 +1453,16 @@ export const ItemResult: MessageFns<ItemResult> = {
         : new Uint8Array(0),
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
       agreeing: globalThis.Array.isArray(object?.agreeing) ? object.agreeing.map((e: any) => globalThis.String(e)) : [],
+      outputRef: isSet(object.outputRef)
+        ? OutputRef.fromJSON(object.outputRef)
+        : isSet(object.output_ref)
+        ? OutputRef.fromJSON(object.output_ref)
+        : undefined,
+      outputSources: globalThis.Array.isArray(object?.outputSources)
+        ? object.outputSources.map((e: any) => OutputSource.fromJSON(e))
+        : globalThis.Array.isArray(object?.output_sources)
+        ? object.output_sources.map((e: any) => OutputSource.fromJSON(e))
+        : [],
     };
   },
 
@@ -1123,6 +1483,12 @@ export const ItemResult: MessageFns<ItemResult> = {
     if (message.agreeing?.length) {
       obj.agreeing = message.agreeing;
     }
+    if (message.outputRef !== undefined) {
+      obj.outputRef = OutputRef.toJSON(message.outputRef);
+    }
+    if (message.outputSources?.length) {
+      obj.outputSources = message.outputSources.map((e) => OutputSource.toJSON(e));
+    }
     return obj;
   },
 
@@ -1136,6 +1502,10 @@ export const ItemResult: MessageFns<ItemResult> = {
     message.outputHash = object.outputHash ?? new Uint8Array(0);
     message.error = object.error ?? 0;
     message.agreeing = object.agreeing?.map((e) => e) || [];
+    message.outputRef = (object.outputRef !== undefined && object.outputRef !== null)
+      ? OutputRef.fromPartial(object.outputRef)
+      : undefined;
+    message.outputSources = object.outputSources?.map((e) => OutputSource.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1536,6 +1906,8 @@ function createBaseInferenceResult(): InferenceResult {
     error: 0,
     items: [],
     itemsRoot: new Uint8Array(0),
+    outputRef: undefined,
+    outputSources: [],
   };
 }
 
@@ -1594,6 +1966,12 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     }
     if (message.itemsRoot.length !== 0) {
       writer.uint32(130).bytes(message.itemsRoot);
+    }
+    if (message.outputRef !== undefined) {
+      OutputRef.encode(message.outputRef, writer.uint32(138).fork()).join();
+    }
+    for (const v of message.outputSources) {
+      OutputSource.encode(v!, writer.uint32(146).fork()).join();
     }
     return writer;
   },
@@ -1739,6 +2117,22 @@ export const InferenceResult: MessageFns<InferenceResult> = {
             message.itemsRoot = reader.bytes();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.outputRef = OutputRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.outputSources.push(OutputSource.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1797,6 +2191,16 @@ export const InferenceResult: MessageFns<InferenceResult> = {
         : isSet(object.items_root)
         ? bytesFromBase64(object.items_root)
         : new Uint8Array(0),
+      outputRef: isSet(object.outputRef)
+        ? OutputRef.fromJSON(object.outputRef)
+        : isSet(object.output_ref)
+        ? OutputRef.fromJSON(object.output_ref)
+        : undefined,
+      outputSources: globalThis.Array.isArray(object?.outputSources)
+        ? object.outputSources.map((e: any) => OutputSource.fromJSON(e))
+        : globalThis.Array.isArray(object?.output_sources)
+        ? object.output_sources.map((e: any) => OutputSource.fromJSON(e))
+        : [],
     };
   },
 
@@ -1850,6 +2254,12 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     if (message.itemsRoot.length !== 0) {
       obj.itemsRoot = base64FromBytes(message.itemsRoot);
     }
+    if (message.outputRef !== undefined) {
+      obj.outputRef = OutputRef.toJSON(message.outputRef);
+    }
+    if (message.outputSources?.length) {
+      obj.outputSources = message.outputSources.map((e) => OutputSource.toJSON(e));
+    }
     return obj;
   },
 
@@ -1882,6 +2292,10 @@ export const InferenceResult: MessageFns<InferenceResult> = {
     message.error = object.error ?? 0;
     message.items = object.items?.map((e) => ItemResult.fromPartial(e)) || [];
     message.itemsRoot = object.itemsRoot ?? new Uint8Array(0);
+    message.outputRef = (object.outputRef !== undefined && object.outputRef !== null)
+      ? OutputRef.fromPartial(object.outputRef)
+      : undefined;
+    message.outputSources = object.outputSources?.map((e) => OutputSource.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1904,6 +2318,8 @@ function createBaseParams(): Params {
     maxBatch: 0,
     blobThresholdBytes: 0n,
     blobMaxBytes: 0n,
+    outputHashThresholdBytes: 0n,
+    maxHashedOutputBytes: 0n,
   };
 }
 
@@ -1992,6 +2408,20 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.blobMaxBytes of type uint64 too large");
       }
       writer.uint32(128).uint64(message.blobMaxBytes);
+    }
+    if (message.outputHashThresholdBytes !== 0n) {
+      if (BigInt.asUintN(64, message.outputHashThresholdBytes) !== message.outputHashThresholdBytes) {
+        throw new globalThis.Error(
+          "value provided for field message.outputHashThresholdBytes of type uint64 too large",
+        );
+      }
+      writer.uint32(136).uint64(message.outputHashThresholdBytes);
+    }
+    if (message.maxHashedOutputBytes !== 0n) {
+      if (BigInt.asUintN(64, message.maxHashedOutputBytes) !== message.maxHashedOutputBytes) {
+        throw new globalThis.Error("value provided for field message.maxHashedOutputBytes of type uint64 too large");
+      }
+      writer.uint32(144).uint64(message.maxHashedOutputBytes);
     }
     return writer;
   },
@@ -2137,6 +2567,22 @@ export const Params: MessageFns<Params> = {
             message.blobMaxBytes = reader.uint64() as bigint;
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.outputHashThresholdBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.maxHashedOutputBytes = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2231,6 +2677,16 @@ export const Params: MessageFns<Params> = {
         : isSet(object.blob_max_bytes)
         ? BigInt(object.blob_max_bytes)
         : 0n,
+      outputHashThresholdBytes: isSet(object.outputHashThresholdBytes)
+        ? BigInt(object.outputHashThresholdBytes)
+        : isSet(object.output_hash_threshold_bytes)
+        ? BigInt(object.output_hash_threshold_bytes)
+        : 0n,
+      maxHashedOutputBytes: isSet(object.maxHashedOutputBytes)
+        ? BigInt(object.maxHashedOutputBytes)
+        : isSet(object.max_hashed_output_bytes)
+        ? BigInt(object.max_hashed_output_bytes)
+        : 0n,
     };
   },
 
@@ -2284,6 +2740,12 @@ export const Params: MessageFns<Params> = {
     if (message.blobMaxBytes !== 0n) {
       obj.blobMaxBytes = message.blobMaxBytes.toString();
     }
+    if (message.outputHashThresholdBytes !== 0n) {
+      obj.outputHashThresholdBytes = message.outputHashThresholdBytes.toString();
+    }
+    if (message.maxHashedOutputBytes !== 0n) {
+      obj.maxHashedOutputBytes = message.maxHashedOutputBytes.toString();
+    }
     return obj;
   },
 
@@ -2330,6 +2792,13 @@ export const Params: MessageFns<Params> = {
       : 0n;
     message.blobMaxBytes = (object.blobMaxBytes !== undefined && object.blobMaxBytes !== null)
       ? BigInt(object.blobMaxBytes)
+      : 0n;
+    message.outputHashThresholdBytes =
+      (object.outputHashThresholdBytes !== undefined && object.outputHashThresholdBytes !== null)
+        ? BigInt(object.outputHashThresholdBytes)
+        : 0n;
+    message.maxHashedOutputBytes = (object.maxHashedOutputBytes !== undefined && object.maxHashedOutputBytes !== null)
+      ? BigInt(object.maxHashedOutputBytes)
       : 0n;
     return message;
   },
@@ -2580,7 +3049,7 @@ export const OutputCommitment: MessageFns<OutputCommitment> = {
 };
 
 function createBaseOutputReveal(): OutputReveal {
-  return { requestId: 0n, salt: new Uint8Array(0), outputs: [], error: 0, items: [] };
+  return { requestId: 0n, salt: new Uint8Array(0), outputs: [], error: 0, items: [], outputRef: undefined };
 }
 
 export const OutputReveal: MessageFns<OutputReveal> = {
@@ -2602,6 +3071,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     }
     for (const v of message.items) {
       ItemOutcome.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.outputRef !== undefined) {
+      OutputRef.encode(message.outputRef, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -2659,6 +3131,14 @@ export const OutputReveal: MessageFns<OutputReveal> = {
             message.items.push(ItemOutcome.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outputRef = OutputRef.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2682,6 +3162,11 @@ export const OutputReveal: MessageFns<OutputReveal> = {
       outputs: globalThis.Array.isArray(object?.outputs) ? object.outputs.map((e: any) => NamedTensor.fromJSON(e)) : [],
       error: isSet(object.error) ? executionErrorFromJSON(object.error) : 0,
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemOutcome.fromJSON(e)) : [],
+      outputRef: isSet(object.outputRef)
+        ? OutputRef.fromJSON(object.outputRef)
+        : isSet(object.output_ref)
+        ? OutputRef.fromJSON(object.output_ref)
+        : undefined,
     };
   },
 
@@ -2702,6 +3187,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => ItemOutcome.toJSON(e));
     }
+    if (message.outputRef !== undefined) {
+      obj.outputRef = OutputRef.toJSON(message.outputRef);
+    }
     return obj;
   },
 
@@ -2715,6 +3203,9 @@ export const OutputReveal: MessageFns<OutputReveal> = {
     message.outputs = object.outputs?.map((e) => NamedTensor.fromPartial(e)) || [];
     message.error = object.error ?? 0;
     message.items = object.items?.map((e) => ItemOutcome.fromPartial(e)) || [];
+    message.outputRef = (object.outputRef !== undefined && object.outputRef !== null)
+      ? OutputRef.fromPartial(object.outputRef)
+      : undefined;
     return message;
   },
 };
