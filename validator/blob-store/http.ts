@@ -62,15 +62,25 @@ export function blobStoreRoutes(store: BlobStore): FastifyPluginAsync {
       }
     });
 
-    app.head<{ Params: { hash: string } }>("/blobs/:hash", async (req, reply) => {
-      let size: number | undefined;
-      try {
-        size = await store.size(checkBlobHash(req.params.hash));
-      } catch (e) {
-        return reply.code(e instanceof CodedError ? statusOf(e) : 500).send();
-      }
-      if (size === undefined) return reply.code(404).send();
-      return reply.header("content-length", String(size)).code(200).send();
-    });
+    app.head<{ Params: { hash: string } }>("/blobs/:hash", (req, reply) =>
+      sendStoredSize(store, req.params.hash, reply, statusOf),
+    );
   };
+}
+
+/** HEAD of a stored blob: 200 with its content-length, 404 when absent, the error's status on a bad name. */
+export async function sendStoredSize(
+  store: BlobStore,
+  hash: string,
+  reply: FastifyReply,
+  statusOf: (e: CodedError) => number,
+): Promise<FastifyReply> {
+  let size: number | undefined;
+  try {
+    size = await store.size(checkBlobHash(hash));
+  } catch (e) {
+    return reply.code(e instanceof CodedError ? statusOf(e) : 500).send();
+  }
+  if (size === undefined) return reply.code(404).send();
+  return reply.header("content-length", String(size)).code(200).send();
 }

@@ -9,10 +9,11 @@
 // forwarding never loops. Errors answer {codespace, code, message}.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import type { Logger } from "pino";
-import { CodedError } from "../../chain/errors/errors.ts";
+import type { CodedError } from "../../chain/errors/errors.ts";
 import { ErrBlobNotFound, ErrInvalidBlobHash } from "../errors.ts";
 import { sendCodedError } from "../http-error.ts";
 import { type BlobStore, checkBlobHash, sha256Hex } from "./blob-store.ts";
+import { sendStoredSize } from "./http.ts";
 
 export const FORWARDED_HEADER = "x-dgrid-forwarded";
 
@@ -97,15 +98,8 @@ export function outputStoreRoutes(
       }
     });
 
-    app.head<{ Params: { hash: string } }>("/outputs/:hash", async (req, reply) => {
-      let size: number | undefined;
-      try {
-        size = await store.size(checkBlobHash(req.params.hash));
-      } catch (e) {
-        return reply.code(e instanceof CodedError ? statusOf(e) : 500).send();
-      }
-      if (size === undefined) return reply.code(404).send();
-      return reply.header("content-length", String(size)).code(200).send();
-    });
+    app.head<{ Params: { hash: string } }>("/outputs/:hash", (req, reply) =>
+      sendStoredSize(store, req.params.hash, reply, statusOf),
+    );
   };
 }
