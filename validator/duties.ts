@@ -304,15 +304,16 @@ export class InferenceDuties implements InferenceDutiesI {
           error: i.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
           ...refFromSaved(i.outputRef),
         }));
+        const ref = refFromSaved(w.outputRef);
         this.work.set(BigInt(id), {
           state: "done",
           salt: Buffer.from(w.salt, "base64"),
           commitment: Buffer.from(w.commitment, "base64"),
           outputs,
           error: w.error ?? ExecutionError.EXECUTION_ERROR_UNSPECIFIED,
-          ...refFromSaved(w.outputRef),
+          ...ref,
           items,
-          bytes: sizeOf(outputs, items, w.outputRef === undefined ? undefined : OutputRef.fromJSON(w.outputRef)),
+          bytes: sizeOf(outputs, items, ref.outputRef),
         });
       }
     } catch (e) {

@@ -66,6 +66,20 @@ export function layoutSizes(layout: readonly NamedTensorLike[]): { dataBytes: nu
   return { dataBytes, canonicalBytes };
 }
 
+/** Whether two layouts list the same names, dtypes and shapes in the same order. */
+export function layoutsEqual(a: readonly NamedTensorLike[], b: readonly NamedTensorLike[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (t, i) =>
+        t.name === b[i].name &&
+        t.dtype === b[i].dtype &&
+        t.shape.length === b[i].shape.length &&
+        t.shape.every((d, j) => d === b[i].shape[j]),
+    )
+  );
+}
+
 /** Each layout tensor's data length (shape x element size), by name: what matchSpecs checks a layout with. */
 export function layoutDataSizes(layout: readonly NamedTensorLike[]): Map<string, number> {
   const out = new Map<string, number>();

@@ -7,7 +7,7 @@
 // their class is the same; an error, inline outputs and a reference never agree with each other.
 import { agrees, type Policy, policyFromProto } from "../../chain/tensor/agreement.ts";
 import { tensorsFromNamed } from "../../chain/tensor/canonical.ts";
-import { canonicalRef } from "../../chain/tensor/digest.ts";
+import { layoutsEqual } from "../../chain/tensor/digest.ts";
 import type { Outputs } from "../../chain/tensor/dtype.ts";
 import { bytesEqual, compareBytes } from "../../chain/types/bytes.ts";
 import type { OutputRef, OutputSource } from "../../proto/gen/dgrid/inference/v1/inference.ts";
@@ -36,8 +36,7 @@ export function outcomesAgree(policy: Policy, a: Candidate, b: Candidate): boole
 
 /** Two well-formed references (reveal.ts checked them): the same layout, then the sha256 (exact) or the digest. */
 function refsAgree(policy: Policy, a: OutputRef, b: OutputRef): boolean {
-  const layout = (r: OutputRef) => canonicalRef({ ...r, sha256: new Uint8Array(32), digest: new Uint8Array() });
-  if (!bytesEqual(layout(a), layout(b))) return false;
+  if (!layoutsEqual(a.layout, b.layout)) return false;
   return policy.kind === "exact" ? bytesEqual(a.sha256, b.sha256) : bytesEqual(a.digest, b.digest);
 }
 
