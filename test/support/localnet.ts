@@ -45,16 +45,7 @@ export async function createTestLocalnet(opts: {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
   const ports: { rpc: number; p2p: number; metrics: number; models: number; api: number; grpc: number }[] = [];
-  const used = new Set<number>();
-  const pick = async () => {
-    for (;;) {
-      const p = await freePort();
-      if (!used.has(p)) {
-        used.add(p);
-        return p;
-      }
-    }
-  };
+  const pick = freePort; // never the same port twice: each pick is reserved for this process
   for (let i = 0; i < total; i++)
     ports.push({
       rpc: await pick(),

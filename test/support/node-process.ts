@@ -2,8 +2,10 @@
 // loopback ports, fast consensus timeouts, and helpers to wait for the RPC and for heights. A node
 // with faults (a byzantine test validator) runs faulty-node-main.ts instead of `dgrid start`.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -36,10 +38,54 @@ export function startNodeProcess(home: string, faults?: NodeFaults): ChildProces
 const TEST_PORT_LOW = 10_000;
 const TEST_PORT_HIGH = 32_000;
 
-/** A loopback port free right now, picked at random below the ephemeral range (OS-assigned if none is). */
+// `npm test` runs two test files at once, each in its own process, and both pick from the same range:
+// a port free when one checks it may be the other's before its node listens. So every pick is also
+// reserved across processes by a lock file (created with O_EXCL) that lives as long as the process;
+// a file left by a killed run is taken over once it is older than RESERVATION_STALE_MS.
+const RESERVATIONS = join(tmpdir(), "dgrid-test-ports");
+const RESERVATION_STALE_MS = 60 * 60_000;
+const reserved = new Set<string>();
+let releaseHooked = false;
+
+/** Reserves `port` for this process across test processes; false when another live run holds it. */
+export function reservePort(port: number): boolean {
+  mkdirSync(RESERVATIONS, { recursive: true });
+  const file = join(RESERVATIONS, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(file, "wx"));
+      reserved.add(file);
+      if (!releaseHooked) {
+        releaseHooked = true;
+        process.once("exit", () => {
+          for (const f of reserved) rmSync(f, { force: true });
+        });
+      }
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(file).mtimeMs;
+      } catch {
+        continue; // released between the two calls: try again
+      }
+      if (age < RESERVATION_STALE_MS) return false;
+      rmSync(file, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
+ * A loopback port free right now and reserved for this process, picked at random below the ephemeral
+ * range (OS-assigned if none is).
+ */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     const port = TEST_PORT_LOW + Math.floor(Math.random() * (TEST_PORT_HIGH - TEST_PORT_LOW));
+    if (reserved.has(join(RESERVATIONS, String(port)))) continue;
+    if (!reservePort(port)) continue;
     if (await portIsFree(port)) return port;
   }
   return osAssignedPort();
@@ -76,6 +122,8 @@ export async function freeBasePort(offsets: number[]): Promise<number> {
   const lowest = Math.min(...offsets);
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = (await freePort()) - lowest;
+    const others = offsets.filter((o) => o !== lowest).map((o) => base + o);
+    if (!others.every((p) => reserved.has(join(RESERVATIONS, String(p))) || reservePort(p))) continue;
     const free = await Promise.all(offsets.map((o) => portIsFree(base + o)));
     if (free.every(Boolean)) return base;
   }
