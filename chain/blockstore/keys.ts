@@ -1,4 +1,6 @@
 // Key layout of the `blocks` sublevel. Heights are 8-byte big-endian so keys sort by height.
+import { readU64beNumber, u64beNumber } from "../types/bytes.ts";
+
 const enc = new TextEncoder();
 
 export const PREFIX = {
@@ -13,14 +15,10 @@ export const PREFIX = {
 
 export const STATE_KEY = enc.encode("blockStore");
 
-export function heightBytes(height: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(height));
-  return out;
-}
+export const heightBytes = u64beNumber;
 
 export function readHeight(bytes: Uint8Array): number {
-  return Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0));
+  return readU64beNumber(bytes, 0);
 }
 
 export function key(prefix: Uint8Array, suffix: Uint8Array): Uint8Array {

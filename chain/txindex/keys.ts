@@ -8,7 +8,7 @@
 //                                                earlier versions, still searched; no longer written)
 //   B <height u64>                            -> JSON [[key, values[]], ...] of block events
 //   F <key> 0x00 <value> 0x00 <height u64>    -> empty    (every block event attribute)
-import { concat } from "../types/bytes.ts";
+import { concat, readU32be, readU64beNumber, u32be, u64beNumber } from "../types/bytes.ts";
 
 const enc = new TextEncoder();
 
@@ -21,25 +21,10 @@ export const P = {
   blockEvent: 0x46, // F
 } as const;
 
-export function u64(n: number): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
-  return b;
-}
-
-export function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
-}
-
-export function readU64(b: Uint8Array, off: number): number {
-  return Number(new DataView(b.buffer, b.byteOffset + off, 8).getBigUint64(0));
-}
-
-export function readU32(b: Uint8Array, off: number): number {
-  return new DataView(b.buffer, b.byteOffset + off, 4).getUint32(0);
-}
+export const u64 = u64beNumber;
+export const u32 = u32be;
+export const readU64 = (b: Uint8Array, off: number): number => readU64beNumber(b, off);
+export const readU32 = (b: Uint8Array, off: number): number => readU32be(b, off);
 
 export const txKey = (hash: Uint8Array) => concat([P.tx], hash);
 export const heightKey = (height: number, index: number) => concat([P.height], u64(height), u32(index));

@@ -6,6 +6,7 @@ import { fromHex, toHex } from "@cosmjs/encoding";
 import type { AbstractLevel } from "abstract-level";
 import { type Event, type ExecTxResult, TxResult } from "cosmjs-types/tendermint/abci/types";
 import { type EventAttributes, flattenEvents } from "../events/event-bus.ts";
+import { concat } from "../types/bytes.ts";
 import { encodeTxResult } from "../types/encoding.ts";
 import { txHash } from "../types/hash.ts";
 import {
@@ -19,6 +20,7 @@ import {
   prefixEnd,
   readU64,
   txKey,
+  u32,
 } from "./keys.ts";
 import { type Condition, matchQuery, parseQuery, type Query } from "./query.ts";
 
@@ -105,9 +107,7 @@ export class TxIndexer {
       const record = encodeTxResult(big, index, tx, result);
       ops.push({ type: "put", key: txKey(hash), value: record });
       ops.push({ type: "put", key: heightKey(height, index), value: hash });
-      const ref = new Uint8Array(4 + hash.length); // <index u32> <hash>
-      new DataView(ref.buffer).setUint32(0, index);
-      ref.set(hash, 4);
+      const ref = concat(u32(index), hash); // <index u32> <hash>
       for (const [k, values] of flattenEvents(result.events)) {
         let byValue = groups.get(k);
         if (!byValue) {

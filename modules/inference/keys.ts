@@ -1,5 +1,5 @@
 // Store layout of the inference module, store key "inference".
-import { concat, u64be } from "../../chain/types/bytes.ts";
+import { concat, readU64be, u64be } from "../../chain/types/bytes.ts";
 
 export const StoreKey = "inference";
 export const ModuleName = "inference";
@@ -45,6 +45,4 @@ export function byRequesterKey(addr: Uint8Array, id: bigint): Uint8Array {
   return concat(byRequesterPrefix(addr), u64be(id));
 }
 
-export function readU64(b: Uint8Array, offset = 0): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
-}
+export const readU64 = readU64be;

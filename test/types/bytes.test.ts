@@ -8,10 +8,13 @@ import {
   compareBytes,
   concat,
   prefixEnd,
+  readU32be,
   readU64be,
+  readU64beNumber,
   toHex,
   u32be,
   u64be,
+  u64beNumber,
 } from "../../chain/types/bytes.ts";
 
 // short arrays over a small alphabet, so that equal prefixes and equal arrays are common
@@ -52,6 +55,25 @@ describe("byte helpers", () => {
       }),
     );
     assert.deepEqual(u32be(0x01020304), Uint8Array.of(1, 2, 3, 4));
+  });
+
+  it("u32be / readU32be and the safe-integer u64beNumber / readU64beNumber match Buffer (property)", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffff_ffff }), fc.maxSafeNat(), fc.nat(4), (small, n, off) => {
+        const w32 = Buffer.alloc(4);
+        w32.writeUInt32BE(small);
+        assert.deepEqual(Buffer.from(u32be(small)), w32);
+        assert.equal(readU32be(concat(new Uint8Array(off), w32), off), small);
+        const w64 = Buffer.alloc(8);
+        w64.writeBigUInt64BE(BigInt(n));
+        assert.deepEqual(Buffer.from(u64beNumber(n)), w64);
+        assert.equal(readU64beNumber(concat(new Uint8Array(off), w64), off), n);
+      }),
+    );
+    assert.throws(() => u64beNumber(-1), RangeError);
+    assert.throws(() => u64beNumber(2 ** 53), RangeError);
+    assert.throws(() => readU64beNumber(u64be(2n ** 53n)), RangeError);
+    assert.throws(() => readU32be(Uint8Array.of(1, 2, 3)), RangeError);
   });
 
   it("prefixEnd bounds every key with the prefix and never changes its input (property)", () => {
