@@ -1,12 +1,14 @@
 // The index of inference requests paid under an InferenceAuthorization: request id -> who granted it
 // and how much of its fee may still be credited back; plus, per (granter, grantee), the open ones,
 // so that a new grant, a revoke or an expiry drops what the old grant was owed.
+
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { addressFromString } from "../../chain/types/address.ts";
 import { readU64be } from "../../chain/types/bytes.ts";
+import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import { GrantedRequest } from "../../proto/gen/dgrid/inference/v1/authz.ts";
 import {
   GrantedRequestPrefix,
@@ -47,7 +49,7 @@ export async function getGrantedRequest(ctx: Context, id: bigint): Promise<Grant
 }
 
 export function setGrantedRequest(ctx: Context, id: bigint, r: GrantedRequest): void {
-  ctx.kvStore(StoreKey).set(grantedRequestKey(id), GrantedRequest.encode(r).finish());
+  ctx.kvStore(StoreKey).set(grantedRequestKey(id), encodeMessage(GrantedRequest, r));
 }
 
 export async function deleteGrantedRequest(ctx: Context, id: bigint): Promise<void> {

@@ -10,6 +10,7 @@ import { layoutDataSizes } from "../../chain/tensor/digest.ts";
 import { matchSpecs } from "../../chain/tensor/spec.ts";
 import { addressFromString, valoperToAccount } from "../../chain/types/address.ts";
 import { bytesEqual, prefixEnd, toHex, u64be } from "../../chain/types/bytes.ts";
+import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import {
   type Assignment,
   ExecutionError,
@@ -124,7 +125,7 @@ export class InferenceKeeper {
   }
 
   setParams(ctx: Context, p: InferenceParams): void {
-    ctx.kvStore(StoreKey).set(ParamsKey, Params.encode(p).finish());
+    ctx.kvStore(StoreKey).set(ParamsKey, encodeMessage(Params, p));
   }
 
   async nextId(ctx: Context): Promise<bigint> {
@@ -153,7 +154,7 @@ export class InferenceKeeper {
   }
 
   setRequest(ctx: Context, r: InferenceRequest): void {
-    ctx.kvStore(StoreKey).set(requestKey(r.id), InferenceRequest.encode(r).finish());
+    ctx.kvStore(StoreKey).set(requestKey(r.id), encodeMessage(InferenceRequest, r));
   }
 
   async getResult(ctx: Context, id: bigint): Promise<InferenceResult | undefined> {
@@ -162,7 +163,7 @@ export class InferenceKeeper {
   }
 
   setResult(ctx: Context, r: InferenceResult): void {
-    ctx.kvStore(StoreKey).set(resultKey(r.requestId), InferenceResult.encode(r).finish());
+    ctx.kvStore(StoreKey).set(resultKey(r.requestId), encodeMessage(InferenceResult, r));
   }
 
   /** Ids of requests not yet settled, ascending. */
@@ -787,9 +788,13 @@ export class InferenceKeeper {
     const status = result.status;
     const store = ctx.kvStore(StoreKey);
     store.delete(pendingKey(r.id));
-    store.delete(unassignedKey(r.id));
-    if (r.commitDeadline > 0n) store.delete(deadlineKey(r.commitDeadline, r.id));
-    if (r.revealDeadline > 0n) store.delete(deadlineKey(r.revealDeadline, r.id));
+    // only the keys of the phase it closes in: the others were deleted when it left them, and each
+    // delete of an absent key still costs the IAVL tree a search at commit
+    if (r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) store.delete(unassignedKey(r.id));
+    if (r.status === RequestStatus.REQUEST_STATUS_COMMIT && r.commitDeadline > 0n)
+      store.delete(deadlineKey(r.commitDeadline, r.id));
+    if (r.status === RequestStatus.REQUEST_STATUS_REVEAL && r.revealDeadline > 0n)
+      store.delete(deadlineKey(r.revealDeadline, r.id));
     for (const e of r.executors) {
       store.delete(byExecutorKey(e.consAddress, r.id));
       e.outputs = [];

@@ -7,10 +7,11 @@ import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { KeeperModule } from "../../chain/baseapp/keeper-module.ts";
 import type { ModuleAbciHooks } from "../../chain/baseapp/module.ts";
+import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import { VoteExtension } from "../../proto/gen/dgrid/inference/v1/inference.ts";
 import type { InferenceDutiesI } from "./expected-keepers.ts";
 import * as genesis from "./genesis.ts";
-import { escrowInvariant } from "./invariants.ts";
+import { escrowInvariant, indexInvariant } from "./invariants.ts";
 import type { InferenceKeeper } from "./keeper.ts";
 import { ModuleName, StoreKey } from "./keys.ts";
 import { registerMsgServer } from "./msg-server.ts";
@@ -49,7 +50,10 @@ export class InferenceModule extends KeeperModule<InferenceKeeper> {
           registerQueryServer(cfg, k);
         },
         genesis,
-        invariants: { escrow: (ctx, k) => escrowInvariant(ctx, k, k.deps.bankKeeper) },
+        invariants: {
+          escrow: (ctx, k) => escrowInvariant(ctx, k, k.deps.bankKeeper),
+          indexes: (ctx, k) => indexInvariant(ctx, k),
+        },
       },
       keepers.keeper,
     );
@@ -103,11 +107,11 @@ export class InferenceModule extends KeeperModule<InferenceKeeper> {
     const max = (await this.keeper.getParams(ctx)).maxVoteExtensionBytes;
     const ve = await this.duties.extension(pending, Number(max));
     if (ve.commitments.length === 0 && ve.reveals.length === 0) return new Uint8Array();
-    let bytes = VoteExtension.encode(ve).finish();
+    let bytes = encodeMessage(VoteExtension, ve);
     // over the limit: drop reveals from the end (they are sent again next height)
     while (BigInt(bytes.length) > max && ve.reveals.length > 0) {
       ve.reveals.pop();
-      bytes = VoteExtension.encode(ve).finish();
+      bytes = encodeMessage(VoteExtension, ve);
     }
     return BigInt(bytes.length) > max ? new Uint8Array() : bytes;
   }

@@ -1,9 +1,11 @@
 // RegistryKeeper: models (with their cards), the validators that serve them, the validators whose
 // golden-vector runs failed (ConformanceFailure, one per model and validator), the stats settlement
 // records per model and creator, and the discovery indexes kept in step with models and stats.
+
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { toHex } from "../../chain/types/bytes.ts";
+import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import {
   ConformanceFailure,
   CreatorEarnings,
@@ -67,7 +69,7 @@ export class RegistryKeeper {
     const store = ctx.kvStore(StoreKey);
     const prev = await this.getModel(ctx, m.id);
     const stats = await this.getStats(ctx, m.id);
-    store.set(modelKey(m.id), Model.encode(m).finish());
+    store.set(modelKey(m.id), encodeMessage(Model, m));
     this.moveIndex(ctx, prev ? indexKeys(prev, stats) : [], indexKeys(m, stats));
     if (!prev) store.set(creatorModelKey(m.creator, m.id), PRESENT);
   }
@@ -102,22 +104,22 @@ export class RegistryKeeper {
     const prev = await this.getStats(ctx, modelId);
     const next = applySettlement(prev ?? emptyStats(modelId), record, ctx.height);
     const store = ctx.kvStore(StoreKey);
-    store.set(statsKey(modelId), ModelStats.encode(next).finish());
+    store.set(statsKey(modelId), encodeMessage(ModelStats, next));
     // only the sorts whose values changed move (usage at every finalized request; the others seldom)
     const moved = changedStatsSorts(model, prev, next);
     if (moved.length > 0) this.moveIndex(ctx, indexKeys(model, prev, moved), indexKeys(model, next, moved));
     const earnings = applyEarnings(await this.getEarnings(ctx, model.creator), record);
-    store.set(earningsKey(model.creator), CreatorEarnings.encode(earnings).finish());
+    store.set(earningsKey(model.creator), encodeMessage(CreatorEarnings, earnings));
     return next;
   }
 
   /** Genesis: a stats record as exported (the indexes are rebuilt by rebuildIndexes). */
   setStatsRaw(ctx: Context, s: ModelStats): void {
-    ctx.kvStore(StoreKey).set(statsKey(s.modelId), ModelStats.encode(s).finish());
+    ctx.kvStore(StoreKey).set(statsKey(s.modelId), encodeMessage(ModelStats, s));
   }
 
   setEarnings(ctx: Context, e: CreatorEarnings): void {
-    ctx.kvStore(StoreKey).set(earningsKey(e.creator), CreatorEarnings.encode(e).finish());
+    ctx.kvStore(StoreKey).set(earningsKey(e.creator), encodeMessage(CreatorEarnings, e));
   }
 
   async allStats(ctx: Context): Promise<ModelStats[]> {
@@ -170,7 +172,7 @@ export class RegistryKeeper {
   }
 
   setServer(ctx: Context, s: ModelServer): void {
-    ctx.kvStore(StoreKey).set(serverKey(s.modelId, s.validator), ModelServer.encode(s).finish());
+    ctx.kvStore(StoreKey).set(serverKey(s.modelId, s.validator), encodeMessage(ModelServer, s));
   }
 
   deleteServer(ctx: Context, modelId: string, validator: string): void {
@@ -205,7 +207,7 @@ export class RegistryKeeper {
   }
 
   setFailure(ctx: Context, f: ConformanceFailure): void {
-    ctx.kvStore(StoreKey).set(failureKey(f.modelId, f.validator), ConformanceFailure.encode(f).finish());
+    ctx.kvStore(StoreKey).set(failureKey(f.modelId, f.validator), encodeMessage(ConformanceFailure, f));
   }
 
   deleteFailure(ctx: Context, modelId: string, validator: string): void {

@@ -1,6 +1,8 @@
 // ReputationKeeper: a score per validator (valoper address), in parts per million.
+
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
+import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import { Params, Reputation, ValidatorStats } from "../../proto/gen/dgrid/reputation/v1/reputation.ts";
 import * as ev from "./events.ts";
 import {
@@ -23,7 +25,7 @@ export class ReputationKeeper {
   }
 
   setParams(ctx: Context, p: ReputationParams): void {
-    ctx.kvStore(StoreKey).set(ParamsKey, Params.encode(p).finish());
+    ctx.kvStore(StoreKey).set(ParamsKey, encodeMessage(Params, p));
   }
 
   async getReputation(ctx: Context, validator: string): Promise<Reputation | undefined> {
@@ -49,7 +51,7 @@ export class ReputationKeeper {
   }
 
   setReputation(ctx: Context, r: Reputation): void {
-    ctx.kvStore(StoreKey).set(reputationKey(r.validator), Reputation.encode(r).finish());
+    ctx.kvStore(StoreKey).set(reputationKey(r.validator), encodeMessage(Reputation, r));
   }
 
   /** Settlement hook: one executor's outcome for one request. */
@@ -91,7 +93,7 @@ export class ReputationKeeper {
   }
 
   setValidatorStats(ctx: Context, s: ValidatorStats): void {
-    ctx.kvStore(StoreKey).set(validatorStatsKey(s.validator), ValidatorStats.encode(s).finish());
+    ctx.kvStore(StoreKey).set(validatorStatsKey(s.validator), encodeMessage(ValidatorStats, s));
   }
 
   /**
