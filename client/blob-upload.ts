@@ -12,6 +12,17 @@ import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 /** The status key under which a node advertises its model and blob endpoint (app/node-status.ts). */
 export const BLOB_ENDPOINT_STATUS_KEY = "models_url";
 
+/**
+ * Where a client reaches the endpoint a node advertises: a node listening on every interface
+ * advertises 0.0.0.0 (or [::]), which is no address to connect to, so it is reached at the host of
+ * the RPC URL the client used. Any other URL is kept; a trailing slash is dropped.
+ */
+export function reachableEndpoint(advertised: string, rpcUrl: string): string {
+  const u = new URL(advertised);
+  if (u.hostname === "0.0.0.0" || u.hostname === "[::]") u.hostname = new URL(rpcUrl).hostname;
+  return u.toString().replace(/\/+$/, "");
+}
+
 /** A blob the endpoint refused: HTTP status plus the node's {codespace, code, message}. */
 export class BlobUploadError extends Error {
   constructor(

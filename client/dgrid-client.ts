@@ -20,7 +20,7 @@ import type { InferenceItem, InferenceResult, InputBlob } from "../proto/gen/dgr
 import { MsgRequestInferenceResponse } from "../proto/gen/dgrid/inference/v1/tx.ts";
 import type { NamedTensor } from "../proto/gen/dgrid/registry/v1/registry.ts";
 import type { MsgRegisterModel } from "../proto/gen/dgrid/registry/v1/tx.ts";
-import { BLOB_ENDPOINT_STATUS_KEY, offloadLargeInputs, uploadBlob } from "./blob-upload.ts";
+import { BLOB_ENDPOINT_STATUS_KEY, offloadLargeInputs, reachableEndpoint, uploadBlob } from "./blob-upload.ts";
 import { type ConnectOptions, DEFAULT_RPC, DGRID_DENOM, signingOptions, walletFromMnemonic } from "./config.ts";
 import { dgridMsgTypes } from "./dgrid-types.ts";
 import { fetchOutputsByHash } from "./output-fetch.ts";
@@ -193,7 +193,10 @@ export class DGridClient {
     return fetchOutputsByHash(url, target, policyFromProto(model.policy), opts.fetch);
   }
 
-  /** The models_url the RPC node advertises (its model, blob and output endpoint). */
+  /**
+   * The models_url the RPC node advertises (its model, blob and output endpoint), reachable from here:
+   * 0.0.0.0 is replaced by the RPC URL's host (reachableEndpoint).
+   */
   protected async modelsEndpoint(option: string): Promise<string> {
     const status = await this.comet.status();
     const url = status.nodeInfo.other.get(BLOB_ENDPOINT_STATUS_KEY);
@@ -201,7 +204,7 @@ export class DGridClient {
       throw new Error(
         `the node at ${this.rpcUrl} advertises no model endpoint (node_info.other.${BLOB_ENDPOINT_STATUS_KEY}): pass ${option}`,
       );
-    return url;
+    return reachableEndpoint(url, this.rpcUrl);
   }
 
   disconnect(): void {

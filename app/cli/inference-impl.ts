@@ -11,6 +11,7 @@ import { policyFromProto } from "../../chain/tensor/agreement.ts";
 import { type TensorJson, tensorFromJson, tensorValues } from "../../chain/tensor/json.ts";
 import { snakeKeys } from "../../chain/types/proto-json.ts";
 import { dgridMsgTypes } from "../../client/dgrid-types.ts";
+import { reachableEndpoint } from "../../client/blob-upload.ts";
 import { fetchOutputsByHash } from "../../client/output-fetch.ts";
 import { DEFAULT_SESSION_OPTIONS, goldenVectorsToProto, parseCoin, sha256Hex, specFromIo } from "../../models/demo.ts";
 import { RequestStatus } from "../../proto/gen/dgrid/inference/v1/inference.ts";
@@ -109,9 +110,7 @@ async function reportedModelsUrl(url: string): Promise<string> {
       `the node at ${url} reports no model endpoint (its config models.laddr is empty); pass --node-models URL`,
     );
   }
-  const u = new URL(reported);
-  if (["0.0.0.0", "[::]"].includes(u.hostname)) u.hostname = new URL(url).hostname;
-  return u.toString().replace(/\/+$/, "");
+  return reachableEndpoint(reported, url);
 }
 
 function creatorSharePpm(text: string): bigint {
