@@ -57,6 +57,8 @@ export interface DGridAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
+  /** app.toml index-events: the "type.key" attributes the indexer stores (empty = all) */
+  indexEvents?: readonly string[];
   /** x/upgrade writes {name, height, info} here when halting for an upgrade (e.g. <home>/data/upgrade-info.json) */
   upgradeInfoFile?: string;
   /** worker threads verifying CheckTx signatures ahead of the ante handler (default 1; 0 = none) */
@@ -112,6 +114,7 @@ export class DGridApp extends BaseApp {
         minGasPrices: options.minGasPrices,
         haltHeight: options.haltHeight,
         keepRecent: options.keepRecent,
+        indexEvents: options.indexEvents,
       },
       { db: deps.db, logger: deps.logger, store: deps.store },
     );

@@ -71,6 +71,7 @@ export function dgridAppFactory(options: DGridAppFactoryOptions = {}): AppFactor
         minGasPrices: config.app.minimumGasPrices,
         haltHeight: config.app.haltHeight,
         keepRecent: config.app.pruningKeepRecent,
+        indexEvents: config.app.indexEvents,
       },
       { db, logger, inferenceDuties: inference?.duties },
     );

@@ -60,6 +60,11 @@ export interface BaseAppOptions {
   haltHeight?: number;
   /** store versions to keep (0 = all) */
   keepRecent?: number;
+  /**
+   * app.toml index-events: the "type.key" event attributes the node's indexer stores (tx_search and
+   * block_search find only these, plus tx.hash, tx.height and block.height); empty or absent = all
+   */
+  indexEvents?: readonly string[];
 }
 
 export interface BaseAppDeps {
@@ -108,6 +113,7 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
   private readonly minGasPrices: string;
   private readonly haltHeight: number;
   private readonly keepRecent: number;
+  readonly indexEvents: ReadonlySet<string>;
   private readonly db: AbstractLevel<any, Uint8Array, Uint8Array>;
   private loading?: Promise<void>;
   private paramStore?: ConsensusParamStore;
@@ -141,6 +147,12 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
     parseDecCoins(this.minGasPrices); // fail early on a bad app.toml value
     this.haltHeight = options.haltHeight ?? 0;
     this.keepRecent = options.keepRecent ?? 0;
+    this.indexEvents = new Set(options.indexEvents ?? []);
+    for (const e of this.indexEvents)
+      if (!/^[^.\s]+\.[^\s]+$/.test(e))
+        throw new Error(
+          `index-events: "${e}" is not an event type and attribute key ("type.key", e.g. "transfer.recipient")`,
+        );
     this.db = deps.db;
     if (deps.store) this.store = deps.store;
   }
@@ -490,7 +502,9 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
     const beginCtx = this.newContext(state, block, "finalize");
     for (const m of this.modules) if (m.abci?.preBlock) await m.abci.preBlock(beginCtx, req);
     for (const m of this.modules) if (m.beginBlock) await m.beginBlock(beginCtx);
-    blockEvents.push(...toAbciEvents(withAttribute(beginCtx.eventManager.events(), "mode", "BeginBlock")));
+    blockEvents.push(
+      ...toAbciEvents(withAttribute(beginCtx.eventManager.events(), "mode", "BeginBlock"), this.indexEvents),
+    );
 
     const txResults: ExecTxResult[] = [];
     for (const tx of req.txs) {
@@ -530,7 +544,9 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
       if (r?.validatorUpdates) validatorUpdates.push(...r.validatorUpdates);
       if (r?.consensusParamUpdates) consensusParamUpdates = r.consensusParamUpdates;
     }
-    blockEvents.push(...toAbciEvents(withAttribute(endCtx.eventManager.events(), "mode", "EndBlock")));
+    blockEvents.push(
+      ...toAbciEvents(withAttribute(endCtx.eventManager.events(), "mode", "EndBlock"), this.indexEvents),
+    );
 
     const appHash = await this.store.workingHash(state);
     this.finalizeState = state;

@@ -1,5 +1,6 @@
 // EventManager as Cosmos SDK types/events.go: modules emit typed events with string attributes;
-// the app turns them into ABCI events (every attribute indexed, as the SDK does with no index filter).
+// the app turns them into ABCI events. Which attributes the node's indexer stores is app.toml's
+// `index-events` (SDK MarkEventsToIndex): "type.key" entries, or every attribute when empty.
 import type { Event as AbciEvent } from "cosmjs-types/tendermint/abci/types";
 
 export interface SdkEvent {
@@ -28,10 +29,16 @@ export class EventManager {
   }
 }
 
-export function toAbciEvents(events: readonly SdkEvent[]): AbciEvent[] {
+/** ABCI events; an attribute is marked `index` when `indexSet` is empty or absent, or names its "type.key". */
+export function toAbciEvents(events: readonly SdkEvent[], indexSet?: ReadonlySet<string>): AbciEvent[] {
+  const all = !indexSet || indexSet.size === 0;
   return events.map((e) => ({
     type: e.type,
-    attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: true })),
+    attributes: e.attributes.map((a) => ({
+      key: a.key,
+      value: a.value,
+      index: all || indexSet.has(`${e.type}.${a.key}`),
+    })),
   }));
 }
 

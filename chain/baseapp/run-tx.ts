@@ -17,6 +17,8 @@ export interface TxRunner {
   readonly router: Router;
   readonly anteHandler: AnteHandler;
   readonly logger: Logger;
+  /** app.toml index-events: the "type.key" attributes marked for indexing (empty: all) */
+  readonly indexEvents?: ReadonlySet<string>;
   newContext(ms: MultiStore, block: BlockInfo, mode: ExecMode, txBytes?: Uint8Array): Context;
 }
 
@@ -88,7 +90,7 @@ export async function runTx(
     const anteCtx = base.with({ multiStore: anteBranch, gasMeter: meter });
     await app.anteHandler(anteCtx, tx);
     anteBranch.write();
-    anteEvents = toAbciEvents(anteCtx.eventManager.events());
+    anteEvents = toAbciEvents(anteCtx.eventManager.events(), app.indexEvents);
   } catch (e) {
     return failure(e, gasWanted, used(), [], app.logger);
   }
@@ -129,7 +131,7 @@ export async function runTx(
     log: "",
     gasWanted,
     gasUsed: used(),
-    events: [...anteEvents, ...toAbciEvents(msgEvents)],
+    events: [...anteEvents, ...toAbciEvents(msgEvents, app.indexEvents)],
     data,
     msgResponses: responses,
     tx,

@@ -29,11 +29,20 @@ export type BusEvent = NewBlockEvent | NewBlockHeaderEvent | TxEvent;
 /** Attribute map used for query matching: composite key -> all values (CometBFT keeps duplicates). */
 export type EventAttributes = Map<string, string[]>;
 
-/** Flattens ABCI events into CometBFT's composite-key map ("transfer.sender" -> [...]). */
-export function flattenEvents(events: readonly AbciEvent[], into: EventAttributes = new Map()): EventAttributes {
+/**
+ * Flattens ABCI events into CometBFT's composite-key map ("transfer.sender" -> [...]). `indexedOnly`:
+ * only the attributes the app marked `index` (what CometBFT's kv indexer stores and searches; event
+ * subscriptions see every attribute).
+ */
+export function flattenEvents(
+  events: readonly AbciEvent[],
+  into: EventAttributes = new Map(),
+  indexedOnly = false,
+): EventAttributes {
   for (const ev of events) {
     if (!ev.type) continue;
     for (const attr of ev.attributes) {
+      if (indexedOnly && !attr.index) continue;
       const key = `${ev.type}.${attr.key}`;
       const list = into.get(key);
       if (list) list.push(attr.value);

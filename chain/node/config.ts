@@ -63,7 +63,15 @@ export interface NodeConfig {
     skipTimeoutCommit: boolean;
     createEmptyBlocks: boolean;
   };
-  app: { minimumGasPrices: string; pruningKeepRecent: number; haltHeight: number };
+  app: {
+    minimumGasPrices: string;
+    pruningKeepRecent: number;
+    haltHeight: number;
+    /** "type.key" event attributes the tx indexer stores; [] = all (app.toml index-events, the SDK's) */
+    indexEvents: string[];
+  };
+  /** config.toml [tx_index]: "kv" indexes txs and block events for tx/tx_search/block_search; "null" none */
+  txIndex: { indexer: "kv" | "null" };
   /** the REST (LCD) gateway, chain/api (app.toml [api], the SDK's keys) */
   api: {
     enable: boolean;

@@ -214,7 +214,8 @@ export class Node {
     const app = built.app;
     const blockStore = new BlockStore({}, { db: sub("blocks") });
     await blockStore.load();
-    const txIndexer = new TxIndexer({}, { db: sub("txindex") });
+    // config.toml tx_index.indexer: "null" indexes nothing (a validator that serves no tx queries)
+    const txIndexer = cfg.txIndex.indexer === "kv" ? new TxIndexer({}, { db: sub("txindex") }) : undefined;
     const stateStore = new StateStore(sub("consensus"));
     const mempool = new Mempool(
       {

@@ -25,7 +25,8 @@ export interface NodeRpcBackendDeps {
   app: Application;
   blockStore: BlockStore;
   stateStore: StateStore;
-  txIndexer: TxIndexer;
+  /** absent with config tx_index.indexer = "null": tx, tx_search and block_search answer an error */
+  txIndexer?: TxIndexer;
   mempool: Mempool;
   consensus: ConsensusState;
   privValidator: PrivValidator;
@@ -57,7 +58,7 @@ export class NodeRpcBackend implements RpcBackend {
       channels: CHANNELS,
       moniker: o.moniker,
       // CometBFT's own keys win over a service's
-      other: { ...this.deps.otherInfo?.(), tx_index: "on", rpc_address: o.rpcLaddr },
+      other: { ...this.deps.otherInfo?.(), tx_index: this.deps.txIndexer ? "on" : "off", rpc_address: o.rpcLaddr },
     };
   }
 
@@ -148,15 +149,19 @@ export class NodeRpcBackend implements RpcBackend {
     await this.deps.consensus.submitEvidence(evidence);
   }
 
-  getTx(hash: Uint8Array): Promise<IndexedTx | undefined> {
+  // CometBFT's answers when its indexer is "null"
+  async getTx(hash: Uint8Array): Promise<IndexedTx | undefined> {
+    if (!this.deps.txIndexer) throw new Error("transaction indexing is disabled");
     return this.deps.txIndexer.getTx(hash);
   }
 
-  searchTxs(query: string, options: SearchOptions) {
+  async searchTxs(query: string, options: SearchOptions) {
+    if (!this.deps.txIndexer) throw new Error("transaction indexing is disabled");
     return this.deps.txIndexer.searchTxs(query, options);
   }
 
-  searchBlocks(query: string, options: SearchOptions) {
+  async searchBlocks(query: string, options: SearchOptions) {
+    if (!this.deps.txIndexer) throw new Error("block indexing is disabled");
     return this.deps.txIndexer.searchBlocks(query, options);
   }
 

@@ -60,16 +60,18 @@ const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
 /** The attribute map a tx is matched against (same keys as the Tx event on the event bus). */
+/** What tx_search matches a tx against: its indexed attributes, plus tm.event, tx.hash and tx.height. */
 export function txAttributes(hash: Uint8Array, height: number, result: ExecTxResult): EventAttributes {
-  const attrs = flattenEvents(result.events);
+  const attrs = flattenEvents(result.events, new Map(), true);
   attrs.set(TM_EVENT, ["Tx"]);
   attrs.set(TX_HASH, [toHex(hash).toUpperCase()]);
   attrs.set(TX_HEIGHT, [String(height)]);
   return attrs;
 }
 
+/** What block_search matches a height against: its indexed FinalizeBlock attributes, plus block.height. */
 export function blockAttributes(height: number, events: readonly Event[]): EventAttributes {
-  const attrs = flattenEvents(events);
+  const attrs = flattenEvents(events, new Map(), true);
   attrs.set(TM_EVENT, ["NewBlock"]);
   attrs.set(BLOCK_HEIGHT, [String(height)]);
   return attrs;
@@ -108,7 +110,7 @@ export class TxIndexer {
       ops.push({ type: "put", key: txKey(hash), value: record });
       ops.push({ type: "put", key: heightKey(height, index), value: hash });
       const ref = concat(u32(index), hash); // <index u32> <hash>
-      for (const [k, values] of flattenEvents(result.events)) {
+      for (const [k, values] of flattenEvents(result.events, new Map(), true)) {
         let byValue = groups.get(k);
         if (!byValue) {
           byValue = new Map();

@@ -75,7 +75,13 @@ function sampleConfig(): NodeConfig {
     skipTimeoutCommit: true,
     createEmptyBlocks: false,
   };
-  c.app = { minimumGasPrices: "0.1udgrid", pruningKeepRecent: 100, haltHeight: 77 };
+  c.app = {
+    minimumGasPrices: "0.1udgrid",
+    pruningKeepRecent: 100,
+    haltHeight: 77,
+    indexEvents: ["transfer.recipient", "request_finalized.id"],
+  };
+  c.txIndex = { indexer: "null" };
   c.instrumentation = { prometheus: false, prometheusLaddr: ":36660" };
   c.api = {
     enable: true,

@@ -20,7 +20,9 @@ const transfer = (sender: string, amount: string) =>
         type: "transfer",
         attributes: [
           { key: "sender", value: sender, index: true },
-          { key: "amount", value: amount, index: false },
+          { key: "amount", value: amount, index: true },
+          // not marked for indexing (app.toml index-events without it): stored with the tx, never searched
+          { key: "memo", value: `memo ${amount}`, index: false },
         ],
       },
     ],
@@ -47,7 +49,17 @@ describe("TxIndexer", () => {
       const txs = Array.from({ length: n }, (_, i) => tx(h, i));
       const results = txs.map((_, i) => transfer(h % 2 === 0 ? "dgrid1alice" : "dgrid1bob", `${h * 10 + i}udgrid`));
       const blockEvents =
-        h % 5 === 0 ? [{ type: "mint", attributes: [{ key: "amount", value: String(h * 100), index: true }] }] : [];
+        h % 5 === 0
+          ? [
+              {
+                type: "mint",
+                attributes: [
+                  { key: "amount", value: String(h * 100), index: true },
+                  { key: "minter", value: "dgrid1mint", index: false },
+                ],
+              },
+            ]
+          : [];
       await idx.indexBlock(h, txs, results, blockEvents);
     }
   });
@@ -104,6 +116,18 @@ describe("TxIndexer", () => {
     );
     assert.equal((await idx.searchTxs("transfer.recipient EXISTS")).totalCount, 0);
     assert.equal((await idx.searchTxs("transfer.sender EXISTS")).totalCount, 10);
+  });
+
+  it("finds nothing by an attribute the app did not mark for indexing, and keeps it in the tx", async () => {
+    assert.equal((await idx.searchTxs("transfer.memo EXISTS")).totalCount, 0);
+    assert.equal((await idx.searchTxs("transfer.memo = 'memo 51udgrid'")).totalCount, 0);
+    // a height scan re-checks the conditions on the stored events: still only the indexed attributes
+    assert.equal((await idx.searchTxs("tx.height = 5 AND transfer.memo EXISTS")).totalCount, 0);
+    assert.equal((await idx.searchBlocks("mint.minter EXISTS")).totalCount, 0);
+    assert.equal((await idx.searchBlocks("block.height = 5 AND mint.minter = 'dgrid1mint'")).totalCount, 0);
+    const got = await idx.getTx(txHash(tx(5, 1)));
+    const memo = got?.result.events.flatMap((e) => e.attributes).find((a) => a.key === "memo");
+    assert.equal(memo?.value, "memo 51udgrid");
   });
 
   it("paginates and orders", async () => {

@@ -3,7 +3,7 @@
 // [models] and [inference] there too), its kind, default and a one-line description. A new key is a
 // field in NodeConfig and one line here (the type below makes a missing or mistyped line a compile error).
 import type { NodeConfig } from "../config.ts";
-import { bool, duration, int, type Kind, list, oneOf, peers, str, uintOrDigits } from "./kinds.ts";
+import { bool, duration, int, type Kind, list, listOf, oneOf, peers, str, uintOrDigits } from "./kinds.ts";
 
 export type ConfigFile = "config.toml" | "app.toml";
 
@@ -201,6 +201,13 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
     'When set, `dgrid start` runs the app alone and serves it here for an engine in another process; "" = off',
   ),
 
+  "txIndex.indexer": inConfig(
+    "tx_index.indexer",
+    oneOf(["kv", "null"]),
+    "kv",
+    'What indexes txs and block events: "kv" (tx, tx_search, block_search answer) or "null" (nothing is indexed; they answer an error)',
+  ),
+
   "instrumentation.prometheus": inConfig(
     "instrumentation.prometheus",
     bool,
@@ -222,6 +229,12 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   ),
   "app.pruningKeepRecent": inApp("pruning-keep-recent", uintOrDigits, 0, "Store versions to keep (0 = keep all)"),
   "app.haltHeight": inApp("halt-height", int(), 0, "Make no state after this height (0 = never)"),
+  "app.indexEvents": inApp(
+    "index-events",
+    listOf("^[^.\\s]+\\.\\S+$", '"type.key" event attributes'),
+    [],
+    'Event attributes ("type.key", e.g. "transfer.recipient") the tx indexer stores for tx_search and block_search; [] = all',
+  ),
 
   "grpc.enable": inApp(
     "grpc.enable",

@@ -92,6 +92,18 @@ export const list: Kind<string[]> = {
   toToml: (v) => `[${v.map(tomlString).join(", ")}]`,
 };
 
+/** A list of strings that each match `pattern` (described as `what`). */
+export function listOf(pattern: string, what: string): Kind<string[]> {
+  return {
+    expected: `a list of ${what}`,
+    toml: Type.Array(Type.String({ pattern })),
+    json: Type.Array(Type.String({ pattern })),
+    fromToml: (v) => [...(v as string[])],
+    fromJson: (v) => [...(v as string[])],
+    toToml: (v) => `[${v.map(tomlString).join(", ")}]`,
+  };
+}
+
 const splitList = (v: unknown): string[] =>
   (typeof v === "string" ? v.split(",") : (v as string[])).map((s) => s.trim()).filter((s) => s !== "");
 
