@@ -354,7 +354,9 @@ async function main(): Promise<void> {
   for (let w = 0; w < WARMUP; w++) {
     for (const s of streams) {
       const res = await runStream(s, genesis, accounts, signed[s], 0);
-      process.stderr.write(`[app-inference] warm-up ${w + 1} ${s}: ${res.cpuPerTx.toFixed(3)} ms CPU/tx (not counted)\n`);
+      process.stderr.write(
+        `[app-inference] warm-up ${w + 1} ${s}: ${res.cpuPerTx.toFixed(3)} ms CPU/tx (not counted)\n`,
+      );
     }
   }
   for (let r = 0; r < RUNS; r++) {
