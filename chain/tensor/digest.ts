@@ -6,8 +6,11 @@
 //   layout         = the outputs' names, dtypes and shapes (data empty), in canonical name order
 //   digest(exact)  = empty: equal sha256 is what exact compares
 //   digest(argmax) = for each output in layout order, for each row along the last axis:
-//                    u32be(index of the largest value), as agreement.ts's argmax picks it
-//   digest(topk k) = likewise the row's min(k, n) top-k indices, ascending, u32be each
+//                    the index of the largest value, as agreement.ts's argmax picks it
+//   digest(topk k) = likewise the row's min(k, n) top-k indices, ascending
+//   an index is big-endian in the fewest of 1, 2 or 4 bytes that hold every index of its output:
+//   1 byte for a last axis of at most 256, 2 for at most 65,536, else 4 (a 10-class classifier's
+//   digest is one byte per row)
 //   tolerance has no digest: a quantized one is not sound (values that agree can straddle a bucket
 //   edge), so tolerance outputs are never revealed by hash.
 //
@@ -90,6 +93,16 @@ export function layoutDataSizes(layout: readonly NamedTensorLike[]): Map<string,
   return out;
 }
 
+/** Bytes per index of an output whose last axis has `cols` entries (indices 0..cols-1). */
+export function indexWidth(cols: number): 1 | 2 | 4 {
+  return cols <= 0x100 ? 1 : cols <= 0x1_0000 ? 2 : 4;
+}
+
+/** Entries along the last axis (a scalar has one). */
+function lastAxis(shape: readonly number[]): number {
+  return shape.length === 0 ? 1 : shape[shape.length - 1];
+}
+
 /** k of the policy's indices per row (argmax 1, topk k); undefined where the policy has no digest. */
 function indicesPerRow(policy: Policy): number | undefined {
   if (policy.kind === "argmax") return 1;
@@ -109,9 +122,9 @@ export function digestLength(policy: Policy, layout: readonly NamedTensorLike[])
   if (k === undefined) throw new Error(`policy ${policy.kind} has no digest`);
   let n = 0;
   for (const t of layout) {
-    const cols = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
+    const cols = lastAxis(t.shape);
     const rows = cols === 0 ? 0 : elementCount(t.shape) / cols;
-    n += rows * Math.min(k, cols) * 4;
+    n += rows * Math.min(k, cols) * indexWidth(cols);
   }
   return n;
 }
@@ -121,13 +134,24 @@ export function outputDigest(policy: Policy, outputs: Outputs): Uint8Array {
   if (policy.kind === "exact") return new Uint8Array();
   const k = indicesPerRow(policy);
   if (k === undefined) throw new Error(`policy ${policy.kind} has no digest`);
-  const indices: number[] = [];
+  const parts: { width: 1 | 2 | 4; indices: number[] }[] = [];
+  let total = 0;
   for (const name of sortedNames(Object.keys(outputs))) {
-    for (const row of topKIndices(outputs[name], k)) indices.push(...row);
+    const width = indexWidth(lastAxis(outputs[name].shape));
+    const indices = topKIndices(outputs[name], k).flat();
+    parts.push({ width, indices });
+    total += indices.length * width;
   }
-  const out = new Uint8Array(indices.length * 4);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < indices.length; i++) dv.setUint32(i * 4, indices[i]);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const { width, indices } of parts) {
+    for (const i of indices) {
+      if (width === 4) out[o++] = i >>> 24;
+      if (width >= 4) out[o++] = (i >>> 16) & 0xff;
+      if (width >= 2) out[o++] = (i >>> 8) & 0xff;
+      out[o++] = i & 0xff;
+    }
+  }
   return out;
 }
 

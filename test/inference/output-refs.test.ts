@@ -83,8 +83,8 @@ describe("outputs by hash", () => {
     assert.equal(res.status, RequestStatus.REQUEST_STATUS_FINALIZED);
     assert.equal(res.agreeing.length, 4);
     const ref = res.outputRef!;
-    // rows [10, 4] and [8.5, 7]: the largest is index 0 in both
-    assert.deepEqual([...ref.digest], [0, 0, 0, 0, 0, 0, 0, 0]);
+    // rows [10, 4] and [8.5, 7]: the largest is index 0 in both (one byte each: 2 columns)
+    assert.deepEqual([...ref.digest], [0, 0]);
     const shas = new Set(res.outputSources.map((x) => toHex(x.sha256)));
     assert.equal(shas.size, 3, "two honest executors share bytes, the two unique ones differ");
     for (const src of res.outputSources) {
@@ -238,6 +238,13 @@ describe("the reveal form of a reference (pure)", () => {
     assert.equal(reason(reveal({ outputRef: { ...exactRef, sha256: new Uint8Array(31) } })), "malformed");
     const argmax: OutputLimits = { ...limits, byHash: { ...limits.byHash!, policy: { kind: "argmax" } } };
     assert.equal(reason(reveal({ outputRef: exactRef }), argmax), "malformed", "argmax needs its 2 row indices");
+    const argmaxRef = { ...exactRef, digest: Uint8Array.of(0, 1) };
+    assert.equal(reason(reveal({ outputRef: argmaxRef }), argmax), "ok");
+    assert.equal(
+      reason(reveal({ outputRef: { ...argmaxRef, digest: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1) } }), argmax),
+      "malformed",
+      "u32 indices where one byte holds them",
+    );
     const withOutputs = reveal({ outputRef: exactRef, outputs: [{ name: "y", ...outputs.y }] });
     assert.equal(reason(withOutputs), "malformed");
     assert.equal(

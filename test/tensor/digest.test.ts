@@ -9,6 +9,7 @@ import { canonicalOutput, decodeCanonicalOutput } from "../../chain/tensor/canon
 import {
   canonicalRef,
   digestLength,
+  indexWidth,
   layoutSizes,
   outputDigest,
   outputLayout,
@@ -96,8 +97,9 @@ describe("output references", () => {
     want.push(...u32(2));
     want.push(...u32(6), ..."logits".split("").map((c) => c.charCodeAt(0)), 1, ...u32(2), ...u32(2), ...u32(3));
     want.push(...u32(1), 0x7a, 1, ...u32(0));
-    // argmax per row: logits rows [0.1, 0.9, 0.5] -> 1 and [0.2, 0.3, 0.4] -> 2; the scalar z -> 0
-    want.push(...u32(12), ...u32(1), ...u32(2), ...u32(0));
+    // argmax per row, one byte each (3 and 1 columns): logits rows [0.1, 0.9, 0.5] -> 1 and
+    // [0.2, 0.3, 0.4] -> 2; the scalar z -> 0
+    want.push(...u32(3), 1, 2, 0);
     assert.deepEqual([...canonicalRef(ref)], want);
     assert.equal(ref.sizeBytes, BigInt(canonical.length));
     assert.deepEqual(
@@ -164,12 +166,28 @@ describe("output references", () => {
       [1, 2],
     ]);
     const d = outputDigest({ kind: "topk", k: 2 }, { t });
-    assert.equal(d.length, 16);
-    const view = new DataView(d.buffer);
-    assert.deepEqual(
-      [0, 1, 2, 3].map((i) => view.getUint32(i * 4)),
-      [0, 2, 1, 2],
-    );
+    assert.deepEqual(d, Uint8Array.of(0, 2, 1, 2)); // 4 columns: one byte per index
     assert.throws(() => outputDigest({ kind: "tolerance", abs: 0n, rel: 0n }, { t }), /no digest/);
+  });
+
+  it("an index takes 1, 2 or 4 big-endian bytes by its output's last axis (256 and 65,536 are the edges)", () => {
+    assert.deepEqual([1, 256, 257, 65_536, 65_537].map(indexWidth), [1, 1, 2, 2, 4]);
+    for (const [cols, width] of [
+      [256, 1],
+      [257, 2],
+      [65_536, 2],
+      [65_537, 4],
+    ] as const) {
+      // two rows whose largest values sit at the last column and at column 1
+      const v = new Float32Array(2 * cols);
+      v[cols - 1] = 1;
+      v[cols + 1] = 1;
+      const outputs = { a: f32([...v], [2, cols]), b: f32([3, 1, 2], [3]) };
+      const d = outputDigest({ kind: "argmax" }, outputs);
+      assert.equal(d.length, digestLength({ kind: "argmax" }, outputLayout(outputs)));
+      assert.equal(d.length, 2 * width + 1);
+      const be = (at: number) => d.subarray(at, at + width).reduce((n, x) => n * 256 + x, 0);
+      assert.deepEqual([be(0), be(width), d[2 * width]], [cols - 1, 1, 0]); // then b: one row, argmax 0
+    }
   });
 });
