@@ -33,7 +33,7 @@ const NONE = ExecutionError.EXECUTION_ERROR_UNSPECIFIED;
 
 export async function settleBatch(k: InferenceKeeper, ctx: Context, r: InferenceRequest): Promise<void> {
   const p = await k.getParams(ctx);
-  const model = await k.deps.registryKeeper.getModel(ctx, r.modelId);
+  const model = await k.deps.registryKeeper.getModelHead(ctx, r.modelId);
   const missing = k.markMissing(r);
   if (!model) return k.refund(ctx, r, "no_quorum", missing);
   const policy = policyOf(model);

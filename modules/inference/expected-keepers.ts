@@ -38,7 +38,9 @@ export interface StakingKeeperI {
 
 /** modules/registry RegistryKeeper */
 export interface RegistryKeeperI {
-  getModel(ctx: Context, id: string): Promise<Model | undefined>;
+  /** the model without its golden vectors (nothing here reads them; they are most of the record) */
+  getModelHead(ctx: Context, id: string): Promise<Model | undefined>;
+  hasModel(ctx: Context, id: string): Promise<boolean>;
   /** sorted by validator (valoper) address */
   serversOf(ctx: Context, modelId: string): Promise<ModelServer[]>;
   /** SettlementRecorderI: once per settled or refunded request, in the block that settles it */

@@ -200,7 +200,7 @@ export class InferenceKeeper {
       throw ErrInvalidAddress.wrap(`invalid requester address: ${e instanceof Error ? e.message : String(e)}`);
     }
     const p = await this.getParams(ctx);
-    const model = await this.deps.registryKeeper.getModel(ctx, msg.modelId);
+    const model = await this.deps.registryKeeper.getModelHead(ctx, msg.modelId);
     if (!model) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is not registered`);
     if (model.delisted) throw ErrModelUnavailable.wrap(`model ${msg.modelId} is delisted`);
     const items = checkedItems(msg, p.maxBatch);
@@ -391,7 +391,7 @@ export class InferenceKeeper {
       );
       if (self && chosen.some((c) => bytesEqual(c.consAddress, self))) {
         // (assignment writes no model: one read of each per block)
-        if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
+        if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModelHead(ctx, r.modelId));
         const model = models.get(r.modelId);
         if (model) duties.push(dutyOf(r, model, self, p));
       }
@@ -490,7 +490,7 @@ export class InferenceKeeper {
     }
     const models = new Map<string, Model | undefined>();
     const modelOf = async (id: string) => {
-      if (!models.has(id)) models.set(id, await this.deps.registryKeeper.getModel(ctx, id));
+      if (!models.has(id)) models.set(id, await this.deps.registryKeeper.getModelHead(ctx, id));
       return models.get(id);
     };
 
@@ -625,7 +625,7 @@ export class InferenceKeeper {
   async settle(ctx: Context, r: InferenceRequest): Promise<void> {
     if (isBatch(r)) return settleBatch(this, ctx, r);
     const p = await this.getParams(ctx);
-    const model = await this.deps.registryKeeper.getModel(ctx, r.modelId);
+    const model = await this.deps.registryKeeper.getModelHead(ctx, r.modelId);
     const revealed = r.executors.filter((e) => e.revealed);
     const cands: Candidate[] = [];
     if (model) {
@@ -822,7 +822,7 @@ export class InferenceKeeper {
     for (const id of ids) {
       const r = await this.getRequest(ctx, id);
       if (!r || !isPending(r.status) || r.status === RequestStatus.REQUEST_STATUS_UNSPECIFIED) continue;
-      if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModel(ctx, r.modelId));
+      if (!models.has(r.modelId)) models.set(r.modelId, await this.deps.registryKeeper.getModelHead(ctx, r.modelId));
       const model = models.get(r.modelId);
       if (model) out.push(dutyOf(r, model, cons, params));
     }

@@ -62,7 +62,7 @@ export async function reportSettlement(
   result: InferenceResult,
 ): Promise<void> {
   // models are never deleted; a request of an unknown model (only a hand-made genesis) reports nothing
-  if (await deps.registryKeeper.getModel(ctx, r.modelId))
+  if (await deps.registryKeeper.hasModel(ctx, r.modelId))
     await deps.registryKeeper.recordSettlement(ctx, r.modelId, settlementRecord(r, result));
   for (const { validator, job } of executorJobs(r, result)) await deps.reputationKeeper.recordJob(ctx, validator, job);
 }

@@ -4,7 +4,7 @@
 
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
-import { toHex } from "../../chain/types/bytes.ts";
+import { bytesEqual, toHex } from "../../chain/types/bytes.ts";
 import { encodeMessage } from "../../chain/types/proto-encode.ts";
 import {
   ConformanceFailure,
@@ -34,6 +34,7 @@ import {
   serversPrefix,
   statsKey,
 } from "./keys.ts";
+import { decodeModelHead } from "./model-head.ts";
 import { decodeParams, defaultParams, encodeParams, type RegistryParams } from "./params.ts";
 import { applyEarnings, applySettlement, emptyStats, type SettlementRecord } from "./stats.ts";
 
@@ -58,6 +59,19 @@ export class RegistryKeeper {
     return b ? Model.decode(b) : undefined;
   }
 
+  /**
+   * The model without its golden vectors (`goldenVectors` empty): what the per-request paths read
+   * (model-head.ts). Undefined for an unknown model.
+   */
+  async getModelHead(ctx: Context, id: string): Promise<Model | undefined> {
+    const b = await ctx.kvStore(StoreKey).get(modelKey(id));
+    return b ? decodeModelHead(b) : undefined;
+  }
+
+  async hasModel(ctx: Context, id: string): Promise<boolean> {
+    return ctx.kvStore(StoreKey).has(modelKey(id));
+  }
+
   async mustGetModel(ctx: Context, id: string): Promise<Model> {
     const m = await this.getModel(ctx, id);
     if (!m) throw ErrModelNotFound.wrap(`model ${id}`);
@@ -74,13 +88,14 @@ export class RegistryKeeper {
     if (!prev) store.set(creatorModelKey(m.creator, m.id), PRESENT);
   }
 
-  /** Deletes the keys only in `before`, sets those only in `after` (an unchanged entry is not rewritten). */
+  /**
+   * Deletes the keys only in `before`, sets those only in `after` (an unchanged entry is not
+   * rewritten). A few dozen keys at most (scopes x sorts): compared pairwise, without allocating.
+   */
   private moveIndex(ctx: Context, before: Uint8Array[], after: Uint8Array[]): void {
     const store = ctx.kvStore(StoreKey);
-    const next = new Set(after.map(toHex));
-    const prev = new Set(before.map(toHex));
-    for (const k of before) if (!next.has(toHex(k))) store.delete(k);
-    for (const k of after) if (!prev.has(toHex(k))) store.set(k, PRESENT);
+    for (const k of before) if (!after.some((a) => bytesEqual(a, k))) store.delete(k);
+    for (const k of after) if (!before.some((b) => bytesEqual(b, k))) store.set(k, PRESENT);
   }
 
   /** The stats settlement recorded for a model (undefined: nothing settled yet). */
@@ -100,7 +115,8 @@ export class RegistryKeeper {
    * entries move with them. Throws ErrModelNotFound for an unknown model.
    */
   async recordSettlement(ctx: Context, modelId: string, record: SettlementRecord): Promise<ModelStats> {
-    const model = await this.mustGetModel(ctx, modelId);
+    const model = await this.getModelHead(ctx, modelId);
+    if (!model) throw ErrModelNotFound.wrap(`model ${modelId}`);
     const prev = await this.getStats(ctx, modelId);
     const next = applySettlement(prev ?? emptyStats(modelId), record, ctx.height);
     const store = ctx.kvStore(StoreKey);
