@@ -23,6 +23,8 @@ export interface BankKeeperI {
 export interface StakingKeeperI {
   /** bonded, not jailed validators, by descending power */
   bondedValidatorsByPower(ctx: Context): Promise<Validator[]>;
+  /** a validator by its operator (valoper) address, or undefined */
+  validator(ctx: Context, operator: string): Promise<Validator | undefined>;
   /** consensus power of a validator (tokens / power reduction) */
   powerOf(validator: Validator): bigint;
   validatorByConsAddr(ctx: Context, consAddr: Uint8Array): Promise<Validator | undefined>;
@@ -43,6 +45,8 @@ export interface RegistryKeeperI {
   hasModel(ctx: Context, id: string): Promise<boolean>;
   /** sorted by validator (valoper) address */
   serversOf(ctx: Context, modelId: string): Promise<ModelServer[]>;
+  /** the valoper addresses of serversOf, read lazily (a caller may stop early) */
+  serverValidators(ctx: Context, modelId: string): AsyncIterable<string>;
   /** SettlementRecorderI: once per settled or refunded request, in the block that settles it */
   recordSettlement(ctx: Context, modelId: string, record: SettlementRecord): Promise<unknown>;
 }

@@ -236,7 +236,8 @@ export class InferenceKeeper {
     const requested = msg.redundancy === 0 ? p.defaultRedundancy : msg.redundancy;
     if (requested < 1 || requested > p.maxRedundancy)
       throw ErrInvalidRequest.wrap(`redundancy ${requested} outside 1..${p.maxRedundancy} (the max_redundancy param)`);
-    const eligible = (await this.candidates(ctx, msg.modelId)).length;
+    // min(requested, eligible) is all this needs: counted up to `requested`
+    const eligible = await this.eligibleExecutors(ctx, msg.modelId, requested);
     const redundancy = Math.min(requested, eligible);
     if (eligible < minSupport(Math.max(redundancy, 1), p.quorumPpm))
       throw ErrNoExecutors.wrap(
@@ -330,6 +331,32 @@ export class InferenceKeeper {
       if (weight > 0n) out.push({ validator: v.operatorAddress, consAddress: cons, weight });
     }
     return out;
+  }
+
+  /**
+   * How many executors could serve a model now, counted up to `atMost`: candidates()'s filters
+   * (serving, bonded, not jailed, a consensus key, reputation at or above the floor, weight > 0) over
+   * the model's servers, stopping at `atMost`. checkRequest (twice per request: CheckTx and the block)
+   * needs only min(requested, eligible): this reads about `atMost` validators where candidates()
+   * reads and decodes every bonded one. One difference: candidates() keeps the first max_validators
+   * bonded validators by power, and between a governance change lowering max_validators and the next
+   * staking EndBlock more may be bonded; a request counted with one of them has its redundancy, and
+   * fee, lowered at assignment (reduceRedundancy), as when an executor leaves meanwhile.
+   */
+  async eligibleExecutors(ctx: Context, modelId: string, atMost: number): Promise<number> {
+    const staking = this.deps.stakingKeeper;
+    if (!staking || atMost <= 0) return 0;
+    const rep = this.deps.reputationKeeper;
+    const floor = await rep.floor(ctx);
+    let n = 0;
+    for await (const operator of this.deps.registryKeeper.serverValidators(ctx, modelId)) {
+      const v = await staking.validator(ctx, operator);
+      if (!v || v.status !== BondStatus.BOND_STATUS_BONDED || v.jailed || !consAddress(v)) continue;
+      const score = await rep.score(ctx, v.operatorAddress);
+      if (score < floor || staking.powerOf(v) * score <= 0n) continue;
+      if (++n >= atMost) break;
+    }
+    return n;
   }
 
   /** Assigns executors to the requests created in this block; returns the new duties of `self`. */

@@ -39,6 +39,7 @@ import { decodeParams, defaultParams, encodeParams, type RegistryParams } from "
 import { applyEarnings, applySettlement, emptyStats, type SettlementRecord } from "./stats.ts";
 
 const PRESENT = new Uint8Array([0x01]);
+const textDecoder = new TextDecoder();
 
 export class RegistryKeeper {
   readonly storeKey = StoreKey;
@@ -201,6 +202,11 @@ export class RegistryKeeper {
     for await (const [, v] of iteratePrefix(ctx.kvStore(StoreKey), serversPrefix(modelId)))
       out.push(ModelServer.decode(v));
     return out;
+  }
+
+  /** The valoper addresses of serversOf, in the same order, from the keys alone (a caller may stop early). */
+  async *serverValidators(ctx: Context, modelId: string): AsyncIterable<string> {
+    for await (const [k] of iteratePrefix(ctx.kvStore(StoreKey), serversPrefix(modelId))) yield textDecoder.decode(k);
   }
 
   /** How many validators serve a model (executors serving it; bounded by the validator set). */

@@ -67,11 +67,18 @@ export function fakeValidator(name: string, tokens = 10_000_000n): FakeValidator
 export class FakeStakingKeeper implements StakingKeeperI {
   readonly slashes: { consAddr: string; height: number; power: bigint; fraction: Dec }[] = [];
   constructor(readonly validators: FakeValidator[]) {}
+  /** as the staking keeper's: the bonded ones, highest power first (a stable sort: ties keep their order) */
   async bondedValidatorsByPower(_ctx: Context): Promise<Validator[]> {
-    return this.validators.map((v) => v.validator);
+    return this.validators
+      .map((v) => v.validator)
+      .filter((v) => v.status === BondStatus.BOND_STATUS_BONDED)
+      .sort((a, b) => (this.powerOf(b) > this.powerOf(a) ? 1 : this.powerOf(b) < this.powerOf(a) ? -1 : 0));
   }
   powerOf(v: Validator): bigint {
     return BigInt(v.tokens) / 1_000_000n;
+  }
+  async validator(_ctx: Context, operator: string): Promise<Validator | undefined> {
+    return this.validators.find((v) => v.operator === operator)?.validator;
   }
   async validatorByConsAddr(_ctx: Context, consAddr: Uint8Array): Promise<Validator | undefined> {
     return this.validators.find((v) => Buffer.from(v.key.address).equals(Buffer.from(consAddr)))?.validator;
