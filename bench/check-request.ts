@@ -42,7 +42,7 @@ const ITERS = Number(flags.iters);
 const RUNS = Number(flags.runs);
 const CHAIN_ID = "dgrid-bench-check";
 
-async function appWith(n: number, dir: string) {
+async function appWith(n: number, dir: string, run: number) {
   const accounts = makeAccounts(n + 1);
   const requester = accounts[n];
   const validators = [];
@@ -74,7 +74,7 @@ async function appWith(n: number, dir: string) {
       creatorEarnings: [],
     }),
   );
-  const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, `db-${n}`), {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, `db-${run}-${n}`), {
     keyEncoding: "view",
     valueEncoding: "view",
   });
@@ -119,8 +119,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-check-request-bench-"));
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const n of SIZES) {
-      const { app, db, msg, modelId } = await appWith(n, dir);
+    for (const [i, n] of SIZES.entries()) {
+      const { app, db, msg, modelId } = await appWith(n, dir, i);
       const k = app.inferenceKeeper;
       const ctx = () =>
         app.newContext(app.store.branch(), { height: 2, timeMs: 1_700_000_001_000, chainId: CHAIN_ID }, "check");
