@@ -45,13 +45,20 @@ async function pickingChild(): Promise<{ ports: number[]; done: () => Promise<vo
 describe("freePort reservations", () => {
   it("two processes picking at once never share a port; their reservations go at exit", async () => {
     const children = await Promise.all([pickingChild(), pickingChild()]);
-    const [a, b] = children.map((c) => c.ports);
-    assert.equal(new Set(a).size, 300);
-    assert.equal(new Set(b).size, 300);
-    const shared = a.filter((p) => new Set(b).has(p));
-    assert.deepEqual(shared, []);
-    await Promise.all(children.map((c) => c.done()));
-    for (const p of [...a, ...b]) assert.equal(existsSync(join(tmpdir(), "dgrid-test-ports", String(p))), false);
+    try {
+      const [a, b] = children.map((c) => c.ports);
+      assert.equal(new Set(a).size, 300);
+      assert.equal(new Set(b).size, 300);
+      const inB = new Set(b);
+      assert.deepEqual(
+        a.filter((p) => inB.has(p)),
+        [],
+      );
+    } finally {
+      await Promise.all(children.map((c) => c.done())); // a failed assertion must not leave them waiting
+    }
+    for (const p of children.flatMap((c) => c.ports))
+      assert.equal(existsSync(join(tmpdir(), "dgrid-test-ports", String(p))), false);
   });
 
   it("a port this process holds is not handed to it again, nor reserved twice", async () => {
