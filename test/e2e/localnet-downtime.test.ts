@@ -100,15 +100,26 @@ describe("localnet: a validator offline for the window is jailed and can unjail"
       gasPrice: GasPrice.fromString("0.025udgrid"),
       registry: new Registry([...defaultRegistryTypes, [MsgUnjail.typeUrl, MsgUnjail]]),
     });
-    let unjailHeight: number;
+    let unjailHeight = 0;
     try {
-      const res = await client.signAndBroadcast(
-        address,
-        [{ typeUrl: MsgUnjail.typeUrl, value: MsgUnjail.fromPartial({ validatorAddr: valoperOf(down) }) }],
-        "auto",
-      );
-      assert.equal(res.code, 0, res.rawLog);
-      unjailHeight = res.height;
+      // the restarted node's own services sign with the same operator key (model serving reports):
+      // a tx of theirs in its mempool makes the committed sequence CosmJS reads one behind, which
+      // the node refuses (code 32) until that tx is in a block; a wallet retries, so does this
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await client.signAndBroadcast(
+            address,
+            [{ typeUrl: MsgUnjail.typeUrl, value: MsgUnjail.fromPartial({ validatorAddr: valoperOf(down) }) }],
+            "auto",
+          );
+          assert.equal(res.code, 0, res.rawLog);
+          unjailHeight = res.height;
+          break;
+        } catch (e) {
+          if (attempt >= 10 || !/account sequence mismatch/.test(String(e))) throw e;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
     } finally {
       client.disconnect();
     }
