@@ -41,7 +41,7 @@ import "../types/binary-writer.ts";
 import type { AnteHandler } from "./ante-handler.ts";
 import { parseDecCoins } from "./coins.ts";
 import { type BlockInfo, Context, type ExecMode } from "./context.ts";
-import { toAbciEvents, withAttribute } from "./events.ts";
+import { INDEX_EVENT_PATTERN, toAbciEvents, withAttribute } from "./events.ts";
 import type { AppModule, Invariant, InvariantRegistry } from "./module.ts";
 import { Router } from "./module.ts";
 import { type QueryBackend, queryApp } from "./query.ts";
@@ -149,7 +149,7 @@ export class BaseApp implements Application, TxRunner, QueryBackend {
     this.keepRecent = options.keepRecent ?? 0;
     this.indexEvents = new Set(options.indexEvents ?? []);
     for (const e of this.indexEvents)
-      if (!/^[^.\s]+\.[^\s]+$/.test(e))
+      if (!new RegExp(INDEX_EVENT_PATTERN).test(e))
         throw new Error(
           `index-events: "${e}" is not an event type and attribute key ("type.key", e.g. "transfer.recipient")`,
         );

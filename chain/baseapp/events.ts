@@ -29,6 +29,9 @@ export class EventManager {
   }
 }
 
+/** What an app.toml index-events entry looks like: an event type and an attribute key, "type.key". */
+export const INDEX_EVENT_PATTERN = "^[^.\\s]+\\.\\S+$";
+
 /** ABCI events; an attribute is marked `index` when `indexSet` is empty or absent, or names its "type.key". */
 export function toAbciEvents(events: readonly SdkEvent[], indexSet?: ReadonlySet<string>): AbciEvent[] {
   const all = !indexSet || indexSet.size === 0;

@@ -23,8 +23,8 @@ export const P = {
 
 export const u64 = u64beNumber;
 export const u32 = u32be;
-export const readU64 = (b: Uint8Array, off: number): number => readU64beNumber(b, off);
-export const readU32 = (b: Uint8Array, off: number): number => readU32be(b, off);
+export const readU64 = readU64beNumber;
+export const readU32 = readU32be;
 
 export const txKey = (hash: Uint8Array) => concat([P.tx], hash);
 export const heightKey = (height: number, index: number) => concat([P.height], u64(height), u32(index));

@@ -59,7 +59,6 @@ const SPECIAL = new Set([TX_HASH, TX_HEIGHT, BLOCK_HEIGHT, TM_EVENT]);
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
-/** The attribute map a tx is matched against (same keys as the Tx event on the event bus). */
 /** What tx_search matches a tx against: its indexed attributes, plus tm.event, tx.hash and tx.height. */
 export function txAttributes(hash: Uint8Array, height: number, result: ExecTxResult): EventAttributes {
   const attrs = flattenEvents(result.events, new Map(), true);

@@ -1,7 +1,6 @@
 // The index of inference requests paid under an InferenceAuthorization: request id -> who granted it
 // and how much of its fee may still be credited back; plus, per (granter, grantee), the open ones,
 // so that a new grant, a revoke or an expiry drops what the old grant was owed.
-
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Coin } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";

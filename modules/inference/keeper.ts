@@ -1,7 +1,7 @@
 // InferenceKeeper: requests, assignment, commitments and reveals from vote extensions, agreement,
 // settlement, refunds. Deterministic: bigint arithmetic, store-ordered iteration, no clock.
 
-import { BondStatus } from "cosmjs-types/cosmos/staking/v1beta1/staking";
+import { BondStatus, type Validator } from "cosmjs-types/cosmos/staking/v1beta1/staking";
 import { type Coin, coinsToString } from "../../chain/baseapp/coins.ts";
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
@@ -317,25 +317,21 @@ export class InferenceKeeper {
   async candidates(ctx: Context, modelId: string): Promise<WeightedCandidate[]> {
     const staking = this.deps.stakingKeeper;
     if (!staking) return [];
-    const serving = new Set((await this.deps.registryKeeper.serversOf(ctx, modelId)).map((s) => s.validator));
+    const serving = new Set<string>();
+    for await (const operator of this.deps.registryKeeper.serverValidators(ctx, modelId)) serving.add(operator);
     if (serving.size === 0) return [];
     const floor = await this.deps.reputationKeeper.floor(ctx);
     const out: WeightedCandidate[] = [];
     for (const v of await staking.bondedValidatorsByPower(ctx)) {
-      if (!serving.has(v.operatorAddress) || v.jailed) continue;
-      const cons = consAddress(v);
-      if (!cons) continue;
-      const score = await this.deps.reputationKeeper.score(ctx, v.operatorAddress);
-      if (score < floor) continue;
-      const weight = staking.powerOf(v) * score;
-      if (weight > 0n) out.push({ validator: v.operatorAddress, consAddress: cons, weight });
+      if (!serving.has(v.operatorAddress)) continue;
+      const c = await this.asCandidate(ctx, staking, v, floor);
+      if (c) out.push(c);
     }
     return out;
   }
 
   /**
-   * How many executors could serve a model now, counted up to `atMost`: candidates()'s filters
-   * (serving, bonded, not jailed, a consensus key, reputation at or above the floor, weight > 0) over
+   * How many executors could serve a model now, counted up to `atMost`: candidates()'s filters over
    * the model's servers, stopping at `atMost`. checkRequest (twice per request: CheckTx and the block)
    * needs only min(requested, eligible): this reads about `atMost` validators where candidates()
    * reads and decodes every bonded one. One difference: candidates() keeps the first max_validators
@@ -346,17 +342,30 @@ export class InferenceKeeper {
   async eligibleExecutors(ctx: Context, modelId: string, atMost: number): Promise<number> {
     const staking = this.deps.stakingKeeper;
     if (!staking || atMost <= 0) return 0;
-    const rep = this.deps.reputationKeeper;
-    const floor = await rep.floor(ctx);
+    const floor = await this.deps.reputationKeeper.floor(ctx);
     let n = 0;
     for await (const operator of this.deps.registryKeeper.serverValidators(ctx, modelId)) {
       const v = await staking.validator(ctx, operator);
-      if (!v || v.status !== BondStatus.BOND_STATUS_BONDED || v.jailed || !consAddress(v)) continue;
-      const score = await rep.score(ctx, v.operatorAddress);
-      if (score < floor || staking.powerOf(v) * score <= 0n) continue;
-      if (++n >= atMost) break;
+      if (!v || v.status !== BondStatus.BOND_STATUS_BONDED) continue;
+      if ((await this.asCandidate(ctx, staking, v, floor)) && ++n >= atMost) break;
     }
     return n;
+  }
+
+  /** A bonded, serving validator as a candidate: not jailed, a consensus key, score at or above the floor, weight > 0. */
+  private async asCandidate(
+    ctx: Context,
+    staking: StakingKeeperI,
+    v: Validator,
+    floor: bigint,
+  ): Promise<WeightedCandidate | undefined> {
+    if (v.jailed) return undefined;
+    const cons = consAddress(v);
+    if (!cons) return undefined;
+    const score = await this.deps.reputationKeeper.score(ctx, v.operatorAddress);
+    if (score < floor) return undefined;
+    const weight = staking.powerOf(v) * score;
+    return weight > 0n ? { validator: v.operatorAddress, consAddress: cons, weight } : undefined;
   }
 
   /** Assigns executors to the requests created in this block; returns the new duties of `self`. */

@@ -1,7 +1,6 @@
 // RegistryKeeper: models (with their cards), the validators that serve them, the validators whose
 // golden-vector runs failed (ConformanceFailure, one per model and validator), the stats settlement
 // records per model and creator, and the discovery indexes kept in step with models and stats.
-
 import type { Context } from "../../chain/baseapp/context.ts";
 import { iteratePrefix } from "../../chain/baseapp/pagination.ts";
 import { bytesEqual, toHex } from "../../chain/types/bytes.ts";

@@ -45,15 +45,14 @@ export async function createTestLocalnet(opts: {
   const dir = mkdtempSync(join(tmpdir(), "dgrid-localnet-"));
   const total = opts.validators + (opts.fullNodes ?? 0);
   const ports: { rpc: number; p2p: number; metrics: number; models: number; api: number; grpc: number }[] = [];
-  const pick = freePort; // never the same port twice: each pick is reserved for this process
   for (let i = 0; i < total; i++)
     ports.push({
-      rpc: await pick(),
-      p2p: await pick(),
-      metrics: await pick(),
-      models: await pick(),
-      api: await pick(),
-      grpc: await pick(),
+      rpc: await freePort(),
+      p2p: await freePort(),
+      metrics: await freePort(),
+      models: await freePort(),
+      api: await freePort(),
+      grpc: await freePort(),
     });
   const net: Localnet = await initLocalnet({
     dir,

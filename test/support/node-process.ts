@@ -46,11 +46,14 @@ const RESERVATIONS = join(tmpdir(), "dgrid-test-ports");
 const RESERVATION_STALE_MS = 60 * 60_000;
 const reserved = new Set<string>();
 let releaseHooked = false;
+const reservationFile = (port: number) => join(RESERVATIONS, String(port));
+/** Whether this process reserved `port` already. */
+const holds = (port: number) => reserved.has(reservationFile(port));
 
 /** Reserves `port` for this process across test processes; false when another live run holds it. */
 export function reservePort(port: number): boolean {
   mkdirSync(RESERVATIONS, { recursive: true });
-  const file = join(RESERVATIONS, String(port));
+  const file = reservationFile(port);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       closeSync(openSync(file, "wx"));
@@ -84,7 +87,7 @@ export function reservePort(port: number): boolean {
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = TEST_PORT_LOW + Math.floor(Math.random() * (TEST_PORT_HIGH - TEST_PORT_LOW));
-    if (reserved.has(join(RESERVATIONS, String(port)))) continue;
+    if (holds(port)) continue;
     if (!reservePort(port)) continue;
     if (await portIsFree(port)) return port;
   }
@@ -123,7 +126,7 @@ export async function freeBasePort(offsets: number[]): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = (await freePort()) - lowest;
     const others = offsets.filter((o) => o !== lowest).map((o) => base + o);
-    if (!others.every((p) => reserved.has(join(RESERVATIONS, String(p))) || reservePort(p))) continue;
+    if (!others.every((p) => holds(p) || reservePort(p))) continue;
     const free = await Promise.all(offsets.map((o) => portIsFree(base + o)));
     if (free.every(Boolean)) return base;
   }

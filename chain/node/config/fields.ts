@@ -2,6 +2,7 @@
 // config.toml sections and snake_case names; the SDK's app.toml kebab-case names, and DGrid's own
 // [models] and [inference] there too), its kind, default and a one-line description. A new key is a
 // field in NodeConfig and one line here (the type below makes a missing or mistyped line a compile error).
+import { INDEX_EVENT_PATTERN } from "../../baseapp/events.ts";
 import type { NodeConfig } from "../config.ts";
 import { bool, duration, int, type Kind, list, listOf, oneOf, peers, str, uintOrDigits } from "./kinds.ts";
 
@@ -231,7 +232,7 @@ export const FIELDS: { [P in ConfigKey]: Field<ValueAt<NodeConfig, P>> } = {
   "app.haltHeight": inApp("halt-height", int(), 0, "Make no state after this height (0 = never)"),
   "app.indexEvents": inApp(
     "index-events",
-    listOf("^[^.\\s]+\\.\\S+$", '"type.key" event attributes'),
+    listOf(INDEX_EVENT_PATTERN, '"type.key" event attributes'),
     [],
     'Event attributes ("type.key", e.g. "transfer.recipient") the tx indexer stores for tx_search and block_search; [] = all',
   ),

@@ -82,27 +82,21 @@ export function oneOf<const T extends string>(values: readonly T[]): Kind<T> {
   };
 }
 
-/** A list of strings: `["a", "b"]`. */
-export const list: Kind<string[]> = {
-  expected: "a list of strings",
-  toml: Type.Array(Type.String()),
-  json: Type.Array(Type.String()),
-  fromToml: (v) => [...(v as string[])],
-  fromJson: (v) => [...(v as string[])],
-  toToml: (v) => `[${v.map(tomlString).join(", ")}]`,
-};
-
-/** A list of strings that each match `pattern` (described as `what`). */
-export function listOf(pattern: string, what: string): Kind<string[]> {
+/** A list of strings that each match `pattern` (described as `what`): `["a", "b"]`. */
+export function listOf(pattern: string | undefined, what: string): Kind<string[]> {
+  const item = pattern === undefined ? Type.String() : Type.String({ pattern });
   return {
     expected: `a list of ${what}`,
-    toml: Type.Array(Type.String({ pattern })),
-    json: Type.Array(Type.String({ pattern })),
+    toml: Type.Array(item),
+    json: Type.Array(item),
     fromToml: (v) => [...(v as string[])],
     fromJson: (v) => [...(v as string[])],
     toToml: (v) => `[${v.map(tomlString).join(", ")}]`,
   };
 }
+
+/** A list of any strings. */
+export const list: Kind<string[]> = listOf(undefined, "strings");
 
 const splitList = (v: unknown): string[] =>
   (typeof v === "string" ? v.split(",") : (v as string[])).map((s) => s.trim()).filter((s) => s !== "");
